@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* Shared declarations of the xdpchain CLI: context, command handlers,
+ * error reporting and exit codes. */
+#ifndef XDPCHAIN_CLI_H
+#define XDPCHAIN_CLI_H
+
+#include <stdbool.h>
+
+/* Exit codes, documented in README and xdpchain help. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+struct json_writer;
+
+struct cli_ctx {
+	bool json;               /* -j/--json: stdout is one JSON document */
+	int verbose;             /* -v: library INFO/DEBUG logs on stderr */
+	const char *root;        /* -r/--root: bpffs state root, or NULL */
+	struct json_writer *jw;  /* valid while a command runs with json */
+	const char *cmd;         /* name of the running command */
+};
+
+/* argv[0] is the command name; returns a CLI_EXIT_* code. */
+typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
+
+int cmd_attach(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_detach(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
+
+/* "Error: <cmd>: <message>" on stderr (or {"error": "..."} as the JSON
+ * document in json mode). */
+void cli_error(struct cli_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

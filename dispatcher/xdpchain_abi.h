@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * The dispatcher's configuration, shared by the BPF dispatcher and the
+ * library. It is placed in the dispatcher's .rodata, frozen before load, and
+ * is at the same time the on-bpffs metadata of the chain: whatever program
+ * runs on the interface carries the exact description of itself, so the
+ * metadata can never disagree with the running chain (docs/protocol.md).
+ *
+ * Layout rules: fixed-size fields only, explicit padding, little changes
+ * only by bumping XDPCHAIN_META_VERSION.
+ */
+#ifndef XDPCHAIN_ABI_H
+#define XDPCHAIN_ABI_H
+
+#include <linux/types.h>
+
+#define XDPCHAIN_MAX_SLOTS 64
+#define XDPCHAIN_META_MAGIC 0x58444348u /* "XDCH" */
+#define XDPCHAIN_META_VERSION 1u
+
+/* Returned by an empty slot (no freplace program attached, or an empty
+ * program-array entry). The dispatcher skips it as if the slot did not
+ * exist. 31 is outside the XDP actions and still a valid shift count. */
+#define XDPCHAIN_RET_EMPTY 31
+
+#define XDPCHAIN_NAME_LEN 64
+#define XDPCHAIN_OWNER_LEN 32
+
+/* How a slot is filled. */
+enum xdpchain_slot_kind {
+	XDPCHAIN_SLOT_FREPLACE = 1, /* an EXT program replaces slot_N() */
+	XDPCHAIN_SLOT_TAILCALL = 2, /* tail call into chain_progs[N] */
+};
+
+/* meta.flags */
+#define XDPCHAIN_META_F_FRAGS (1u << 0) /* dispatcher loaded frags-aware */
+
+/* slot.flags */
+#define XDPCHAIN_SLOT_F_FRAGS (1u << 0) /* program declared frags support */
+
+struct xdpchain_slot_meta {
+	__u32 prog_id;      /* kernel id of the chained program */
+	__u32 continue_on;  /* bit v set: verdict v lets the next program run */
+	__s32 priority;     /* lower runs first */
+	__u8 kind;          /* enum xdpchain_slot_kind */
+	__u8 flags;         /* XDPCHAIN_SLOT_F_* */
+	__u8 pad[2];
+	__u64 attach_time;  /* CLOCK_REALTIME, nanoseconds */
+	__u8 tag[8];        /* kernel program tag, for ordering ties */
+	char name[XDPCHAIN_NAME_LEN];   /* NUL-terminated */
+	char owner[XDPCHAIN_OWNER_LEN]; /* NUL-terminated, may be empty */
+};
+
+struct xdpchain_meta {
+	__u32 magic;      /* XDPCHAIN_META_MAGIC */
+	__u32 version;    /* XDPCHAIN_META_VERSION */
+	__u64 revision;   /* grows by one on every change */
+	__u32 nr_progs;   /* active slots: 0..nr_progs-1 */
+	__u32 flags;      /* XDPCHAIN_META_F_* */
+	__u32 ifindex;    /* interface the chain was built for */
+	__u32 mode;       /* enum xdpchain_mode of the attachment */
+	__u64 netns_ino;  /* inode of the network namespace */
+	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
+};
+
+#endif

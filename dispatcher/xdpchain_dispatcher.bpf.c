@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * The xdpchain dispatcher: attached once per interface, it runs up to
+ * XDPCHAIN_MAX_SLOTS programs in priority order. A slot is filled either by
+ * an EXT (freplace) program that replaces slot_N(), or by an XDP program in
+ * chain_progs[N] reached through a tail call. Both kinds can be mixed.
+ *
+ * Verdict semantics (docs/protocol.md): programs run in order; if a
+ * program's verdict v is in its continue-on set, the next program runs;
+ * otherwise v is final. When the last program continues, its own verdict is
+ * returned. An empty slot is skipped. A verdict >= 32 is always final and is
+ * never used as a shift count.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "xdpchain_abi.h"
+
+/*
+ * const volatile: the library writes this through the skeleton before load
+ * and libbpf freezes the map, so the verifier reads every field as a known
+ * constant and removes the code of inactive slots and of the slot kind that
+ * is not used. "volatile" stops clang from folding the zero initialiser into
+ * the code at compile time; "const" puts it in .rodata, the only section the
+ * kernel treats as constant.
+ */
+const volatile struct xdpchain_meta xdpchain_meta = {
+	.magic = XDPCHAIN_META_MAGIC,
+	.version = XDPCHAIN_META_VERSION,
+};
+
+/* Tail-call targets, indexed by slot. A new array is made for every
+ * dispatcher revision so a chain change stays one atomic link update. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, XDPCHAIN_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} chain_progs SEC(".maps");
+
+/*
+ * A freplace target. It must be a global (BTF_FUNC_GLOBAL) function so the
+ * kernel lets an EXT program replace it, and noinline so it stays a real
+ * call. The volatile return value keeps clang from propagating the constant
+ * into the caller, which would make the replacement invisible to the
+ * dispatcher. The ctx test gives the verifier a use of ctx and is never true.
+ */
+#define XDPCHAIN_SLOT_FUNC(n)                                                  \
+	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
+	{                                                                      \
+		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
+		if (!ctx)                                                      \
+			return XDP_ABORTED;                                    \
+		return ret;                                                    \
+	}
+
+/*
+ * A tail-call slot. Global and noinline: the tail call must happen in a
+ * subprogram so that the callee's verdict returns here instead of ending
+ * the dispatcher. When the array entry is empty the tail call falls
+ * through and the slot reports itself empty. clang does not know that a
+ * successful bpf_tail_call() never returns, so without the volatile it
+ * would fold "always XDPCHAIN_RET_EMPTY" into the caller and drop the
+ * callee's verdict.
+ */
+__attribute__((noinline)) int tail_slot(struct xdp_md *ctx, __u32 index)
+{
+	volatile int ret = XDPCHAIN_RET_EMPTY;
+
+	bpf_tail_call(ctx, &chain_progs, index);
+	return ret;
+}
+
+#define XDPCHAIN_SLOTS_8(a, b, c, d, e, f, g, h)                               \
+	XDPCHAIN_SLOT_FUNC(a) XDPCHAIN_SLOT_FUNC(b) XDPCHAIN_SLOT_FUNC(c)      \
+	XDPCHAIN_SLOT_FUNC(d) XDPCHAIN_SLOT_FUNC(e) XDPCHAIN_SLOT_FUNC(f)      \
+	XDPCHAIN_SLOT_FUNC(g) XDPCHAIN_SLOT_FUNC(h)
+
+XDPCHAIN_SLOTS_8(0, 1, 2, 3, 4, 5, 6, 7)
+XDPCHAIN_SLOTS_8(8, 9, 10, 11, 12, 13, 14, 15)
+XDPCHAIN_SLOTS_8(16, 17, 18, 19, 20, 21, 22, 23)
+XDPCHAIN_SLOTS_8(24, 25, 26, 27, 28, 29, 30, 31)
+XDPCHAIN_SLOTS_8(32, 33, 34, 35, 36, 37, 38, 39)
+XDPCHAIN_SLOTS_8(40, 41, 42, 43, 44, 45, 46, 47)
+XDPCHAIN_SLOTS_8(48, 49, 50, 51, 52, 53, 54, 55)
+XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
+
+/*
+ * One chain position. The conditions read constant data only, so for an
+ * inactive position the verifier drops the whole block: an unused slot
+ * costs nothing per packet. The "ret < 32" test comes first so an unknown
+ * verdict is final and never a shift count >= 32.
+ */
+#define XDPCHAIN_RUN_SLOT(n)                                                   \
+	if (n < xdpchain_meta.nr_progs) {                                      \
+		if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)     \
+			ret = tail_slot(ctx, n);                               \
+		else                                                           \
+			ret = slot_##n(ctx);                                   \
+		if (ret != XDPCHAIN_RET_EMPTY) {                               \
+			if (ret < 0 || ret >= 32 ||                            \
+			    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))\
+				return ret;                                    \
+			last = ret;                                            \
+		}                                                              \
+	}
+
+#define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \
+	XDPCHAIN_RUN_SLOT(a) XDPCHAIN_RUN_SLOT(b) XDPCHAIN_RUN_SLOT(c)         \
+	XDPCHAIN_RUN_SLOT(d) XDPCHAIN_RUN_SLOT(e) XDPCHAIN_RUN_SLOT(f)         \
+	XDPCHAIN_RUN_SLOT(g) XDPCHAIN_RUN_SLOT(h)
+
+SEC("xdp")
+int xdpchain_disp(struct xdp_md *ctx)
+{
+	/* What an empty chain (or a chain of empty slots) returns. */
+	int last = XDP_PASS;
+	int ret;
+
+	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
+	XDPCHAIN_RUN_8(8, 9, 10, 11, 12, 13, 14, 15)
+	XDPCHAIN_RUN_8(16, 17, 18, 19, 20, 21, 22, 23)
+	XDPCHAIN_RUN_8(24, 25, 26, 27, 28, 29, 30, 31)
+	XDPCHAIN_RUN_8(32, 33, 34, 35, 36, 37, 38, 39)
+	XDPCHAIN_RUN_8(40, 41, 42, 43, 44, 45, 46, 47)
+	XDPCHAIN_RUN_8(48, 49, 50, 51, 52, 53, 54, 55)
+	XDPCHAIN_RUN_8(56, 57, 58, 59, 60, 61, 62, 63)
+	return last;
+}
+
+char _license[] SEC("license") = "GPL";

@@ -1,0 +1,589 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Chain changes. Every change is one transaction under the interface lock:
+ *   1. load the new program (if any) and pin it;
+ *   2. load a new dispatcher whose frozen .rodata describes the new chain;
+ *   3. fill its program array (tail-call slots) and link every freplace
+ *      program to its slot, pinning both under the new revision;
+ *   4. swap: one bpf_link_update() naming the old dispatcher (the kernel's
+ *      compare-and-swap), or a new link when there was no chain;
+ *   5. collect what the old revision used.
+ * A failure or crash before 4 leaves the old chain running and only
+ * orphans behind, which the next transaction collects (xc_state_gc).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+struct xc_entry {
+	struct xdpchain_slot_meta m;
+	int fd;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return xc_slot_cmp(&((const struct xc_entry *)a)->m, &((const struct xc_entry *)b)->m);
+}
+
+static void entries_close(struct xc_entry *e, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].fd >= 0)
+			close(e[i].fd);
+}
+
+/* File descriptors of the running chain's programs, from their pins (or,
+ * if a pin was lost, from their ids, pinning them again). */
+static int entries_from_state(struct xc_state *st, struct xc_entry *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->meta.nr_progs; i++) {
+		__u32 id = st->meta.slots[i].prog_id;
+
+		e[i].m = st->meta.slots[i];
+		e[i].fd = xc_get_at(st, "prog-%u", id);
+		if (e[i].fd >= 0)
+			continue;
+		e[i].fd = bpf_prog_get_fd_by_id(id);
+		if (e[i].fd < 0 || xc_pin_at(st, e[i].fd, "prog-%u", id)) {
+			int err = e[i].fd < 0 ? -errno : -EIO;
+
+			xc_warn("program %u (%s) of the chain is gone\n", id, e[i].m.name);
+			entries_close(e, i + 1);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static const char *ifname_of(int ifindex, char *buf)
+{
+	if (!if_indextoname((unsigned int)ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%d", ifindex);
+	return buf;
+}
+
+static __u32 mode_flags(enum xdpchain_mode mode)
+{
+	return mode == XDPCHAIN_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+}
+
+static void prog_name_by_id(__u32 id, char *name, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	snprintf(name, len, "?");
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		snprintf(name, len, "%s", info.name);
+	close(fd);
+}
+
+/* Create the XDP link of a new chain, replacing a foreign program if
+ * asked to. Returns the link fd. */
+static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode,
+		    __u32 foreign_id, enum xdpchain_mode foreign_mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = mode_flags(mode));
+	char ifname[IF_NAMESIZE];
+	int fd, err;
+
+	if (foreign_id) {
+		/* The only gap in the interface's coverage, and only on an
+		 * explicit request: netlink cannot swap to a link atomically. */
+		err = bpf_xdp_detach(st->ifindex, mode_flags(foreign_mode), NULL);
+		if (err) {
+			xc_warn("cannot remove foreign program %u from %s: %s\n", foreign_id,
+				ifname_of(st->ifindex, ifname), strerror(-err));
+			return err;
+		}
+		xc_info("removed foreign program %u from %s\n", foreign_id,
+			ifname_of(st->ifindex, ifname));
+	}
+	fd = bpf_link_create(disp_fd, st->ifindex, BPF_XDP, &lo);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (err == -EOPNOTSUPP)
+		xc_warn("%s does not support %s XDP%s\n", ifname_of(st->ifindex, ifname),
+			xdpchain_mode_str(mode),
+			mode == XDPCHAIN_MODE_NATIVE ? ": try --mode skb" : "");
+	else if (err == -EBUSY || err == -EEXIST)
+		xc_warn("another XDP program was attached to %s meanwhile\n",
+			ifname_of(st->ifindex, ifname));
+	else
+		xc_warn("cannot attach the dispatcher to %s in %s mode: %s\n",
+			ifname_of(st->ifindex, ifname), xdpchain_mode_str(mode), strerror(-err));
+	return err;
+}
+
+static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
+			enum xdpchain_mode mode, __u32 foreign_id,
+			enum xdpchain_mode foreign_mode)
+{
+	struct xdpchain_dispatcher *d = NULL;
+	struct xdpchain_meta meta;
+	__u64 rev = st->have ? st->meta.revision + 1 : 1;
+	char why[160];
+	int err = 0, disp_fd, array_fd, fd;
+	unsigned int i;
+
+	qsort(e, n, sizeof(*e), entry_cmp);
+	xc_meta_init(&meta, rev, st->ifindex, mode, st->netns_ino);
+	meta.nr_progs = n;
+	for (i = 0; i < n; i++)
+		meta.slots[i] = e[i].m;
+	if (xc_meta_frags(&meta))
+		meta.flags |= XDPCHAIN_META_F_FRAGS;
+	if (xc_meta_validate(&meta, why, sizeof(why))) {
+		xc_warn("refusing to build an invalid chain: %s\n", why);
+		err = -EINVAL;
+		goto out;
+	}
+	d = xc_disp_load(&meta);
+	if (!d) {
+		err = -errno;
+		goto out;
+	}
+	disp_fd = xc_disp_prog_fd(d);
+	array_fd = xc_disp_array_fd(d);
+	/* Pin the array before filling it: a program array loses its
+	 * entries when its last user reference goes away. */
+	err = xc_pin_at(st, array_fd, "progs-%" PRIu64, (uint64_t)rev);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL) {
+			if (bpf_map_update_elem(array_fd, &i, &e[i].fd, BPF_ANY)) {
+				err = -errno;
+				xc_warn("cannot put %s (%u) in tail-call slot %u: %s\n",
+					e[i].m.name, e[i].m.prog_id, i, strerror(errno));
+				goto out;
+			}
+			continue;
+		}
+		LIBBPF_OPTS(bpf_link_create_opts, lo,
+			    .target_btf_id = (__u32)xc_disp_slot_btf_id(d, i));
+		fd = bpf_link_create(e[i].fd, disp_fd, 0, &lo);
+		if (fd < 0) {
+			err = -errno;
+			xc_warn("cannot attach %s (%u) to slot %u: %s\n", e[i].m.name,
+				e[i].m.prog_id, i, strerror(errno));
+			goto out;
+		}
+		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)rev, e[i].m.prog_id);
+		close(fd);
+		if (err)
+			goto out;
+	}
+
+	if (st->have) {
+		LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE,
+			    .old_prog_fd = (__u32)st->disp_fd);
+
+		if (bpf_link_update(st->link_fd, disp_fd, &uo)) {
+			err = -errno;
+			if (err == -EPERM) {
+				xc_warn("the dispatcher was replaced behind our back\n");
+				err = -EBUSY;
+			} else {
+				xc_warn("cannot swap the dispatcher: %s\n", strerror(-err));
+			}
+			goto out;
+		}
+	} else {
+		fd = link_new(st, disp_fd, mode, foreign_id, foreign_mode);
+		if (fd < 0) {
+			err = fd;
+			goto out;
+		}
+		err = xc_pin_at(st, fd, "dispatcher");
+		if (err) {
+			/* Without the pin the chain would vanish with us. */
+			bpf_link_detach(fd);
+			close(fd);
+			goto out;
+		}
+		st->link_fd = fd;
+	}
+	/* The new revision runs: adopt it and collect the old one. */
+	if (st->disp_fd >= 0)
+		close(st->disp_fd);
+	st->disp_fd = fcntl_dupfd(disp_fd);
+	st->meta = meta;
+	st->have = true;
+	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
+		(uint64_t)rev, n);
+out:
+	xc_state_gc(st, st->have ? &st->meta : NULL);
+	xc_disp_free(d);
+	return err;
+}
+
+/* After the last program left (or a failed first attach): remove the
+ * empty state directories. */
+static void state_dir_remove(struct xc_state *st)
+{
+	char *slash;
+
+	if (rmdir(st->dir) && errno != ENOENT && errno != ENOTEMPTY)
+		xc_warn("cannot remove %s: %s\n", st->dir, strerror(errno));
+	slash = strrchr(st->dir, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(st->dir); /* the namespace's directory, if now empty */
+		*slash = '/';
+	}
+}
+
+static int check_revision(const struct xc_state *st, bool set, __u64 expected)
+{
+	__u64 cur = st->have ? st->meta.revision : 0;
+
+	if (set && cur != expected) {
+		xc_warn("chain revision is %" PRIu64 ", expected %" PRIu64 "\n", (uint64_t)cur,
+			(uint64_t)expected);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/* Nothing of ours runs: is somebody else's program there? */
+static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
+			 enum xdpchain_mode *foreign_mode)
+{
+	char ifname[IF_NAMESIZE], name[BPF_OBJ_NAME_LEN];
+	const char *what = "XDP program";
+	int err;
+
+	err = xc_xdp_prog_id(st->ifindex, foreign_id, foreign_mode);
+	if (err) {
+		xc_warn("cannot query XDP on %s: %s\n", ifname_of(st->ifindex, ifname),
+			strerror(-err));
+		return err;
+	}
+	if (!*foreign_id)
+		return 0;
+	prog_name_by_id(*foreign_id, name, sizeof(name));
+	if (!strcmp(name, "xdp_dispatcher"))
+		what = "libxdp dispatcher";
+	else if (!strcmp(name, "xdpchain_disp"))
+		what = "xdpchain dispatcher from another state root";
+	if (replace) {
+		xc_warn("replacing %s id %u name '%s' on %s\n", what, *foreign_id, name,
+			ifname_of(st->ifindex, ifname));
+		return 0;
+	}
+	xc_warn("%s already runs %s id %u name '%s', not attached by xdpchain; "
+		"refusing to replace it (use --replace-foreign to force)\n",
+		ifname_of(st->ifindex, ifname), what, *foreign_id, name);
+	return -EEXIST;
+}
+
+static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
+					 enum xdpchain_backend backend, int *err)
+{
+	int probe;
+
+	*err = 0;
+	if (backend == XDPCHAIN_BACKEND_TAILCALL)
+		return XDPCHAIN_SLOT_TAILCALL;
+	if (prog->from_fd || !prog->has_btf) {
+		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+			xc_warn("%s: %s, so it can only join through a tail-call slot\n",
+				prog->name, prog->from_fd ? "already loaded as an XDP program"
+							  : "has no BTF");
+			*err = -EOPNOTSUPP;
+		}
+		return XDPCHAIN_SLOT_TAILCALL;
+	}
+	probe = xc_probe_freplace();
+	if (!probe)
+		return XDPCHAIN_SLOT_FREPLACE;
+	if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+		xc_warn("this kernel refuses freplace (EXT) programs: %s; "
+			"use --backend tailcall or auto\n", strerror(-probe));
+		*err = -EOPNOTSUPP;
+	}
+	return XDPCHAIN_SLOT_TAILCALL;
+}
+
+static bool chain_has_prog(const struct xc_state *st, __u32 id)
+{
+	for (unsigned int i = 0; st->have && i < st->meta.nr_progs; i++)
+		if (st->meta.slots[i].prog_id == id)
+			return true;
+	return false;
+}
+
+/* Load prog for its slot kind; freplace needs a dispatcher to target. */
+static int load_for_slot(struct xc_state *st, struct xdpchain_prog *prog,
+			 enum xdpchain_slot_kind kind, bool frags)
+{
+	struct xdpchain_dispatcher *tmp = NULL;
+	struct xdpchain_meta empty;
+	int target = st->disp_fd, err;
+
+	if (kind == XDPCHAIN_SLOT_FREPLACE && target < 0) {
+		xc_meta_init(&empty, 0, st->ifindex, XDPCHAIN_MODE_NATIVE, st->netns_ino);
+		tmp = xc_disp_load(&empty);
+		if (!tmp)
+			return -errno;
+		target = xc_disp_prog_fd(tmp);
+	}
+	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, frags);
+	xc_disp_free(tmp);
+	return err;
+}
+
+int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
+		    const struct xdpchain_attach_opts *opts)
+{
+	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
+	enum xdpchain_mode mode, foreign_mode = XDPCHAIN_MODE_UNSPEC;
+	enum xdpchain_backend backend;
+	enum xdpchain_slot_kind kind;
+	char ifname[IF_NAMESIZE];
+	struct xdpchain_slot_meta *m;
+	struct xc_state st;
+	struct timespec now;
+	__u32 foreign_id = 0;
+	unsigned int n, i, nopen = 0;
+	bool frags, chain_frags;
+	int err;
+
+	if (!prog || ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_attach_opts))
+		return xc_err(-EINVAL);
+	if (prog->id && !prog->from_fd) {
+		xc_warn("%s is already attached (id %u); open the object again to attach "
+			"another instance\n", prog->name, prog->id);
+		return xc_err(-EBUSY);
+	}
+	mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
+	backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
+	if (mode == XDPCHAIN_MODE_HW) {
+		xc_warn("hardware offload is not supported: a dispatcher calling other "
+			"programs cannot be offloaded; use native or skb mode\n");
+		return xc_err(-EOPNOTSUPP);
+	}
+	if (mode > XDPCHAIN_MODE_HW || backend > XDPCHAIN_BACKEND_TAILCALL)
+		return xc_err(-EINVAL);
+	kind = pick_kind(prog, backend, &err);
+	if (err)
+		return xc_err(err);
+
+	err = xc_state_lock(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), true);
+	if (err)
+		return xc_err(err);
+	err = check_revision(&st, XC_OPTS_GET(opts, expect_revision_set, false),
+			     XC_OPTS_GET(opts, expected_revision, 0));
+	if (err)
+		goto out;
+	if (st.have) {
+		if (mode != XDPCHAIN_MODE_UNSPEC && mode != (enum xdpchain_mode)st.meta.mode) {
+			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
+				ifname_of(ifindex, ifname), xdpchain_mode_str(st.meta.mode),
+				xdpchain_mode_str(mode));
+			err = -EINVAL;
+			goto out;
+		}
+		mode = st.meta.mode;
+		if (prog->from_fd && chain_has_prog(&st, prog->id)) {
+			xc_warn("program %u is already in the chain on %s\n", prog->id,
+				ifname_of(ifindex, ifname));
+			err = -EEXIST;
+			goto out;
+		}
+	} else {
+		if (mode == XDPCHAIN_MODE_UNSPEC)
+			mode = XDPCHAIN_MODE_NATIVE;
+		err = check_foreign(&st, XC_OPTS_GET(opts, replace_foreign, false),
+				    &foreign_id, &foreign_mode);
+		if (err)
+			goto out;
+	}
+	n = st.have ? st.meta.nr_progs : 0;
+	if (n >= XDPCHAIN_MAX_SLOTS) {
+		xc_warn("the chain on %s is full: %d programs is the maximum\n",
+			ifname_of(ifindex, ifname), XDPCHAIN_MAX_SLOTS);
+		err = -E2BIG;
+		goto out;
+	}
+
+	/* Multi-buffer: the chain is frags-aware only if every program is.
+	 * A tail-call program must match the dispatcher's flag exactly (the
+	 * kernel checks), so it is loaded frags-aware only if the chain
+	 * already is, and it cannot join a frags chain of tail-call
+	 * programs without frags support. */
+	chain_frags = n == 0 || xc_meta_frags(&st.meta);
+	frags = prog->frags && (kind == XDPCHAIN_SLOT_FREPLACE || chain_frags);
+	if (!frags && chain_frags && n) {
+		for (i = 0; i < n; i++) {
+			if (st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL) {
+				xc_warn("%s does not support multi-buffer packets (SEC(\"xdp\") "
+					"instead of SEC(\"xdp.frags\")) and cannot join the "
+					"frags-aware tail-call chain on %s\n", prog->name,
+					ifname_of(ifindex, ifname));
+				err = -EINVAL;
+				goto out;
+			}
+		}
+	}
+
+	err = entries_from_state(&st, e);
+	if (err)
+		goto out;
+	nopen = n;
+	err = load_for_slot(&st, prog, kind, frags);
+	if (err)
+		goto out_entries;
+	err = xc_pin_at(&st, prog->fd, "prog-%u", prog->id);
+	if (err && err != -EEXIST)
+		goto out_entries;
+	m = &e[n].m;
+	memset(m, 0, sizeof(*m));
+	e[n].fd = fcntl_dupfd(prog->fd);
+	nopen = n + 1;
+	m->prog_id = prog->id;
+	m->continue_on = prog->continue_on;
+	m->priority = prog->priority;
+	m->kind = (__u8)kind;
+	m->flags = frags ? XDPCHAIN_SLOT_F_FRAGS : 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	m->attach_time = (__u64)now.tv_sec * 1000000000ull + (__u64)now.tv_nsec;
+	xc_prog_tag(prog->fd, m->tag, NULL);
+	snprintf(m->name, sizeof(m->name), "%s", prog->name);
+	snprintf(m->owner, sizeof(m->owner), "%s", prog->owner);
+	n++;
+	err = chain_commit(&st, e, n, mode, foreign_id, foreign_mode);
+out_entries:
+	entries_close(e, nopen);
+out:
+	if (err && st.dir_fd >= 0)
+		xc_state_gc(&st, st.have ? &st.meta : NULL);
+	if (!st.have && st.dir_fd >= 0)
+		state_dir_remove(&st);
+	xc_state_unlock(&st);
+	return xc_err(err);
+}
+
+static int remove_all(struct xc_state *st)
+{
+	if (st->have && bpf_link_detach(st->link_fd) && errno != EINVAL)
+		xc_warn("cannot detach the dispatcher link: %s\n", strerror(errno));
+	xc_state_close(st);
+	xc_state_gc(st, NULL);
+	state_dir_remove(st);
+	return 0;
+}
+
+typedef bool (*match_fn)(const struct xdpchain_slot_meta *m, const void *key);
+
+static int detach_match(int ifindex, match_fn match, const void *key, const char *what,
+			const struct xdpchain_detach_opts *opts)
+{
+	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
+	char ifname[IF_NAMESIZE];
+	struct xc_state st;
+	unsigned int i, n, found = 0, idx = 0;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_detach_opts))
+		return xc_err(-EINVAL);
+	err = xc_state_lock(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false);
+	if (err == -ENOENT || (!err && !st.have)) {
+		xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
+		if (!err) {
+			remove_all(&st); /* whatever stale state was there */
+			xc_state_unlock(&st);
+		}
+		return xc_err(-ENOENT);
+	}
+	if (err)
+		return xc_err(err);
+	err = check_revision(&st, XC_OPTS_GET(opts, expect_revision_set, false),
+			     XC_OPTS_GET(opts, expected_revision, 0));
+	if (err)
+		goto out;
+	if (!match) {
+		err = remove_all(&st);
+		goto out;
+	}
+	n = st.meta.nr_progs;
+	for (i = 0; i < n; i++) {
+		if (match(&st.meta.slots[i], key)) {
+			found++;
+			idx = i;
+		}
+	}
+	if (!found) {
+		xc_warn("no program %s in the chain on %s\n", what, ifname_of(ifindex, ifname));
+		err = -ENOENT;
+		goto out;
+	}
+	if (found > 1) {
+		xc_warn("%u programs match %s on %s: detach by id\n", found, what,
+			ifname_of(ifindex, ifname));
+		err = -EEXIST;
+		goto out;
+	}
+	if (n == 1) {
+		err = remove_all(&st);
+		goto out;
+	}
+	err = entries_from_state(&st, e);
+	if (err)
+		goto out;
+	close(e[idx].fd);
+	memmove(&e[idx], &e[idx + 1], (n - idx - 1) * sizeof(e[0]));
+	err = chain_commit(&st, e, n - 1, st.meta.mode, 0, XDPCHAIN_MODE_UNSPEC);
+	entries_close(e, n - 1);
+out:
+	xc_state_unlock(&st);
+	return xc_err(err);
+}
+
+static bool match_id(const struct xdpchain_slot_meta *m, const void *key)
+{
+	return m->prog_id == *(const __u32 *)key;
+}
+
+static bool match_name(const struct xdpchain_slot_meta *m, const void *key)
+{
+	return !strncmp(m->name, key, sizeof(m->name));
+}
+
+int xdpchain_detach_id(int ifindex, __u32 prog_id, const struct xdpchain_detach_opts *opts)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "with id %u", prog_id);
+	return detach_match(ifindex, match_id, &prog_id, what, opts);
+}
+
+int xdpchain_detach_name(int ifindex, const char *name,
+			 const struct xdpchain_detach_opts *opts)
+{
+	char what[XDPCHAIN_NAME_LEN + 16];
+
+	if (!name || !*name)
+		return xc_err(-EINVAL);
+	snprintf(what, sizeof(what), "named '%s'", name);
+	return detach_match(ifindex, match_name, name, what, opts);
+}
+
+int xdpchain_detach_all(int ifindex, const struct xdpchain_detach_opts *opts)
+{
+	return detach_match(ifindex, NULL, NULL, "", opts);
+}

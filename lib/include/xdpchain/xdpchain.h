@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * libxdpchain: share one interface's XDP hook between independent programs.
+ *
+ * Conventions (as libbpf's): functions returning int return 0 or a negative
+ * errno and also set errno; functions returning a pointer return NULL and
+ * set errno on failure. Options structs start with "size_t sz", set by
+ * XDPCHAIN_OPTS(), so fields can be added without breaking old callers.
+ *
+ * Run order: lower priority number runs first; ties are broken by program
+ * name, then by kernel program tag, never by attach order.
+ */
+#ifndef XDPCHAIN_XDPCHAIN_H
+#define XDPCHAIN_XDPCHAIN_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <linux/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef XDPCHAIN_API
+#define XDPCHAIN_API __attribute__((visibility("default")))
+#endif
+
+#define XDPCHAIN_MAX_PROGS 64
+#define XDPCHAIN_DEFAULT_PRIORITY 50
+#define XDPCHAIN_DEFAULT_ROOT "/sys/fs/bpf/xdpchain"
+/* Environment variable overriding the bpffs state root (secure_getenv). */
+#define XDPCHAIN_ROOT_ENV "XDPCHAIN_BPFFS_ROOT"
+
+/* Declare and zero an options struct with its size set. */
+#define XDPCHAIN_OPTS(TYPE, NAME, ...)                                          \
+	struct TYPE NAME = ({                                                  \
+		memset(&NAME, 0, sizeof(struct TYPE));                         \
+		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };       \
+	})
+
+enum xdpchain_mode {
+	XDPCHAIN_MODE_UNSPEC = 0, /* attach: native; query: any */
+	XDPCHAIN_MODE_NATIVE = 1, /* driver mode ("native", "drv") */
+	XDPCHAIN_MODE_SKB = 2,    /* generic mode ("skb", "generic") */
+	XDPCHAIN_MODE_HW = 3,     /* offload: always refused */
+};
+
+enum xdpchain_backend {
+	XDPCHAIN_BACKEND_AUTO = 0,     /* freplace where the kernel allows it */
+	XDPCHAIN_BACKEND_FREPLACE = 1, /* BPF_PROG_TYPE_EXT programs */
+	XDPCHAIN_BACKEND_TAILCALL = 2, /* XDP programs in a program array */
+	XDPCHAIN_BACKEND_MIXED = 3,    /* query only: both kinds in one chain */
+};
+
+/* Verdict sets are bit masks: bit v stands for XDP action v. */
+#define XDPCHAIN_VERDICT_BIT(v) (1u << (v))
+#define XDPCHAIN_VERDICTS_ALL 0x1fu /* aborted, drop, pass, tx, redirect */
+#define XDPCHAIN_DEFAULT_CONTINUE XDPCHAIN_VERDICT_BIT(2) /* pass */
+
+enum xdpchain_print_level {
+	XDPCHAIN_WARN,
+	XDPCHAIN_INFO,
+	XDPCHAIN_DEBUG,
+};
+typedef int (*xdpchain_print_fn_t)(enum xdpchain_print_level level,
+				   const char *fmt, va_list args);
+/* Set the log callback (NULL silences the library); returns the old one.
+ * The default prints warnings to stderr. */
+XDPCHAIN_API xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn);
+
+/* ---- pure helpers ---- */
+
+/* "pass,drop" / "all" / "none" -> mask. -EINVAL names nothing; use
+ * xdpchain_verdicts_parse_err() to learn which word was bad. */
+XDPCHAIN_API int xdpchain_verdicts_parse(const char *str, __u32 *mask);
+/* Like xdpchain_verdicts_parse(); on -EINVAL *bad points at the bad word
+ * inside str and *bad_len is its length. */
+XDPCHAIN_API int xdpchain_verdicts_parse_err(const char *str, __u32 *mask,
+					     const char **bad, size_t *bad_len);
+/* Format a mask as "drop,pass" (lowercase, ascending); "none" for 0.
+ * Returns the length it needed, like snprintf. */
+XDPCHAIN_API int xdpchain_verdicts_format(__u32 mask, char *buf, size_t len);
+/* "aborted", "drop", "pass", "tx", "redirect"; NULL for unknown values. */
+XDPCHAIN_API const char *xdpchain_verdict_name(int verdict);
+XDPCHAIN_API int xdpchain_verdict_parse(const char *name);
+XDPCHAIN_API const char *xdpchain_mode_str(enum xdpchain_mode mode);
+XDPCHAIN_API int xdpchain_mode_parse(const char *str, enum xdpchain_mode *mode);
+XDPCHAIN_API const char *xdpchain_backend_str(enum xdpchain_backend backend);
+XDPCHAIN_API int xdpchain_backend_parse(const char *str,
+					enum xdpchain_backend *backend);
+/* Strict decimal priority in [-2^31, 2^31-1]; -EINVAL / -ERANGE. */
+XDPCHAIN_API int xdpchain_priority_parse(const char *str, int *priority);
+
+/* ---- programs ---- */
+
+struct xdpchain_prog;
+
+struct xdpchain_open_opts {
+	size_t sz;
+	/* Program (function) name in the object; NULL: the first XDP
+	 * program in the file. */
+	const char *prog_name;
+	/* Name used in logs for an object opened from memory. */
+	const char *obj_name;
+	size_t :0;
+};
+#define xdpchain_open_opts__last_field obj_name
+
+/* Open an ELF object; the program is loaded at attach time. Its run
+ * config (.xdp_run_config, libxdp's convention) gives priority and
+ * continue-on set unless they are set explicitly. */
+XDPCHAIN_API struct xdpchain_prog *
+xdpchain_prog__open_file(const char *path, const struct xdpchain_open_opts *opts);
+XDPCHAIN_API struct xdpchain_prog *
+xdpchain_prog__open_mem(const void *buf, size_t size,
+			const struct xdpchain_open_opts *opts);
+/* Wrap an already loaded XDP program (the fd is duplicated). It joins
+ * the chain through a tail-call slot. */
+XDPCHAIN_API struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd);
+XDPCHAIN_API void xdpchain_prog__close(struct xdpchain_prog *prog);
+
+XDPCHAIN_API int xdpchain_prog__set_priority(struct xdpchain_prog *prog,
+					     int priority);
+XDPCHAIN_API int xdpchain_prog__priority(const struct xdpchain_prog *prog);
+/* Continue-on set: a mask of XDPCHAIN_VERDICT_BIT()s within
+ * XDPCHAIN_VERDICTS_ALL. */
+XDPCHAIN_API int xdpchain_prog__set_continue_on(struct xdpchain_prog *prog,
+						__u32 verdicts);
+XDPCHAIN_API __u32 xdpchain_prog__continue_on(const struct xdpchain_prog *prog);
+/* Owner label, at most 31 bytes of printable ASCII. */
+XDPCHAIN_API int xdpchain_prog__set_owner(struct xdpchain_prog *prog,
+					  const char *owner);
+XDPCHAIN_API const char *xdpchain_prog__name(const struct xdpchain_prog *prog);
+/* Kernel id once attached, else 0. */
+XDPCHAIN_API __u32 xdpchain_prog__id(const struct xdpchain_prog *prog);
+/* Whether the program declared multi-buffer support (SEC("xdp.frags")). */
+XDPCHAIN_API bool xdpchain_prog__frags(const struct xdpchain_prog *prog);
+
+/* ---- attach and detach ---- */
+
+struct xdpchain_attach_opts {
+	size_t sz;
+	enum xdpchain_mode mode;       /* UNSPEC: native, or the chain's */
+	enum xdpchain_backend backend; /* AUTO: freplace if possible */
+	/* If non-zero, fail with -ESTALE unless the chain's revision is
+	 * this one (0 never matches an existing chain when
+	 * expect_revision_set is true: "there must be no chain"). */
+	__u64 expected_revision;
+	bool expect_revision_set;
+	/* Replace a program that xdpchain did not attach. */
+	bool replace_foreign;
+	/* bpffs state root; NULL: $XDPCHAIN_BPFFS_ROOT or the default. */
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_attach_opts__last_field bpffs_root
+
+/* Add prog to the chain on ifindex (creating it). Errors: -EEXIST a
+ * foreign program or dispatcher runs there (named in the log); -E2BIG
+ * the chain is full; -EOPNOTSUPP mode or backend impossible; -ESTALE
+ * revision mismatch; -EBUSY a concurrent writer won the race. */
+XDPCHAIN_API int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
+				 const struct xdpchain_attach_opts *opts);
+
+struct xdpchain_detach_opts {
+	size_t sz;
+	__u64 expected_revision;
+	bool expect_revision_set;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_detach_opts__last_field bpffs_root
+
+/* Remove one program (by kernel id, or by name: -ENOENT if none,
+ * -EEXIST if the name is ambiguous). Removing the last program removes the
+ * dispatcher and the interface's state. */
+XDPCHAIN_API int xdpchain_detach_id(int ifindex, __u32 prog_id,
+				    const struct xdpchain_detach_opts *opts);
+XDPCHAIN_API int xdpchain_detach_name(int ifindex, const char *name,
+				      const struct xdpchain_detach_opts *opts);
+/* Remove the dispatcher, every program and all state of ifindex. */
+XDPCHAIN_API int xdpchain_detach_all(int ifindex,
+				     const struct xdpchain_detach_opts *opts);
+
+/* ---- status ---- */
+
+struct xdpchain_chain;
+struct xdpchain_entry;
+
+struct xdpchain_query_opts {
+	size_t sz;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_query_opts__last_field bpffs_root
+
+/* Snapshot of the chain on ifindex; NULL with errno ENOENT if there is
+ * none. Never takes the lock: the snapshot is read from the running
+ * dispatcher and is always self-consistent. */
+XDPCHAIN_API struct xdpchain_chain *
+xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts);
+XDPCHAIN_API void xdpchain_chain__free(struct xdpchain_chain *chain);
+XDPCHAIN_API int xdpchain_chain__ifindex(const struct xdpchain_chain *chain);
+XDPCHAIN_API enum xdpchain_mode
+xdpchain_chain__mode(const struct xdpchain_chain *chain);
+XDPCHAIN_API enum xdpchain_backend
+xdpchain_chain__backend(const struct xdpchain_chain *chain);
+XDPCHAIN_API __u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *chain);
+XDPCHAIN_API __u64 xdpchain_chain__revision(const struct xdpchain_chain *chain);
+XDPCHAIN_API bool xdpchain_chain__frags(const struct xdpchain_chain *chain);
+XDPCHAIN_API unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *chain);
+/* Entries in run order; NULL + ERANGE past the end. */
+XDPCHAIN_API const struct xdpchain_entry *
+xdpchain_chain__entry(const struct xdpchain_chain *chain, unsigned int idx);
+
+XDPCHAIN_API __u32 xdpchain_entry__id(const struct xdpchain_entry *e);
+XDPCHAIN_API const char *xdpchain_entry__name(const struct xdpchain_entry *e);
+XDPCHAIN_API int xdpchain_entry__priority(const struct xdpchain_entry *e);
+XDPCHAIN_API __u32 xdpchain_entry__continue_on(const struct xdpchain_entry *e);
+XDPCHAIN_API const char *xdpchain_entry__owner(const struct xdpchain_entry *e);
+XDPCHAIN_API __u64 xdpchain_entry__attach_time(const struct xdpchain_entry *e);
+XDPCHAIN_API enum xdpchain_backend
+xdpchain_entry__backend(const struct xdpchain_entry *e);
+XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
+XDPCHAIN_API unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e);
+
+/* What runs on ifindex when it is not an xdpchain chain: the id and
+ * name of the attached XDP program (0 if none). */
+XDPCHAIN_API int xdpchain_foreign_prog(int ifindex, __u32 *prog_id,
+				       char *name, size_t name_len);
+
+/* Which backend "auto" resolves to on this kernel (probed once). */
+XDPCHAIN_API enum xdpchain_backend xdpchain_probe_backend(void);
+
+/* Library version, "MAJOR.MINOR.PATCH". */
+XDPCHAIN_API const char *xdpchain_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

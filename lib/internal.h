@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* Library-internal declarations shared between lib/ files. */
+#ifndef XDPCHAIN_INTERNAL_H
+#define XDPCHAIN_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "xdpchain/xdpchain.h"
+#include "xdpchain_abi.h"
+
+#define XDPCHAIN_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- log.c ---- */
+XDPCHAIN_HIDDEN void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define xc_warn(...) xc_log(XDPCHAIN_WARN, __VA_ARGS__)
+#define xc_info(...) xc_log(XDPCHAIN_INFO, __VA_ARGS__)
+#define xc_debug(...) xc_log(XDPCHAIN_DEBUG, __VA_ARGS__)
+
+/* Set errno from a negative error code and return it (libbpf style). */
+static inline int xc_err(int err)
+{
+	if (err < 0)
+		errno = -err;
+	return err;
+}
+static inline void *xc_err_ptr(int err)
+{
+	errno = err < 0 ? -err : err;
+	return NULL;
+}
+
+/* Duplicate a file descriptor above stdio, close-on-exec. */
+#include <fcntl.h>
+static inline int fcntl_dupfd(int fd)
+{
+	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* ---- opts.c: size-versioned options ---- */
+XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,
+				   const char *type_name);
+#define XC_OPTS_VALID(opts, type)                                              \
+	xc_opts_valid(opts, offsetofend(struct type, type##__last_field), #type)
+#define XC_OPTS_GET(opts, field, fallback)                                     \
+	(((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), field))     \
+		 ? (opts)->field                                               \
+		 : (fallback))
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
+
+/* ---- order.c ---- */
+XDPCHAIN_HIDDEN int xc_slot_cmp(const struct xdpchain_slot_meta *a,
+				const struct xdpchain_slot_meta *b);
+XDPCHAIN_HIDDEN void xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n);
+
+/* ---- meta.c ---- */
+XDPCHAIN_HIDDEN int xc_meta_validate(const struct xdpchain_meta *meta,
+				     char *why, size_t why_len);
+XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
+				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
+XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
+
+/* ---- runcfg.c ---- */
+struct xc_runcfg {
+	bool has_priority;
+	int priority;
+	bool has_actions;
+	__u32 continue_on;
+};
+XDPCHAIN_HIDDEN int xc_runcfg_read(const struct btf *btf, const char *prog_name,
+				   struct xc_runcfg *cfg);
+
+/* ---- prog.c ---- */
+struct xdpchain_prog {
+	char *name;
+	struct bpf_object *obj;   /* opened, not loaded; NULL for from_fd */
+	struct bpf_program *bprog;
+	int fd;                   /* loaded program, -1 before */
+	__u32 id;
+	bool from_fd;
+	bool has_btf;             /* BTF func info: can become EXT */
+	bool frags;               /* declared multi-buffer support */
+	int priority;
+	__u32 continue_on;
+	char owner[XDPCHAIN_OWNER_LEN];
+};
+/* Load prog as EXT replacing slot_0 of target_fd, or as a plain XDP
+ * program (tail-call slot). Fills prog->fd and prog->id. */
+XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext,
+				 int target_fd, bool frags);
+XDPCHAIN_HIDDEN int xc_prog_tag(int fd, __u8 tag[8], __u32 *id);
+
+/* ---- state.c ---- */
+struct xc_state {
+	int ifindex;
+	__u64 netns_ino;
+	char root[256];
+	char dir[320];
+	int dir_fd;          /* locked directory, -1 if none */
+	bool have;           /* a valid chain runs */
+	int link_fd;         /* pinned dispatcher link */
+	int disp_fd;         /* running dispatcher program */
+	__u32 disp_id;
+	struct xdpchain_meta meta;
+};
+XDPCHAIN_HIDDEN int xc_resolve_root(const char *opt_root, char *buf, size_t len);
+XDPCHAIN_HIDDEN int xc_netns_ino(__u64 *ino);
+XDPCHAIN_HIDDEN int xc_state_dir(const char *root, __u64 netns_ino, int ifindex,
+				 char *buf, size_t len);
+/* Take the per-interface lock, read and validate the running chain and
+ * collect orphans. create: make the directory if missing. */
+XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex,
+				  const char *opt_root, bool create);
+XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
+/* Read the running chain without locking (status). */
+XDPCHAIN_HIDDEN int xc_state_read(struct xc_state *st, int ifindex,
+				  const char *opt_root);
+XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
+/* Remove every pin that the running chain (meta, or none) does not use. */
+XDPCHAIN_HIDDEN void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+XDPCHAIN_HIDDEN void xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The program that runs on ifindex (any mode): 0 if none. */
+XDPCHAIN_HIDDEN int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode);
+
+/* ---- probe.c ---- */
+XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it */
+
+/* ---- dispatcher.c ---- */
+struct xdpchain_dispatcher;
+XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN int xc_disp_prog_fd(struct xdpchain_dispatcher *d);
+XDPCHAIN_HIDDEN int xc_disp_array_fd(struct xdpchain_dispatcher *d);
+XDPCHAIN_HIDDEN int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot);
+XDPCHAIN_HIDDEN void xc_disp_free(struct xdpchain_dispatcher *d);
+XDPCHAIN_HIDDEN int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta);
+
+#endif

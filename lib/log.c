@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* The library's log callback, as libbpf's: warnings to stderr by default. */
+#include <stdio.h>
+#include "internal.h"
+
+static int default_print(enum xdpchain_print_level level, const char *fmt, va_list args)
+{
+	if (level != XDPCHAIN_WARN)
+		return 0;
+	fputs("libxdpchain: ", stderr);
+	return vfprintf(stderr, fmt, args);
+}
+
+static xdpchain_print_fn_t print_fn = default_print;
+
+xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn)
+{
+	xdpchain_print_fn_t old = print_fn;
+
+	print_fn = fn;
+	return old;
+}
+
+void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
+{
+	xdpchain_print_fn_t fn = print_fn;
+	int saved = errno; /* logging must not clobber errno */
+	va_list args;
+
+	if (!fn)
+		return;
+	va_start(args, fmt);
+	fn(level, fmt, args);
+	va_end(args);
+	errno = saved;
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Building and validating chain metadata (struct xdpchain_meta). What is
+ * read back from the kernel is untrusted until it passes
+ * xc_meta_validate(). Pure code, unit-tested. */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+void xc_meta_init(struct xdpchain_meta *meta, __u64 revision, int ifindex,
+		  enum xdpchain_mode mode, __u64 netns_ino)
+{
+	memset(meta, 0, sizeof(*meta));
+	meta->magic = XDPCHAIN_META_MAGIC;
+	meta->version = XDPCHAIN_META_VERSION;
+	meta->revision = revision;
+	meta->ifindex = (__u32)ifindex;
+	meta->mode = mode;
+	meta->netns_ino = netns_ino;
+}
+
+static bool str_terminated(const char *s, size_t len)
+{
+	return memchr(s, '\0', len) != NULL;
+}
+
+int xc_owner_valid(const char *owner)
+{
+	const char *p;
+
+	if (!owner)
+		return -EINVAL;
+	if (strlen(owner) >= XDPCHAIN_OWNER_LEN)
+		return -ENAMETOOLONG;
+	for (p = owner; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return -EINVAL;
+	return 0;
+}
+
+#define WHY(...) (snprintf(why, why_len, __VA_ARGS__), -EBADMSG)
+
+int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len)
+{
+	unsigned int i, j;
+
+	if (meta->magic != XDPCHAIN_META_MAGIC)
+		return WHY("bad magic 0x%08x", meta->magic);
+	if (meta->version != XDPCHAIN_META_VERSION)
+		return WHY("unsupported metadata version %u (this library reads %u)",
+			   meta->version, XDPCHAIN_META_VERSION);
+	if (meta->nr_progs > XDPCHAIN_MAX_SLOTS)
+		return WHY("%u programs exceed the %u slots", meta->nr_progs,
+			   XDPCHAIN_MAX_SLOTS);
+	if (meta->mode != XDPCHAIN_MODE_NATIVE && meta->mode != XDPCHAIN_MODE_SKB)
+		return WHY("bad mode %u", meta->mode);
+	if (meta->flags & ~XDPCHAIN_META_F_FRAGS)
+		return WHY("unknown flags 0x%x", meta->flags);
+	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
+		return WHY("frags flag disagrees with the slots");
+	for (i = 0; i < meta->nr_progs; i++) {
+		const struct xdpchain_slot_meta *s = &meta->slots[i];
+
+		if (!s->prog_id)
+			return WHY("slot %u has no program id", i);
+		if (s->kind != XDPCHAIN_SLOT_FREPLACE && s->kind != XDPCHAIN_SLOT_TAILCALL)
+			return WHY("slot %u has bad kind %u", i, s->kind);
+		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
+			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
+		if (s->flags & ~XDPCHAIN_SLOT_F_FRAGS)
+			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
+		if (!str_terminated(s->name, sizeof(s->name)) || !s->name[0])
+			return WHY("slot %u has a bad name", i);
+		if (!str_terminated(s->owner, sizeof(s->owner)))
+			return WHY("slot %u has a bad owner", i);
+		if (i && xc_slot_cmp(&meta->slots[i - 1], s) >= 0)
+			return WHY("slots %u and %u are out of order", i - 1, i);
+		for (j = 0; j < i; j++)
+			if (meta->slots[j].prog_id == s->prog_id)
+				return WHY("program %u is in slots %u and %u", s->prog_id, j, i);
+	}
+	for (; i < XDPCHAIN_MAX_SLOTS; i++)
+		if (meta->slots[i].prog_id)
+			return WHY("inactive slot %u is not empty", i);
+	return 0;
+}
+
+bool xc_meta_frags(const struct xdpchain_meta *meta)
+{
+	unsigned int i;
+
+	if (!meta->nr_progs)
+		return false;
+	for (i = 0; i < meta->nr_progs; i++)
+		if (!(meta->slots[i].flags & XDPCHAIN_SLOT_F_FRAGS))
+			return false;
+	return true;
+}
+
+enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta)
+{
+	bool ext = false, tail = false;
+	unsigned int i;
+
+	for (i = 0; i < meta->nr_progs; i++) {
+		if (meta->slots[i].kind == XDPCHAIN_SLOT_FREPLACE)
+			ext = true;
+		else
+			tail = true;
+	}
+	if (ext && tail)
+		return XDPCHAIN_BACKEND_MIXED;
+	return ext ? XDPCHAIN_BACKEND_FREPLACE : XDPCHAIN_BACKEND_TAILCALL;
+}

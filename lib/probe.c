@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Does this kernel (and this process's privileges) allow freplace?
+ * Answered once per process by loading a tiny EXT program against an empty
+ * dispatcher; "auto" then means freplace or tail calls. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "xdpchain_probe.skel.h"
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static int probe_result;
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return 0;
+}
+
+static void probe_run(void)
+{
+	struct xdpchain_dispatcher *d;
+	struct xdpchain_probe *p = NULL;
+	struct xdpchain_meta meta;
+	libbpf_print_fn_t old;
+	int err;
+
+	xc_meta_init(&meta, 0, 0, XDPCHAIN_MODE_NATIVE, 0);
+	/* A refused EXT load is the expected answer here, not something to
+	 * print: keep libbpf quiet for the duration. */
+	old = libbpf_set_print(silent_print);
+	d = xc_disp_load(&meta);
+	if (!d) {
+		err = -errno;
+		goto out;
+	}
+	p = xdpchain_probe__open();
+	if (!p) {
+		err = -errno;
+		goto out;
+	}
+	err = bpf_program__set_attach_target(p->progs.xdpchain_probe, xc_disp_prog_fd(d),
+					     "slot_0");
+	if (!err)
+		err = xdpchain_probe__load(p);
+out:
+	libbpf_set_print(old);
+	xdpchain_probe__destroy(p);
+	xc_disp_free(d);
+	probe_result = err;
+	xc_debug("freplace probe: %s\n", err ? strerror(-err) : "supported");
+}
+
+int xc_probe_freplace(void)
+{
+	pthread_once(&probe_once, probe_run);
+	return probe_result;
+}
+
+enum xdpchain_backend xdpchain_probe_backend(void)
+{
+	return xc_probe_freplace() ? XDPCHAIN_BACKEND_TAILCALL : XDPCHAIN_BACKEND_FREPLACE;
+}

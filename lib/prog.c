@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* A program to be chained: opened from an ELF file or memory (loaded only
+ * at attach time, as EXT or as plain XDP depending on the slot kind), or
+ * wrapped from an already loaded XDP program. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+static struct xdpchain_prog *prog_new(void)
+{
+	struct xdpchain_prog *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->fd = -1;
+	p->priority = XDPCHAIN_DEFAULT_PRIORITY;
+	p->continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+	return p;
+}
+
+/* Choose the program, apply its run config, and keep only it loadable. */
+static int prog_select(struct xdpchain_prog *p, const char *want, const char *what)
+{
+	struct bpf_program *bp, *found = NULL;
+	struct xc_runcfg cfg;
+	const struct btf *btf;
+	int err;
+
+	bpf_object__for_each_program(bp, p->obj) {
+		const char *name = bpf_program__name(bp);
+
+		if (want ? !strcmp(name, want)
+			 : (!found && bpf_program__type(bp) == BPF_PROG_TYPE_XDP))
+			found = bp;
+	}
+	if (!found) {
+		if (want)
+			xc_warn("%s: program '%s' not found\n", what, want);
+		else
+			xc_warn("%s: no XDP program in the object\n", what);
+		return -ENOENT;
+	}
+	if (bpf_program__type(found) != BPF_PROG_TYPE_XDP) {
+		xc_warn("%s: program '%s' is not an XDP program (SEC(\"%s\"))\n", what,
+			bpf_program__name(found), bpf_program__section_name(found));
+		return -EINVAL;
+	}
+	if (strlen(bpf_program__name(found)) >= XDPCHAIN_NAME_LEN) {
+		xc_warn("%s: program name '%s' is longer than %d bytes\n", what,
+			bpf_program__name(found), XDPCHAIN_NAME_LEN - 1);
+		return -ENAMETOOLONG;
+	}
+	bpf_object__for_each_program(bp, p->obj)
+		bpf_program__set_autoload(bp, bp == found);
+
+	p->bprog = found;
+	p->name = strdup(bpf_program__name(found));
+	if (!p->name)
+		return -ENOMEM;
+	p->frags = bpf_program__flags(found) & BPF_F_XDP_HAS_FRAGS;
+	btf = bpf_object__btf(p->obj);
+	p->has_btf = btf && btf__find_by_name_kind(btf, p->name, BTF_KIND_FUNC) > 0;
+	err = xc_runcfg_read(btf, p->name, &cfg);
+	if (err) {
+		xc_warn("%s: invalid .xdp_run_config for '%s'\n", what, p->name);
+		return err;
+	}
+	if (cfg.has_priority)
+		p->priority = cfg.priority;
+	if (cfg.has_actions)
+		p->continue_on = cfg.continue_on;
+	return 0;
+}
+
+static struct xdpchain_prog *prog_open(struct bpf_object *obj, const char *what,
+				       const struct xdpchain_open_opts *opts)
+{
+	struct xdpchain_prog *p;
+	long lerr = libbpf_get_error(obj);
+	int err;
+
+	if (!obj || lerr) {
+		err = obj ? (int)lerr : -errno;
+		if (!err)
+			err = -EINVAL;
+		xc_warn("%s: cannot open BPF object: %s\n", what, strerror(-err));
+		return xc_err_ptr(err);
+	}
+	p = prog_new();
+	if (!p) {
+		bpf_object__close(obj);
+		return xc_err_ptr(-ENOMEM);
+	}
+	p->obj = obj;
+	err = prog_select(p, XC_OPTS_GET(opts, prog_name, NULL), what);
+	if (err) {
+		xdpchain_prog__close(p);
+		return xc_err_ptr(err);
+	}
+	return p;
+}
+
+struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
+					       const struct xdpchain_open_opts *opts)
+{
+	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
+		return xc_err_ptr(-EINVAL);
+	if (access(path, R_OK)) {
+		int err = -errno;
+
+		xc_warn("%s: %s\n", path, strerror(errno));
+		return xc_err_ptr(err);
+	}
+	return prog_open(bpf_object__open_file(path, NULL), path, opts);
+}
+
+struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
+					      const struct xdpchain_open_opts *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	const char *name;
+
+	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
+		return xc_err_ptr(-EINVAL);
+	name = XC_OPTS_GET(opts, obj_name, NULL);
+	oo.object_name = name;
+	return prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
+			 opts);
+}
+
+struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct xdpchain_prog *p;
+	int err;
+
+	if (prog_fd < 0)
+		return xc_err_ptr(-EBADF);
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return xc_err_ptr(-errno);
+	if (info.type != BPF_PROG_TYPE_XDP) {
+		xc_warn("program %u is not an XDP program\n", info.id);
+		return xc_err_ptr(-EINVAL);
+	}
+	p = prog_new();
+	if (!p)
+		return xc_err_ptr(-ENOMEM);
+	p->fd = fcntl_dupfd(prog_fd);
+	if (p->fd < 0) {
+		err = -errno;
+		free(p);
+		return xc_err_ptr(err);
+	}
+	p->from_fd = true;
+	p->id = info.id;
+	/* The kernel keeps at most 15 bytes of the name. */
+	p->name = strdup(info.name[0] ? info.name : "unnamed");
+	if (!p->name) {
+		xdpchain_prog__close(p);
+		return xc_err_ptr(-ENOMEM);
+	}
+	/* Whether it was loaded frags-aware is not exposed by bpf_prog_info
+	 * on all kernels: assume not, which is always safe. */
+	p->frags = false;
+	return p;
+}
+
+void xdpchain_prog__close(struct xdpchain_prog *p)
+{
+	if (!p)
+		return;
+	if (p->fd >= 0)
+		close(p->fd);
+	bpf_object__close(p->obj);
+	free(p->name);
+	free(p);
+}
+
+int xdpchain_prog__set_priority(struct xdpchain_prog *p, int priority)
+{
+	if (!p)
+		return xc_err(-EINVAL);
+	p->priority = priority;
+	return 0;
+}
+
+int xdpchain_prog__priority(const struct xdpchain_prog *p)
+{
+	return p ? p->priority : XDPCHAIN_DEFAULT_PRIORITY;
+}
+
+int xdpchain_prog__set_continue_on(struct xdpchain_prog *p, __u32 verdicts)
+{
+	if (!p || (verdicts & ~XDPCHAIN_VERDICTS_ALL))
+		return xc_err(-EINVAL);
+	p->continue_on = verdicts;
+	return 0;
+}
+
+__u32 xdpchain_prog__continue_on(const struct xdpchain_prog *p)
+{
+	return p ? p->continue_on : 0;
+}
+
+int xdpchain_prog__set_owner(struct xdpchain_prog *p, const char *owner)
+{
+	int err;
+
+	if (!p)
+		return xc_err(-EINVAL);
+	err = xc_owner_valid(owner);
+	if (err) {
+		xc_warn("invalid owner label: at most %d printable characters, no spaces\n",
+			XDPCHAIN_OWNER_LEN - 1);
+		return xc_err(err);
+	}
+	snprintf(p->owner, sizeof(p->owner), "%s", owner);
+	return 0;
+}
+
+const char *xdpchain_prog__name(const struct xdpchain_prog *p)
+{
+	return p ? p->name : NULL;
+}
+
+__u32 xdpchain_prog__id(const struct xdpchain_prog *p)
+{
+	return p ? p->id : 0;
+}
+
+bool xdpchain_prog__frags(const struct xdpchain_prog *p)
+{
+	return p && p->frags;
+}
+
+int xc_prog_tag(int fd, __u8 tag[8], __u32 *id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	memcpy(tag, info.tag, 8);
+	if (id)
+		*id = info.id;
+	return 0;
+}
+
+int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, bool frags)
+{
+	__u32 flags;
+	int err, fd;
+
+	if (p->fd >= 0)
+		return 0; /* already loaded (from_fd) */
+	flags = bpf_program__flags(p->bprog);
+	flags = frags ? (flags | BPF_F_XDP_HAS_FRAGS) : (flags & ~BPF_F_XDP_HAS_FRAGS);
+	err = bpf_program__set_flags(p->bprog, flags);
+	if (!err && ext) {
+		err = bpf_program__set_type(p->bprog, BPF_PROG_TYPE_EXT);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(p->bprog, 0);
+		/* Any slot will do: all have the same signature, and the
+		 * program is re-attached to its real slot afterwards. */
+		if (!err)
+			err = bpf_program__set_attach_target(p->bprog, target_fd, "slot_0");
+	}
+	if (err)
+		return err;
+	err = bpf_object__load(p->obj);
+	if (err) {
+		xc_warn("%s: the kernel refused to load the program: %s "
+			"(the verifier log above says why)\n", p->name, strerror(-err));
+		return err;
+	}
+	fd = fcntl_dupfd(bpf_program__fd(p->bprog));
+	if (fd < 0)
+		return -errno;
+	p->fd = fd;
+	return xc_prog_tag(fd, (__u8[8]){ 0 }, &p->id);
+}

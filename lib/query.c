@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Status: a snapshot of an interface's chain, read from the running
+ * dispatcher's metadata without taking the lock. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+#include "config.h"
+
+struct xdpchain_entry {
+	struct xdpchain_slot_meta m;
+	unsigned int slot;
+};
+
+struct xdpchain_chain {
+	int ifindex;
+	__u32 dispatcher_id;
+	struct xdpchain_meta meta;
+	struct xdpchain_entry entries[XDPCHAIN_MAX_SLOTS];
+};
+
+struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
+{
+	struct xdpchain_chain *c;
+	struct xc_state st;
+	unsigned int i;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
+		return xc_err_ptr(-EINVAL);
+	err = xc_state_read(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (err)
+		return xc_err_ptr(err);
+	if (!st.have) {
+		xc_state_close(&st);
+		return xc_err_ptr(-ENOENT);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		xc_state_close(&st);
+		return xc_err_ptr(-ENOMEM);
+	}
+	c->ifindex = ifindex;
+	c->dispatcher_id = st.disp_id;
+	c->meta = st.meta;
+	for (i = 0; i < st.meta.nr_progs; i++) {
+		c->entries[i].m = st.meta.slots[i];
+		c->entries[i].slot = i;
+	}
+	xc_state_close(&st);
+	return c;
+}
+
+void xdpchain_chain__free(struct xdpchain_chain *c)
+{
+	free(c);
+}
+
+int xdpchain_chain__ifindex(const struct xdpchain_chain *c)
+{
+	return c ? c->ifindex : 0;
+}
+
+enum xdpchain_mode xdpchain_chain__mode(const struct xdpchain_chain *c)
+{
+	return c ? (enum xdpchain_mode)c->meta.mode : XDPCHAIN_MODE_UNSPEC;
+}
+
+enum xdpchain_backend xdpchain_chain__backend(const struct xdpchain_chain *c)
+{
+	return c ? xc_meta_backend(&c->meta) : XDPCHAIN_BACKEND_AUTO;
+}
+
+__u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *c)
+{
+	return c ? c->dispatcher_id : 0;
+}
+
+__u64 xdpchain_chain__revision(const struct xdpchain_chain *c)
+{
+	return c ? c->meta.revision : 0;
+}
+
+bool xdpchain_chain__frags(const struct xdpchain_chain *c)
+{
+	return c && (c->meta.flags & XDPCHAIN_META_F_FRAGS);
+}
+
+unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *c)
+{
+	return c ? c->meta.nr_progs : 0;
+}
+
+const struct xdpchain_entry *xdpchain_chain__entry(const struct xdpchain_chain *c,
+						   unsigned int idx)
+{
+	if (!c || idx >= c->meta.nr_progs)
+		return xc_err_ptr(-ERANGE);
+	return &c->entries[idx];
+}
+
+__u32 xdpchain_entry__id(const struct xdpchain_entry *e)
+{
+	return e ? e->m.prog_id : 0;
+}
+
+const char *xdpchain_entry__name(const struct xdpchain_entry *e)
+{
+	return e ? e->m.name : NULL;
+}
+
+int xdpchain_entry__priority(const struct xdpchain_entry *e)
+{
+	return e ? e->m.priority : 0;
+}
+
+__u32 xdpchain_entry__continue_on(const struct xdpchain_entry *e)
+{
+	return e ? e->m.continue_on : 0;
+}
+
+const char *xdpchain_entry__owner(const struct xdpchain_entry *e)
+{
+	return e ? e->m.owner : NULL;
+}
+
+__u64 xdpchain_entry__attach_time(const struct xdpchain_entry *e)
+{
+	return e ? e->m.attach_time : 0;
+}
+
+enum xdpchain_backend xdpchain_entry__backend(const struct xdpchain_entry *e)
+{
+	if (!e)
+		return XDPCHAIN_BACKEND_AUTO;
+	return e->m.kind == XDPCHAIN_SLOT_FREPLACE ? XDPCHAIN_BACKEND_FREPLACE
+						   : XDPCHAIN_BACKEND_TAILCALL;
+}
+
+bool xdpchain_entry__frags(const struct xdpchain_entry *e)
+{
+	return e && (e->m.flags & XDPCHAIN_SLOT_F_FRAGS);
+}
+
+unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e)
+{
+	return e ? e->slot : 0;
+}
+
+int xdpchain_foreign_prog(int ifindex, __u32 *prog_id, char *name, size_t name_len)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), id;
+	int err, fd;
+
+	if (ifindex <= 0 || !prog_id)
+		return xc_err(-EINVAL);
+	err = xc_xdp_prog_id(ifindex, &id, NULL);
+	if (err)
+		return xc_err(err);
+	*prog_id = id;
+	if (name && name_len)
+		name[0] = '\0';
+	if (!id || !name || !name_len)
+		return 0;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0) {
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+			snprintf(name, name_len, "%s", info.name);
+		close(fd);
+	}
+	return 0;
+}
+
+const char *xdpchain_version(void)
+{
+	return XDPCHAIN_VERSION;
+}

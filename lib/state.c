@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * The per-interface state directory on bpffs (docs/protocol.md):
+ *
+ *   <root>/ns-<netns inode>/if-<ifindex>/
+ *       dispatcher          the XDP bpf_link of the running dispatcher
+ *       prog-<id>           each chained program
+ *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
+ *       progs-<rev>         tail-call program array of revision <rev>
+ *
+ * The directory is also the lock (flock). The running dispatcher's .rodata
+ * holds the chain metadata, so the pins only keep objects alive: anything
+ * the running revision does not use is an orphan and is collected.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+int xc_resolve_root(const char *opt_root, char *buf, size_t len)
+{
+	const char *root = opt_root;
+
+	if (!root || !*root)
+		root = secure_getenv(XDPCHAIN_ROOT_ENV);
+	if (!root || !*root)
+		root = XDPCHAIN_DEFAULT_ROOT;
+	if (root[0] != '/') {
+		xc_warn("state root '%s' is not an absolute path\n", root);
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(buf, len, "%s", root) >= len)
+		return -ENAMETOOLONG;
+	/* No trailing slashes, so that paths compose cleanly. */
+	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int xc_netns_ino(__u64 *ino)
+{
+	struct stat st;
+
+	/* thread-self: setns() changes the calling thread's namespace. */
+	if (stat("/proc/thread-self/ns/net", &st) && stat("/proc/self/ns/net", &st))
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int xc_state_dir(const char *root, __u64 netns_ino, int ifindex, char *buf, size_t len)
+{
+	if ((size_t)snprintf(buf, len, "%s/ns-%" PRIu64 "/if-%d", root, (uint64_t)netns_ino,
+			     ifindex) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* mkdir -p, 0700, refusing to build the tree anywhere but on bpffs. */
+static int mkdir_bpffs(const char *path)
+{
+	char tmp[320];
+	struct statfs sfs;
+	char *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		if (statfs(tmp, &sfs))
+			return -errno;
+		*p = c;
+		if (!c)
+			break;
+	}
+	if (statfs(path, &sfs))
+		return -errno;
+	if (sfs.f_type != BPF_FS_MAGIC)
+		return -ENOTSUP;
+	return 0;
+}
+
+static int check_bpffs(const char *root)
+{
+	char tmp[320];
+	struct statfs sfs;
+	char *slash;
+
+	/* The nearest existing ancestor decides which filesystem we use. */
+	snprintf(tmp, sizeof(tmp), "%s", root);
+	while (statfs(tmp, &sfs)) {
+		if (errno != ENOENT)
+			return -errno;
+		slash = strrchr(tmp, '/');
+		if (!slash || slash == tmp)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	if (sfs.f_type != BPF_FS_MAGIC) {
+		xc_warn("state root %s is not on a BPF filesystem: mount one with "
+			"'mount -t bpf bpf /sys/fs/bpf' or choose another root with "
+			"--root or $" XDPCHAIN_ROOT_ENV "\n", root);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err;
+
+	*id = 0;
+	if (mode)
+		*mode = XDPCHAIN_MODE_UNSPEC;
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err)
+		return err;
+	if (q.drv_prog_id) {
+		*id = q.drv_prog_id;
+		if (mode)
+			*mode = XDPCHAIN_MODE_NATIVE;
+	} else if (q.skb_prog_id) {
+		*id = q.skb_prog_id;
+		if (mode)
+			*mode = XDPCHAIN_MODE_SKB;
+	} else if (q.hw_prog_id) {
+		*id = q.hw_prog_id;
+		if (mode)
+			*mode = XDPCHAIN_MODE_HW;
+	} else {
+		*id = q.prog_id;
+	}
+	return 0;
+}
+
+static int vpath(struct xc_state *st, char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char name[64];
+
+	vsnprintf(name, sizeof(name), fmt, ap);
+	if ((size_t)snprintf(buf, len, "%s/%s", st->dir, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vpath(st, path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		xc_warn("cannot pin %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+void xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!vpath(st, path, sizeof(path), fmt, ap) && unlink(path) && errno != ENOENT)
+		xc_warn("cannot unpin %s: %s\n", path, strerror(errno));
+	va_end(ap);
+}
+
+int xc_get_at(struct xc_state *st, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+	int err, fd;
+
+	va_start(ap, fmt);
+	err = vpath(st, path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+static void state_reset(struct xc_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dir_fd = st->link_fd = st->disp_fd = -1;
+}
+
+void xc_state_close(struct xc_state *st)
+{
+	if (st->link_fd >= 0)
+		close(st->link_fd);
+	if (st->disp_fd >= 0)
+		close(st->disp_fd);
+	st->link_fd = st->disp_fd = -1;
+	st->have = false;
+}
+
+/*
+ * Read the running chain: the pinned link must be an XDP link on our
+ * interface, its program our dispatcher with valid metadata built for this
+ * interface and namespace, and it must be what the kernel runs there.
+ * Anything else means there is no (valid) chain; the reason is logged.
+ */
+static int read_chain(struct xc_state *st)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li), running;
+	char why[160];
+	int err;
+
+	st->link_fd = xc_get_at(st, "dispatcher");
+	if (st->link_fd < 0) {
+		err = st->link_fd;
+		st->link_fd = -1;
+		return err == -ENOENT ? 0 : err;
+	}
+	if (bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
+		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
+		goto stale;
+	}
+	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
+		xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
+			st->dir);
+		goto stale;
+	}
+	st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (st->disp_fd < 0) {
+		st->disp_fd = -1;
+		goto stale;
+	}
+	st->disp_id = li.prog_id;
+	err = xc_disp_read_meta(st->disp_fd, &st->meta);
+	if (err) {
+		xc_warn("%s: the linked program %u is not an xdpchain dispatcher\n",
+			st->dir, li.prog_id);
+		goto stale;
+	}
+	if (xc_meta_validate(&st->meta, why, sizeof(why))) {
+		xc_warn("%s: invalid chain metadata (%s): collecting the state\n", st->dir, why);
+		goto stale;
+	}
+	if (st->meta.ifindex != (__u32)st->ifindex || st->meta.netns_ino != st->netns_ino) {
+		xc_warn("%s: metadata belongs to another interface: collecting it\n", st->dir);
+		goto stale;
+	}
+	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id) {
+		xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
+			st->dir, st->disp_id, st->ifindex);
+		goto stale;
+	}
+	st->have = true;
+	return 0;
+stale:
+	xc_state_close(st);
+	return 0;
+}
+
+static int state_open(struct xc_state *st, int ifindex, const char *opt_root)
+{
+	int err;
+
+	state_reset(st);
+	st->ifindex = ifindex;
+	err = xc_resolve_root(opt_root, st->root, sizeof(st->root));
+	if (!err)
+		err = xc_netns_ino(&st->netns_ino);
+	if (!err)
+		err = xc_state_dir(st->root, st->netns_ino, ifindex, st->dir, sizeof(st->dir));
+	return err;
+}
+
+int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
+{
+	int err = state_open(st, ifindex, opt_root);
+
+	if (!err)
+		err = read_chain(st);
+	return err;
+}
+
+int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create)
+{
+	struct stat a, b;
+	int err, tries;
+
+	err = state_open(st, ifindex, opt_root);
+	if (err)
+		return err;
+	err = check_bpffs(st->root);
+	if (err)
+		return err;
+	for (tries = 0; tries < 100; tries++) {
+		if (create) {
+			err = mkdir_bpffs(st->dir);
+			if (err) {
+				xc_warn("cannot create state directory %s: %s\n", st->dir,
+					strerror(-err));
+				return err;
+			}
+		}
+		st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->dir_fd < 0)
+			return -errno;
+		if (flock(st->dir_fd, LOCK_EX)) {
+			err = -errno;
+			close(st->dir_fd);
+			st->dir_fd = -1;
+			return err;
+		}
+		/* The holder before us may have removed the directory (the
+		 * last program left): then lock the new one. */
+		if (!fstat(st->dir_fd, &a) && !stat(st->dir, &b) && a.st_ino == b.st_ino &&
+		    a.st_nlink > 0)
+			break;
+		close(st->dir_fd);
+		st->dir_fd = -1;
+		if (!create)
+			return -ENOENT;
+	}
+	if (st->dir_fd < 0)
+		return -EDEADLK;
+	err = read_chain(st);
+	if (err) {
+		xc_state_unlock(st);
+		return err;
+	}
+	xc_state_gc(st, st->have ? &st->meta : NULL);
+	return 0;
+}
+
+void xc_state_unlock(struct xc_state *st)
+{
+	xc_state_close(st);
+	if (st->dir_fd >= 0)
+		close(st->dir_fd); /* drops the flock */
+	st->dir_fd = -1;
+}
+
+static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; meta && i < meta->nr_progs; i++)
+		if (meta->slots[i].prog_id == id)
+			return true;
+	return false;
+}
+
+void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
+{
+	unsigned long long rev;
+	unsigned int id;
+	struct dirent *de;
+	DIR *d;
+	int n;
+
+	d = opendir(st->dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		bool drop;
+
+		if (name[0] == '.')
+			continue;
+		if (!strcmp(name, "dispatcher"))
+			drop = !meta;
+		else if (sscanf(name, "prog-%u%n", &id, &n) == 1 && !name[n])
+			drop = !meta_has_prog(meta, id);
+		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
+			drop = !meta || rev != meta->revision || !meta_has_prog(meta, id);
+		else if (sscanf(name, "progs-%llu%n", &rev, &n) == 1 && !name[n])
+			drop = !meta || rev != meta->revision;
+		else {
+			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
+			continue;
+		}
+		if (drop) {
+			xc_debug("collecting %s/%s\n", st->dir, name);
+			xc_unpin_at(st, "%s", name);
+		}
+	}
+	closedir(d);
+}
