@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Ordering and metadata validation: what is read back from bpffs must be
+ * rejected unless it is exactly what a writer could have produced. */
+#include <string.h>
+#include "internal.h"
+#include "check.h"
+
+static struct xdpchain_slot_meta slot(__u32 id, int prio, const char *name, __u8 tag0)
+{
+	struct xdpchain_slot_meta s;
+
+	memset(&s, 0, sizeof(s));
+	s.prog_id = id;
+	s.priority = prio;
+	s.kind = XDPCHAIN_SLOT_TAILCALL;
+	s.continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+	s.tag[0] = tag0;
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	return s;
+}
+
+static void test_order(void)
+{
+	struct xdpchain_slot_meta s[5];
+	struct xdpchain_slot_meta a, b;
+
+	s[0] = slot(5, 20, "b", 1);
+	s[1] = slot(4, 10, "z", 1);
+	s[2] = slot(3, 20, "a", 9);
+	s[3] = slot(2, 20, "a", 2);
+	s[4] = slot(1, -3, "q", 0);
+	xc_slots_sort(s, 5);
+	CHECK(s[0].prog_id == 1); /* negative priority first */
+	CHECK(s[1].prog_id == 4);
+	CHECK(s[2].prog_id == 2); /* same priority, same name: tag decides */
+	CHECK(s[3].prog_id == 3);
+	CHECK(s[4].prog_id == 5);
+
+	/* Attach order (ids) never decides between different programs. */
+	a = slot(100, 7, "fw", 1);
+	b = slot(1, 7, "lb", 1);
+	CHECK(xc_slot_cmp(&a, &b) < 0 && xc_slot_cmp(&b, &a) > 0);
+	/* Identical code and settings: id is the last resort. */
+	a = slot(100, 7, "fw", 1);
+	b = slot(1, 7, "fw", 1);
+	CHECK(xc_slot_cmp(&b, &a) < 0);
+	snprintf(b.owner, sizeof(b.owner), "zz");
+	CHECK(xc_slot_cmp(&a, &b) < 0);
+	CHECK(xc_slot_cmp(&a, &a) == 0);
+	/* Extreme priorities do not overflow a subtraction. */
+	a = slot(1, -2147483647 - 1, "x", 0);
+	b = slot(2, 2147483647, "x", 0);
+	CHECK(xc_slot_cmp(&a, &b) < 0);
+}
+
+static void good_meta(struct xdpchain_meta *m)
+{
+	xc_meta_init(m, 3, 7, XDPCHAIN_MODE_NATIVE, 4026531840ull);
+	m->nr_progs = 2;
+	m->slots[0] = slot(11, 10, "a", 0);
+	m->slots[1] = slot(12, 20, "b", 0);
+}
+
+static void test_validate(void)
+{
+	struct xdpchain_meta m;
+	char why[160];
+
+	good_meta(&m);
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	CHECK(xc_meta_backend(&m) == XDPCHAIN_BACKEND_TAILCALL);
+	m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE;
+	CHECK(xc_meta_backend(&m) == XDPCHAIN_BACKEND_MIXED);
+	m.slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
+	CHECK(xc_meta_backend(&m) == XDPCHAIN_BACKEND_FREPLACE);
+
+#define BAD(mutation, word)                                                    \
+	do {                                                                   \
+		good_meta(&m);                                                 \
+		mutation;                                                      \
+		why[0] = 0;                                                    \
+		CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);     \
+		CHECK(strstr(why, word) != NULL);                              \
+	} while (0)
+
+	BAD(m.magic = 0x12345678, "magic");
+	BAD(m.version = 2, "version");
+	BAD(m.nr_progs = 65, "exceed");
+	BAD(m.mode = XDPCHAIN_MODE_HW, "mode");
+	BAD(m.mode = 77, "mode");
+	BAD(m.flags = 0x80, "flags");
+	BAD(m.flags = XDPCHAIN_META_F_FRAGS, "frags");
+	BAD(m.slots[1].prog_id = 0, "no program id");
+	BAD(m.slots[0].kind = 0, "kind");
+	BAD(m.slots[0].continue_on = 1u << 31, "continue-on");
+	BAD(m.slots[0].flags = 0x10, "flags");
+	BAD(memset(m.slots[0].name, 'x', sizeof(m.slots[0].name)), "name");
+	BAD(m.slots[0].name[0] = 0, "name");
+	BAD(memset(m.slots[1].owner, 'x', sizeof(m.slots[1].owner)), "owner");
+	BAD(m.slots[0].priority = 30, "order");
+	BAD((m.slots[1] = slot(11, 20, "b", 0)), "slots 0 and 1");
+	BAD(m.slots[5].prog_id = 9, "inactive");
+
+	/* frags: all slots must be frags-aware for the chain to be. */
+	good_meta(&m);
+	m.slots[0].flags = XDPCHAIN_SLOT_F_FRAGS;
+	CHECK(!xc_meta_frags(&m));
+	m.slots[1].flags = XDPCHAIN_SLOT_F_FRAGS;
+	CHECK(xc_meta_frags(&m));
+	m.flags = XDPCHAIN_META_F_FRAGS;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	m.nr_progs = 0;
+	memset(m.slots, 0, sizeof(m.slots));
+	CHECK(!xc_meta_frags(&m));
+}
+
+static void test_owner(void)
+{
+	CHECK(xc_owner_valid("fw") == 0);
+	CHECK(xc_owner_valid("") == 0);
+	CHECK(xc_owner_valid("has space") == -EINVAL);
+	CHECK(xc_owner_valid("tab\t") == -EINVAL);
+	CHECK(xc_owner_valid("0123456789012345678901234567890") == 0);
+	CHECK(xc_owner_valid("01234567890123456789012345678901") == -ENAMETOOLONG);
+}
+
+int main(void)
+{
+	test_order();
+	test_validate();
+	test_owner();
+	return check_report("test_meta");
+}
