@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Installs what building and testing xdpchain needs on Debian 12, only if
+# something is missing (so it is fast on a prepared machine).
+set -euo pipefail
+pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev
+      zlib1g-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

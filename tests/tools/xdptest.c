@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * xdptest: the kernel scenario suite's helper.
+ *   run IFACE [--repeat N] [--size N]   BPF_PROG_TEST_RUN of what runs on IFACE
+ *                                       on a trace packet: "verdict=NAME trace=a1,a2"
+ *   send IFACE --count N [--dport P]    N real trace packets out of IFACE
+ *   hits PROG_ID                        the program's hits_* counter
+ *   objs                                "progs N maps N links N" in the kernel
+ *   attach-foreign IFACE FILE PROG [skb|native]   plain netlink attach (a
+ *                                       "foreign" tool); prints the id
+ *   detach-foreign IFACE                remove it
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define TRACE_OFF (14 + 20 + 8)
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "xdptest: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static unsigned short csum(const void *buf, size_t len)
+{
+	const unsigned short *p = buf;
+	unsigned long sum = 0;
+
+	for (; len > 1; len -= 2)
+		sum += *p++;
+	if (len)
+		sum += *(const unsigned char *)p;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned short)~sum;
+}
+
+/* Ethernet/IPv4/UDP to 10.0.0.2:dport with the "XCTR" trace payload. */
+static size_t build_packet(unsigned char *buf, size_t size, int dport)
+{
+	struct ethhdr *eth = (void *)buf;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp = (void *)(ip + 1);
+	unsigned char *payload = (unsigned char *)(udp + 1);
+
+	memset(buf, 0, size);
+	memset(eth->h_dest, 0xff, ETH_ALEN);
+	memcpy(eth->h_source, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons((unsigned short)(size - sizeof(*eth)));
+	ip->saddr = htonl(0x0a000001);
+	ip->daddr = htonl(0x0a000002);
+	ip->check = csum(ip, sizeof(*ip));
+	udp->source = htons(40000);
+	udp->dest = htons((unsigned short)dport);
+	udp->len = htons((unsigned short)(size - sizeof(*eth) - sizeof(*ip)));
+	memcpy(payload, "XCTR", 4);
+	payload[4] = 0;
+	return size;
+}
+
+static const char *verdict_name(int v)
+{
+	static const char *names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+	static char buf[16];
+
+	if (v >= 0 && v < 5)
+		return names[v];
+	snprintf(buf, sizeof(buf), "%d", v);
+	return buf;
+}
+
+static int ifindex_of(const char *ifname)
+{
+	int idx = (int)if_nametoindex(ifname);
+
+	if (!idx)
+		fprintf(stderr, "xdptest: interface %s not found\n", ifname);
+	return idx;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	unsigned char in[128], out[256];
+	LIBBPF_OPTS(bpf_test_run_opts, t);
+	int ifindex, fd, repeat = 1, i;
+	__u32 id = 0;
+
+	if (argc < 2)
+		return 2;
+	for (i = 2; i + 1 < argc; i += 2)
+		if (!strcmp(argv[i], "--repeat"))
+			repeat = atoi(argv[i + 1]);
+	ifindex = ifindex_of(argv[1]);
+	if (!ifindex)
+		return 1;
+	if (bpf_xdp_query_id(ifindex, 0, &id) || !id) {
+		fprintf(stderr, "xdptest: no XDP program on %s\n", argv[1]);
+		return 1;
+	}
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return fail("prog fd");
+	build_packet(in, sizeof(in), 5000);
+	t.data_in = in;
+	t.data_size_in = sizeof(in);
+	t.data_out = out;
+	t.data_size_out = sizeof(out);
+	t.repeat = repeat;
+	if (bpf_prog_test_run_opts(fd, &t))
+		return fail("BPF_PROG_TEST_RUN");
+	printf("verdict=%s trace=", verdict_name((int)t.retval));
+	if (t.data_size_out > TRACE_OFF + 5 && !memcmp(out + TRACE_OFF, "XCTR", 4)) {
+		for (i = 0; i < out[TRACE_OFF + 4] && TRACE_OFF + 5 + i < (int)t.data_size_out; i++)
+			printf("%s%02x", i ? "," : "", out[TRACE_OFF + 5 + i]);
+	}
+	printf("\n");
+	close(fd);
+	return 0;
+}
+
+static int cmd_send(int argc, char **argv)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	int count = 1, dport = 5000, i, fd;
+	unsigned char pkt[128];
+
+	if (argc < 2)
+		return 2;
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--count"))
+			count = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--dport"))
+			dport = atoi(argv[i + 1]);
+	}
+	sll.sll_ifindex = ifindex_of(argv[1]);
+	if (!sll.sll_ifindex)
+		return 1;
+	sll.sll_halen = ETH_ALEN;
+	memset(sll.sll_addr, 0xff, ETH_ALEN);
+	fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (fd < 0)
+		return fail("AF_PACKET socket");
+	build_packet(pkt, sizeof(pkt), dport);
+	for (i = 0; i < count; i++)
+		if (sendto(fd, pkt, sizeof(pkt), 0, (void *)&sll, sizeof(sll)) != sizeof(pkt))
+			return fail("sendto");
+	close(fd);
+	return 0;
+}
+
+/* The first variable named hits_* in the program's .bss. */
+static int cmd_hits(int argc, char **argv)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), map_ids[16], i;
+	int fd;
+
+	if (argc < 2)
+		return 2;
+	fd = bpf_prog_get_fd_by_id((__u32)strtoul(argv[1], NULL, 10));
+	if (fd < 0)
+		return fail("program id");
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return fail("prog info");
+	close(fd);
+	for (i = 0; i < info.nr_map_ids && i < 16; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi), key = 0;
+		const struct btf_var_secinfo *vs;
+		const struct btf_type *sec;
+		unsigned char val[4096];
+		struct btf *btf;
+		int mfd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (mfd < 0 || bpf_obj_get_info_by_fd(mfd, &mi, &mlen) ||
+		    !strstr(mi.name, ".bss") || !mi.btf_id || mi.value_size > sizeof(val)) {
+			if (mfd >= 0)
+				close(mfd);
+			continue;
+		}
+		if (bpf_map_lookup_elem(mfd, &key, val))
+			return fail("lookup .bss");
+		btf = btf__load_from_kernel_by_id(mi.btf_id);
+		if (!btf)
+			return fail("map BTF");
+		sec = btf__type_by_id(btf, mi.btf_value_type_id);
+		vs = btf_var_secinfos(sec);
+		for (int j = 0; j < btf_vlen(sec); j++, vs++) {
+			const struct btf_type *v = btf__type_by_id(btf, vs->type);
+			const char *name = btf__name_by_offset(btf, v->name_off);
+
+			if (!strncmp(name, "hits", 4)) {
+				__u64 h;
+
+				memcpy(&h, val + vs->offset, sizeof(h));
+				printf("%llu\n", (unsigned long long)h);
+				btf__free(btf);
+				close(mfd);
+				return 0;
+			}
+		}
+		btf__free(btf);
+		close(mfd);
+	}
+	fprintf(stderr, "xdptest: no hits_* counter in program %s\n", argv[1]);
+	return 1;
+}
+
+static unsigned int count_ids(int (*next)(__u32, __u32 *))
+{
+	unsigned int n = 0;
+	__u32 id = 0;
+
+	while (!next(id, &id))
+		n++;
+	return n;
+}
+
+static int cmd_objs(void)
+{
+	printf("progs %u maps %u links %u\n", count_ids(bpf_prog_get_next_id),
+	       count_ids(bpf_map_get_next_id), count_ids(bpf_link_get_next_id));
+	return 0;
+}
+
+static int cmd_attach_foreign(int argc, char **argv)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	__u32 flags = XDP_FLAGS_DRV_MODE, id;
+	int ifindex, err;
+
+	if (argc < 4)
+		return 2;
+	if (argc > 4 && !strcmp(argv[4], "skb"))
+		flags = XDP_FLAGS_SKB_MODE;
+	ifindex = ifindex_of(argv[1]);
+	if (!ifindex)
+		return 1;
+	obj = bpf_object__open_file(argv[2], NULL);
+	if (!obj)
+		return fail("open");
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), argv[3]));
+	prog = bpf_object__find_program_by_name(obj, argv[3]);
+	if (!prog || bpf_object__load(obj))
+		return fail("load");
+	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
+	if (err) {
+		errno = -err;
+		return fail("bpf_xdp_attach");
+	}
+	bpf_xdp_query_id(ifindex, 0, &id);
+	printf("%u\n", id);
+	return 0; /* netlink attachments outlive the process */
+}
+
+static int cmd_detach_foreign(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int ifindex, err;
+
+	if (argc < 2)
+		return 2;
+	ifindex = ifindex_of(argv[1]);
+	if (!ifindex)
+		return 1;
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return fail("query");
+	err = bpf_xdp_detach(ifindex, q.skb_prog_id ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE,
+			     NULL);
+	if (err) {
+		errno = -err;
+		return fail("detach");
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int ret = 2;
+
+	if (argc >= 2) {
+		if (!strcmp(argv[1], "run"))
+			ret = cmd_run(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "send"))
+			ret = cmd_send(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "hits"))
+			ret = cmd_hits(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "objs"))
+			ret = cmd_objs();
+		else if (!strcmp(argv[1], "attach-foreign"))
+			ret = cmd_attach_foreign(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "detach-foreign"))
+			ret = cmd_detach_foreign(argc - 1, argv + 1);
+	}
+	if (ret == 2)
+		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign ...\n");
+	return ret;
+}
