@@ -15,6 +15,11 @@
 #include <linux/types.h>
 
 #define XDPCHAIN_MAX_SLOTS 64
+/* The kernel allows 33 tail calls per packet (MAX_TAIL_CALL_CNT, 32 before
+ * Linux 5.17), counted over the whole chain: a 34th tail-call slot would
+ * be skipped silently. Chains use at most 32 tail-call slots, the same on
+ * every kernel. freplace slots do not count. */
+#define XDPCHAIN_MAX_TAILCALL_SLOTS 32
 #define XDPCHAIN_META_MAGIC 0x58444348u /* "XDCH" */
 #define XDPCHAIN_META_VERSION 1u
 

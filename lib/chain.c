@@ -167,8 +167,10 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL) {
 			if (bpf_map_update_elem(array_fd, &i, &e[i].fd, BPF_ANY)) {
 				err = -errno;
-				xc_warn("cannot put %s (%u) in tail-call slot %u: %s\n",
-					e[i].m.name, e[i].m.prog_id, i, strerror(errno));
+				xc_warn("cannot put %s (%u) in tail-call slot %u: %s%s\n",
+					e[i].m.name, e[i].m.prog_id, i, strerror(errno),
+					errno == EINVAL ? " (was it loaded with another "
+							  "multi-buffer flag than the chain's?)" : "");
 				goto out;
 			}
 			continue;
@@ -421,23 +423,46 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 		goto out;
 	}
 
+	if (kind == XDPCHAIN_SLOT_TAILCALL) {
+		unsigned int tails = 0;
+
+		for (i = 0; i < n; i++)
+			tails += st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL;
+		if (tails >= XDPCHAIN_MAX_TAILCALL_SLOTS) {
+			xc_warn("the chain on %s already has %d tail-call programs, the most "
+				"the kernel can run per packet (its tail-call limit); the "
+				"freplace backend runs up to %d\n", ifname_of(ifindex, ifname),
+				XDPCHAIN_MAX_TAILCALL_SLOTS, XDPCHAIN_MAX_SLOTS);
+			err = -E2BIG;
+			goto out;
+		}
+	}
+
 	/* Multi-buffer: the chain is frags-aware only if every program is.
-	 * A tail-call program must match the dispatcher's flag exactly (the
-	 * kernel checks), so it is loaded frags-aware only if the chain
-	 * already is, and it cannot join a frags chain of tail-call
-	 * programs without frags support. */
-	chain_frags = n == 0 || xc_meta_frags(&st.meta);
-	frags = prog->frags && (kind == XDPCHAIN_SLOT_FREPLACE || chain_frags);
-	if (!frags && chain_frags && n) {
-		for (i = 0; i < n; i++) {
-			if (st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL) {
-				xc_warn("%s does not support multi-buffer packets (SEC(\"xdp\") "
-					"instead of SEC(\"xdp.frags\")) and cannot join the "
-					"frags-aware tail-call chain on %s\n", prog->name,
-					ifname_of(ifindex, ifname));
-				err = -EINVAL;
-				goto out;
-			}
+	 * A tail-call program must have exactly the dispatcher's frags flag
+	 * (the kernel checks), and libbpf loads an "xdp.frags" program
+	 * frags-aware whatever we ask, so every tail-call slot must agree
+	 * with the new chain's flag. freplace programs get the flag we set. */
+	frags = prog->frags;
+	chain_frags = frags;
+	for (i = 0; i < n; i++)
+		chain_frags = chain_frags && (st.meta.slots[i].flags & XDPCHAIN_SLOT_F_FRAGS);
+	if (kind == XDPCHAIN_SLOT_FREPLACE)
+		frags = frags && chain_frags;
+	for (i = 0; i <= n; i++) {
+		bool tail = i < n ? st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL
+				  : kind == XDPCHAIN_SLOT_TAILCALL;
+		bool f = i < n ? st.meta.slots[i].flags & XDPCHAIN_SLOT_F_FRAGS : frags;
+
+		if (tail && f != chain_frags) {
+			xc_warn("%s %s multi-buffer packets (SEC(\"xdp%s\")), the chain on %s "
+				"would %sbe frags-aware, and a tail-call program must match the "
+				"chain; use the freplace backend or programs that agree\n",
+				prog->name, prog->frags ? "supports" : "does not support",
+				prog->frags ? ".frags" : "", ifname_of(ifindex, ifname),
+				chain_frags ? "" : "not ");
+			err = -EINVAL;
+			goto out;
 		}
 	}
 

@@ -59,7 +59,10 @@ static int prog_select(struct xdpchain_prog *p, const char *want, const char *wh
 	p->name = strdup(bpf_program__name(found));
 	if (!p->name)
 		return -ENOMEM;
-	p->frags = bpf_program__flags(found) & BPF_F_XDP_HAS_FRAGS;
+	/* libbpf adds BPF_F_XDP_HAS_FRAGS for SEC("xdp.frags") only at load
+	 * time, so the section name is what tells. */
+	p->frags = !strncmp(bpf_program__section_name(found), "xdp.frags", 9) ||
+		   (bpf_program__flags(found) & BPF_F_XDP_HAS_FRAGS);
 	btf = bpf_object__btf(p->obj);
 	p->has_btf = btf && btf__find_by_name_kind(btf, p->name, BTF_KIND_FUNC) > 0;
 	err = xc_runcfg_read(btf, p->name, &cfg);

@@ -19,7 +19,8 @@ static __always_inline void trace(struct xdp_md *ctx, __u8 id)
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	__u8 *p = data + TRACE_OFF;
-	__u8 n;
+	__u8 *slot;
+	__u32 n;
 
 	if ((void *)(p + 5) > end)
 		return;
@@ -28,10 +29,14 @@ static __always_inline void trace(struct xdp_md *ctx, __u8 id)
 	n = p[4];
 	if (n >= TRACE_MAX)
 		return;
-	/* The mask gives the verifier a bounded offset to check. */
-	if ((void *)(p + 5 + (n & (TRACE_MAX - 1)) + 1) > end)
+	/* The verifier must see the same register checked against
+	 * data_end and then written; the empty asm makes the pointer opaque
+	 * so clang cannot recompute it differently for the store. */
+	slot = p + 5 + n;
+	asm volatile("" : "+r"(slot));
+	if ((void *)(slot + 1) > end)
 		return;
-	p[5 + (n & (TRACE_MAX - 1))] = id;
+	*slot = id;
 	p[4] = n + 1;
 }
 

@@ -1,0 +1,354 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# The kernel scenario suite, identical for every backend:
+#   tests/kernel/scenarios.sh tailcall|freplace
+# Needs root, env XDPCHAIN (the CLI), XDPTEST (tests/tools/xdptest) and
+# TEST_BPF_DIR (where test_progs.o and test_runcfg.o are). Works in a
+# private network namespace with its own veth pair and its own bpffs
+# instance, sends packets only there, and removes everything at the end.
+# Every command runs as a new process, so every scenario also shows that
+# the chain outlives the process that changed it.
+set -uo pipefail
+
+backend=${1:?usage: scenarios.sh tailcall|freplace}
+XC=${XDPCHAIN:?set XDPCHAIN to the xdpchain binary}
+XT=${XDPTEST:?set XDPTEST to the xdptest binary}
+OBJ=${TEST_BPF_DIR:?set TEST_BPF_DIR}/test_progs.o
+RCOBJ=$TEST_BPF_DIR/test_runcfg.o
+ns=xdpc-test-$$
+bpffs=/tmp/xdpc-bpffs-$$
+passed=0
+failed=0
+
+# 'ip netns exec' remounts /sys, hiding /sys/fs/bpf: use a bpffs of our own.
+mkdir -p "$bpffs"
+mount -t bpf bpf "$bpffs" || { echo "cannot mount bpffs"; exit 1; }
+export XDPCHAIN_BPFFS_ROOT=$bpffs/xdpchain
+
+cleanup() {
+	ip netns exec "$ns" "$XC" detach xt0 --all >/dev/null 2>&1
+	ip netns del "$ns" 2>/dev/null
+	umount "$bpffs" 2>/dev/null
+	rmdir "$bpffs" 2>/dev/null
+}
+trap cleanup EXIT
+
+ip netns add "$ns" || exit 1
+# No IPv6: router solicitations and the like would hit the programs and
+# spoil exact packet counts.
+ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null
+ip -n "$ns" link add xt0 type veth peer name xt1 || exit 1
+ip -n "$ns" link set xt0 up && ip -n "$ns" link set xt1 up || exit 1
+
+in_ns() { ip netns exec "$ns" "$@"; }
+xc() { in_ns "$XC" "$@"; }
+# att PROG [options]: attach a test program with this run's backend.
+att() { local p=$1; shift; xc attach -b "$backend" xt0 "$OBJ" -p "$p" "$@" >/dev/null; }
+run() { in_ns "$XT" run xt0; }
+reset() { xc detach xt0 --all >/dev/null 2>&1; true; }
+status_json() { xc -j status xt0; }
+prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
+revision() { status_json | jq -r '.[0].revision // 0'; }
+
+current=""
+begin() { current=$1; reset; }
+ok() { echo "ok - $current"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $current"; echo "# $*"; failed=$((failed + 1)); }
+# expect WHAT EXPECTED ACTUAL
+expect() {
+	if [ "$2" == "$3" ]; then return 0; fi
+	not_ok "$1: expected '$2', got '$3'"
+	return 1
+}
+# expect_exit CODE CMD...: run CMD, check its exit status, keep stderr in $err
+expect_exit() {
+	local want=$1 rc
+	shift
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq "$want" ] && return 0
+	not_ok "exit status of '$*': expected $want, got $rc: $err"
+	return 1
+}
+
+baseline=$(in_ns "$XT" objs)
+
+t_order_by_priority() {
+	begin "programs run by priority whatever the attach order"
+	att t_pass_b -P 20 && att t_pass_a -P 10 && att t_pass_c -P 30 || { not_ok "attach"; return; }
+	expect "order" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	reset
+	att t_pass_c -P 30 && att t_pass_b -P 20 && att t_pass_a -P 10 || { not_ok "attach"; return; }
+	expect "reverse attach order" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	expect "backend in status" "$backend" "$(status_json | jq -r '.[0].backend')" && ok
+}
+
+t_tie_by_name() {
+	begin "equal priorities are ordered by name, not attach order"
+	att t_pass_c -P 7 && att t_pass_a -P 7 && att t_pass_b -P 7 || { not_ok "attach"; return; }
+	expect "order" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
+t_single_verdicts() {
+	begin "one program: its verdict is the chain's, known or not"
+	local p want
+	for p in t_pass_a:pass:a1 t_drop:drop:d0 t_tx:tx:70 t_aborted:aborted:ab \
+		t_redirect_ret:redirect:4e t_bogus:77:b0; do
+		reset
+		att "${p%%:*}" || { not_ok "attach ${p%%:*}"; return; }
+		want=${p#*:}
+		expect "${p%%:*}" "verdict=${want%%:*} trace=${want#*:}" "$(run)" || return
+	done
+	ok
+}
+
+t_final_verdict() {
+	begin "a verdict outside the continue-on set is final"
+	att t_pass_a -P 10 && att t_drop -P 20 && att t_pass_b -P 30 || { not_ok "attach"; return; }
+	expect "drop stops the chain" "verdict=drop trace=a1,d0" "$(run)" && ok
+}
+
+t_continue_on() {
+	begin "continue-on sets let the next program run"
+	att t_pass_a -P 10 && att t_drop -P 20 -c pass,drop && att t_pass_b -P 30 ||
+		{ not_ok "attach"; return; }
+	expect "drop continues" "verdict=pass trace=a1,d0,a2" "$(run)" || return
+	reset
+	att t_pass_a -P 10 -c none && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	expect "pass is final with 'none'" "verdict=pass trace=a1" "$(run)" || return
+	reset
+	att t_aborted -P 1 -c all && att t_tx -P 2 -c tx,aborted && att t_pass_a -P 3 ||
+		{ not_ok "attach"; return; }
+	expect "aborted and tx continue" "verdict=pass trace=ab,70,a1" "$(run)" && ok
+}
+
+t_last_continues() {
+	begin "when the last program continues, its own verdict is returned (1..N)"
+	att t_tx -c tx || { not_ok "attach"; return; }
+	expect "N=1" "verdict=tx trace=70" "$(run)" || return
+	reset
+	att t_pass_a -P 1 && att t_tx -P 2 -c tx || { not_ok "attach"; return; }
+	expect "N=2" "verdict=tx trace=a1,70" "$(run)" || return
+	reset
+	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_drop -P 3 -c drop ||
+		{ not_ok "attach"; return; }
+	expect "N=3" "verdict=drop trace=a1,a2,d0" "$(run)" || return
+	reset
+	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_pass_c -P 3 && att t_pass_d -P 4 &&
+		att t_redirect_ret -P 5 -c redirect || { not_ok "attach"; return; }
+	expect "N=5" "verdict=redirect trace=a1,a2,a3,a4,4e" "$(run)" && ok
+}
+
+t_bogus_final() {
+	begin "an unknown verdict is final even with continue-on all"
+	att t_bogus -P 1 -c all && att t_pass_a -P 2 || { not_ok "attach"; return; }
+	expect "bogus" "verdict=77 trace=b0" "$(run)" && ok
+}
+
+t_ab() {
+	begin "A attaches, B attaches, A detaches: B keeps running"
+	att t_pass_a -P 10 -o appA && att t_pass_b -P 20 -o appB || { not_ok "attach"; return; }
+	local disp_before
+	disp_before=$(status_json | jq -r '.[0].dispatcher_id')
+	xc detach xt0 t_pass_a >/dev/null || { not_ok "detach A"; return; }
+	expect "B runs alone" "verdict=pass trace=a2" "$(run)" || return
+	expect "status" "t_pass_b appB" "$(status_json | jq -r '.[0].programs[] | "\(.name) \(.owner)"')" || return
+	expect "the dispatcher was replaced, not removed" "true" \
+		"$([ "$(status_json | jq -r '.[0].dispatcher_id')" != "$disp_before" ] && echo true)" || return
+	reset
+	att t_pass_b -P 20 -o appB && att t_pass_a -P 10 -o appA || { not_ok "attach"; return; }
+	expect "B first, same order" "verdict=pass trace=a1,a2" "$(run)" || return
+	xc detach xt0 t_pass_a >/dev/null || { not_ok "detach A"; return; }
+	expect "B runs alone" "verdict=pass trace=a2" "$(run)" && ok
+}
+
+t_detach_middle() {
+	begin "detaching a middle program by id keeps the others in order"
+	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_pass_c -P 3 || { not_ok "attach"; return; }
+	xc detach xt0 "$(prog_id t_pass_b)" >/dev/null || { not_ok "detach by id"; return; }
+	expect "order" "verdict=pass trace=a1,a3" "$(run)" || return
+	expect_exit 1 xc detach xt0 t_pass_b || return
+	expect "unchanged after a failed detach" "verdict=pass trace=a1,a3" "$(run)" && ok
+}
+
+t_detach_all() {
+	begin "detach --all leaves no dispatcher and no state"
+	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "no XDP program" "" "$(ip -n "$ns" link show xt0 | grep -o 'prog/xdp id [0-9]*')" || return
+	expect "no state" "" "$(find "$XDPCHAIN_BPFFS_ROOT" -mindepth 1 2>/dev/null)" || return
+	expect_exit 1 xc detach xt0 --all || return
+	expect "status" "[]" "$(status_json | jq -c '.[0].programs')" && ok
+}
+
+t_survives_exit() {
+	begin "the chain and its programs outlive the loader"
+	att t_pass_a -P 1 || { not_ok "attach"; return; }
+	local id
+	id=$(prog_id t_pass_a)
+	expect "program is loaded" "$id" "$(bpftool prog show id "$id" -j 2>/dev/null | jq -r .id)" || return
+	expect "runs" "verdict=pass trace=a1" "$(run)" || return
+	expect "pinned" "yes" "$(ls "$XDPCHAIN_BPFFS_ROOT"/ns-*/if-*/prog-"$id" >/dev/null 2>&1 && echo yes)" && ok
+}
+
+t_foreign() {
+	begin "a foreign XDP program is never clobbered"
+	local fid
+	fid=$(in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_e) || { not_ok "foreign attach"; return; }
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_a || return
+	expect "error names the id" "yes" "$(grep -q "id $fid" <<<"$err" && echo yes)" || return
+	expect "error names the program" "yes" "$(grep -q "t_pass_e" <<<"$err" && echo yes)" || return
+	expect "foreign still attached" "verdict=pass trace=a5" "$(run)" || return
+	att t_pass_a --replace-foreign || { not_ok "replace-foreign"; return; }
+	expect "replaced" "verdict=pass trace=a1" "$(run)" && ok
+}
+
+t_full_chain() {
+	# freplace: 64 slots. Tail calls: the kernel runs at most 33 per
+	# packet, so the library stops at 32 instead of skipping silently.
+	local max=64 i rev trace
+	[ "$backend" = tailcall ] && max=32
+	begin "$max programs attach and run; one more is refused clearly"
+	for i in $(seq 1 "$max"); do
+		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
+	done
+	trace=$(run)
+	expect "all ran" "$max" "$(tr ',' '\n' <<<"${trace#*trace=}" | grep -c a1)" || return
+	rev=$(revision)
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_b -P 65 || return
+	expect "error says $max" "yes" "$(grep -q "$max" <<<"$err" && echo yes)" || return
+	expect "revision unchanged" "$rev" "$(revision)" || return
+	expect "still $max" "$max" "$(status_json | jq '.[0].programs | length')" && ok
+}
+
+t_real_packets() {
+	begin "real packets from the peer run through every program once"
+	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	in_ns "$XT" send xt1 --count 10 || { not_ok "send"; return; }
+	sleep 0.5
+	expect "first program" "10" "$(in_ns "$XT" hits "$(prog_id t_pass_a)")" || return
+	expect "second program" "10" "$(in_ns "$XT" hits "$(prog_id t_pass_b)")" || return
+	reset
+	att t_pass_a -P 1 && att t_drop -P 2 && att t_pass_b -P 3 || { not_ok "attach"; return; }
+	in_ns "$XT" send xt1 --count 7 || { not_ok "send"; return; }
+	sleep 0.5
+	expect "before the drop" "7" "$(in_ns "$XT" hits "$(prog_id t_pass_a)")" || return
+	expect "after the drop" "0" "$(in_ns "$XT" hits "$(prog_id t_pass_b)")" && ok
+}
+
+t_json() {
+	begin "status -j is one JSON list with the documented keys"
+	att t_pass_b -P 20 -o owner2 && att t_drop -P 10 -c pass,drop -o owner1 ||
+		{ not_ok "attach"; return; }
+	local j
+	j=$(status_json) || { not_ok "status -j"; return; }
+	expect "keys" "true" "$(jq '.[0] | has("ifname") and has("ifindex") and has("mode") and has("backend") and has("dispatcher_id") and has("revision") and has("programs")' <<<"$j")" || return
+	expect "run order" "t_drop t_pass_b" "$(jq -r '[.[0].programs[].name] | join(" ")' <<<"$j")" || return
+	expect "continue_on" '["drop","pass"]' "$(jq -c '.[0].programs[0].continue_on' <<<"$j")" || return
+	expect "owner" "owner1" "$(jq -r '.[0].programs[0].owner' <<<"$j")" || return
+	expect "priority" "10" "$(jq -r '.[0].programs[0].priority' <<<"$j")" || return
+	expect "all interfaces" "xt0" "$(xc -j status | jq -r '.[] | select(.programs | length > 0) | .ifname')" || return
+	expect "dispatcher is what runs" "$(jq -r '.[0].dispatcher_id' <<<"$j")" \
+		"$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id')" && ok
+}
+
+t_usage_errors() {
+	begin "bad input: clear error, exit 2, chain unchanged"
+	att t_pass_a -P 1 || { not_ok "attach"; return; }
+	local before
+	before=$(status_json)
+	expect_exit 2 xc attach xt0 "$OBJ" -p t_pass_b -P 12x || return
+	expect "names the priority" "yes" "$(grep -q "12x" <<<"$err" && echo yes)" || return
+	expect_exit 2 xc attach xt0 "$OBJ" -p t_pass_b -P 99999999999 || return
+	expect_exit 2 xc attach xt0 "$OBJ" -p t_pass_b -c pass,pas || return
+	expect "names the verdict" "yes" "$(grep -q "'pas'" <<<"$err" && echo yes)" || return
+	expect_exit 2 xc attach nosuch0 "$OBJ" -p t_pass_b || return
+	expect "names the interface" "yes" "$(grep -q "nosuch0" <<<"$err" && echo yes)" || return
+	expect_exit 2 xc attach xt0 "$OBJ" -p t_pass_b -m warp || return
+	expect_exit 2 xc attach xt0 || return
+	expect_exit 2 xc frobnicate || return
+	expect_exit 1 xc attach xt0 /nonexistent.o || return
+	expect_exit 1 xc attach xt0 "$OBJ" -p no_such_prog || return
+	expect_exit 1 xc attach xt0 "$OBJ" -p t_pass_b -m hw || return
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_b --expect-revision 999 || return
+	expect "JSON error" "true" "$(xc -j attach xt0 /nonexistent.o 2>/dev/null | jq 'has("error")')" || return
+	expect "unchanged" "$before" "$(status_json)" && ok
+}
+
+t_revision() {
+	begin "the revision grows on every change"
+	att t_pass_a -P 1 || { not_ok "attach"; return; }
+	local r1 r2 r3
+	r1=$(revision)
+	att t_pass_b -P 2 --expect-revision "$r1" || { not_ok "attach with expected revision"; return; }
+	r2=$(revision)
+	xc detach xt0 t_pass_a >/dev/null || { not_ok "detach"; return; }
+	r3=$(revision)
+	expect "revisions" "$((r1 + 1)) $((r1 + 2))" "$r2 $r3" && ok
+}
+
+t_run_config() {
+	begin "the ELF run config (.xdp_run_config) is honoured and overridable"
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	xc attach -b "$backend" xt0 "$RCOBJ" >/dev/null || { not_ok "attach runcfg"; return; }
+	expect "priority 5 runs first; drop continues" "verdict=pass trace=c5,a1" "$(run)" || return
+	expect "declared" "5 drop,pass" "$(status_json | jq -r '.[0].programs[0] | "\(.priority) \(.continue_on | join(","))"')" || return
+	reset
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	xc attach -b "$backend" xt0 "$RCOBJ" -P 20 >/dev/null || { not_ok "attach runcfg"; return; }
+	expect "command line wins; last continues with its own verdict" "verdict=drop trace=a1,c5" "$(run)" && ok
+}
+
+t_skb_mode() {
+	begin "skb mode works; a different mode is refused"
+	att t_pass_a -P 1 -m skb || { not_ok "attach skb"; return; }
+	expect "mode" "skb" "$(status_json | jq -r '.[0].mode')" || return
+	expect "runs" "verdict=pass trace=a1" "$(run)" || return
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_b -m native || return
+	expect "error names the mode" "yes" "$(grep -q skb <<<"$err" && echo yes)" || return
+	att t_pass_b -P 2 || { not_ok "attach without mode joins the skb chain"; return; }
+	expect "runs" "verdict=pass trace=a1,a2" "$(run)" && ok
+}
+
+t_frags() {
+	begin "frags: the dispatcher is frags-aware exactly when every program is"
+	att t_frags_pass -P 1 || { not_ok "attach"; return; }
+	expect "frags chain" "true" "$(status_json | jq -r '.[0].frags')" || return
+	if [ "$backend" = tailcall ]; then
+		expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_a -P 2 || return
+		expect "explains" "yes" "$(grep -q "multi-buffer" <<<"$err" && echo yes)" || return
+		expect "unchanged" "verdict=pass trace=f0" "$(run)" || return
+		# The other way round: the kernel insists that a tail-call
+		# program's flag matches the dispatcher's, so a frags-aware
+		# program cannot join a chain that is not.
+		reset
+		att t_pass_a -P 1 || { not_ok "attach"; return; }
+		expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_frags_pass -P 2 || return
+		expect "explains" "yes" "$(grep -q "multi-buffer" <<<"$err" && echo yes)" || return
+		expect "unchanged" "verdict=pass trace=a1" "$(run)" && ok
+	else
+		att t_pass_a -P 2 || { not_ok "attach non-frags"; return; }
+		expect "no longer frags" "false" "$(status_json | jq -r '.[0].frags')" || return
+		expect "runs" "verdict=pass trace=f0,a1" "$(run)" || return
+		xc detach xt0 t_pass_a >/dev/null || { not_ok "detach"; return; }
+		expect "frags again" "true" "$(status_json | jq -r '.[0].frags')" && ok
+	fi
+}
+
+t_leaks() {
+	begin "no BPF programs, maps or links are left behind"
+	expect "kernel objects" "$baseline" "$(in_ns "$XT" objs)" && ok
+}
+
+for t in t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
+	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
+	t_foreign t_full_chain t_real_packets t_json t_usage_errors t_revision t_run_config \
+	t_skb_mode t_frags; do
+	if [ -n "${ONLY:-}" ] && [ "$t" != "$ONLY" ]; then continue; fi
+	$t
+done
+reset
+t_leaks
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -167,7 +167,8 @@ static int cmd_send(int argc, char **argv)
 	return 0;
 }
 
-/* The first variable named hits_* in the program's .bss. */
+/* The sum of the hits_* variables in the program's .bss: every program
+ * of test_progs.o is loaded on its own, so only its own counter moves. */
 static int cmd_hits(int argc, char **argv)
 {
 	struct bpf_prog_info info = {};
@@ -206,22 +207,26 @@ static int cmd_hits(int argc, char **argv)
 			return fail("map BTF");
 		sec = btf__type_by_id(btf, mi.btf_value_type_id);
 		vs = btf_var_secinfos(sec);
+		__u64 sum = 0;
+		int found = 0;
+
 		for (int j = 0; j < btf_vlen(sec); j++, vs++) {
 			const struct btf_type *v = btf__type_by_id(btf, vs->type);
 			const char *name = btf__name_by_offset(btf, v->name_off);
+			__u64 h;
 
-			if (!strncmp(name, "hits", 4)) {
-				__u64 h;
-
-				memcpy(&h, val + vs->offset, sizeof(h));
-				printf("%llu\n", (unsigned long long)h);
-				btf__free(btf);
-				close(mfd);
-				return 0;
-			}
+			if (strncmp(name, "hits", 4) || vs->offset + sizeof(h) > mi.value_size)
+				continue;
+			memcpy(&h, val + vs->offset, sizeof(h));
+			sum += h;
+			found = 1;
 		}
 		btf__free(btf);
 		close(mfd);
+		if (found) {
+			printf("%llu\n", (unsigned long long)sum);
+			return 0;
+		}
 	}
 	fprintf(stderr, "xdptest: no hits_* counter in program %s\n", argv[1]);
 	return 1;
