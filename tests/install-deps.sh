@@ -4,7 +4,7 @@
 # something is missing (so it is fast on a prepared machine).
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev
-      zlib1g-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils)
+      zlib1g-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
