@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* Probe: loading this EXT program against a dispatcher's slot_0 tells
- * whether the kernel allows freplace for this process. */
+/* Probe: loading this EXT program against slot_0 of a dispatcher with one
+ * freplace slot tells whether the kernel allows freplace for this process. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

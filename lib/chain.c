@@ -329,22 +329,39 @@ static bool chain_has_prog(const struct xc_state *st, __u32 id)
 	return false;
 }
 
-/* Load prog for its slot kind; freplace needs a dispatcher to target. */
+/*
+ * Load prog for its slot kind. An EXT program is loaded against a slot of
+ * some dispatcher and re-attached to its real slot at commit: any slot
+ * will do, as all have the same signature. It must be a slot the verifier
+ * kept: since Linux 6.8 unreachable global functions are removed, so it
+ * is a freplace slot of the running chain, or slot 0 of a throwaway
+ * dispatcher that has one freplace slot.
+ */
 static int load_for_slot(struct xc_state *st, struct xdpchain_prog *prog,
 			 enum xdpchain_slot_kind kind, bool frags)
 {
 	struct xdpchain_dispatcher *tmp = NULL;
-	struct xdpchain_meta empty;
-	int target = st->disp_fd, err;
+	struct xdpchain_meta one;
+	int target = -1, err;
+	unsigned int slot = 0, i;
 
-	if (kind == XDPCHAIN_SLOT_FREPLACE && target < 0) {
-		xc_meta_init(&empty, 0, st->ifindex, XDPCHAIN_MODE_NATIVE, st->netns_ino);
-		tmp = xc_disp_load(&empty);
-		if (!tmp)
-			return -errno;
-		target = xc_disp_prog_fd(tmp);
+	if (kind == XDPCHAIN_SLOT_FREPLACE) {
+		for (i = 0; st->have && i < st->meta.nr_progs; i++) {
+			if (st->meta.slots[i].kind == XDPCHAIN_SLOT_FREPLACE) {
+				target = st->disp_fd;
+				slot = i;
+				break;
+			}
+		}
+		if (target < 0) {
+			xc_meta_init_probe(&one);
+			tmp = xc_disp_load(&one);
+			if (!tmp)
+				return -errno;
+			target = xc_disp_prog_fd(tmp);
+		}
 	}
-	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, frags);
+	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, slot, frags);
 	xc_disp_free(tmp);
 	return err;
 }

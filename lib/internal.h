@@ -4,6 +4,7 @@
 #define XDPCHAIN_INTERNAL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -15,6 +16,7 @@
 /* ---- log.c ---- */
 XDPCHAIN_HIDDEN void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+XDPCHAIN_HIDDEN void xc_vlog(enum xdpchain_print_level level, const char *fmt, va_list args);
 #define xc_warn(...) xc_log(XDPCHAIN_WARN, __VA_ARGS__)
 #define xc_info(...) xc_log(XDPCHAIN_INFO, __VA_ARGS__)
 #define xc_debug(...) xc_log(XDPCHAIN_DEBUG, __VA_ARGS__)
@@ -62,6 +64,7 @@ XDPCHAIN_HIDDEN int xc_meta_validate(const struct xdpchain_meta *meta,
 				     char *why, size_t why_len);
 XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
 				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
+XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
@@ -90,10 +93,10 @@ struct xdpchain_prog {
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];
 };
-/* Load prog as EXT replacing slot_0 of target_fd, or as a plain XDP
- * program (tail-call slot). Fills prog->fd and prog->id. */
-XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext,
-				 int target_fd, bool frags);
+/* Load prog as EXT replacing slot_<target_slot> of target_fd, or as a
+ * plain XDP program (tail-call slot). Fills prog->fd and prog->id. */
+XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext, int target_fd,
+				 unsigned int target_slot, bool frags);
 XDPCHAIN_HIDDEN int xc_prog_tag(int fd, __u8 tag[8], __u32 *id);
 
 /* ---- state.c ---- */

@@ -21,16 +21,21 @@ xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn)
 	return old;
 }
 
-void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
+void xc_vlog(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
 	xdpchain_print_fn_t fn = print_fn;
 	int saved = errno; /* logging must not clobber errno */
+
+	if (fn)
+		fn(level, fmt, args);
+	errno = saved;
+}
+
+void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
+{
 	va_list args;
 
-	if (!fn)
-		return;
 	va_start(args, fmt);
-	fn(level, fmt, args);
+	xc_vlog(level, fmt, args);
 	va_end(args);
-	errno = saved;
 }

@@ -111,3 +111,13 @@ enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta)
 		return XDPCHAIN_BACKEND_MIXED;
 	return ext ? XDPCHAIN_BACKEND_FREPLACE : XDPCHAIN_BACKEND_TAILCALL;
 }
+
+/* A dispatcher configuration with one freplace slot, used as a target to
+ * load EXT programs against (and by the probe). Not a valid chain. */
+void xc_meta_init_probe(struct xdpchain_meta *meta)
+{
+	xc_meta_init(meta, 0, 0, XDPCHAIN_MODE_NATIVE, 0);
+	meta->nr_progs = 1;
+	meta->slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
+	meta->slots[0].continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+}

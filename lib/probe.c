@@ -11,8 +11,12 @@
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
 static int probe_result;
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list args)
+/* A refused EXT load is an expected answer, not a warning: libbpf's
+ * messages during the probe become our debug messages. */
+static int probe_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
+	if (level != LIBBPF_DEBUG)
+		xc_vlog(XDPCHAIN_DEBUG, fmt, args);
 	return 0;
 }
 
@@ -24,10 +28,8 @@ static void probe_run(void)
 	libbpf_print_fn_t old;
 	int err;
 
-	xc_meta_init(&meta, 0, 0, XDPCHAIN_MODE_NATIVE, 0);
-	/* A refused EXT load is the expected answer here, not something to
-	 * print: keep libbpf quiet for the duration. */
-	old = libbpf_set_print(silent_print);
+	xc_meta_init_probe(&meta);
+	old = libbpf_set_print(probe_print);
 	d = xc_disp_load(&meta);
 	if (!d) {
 		err = -errno;

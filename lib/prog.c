@@ -253,8 +253,10 @@ int xc_prog_tag(int fd, __u8 tag[8], __u32 *id)
 	return 0;
 }
 
-int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, bool frags)
+int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, unsigned int target_slot,
+		 bool frags)
 {
+	char slot_name[16];
 	__u32 flags;
 	int err, fd;
 
@@ -267,10 +269,9 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, bool frags)
 		err = bpf_program__set_type(p->bprog, BPF_PROG_TYPE_EXT);
 		if (!err)
 			err = bpf_program__set_expected_attach_type(p->bprog, 0);
-		/* Any slot will do: all have the same signature, and the
-		 * program is re-attached to its real slot afterwards. */
+		snprintf(slot_name, sizeof(slot_name), "slot_%u", target_slot);
 		if (!err)
-			err = bpf_program__set_attach_target(p->bprog, target_fd, "slot_0");
+			err = bpf_program__set_attach_target(p->bprog, target_fd, slot_name);
 	}
 	if (err)
 		return err;

@@ -45,7 +45,12 @@ xc() { in_ns "$XC" "$@"; }
 # att PROG [options]: attach a test program with this run's backend.
 att() { local p=$1; shift; xc attach -b "$backend" xt0 "$OBJ" -p "$p" "$@" >/dev/null; }
 run() { in_ns "$XT" run xt0; }
-reset() { xc detach xt0 --all >/dev/null 2>&1; true; }
+# Back to nothing: a failed scenario may have left a foreign program too.
+reset() {
+	xc detach xt0 --all >/dev/null 2>&1
+	in_ns "$XT" detach-foreign xt0 >/dev/null 2>&1
+	true
+}
 status_json() { xc -j status xt0; }
 prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
 revision() { status_json | jq -r '.[0].revision // 0'; }
