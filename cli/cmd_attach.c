@@ -4,6 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 #include "json.h"
@@ -53,6 +56,33 @@ static void print_result(struct cli_ctx *ctx, const char *ifname, int ifindex,
 		       chain ? (unsigned long long)xdpchain_chain__revision(chain) : 0ULL);
 	}
 	xdpchain_chain__free(chain);
+}
+
+/* "id:N" or "pinned:PATH": a program some application already loaded. */
+static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, int *rc)
+{
+	struct xdpchain_prog *prog;
+	__u64 id;
+	int fd;
+
+	if (!strncmp(spec, "id:", 3)) {
+		*rc = opt_u64(ctx, "program id", spec + 3, &id);
+		if (*rc)
+			return NULL;
+		fd = id > 0xffffffffULL ? -1 : bpf_prog_get_fd_by_id((__u32)id);
+	} else {
+		fd = bpf_obj_get(spec + 7);
+	}
+	*rc = CLI_EXIT_FAIL;
+	if (fd < 0) {
+		cli_error(ctx, "%s: cannot get the program: %s", spec, strerror(errno));
+		return NULL;
+	}
+	prog = xdpchain_prog__from_fd(fd);
+	if (!prog)
+		cli_error(ctx, "%s: %s", spec, errno == EINVAL ? "not an XDP program" : strerror(errno));
+	close(fd);
+	return prog;
 }
 
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
@@ -125,8 +155,11 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 			  "calling other programs cannot be offloaded; use native or skb");
 		return CLI_EXIT_FAIL;
 	}
-	prog = xdpchain_prog__open_file(argv[optind + 1], &oo);
-	if (!prog) {
+	if (!strncmp(argv[optind + 1], "id:", 3) || !strncmp(argv[optind + 1], "pinned:", 7)) {
+		prog = open_loaded(ctx, argv[optind + 1], &ret);
+		if (!prog)
+			return ret;
+	} else if (!(prog = xdpchain_prog__open_file(argv[optind + 1], &oo))) {
 		err = errno;
 		if (oo.prog_name && err == ENOENT)
 			cli_error(ctx, "%s: program '%s' not found or not an XDP program",

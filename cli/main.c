@@ -21,6 +21,8 @@ static const struct cmd {
 	  "              [-o|--owner LABEL] [-m|--mode native|skb] [-b|--backend auto|freplace|tailcall]\n"
 	  "              [--replace-foreign] [--expect-revision N]\n"
 	  "      Add the XDP program NAME (default: the first) of FILE to IFACE's chain.\n"
+	  "      FILE may be id:N or pinned:PATH for a program already loaded as XDP; it\n"
+	  "      joins through a tail-call slot.\n"
 	  "      Priority: lower number runs first (default 50, or the file's .xdp_run_config).\n"
 	  "      LIST: verdicts after which the next program runs: aborted,drop,pass,tx,redirect,\n"
 	  "      all or none (default pass). The mode of a new chain defaults to native." },

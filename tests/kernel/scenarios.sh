@@ -340,6 +340,21 @@ t_frags() {
 	fi
 }
 
+t_loaded_program() {
+	begin "a program loaded by an application joins through a tail-call slot"
+	local pin=$bpffs/app-prog want=$backend
+	bpftool prog load "$OBJ" "$pin" type xdp 2>/dev/null || { not_ok "bpftool prog load"; return; }
+	att t_pass_b -P 20 || { not_ok "attach"; rm -f "$pin"; return; }
+	xc attach xt0 "pinned:$pin" -P 10 >/dev/null || { not_ok "attach pinned"; rm -f "$pin"; return; }
+	rm -f "$pin" # the chain keeps it loaded
+	[ "$backend" = freplace ] && want=mixed
+	expect "backend" "$want" "$(status_json | jq -r '.[0].backend')" || return
+	expect "slot kinds" "tailcall $backend" "$(status_json | jq -r '[.[0].programs[].backend] | join(" ")')" || return
+	expect "runs in order" "verdict=pass trace=a1,a2" "$(run)" || return
+	xc detach xt0 t_pass_b >/dev/null || { not_ok "detach"; return; }
+	expect "alone" "verdict=pass trace=a1" "$(run)" && ok
+}
+
 t_leaks() {
 	begin "no BPF programs, maps or links are left behind"
 	expect "kernel objects" "$baseline" "$(in_ns "$XT" objs)" && ok
@@ -348,7 +363,7 @@ t_leaks() {
 for t in t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_real_packets t_json t_usage_errors t_revision t_run_config \
-	t_skb_mode t_frags; do
+	t_skb_mode t_frags t_loaded_program; do
 	if [ -n "${ONLY:-}" ] && [ "$t" != "$ONLY" ]; then continue; fi
 	$t
 done
