@@ -249,13 +249,21 @@ static void state_dir_remove(struct xc_state *st)
 	}
 }
 
-static int check_revision(const struct xc_state *st, bool set, __u64 expected)
+/* Lock the interface's state and check the caller's expected revision.
+ * On success the lock is held; on -ESTALE too (the caller unlocks). */
+static int txn_begin(struct xc_state *st, int ifindex, const char *root, bool create,
+		     bool rev_set, __u64 rev)
 {
-	__u64 cur = st->have ? st->meta.revision : 0;
+	__u64 cur;
+	int err;
 
-	if (set && cur != expected) {
+	err = xc_state_lock(st, ifindex, root, create);
+	if (err)
+		return err;
+	cur = st->have ? st->meta.revision : 0;
+	if (rev_set && cur != rev) {
 		xc_warn("chain revision is %" PRIu64 ", expected %" PRIu64 "\n", (uint64_t)cur,
-			(uint64_t)expected);
+			(uint64_t)rev);
 		return -ESTALE;
 	}
 	return 0;
@@ -402,13 +410,13 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	if (err)
 		return xc_err(err);
 
-	err = xc_state_lock(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), true);
+	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), true,
+			XC_OPTS_GET(opts, expect_revision_set, false),
+			XC_OPTS_GET(opts, expected_revision, 0));
+	if (err == -ESTALE)
+		goto out;
 	if (err)
 		return xc_err(err);
-	err = check_revision(&st, XC_OPTS_GET(opts, expect_revision_set, false),
-			     XC_OPTS_GET(opts, expected_revision, 0));
-	if (err)
-		goto out;
 	if (st.have) {
 		if (mode != XDPCHAIN_MODE_UNSPEC && mode != (enum xdpchain_mode)st.meta.mode) {
 			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
@@ -543,7 +551,11 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_detach_opts))
 		return xc_err(-EINVAL);
-	err = xc_state_lock(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false);
+	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
+			XC_OPTS_GET(opts, expect_revision_set, false),
+			XC_OPTS_GET(opts, expected_revision, 0));
+	if (err == -ESTALE)
+		goto out;
 	if (err == -ENOENT || (!err && !st.have)) {
 		xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
 		if (!err) {
@@ -554,10 +566,6 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	}
 	if (err)
 		return xc_err(err);
-	err = check_revision(&st, XC_OPTS_GET(opts, expect_revision_set, false),
-			     XC_OPTS_GET(opts, expected_revision, 0));
-	if (err)
-		goto out;
 	if (!match) {
 		err = remove_all(&st);
 		goto out;

@@ -86,8 +86,6 @@ static int mkdir_bpffs(const char *path)
 		*p = '\0';
 		if (mkdir(tmp, 0700) && errno != EEXIST)
 			return -errno;
-		if (statfs(tmp, &sfs))
-			return -errno;
 		*p = c;
 		if (!c)
 			break;
