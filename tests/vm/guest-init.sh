@@ -15,7 +15,20 @@ mount -t 9p -o trans=virtio,version=9p2000.L xfer /newroot/tmp 2>/dev/null
 mkdir -p /xfer
 umount /newroot/tmp 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L xfer /xfer
+# Keep the host's /tmp reachable: a checkout under /tmp (as in CI's
+# clean clones) is bound back into the scratch tmpfs.
+mkdir -p /hosttmp
+mount --bind /newroot/tmp /hosttmp
 mount -t tmpfs tmpfs /newroot/tmp
+cwd=$(cat /xfer/cwd 2>/dev/null)
+case $cwd in
+/tmp/?*)
+	top=${cwd#/tmp/}
+	top=${top%%/*}
+	mkdir -p "/newroot/tmp/$top"
+	mount --bind "/hosttmp/$top" "/newroot/tmp/$top"
+	;;
+esac
 mount -t tmpfs tmpfs /newroot/run
 mount -t tmpfs tmpfs /newroot/var/tmp 2>/dev/null
 mount -t proc proc /newroot/proc

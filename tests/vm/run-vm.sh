@@ -124,6 +124,7 @@ trap 'rm -rf "$xfer"' EXIT
 	echo
 } > "$xfer/cmd.sh"
 
+printf '%s\n' "$cwd" > "$xfer/cwd"
 console=$xfer/console.log
 set +e
 timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
