@@ -41,7 +41,7 @@ struct side_result {
 };
 
 static int sizes[MAX_SIZES], nr_sizes;
-static unsigned int repeat = 1000000, runs = 5;
+static unsigned int repeat = 1000000, runs = 7;
 static const char *objdir;
 static char pass_obj[512], direct_obj[512];
 

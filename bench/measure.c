@@ -54,10 +54,12 @@ int measure_prog(int prog_fd, unsigned int repeat, unsigned int runs, struct sam
 	ip->tot_len = htons(sizeof(pkt) - sizeof(*eth));
 	udp->dest = htons(5000);
 	udp->len = htons(sizeof(pkt) - sizeof(*eth) - sizeof(*ip));
-	/* One warm-up run: first-touch effects are not per-packet cost. */
-	t.repeat = repeat / 10 + 1;
-	if (bpf_prog_test_run_opts(prog_fd, &t))
-		return -errno;
+	/* Warm-up runs: first-touch effects and CPU frequency ramps are not
+	 * per-packet cost. */
+	t.repeat = repeat;
+	for (i = 0; i < 2; i++)
+		if (bpf_prog_test_run_opts(prog_fd, &t))
+			return -errno;
 	if (t.retval != XDP_PASS) {
 		fprintf(stderr, "bench: program returned %u, not XDP_PASS\n", t.retval);
 		return -EINVAL;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <xdpchain/xdpchain.h>
 #include "sides.h"
 
 #ifdef HAVE_LIBXDP
@@ -108,6 +109,10 @@ int side_libxdp_init(struct side *s, int ifindex)
 	};
 	if (!s->priv)
 		return -ENOMEM;
+	/* libxdp chains through freplace only; without it, it falls back
+	 * to one program and there is nothing to compare. */
+	if (xdpchain_probe_backend() != XDPCHAIN_BACKEND_FREPLACE)
+		return -EOPNOTSUPP;
 	libxdp_set_print(quiet);
 	lx_clear(s);
 	return 0;

@@ -89,23 +89,25 @@ XDPCHAIN_SLOTS_8(48, 49, 50, 51, 52, 53, 54, 55)
 XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 
 /*
- * One chain position. The conditions read constant data only, so for an
- * inactive position the verifier drops the whole block: an unused slot
- * costs nothing per packet. The "ret < 32" test comes first so an unknown
- * verdict is final and never a shift count >= 32.
+ * One chain position. The conditions read constant data only. The first
+ * inactive position returns, so the verifier sees everything after it as
+ * unreachable and removes it: an unused slot costs nothing per packet
+ * (testing "n < nr_progs" around each slot instead would leave a dead load
+ * behind for every one of the 64 positions). The "ret < 32" test comes
+ * first so an unknown verdict is final and never a shift count >= 32.
  */
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
-	if (n < xdpchain_meta.nr_progs) {                                      \
-		if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)     \
-			ret = tail_slot_##n(ctx);                              \
-		else                                                           \
-			ret = slot_##n(ctx);                                   \
-		if (ret != XDPCHAIN_RET_EMPTY) {                               \
-			if (ret < 0 || ret >= 32 ||                            \
-			    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))\
-				return ret;                                    \
-			last = ret;                                            \
-		}                                                              \
+	if (n >= xdpchain_meta.nr_progs)                                       \
+		return last;                                                   \
+	if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)             \
+		ret = tail_slot_##n(ctx);                                      \
+	else                                                                   \
+		ret = slot_##n(ctx);                                           \
+	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
+		if (ret < 0 || ret >= 32 ||                                    \
+		    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))        \
+			return ret;                                            \
+		last = ret;                                                    \
 	}
 
 #define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \
