@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Summarises xdpchain-bench JSON files (one per kernel) as Markdown: cost
+# per packet as ratios to one program attached directly, the control
+# plane, and whether each target holds; draws the plot next to the first
+# file (cost.svg) when gnuplot is there. Exit 0 even when a target is
+# missed: the benchmark reports, tests check correctness.
+set -euo pipefail
+[ $# -gt 0 ] || { echo "usage: report.sh FILE.json..." >&2; exit 2; }
+dir=$(dirname "$1")
+
+verdict() { if [ "$1" = true ]; then echo "holds"; else echo "MISSED"; fi; }
+
+for f in "$@"; do
+	k=$(jq -r .kernel "$f")
+	echo "## Kernel $k ($(basename "$f" .json))"
+	echo
+	echo "Median of $(jq .runs "$f") runs x $(jq .repeat "$f") packets per run (min-max in brackets); ratio to one program attached directly ($(jq '.base.med | .*100|round/100' "$f") ns)."
+	echo
+	sides=$(jq -r '.sides | keys_unsorted | join(" ")' "$f")
+	printf '| N | direct calls |'
+	for s in $sides; do printf ' %s |' "$s"; done
+	printf '\n|---|---|'
+	for s in $sides; do printf -- '---|'; done
+	printf '\n'
+	jq -r --arg sides "$sides" '
+		. as $r | def cell(x): if x == null then "-" else
+			"\(x.med / $r.base.med * 100 | round / 100)x [\(x.min / $r.base.med * 100 | round / 100)-\(x.max / $r.base.med * 100 | round / 100)]" end;
+		range(0; .sizes | length) as $i |
+		"| \(.sizes[$i]) | \(cell(.direct[$i])) |" +
+		([$sides | split(" ")[] | " \(cell($r.sides[.].dataplane[$i])) |"] | join(""))' "$f"
+	echo
+	echo "Control plane (ms): attach of the k-th program, detach from the middle, status."
+	echo
+	echo "| side | attach #1 | attach #10 | attach #last | detach of 10 | detach of 64 | status | verified insns (1 / 10 / 64) | dispatcher memlock at 1 / max |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	jq -r '.sizes as $sz | .sides | to_entries[] | .key as $k | .value as $v |
+		def ms(x): if x == null or x == 0 then "-" else (x / 1e4 | round / 100 | tostring) end;
+		def at(n): ([range(0; $sz | length) | select($sz[.] == n)][0]) as $i |
+			if $i == null then "-" else ($v.verified_insns[$i] | tostring) end;
+		"| \($k) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
+	echo
+	# Targets.
+	jq -r '
+		.sizes as $sz | . as $r |
+		def per(x; a; b): ((x[b].med - x[a].med) / ($sz[b] - $sz[a]));
+		([range(0; $sz | length) | select($sz[.] == 1)][0]) as $i1 |
+		([range(0; $sz | length) | select($sz[.] <= 10)] | max) as $i10 |
+		.sides | to_entries[] | select(.key | startswith("xdpchain")) | .key as $k | .value as $v |
+		"- \($k): 1 program costs \(($v.dataplane[$i1].med / $r.base.med * 100 | round) / 100)x the program attached directly (target <= 1.05x: \(if $v.dataplane[$i1].med <= 1.05 * $r.base.med then "holds" else "MISSED" end)); " +
+		(if $i10 > $i1 and $v.dataplane[$i10] != null then
+			"each further program adds \(per($v.dataplane; $i1; $i10) * 100 | round / 100) ns, a direct call \(per($r.direct; $i1; $i10) * 100 | round / 100) ns (target <= 1.3x: \(if per($v.dataplane; $i1; $i10) <= 1.3 * per($r.direct; $i1; $i10) then "holds" else "MISSED" end))" +
+			(if $r.sides.libxdp != null and $r.sides.libxdp.dataplane[$i10] != null then
+				", libxdp \(per($r.sides.libxdp.dataplane; $i1; $i10) * 100 | round / 100) ns (target <= libxdp: \(if per($v.dataplane; $i1; $i10) <= per($r.sides.libxdp.dataplane; $i1; $i10) then "holds" else "MISSED" end))"
+			else "" end)
+		else "" end) +
+		(if $r.sides.libxdp != null and ($r.sides.libxdp.attach_ns | length) >= 2 then
+			(([$v.attach_ns[1:($r.sides.libxdp.attach_ns | length)][]] | add) / ([$r.sides.libxdp.attach_ns[1:][]] | add)) as $ar |
+			"; attaching to an existing chain takes \($ar * 100 | round / 100)x libxdp'"'"'s time (target <= 0.5x: \(if $ar <= 0.5 then "holds" else "MISSED" end))" +
+			(if $r.sides.libxdp.detach_middle_of_10_ns > 0 and $v.detach_middle_of_10_ns > 0 then
+				($v.detach_middle_of_10_ns / $r.sides.libxdp.detach_middle_of_10_ns) as $dr |
+				", detaching \($dr * 100 | round / 100)x (target <= 0.5x: \(if $dr <= 0.5 then "holds" else "MISSED" end))"
+			else "" end)
+		else "" end) +
+		"; longest chain run: \([range(0; $sz | length) | select($v.dataplane[.] != null) | $sz[.]] | max) programs."' "$f"
+	echo
+done
+
+# The plot: cost per packet (ratio to direct) against chain length.
+if command -v gnuplot >/dev/null; then
+	plots=()
+	for f in "$@"; do
+		name=$(basename "$f" .json)
+		jq -r '. as $r | range(0; .sizes | length) as $i | "\(.sizes[$i]) \(.direct[$i].med / $r.base.med)"' "$f" > "$dir/$name.direct.dat"
+		plots+=("'$dir/$name.direct.dat' using 1:2 with linespoints title '$name direct calls'")
+		for s in $(jq -r '.sides | keys[]' "$f"); do
+			jq -r --arg s "$s" '. as $r | range(0; .sizes | length) as $i | select(.sides[$s].dataplane[$i] != null) |
+				"\(.sizes[$i]) \(.sides[$s].dataplane[$i].med / $r.base.med)"' "$f" > "$dir/$name.$s.dat"
+			plots+=("'$dir/$name.$s.dat' using 1:2 with linespoints title '$name $s'")
+		done
+	done
+	gnuplot <<GP
+set terminal svg size 900,560 dynamic
+set output '$dir/cost.svg'
+set title 'Per-packet cost against chain length (ratio to one program attached directly)'
+set xlabel 'programs in the chain'
+set ylabel 'cost / direct single program'
+set logscale x 2
+set key left top
+set grid
+plot $(IFS=,; echo "${plots[*]}")
+GP
+	echo "Plot: $dir/cost.svg"
+fi
