@@ -11,6 +11,8 @@
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
 
+#define CLI_ERROR_MAX 1024
+
 struct json_writer;
 
 struct cli_ctx {
@@ -19,9 +21,17 @@ struct cli_ctx {
 	const char *root;        /* -r/--root: bpffs state root, or NULL */
 	struct json_writer *jw;  /* valid while a command runs with json */
 	const char *cmd;         /* name of the running command */
+	/* json mode: the first cli_error() message, "<cmd>: <message>";
+	 * main prints it as {"error": "..."} instead of the command's
+	 * (discarded) output. */
+	bool has_error;
+	char error[CLI_ERROR_MAX];
 };
 
-/* argv[0] is the command name; returns a CLI_EXIT_* code. */
+/* argv[0] is the command name; returns a CLI_EXIT_* code. Commands parse
+ * their options with getopt_long() (optind is reset for them). In json
+ * mode they write exactly one value to ctx->jw and nothing else to
+ * stdout. */
 typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv);
@@ -31,9 +41,13 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 
-/* "Error: <cmd>: <message>" on stderr (or {"error": "..."} as the JSON
- * document in json mode). */
+/* "Error: <cmd>: <message>" on stderr (or {"error": "<cmd>: <message>"}
+ * as the JSON document in json mode; the first error wins). */
 void cli_error(struct cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A parenthesised hint for errors any library call may return (" (are
+ * you root? ...)"), or "" (err is a positive errno). */
+const char *cli_errno_hint(int err);
 
 #endif

@@ -3,89 +3,31 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "opts.h"
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION };
 
-static void print_result(struct cli_ctx *ctx, const char *ifname, int ifindex,
-			 const struct xdpchain_prog *prog)
-{
-	struct xdpchain_chain *chain = xdpchain_chain__get(ifindex, &(struct xdpchain_query_opts){
-		.sz = sizeof(struct xdpchain_query_opts), .bpffs_root = ctx->root });
-	unsigned int pos = 0, n = chain ? xdpchain_chain__nr_progs(chain) : 0;
-	const struct xdpchain_entry *e = NULL;
-	char verdicts[64];
+struct attach_args {
+	const char *ifname;
+	const char *file;
+	int ifindex;
+	struct xdpchain_open_opts oo;
+	struct xdpchain_attach_opts ao;
+	const char *owner;
+	bool has_prio, has_cont;
+	int prio;
+	__u32 cont;
+};
 
-	for (unsigned int i = 0; i < n; i++) {
-		const struct xdpchain_entry *x = xdpchain_chain__entry(chain, i);
-
-		if (xdpchain_entry__id(x) == xdpchain_prog__id(prog)) {
-			e = x;
-			pos = i + 1;
-		}
-	}
-	xdpchain_verdicts_format(xdpchain_prog__continue_on(prog), verdicts, sizeof(verdicts));
-	if (ctx->json) {
-		json_start_object(ctx->jw);
-		json_kv_string(ctx->jw, "ifname", ifname);
-		json_kv_int(ctx->jw, "ifindex", ifindex);
-		json_kv_uint(ctx->jw, "id", xdpchain_prog__id(prog));
-		json_kv_string(ctx->jw, "name", xdpchain_prog__name(prog));
-		json_kv_int(ctx->jw, "priority", xdpchain_prog__priority(prog));
-		json_key(ctx->jw, "continue_on");
-		json_verdicts(ctx->jw, xdpchain_prog__continue_on(prog));
-		json_kv_uint(ctx->jw, "position", pos);
-		json_kv_uint(ctx->jw, "revision", chain ? xdpchain_chain__revision(chain) : 0);
-		json_kv_string(ctx->jw, "backend",
-			       xdpchain_backend_str(e ? xdpchain_entry__backend(e)
-						      : XDPCHAIN_BACKEND_AUTO));
-		json_end_object(ctx->jw);
-	} else {
-		printf("attached %s (id %u) to %s at position %u of %u, priority %d, "
-		       "continue on %s, %s slot, revision %llu\n",
-		       xdpchain_prog__name(prog), xdpchain_prog__id(prog), ifname, pos, n,
-		       xdpchain_prog__priority(prog), verdicts,
-		       xdpchain_backend_str(e ? xdpchain_entry__backend(e) : XDPCHAIN_BACKEND_AUTO),
-		       chain ? (unsigned long long)xdpchain_chain__revision(chain) : 0ULL);
-	}
-	xdpchain_chain__free(chain);
-}
-
-/* "id:N" or "pinned:PATH": a program some application already loaded. */
-static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, int *rc)
-{
-	struct xdpchain_prog *prog;
-	__u64 id;
-	int fd;
-
-	if (!strncmp(spec, "id:", 3)) {
-		*rc = opt_u64(ctx, "program id", spec + 3, &id);
-		if (*rc)
-			return NULL;
-		fd = id > 0xffffffffULL ? -1 : bpf_prog_get_fd_by_id((__u32)id);
-	} else {
-		fd = bpf_obj_get(spec + 7);
-	}
-	*rc = CLI_EXIT_FAIL;
-	if (fd < 0) {
-		cli_error(ctx, "%s: cannot get the program: %s", spec, strerror(errno));
-		return NULL;
-	}
-	prog = xdpchain_prog__from_fd(fd);
-	if (!prog)
-		cli_error(ctx, "%s: %s", spec, errno == EINVAL ? "not an XDP program" : strerror(errno));
-	close(fd);
-	return prog;
-}
-
-int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_args *a)
 {
 	static const struct option longopts[] = {
 		{ "program", required_argument, NULL, 'p' },
@@ -98,94 +40,313 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		{ "expect-revision", required_argument, NULL, OPT_EXPECT_REVISION },
 		{},
 	};
-	XDPCHAIN_OPTS(xdpchain_attach_opts, ao, .bpffs_root = ctx->root);
-	XDPCHAIN_OPTS(xdpchain_open_opts, oo);
-	const char *owner = NULL;
-	struct xdpchain_prog *prog;
-	bool has_prio = false, has_cont = false;
-	int c, ret, ifindex, prio = 0, err;
-	__u32 cont = 0;
+	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "p:P:c:o:m:b:", longopts, NULL)) != -1) {
-		ret = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:P:c:o:m:b:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			oo.prog_name = optarg;
+			a->oo.prog_name = optarg;
+			ret = 0;
 			break;
 		case 'P':
-			ret = opt_priority(ctx, optarg, &prio);
-			has_prio = true;
+			ret = opt_priority(ctx, optarg, &a->prio);
+			a->has_prio = true;
 			break;
 		case 'c':
-			ret = opt_verdicts(ctx, optarg, &cont);
-			has_cont = true;
+			ret = opt_verdicts(ctx, optarg, &a->cont);
+			a->has_cont = true;
 			break;
 		case 'o':
-			owner = optarg;
+			a->owner = optarg;
+			ret = 0;
 			break;
 		case 'm':
-			ret = opt_mode(ctx, optarg, &ao.mode);
+			ret = opt_mode(ctx, optarg, &a->ao.mode);
 			break;
 		case 'b':
-			ret = opt_backend(ctx, optarg, &ao.backend);
+			ret = opt_backend(ctx, optarg, &a->ao.backend);
 			break;
 		case OPT_REPLACE_FOREIGN:
-			ao.replace_foreign = true;
+			a->ao.replace_foreign = true;
+			ret = 0;
 			break;
 		case OPT_EXPECT_REVISION:
-			ret = opt_u64(ctx, "revision", optarg, &ao.expected_revision);
-			ao.expect_revision_set = true;
+			ret = opt_u64(ctx, "revision", optarg, &a->ao.expected_revision);
+			a->ao.expect_revision_set = true;
 			break;
 		default:
-			cli_error(ctx, "invalid option (see 'xdpchain help attach')");
-			return CLI_EXIT_USAGE;
+			return opt_bad_option(ctx, c, argv, longopts);
 		}
 		if (ret)
 			return ret;
 	}
-	if (argc - optind != 2) {
-		cli_error(ctx, "expected IFACE and FILE (see 'xdpchain help attach')");
+	if (argc - optind < 2) {
+		cli_error(ctx, "missing %s (usage: xdpchain attach IFACE FILE [OPTIONS])",
+			  argc - optind ? "FILE" : "IFACE and FILE");
 		return CLI_EXIT_USAGE;
 	}
-	ret = opt_ifindex(ctx, argv[optind], &ifindex);
+	if (argc - optind > 2) {
+		cli_error(ctx, "unexpected argument '%s' (usage: xdpchain attach IFACE FILE "
+			  "[OPTIONS])", argv[optind + 2]);
+		return CLI_EXIT_USAGE;
+	}
+	a->ifname = argv[optind];
+	a->file = argv[optind + 1];
+	if (!*a->file) {
+		cli_error(ctx, "empty FILE");
+		return CLI_EXIT_USAGE;
+	}
+	return opt_ifindex(ctx, a->ifname, &a->ifindex);
+}
+
+static bool is_loaded_spec(const char *file)
+{
+	return !strncmp(file, "id:", 3) || !strncmp(file, "pinned:", 7);
+}
+
+/* "id:N" or "pinned:PATH": an XDP program some application already
+ * loaded. Returns NULL with *rc set on failure. */
+static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, int *rc)
+{
+	struct xdpchain_prog *prog;
+	__u32 id;
+	int fd, err;
+
+	if (!strncmp(spec, "id:", 3)) {
+		*rc = opt_prog_id(ctx, spec + 3, &id);
+		if (*rc)
+			return NULL;
+		fd = bpf_prog_get_fd_by_id(id);
+	} else {
+		if (!spec[7]) {
+			cli_error(ctx, "%s: empty path", spec);
+			*rc = CLI_EXIT_USAGE;
+			return NULL;
+		}
+		fd = bpf_obj_get(spec + 7);
+	}
+	if (fd < 0) {
+		err = errno;
+		cli_error(ctx, "%s: cannot get the program: %s%s", spec, strerror(err),
+			  cli_errno_hint(err));
+		*rc = CLI_EXIT_FAIL;
+		return NULL;
+	}
+	prog = xdpchain_prog__from_fd(fd);
+	err = errno;
+	close(fd);
+	if (!prog) {
+		cli_error(ctx, "%s: cannot use it: %s", spec,
+			  err == EINVAL ? "not an XDP program" : strerror(err));
+		*rc = CLI_EXIT_FAIL;
+	}
+	return prog;
+}
+
+static struct xdpchain_prog *open_file(struct cli_ctx *ctx, const struct attach_args *a,
+				       int *rc)
+{
+	struct xdpchain_prog *prog = xdpchain_prog__open_file(a->file, &a->oo);
+	int err = errno;
+
+	if (prog)
+		return prog;
+	*rc = CLI_EXIT_FAIL;
+	/* The library's warning above says more; name the cause here too. */
+	if (err == ENOENT && !access(a->file, F_OK)) {
+		if (a->oo.prog_name)
+			cli_error(ctx, "%s: no XDP program '%s' in it", a->file, a->oo.prog_name);
+		else
+			cli_error(ctx, "%s: no XDP program in it", a->file);
+	} else if (err == EINVAL && a->oo.prog_name) {
+		cli_error(ctx, "%s: cannot use program '%s': %s", a->file, a->oo.prog_name,
+			  strerror(err));
+	} else {
+		cli_error(ctx, "%s: cannot open: %s", a->file, strerror(err));
+	}
+	return NULL;
+}
+
+/* Command line over the ELF file's run config. */
+static int apply_settings(struct cli_ctx *ctx, struct xdpchain_prog *prog,
+			  const struct attach_args *a)
+{
+	int err;
+
+	if (a->has_prio && (err = xdpchain_prog__set_priority(prog, a->prio))) {
+		cli_error(ctx, "cannot set priority %d: %s", a->prio, strerror(-err));
+		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	if (a->has_cont && (err = xdpchain_prog__set_continue_on(prog, a->cont))) {
+		cli_error(ctx, "cannot set the continue-on set: %s", strerror(-err));
+		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	if (a->owner && (err = xdpchain_prog__set_owner(prog, a->owner))) {
+		if (err == -EINVAL) {
+			cli_error(ctx, "invalid owner '%s' (at most 31 printable ASCII characters, "
+				  "no spaces)", a->owner);
+			return CLI_EXIT_USAGE;
+		}
+		cli_error(ctx, "cannot set owner '%s': %s", a->owner, strerror(-err));
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static bool has_chain(struct cli_ctx *ctx, int ifindex)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	struct xdpchain_chain *c = xdpchain_chain__get(ifindex, &qo);
+
+	xdpchain_chain__free(c);
+	return c != NULL;
+}
+
+static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
+			 const struct xdpchain_prog *prog, int err)
+{
+	const char *name = xdpchain_prog__name(prog);
+	char hint[160];
+
+	switch (err) {
+	case EEXIST:
+		/* Either the program is in the chain already or something
+		 * else runs on the interface. */
+		if (has_chain(ctx, a->ifindex))
+			snprintf(hint, sizeof(hint), " (it is in the chain already: see 'xdpchain "
+				 "status %s')", a->ifname);
+		else
+			snprintf(hint, sizeof(hint), " (another XDP program runs there: see "
+				 "'xdpchain status %s'; --replace-foreign replaces it)", a->ifname);
+		break;
+	case E2BIG:
+		snprintf(hint, sizeof(hint), " (the chain is full)");
+		break;
+	case EOPNOTSUPP:
+		snprintf(hint, sizeof(hint), " (the mode or backend is not possible here)");
+		break;
+	case ESTALE:
+		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
+			 (unsigned long long)a->ao.expected_revision);
+		break;
+	default:
+		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+	}
+	cli_error(ctx, "%s: cannot attach %s: %s%s", a->ifname, name ? name : a->file,
+		  strerror(err), hint);
+}
+
+/* The program's place in the chain, read back after attaching. */
+static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
+			 const struct xdpchain_prog *prog)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	struct xdpchain_chain *chain = xdpchain_chain__get(a->ifindex, &qo);
+	int err = errno;
+	const struct xdpchain_entry *e = NULL;
+	__u32 id = xdpchain_prog__id(prog);
+	unsigned int pos = 0, n = 0;
+	int prio = xdpchain_prog__priority(prog);
+	__u32 cont = xdpchain_prog__continue_on(prog);
+	const char *name = xdpchain_prog__name(prog);
+
+	if (chain) {
+		n = xdpchain_chain__nr_progs(chain);
+		for (unsigned int i = 0; i < n && !e; i++) {
+			const struct xdpchain_entry *x = xdpchain_chain__entry(chain, i);
+
+			if (x && xdpchain_entry__id(x) == id) {
+				e = x;
+				pos = i + 1;
+			}
+		}
+		if (!e)
+			fprintf(stderr, "xdpchain: %s: program %u is no longer in the chain\n",
+				a->ifname, id);
+	} else {
+		fprintf(stderr, "xdpchain: %s: attached, but cannot read the chain back: %s\n",
+			a->ifname, strerror(err));
+	}
+	if (e) {
+		/* What is in effect. */
+		prio = xdpchain_entry__priority(e);
+		cont = xdpchain_entry__continue_on(e);
+	}
+	if (ctx->json) {
+		json_start_object(ctx->jw);
+		json_kv_string(ctx->jw, "ifname", a->ifname);
+		json_kv_int(ctx->jw, "ifindex", a->ifindex);
+		json_kv_uint(ctx->jw, "id", id);
+		json_kv_string(ctx->jw, "name", name);
+		json_kv_int(ctx->jw, "priority", prio);
+		json_key(ctx->jw, "continue_on");
+		json_verdicts(ctx->jw, cont);
+		if (e)
+			json_kv_uint(ctx->jw, "position", pos);
+		else
+			json_kv_null(ctx->jw, "position");
+		if (chain)
+			json_kv_uint(ctx->jw, "revision", xdpchain_chain__revision(chain));
+		else
+			json_kv_null(ctx->jw, "revision");
+		if (e)
+			json_kv_string(ctx->jw, "backend",
+				       xdpchain_backend_str(xdpchain_entry__backend(e)));
+		else
+			json_kv_null(ctx->jw, "backend");
+		json_end_object(ctx->jw);
+	} else if (e) {
+		printf("attached %s (id %u) to %s at position %u of %u, revision %llu\n", name, id,
+		       a->ifname, pos, n, (unsigned long long)xdpchain_chain__revision(chain));
+	} else {
+		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
+	}
+	xdpchain_chain__free(chain);
+}
+
+int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct xdpchain_prog *prog;
+	struct attach_args a;
+	int ret, err;
+
+	/* memset: the library checks that bytes it does not know are 0. */
+	memset(&a, 0, sizeof(a));
+	a.oo.sz = sizeof(a.oo);
+	a.ao.sz = sizeof(a.ao);
+	a.ao.bpffs_root = ctx->root;
+	ret = parse_args(ctx, argc, argv, &a);
 	if (ret)
 		return ret;
-	if (ao.mode == XDPCHAIN_MODE_HW) {
-		cli_error(ctx, "hardware offload is not supported by xdpchain: a dispatcher "
-			  "calling other programs cannot be offloaded; use native or skb");
+	if (a.ao.mode == XDPCHAIN_MODE_HW) {
+		cli_error(ctx, "%s: hardware offload is not supported by xdpchain (a dispatcher "
+			  "that calls other programs cannot be offloaded); use native or skb",
+			  a.ifname);
 		return CLI_EXIT_FAIL;
 	}
-	if (!strncmp(argv[optind + 1], "id:", 3) || !strncmp(argv[optind + 1], "pinned:", 7)) {
-		prog = open_loaded(ctx, argv[optind + 1], &ret);
-		if (!prog)
-			return ret;
-	} else if (!(prog = xdpchain_prog__open_file(argv[optind + 1], &oo))) {
-		err = errno;
-		if (oo.prog_name && err == ENOENT)
-			cli_error(ctx, "%s: program '%s' not found or not an XDP program",
-				  argv[optind + 1], oo.prog_name);
-		else
-			cli_error(ctx, "%s: cannot open: %s", argv[optind + 1], strerror(err));
-		return CLI_EXIT_FAIL;
+	if (is_loaded_spec(a.file)) {
+		if (a.oo.prog_name) {
+			cli_error(ctx, "--program applies to an ELF file, not to %s", a.file);
+			return CLI_EXIT_USAGE;
+		}
+		prog = open_loaded(ctx, a.file, &ret);
+	} else {
+		prog = open_file(ctx, &a, &ret);
 	}
-	if (has_prio)
-		xdpchain_prog__set_priority(prog, prio);
-	if (has_cont)
-		xdpchain_prog__set_continue_on(prog, cont);
-	if (owner && xdpchain_prog__set_owner(prog, owner)) {
-		cli_error(ctx, "invalid owner '%s' (at most 31 printable characters, no spaces)",
-			  owner);
-		xdpchain_prog__close(prog);
-		return CLI_EXIT_USAGE;
-	}
-	err = xdpchain_attach(prog, ifindex, &ao);
+	if (!prog)
+		return ret;
+	ret = apply_settings(ctx, prog, &a);
+	if (ret)
+		goto out;
+	err = xdpchain_attach(prog, a.ifindex, &a.ao);
 	if (err) {
-		cli_error(ctx, "%s: cannot attach %s: %s", argv[optind],
-			  xdpchain_prog__name(prog), strerror(-err));
-		xdpchain_prog__close(prog);
-		return CLI_EXIT_FAIL;
+		attach_error(ctx, &a, prog, -err);
+		ret = CLI_EXIT_FAIL;
+		goto out;
 	}
-	print_result(ctx, argv[optind], ifindex, prog);
+	print_result(ctx, &a, prog);
+out:
 	xdpchain_prog__close(prog);
-	return CLI_EXIT_OK;
+	return ret;
 }

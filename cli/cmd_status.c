@@ -1,27 +1,49 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* xdpchain status [IFACE] */
 #include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <net/if.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
+#include "format.h"
 #include "json.h"
 #include "opts.h"
 
-static void fmt_time(__u64 ns, char *buf, size_t len)
-{
-	time_t t = (time_t)(ns / 1000000000ull);
-	struct tm tm;
+#define STATUS_USAGE "usage: xdpchain status [IFACE]"
 
-	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm))
-		snprintf(buf, len, "?");
+/* One table row as text. */
+struct row {
+	char pos[12], id[12], prio[12], cont[64], when[FMT_TIME_LEN];
+	const char *name, *owner, *backend;
+};
+
+static void make_row(const struct xdpchain_entry *e, unsigned int i, struct row *r)
+{
+	const char *owner = xdpchain_entry__owner(e), *name = xdpchain_entry__name(e);
+
+	snprintf(r->pos, sizeof(r->pos), "%u", i + 1);
+	snprintf(r->id, sizeof(r->id), "%u", xdpchain_entry__id(e));
+	snprintf(r->prio, sizeof(r->prio), "%d", xdpchain_entry__priority(e));
+	fmt_verdicts(xdpchain_entry__continue_on(e), r->cont, sizeof(r->cont));
+	fmt_time(xdpchain_entry__attach_time(e), r->when, sizeof(r->when));
+	r->name = name && *name ? name : "-";
+	r->owner = owner && *owner ? owner : "-";
+	r->backend = xdpchain_backend_str(xdpchain_entry__backend(e));
+}
+
+static int max_int(int a, size_t b)
+{
+	return b > (size_t)a ? (int)b : a;
 }
 
 static void show_chain_text(const char *ifname, int ifindex, const struct xdpchain_chain *c)
 {
 	unsigned int n = xdpchain_chain__nr_progs(c);
+	int w_pos = 3, w_id = 2, w_name = 4, w_prio = 8, w_cont = 11, w_owner = 5, w_be = 7;
+	struct row rows[XDPCHAIN_MAX_PROGS];
 
 	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s\n",
 	       ifname, ifindex, xdpchain_chain__dispatcher_id(c),
@@ -29,18 +51,38 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	       xdpchain_backend_str(xdpchain_chain__backend(c)),
 	       (unsigned long long)xdpchain_chain__revision(c),
 	       xdpchain_chain__frags(c) ? "yes" : "no");
-	printf("  %-3s %-6s %-24s %8s  %-22s %-12s %-8s %s\n", "POS", "ID", "NAME", "PRIORITY",
-	       "CONTINUE-ON", "OWNER", "BACKEND", "ATTACHED");
+	if (n > XDPCHAIN_MAX_PROGS)
+		n = XDPCHAIN_MAX_PROGS;
+	if (!n) {
+		printf("  (no programs)\n");
+		return;
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-		char verdicts[64], when[32];
+		struct row *r = &rows[i];
 
-		xdpchain_verdicts_format(xdpchain_entry__continue_on(e), verdicts, sizeof(verdicts));
-		fmt_time(xdpchain_entry__attach_time(e), when, sizeof(when));
-		printf("  %-3u %-6u %-24s %8d  %-22s %-12s %-8s %s\n", i + 1, xdpchain_entry__id(e),
-		       xdpchain_entry__name(e), xdpchain_entry__priority(e), verdicts,
-		       *xdpchain_entry__owner(e) ? xdpchain_entry__owner(e) : "-",
-		       xdpchain_backend_str(xdpchain_entry__backend(e)), when);
+		if (!e) {
+			n = i;
+			break;
+		}
+		make_row(e, i, r);
+		w_pos = max_int(w_pos, strlen(r->pos));
+		w_id = max_int(w_id, strlen(r->id));
+		w_name = max_int(w_name, strlen(r->name));
+		w_prio = max_int(w_prio, strlen(r->prio));
+		w_cont = max_int(w_cont, strlen(r->cont));
+		w_owner = max_int(w_owner, strlen(r->owner));
+		w_be = max_int(w_be, strlen(r->backend));
+	}
+	printf("  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  %s\n", w_pos, "POS", w_id, "ID", w_name,
+	       "NAME", w_prio, "PRIORITY", w_cont, "CONTINUE-ON", w_owner, "OWNER", w_be,
+	       "BACKEND", "ATTACHED");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+
+		printf("  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  %s\n", w_pos, r->pos, w_id, r->id,
+		       w_name, r->name, w_prio, r->prio, w_cont, r->cont, w_owner, r->owner, w_be,
+		       r->backend, r->when);
 	}
 }
 
@@ -62,6 +104,8 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	for (unsigned int i = 0; i < n; i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
 
+		if (!e)
+			break;
 		json_start_object(w);
 		json_kv_uint(w, "position", i + 1);
 		json_kv_uint(w, "id", xdpchain_entry__id(e));
@@ -80,13 +124,43 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_end_object(w);
 }
 
-/* One interface. Returns 1 if something was shown, 0 if there is no XDP
- * program (shown only when asked for that interface), -errno on error. */
-static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool explicit)
+/* An interface without a chain: a foreign program (id != 0) or nothing. */
+static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u32 id,
+		       const char *name)
+{
+	struct json_writer *w = ctx->jw;
+
+	if (!ctx->json) {
+		if (id)
+			printf("%s (ifindex %d): foreign XDP program id %u name %s (not managed by "
+			       "xdpchain)\n", ifname, ifindex, id, *name ? name : "?");
+		else
+			printf("%s: no XDP program\n", ifname);
+		return;
+	}
+	json_start_object(w);
+	json_kv_string(w, "ifname", ifname);
+	json_kv_int(w, "ifindex", ifindex);
+	if (id) {
+		json_key(w, "foreign");
+		json_start_object(w);
+		json_kv_uint(w, "id", id);
+		json_kv_string(w, "name", name);
+		json_end_object(w);
+	}
+	json_key(w, "programs");
+	json_start_array(w);
+	json_end_array(w);
+	json_end_object(w);
+}
+
+/* One interface. Returns 1 if something was shown, 0 if it has no XDP
+ * program and was not asked for by name, or -errno. */
+static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool named)
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
 	struct xdpchain_chain *c = xdpchain_chain__get(ifindex, &qo);
-	char name[64];
+	char name[64] = "";
 	__u32 id = 0;
 	int err;
 
@@ -103,77 +177,83 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 	err = xdpchain_foreign_prog(ifindex, &id, name, sizeof(name));
 	if (err)
 		return err;
-	if (!id && !explicit)
+	if (!id && !named)
 		return 0;
-	if (ctx->json) {
-		json_start_object(ctx->jw);
-		json_kv_string(ctx->jw, "ifname", ifname);
-		json_kv_int(ctx->jw, "ifindex", ifindex);
-		if (id) {
-			json_key(ctx->jw, "foreign");
-			json_start_object(ctx->jw);
-			json_kv_uint(ctx->jw, "id", id);
-			json_kv_string(ctx->jw, "name", name);
-			json_end_object(ctx->jw);
-		}
-		json_key(ctx->jw, "programs");
-		json_start_array(ctx->jw);
-		json_end_array(ctx->jw);
-		json_end_object(ctx->jw);
-	} else if (id) {
-		printf("%s (ifindex %d): foreign XDP program id %u name %s (not managed by "
-		       "xdpchain)\n", ifname, ifindex, id, name);
-	} else {
-		printf("%s (ifindex %d): no XDP program\n", ifname, ifindex);
-	}
+	show_other(ctx, ifname, ifindex, id, name);
 	return 1;
 }
 
-int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+static int status_one(struct cli_ctx *ctx, const char *ifname)
+{
+	int ret, ifindex, err;
+
+	ret = opt_ifindex(ctx, ifname, &ifindex);
+	if (ret)
+		return ret;
+	/* A list even for one interface: one schema for scripts. */
+	if (ctx->json)
+		json_start_array(ctx->jw);
+	err = show_iface(ctx, ifname, ifindex, true);
+	if (err < 0) {
+		cli_error(ctx, "%s: cannot read the XDP state: %s%s", ifname, strerror(-err),
+			  cli_errno_hint(-err));
+		return CLI_EXIT_FAIL;
+	}
+	if (ctx->json)
+		json_end_array(ctx->jw);
+	return CLI_EXIT_OK;
+}
+
+static int status_all(struct cli_ctx *ctx)
 {
 	struct if_nameindex *ifs, *p;
-	int ret, ifindex, err, shown = 0;
+	int err, shown = 0, ret = CLI_EXIT_OK;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		cli_error(ctx, "expected at most one interface (see 'xdpchain help status')");
-		return CLI_EXIT_USAGE;
-	}
-	if (argc == 2) {
-		ret = opt_ifindex(ctx, argv[1], &ifindex);
-		if (ret)
-			return ret;
-		/* A list even for one interface: one schema for scripts. */
-		if (ctx->json)
-			json_start_array(ctx->jw);
-		err = show_iface(ctx, argv[1], ifindex, true);
-		if (err < 0) {
-			if (ctx->json) /* keep stdout one document */
-				json_end_array(ctx->jw);
-			cli_error(ctx, "%s: %s", argv[1], strerror(-err));
-			return CLI_EXIT_FAIL;
-		}
-		if (ctx->json)
-			json_end_array(ctx->jw);
-		return CLI_EXIT_OK;
-	}
 	ifs = if_nameindex();
 	if (!ifs) {
-		cli_error(ctx, "cannot list interfaces: %s", strerror(errno));
+		cli_error(ctx, "cannot list the interfaces: %s", strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json)
 		json_start_array(ctx->jw);
 	for (p = ifs; p->if_index; p++) {
+		if (p->if_index > INT32_MAX)
+			continue;
 		err = show_iface(ctx, p->if_name, (int)p->if_index, false);
-		if (err > 0)
-			shown++;
-		else if (err < 0)
-			fprintf(stderr, "xdpchain: %s: %s\n", p->if_name, strerror(-err));
+		/* Gone since if_nameindex(): not an error. */
+		if (err == -ENODEV || err == -ENXIO)
+			continue;
+		if (err < 0) {
+			cli_error(ctx, "%s: cannot read the XDP state: %s%s", p->if_name,
+				  strerror(-err), cli_errno_hint(-err));
+			ret = CLI_EXIT_FAIL;
+			break;
+		}
+		shown += err;
 	}
+	if_freenameindex(ifs);
+	if (ret)
+		return ret;
 	if (ctx->json)
 		json_end_array(ctx->jw);
 	else if (!shown)
-		printf("no XDP programs on any interface\n");
-	if_freenameindex(ifs);
+		printf("no XDP program on any interface\n");
 	return CLI_EXIT_OK;
+}
+
+int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = { {} };
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+		return opt_bad_option(ctx, c, argv, longopts);
+	if (argc - optind > 1) {
+		cli_error(ctx, "unexpected argument '%s' (" STATUS_USAGE ")", argv[optind + 1]);
+		return CLI_EXIT_USAGE;
+	}
+	if (argc - optind == 1)
+		return status_one(ctx, argv[optind]);
+	return status_all(ctx);
 }

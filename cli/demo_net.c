@@ -1,179 +1,199 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* The demo's throwaway network: a namespace with a veth pair, real
- * packets sent from the peer side, and the programs' counters. */
+/* The demo's throwaway network: a namespace made with iproute2 (the only
+ * program the demo needs) holding a veth pair, configured from inside. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
-#include <linux/ip.h>
-#include <linux/udp.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
-#include <sys/vfs.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
-#include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include "demo.h"
 
-int demo_sh(const char *fmt, ...)
+/* Run `ip ARGS...` and wait for it. 0, -ENOENT if there is no ip
+ * binary, -EIO if it failed (it said why on stderr). */
+static int run_ip(char *const *args)
 {
-	char cmd[512];
-	va_list ap;
-	int st;
+	static const char *const fallback[] = { "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip",
+						"/bin/ip" };
+	char *argv[24];
+	int st, n = 0;
+	pid_t pid;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) ? 0 : -1;
-}
-
-int demo_ensure_bpffs(void)
-{
-	struct statfs sfs;
-
-	if (!statfs("/sys/fs/bpf", &sfs) && sfs.f_type == 0xcafe4a11)
-		return 0;
-	printf("mounting a BPF filesystem on /sys/fs/bpf (it was not mounted)\n");
-	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+	argv[n++] = "ip";
+	while (*args && n < 23)
+		argv[n++] = *args++;
+	if (*args)
+		return -E2BIG;
+	argv[n] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
 		return -errno;
-	return 0;
+	if (pid == 0) {
+		/* The demo cleans up on Ctrl-C; the command it is running
+		 * must finish rather than die with it half done. */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		execvp("ip", argv);
+		/* root's PATH may lack the sbin directories */
+		for (size_t i = 0; i < sizeof(fallback) / sizeof(fallback[0]); i++)
+			execv(fallback[i], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return -ENOENT;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 }
 
-int demo_enter_netns(const char *name)
+/* Write a sysctl of the current network namespace (/proc/sys/net is
+ * resolved against the namespace of whoever opens it). */
+static int write_sysctl(const char *path, const char *value, bool may_be_absent)
 {
-	char path[128];
+	ssize_t len = (ssize_t)strlen(value), n;
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return may_be_absent && errno == ENOENT ? 0 : -errno;
+	n = write(fd, value, (size_t)len);
+	if (n != len)
+		err = n < 0 ? -errno : -EIO;
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static int enter(struct demo_net *net)
+{
+	char path[128];
+	struct stat st;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", net->name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (setns(fd, CLONE_NEWNET))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static unsigned short csum(const void *buf, size_t len)
-{
-	const unsigned short *p = buf;
-	unsigned long sum = 0;
-
-	for (; len > 1; len -= 2)
-		sum += *p++;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (unsigned short)~sum;
-}
-
-int demo_send_udp(const char *from_if, const char *to_if, int dport, int count)
-{
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_halen = ETH_ALEN };
-	unsigned char pkt[64] = {};
-	struct ethhdr *eth = (void *)pkt;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	struct ifreq ifr = {};
-	int fd, i, err = 0;
-
-	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", to_if);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+	if (fstat(fd, &st)) {
 		err = -errno;
 		goto out;
 	}
-	memcpy(eth->h_dest, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", from_if);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+	net->ino = st.st_ino;
+	/* setns() moves this thread only: remember its own namespace. */
+	net->home_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (net->home_fd < 0) {
 		err = -errno;
 		goto out;
 	}
-	memcpy(eth->h_source, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons(sizeof(pkt) - sizeof(*eth));
-	ip->saddr = inet_addr("10.11.12.2");
-	ip->daddr = inet_addr("10.11.12.1");
-	ip->check = csum(ip, sizeof(*ip));
-	udp->source = htons(40000);
-	udp->dest = htons((unsigned short)dport);
-	udp->len = htons(sizeof(pkt) - sizeof(*eth) - sizeof(*ip));
-	sll.sll_ifindex = (int)if_nametoindex(from_if);
-	memcpy(sll.sll_addr, eth->h_dest, ETH_ALEN);
-	for (i = 0; i < count; i++) {
-		if (sendto(fd, pkt, sizeof(pkt), 0, (void *)&sll, sizeof(sll)) != sizeof(pkt)) {
-			err = -errno;
-			break;
-		}
+	if (setns(fd, CLONE_NEWNET)) {
+		err = -errno;
+		close(net->home_fd);
+		net->home_fd = -1;
 	}
 out:
 	close(fd);
-	usleep(200 * 1000); /* let the receive side's NAPI run */
 	return err;
 }
 
-/* Value of the global variable NAME in program PROG_ID's .bss. */
-int demo_read_var(__u32 prog_id, const char *name, __u64 *value)
+static const char *why(int err, bool ip)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), ids[8], i;
-	int fd, err = -ENOENT;
+	if (ip && err == -ENOENT)
+		return "no ip command: install iproute2";
+	if (ip && err == -EIO)
+		return "ip failed (see above)";
+	return strerror(-err);
+}
 
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return -errno;
-	info.nr_map_ids = 8;
-	info.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+/* Do one step of the setup; on failure say which and return. */
+#define STEP(what, call, is_ip)                                                 \
+	do {                                                                    \
+		int err_ = (call);                                              \
+		if (err_) {                                                     \
+			fprintf(stderr, "xdpchain: demo network: %s: %s\n", what,  \
+				why(err_, is_ip));                              \
+			return err_;                                            \
+		}                                                               \
+	} while (0)
+#define IP(what, ...) STEP(what, run_ip((char *const[]){ __VA_ARGS__, NULL }), true)
+#define SYSCTL(what, ...) STEP(what, write_sysctl(__VA_ARGS__), false)
+
+void demo_net_init(struct demo_net *net)
+{
+	snprintf(net->name, sizeof(net->name), "xdpchain-demo-%d", (int)getpid());
+	net->ino = 0;
+	net->home_fd = -1;
+	net->created = false;
+}
+
+int demo_net_create(struct demo_net *net)
+{
+	IP("ip netns add", "netns", "add", net->name);
+	net->created = true;
+	STEP("entering the namespace", enter(net), false);
+	/* IPv6 would add router and neighbour solicitations to the counts;
+	 * "default" covers the devices created below. Absent without IPv6. */
+	SYSCTL("disabling IPv6", "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1", true);
+	SYSCTL("disabling IPv6", "/proc/sys/net/ipv6/conf/all/disable_ipv6", "1", true);
+	/* One queue each way: frames then reach the chain in the order
+	 * they were sent, whichever CPU sends them. */
+	IP("ip link add", "link", "add", DEMO_IF_CHAIN, "numtxqueues", "1", "numrxqueues", "1",
+	   "type", "veth", "peer", "name", DEMO_IF_PEER, "numtxqueues", "1", "numrxqueues", "1");
+	/* Both addresses are local to this one namespace, so each side sees
+	 * the other's packets as coming from a local address: a "martian"
+	 * the stack drops unless accept_local is set. */
+	SYSCTL("accept_local", "/proc/sys/net/ipv4/conf/" DEMO_IF_CHAIN "/accept_local", "1", false);
+	SYSCTL("accept_local", "/proc/sys/net/ipv4/conf/" DEMO_IF_PEER "/accept_local", "1", false);
+	IP("ip addr add", "addr", "add", DEMO_ADDR_CHAIN "/" DEMO_PREFIX, "dev", DEMO_IF_CHAIN);
+	IP("ip addr add", "addr", "add", DEMO_ADDR_PEER "/" DEMO_PREFIX, "dev", DEMO_IF_PEER);
+	IP("ip link set up", "link", "set", DEMO_IF_CHAIN, "up");
+	IP("ip link set up", "link", "set", DEMO_IF_PEER, "up");
+	return 0;
+}
+
+int demo_net_leave(struct demo_net *net)
+{
+	int err = 0;
+
+	if (net->home_fd < 0)
+		return 0;
+	if (setns(net->home_fd, CLONE_NEWNET)) {
 		err = -errno;
-		close(fd);
-		return err;
+		fprintf(stderr, "xdpchain: cannot go back to the original network namespace: %s\n",
+			strerror(errno));
 	}
-	close(fd);
-	for (i = 0; i < info.nr_map_ids && i < 8 && err == -ENOENT; i++) {
-		struct bpf_map_info mi = {};
-		__u32 mlen = sizeof(mi), key = 0;
-		const struct btf_var_secinfo *vs;
-		const struct btf_type *sec;
-		unsigned char val[512];
-		struct btf *btf = NULL;
-		int mfd = bpf_map_get_fd_by_id(ids[i]);
-
-		if (mfd < 0)
-			continue;
-		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) || !strstr(mi.name, ".bss") ||
-		    mi.value_size > sizeof(val) || bpf_map_lookup_elem(mfd, &key, val) ||
-		    !(btf = btf__load_from_kernel_by_id(mi.btf_id))) {
-			close(mfd);
-			continue;
-		}
-		sec = btf__type_by_id(btf, mi.btf_value_type_id);
-		vs = btf_var_secinfos(sec);
-		for (int j = 0; j < btf_vlen(sec); j++, vs++) {
-			const struct btf_type *v = btf__type_by_id(btf, vs->type);
-
-			if (!strcmp(btf__name_by_offset(btf, v->name_off), name)) {
-				memcpy(value, val + vs->offset, sizeof(*value));
-				err = 0;
-			}
-		}
-		btf__free(btf);
-		close(mfd);
-	}
+	close(net->home_fd);
+	net->home_fd = -1;
 	return err;
+}
+
+int demo_net_destroy(struct demo_net *net)
+{
+	/* Leave first: a namespace some thread is in outlives its name. */
+	int err = demo_net_leave(net), e;
+
+	if (!net->created)
+		return err;
+	e = run_ip((char *const[]){ "netns", "del", net->name, NULL });
+	if (e) {
+		fprintf(stderr, "xdpchain: ip netns del %s failed\n", net->name);
+		return err ? err : e;
+	}
+	net->created = false;
+	return err;
+}
+
+bool demo_net_exists(const struct demo_net *net)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", net->name);
+	return access(path, F_OK) == 0 || errno != ENOENT;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* xdpchain: the command line. Global options, the command table, errors. */
+/* xdpchain: the command line. Global options, the command table,
+ * dispatch, help and version, and the single JSON document of -j. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,120 +12,179 @@
 #include "cli.h"
 #include "config.h"
 #include "json.h"
+#include "opts.h"
 
 static const struct cmd {
 	const char *name;
 	cli_cmd_fn fn;
-	const char *usage;
+	const char *args;     /* lines of the synopsis after the name */
+	const char *help;     /* indented by 4 */
 } cmds[] = {
 	{ "attach", cmd_attach,
-	  "attach IFACE FILE [-p|--program NAME] [-P|--priority N] [-c|--continue-on LIST]\n"
-	  "              [-o|--owner LABEL] [-m|--mode native|skb] [-b|--backend auto|freplace|tailcall]\n"
-	  "              [--replace-foreign] [--expect-revision N]\n"
-	  "      Add the XDP program NAME (default: the first) of FILE to IFACE's chain.\n"
-	  "      FILE may be id:N or pinned:PATH for a program already loaded as XDP; it\n"
-	  "      joins through a tail-call slot.\n"
-	  "      Priority: lower number runs first (default 50, or the file's .xdp_run_config).\n"
-	  "      LIST: verdicts after which the next program runs: aborted,drop,pass,tx,redirect,\n"
-	  "      all or none (default pass). The mode of a new chain defaults to native." },
+	  "IFACE FILE [-p|--program NAME]\n"
+	  "[-P|--priority N] [-c|--continue-on LIST]\n"
+	  "[-o|--owner LABEL]\n"
+	  "[-m|--mode native|skb|generic|drv|hw]\n"
+	  "[-b|--backend auto|freplace|tailcall]\n"
+	  "[--replace-foreign] [--expect-revision N]",
+	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
+	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
+	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
+	  "    tail-call slot). Options given here override the file's .xdp_run_config.\n"
+	  "    -P, --priority N     lower number runs first (default 50 or the file's);\n"
+	  "                         ties run in order of name, never of attach time\n"
+	  "    -c, --continue-on L  verdicts after which the next program runs, comma-\n"
+	  "                         separated: aborted, drop, pass, tx, redirect; or all,\n"
+	  "                         none (default pass or the file's)\n"
+	  "    -o, --owner LABEL    who attached it (at most 31 printable characters)\n"
+	  "    -m, --mode MODE      native (or drv; default for a new chain), skb (or\n"
+	  "                         generic); hw is refused: a dispatcher cannot be offloaded\n"
+	  "    -b, --backend B      auto (freplace where the kernel allows it), freplace,\n"
+	  "                         tailcall\n"
+	  "    --replace-foreign    replace an XDP program that xdpchain did not attach\n"
+	  "    --expect-revision N  fail unless the chain's revision is N (0: unless there\n"
+	  "                         is no chain yet)" },
 	{ "detach", cmd_detach,
-	  "detach IFACE (ID|NAME|--all) [--expect-revision N]\n"
-	  "      Remove one program (by kernel id or by name) or, with --all, the dispatcher,\n"
-	  "      every program and all state of IFACE. The others keep running." },
+	  "IFACE (ID|NAME|--all) [--expect-revision N]",
+	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"
+	  "    others keep running. Removing the last one, or --all, removes the\n"
+	  "    dispatcher, every program and all state of IFACE.\n"
+	  "    --expect-revision N  fail unless the chain's revision is N" },
 	{ "status", cmd_status,
-	  "status [IFACE]\n"
-	  "      Show the chain in run order (lower priority number runs first), for IFACE or\n"
-	  "      for every interface with an XDP program." },
+	  "[IFACE]",
+	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"
+	  "    order (lower priority number runs first). With -j: always a list." },
 	{ "demo", cmd_demo,
-	  "demo [--backend auto|freplace|tailcall] [--mode native|skb] [--keep]\n"
-	  "      Build a chain of three example programs on a veth pair in a private network\n"
-	  "      namespace, send real packets through it, show what each program did, clean up." },
-	{ "version", cmd_version, "version\n      Show versions and the backend this kernel allows." },
-	{ "help", cmd_help, "help [COMMAND]\n      Show this help, or one command's." },
+	  "[-b|--backend auto|freplace|tailcall]\n"
+	  "[-m|--mode native|skb] [-k|--keep]",
+	  "Build a chain of three example programs on a veth pair in a private network\n"
+	  "    namespace, send real packets through it, show what each program did\n"
+	  "    (they run in priority order, lower number first), then clean up." },
+	{ "version", cmd_version,
+	  "",
+	  "Show the versions of xdpchain and libxdpchain and the backend \"auto\"\n"
+	  "    picks on this kernel." },
+	{ "help", cmd_help,
+	  "[COMMAND]",
+	  "Show this help, or one command's." },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static void usage(FILE *out)
+static const struct cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NR_CMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+/* prefix, the command's name and its argument lines, aligned under the
+ * first. */
+static void print_synopsis(FILE *out, const char *prefix, const struct cmd *c)
+{
+	int indent = (int)(strlen(prefix) + strlen(c->name) + 1);
+
+	fprintf(out, "%s%s", prefix, c->name);
+	for (const char *p = c->args; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(out, "%*s%.*s\n", p == c->args ? 1 : indent, "", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (!*c->args)
+		fputc('\n', out);
+}
+
+static void usage_all(FILE *out)
 {
 	fprintf(out,
 		"Usage: xdpchain [-j|--json] [-r|--root DIR] [-v|--verbose] COMMAND [ARGS]\n"
-		"Share one interface's XDP hook between independent programs.\n\n"
+		"       xdpchain help [COMMAND]\n"
+		"Share one interface's XDP hook between independent programs. Each runs in\n"
+		"priority order: lower number runs first.\n\n"
 		"Commands:\n");
 	for (size_t i = 0; i < NR_CMDS; i++)
-		fprintf(out, "  %s\n", cmds[i].usage);
+		print_synopsis(out, "  ", &cmds[i]);
 	fprintf(out,
-		"\nGlobal options:\n"
-		"  -j, --json      print one JSON document on stdout (errors: {\"error\": \"...\"})\n"
-		"  -r, --root DIR  bpffs state root (default $" XDPCHAIN_ROOT_ENV " or "
-		XDPCHAIN_DEFAULT_ROOT ")\n"
-		"  -v, --verbose   log what the library does (twice: debug)\n"
-		"\nExit status: 0 success, 1 failure (nothing changed unless said), 2 usage error.\n");
+		"\nGlobal options (before COMMAND):\n"
+		"  -j, --json      print exactly one JSON document on stdout, also on error:\n"
+		"                  {\"error\": \"...\"}\n"
+		"  -r, --root DIR  bpffs state root (default: $" XDPCHAIN_ROOT_ENV ", else\n"
+		"                  " XDPCHAIN_DEFAULT_ROOT ")\n"
+		"  -v, --verbose   log what the library does on stderr (-vv: libbpf debug too)\n"
+		"  -h, --help      show this help ('xdpchain help COMMAND': one command's)\n"
+		"  -V, --version   same as 'xdpchain version'\n"
+		"\nExit status:\n"
+		"  0  success\n"
+		"  1  failure: the operation failed (attach and detach change nothing then)\n"
+		"  2  usage error: unknown command or option, missing argument, bad value,\n"
+		"     unknown interface\n");
 }
 
-void cli_error(struct cli_ctx *ctx, const char *fmt, ...)
+static void usage_cmd(FILE *out, const struct cmd *c)
 {
-	char msg[1024];
-	va_list ap;
+	print_synopsis(out, "Usage: xdpchain [OPTIONS] ", c);
+	fprintf(out, "    %s\n"
+		"Global OPTIONS (-j, -r, -v) go before the command: see 'xdpchain help'.\n",
+		c->help);
+}
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (ctx->json) {
-		struct json_writer w;
+/* Help as text, or as {"usage": "..."} in json mode. */
+static int print_help(struct cli_ctx *ctx, const struct cmd *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
 
-		json_init(&w, stdout);
-		json_start_object(&w);
-		json_kv_string(&w, "error", msg);
-		json_end_object(&w);
-	} else {
-		fprintf(stderr, "Error: %s: %s\n", ctx->cmd ? ctx->cmd : "xdpchain", msg);
+	if (!ctx->json) {
+		c ? usage_cmd(stdout, c) : usage_all(stdout);
+		return CLI_EXIT_OK;
 	}
-}
-
-static int verbosity;
-
-/* libbpf's own messages: warnings (the verifier log among them) always,
- * the rest with -v. */
-static int libbpf_print_cb(enum libbpf_print_level level, const char *fmt, va_list args)
-{
-	if ((level == LIBBPF_INFO && verbosity < 1) || (level == LIBBPF_DEBUG && verbosity < 2))
-		return 0;
-	return vfprintf(stderr, fmt, args);
-}
-
-static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list args)
-{
-	if ((level == XDPCHAIN_INFO && verbosity < 1) ||
-	    (level == XDPCHAIN_DEBUG && verbosity < 2))
-		return 0;
-	fputs("xdpchain: ", stderr);
-	return vfprintf(stderr, fmt, args);
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		cli_error(ctx, "cannot format the help: %s", strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	c ? usage_cmd(f, c) : usage_all(f);
+	if (fclose(f)) {
+		cli_error(ctx, "cannot format the help: %s", strerror(errno));
+		free(buf);
+		return CLI_EXIT_FAIL;
+	}
+	json_start_object(ctx->jw);
+	json_kv_string(ctx->jw, "usage", buf);
+	json_end_object(ctx->jw);
+	free(buf);
+	return CLI_EXIT_OK;
 }
 
 int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 {
-	if (argc > 1) {
-		for (size_t i = 0; i < NR_CMDS; i++) {
-			if (!strcmp(argv[1], cmds[i].name)) {
-				printf("Usage: xdpchain [-j] [-r DIR] %s\n", cmds[i].usage);
-				return CLI_EXIT_OK;
-			}
-		}
-		cli_error(ctx, "unknown command '%s'", argv[1]);
+	const struct cmd *c;
+
+	if (argc > 2) {
+		cli_error(ctx, "unexpected argument '%s' (usage: xdpchain help [COMMAND])", argv[2]);
 		return CLI_EXIT_USAGE;
 	}
-	usage(stdout);
-	return CLI_EXIT_OK;
+	if (argc < 2)
+		return print_help(ctx, NULL);
+	c = find_cmd(argv[1]);
+	if (!c) {
+		cli_error(ctx, "unknown command '%s' (try 'xdpchain help')", argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	return print_help(ctx, c);
 }
 
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 {
-	enum xdpchain_backend be = xdpchain_probe_backend();
+	enum xdpchain_backend be;
 
 	if (argc > 1) {
-		cli_error(ctx, "unexpected argument '%s'", argv[1]);
+		cli_error(ctx, "unexpected argument '%s' (usage: xdpchain version)", argv[1]);
 		return CLI_EXIT_USAGE;
 	}
+	be = xdpchain_probe_backend();
 	if (ctx->json) {
 		json_start_object(ctx->jw);
 		json_kv_string(ctx->jw, "version", XDPCHAIN_VERSION);
@@ -131,10 +192,100 @@ int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 		json_kv_string(ctx->jw, "auto_backend", xdpchain_backend_str(be));
 		json_end_object(ctx->jw);
 	} else {
-		printf("xdpchain %s (libxdpchain %s)\n", XDPCHAIN_VERSION, xdpchain_version());
+		printf("xdpchain %s\n", XDPCHAIN_VERSION);
+		printf("libxdpchain %s\n", xdpchain_version());
 		printf("backend auto: %s on this kernel\n", xdpchain_backend_str(be));
 	}
 	return CLI_EXIT_OK;
+}
+
+static int verbosity;
+
+/* The library's messages: warnings always, the rest with -v. stderr, so
+ * that stdout stays one JSON document with -j. */
+static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list args)
+{
+	if (level != XDPCHAIN_WARN && verbosity < 1)
+		return 0;
+	fputs("xdpchain: ", stderr);
+	return vfprintf(stderr, fmt, args);
+}
+
+/* libbpf's own messages (they carry a "libbpf: " prefix): warnings, the
+ * verifier log among them, always; info with -v; debug with -vv. */
+static int libbpf_print_cb(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if ((level == LIBBPF_INFO && verbosity < 1) || (level == LIBBPF_DEBUG && verbosity < 2))
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+/* Whether the command's arguments ask for its help ("-h"/"--help" before
+ * any "--"). */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
+static void print_json_error(const char *msg)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_start_object(&w);
+	json_kv_string(&w, "error", msg);
+	json_end_object(&w);
+}
+
+/* In json mode, the command wrote into a buffer; print it, or only the
+ * error, so stdout holds exactly one JSON document. Returns the exit
+ * code. */
+static int finish_json(struct cli_ctx *ctx, int ret, FILE *jout, char **jbufp, size_t *jlenp)
+{
+	bool complete = json_complete(ctx->jw);
+	char *jbuf;
+	size_t jlen;
+
+	/* fclose() sets *jbufp and *jlenp. */
+	if (fclose(jout)) {
+		complete = false;
+		if (!ctx->has_error)
+			cli_error(ctx, "cannot buffer the JSON output: %s", strerror(errno));
+	}
+	jbuf = *jbufp;
+	jlen = jbuf ? *jlenp : 0;
+	if (ctx->has_error) {
+		print_json_error(ctx->error);
+		ret = ret ? ret : CLI_EXIT_FAIL;
+	} else if (ret) {
+		/* Every failing path reports through cli_error(); be safe. */
+		cli_error(ctx, "failed");
+		print_json_error(ctx->error);
+	} else if (!jlen) {
+		fputs("null\n", stdout);
+	} else if (!complete) {
+		cli_error(ctx, "internal error: incomplete JSON output");
+		print_json_error(ctx->error);
+		ret = CLI_EXIT_FAIL;
+	} else {
+		fwrite(jbuf, 1, jlen, stdout);
+	}
+	free(jbuf);
+	return ret;
+}
+
+static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t *jlen)
+{
+	if (ctx->json)
+		ret = finish_json(ctx, ret, jout, jbuf, jlen);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "Error: cannot write to stdout: %s\n", strerror(errno));
+		return ret ? ret : CLI_EXIT_FAIL;
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -147,14 +298,20 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
+	int c, ret, bad = 0, bad_optopt = 0, bad_optind = 0, first;
 	struct cli_ctx ctx = {};
+	bool help = false, version = false;
 	struct json_writer jw;
-	int c, ret;
+	const struct cmd *cmd;
+	char *jbuf = NULL;
+	size_t jlen = 0;
+	FILE *jout = NULL;
 
-	json_init(&jw, stdout);
-	ctx.jw = &jw;
-	/* "+": stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jr:vhV", longopts, NULL)) != -1) {
+	/* "+": stop at the command, its options are its own; ":": tell a
+	 * missing argument from an unknown option. A bad option is reported
+	 * after the loop, once -j (which may follow it) is known. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jr:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctx.json = true;
@@ -166,35 +323,68 @@ int main(int argc, char **argv)
 			ctx.verbose++;
 			break;
 		case 'h':
-			usage(stdout);
-			return CLI_EXIT_OK;
+			help = true;
+			break;
 		case 'V':
-			return cmd_version(&ctx, 1, argv);
+			version = true;
+			break;
 		default:
-			usage(stderr);
-			return CLI_EXIT_USAGE;
+			if (!bad) {
+				bad = c;
+				bad_optopt = optopt;
+				bad_optind = optind;
+			}
+			break;
 		}
+	}
+	first = optind;
+	if (ctx.json) {
+		jout = open_memstream(&jbuf, &jlen);
+		if (!jout) {
+			/* Nothing buffered yet: print the error document. */
+			ctx.json = false;
+			fprintf(stderr, "Error: xdpchain: cannot buffer the JSON output: %s\n",
+				strerror(errno));
+			print_json_error("xdpchain: out of memory");
+			fflush(stdout);
+			return CLI_EXIT_FAIL;
+		}
+		json_init(&jw, jout);
+		ctx.jw = &jw;
 	}
 	verbosity = ctx.verbose;
 	xdpchain_set_print(print_cb);
 	libbpf_set_print(libbpf_print_cb);
-	if (optind >= argc) {
-		usage(stderr);
-		return CLI_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < NR_CMDS; i++) {
-		if (strcmp(argv[optind], cmds[i].name))
-			continue;
-		int first = optind;
 
-		ctx.cmd = cmds[i].name;
-		/* Commands parse their own argv with getopt; 0 makes glibc
-		 * reinitialise its state. */
+	if (bad) {
+		optopt = bad_optopt;
+		optind = bad_optind;
+		ret = opt_bad_option(&ctx, bad, argv, longopts);
+	} else if (ctx.root && !*ctx.root) {
+		cli_error(&ctx, "empty --root directory");
+		ret = CLI_EXIT_USAGE;
+	} else if (help) {
+		ret = print_help(&ctx, NULL);
+	} else if (version) {
+		ctx.cmd = "version";
+		/* Anything after -V is unexpected (argv[0] is not read). */
+		ret = cmd_version(&ctx, argc - first + 1, argv + first - 1);
+	} else if (first >= argc) {
+		cli_error(&ctx, "no command given (try 'xdpchain help')");
+		if (!ctx.json)
+			usage_all(stderr);
+		ret = CLI_EXIT_USAGE;
+	} else if (!(cmd = find_cmd(argv[first]))) {
+		cli_error(&ctx, "unknown command '%s' (try 'xdpchain help')", argv[first]);
+		ret = CLI_EXIT_USAGE;
+	} else if (wants_help(argc - first, argv + first)) {
+		ret = print_help(&ctx, cmd);
+	} else {
+		ctx.cmd = cmd->name;
+		/* Commands parse their own argv with getopt_long(); 0 makes
+		 * glibc reinitialise its state. */
 		optind = 0;
-		ret = cmds[i].fn(&ctx, argc - first, argv + first);
-		fflush(stdout);
-		return ret;
+		ret = cmd->fn(&ctx, argc - first, argv + first);
 	}
-	cli_error(&ctx, "unknown command '%s' (try 'xdpchain help')", argv[optind]);
-	return CLI_EXIT_USAGE;
+	return finish(&ctx, ret, jout, &jbuf, &jlen);
 }

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Output helpers (see format.h). */
+#include <stdio.h>
+#include <time.h>
+#include <xdpchain/xdpchain.h>
+#include "format.h"
+#include "json.h"
+
+void json_verdicts(struct json_writer *w, __u32 mask)
+{
+	const char *name;
+
+	json_start_array(w);
+	for (int v = 0; (name = xdpchain_verdict_name(v)); v++)
+		if (mask & XDPCHAIN_VERDICT_BIT(v))
+			json_string(w, name);
+	json_end_array(w);
+}
+
+void fmt_verdicts(__u32 mask, char *buf, size_t len)
+{
+	if (xdpchain_verdicts_format(mask, buf, len) < 0 && len)
+		snprintf(buf, len, "?");
+}
+
+void fmt_time(__u64 ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(ns / 1000000000ull);
+	struct tm tm;
+
+	if (!len)
+		return;
+	if (!ns) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "?");
+}

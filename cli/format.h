@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* Output helpers shared by the commands: verdict sets and timestamps, as
+ * text and as JSON. Pure code. */
+#ifndef XDPCHAIN_CLI_FORMAT_H
+#define XDPCHAIN_CLI_FORMAT_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+struct json_writer;
+
+/* A JSON list of lowercase verdict names in ascending order, e.g.
+ * ["drop","pass"]; [] for the empty set. */
+void json_verdicts(struct json_writer *w, __u32 mask);
+/* "drop,pass", or "none" (truncated to fit len). */
+void fmt_verdicts(__u32 mask, char *buf, size_t len);
+/* Nanoseconds since the epoch as local time "2026-11-25 08:10:10"; "-"
+ * for 0. len should be at least FMT_TIME_LEN. */
+#define FMT_TIME_LEN 32
+void fmt_time(__u64 ns, char *buf, size_t len);
+
+#endif
