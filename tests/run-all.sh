@@ -49,7 +49,7 @@ export XDPTEST=$top/build/tests/tools/xdptest
 export TEST_BPF_DIR=$top/build/bpf/test
 
 echo "### tier 2: host kernel $(uname -r), tail-call backend"
-tests/kernel/scenarios.sh tailcall 2>&1 | tee "$logdir/host-tailcall.log"
+tests/kernel/run.sh tailcall 2>&1 | tee "$logdir/host-tailcall.log"
 add_counts "$logdir/host-tailcall.log"
 
 if [ "${XDPCHAIN_SKIP_VM:-0}" = 1 ]; then
@@ -60,7 +60,7 @@ else
 		echo "### tier 3: VM kernel $k, freplace backend"
 		tests/vm/run-vm.sh --kernel "$k" --cwd "$top" -- \
 			env XDPCHAIN="$XDPCHAIN" XDPTEST="$XDPTEST" TEST_BPF_DIR="$TEST_BPF_DIR" \
-			tests/kernel/scenarios.sh freplace 2>&1 | tee "$logdir/vm-$k-freplace.log"
+			tests/kernel/run.sh freplace 2>&1 | tee "$logdir/vm-$k-freplace.log"
 		add_counts "$logdir/vm-$k-freplace.log"
 	done
 fi

@@ -11,72 +11,7 @@
 set -uo pipefail
 
 backend=${1:?usage: scenarios.sh tailcall|freplace}
-XC=${XDPCHAIN:?set XDPCHAIN to the xdpchain binary}
-XT=${XDPTEST:?set XDPTEST to the xdptest binary}
-OBJ=${TEST_BPF_DIR:?set TEST_BPF_DIR}/test_progs.o
-RCOBJ=$TEST_BPF_DIR/test_runcfg.o
-ns=xdpc-test-$$
-bpffs=/tmp/xdpc-bpffs-$$
-passed=0
-failed=0
-
-# 'ip netns exec' remounts /sys, hiding /sys/fs/bpf: use a bpffs of our own.
-mkdir -p "$bpffs"
-mount -t bpf bpf "$bpffs" || { echo "cannot mount bpffs"; exit 1; }
-export XDPCHAIN_BPFFS_ROOT=$bpffs/xdpchain
-
-cleanup() {
-	ip netns exec "$ns" "$XC" detach xt0 --all >/dev/null 2>&1
-	ip netns del "$ns" 2>/dev/null
-	umount "$bpffs" 2>/dev/null
-	rmdir "$bpffs" 2>/dev/null
-}
-trap cleanup EXIT
-
-ip netns add "$ns" || exit 1
-# No IPv6: router solicitations and the like would hit the programs and
-# spoil exact packet counts.
-ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null
-ip -n "$ns" link add xt0 type veth peer name xt1 || exit 1
-ip -n "$ns" link set xt0 up && ip -n "$ns" link set xt1 up || exit 1
-
-in_ns() { ip netns exec "$ns" "$@"; }
-xc() { in_ns "$XC" "$@"; }
-# att PROG [options]: attach a test program with this run's backend.
-att() { local p=$1; shift; xc attach -b "$backend" xt0 "$OBJ" -p "$p" "$@" >/dev/null; }
-run() { in_ns "$XT" run xt0; }
-# Back to nothing: a failed scenario may have left a foreign program too.
-reset() {
-	xc detach xt0 --all >/dev/null 2>&1
-	in_ns "$XT" detach-foreign xt0 >/dev/null 2>&1
-	true
-}
-status_json() { xc -j status xt0; }
-prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
-revision() { status_json | jq -r '.[0].revision // 0'; }
-
-current=""
-begin() { current=$1; reset; }
-ok() { echo "ok - $current"; passed=$((passed + 1)); }
-not_ok() { echo "not ok - $current"; echo "# $*"; failed=$((failed + 1)); }
-# expect WHAT EXPECTED ACTUAL
-expect() {
-	if [ "$2" == "$3" ]; then return 0; fi
-	not_ok "$1: expected '$2', got '$3'"
-	return 1
-}
-# expect_exit CODE CMD...: run CMD, check its exit status, keep stderr in $err
-expect_exit() {
-	local want=$1 rc
-	shift
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" -eq "$want" ] && return 0
-	not_ok "exit status of '$*': expected $want, got $rc: $err"
-	return 1
-}
-
-baseline=$(in_ns "$XT" objs)
+source "$(dirname "$0")/lib.sh"
 
 t_order_by_priority() {
 	begin "programs run by priority whatever the attach order"
@@ -355,20 +290,8 @@ t_loaded_program() {
 	expect "alone" "verdict=pass trace=a1" "$(run)" && ok
 }
 
-t_leaks() {
-	begin "no BPF programs, maps or links are left behind"
-	expect "kernel objects" "$baseline" "$(in_ns "$XT" objs)" && ok
-}
-
-for t in t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
+run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_real_packets t_json t_usage_errors t_revision t_run_config \
-	t_skb_mode t_frags t_loaded_program; do
-	if [ -n "${ONLY:-}" ] && [ "$t" != "$ONLY" ]; then continue; fi
-	$t
-done
-reset
-t_leaks
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+	t_skb_mode t_frags t_loaded_program
+finish

@@ -259,15 +259,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 # The job: a bash script run in the guest after chroot into the host root.
-# Passed through: XDPCHAIN_* and the variables tests/kernel/scenarios.sh
-# reads (XDPCHAIN, XDPTEST, TEST_BPF_DIR).
+# Passed through: XDPCHAIN_* and the variables tests/kernel/run.sh
+# reads (XDPCHAIN, XDPTEST, TEST_BPF_DIR, SUITES, ONLY).
 mkdir -p "$tmp/job/job"
 {
 	echo "export PATH=$guest_path"
 	echo "export HOME=/tmp"
 	while IFS= read -r v; do
 		printf 'export %s=%q\n' "$v" "${!v}"
-	done < <(compgen -e | grep -E '^(XDPCHAIN_[A-Za-z0-9_]*|XDPCHAIN|XDPTEST|TEST_BPF_DIR)$' || true)
+	done < <(compgen -e | grep -E '^(XDPCHAIN_[A-Za-z0-9_]*|XDPCHAIN|XDPTEST|TEST_BPF_DIR|SUITES|ONLY)$' || true)
 	printf 'cd -- %q || exit 125\n' "$cwd"
 	printf 'exec'
 	printf ' %q' "$@"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Shared harness of the kernel suites, sourced after "backend" is set:
+# a private network namespace "$ns" with a veth pair xt0 (under test) and
+# xt1 (peer), a private bpffs instance exported as XDPCHAIN_BPFFS_ROOT,
+# helpers (xc, att, run, reset, status_json, ...), TAP-like result lines
+# (ok/not_ok/skip) and finish, which prints "N passed, N failed, N skipped".
+# Needs root, env XDPCHAIN (the CLI), XDPTEST (tests/tools/xdptest) and
+# TEST_BPF_DIR (where the test BPF objects are).
+XC=${XDPCHAIN:?set XDPCHAIN to the xdpchain binary}
+XT=${XDPTEST:?set XDPTEST to the xdptest binary}
+OBJ=${TEST_BPF_DIR:?set TEST_BPF_DIR}/test_progs.o
+RCOBJ=$TEST_BPF_DIR/test_runcfg.o
+passed=0
+failed=0
+skipped=0
+ns=xdpc-test-$$
+bpffs=/tmp/xdpc-bpffs-$$
+
+# 'ip netns exec' remounts /sys, hiding /sys/fs/bpf: use a bpffs of our own.
+mkdir -p "$bpffs"
+mount -t bpf bpf "$bpffs" || { echo "cannot mount bpffs"; exit 1; }
+export XDPCHAIN_BPFFS_ROOT=$bpffs/xdpchain
+
+cleanup() {
+	ip netns exec "$ns" "$XC" detach xt0 --all >/dev/null 2>&1
+	ip netns del "$ns" 2>/dev/null
+	umount "$bpffs" 2>/dev/null
+	rmdir "$bpffs" 2>/dev/null
+}
+trap cleanup EXIT
+
+ip netns add "$ns" || exit 1
+# No IPv6: router solicitations and the like would hit the programs and
+# spoil exact packet counts.
+ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null
+ip -n "$ns" link add xt0 type veth peer name xt1 || exit 1
+ip -n "$ns" link set xt0 up && ip -n "$ns" link set xt1 up || exit 1
+
+in_ns() { ip netns exec "$ns" "$@"; }
+xc() { in_ns "$XC" "$@"; }
+# att PROG [options]: attach a test program with this run's backend.
+att() { local p=$1; shift; xc attach -b "$backend" xt0 "$OBJ" -p "$p" "$@" >/dev/null; }
+run() { in_ns "$XT" run xt0; }
+# Back to nothing: a failed scenario may have left a foreign program too.
+reset() {
+	xc detach xt0 --all >/dev/null 2>&1
+	in_ns "$XT" detach-foreign xt0 >/dev/null 2>&1
+	true
+}
+status_json() { xc -j status xt0; }
+prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
+revision() { status_json | jq -r '.[0].revision // 0'; }
+
+current=""
+begin() { current=$1; reset; }
+ok() { echo "ok - $current"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $current"; echo "# $*"; failed=$((failed + 1)); }
+# skip WHY: the scenario cannot run here (say why)
+skip() { echo "ok - $current # SKIP $*"; skipped=$((skipped + 1)); }
+# expect WHAT EXPECTED ACTUAL
+expect() {
+	if [ "$2" == "$3" ]; then return 0; fi
+	not_ok "$1: expected '$2', got '$3'"
+	return 1
+}
+# expect_exit CODE CMD...: run CMD, check its exit status, keep stderr in $err
+expect_exit() {
+	local want=$1 rc
+	shift
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq "$want" ] && return 0
+	not_ok "exit status of '$*': expected $want, got $rc: $err"
+	return 1
+}
+
+
+baseline=$(in_ns "$XT" objs)
+
+# run_tests T...: run the named test functions (only $ONLY if set).
+run_tests() {
+	local t
+	for t in "$@"; do
+		if [ -n "${ONLY:-}" ] && [ "$t" != "$ONLY" ]; then continue; fi
+		$t
+	done
+}
+
+# finish: back to nothing, check for leaked kernel objects, print the summary.
+finish() {
+	reset
+	current="no BPF programs, maps or links are left behind"
+	expect "kernel objects" "$baseline" "$(in_ns "$XT" objs)" && ok
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+}
