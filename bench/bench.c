@@ -5,7 +5,7 @@
  * direct BPF-to-BPF calls, in one run on one kernel. Prints a table and
  * writes JSON; bench/run.sh merges kernels and draws the plot.
  *
- *   xdpchain-bench --iface IF --objdir DIR [--sizes 1,2,5,10,32,64]
+ *   xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes 1,2,5,10,32,64]
  *                  [--repeat N] [--runs K] [--side NAME]... [--json FILE]
  * Sides: xdpchain-tailcall, xdpchain-freplace, libxdp (default: all that
  * this kernel and build allow).
@@ -31,7 +31,7 @@
 struct side_result {
 	struct side side;
 	bool ok;
-	struct sample dp[MAX_SIZES];
+	struct paired dp[MAX_SIZES];
 	bool dp_ok[MAX_SIZES];
 	double attach_ns[64];
 	int attached;
@@ -57,6 +57,9 @@ static int quiet_xc(enum xdpchain_print_level l, const char *f, va_list a)
 }
 
 static int bench_ifindex;
+/* The reference: one pass program attached directly to a second interface
+ * for the whole run; every measurement is paired with a run of it. */
+static int ref_fd = -1;
 
 /*
  * Measure a program attached directly to the interface, as the chains'
@@ -64,20 +67,35 @@ static int bench_ifindex;
  * the kernel's XDP call trampoline for every run (a text patch), which
  * would make it look slower than it is.
  */
-static int measure_attached(int fd, struct sample *out)
+static int measure_attached(int fd, struct paired *out)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
 	int link = bpf_link_create(fd, bench_ifindex, BPF_XDP, &lo), err;
 
 	if (link < 0)
 		return -errno;
-	err = measure_prog(fd, repeat, runs, out);
+	err = measure_paired(fd, ref_fd, repeat, runs, out);
 	close(link);
 	return err;
 }
 
+/* Load the reference program and attach it to ref_ifindex; the link and
+ * the object stay until exit. */
+static int setup_ref(int ref_ifindex)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
+	struct bpf_object *o = bpf_object__open_file(pass_obj, NULL);
+
+	if (!o || bpf_object__load(o))
+		return -EINVAL;
+	ref_fd = bpf_program__fd(bpf_object__next_program(o, NULL));
+	if (bpf_link_create(ref_fd, ref_ifindex, BPF_XDP, &lo) < 0)
+		return -errno;
+	return 0;
+}
+
 /* b_pass attached on its own: the absolute floor. */
-static int measure_base(struct sample *out, long *memlock)
+static int measure_base(struct paired *out, long *memlock)
 {
 	struct bpf_object *o = bpf_object__open_file(pass_obj, NULL);
 	int err;
@@ -90,7 +108,7 @@ static int measure_base(struct sample *out, long *memlock)
 	return err;
 }
 
-static int measure_direct(int n, struct sample *out)
+static int measure_direct(int n, struct paired *out)
 {
 	struct bpf_object *o = bpf_object__open_file(direct_obj, NULL);
 	struct bpf_map *m;
@@ -134,7 +152,7 @@ static void run_side(struct side_result *r)
 			r->attached = s->count;
 		}
 		fd = s->main_fd(s);
-		if (fd < 0 || measure_prog(fd, repeat, runs, &r->dp[i])) {
+		if (fd < 0 || measure_paired(fd, ref_fd, repeat, runs, &r->dp[i])) {
 			fprintf(stderr, "bench: %s: cannot measure n=%d\n", s->name, n);
 			if (fd >= 0)
 				close(fd);
@@ -161,12 +179,15 @@ static void run_side(struct side_result *r)
 	r->ok = true;
 }
 
-static void json_sample(FILE *f, const struct sample *s)
+static void json_sample(FILE *f, const struct paired *p)
 {
-	fprintf(f, "{\"med\": %.3f, \"min\": %.3f, \"max\": %.3f}", s->med, s->min, s->max);
+	fprintf(f, "{\"med\": %.3f, \"min\": %.3f, \"max\": %.3f, "
+		   "\"ratio\": {\"med\": %.4f, \"min\": %.4f, \"max\": %.4f}, "
+		   "\"min_ratio\": %.4f}", p->ns.med, p->ns.min, p->ns.max, p->ratio.med,
+		p->ratio.min, p->ratio.max, p->min_ratio);
 }
 
-static void write_json(FILE *f, const struct sample *base, long base_mem, struct sample *direct,
+static void write_json(FILE *f, const struct paired *base, long base_mem, struct paired *direct,
 		       struct side_result *res, int nr)
 {
 	struct utsname u;
@@ -214,21 +235,23 @@ static void write_json(FILE *f, const struct sample *base, long base_mem, struct
 	fprintf(f, "\n  }\n}\n");
 }
 
-static void print_table(const struct sample *base, struct sample *direct,
+static void print_table(const struct paired *base, struct paired *direct,
 			struct side_result *res, int nr)
 {
-	printf("\nper-packet cost, BPF_PROG_TEST_RUN, 64-byte UDP, median of %u runs x %u packets\n"
-	       "(ns, and ratio to one program attached directly: %.2f ns)\n", runs, repeat,
-	       base->med);
+	printf("\nper-packet cost, BPF_PROG_TEST_RUN, 64-byte UDP, %u runs x %u packets:\n"
+	       "median ns, and median of the per-run ratios to the reference program\n"
+	       "(one pass program attached directly, run right after each run).\n"
+	       "The same program attached directly: %.2f ns, %.3fx the reference\n"
+	       "(the measurement's own error).\n", runs, repeat, base->ns.med, base->ratio.med);
 	printf("%4s %18s", "N", "direct calls");
 	for (int j = 0; j < nr; j++)
 		printf(" %20s", res[j].side.name);
 	printf("\n");
 	for (int i = 0; i < nr_sizes; i++) {
-		printf("%4d %9.2f (%5.2fx)", sizes[i], direct[i].med, direct[i].med / base->med);
+		printf("%4d %9.2f (%5.2fx)", sizes[i], direct[i].ns.med, direct[i].ratio.med);
 		for (int j = 0; j < nr; j++) {
 			if (res[j].dp_ok[i])
-				printf(" %11.2f (%5.2fx)", res[j].dp[i].med, res[j].dp[i].med / base->med);
+				printf(" %11.2f (%5.2fx)", res[j].dp[i].ns.med, res[j].dp[i].ratio.med);
 			else
 				printf(" %20s", "-");
 		}
@@ -252,11 +275,12 @@ int main(int argc, char **argv)
 		{ "iface", required_argument, NULL, 'i' }, { "objdir", required_argument, NULL, 'o' },
 		{ "sizes", required_argument, NULL, 's' }, { "repeat", required_argument, NULL, 'r' },
 		{ "runs", required_argument, NULL, 'k' },  { "side", required_argument, NULL, 'S' },
-		{ "json", required_argument, NULL, 'j' },  {},
+		{ "json", required_argument, NULL, 'j' },  { "ref-iface", required_argument, NULL, 'R' },
+		{},
 	};
-	const char *iface = NULL, *json = NULL, *want[MAX_SIDES];
+	const char *iface = NULL, *ref_iface = NULL, *json = NULL, *want[MAX_SIDES];
 	struct side_result res[MAX_SIDES] = {};
-	struct sample base, direct[MAX_SIZES];
+	struct paired base, direct[MAX_SIZES];
 	int c, nr_want = 0, nr = 0, ifindex;
 	long base_mem = -1;
 	char *tok, *save;
@@ -264,6 +288,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': iface = optarg; break;
+		case 'R': ref_iface = optarg; break;
 		case 'o': objdir = optarg; break;
 		case 's':
 			for (tok = strtok_r(optarg, ",", &save); tok && nr_sizes < MAX_SIZES;
@@ -277,8 +302,8 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	if (!iface || !objdir || !repeat || !runs) {
-		fprintf(stderr, "usage: xdpchain-bench --iface IF --objdir DIR [--sizes L] "
+	if (!iface || !ref_iface || !objdir || !repeat || !runs) {
+		fprintf(stderr, "usage: xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes L] "
 				"[--repeat N] [--runs K] [--side NAME]... [--json FILE]\n");
 		return 2;
 	}
@@ -299,6 +324,11 @@ int main(int argc, char **argv)
 	libbpf_set_print(quiet_libbpf);
 	xdpchain_set_print(quiet_xc);
 
+	pin_to_one_cpu();
+	if (!if_nametoindex(ref_iface) || setup_ref((int)if_nametoindex(ref_iface))) {
+		fprintf(stderr, "bench: cannot attach the reference program to %s\n", ref_iface);
+		return 1;
+	}
 	if (measure_base(&base, &base_mem)) {
 		fprintf(stderr, "bench: cannot measure the base program\n");
 		return 1;

@@ -15,7 +15,7 @@ for f in "$@"; do
 	k=$(jq -r .kernel "$f")
 	echo "## Kernel $k ($(basename "$f" .json))"
 	echo
-	echo "Median of $(jq .runs "$f") runs x $(jq .repeat "$f") packets per run (min-max in brackets); ratio to one program attached directly ($(jq '.base.med | .*100|round/100' "$f") ns)."
+	echo "$(jq .runs "$f") runs x $(jq .repeat "$f") packets per run. Each run is paired with a run of a reference program (one pass program attached directly to a second interface) taken right after it; a cell is the median of the per-run ratios [min-max]. The reference is the same program as the single program attached directly ($(jq '.base.med | .*100|round/100' "$f") ns per packet), so that program's own ratio, $(jq '.base.ratio.med | .*1000|round/1000' "$f")x [$(jq '.base.ratio.min | .*1000|round/1000' "$f")-$(jq '.base.ratio.max | .*1000|round/1000' "$f")], is the method's error in this run."
 	echo
 	sides=$(jq -r '.sides | keys_unsorted | join(" ")' "$f")
 	printf '| N | direct calls |'
@@ -24,8 +24,9 @@ for f in "$@"; do
 	for s in $sides; do printf -- '---|'; done
 	printf '\n'
 	jq -r --arg sides "$sides" '
-		. as $r | def cell(x): if x == null then "-" else
-			"\(x.med / $r.base.med * 100 | round / 100)x [\(x.min / $r.base.med * 100 | round / 100)-\(x.max / $r.base.med * 100 | round / 100)]" end;
+		. as $r | def r(v): v * 100 | round / 100;
+		def cell(x): if x == null then "-" else
+			"\(r(x.ratio.med))x [\(r(x.ratio.min))-\(r(x.ratio.max))]" end;
 		range(0; .sizes | length) as $i |
 		"| \(.sizes[$i]) | \(cell(.direct[$i])) |" +
 		([$sides | split(" ")[] | " \(cell($r.sides[.].dataplane[$i])) |"] | join(""))' "$f"
@@ -40,18 +41,21 @@ for f in "$@"; do
 			if $i == null then "-" else ($v.verified_insns[$i] | tostring) end;
 		"| \($k) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
 	echo
-	# Targets.
+	# Targets. Costs are in units of the reference program (paired ratios), per-program costs from the slope between 1 and the
+	# longest chain <= 10.
 	jq -r '
 		.sizes as $sz | . as $r |
-		def per(x; a; b): ((x[b].med - x[a].med) / ($sz[b] - $sz[a]));
+		def rel(x): x.ratio.med;
+		def per(x; a; b): ((rel(x[b]) - rel(x[a])) / ($sz[b] - $sz[a]));
+		def ns(v): v * $r.base.med * 100 | round / 100;
 		([range(0; $sz | length) | select($sz[.] == 1)][0]) as $i1 |
 		([range(0; $sz | length) | select($sz[.] <= 10)] | max) as $i10 |
 		.sides | to_entries[] | select(.key | startswith("xdpchain")) | .key as $k | .value as $v |
-		"- \($k): 1 program costs \(($v.dataplane[$i1].med / $r.base.med * 100 | round) / 100)x the program attached directly (target <= 1.05x: \(if $v.dataplane[$i1].med <= 1.05 * $r.base.med then "holds" else "MISSED" end)); " +
+		"- \($k): 1 program costs \((rel($v.dataplane[$i1]) * 100 | round) / 100)x the program attached directly (target <= 1.05x: \(if rel($v.dataplane[$i1]) <= 1.05 then "holds" else "MISSED" end)); " +
 		(if $i10 > $i1 and $v.dataplane[$i10] != null then
-			"each further program adds \(per($v.dataplane; $i1; $i10) * 100 | round / 100) ns, a direct call \(per($r.direct; $i1; $i10) * 100 | round / 100) ns (target <= 1.3x: \(if per($v.dataplane; $i1; $i10) <= 1.3 * per($r.direct; $i1; $i10) then "holds" else "MISSED" end))" +
+			"each further program adds \(ns(per($v.dataplane; $i1; $i10))) ns, a direct call \(ns(per($r.direct; $i1; $i10))) ns (target <= 1.3x: \(if per($v.dataplane; $i1; $i10) <= 1.3 * per($r.direct; $i1; $i10) then "holds" else "MISSED" end))" +
 			(if $r.sides.libxdp != null and $r.sides.libxdp.dataplane[$i10] != null then
-				", libxdp \(per($r.sides.libxdp.dataplane; $i1; $i10) * 100 | round / 100) ns (target <= libxdp: \(if per($v.dataplane; $i1; $i10) <= per($r.sides.libxdp.dataplane; $i1; $i10) then "holds" else "MISSED" end))"
+				", libxdp \(ns(per($r.sides.libxdp.dataplane; $i1; $i10))) ns (target <= libxdp: \(if per($v.dataplane; $i1; $i10) <= per($r.sides.libxdp.dataplane; $i1; $i10) then "holds" else "MISSED" end))"
 			else "" end)
 		else "" end) +
 		(if $r.sides.libxdp != null and ($r.sides.libxdp.attach_ns | length) >= 2 then
@@ -71,11 +75,11 @@ if command -v gnuplot >/dev/null; then
 	plots=()
 	for f in "$@"; do
 		name=$(basename "$f" .json)
-		jq -r '. as $r | range(0; .sizes | length) as $i | "\(.sizes[$i]) \(.direct[$i].med / $r.base.med)"' "$f" > "$dir/$name.direct.dat"
+		jq -r '. as $r | range(0; .sizes | length) as $i | "\(.sizes[$i]) \(.direct[$i].ratio.med)"' "$f" > "$dir/$name.direct.dat"
 		plots+=("'$dir/$name.direct.dat' using 1:2 with linespoints title '$name direct calls'")
 		for s in $(jq -r '.sides | keys[]' "$f"); do
 			jq -r --arg s "$s" '. as $r | range(0; .sizes | length) as $i | select(.sides[$s].dataplane[$i] != null) |
-				"\(.sizes[$i]) \(.sides[$s].dataplane[$i].med / $r.base.med)"' "$f" > "$dir/$name.$s.dat"
+				"\(.sizes[$i]) \(.sides[$s].dataplane[$i].ratio.med)"' "$f" > "$dir/$name.$s.dat"
 			plots+=("'$dir/$name.$s.dat' using 1:2 with linespoints title '$name $s'")
 		done
 	done
