@@ -93,8 +93,10 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * inactive position returns, so the verifier sees everything after it as
  * unreachable and removes it: an unused slot costs nothing per packet
  * (testing "n < nr_progs" around each slot instead would leave a dead load
- * behind for every one of the 64 positions). The "ret < 32" test comes
- * first so an unknown verdict is final and never a shift count >= 32.
+ * behind for every one of the 64 positions). The unsigned "ret >= 32" test
+ * comes first so an unknown verdict, negative ones included, is final and
+ * never a shift count >= 32; one unsigned comparison instead of two signed
+ * ones on the packet path.
  */
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
 	if (n >= xdpchain_meta.nr_progs)                                       \
@@ -104,7 +106,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 	else                                                                   \
 		ret = slot_##n(ctx);                                           \
 	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
-		if (ret < 0 || ret >= 32 ||                                    \
+		if ((__u32)ret >= 32 ||                                        \
 		    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))        \
 			return ret;                                            \
 		last = ret;                                                    \
