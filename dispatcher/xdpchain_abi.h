@@ -39,6 +39,10 @@ enum xdpchain_slot_kind {
 
 /* meta.flags */
 #define XDPCHAIN_META_F_FRAGS (1u << 0) /* dispatcher loaded frags-aware */
+#define XDPCHAIN_META_F_STATS (1u << 1) /* count verdicts in xdpchain_stats */
+/* Only on a throwaway dispatcher that is never linked to an interface
+ * (xdpchain trace): record every position's verdict in xdpchain_trace. */
+#define XDPCHAIN_META_F_TRACE (1u << 2)
 
 /* slot.flags */
 #define XDPCHAIN_SLOT_F_FRAGS (1u << 0) /* program declared frags support */
@@ -49,7 +53,8 @@ struct xdpchain_slot_meta {
 	__s32 priority;     /* lower runs first */
 	__u8 kind;          /* enum xdpchain_slot_kind */
 	__u8 flags;         /* XDPCHAIN_SLOT_F_* */
-	__u8 pad[2];
+	__u8 stats_idx;     /* element of the stats arrays, 0..63, unique */
+	__u8 pad[1];
 	__u64 attach_time;  /* CLOCK_REALTIME, nanoseconds */
 	__u8 tag[8];        /* kernel program tag, for ordering ties */
 	char name[XDPCHAIN_NAME_LEN];   /* NUL-terminated */
@@ -66,6 +71,43 @@ struct xdpchain_meta {
 	__u32 mode;       /* enum xdpchain_mode of the attachment */
 	__u64 netns_ino;  /* inode of the network namespace */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
+};
+
+/*
+ * Verdict counters (XDPCHAIN_META_F_STATS): one PERCPU_ARRAY map per
+ * interface, "xdpchain_stats", pinned as "stats" in the interface's state
+ * directory and shared by every dispatcher revision. Element 0 holds the
+ * counters, written only by the dispatcher; element 1 holds the baselines,
+ * written only by writers under the interface lock. A program's counts are
+ * element 0 minus element 1 at its stats_idx, per CPU, summed over CPUs, so
+ * a program that joins starts from zero without the writer ever writing
+ * what the dispatcher writes.
+ */
+enum xdpchain_stat {
+	XDPCHAIN_STAT_ABORTED = 0, /* XDP actions 0..4 count at their value */
+	XDPCHAIN_STAT_DROP = 1,
+	XDPCHAIN_STAT_PASS = 2,
+	XDPCHAIN_STAT_TX = 3,
+	XDPCHAIN_STAT_REDIRECT = 4,
+	XDPCHAIN_STAT_OTHER = 5,   /* any other verdict */
+	XDPCHAIN_STAT_BYTES = 6,   /* data_end - data when the chain started */
+	XDPCHAIN_STAT_NR = 7,
+};
+#define XDPCHAIN_STATS_MAP_NAME "xdpchain_stats"
+#define XDPCHAIN_STATS_PIN "stats"
+#define XDPCHAIN_STATS_COUNTERS 0u  /* element: written by the dispatcher */
+#define XDPCHAIN_STATS_BASELINE 1u  /* element: written by writers, locked */
+
+struct xdpchain_stats_rec {
+	__u64 progs[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]; /* by stats_idx */
+};
+
+/* What a trace dispatcher records for one packet (XDPCHAIN_META_F_TRACE):
+ * the verdict of each chain position that ran, in order. */
+#define XDPCHAIN_TRACE_MAP_NAME "xdpchain_trace"
+struct xdpchain_trace_rec {
+	__u32 nr_run;                      /* positions that ran */
+	__s32 verdict[XDPCHAIN_MAX_SLOTS]; /* by position */
 };
 
 #endif

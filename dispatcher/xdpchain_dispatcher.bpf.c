@@ -37,6 +37,53 @@ struct {
 	__type(value, __u32);
 } chain_progs SEC(".maps");
 
+#ifdef XDPCHAIN_INSTRUMENTED
+/*
+ * The instrumented build (XDPCHAIN_META_F_STATS, XDPCHAIN_META_F_TRACE).
+ * The library loads the plain build, compiled from this file without
+ * XDPCHAIN_INSTRUMENTED, whenever neither flag is set: a chain without
+ * counters then runs exactly the code it ran before counters existed (the
+ * same xlated instructions, checked with "bpftool prog dump xlated"; a
+ * flag test in .rodata would still leave its load behind) and has no
+ * stats map. Within this build each flag is constant data, so the verifier
+ * removes the code of the one that is not set.
+ *
+ * Counters: one lookup per packet for the whole chain (a single per-CPU
+ * element with every program's counters), then per position two plain
+ * increments in this CPU's copy. The map is created (or reused, pinned, by
+ * every revision) by the library, see xdpchain_abi.h.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct xdpchain_stats_rec);
+} xdpchain_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpchain_trace_rec);
+} xdpchain_trace SEC(".maps");
+
+/* After position n ran with verdict ret (not for an empty slot). */
+#define XDPCHAIN_RECORD(n)                                                     \
+	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
+		__u64 *c = stats->progs[xdpchain_meta.slots[n].stats_idx &     \
+					(XDPCHAIN_MAX_SLOTS - 1)];             \
+		c[ret >= 0 && ret < XDPCHAIN_STAT_OTHER ? ret                  \
+							: XDPCHAIN_STAT_OTHER]++; \
+		c[XDPCHAIN_STAT_BYTES] += len;                                 \
+	}                                                                      \
+	if (trace) {                                                           \
+		trace->verdict[n] = ret;                                       \
+		trace->nr_run = n + 1;                                         \
+	}
+#else
+#define XDPCHAIN_RECORD(n)
+#endif
+
 /*
  * A freplace target. It must be a global (BTF_FUNC_GLOBAL) function so the
  * kernel lets an EXT program replace it, and noinline so it stays a real
@@ -105,6 +152,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 		ret = tail_slot_##n(ctx);                                      \
 	else                                                                   \
 		ret = slot_##n(ctx);                                           \
+	XDPCHAIN_RECORD(n)                                                     \
 	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
 		if ((__u32)ret >= 32 ||                                        \
 		    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))        \
@@ -123,6 +171,21 @@ int xdpchain_disp(struct xdp_md *ctx)
 	/* What an empty chain (or a chain of empty slots) returns. */
 	int last = XDP_PASS;
 	int ret;
+#ifdef XDPCHAIN_INSTRUMENTED
+	struct xdpchain_stats_rec *stats = NULL;
+	struct xdpchain_trace_rec *trace = NULL;
+	__u32 key = XDPCHAIN_STATS_COUNTERS;
+	__u64 len = 0;
+
+	if (xdpchain_meta.flags & XDPCHAIN_META_F_STATS) {
+		stats = bpf_map_lookup_elem(&xdpchain_stats, &key);
+		len = (__u64)(ctx->data_end - ctx->data);
+	}
+	if (xdpchain_meta.flags & XDPCHAIN_META_F_TRACE) {
+		key = 0;
+		trace = bpf_map_lookup_elem(&xdpchain_trace, &key);
+	}
+#endif
 
 	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
 	XDPCHAIN_RUN_8(8, 9, 10, 11, 12, 13, 14, 15)

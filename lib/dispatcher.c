@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Loading the embedded dispatcher with its frozen configuration, and
- * reading that configuration back from a running dispatcher. */
+ * reading that configuration back from a running dispatcher.
+ *
+ * Two builds of dispatcher/xdpchain_dispatcher.bpf.c are embedded: the
+ * plain one, and the instrumented one with verdict counters and tracing.
+ * A chain with neither switched on runs the plain one, so it costs what it
+ * cost before counters existed (see the dispatcher source). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,43 +13,112 @@
 #include <bpf/bpf.h>
 #include "internal.h"
 #include "xdpchain_dispatcher.skel.h"
+#include "xdpchain_dispatcher_inst.skel.h"
 
 #define DISPATCHER_PROG_NAME "xdpchain_disp"
 
-struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta)
+struct xdpchain_dispatcher {
+	struct xc_disp_plain *plain;
+	struct xc_disp_inst *inst;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *progs;
+	struct bpf_map *stats; /* NULL unless XDPCHAIN_META_F_STATS */
+	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
+};
+
+static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *meta)
+{
+	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
+		d->plain = xc_disp_plain__open();
+		if (!d->plain)
+			return -errno;
+		/* The skeleton's rodata is writable until load; the const
+		 * volatile only matters to the BPF side. */
+		memcpy((void *)&d->plain->rodata->xdpchain_meta, meta, sizeof(*meta));
+		d->obj = d->plain->obj;
+		d->prog = d->plain->progs.xdpchain_disp;
+		d->progs = d->plain->maps.chain_progs;
+		return 0;
+	}
+	d->inst = xc_disp_inst__open();
+	if (!d->inst)
+		return -errno;
+	memcpy((void *)&d->inst->rodata->xdpchain_meta, meta, sizeof(*meta));
+	d->obj = d->inst->obj;
+	d->prog = d->inst->progs.xdpchain_disp;
+	d->progs = d->inst->maps.chain_progs;
+	/* The code using a map whose flag is off is removed by the verifier,
+	 * so the map is not created at all (libbpf poisons its loads). */
+	if (meta->flags & XDPCHAIN_META_F_STATS)
+		d->stats = d->inst->maps.xdpchain_stats;
+	else
+		bpf_map__set_autocreate(d->inst->maps.xdpchain_stats, false);
+	if (meta->flags & XDPCHAIN_META_F_TRACE)
+		d->trace = d->inst->maps.xdpchain_trace;
+	else
+		bpf_map__set_autocreate(d->inst->maps.xdpchain_trace, false);
+	return 0;
+}
+
+struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta, int stats_fd)
 {
 	struct xdpchain_dispatcher *d;
 	__u32 flags;
 	int err;
 
-	d = xdpchain_dispatcher__open();
+	d = calloc(1, sizeof(*d));
 	if (!d)
-		return xc_err_ptr(-errno);
-	/* The skeleton's rodata is writable until load; the const volatile
-	 * only matters to the BPF side. */
-	memcpy((void *)&d->rodata->xdpchain_meta, meta, sizeof(*meta));
-	flags = bpf_program__flags(d->progs.xdpchain_disp);
+		return xc_err_ptr(-ENOMEM);
+	err = disp_open(d, meta);
+	if (err) {
+		xc_warn("cannot open the dispatcher: %s\n", strerror(-err));
+		free(d);
+		return xc_err_ptr(err);
+	}
+	flags = bpf_program__flags(d->prog);
 	if (meta->flags & XDPCHAIN_META_F_FRAGS)
 		flags |= BPF_F_XDP_HAS_FRAGS;
-	err = bpf_program__set_flags(d->progs.xdpchain_disp, flags);
+	err = bpf_program__set_flags(d->prog, flags);
+	/* Every revision counts into the interface's one pinned map. */
+	if (!err && d->stats && stats_fd >= 0) {
+		err = bpf_map__reuse_fd(d->stats, stats_fd);
+		if (err)
+			xc_warn("cannot reuse the stats map: %s\n", strerror(-err));
+	}
 	if (!err)
-		err = xdpchain_dispatcher__load(d);
+		err = bpf_object__load(d->obj);
 	if (err) {
 		xc_warn("cannot load the dispatcher: %s\n", strerror(-err));
-		xdpchain_dispatcher__destroy(d);
+		xc_disp_free(d);
 		return xc_err_ptr(err);
 	}
 	return d;
 }
 
+struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta)
+{
+	return xc_disp_load_stats(meta, -1);
+}
+
 int xc_disp_prog_fd(struct xdpchain_dispatcher *d)
 {
-	return bpf_program__fd(d->progs.xdpchain_disp);
+	return bpf_program__fd(d->prog);
 }
 
 int xc_disp_array_fd(struct xdpchain_dispatcher *d)
 {
-	return bpf_map__fd(d->maps.chain_progs);
+	return bpf_map__fd(d->progs);
+}
+
+int xc_disp_stats_fd(struct xdpchain_dispatcher *d)
+{
+	return d->stats ? bpf_map__fd(d->stats) : -ENOENT;
+}
+
+int xc_disp_trace_fd(struct xdpchain_dispatcher *d)
+{
+	return d->trace ? bpf_map__fd(d->trace) : -ENOENT;
 }
 
 int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot)
@@ -57,15 +131,20 @@ int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot)
 
 void xc_disp_free(struct xdpchain_dispatcher *d)
 {
-	xdpchain_dispatcher__destroy(d);
+	if (!d)
+		return;
+	xc_disp_plain__destroy(d->plain);
+	xc_disp_inst__destroy(d->inst);
+	free(d);
 }
 
-/* Find the .rodata map of a running dispatcher and read its metadata. */
-int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta)
+/* The maps of a running dispatcher, one by one, until fn returns
+ * non-zero (which is returned; fn owns the fd it is given then). */
+static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info *mi, void *arg),
+			void *arg)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), map_ids[8], i;
-	int err = -ENOENT;
 
 	info.nr_map_ids = 8;
 	info.map_ids = (__u64)(unsigned long)map_ids;
@@ -75,9 +154,8 @@ int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta)
 		return -EMEDIUMTYPE;
 	for (i = 0; i < info.nr_map_ids && i < 8; i++) {
 		struct bpf_map_info mi = {};
-		__u32 mlen = sizeof(mi), key = 0;
-		size_t nlen;
-		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+		__u32 mlen = sizeof(mi);
+		int ret, fd = bpf_map_get_fd_by_id(map_ids[i]);
 
 		if (fd < 0)
 			continue;
@@ -85,14 +163,50 @@ int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta)
 			close(fd);
 			continue;
 		}
-		nlen = strlen(mi.name);
-		if (mi.type == BPF_MAP_TYPE_ARRAY && mi.value_size == sizeof(*meta) &&
-		    nlen >= 7 && !strcmp(mi.name + nlen - 7, ".rodata")) {
-			err = bpf_map_lookup_elem(fd, &key, meta) ? -errno : 0;
-			close(fd);
-			return err;
-		}
+		ret = fn(fd, &mi, arg);
+		if (ret)
+			return ret;
 		close(fd);
 	}
+	return -ENOENT;
+}
+
+static int read_meta_cb(int fd, const struct bpf_map_info *mi, void *arg)
+{
+	struct xdpchain_meta *meta = arg;
+	size_t nlen = strlen(mi->name);
+	__u32 key = 0;
+	int err;
+
+	if (mi->type != BPF_MAP_TYPE_ARRAY || mi->value_size != sizeof(*meta) || nlen < 7 ||
+	    strcmp(mi->name + nlen - 7, ".rodata"))
+		return 0;
+	err = bpf_map_lookup_elem(fd, &key, meta) ? -errno : 1;
+	close(fd);
 	return err;
+}
+
+/* Find the .rodata map of a running dispatcher and read its metadata. */
+int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta)
+{
+	int err = for_each_map(disp_fd, read_meta_cb, meta);
+
+	return err == 1 ? 0 : err;
+}
+
+static int stats_map_cb(int fd, const struct bpf_map_info *mi, void *arg)
+{
+	if (mi->type != BPF_MAP_TYPE_PERCPU_ARRAY || strcmp(mi->name, XDPCHAIN_STATS_MAP_NAME) ||
+	    mi->value_size != sizeof(struct xdpchain_stats_rec) || mi->max_entries != 2)
+		return 0;
+	*(int *)arg = fd;
+	return 1;
+}
+
+/* The stats map the running dispatcher counts into (an fd), or -ENOENT. */
+int xc_disp_stats_map(int disp_fd)
+{
+	int fd = -1, err = for_each_map(disp_fd, stats_map_cb, &fd);
+
+	return err == 1 ? fd : err;
 }

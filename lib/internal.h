@@ -142,6 +142,13 @@ XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it 
 /* ---- dispatcher.c ---- */
 struct xdpchain_dispatcher;
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta);
+/* With XDPCHAIN_META_F_STATS: count into the map stats_fd (-1: a new one). */
+XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,
+							       int stats_fd);
+XDPCHAIN_HIDDEN int xc_disp_stats_fd(struct xdpchain_dispatcher *d);
+XDPCHAIN_HIDDEN int xc_disp_trace_fd(struct xdpchain_dispatcher *d);
+/* The stats map a running dispatcher uses: a new fd, or -ENOENT. */
+XDPCHAIN_HIDDEN int xc_disp_stats_map(int disp_fd);
 XDPCHAIN_HIDDEN int xc_disp_prog_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_array_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot);
