@@ -37,6 +37,7 @@ typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_detach(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_help(struct cli_ctx *ctx, int argc, char **argv);

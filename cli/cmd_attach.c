@@ -13,7 +13,7 @@
 #include "json.h"
 #include "opts.h"
 
-enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION };
+enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS };
 
 struct attach_args {
 	const char *ifname;
@@ -38,6 +38,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		{ "backend", required_argument, NULL, 'b' },
 		{ "replace-foreign", no_argument, NULL, OPT_REPLACE_FOREIGN },
 		{ "expect-revision", required_argument, NULL, OPT_EXPECT_REVISION },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{},
 	};
 	int c, ret;
@@ -74,6 +75,10 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		case OPT_EXPECT_REVISION:
 			ret = opt_u64(ctx, "revision", optarg, &a->ao.expected_revision);
 			a->ao.expect_revision_set = true;
+			break;
+		case OPT_STATS:
+			a->ao.stats = true;
+			ret = 0;
 			break;
 		default:
 			return opt_bad_option(ctx, c, argv, longopts);

@@ -39,18 +39,46 @@ static int max_int(int a, size_t b)
 	return b > (size_t)a ? (int)b : a;
 }
 
+/* The counters, a second table under the first. */
+static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int w_pos,
+			    int w_name, const struct row *rows)
+{
+	printf("  %-*s  %-*s  %12s  %12s  %12s  %12s  %12s  %12s  %12s  %14s\n", w_pos, "POS",
+	       w_name, "NAME", "PACKETS", "PASS", "DROP", "ABORTED", "TX", "REDIRECT", "OTHER",
+	       "BYTES");
+	for (unsigned int i = 0; i < n; i++) {
+		struct xdpchain_prog_stats s = { .sz = sizeof(s) };
+		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+
+		if (!e)
+			break;
+		if (xdpchain_entry__stats(e, &s)) {
+			printf("  %-*s  %-*s  (cannot read the counters: %s)\n", w_pos, rows[i].pos,
+			       w_name, rows[i].name, strerror(errno));
+			continue;
+		}
+		printf("  %-*s  %-*s  %12llu  %12llu  %12llu  %12llu  %12llu  %12llu  %12llu  "
+		       "%14llu\n", w_pos, rows[i].pos, w_name, rows[i].name,
+		       (unsigned long long)s.packets, (unsigned long long)s.pass,
+		       (unsigned long long)s.drop, (unsigned long long)s.aborted,
+		       (unsigned long long)s.tx, (unsigned long long)s.redirect,
+		       (unsigned long long)s.other, (unsigned long long)s.bytes);
+	}
+}
+
 static void show_chain_text(const char *ifname, int ifindex, const struct xdpchain_chain *c)
 {
 	unsigned int n = xdpchain_chain__nr_progs(c);
 	int w_pos = 3, w_id = 2, w_name = 4, w_prio = 8, w_cont = 11, w_owner = 5, w_be = 7;
 	struct row rows[XDPCHAIN_MAX_PROGS];
 
-	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s\n",
+	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s, "
+	       "stats %s\n",
 	       ifname, ifindex, xdpchain_chain__dispatcher_id(c),
 	       xdpchain_mode_str(xdpchain_chain__mode(c)),
 	       xdpchain_backend_str(xdpchain_chain__backend(c)),
 	       (unsigned long long)xdpchain_chain__revision(c),
-	       xdpchain_chain__frags(c) ? "yes" : "no");
+	       xdpchain_chain__frags(c) ? "yes" : "no", xdpchain_chain__stats(c) ? "on" : "off");
 	if (n > XDPCHAIN_MAX_PROGS)
 		n = XDPCHAIN_MAX_PROGS;
 	if (!n) {
@@ -84,6 +112,30 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 		       w_name, r->name, w_prio, r->prio, w_cont, r->cont, w_owner, r->owner, w_be,
 		       r->backend, r->when);
 	}
+	if (xdpchain_chain__stats(c))
+		show_stats_text(c, n, w_pos, w_name, rows);
+}
+
+/* {"packets": N, "pass": N, ...}, or null when the chain does not count
+ * (or the counters cannot be read: the library said why on stderr). */
+static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *e)
+{
+	struct xdpchain_prog_stats s = { .sz = sizeof(s) };
+
+	if (xdpchain_entry__stats(e, &s)) {
+		json_null(w);
+		return;
+	}
+	json_start_object(w);
+	json_kv_uint(w, "packets", s.packets);
+	json_kv_uint(w, "aborted", s.aborted);
+	json_kv_uint(w, "drop", s.drop);
+	json_kv_uint(w, "pass", s.pass);
+	json_kv_uint(w, "tx", s.tx);
+	json_kv_uint(w, "redirect", s.redirect);
+	json_kv_uint(w, "other", s.other);
+	json_kv_uint(w, "bytes", s.bytes);
+	json_end_object(w);
 }
 
 static void show_chain_json(struct json_writer *w, const char *ifname, int ifindex,
@@ -99,6 +151,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_kv_uint(w, "dispatcher_id", xdpchain_chain__dispatcher_id(c));
 	json_kv_uint(w, "revision", xdpchain_chain__revision(c));
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
+	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < n; i++) {
@@ -118,6 +171,8 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		json_kv_bool(w, "frags", xdpchain_entry__frags(e));
 		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
 		json_kv_uint(w, "slot", xdpchain_entry__slot(e));
+		json_key(w, "stats");
+		json_prog_stats(w, e);
 		json_end_object(w);
 	}
 	json_end_array(w);

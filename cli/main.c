@@ -26,7 +26,7 @@ static const struct cmd {
 	  "[-o|--owner LABEL]\n"
 	  "[-m|--mode native|skb|generic|drv|hw]\n"
 	  "[-b|--backend auto|freplace|tailcall]\n"
-	  "[--replace-foreign] [--expect-revision N]",
+	  "[--replace-foreign] [--expect-revision N] [--stats]",
 	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
@@ -43,7 +43,8 @@ static const struct cmd {
 	  "                         tailcall\n"
 	  "    --replace-foreign    replace an XDP program that xdpchain did not attach\n"
 	  "    --expect-revision N  fail unless the chain's revision is N (0: unless there\n"
-	  "                         is no chain yet)" },
+	  "                         is no chain yet)\n"
+	  "    --stats              switch IFACE's verdict counters on (see 'stats')" },
 	{ "detach", cmd_detach,
 	  "IFACE (ID|NAME|--all) [--expect-revision N]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"
@@ -54,6 +55,13 @@ static const struct cmd {
 	  "[IFACE]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"
 	  "    order (lower priority number runs first). With -j: always a list." },
+	{ "stats", cmd_stats,
+	  "IFACE on|off [--expect-revision N]",
+	  "Switch the per-program verdict counters of IFACE's chain on or off. On,\n"
+	  "    the dispatcher counts each program's verdicts (aborted, drop, pass, tx,\n"
+	  "    redirect, other) and bytes per CPU; 'status' and 'top' show them. A program\n"
+	  "    counts from zero when it joins, and keeps its counts when others come and\n"
+	  "    go. Off (the default) costs nothing per packet and discards the counts." },
 	{ "demo", cmd_demo,
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[-m|--mode native|skb] [-k|--keep]",

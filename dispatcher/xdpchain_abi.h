@@ -91,7 +91,9 @@ enum xdpchain_stat {
 	XDPCHAIN_STAT_REDIRECT = 4,
 	XDPCHAIN_STAT_OTHER = 5,   /* any other verdict */
 	XDPCHAIN_STAT_BYTES = 6,   /* data_end - data when the chain started */
-	XDPCHAIN_STAT_NR = 7,
+	XDPCHAIN_STAT_UNUSED = 7,  /* 0; pads a row to a power of two, so the
+				    * dispatcher's index is in bounds by mask */
+	XDPCHAIN_STAT_NR = 8,
 };
 #define XDPCHAIN_STATS_MAP_NAME "xdpchain_stats"
 #define XDPCHAIN_STATS_PIN "stats"

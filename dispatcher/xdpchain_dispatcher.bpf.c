@@ -72,8 +72,11 @@ struct {
 	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
 		__u64 *c = stats->progs[xdpchain_meta.slots[n].stats_idx &     \
 					(XDPCHAIN_MAX_SLOTS - 1)];             \
-		c[ret >= 0 && ret < XDPCHAIN_STAT_OTHER ? ret                  \
-							: XDPCHAIN_STAT_OTHER]++; \
+		__u32 b = (__u32)ret < XDPCHAIN_STAT_OTHER ? (__u32)ret        \
+							   : XDPCHAIN_STAT_OTHER; \
+		/* clang would drop the mask; the verifier needs it */         \
+		asm volatile("" : "+r"(b));                                    \
+		c[b & (XDPCHAIN_STAT_NR - 1)]++;                               \
 		c[XDPCHAIN_STAT_BYTES] += len;                                 \
 	}                                                                      \
 	if (trace) {                                                           \

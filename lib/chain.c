@@ -25,6 +25,7 @@
 struct xc_entry {
 	struct xdpchain_slot_meta m;
 	int fd;
+	bool fresh; /* joins now: needs a stats index of its own */
 };
 
 static int entry_cmp(const void *a, const void *b)
@@ -49,6 +50,7 @@ static int entries_from_state(struct xc_state *st, struct xc_entry *e)
 		__u32 id = st->meta.slots[i].prog_id;
 
 		e[i].m = st->meta.slots[i];
+		e[i].fresh = false;
 		e[i].fd = xc_get_at(st, "prog-%u", id);
 		if (e[i].fd >= 0)
 			continue;
@@ -128,36 +130,72 @@ static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode,
 	return err;
 }
 
+/* Whether the running chain counts verdicts (and so the next revision
+ * does too unless switched off). */
+static bool chain_stats(const struct xc_state *st)
+{
+	return st->have && (st->meta.flags & XDPCHAIN_META_F_STATS);
+}
+
 static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			enum xdpchain_mode mode, __u32 foreign_id,
-			enum xdpchain_mode foreign_mode)
+			enum xdpchain_mode foreign_mode, bool stats)
 {
 	struct xdpchain_dispatcher *d = NULL;
 	struct xdpchain_meta meta;
-	__u64 rev = st->have ? st->meta.revision + 1 : 1;
+	__u64 rev = st->have ? st->meta.revision + 1 : 1, fresh_idx;
+	bool fresh[XDPCHAIN_MAX_SLOTS];
 	char why[160];
-	int err = 0, disp_fd, array_fd, fd;
+	int err = 0, disp_fd, array_fd, fd, stats_fd = -1;
 	unsigned int i;
 
 	qsort(e, n, sizeof(*e), entry_cmp);
 	xc_meta_init(&meta, rev, st->ifindex, mode, st->netns_ino);
 	meta.nr_progs = n;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		meta.slots[i] = e[i].m;
+		fresh[i] = e[i].fresh;
+	}
+	fresh_idx = xc_stats_idx_assign(meta.slots, n, fresh);
 	if (xc_meta_frags(&meta))
 		meta.flags |= XDPCHAIN_META_F_FRAGS;
+	if (stats)
+		meta.flags |= XDPCHAIN_META_F_STATS;
 	if (xc_meta_validate(&meta, why, sizeof(why))) {
 		xc_warn("refusing to build an invalid chain: %s\n", why);
 		err = -EINVAL;
 		goto out;
 	}
-	d = xc_disp_load(&meta);
+	if (stats) {
+		/* Every revision counts into the interface's one map. */
+		stats_fd = xc_stats_map_get(st);
+		if (stats_fd < 0 && stats_fd != -ENOENT) {
+			err = stats_fd;
+			goto out;
+		}
+	}
+	d = xc_disp_load_stats(&meta, stats_fd);
 	if (!d) {
 		err = -errno;
 		goto out;
 	}
 	disp_fd = xc_disp_prog_fd(d);
 	array_fd = xc_disp_array_fd(d);
+	if (stats && stats_fd < 0) {
+		/* A new map starts at zero: nothing to reset. */
+		err = xc_pin_at(st, xc_disp_stats_fd(d), XDPCHAIN_STATS_PIN);
+		if (err)
+			goto out;
+	} else if (stats && fresh_idx) {
+		/* Programs that join start from zero. Their indexes are not
+		 * used by the running revision, so nothing counts there now. */
+		err = xc_stats_reset(stats_fd, fresh_idx);
+		if (err) {
+			xc_warn("cannot reset the counters of joining programs: %s\n",
+				strerror(-err));
+			goto out;
+		}
+	}
 	/* Pin the array before filling it: a program array loses its
 	 * entries when its last user reference goes away. */
 	err = xc_pin_at(st, array_fd, "progs-%" PRIu64, (uint64_t)rev);
@@ -228,6 +266,8 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
 		(uint64_t)rev, n);
 out:
+	if (stats_fd >= 0)
+		close(stats_fd);
 	xc_state_gc(st, st->have ? &st->meta : NULL);
 	xc_disp_free(d);
 	return err;
@@ -504,6 +544,7 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	m = &e[n].m;
 	memset(m, 0, sizeof(*m));
 	e[n].fd = fcntl_dupfd(prog->fd);
+	e[n].fresh = true;
 	nopen = n + 1;
 	m->prog_id = prog->id;
 	m->continue_on = prog->continue_on;
@@ -516,7 +557,8 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	snprintf(m->name, sizeof(m->name), "%s", prog->name);
 	snprintf(m->owner, sizeof(m->owner), "%s", prog->owner);
 	n++;
-	err = chain_commit(&st, e, n, mode, foreign_id, foreign_mode);
+	err = chain_commit(&st, e, n, mode, foreign_id, foreign_mode,
+			   chain_stats(&st) || XC_OPTS_GET(opts, stats, false));
 out_entries:
 	entries_close(e, nopen);
 out:
@@ -597,7 +639,8 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 		goto out;
 	close(e[idx].fd);
 	memmove(&e[idx], &e[idx + 1], (n - idx - 1) * sizeof(e[0]));
-	err = chain_commit(&st, e, n - 1, st.meta.mode, 0, XDPCHAIN_MODE_UNSPEC);
+	err = chain_commit(&st, e, n - 1, st.meta.mode, 0, XDPCHAIN_MODE_UNSPEC,
+			   chain_stats(&st));
 	entries_close(e, n - 1);
 out:
 	xc_state_unlock(&st);
@@ -636,4 +679,39 @@ int xdpchain_detach_name(int ifindex, const char *name,
 int xdpchain_detach_all(int ifindex, const struct xdpchain_detach_opts *opts)
 {
 	return detach_match(ifindex, NULL, NULL, "", opts);
+}
+
+int xdpchain_set_stats(int ifindex, bool enable, const struct xdpchain_stats_opts *opts)
+{
+	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
+	char ifname[IF_NAMESIZE];
+	struct xc_state st;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_stats_opts))
+		return xc_err(-EINVAL);
+	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
+			XC_OPTS_GET(opts, expect_revision_set, false),
+			XC_OPTS_GET(opts, expected_revision, 0));
+	if (err == -ESTALE)
+		goto out;
+	if (err == -ENOENT || (!err && !st.have)) {
+		xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
+		err = -ENOENT;
+		goto out;
+	}
+	if (err)
+		return xc_err(err);
+	/* Already so: no new revision (and the counters go on). */
+	if (chain_stats(&st) == enable)
+		goto out;
+	err = entries_from_state(&st, e);
+	if (err)
+		goto out;
+	err = chain_commit(&st, e, st.meta.nr_progs, st.meta.mode, 0, XDPCHAIN_MODE_UNSPEC,
+			   enable);
+	entries_close(e, st.meta.nr_progs);
+out:
+	xc_state_unlock(&st);
+	return xc_err(err);
 }

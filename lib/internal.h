@@ -68,6 +68,11 @@ XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
+/* Give every slot a stats index of its own, keeping the ones it has unless
+ * fresh[i] (joins now) or taken by an earlier slot. Returns the mask of
+ * indexes given out anew (their counters must start from zero). */
+XDPCHAIN_HIDDEN __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n,
+					  const bool *fresh);
 
 /* ---- runcfg.c ---- */
 struct xc_runcfg {
@@ -135,6 +140,14 @@ XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The program that runs on ifindex (any mode): 0 if none. */
 XDPCHAIN_HIDDEN int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode);
+
+/* ---- stats.c ---- */
+/* The pinned stats map of the interface (checked), or -ENOENT. */
+XDPCHAIN_HIDDEN int xc_stats_map_get(struct xc_state *st);
+/* Counts of the stats indexes in idx_mask start again from zero. */
+XDPCHAIN_HIDDEN int xc_stats_reset(int fd, __u64 idx_mask);
+/* Per stats index, summed over CPUs, baselines subtracted. */
+XDPCHAIN_HIDDEN int xc_stats_read(int fd, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]);
 
 /* ---- probe.c ---- */
 XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it */

@@ -53,7 +53,8 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			   XDPCHAIN_MAX_SLOTS);
 	if (meta->mode != XDPCHAIN_MODE_NATIVE && meta->mode != XDPCHAIN_MODE_SKB)
 		return WHY("bad mode %u", meta->mode);
-	if (meta->flags & ~XDPCHAIN_META_F_FRAGS)
+	/* XDPCHAIN_META_F_TRACE never runs on an interface. */
+	if (meta->flags & ~(XDPCHAIN_META_F_FRAGS | XDPCHAIN_META_F_STATS))
 		return WHY("unknown flags 0x%x", meta->flags);
 	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
 		return WHY("frags flag disagrees with the slots");
@@ -72,11 +73,20 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u has a bad name", i);
 		if (!str_terminated(s->owner, sizeof(s->owner)))
 			return WHY("slot %u has a bad owner", i);
+		if (s->stats_idx >= XDPCHAIN_MAX_SLOTS)
+			return WHY("slot %u has bad stats index %u", i, s->stats_idx);
 		if (i && xc_slot_cmp(&meta->slots[i - 1], s) >= 0)
 			return WHY("slots %u and %u are out of order", i - 1, i);
-		for (j = 0; j < i; j++)
+		for (j = 0; j < i; j++) {
 			if (meta->slots[j].prog_id == s->prog_id)
 				return WHY("program %u is in slots %u and %u", s->prog_id, j, i);
+			/* Chains built before counters existed have all 0;
+			 * they get distinct ones when counting starts. */
+			if ((meta->flags & XDPCHAIN_META_F_STATS) &&
+			    meta->slots[j].stats_idx == s->stats_idx)
+				return WHY("slots %u and %u share stats index %u", j, i,
+					   s->stats_idx);
+		}
 	}
 	for (; i < XDPCHAIN_MAX_SLOTS; i++)
 		if (meta->slots[i].prog_id)
@@ -110,6 +120,31 @@ enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta)
 	if (ext && tail)
 		return XDPCHAIN_BACKEND_MIXED;
 	return ext ? XDPCHAIN_BACKEND_FREPLACE : XDPCHAIN_BACKEND_TAILCALL;
+}
+
+__u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n, const bool *fresh)
+{
+	__u64 used = 0, given = 0, bit;
+	bool need[XDPCHAIN_MAX_SLOTS];
+	unsigned int i, idx;
+
+	for (i = 0; i < n && i < XDPCHAIN_MAX_SLOTS; i++) {
+		bit = 1ull << (slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
+		need[i] = fresh[i] || slots[i].stats_idx >= XDPCHAIN_MAX_SLOTS || (used & bit);
+		if (!need[i])
+			used |= bit;
+	}
+	for (i = 0; i < n && i < XDPCHAIN_MAX_SLOTS; i++) {
+		if (!need[i])
+			continue;
+		for (idx = 0; idx < XDPCHAIN_MAX_SLOTS && (used & (1ull << idx)); idx++)
+			;
+		/* n <= 64 slots, so a free index always exists. */
+		slots[i].stats_idx = (__u8)idx;
+		used |= 1ull << idx;
+		given |= 1ull << idx;
+	}
+	return given;
 }
 
 /* A dispatcher configuration with one freplace slot, used as a target to

@@ -12,6 +12,8 @@
 struct xdpchain_entry {
 	struct xdpchain_slot_meta m;
 	unsigned int slot;
+	int stats_err;                  /* 0: stats valid */
+	__u64 stats[XDPCHAIN_STAT_NR];
 };
 
 struct xdpchain_chain {
@@ -21,8 +23,30 @@ struct xdpchain_chain {
 	struct xdpchain_entry entries[XDPCHAIN_MAX_SLOTS];
 };
 
+/* The counters of the running dispatcher's stats map, if it counts. */
+static int read_stats(struct xc_state *st, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR])
+{
+	int fd, err;
+
+	if (!(st->meta.flags & XDPCHAIN_META_F_STATS))
+		return -ENODATA;
+	fd = xc_disp_stats_map(st->disp_fd);
+	if (fd < 0) {
+		xc_warn("the dispatcher of ifindex %d counts, but its stats map is missing: %s\n",
+			st->ifindex, strerror(-fd));
+		return fd;
+	}
+	err = xc_stats_read(fd, sums);
+	close(fd);
+	if (err)
+		xc_warn("cannot read the counters of ifindex %d: %s\n", st->ifindex,
+			strerror(-err));
+	return err;
+}
+
 struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
 {
+	__u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR];
 	struct xdpchain_chain *c;
 	struct xc_state st;
 	unsigned int i;
@@ -45,9 +69,14 @@ struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_qu
 	c->ifindex = ifindex;
 	c->dispatcher_id = st.disp_id;
 	c->meta = st.meta;
+	err = read_stats(&st, sums);
 	for (i = 0; i < st.meta.nr_progs; i++) {
 		c->entries[i].m = st.meta.slots[i];
 		c->entries[i].slot = i;
+		c->entries[i].stats_err = err;
+		if (!err)
+			memcpy(c->entries[i].stats, sums[st.meta.slots[i].stats_idx],
+			       sizeof(c->entries[i].stats));
 	}
 	xc_state_close(&st);
 	return c;
@@ -147,6 +176,34 @@ bool xdpchain_entry__frags(const struct xdpchain_entry *e)
 unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e)
 {
 	return e ? e->slot : 0;
+}
+
+bool xdpchain_chain__stats(const struct xdpchain_chain *c)
+{
+	return c && (c->meta.flags & XDPCHAIN_META_F_STATS);
+}
+
+int xdpchain_entry__stats(const struct xdpchain_entry *e, struct xdpchain_prog_stats *out)
+{
+	struct xdpchain_prog_stats s = { .sz = sizeof(s) };
+	size_t sz;
+
+	if (!e || !out || out->sz < sizeof(out->sz))
+		return xc_err(-EINVAL);
+	if (e->stats_err)
+		return xc_err(e->stats_err);
+	s.aborted = e->stats[XDPCHAIN_STAT_ABORTED];
+	s.drop = e->stats[XDPCHAIN_STAT_DROP];
+	s.pass = e->stats[XDPCHAIN_STAT_PASS];
+	s.tx = e->stats[XDPCHAIN_STAT_TX];
+	s.redirect = e->stats[XDPCHAIN_STAT_REDIRECT];
+	s.other = e->stats[XDPCHAIN_STAT_OTHER];
+	s.bytes = e->stats[XDPCHAIN_STAT_BYTES];
+	s.packets = s.aborted + s.drop + s.pass + s.tx + s.redirect + s.other;
+	/* An older caller's smaller struct gets the fields it knows. */
+	sz = out->sz < sizeof(s) ? out->sz : sizeof(s);
+	memcpy((char *)out + sizeof(out->sz), (char *)&s + sizeof(s.sz), sz - sizeof(s.sz));
+	return 0;
 }
 
 int xdpchain_foreign_prog(int ifindex, __u32 *prog_id, char *name, size_t name_len)

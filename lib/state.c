@@ -7,6 +7,7 @@
  *       prog-<id>           each chained program
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
  *       progs-<rev>         tail-call program array of revision <rev>
+ *       stats               verdict counters, while the chain counts them
  *
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything
@@ -398,6 +399,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 			drop = !meta || rev != meta->revision || !meta_has_prog(meta, id);
 		else if (sscanf(name, "progs-%llu%n", &rev, &n) == 1 && !name[n])
 			drop = !meta || rev != meta->revision;
+		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
+			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
 		else {
 			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
 			continue;

@@ -124,10 +124,71 @@ static void test_owner(void)
 	CHECK(xc_owner_valid("01234567890123456789012345678901") == -ENAMETOOLONG);
 }
 
+/* Stats indexes: unique, stable for programs that stay, fresh for the
+ * ones that join (and reported, so their counters restart). */
+static void test_stats_idx(void)
+{
+	struct xdpchain_meta m;
+	struct xdpchain_slot_meta s[XDPCHAIN_MAX_SLOTS];
+	bool fresh[XDPCHAIN_MAX_SLOTS] = {};
+	char why[160];
+	__u64 given;
+	unsigned int i;
+
+	/* Legacy chain: all 0, nothing fresh -> first keeps 0, rest renumbered. */
+	for (i = 0; i < 3; i++)
+		s[i] = slot(i + 1, 10, "p", (__u8)i);
+	given = xc_stats_idx_assign(s, 3, fresh);
+	CHECK(s[0].stats_idx == 0 && s[1].stats_idx == 1 && s[2].stats_idx == 2);
+	CHECK(given == 0x6);
+	/* Others keep theirs; a joining one takes the lowest free index
+	 * even if it arrived with one that is in use. */
+	s[0].stats_idx = 5;
+	s[1].stats_idx = 0;
+	s[2].stats_idx = 5;
+	fresh[2] = true;
+	given = xc_stats_idx_assign(s, 3, fresh);
+	CHECK(s[0].stats_idx == 5 && s[1].stats_idx == 0 && s[2].stats_idx == 1);
+	CHECK(given == 0x2);
+	/* Out-of-range indexes are replaced; nothing to do is 0. */
+	fresh[2] = false;
+	s[1].stats_idx = 200;
+	given = xc_stats_idx_assign(s, 3, fresh);
+	CHECK(s[1].stats_idx == 0 && given == 0x1);
+	CHECK(xc_stats_idx_assign(s, 3, fresh) == 0);
+	/* A full chain uses all 64. */
+	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++) {
+		s[i] = slot(i + 1, 10, "p", 0);
+		s[i].stats_idx = 7;
+		fresh[i] = false;
+	}
+	given = xc_stats_idx_assign(s, XDPCHAIN_MAX_SLOTS, fresh);
+	CHECK(given == ~(1ull << 7));
+	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++)
+		CHECK(s[i].stats_idx < XDPCHAIN_MAX_SLOTS);
+
+	/* Validation: unique indexes are required only when counting. */
+	good_meta(&m);
+	m.slots[0].stats_idx = 3;
+	m.slots[1].stats_idx = 3;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	m.flags |= XDPCHAIN_META_F_STATS;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
+	m.slots[1].stats_idx = 4;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	m.slots[1].stats_idx = XDPCHAIN_MAX_SLOTS;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
+	/* A trace dispatcher never runs on an interface. */
+	good_meta(&m);
+	m.flags |= XDPCHAIN_META_F_TRACE;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
+}
+
 int main(void)
 {
 	test_order();
 	test_validate();
 	test_owner();
+	test_stats_idx();
 	return check_report("test_meta");
 }

@@ -153,9 +153,13 @@ struct xdpchain_attach_opts {
 	bool replace_foreign;
 	/* bpffs state root; NULL: $XDPCHAIN_BPFFS_ROOT or the default. */
 	const char *bpffs_root;
+	/* Switch the interface's verdict counters on (they stay on, for
+	 * every program, until xdpchain_set_stats(false)); false keeps the
+	 * chain's setting. */
+	bool stats;
 	size_t :0;
 };
-#define xdpchain_attach_opts__last_field bpffs_root
+#define xdpchain_attach_opts__last_field stats
 
 /* Add prog to the chain on ifindex (creating it). Errors: -EEXIST a
  * foreign program or dispatcher runs there (named in the log); -E2BIG
@@ -183,6 +187,41 @@ XDPCHAIN_API int xdpchain_detach_name(int ifindex, const char *name,
 /* Remove the dispatcher, every program and all state of ifindex. */
 XDPCHAIN_API int xdpchain_detach_all(int ifindex,
 				     const struct xdpchain_detach_opts *opts);
+
+/* ---- verdict counters ---- */
+
+struct xdpchain_stats_opts {
+	size_t sz;
+	__u64 expected_revision;
+	bool expect_revision_set;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_stats_opts__last_field bpffs_root
+
+/* Switch the per-program verdict counters of ifindex's chain on or off (a
+ * new revision; nothing happens if they already are). Off costs nothing
+ * per packet: the dispatcher without counters is loaded. On: every
+ * program's counts start from zero when it joins and survive other
+ * programs' changes; switching off discards them. -ENOENT: no chain. */
+XDPCHAIN_API int xdpchain_set_stats(int ifindex, bool enable,
+				    const struct xdpchain_stats_opts *opts);
+
+/* A program's verdict counts since it joined (or since counting started),
+ * summed over CPUs: see xdpchain_entry__stats(). */
+struct xdpchain_prog_stats {
+	size_t sz;
+	__u64 packets;  /* every verdict below */
+	__u64 aborted;
+	__u64 drop;
+	__u64 pass;
+	__u64 tx;
+	__u64 redirect;
+	__u64 other;    /* a verdict that is no XDP action */
+	__u64 bytes;    /* packet bytes (linear part) when the chain began */
+	size_t :0;
+};
+#define xdpchain_prog_stats__last_field bytes
 
 /* ---- status ---- */
 
@@ -225,6 +264,12 @@ XDPCHAIN_API enum xdpchain_backend
 xdpchain_entry__backend(const struct xdpchain_entry *e);
 XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
 XDPCHAIN_API unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e);
+/* Whether the chain counts verdicts (xdpchain_set_stats()). */
+XDPCHAIN_API bool xdpchain_chain__stats(const struct xdpchain_chain *chain);
+/* The entry's counters as read with the snapshot; set stats->sz first.
+ * -ENODATA if the chain does not count. */
+XDPCHAIN_API int xdpchain_entry__stats(const struct xdpchain_entry *e,
+				       struct xdpchain_prog_stats *stats);
 
 /* What runs on ifindex when it is not an xdpchain chain: the id and
  * name of the attached XDP program (0 if none). */

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Verdict counters, top and trace:
+#   tests/kernel/suite-stats.sh tailcall|freplace
+# Needs what lib.sh needs, plus bpftool and jq.
+set -uo pipefail
+
+backend=${1:?usage: suite-stats.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+BPFTOOL=$(command -v bpftool || echo /usr/sbin/bpftool)
+
+# stat NAME FIELD: a program's counter from status -j
+stat() {
+	status_json | jq -r --arg n "$1" --arg f "$2" \
+		'[.[0].programs[] | select(.name == $n)][0].stats[$f]'
+}
+send() { in_ns "$XT" send xt1 --count "$1" >/dev/null && sleep 0.5; }
+disp_id() { status_json | jq -r '.[0].dispatcher_id'; }
+xlated_insns() { "$BPFTOOL" prog dump xlated id "$1" | grep -cE '^ *[0-9]+:'; }
+map_names() {
+	local m
+	for m in $("$BPFTOOL" -j prog show id "$1" | jq -r '.map_ids[]'); do
+		"$BPFTOOL" -j map show id "$m" | jq -r .name
+	done | sort | tr '\n' ' '
+}
+pins() { ls "$XDPCHAIN_BPFFS_ROOT"/ns-*/if-*/ 2>/dev/null | tr '\n' ' '; }
+
+t_counts_exact() {
+	begin "counters are exact per program and verdict"
+	att t_pass_a -P 10 --stats && att t_drop -P 20 && att t_pass_b -P 30 ||
+		{ not_ok "attach"; return; }
+	expect "stats on" "true" "$(status_json | jq -r '.[0].stats')" || return
+	send 10
+	in_ns "$XT" run xt0 --repeat 5 >/dev/null || { not_ok "run"; return; }
+	expect "first passed" "15" "$(stat t_pass_a pass)" || return
+	expect "first packets" "15" "$(stat t_pass_a packets)" || return
+	expect "first's own count agrees" "15" "$(in_ns "$XT" hits "$(prog_id t_pass_a)")" || return
+	expect "first bytes (128-byte packets)" "1920" "$(stat t_pass_a bytes)" || return
+	expect "drop dropped" "15" "$(stat t_drop drop)" || return
+	expect "drop passed" "0" "$(stat t_drop pass)" || return
+	expect "after the drop" "0" "$(stat t_pass_b packets)" || return
+	expect "text status has the counters" "1" \
+		"$(xc status xt0 | grep -cE '^ +1 +t_pass_a +15 +15 +0 ')" && ok
+}
+
+t_verdict_buckets() {
+	begin "every verdict has its bucket, unknown ones count as other"
+	att t_aborted -P 1 -c all --stats && att t_tx -P 2 -c tx && att t_redirect_ret -P 3 -c all &&
+		att t_bogus -P 4 || { not_ok "attach"; return; }
+	in_ns "$XT" run xt0 --repeat 3 >/dev/null || { not_ok "run"; return; }
+	expect "aborted" "3" "$(stat t_aborted aborted)" || return
+	expect "tx" "3" "$(stat t_tx tx)" || return
+	expect "redirect" "3" "$(stat t_redirect_ret redirect)" || return
+	expect "other" "3" "$(stat t_bogus other)" || return
+	expect "other is all of it" "3" "$(stat t_bogus packets)" && ok
+}
+
+t_survive_changes() {
+	begin "counters survive other programs joining and leaving (and moving slots)"
+	att t_pass_a -P 10 --stats && att t_pass_c -P 30 || { not_ok "attach"; return; }
+	send 6
+	att t_pass_b -P 20 || { not_ok "attach b"; return; }
+	expect "c kept its count after moving to slot 2" "6" "$(stat t_pass_c pass)" || return
+	expect "b starts from zero" "0" "$(stat t_pass_b packets)" || return
+	send 4
+	xc detach xt0 t_pass_a >/dev/null || { not_ok "detach a"; return; }
+	expect "b" "4" "$(stat t_pass_b pass)" || return
+	expect "c" "10" "$(stat t_pass_c pass)" || return
+	send 1
+	att t_pass_a -P 10 || { not_ok "attach a again"; return; }
+	expect "a joins again from zero" "0" "$(stat t_pass_a packets)" || return
+	att t_pass_d -P 40 || { not_ok "attach d"; return; }
+	send 2
+	expect "a" "2" "$(stat t_pass_a pass)" || return
+	expect "b" "7" "$(stat t_pass_b pass)" || return
+	expect "c" "13" "$(stat t_pass_c pass)" || return
+	expect "d" "2" "$(stat t_pass_d pass)" || return
+	expect "stats indexes are distinct" "4" \
+		"$(xc -j status xt0 | jq '[.[0].programs[].stats] | length')" && ok
+}
+
+t_off_is_free() {
+	begin "counters off: no stats map, the same xlated code as without counters"
+	local plain on off
+	att t_pass_a -P 10 && att t_drop -P 20 || { not_ok "attach"; return; }
+	plain=$(xlated_insns "$(disp_id)")
+	[ "$plain" -gt 0 ] || { not_ok "cannot read the xlated code"; return; }
+	expect "no stats map without counters" "" "$(map_names "$(disp_id)" | grep -o xdpchain_stats)" ||
+		return
+	expect_exit 0 xc stats xt0 on || return
+	on=$(xlated_insns "$(disp_id)")
+	[ "$on" -gt "$plain" ] || { not_ok "counting code: $on insns, plain $plain"; return; }
+	expect "stats map with counters" "xdpchain_stats" \
+		"$(map_names "$(disp_id)" | grep -o xdpchain_stats)" || return
+	expect "stats pinned" "1" "$(pins | grep -cw stats)" || return
+	expect_exit 0 xc stats xt0 off || return
+	off=$(xlated_insns "$(disp_id)")
+	expect "xlated instructions off" "$plain" "$off" || return
+	expect "no stats map off" "" "$(map_names "$(disp_id)" | grep -o xdpchain_stats)" || return
+	expect "no stats pin off" "0" "$(pins | grep -cw stats)" || return
+	expect "status says off" "false" "$(status_json | jq -r '.[0].stats')" || return
+	expect "no counters off" "null" "$(status_json | jq -r '.[0].programs[0].stats')" && ok
+}
+
+t_toggle() {
+	begin "stats on|off toggles; off discards the counts; on twice changes nothing"
+	local rev
+	att t_pass_a || { not_ok "attach"; return; }
+	expect "off by default" "false" "$(status_json | jq -r '.[0].stats')" || return
+	expect_exit 0 xc stats xt0 on || return
+	expect "on" "true" "$(status_json | jq -r '.[0].stats')" || return
+	rev=$(revision)
+	expect "on again (json)" "true" "$(xc -j stats xt0 on | jq -r .stats)" || return
+	expect "no new revision" "$rev" "$(revision)" || return
+	send 3
+	expect "counted" "3" "$(stat t_pass_a pass)" || return
+	expect_exit 0 xc stats xt0 off || return
+	expect_exit 0 xc stats xt0 on || return
+	expect "counts start again" "0" "$(stat t_pass_a pass)" || return
+	att t_pass_b --stats || { not_ok "attach --stats"; return; }
+	expect "--stats keeps them on" "true" "$(status_json | jq -r '.[0].stats')" || return
+	att t_pass_c || { not_ok "attach"; return; }
+	expect "attach without --stats keeps them on" "true" "$(status_json | jq -r '.[0].stats')" && ok
+}
+
+t_stats_errors() {
+	begin "stats: usage errors exit 2, no chain exits 1, -j errors are JSON"
+	expect_exit 2 xc stats xt0 || return
+	expect_exit 2 xc stats xt0 maybe || return
+	expect_exit 2 xc stats xt0 on extra || return
+	expect_exit 2 xc stats nosuchif0 on || return
+	expect_exit 1 xc stats xt0 on || return
+	expect "json error" "true" "$(xc -j stats xt0 on | jq 'has("error")')" || return
+	expect "json usage error" "true" "$(xc -j stats xt0 maybe | jq 'has("error")')" && ok
+}
+
+run_tests t_counts_exact t_verdict_buckets t_survive_changes t_off_is_free t_toggle t_stats_errors
+finish
