@@ -2,7 +2,7 @@
 /* Example: counts packets by kind and lets every packet continue.
  * Runs first in the demo chain (priority 10), so it sees everything. */
 #include "parse.h"
-#include "xdp_run_config.h"
+#include <xdpchain/prog.h>
 
 /*
  * Global variables live in the object's .bss map, which user space reads
@@ -14,10 +14,11 @@
  */
 __u64 count_total, count_udp, count_tcp, count_icmp, count_ipv6, count_other;
 
-struct {
-	__uint(priority, 10);
-	__uint(XDP_PASS, 1);
-} XDP_RUN_CONFIG(xdp_count);
+/* Its place in a chain, read by xdpchain (and libxdp) from the ELF file. */
+XDPCHAIN_PROG_CONFIG(xdp_count,
+	XDPCHAIN_PRIORITY(10);
+	XDPCHAIN_CONTINUE_ON(XDP_PASS);
+);
 
 SEC("xdp")
 int xdp_count(struct xdp_md *ctx)

@@ -2,7 +2,7 @@
 /* Example: drops IPv4 UDP packets to one blocked destination port and
  * passes everything else on to the next program (priority 20). */
 #include "parse.h"
-#include "xdp_run_config.h"
+#include <xdpchain/prog.h>
 
 /*
  * const: the value goes to .rodata, which libbpf freezes after load, so
@@ -15,10 +15,12 @@ const volatile __u16 blocked_port = 9999;
 /* Counters in .bss (see xdp_count.bpf.c). */
 __u64 fw_dropped, fw_passed;
 
-struct {
-	__uint(priority, 20);
-	__uint(XDP_PASS, 1);
-} XDP_RUN_CONFIG(xdp_firewall);
+/* Its place in a chain, read by xdpchain (and libxdp) from the ELF file. */
+XDPCHAIN_PROG_CONFIG(xdp_firewall,
+	XDPCHAIN_PRIORITY(20);
+	XDPCHAIN_CONTINUE_ON(XDP_PASS);
+	XDPCHAIN_FINAL(XDP_DROP);
+);
 
 SEC("xdp")
 int xdp_firewall(struct xdp_md *ctx)

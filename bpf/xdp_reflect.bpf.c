@@ -3,7 +3,7 @@
  * port goes back where it came from, Ethernet and IP addresses and UDP
  * ports swapped, with XDP_TX; everything else passes. */
 #include "parse.h"
-#include "xdp_run_config.h"
+#include <xdpchain/prog.h>
 
 /* const volatile: settable by a loader before load (xdp_firewall.bpf.c). */
 const volatile __u16 reflect_port = 7777;
@@ -11,10 +11,12 @@ const volatile __u16 reflect_port = 7777;
 /* Counters in .bss (see xdp_count.bpf.c). */
 __u64 rf_reflected, rf_passed;
 
-struct {
-	__uint(priority, 30);
-	__uint(XDP_PASS, 1);
-} XDP_RUN_CONFIG(xdp_reflect);
+/* Its place in a chain, read by xdpchain (and libxdp) from the ELF file. */
+XDPCHAIN_PROG_CONFIG(xdp_reflect,
+	XDPCHAIN_PRIORITY(30);
+	XDPCHAIN_CONTINUE_ON(XDP_PASS);
+	XDPCHAIN_FINAL(XDP_TX);
+);
 
 static __always_inline bool reflectable(const struct pkt *p)
 {

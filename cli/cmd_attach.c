@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* xdpchain attach IFACE FILE [options] */
+/* xdpchain attach IFACE[,IFACE...] FILE [options]: one program, added to
+ * the chain of each interface (each its own transaction), all or nothing. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
@@ -15,10 +18,18 @@
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS };
 
+/* More interfaces than any sane command line names. */
+#define MAX_IFACES 256
+
 struct attach_args {
+	/* The interface being worked on (one of ifnames[]/ifindexes[]). */
 	const char *ifname;
-	const char *file;
 	int ifindex;
+	const char *ifnames[MAX_IFACES];
+	int ifindexes[MAX_IFACES];
+	int nr_ifaces;
+	char *ifbuf; /* the comma-split copies of the IFACE arguments */
+	const char *file;
 	struct xdpchain_open_opts oo;
 	struct xdpchain_attach_opts ao;
 	const char *owner;
@@ -26,6 +37,73 @@ struct attach_args {
 	int prio;
 	__u32 cont;
 };
+
+static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *a)
+{
+	int idx, ret;
+
+	if (a->nr_ifaces == MAX_IFACES) {
+		cli_error(ctx, "more than %d interfaces", MAX_IFACES);
+		return CLI_EXIT_USAGE;
+	}
+	ret = opt_ifindex(ctx, name, &idx);
+	if (ret)
+		return ret;
+	for (int i = 0; i < a->nr_ifaces; i++) {
+		if (a->ifindexes[i] == idx) {
+			cli_error(ctx, "interface '%s' given twice%s%s%s", name,
+				  strcmp(name, a->ifnames[i]) ? " (as '" : "",
+				  strcmp(name, a->ifnames[i]) ? a->ifnames[i] : "",
+				  strcmp(name, a->ifnames[i]) ? "')" : "");
+			return CLI_EXIT_USAGE;
+		}
+	}
+	a->ifnames[a->nr_ifaces] = name;
+	a->ifindexes[a->nr_ifaces++] = idx;
+	return 0;
+}
+
+/* IFACE arguments: one or more, each a comma-separated list. Every name is
+ * resolved before anything is attached, so a typo changes nothing. A name
+ * that itself contains a comma (Linux allows it) is taken whole if such an
+ * interface exists. */
+static int parse_ifaces(struct cli_ctx *ctx, char **args, int n, struct attach_args *a)
+{
+	size_t total = 0, off = 0;
+	int ret;
+
+	for (int i = 0; i < n; i++)
+		total += strlen(args[i]) + 1;
+	a->ifbuf = malloc(total);
+	if (!a->ifbuf) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	for (int i = 0; i < n; i++) {
+		char *copy = a->ifbuf + off, *save = NULL, *tok;
+
+		off += strlen(args[i]) + 1;
+		strcpy(copy, args[i]);
+		if (!strchr(copy, ',') || if_nametoindex(copy)) {
+			ret = add_iface(ctx, copy, a);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (copy[0] == ',' || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,")) {
+			cli_error(ctx, "empty interface name in '%s'", args[i]);
+			return CLI_EXIT_USAGE;
+		}
+		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			ret = add_iface(ctx, tok, a);
+			if (ret)
+				return ret;
+		}
+	}
+	a->ifname = a->ifnames[0];
+	a->ifindex = a->ifindexes[0];
+	return 0;
+}
 
 static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_args *a)
 {
@@ -87,22 +165,16 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 			return ret;
 	}
 	if (argc - optind < 2) {
-		cli_error(ctx, "missing %s (usage: xdpchain attach IFACE FILE [OPTIONS])",
-			  argc - optind ? "FILE" : "IFACE and FILE");
+		cli_error(ctx, "missing %s (usage: xdpchain attach IFACE[,IFACE...] FILE "
+			  "[OPTIONS])", argc - optind ? "FILE" : "IFACE and FILE");
 		return CLI_EXIT_USAGE;
 	}
-	if (argc - optind > 2) {
-		cli_error(ctx, "unexpected argument '%s' (usage: xdpchain attach IFACE FILE "
-			  "[OPTIONS])", argv[optind + 2]);
-		return CLI_EXIT_USAGE;
-	}
-	a->ifname = argv[optind];
-	a->file = argv[optind + 1];
+	a->file = argv[argc - 1];
 	if (!*a->file) {
 		cli_error(ctx, "empty FILE");
 		return CLI_EXIT_USAGE;
 	}
-	return opt_ifindex(ctx, a->ifname, &a->ifindex);
+	return parse_ifaces(ctx, argv + optind, argc - optind - 1, a);
 }
 
 static bool is_loaded_spec(const char *file)
@@ -310,11 +382,79 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	xdpchain_chain__free(chain);
 }
 
-int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+/* Open the program and apply the command line's settings: one handle per
+ * interface (an EXT program is loaded against one dispatcher). */
+static struct xdpchain_prog *open_prog(struct cli_ctx *ctx, const struct attach_args *a,
+				       int *rc)
 {
 	struct xdpchain_prog *prog;
+
+	if (is_loaded_spec(a->file))
+		prog = open_loaded(ctx, a->file, rc);
+	else
+		prog = open_file(ctx, a, rc);
+	if (prog && (*rc = apply_settings(ctx, prog, a))) {
+		xdpchain_prog__close(prog);
+		prog = NULL;
+	}
+	return prog;
+}
+
+/* A second message about the same error: its own line on stderr, or
+ * appended to the JSON error document (which keeps only the first). */
+static void __attribute__((format(printf, 2, 3)))
+report_more(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	char msg[CLI_ERROR_MAX];
+	va_list ap;
+	size_t len;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ctx->json || !ctx->has_error) {
+		cli_error(ctx, "%s", msg);
+		return;
+	}
+	len = strlen(ctx->error);
+	snprintf(ctx->error + len, sizeof(ctx->error) - len, "; %s", msg);
+}
+
+/* After a failure on interface "failed": take the program back off the
+ * interfaces done before (by its kernel id, so only what this command
+ * attached), and say where that worked and where it did not. */
+static void roll_back(struct cli_ctx *ctx, struct attach_args *a, int failed,
+		      struct xdpchain_prog **progs)
+{
+	XDPCHAIN_OPTS(xdpchain_detach_opts, dopts, .bpffs_root = ctx->root);
+	char undone[512] = "", kept[512] = "";
+	size_t nu = 0, nk = 0;
+
+	for (int i = failed - 1; i >= 0; i--) {
+		int err = xdpchain_detach_id(a->ifindexes[i], xdpchain_prog__id(progs[i]), &dopts);
+
+		if (!err)
+			nu += snprintf(undone + nu, nu < sizeof(undone) ? sizeof(undone) - nu : 0,
+				       "%s%s", nu ? ", " : "", a->ifnames[i]);
+		else
+			nk += snprintf(kept + nk, nk < sizeof(kept) ? sizeof(kept) - nk : 0,
+				       "%s%s (%s)", nk ? ", " : "", a->ifnames[i], strerror(-err));
+	}
+	if (!failed)
+		return;
+	if (!kept[0])
+		report_more(ctx, "rolled back: detached it again from %s; no interface changed",
+			    undone);
+	else
+		report_more(ctx, "rollback failed: the program stays attached on %s%s%s", kept,
+			    undone[0] ? "; detached again from " : "", undone);
+}
+
+int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct xdpchain_prog *progs[MAX_IFACES] = {};
 	struct attach_args a;
-	int ret, err;
+	int ret = 0, err, i;
 
 	/* memset: the library checks that bytes it does not know are 0. */
 	memset(&a, 0, sizeof(a));
@@ -323,35 +463,51 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	a.ao.bpffs_root = ctx->root;
 	ret = parse_args(ctx, argc, argv, &a);
 	if (ret)
-		return ret;
+		goto out;
 	if (a.ao.mode == XDPCHAIN_MODE_HW) {
 		cli_error(ctx, "%s: hardware offload is not supported by xdpchain (a dispatcher "
 			  "that calls other programs cannot be offloaded); use native or skb",
 			  a.ifname);
-		return CLI_EXIT_FAIL;
-	}
-	if (is_loaded_spec(a.file)) {
-		if (a.oo.prog_name) {
-			cli_error(ctx, "--program applies to an ELF file, not to %s", a.file);
-			return CLI_EXIT_USAGE;
-		}
-		prog = open_loaded(ctx, a.file, &ret);
-	} else {
-		prog = open_file(ctx, &a, &ret);
-	}
-	if (!prog)
-		return ret;
-	ret = apply_settings(ctx, prog, &a);
-	if (ret)
-		goto out;
-	err = xdpchain_attach(prog, a.ifindex, &a.ao);
-	if (err) {
-		attach_error(ctx, &a, prog, -err);
 		ret = CLI_EXIT_FAIL;
 		goto out;
 	}
-	print_result(ctx, &a, prog);
+	if (is_loaded_spec(a.file) && a.oo.prog_name) {
+		cli_error(ctx, "--program applies to an ELF file, not to %s", a.file);
+		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+	/* One transaction per interface, in the order given. */
+	for (i = 0; i < a.nr_ifaces; i++) {
+		a.ifname = a.ifnames[i];
+		a.ifindex = a.ifindexes[i];
+		progs[i] = open_prog(ctx, &a, &ret);
+		if (!progs[i])
+			break;
+		err = xdpchain_attach(progs[i], a.ifindex, &a.ao);
+		if (err) {
+			attach_error(ctx, &a, progs[i], -err);
+			ret = CLI_EXIT_FAIL;
+			break;
+		}
+	}
+	if (i < a.nr_ifaces) {
+		/* All or nothing: the exit status 1 means nothing changed. */
+		roll_back(ctx, &a, i, progs);
+		goto out;
+	}
+	/* Several interfaces: a list of the single-interface results. */
+	if (a.nr_ifaces > 1 && ctx->json)
+		json_start_array(ctx->jw);
+	for (i = 0; i < a.nr_ifaces; i++) {
+		a.ifname = a.ifnames[i];
+		a.ifindex = a.ifindexes[i];
+		print_result(ctx, &a, progs[i]);
+	}
+	if (a.nr_ifaces > 1 && ctx->json)
+		json_end_array(ctx->jw);
 out:
-	xdpchain_prog__close(prog);
+	for (i = 0; i < a.nr_ifaces; i++)
+		xdpchain_prog__close(progs[i]);
+	free(a.ifbuf);
 	return ret;
 }

@@ -21,7 +21,7 @@ static const struct cmd {
 	const char *help;     /* indented by 4 */
 } cmds[] = {
 	{ "attach", cmd_attach,
-	  "IFACE FILE [-p|--program NAME]\n"
+	  "IFACE[,IFACE...] FILE [-p|--program NAME]\n"
 	  "[-P|--priority N] [-c|--continue-on LIST]\n"
 	  "[-o|--owner LABEL]\n"
 	  "[-m|--mode native|skb|generic|drv|hw]\n"
@@ -31,6 +31,10 @@ static const struct cmd {
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
 	  "    tail-call slot). Options given here override the file's .xdp_run_config.\n"
+	  "    Several interfaces (comma-separated, or separate arguments before FILE)\n"
+	  "    each get the program in their own chain, in the order given, all or\n"
+	  "    nothing: after a failure on one, the program is detached again from those\n"
+	  "    done before (the error names the interface and what was rolled back).\n"
 	  "    -P, --priority N     lower number runs first (default 50 or the file's);\n"
 	  "                         ties run in order of name, never of attach time\n"
 	  "    -c, --continue-on L  verdicts after which the next program runs, comma-\n"

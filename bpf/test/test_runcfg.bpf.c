@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* A program declaring its run config in the ELF (libxdp convention):
- * priority 5, and the chain continues after pass and after drop. */
+/* A program declaring its run config in the ELF in libxdp's spelling
+ * (XDP_RUN_CONFIG() as <xdp/xdp_helpers.h> defines it; <xdpchain/prog.h>
+ * provides it too): priority 5, and the chain continues after pass and
+ * after drop. */
 #include "trace.h"
-#include "xdp_run_config.h"
+#include <xdpchain/prog.h>
 
 struct {
 	__uint(priority, 5);

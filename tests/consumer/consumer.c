@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * A program built against the INSTALLED libxdpchain, with nothing but
+ * "pkg-config --cflags --libs libxdpchain" (tests/pkg/install.sh): if the
+ * installed header, the .pc file or the library's symbols are broken, it
+ * does not compile, link or run.
+ *   consumer VERSION [OBJECT PRIORITY CONTINUE_ON]
+ * checks the library's version, the pure helpers and, given a BPF object
+ * compiled against the installed <xdpchain/prog.h>, its declared run
+ * config. Needs no privileges.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <xdpchain/xdpchain.h>
+
+static int failures;
+
+#define EXPECT(cond)                                                       \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			fprintf(stderr, "consumer: failed: %s\n", #cond);  \
+			failures++;                                        \
+		}                                                          \
+	} while (0)
+
+static int quiet(enum xdpchain_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum xdpchain_backend be;
+	enum xdpchain_mode mode;
+	const char *bad = NULL;
+	size_t bad_len = 0;
+	char buf[64];
+	__u32 mask;
+	int prio;
+
+	if (argc != 2 && argc != 5) {
+		fprintf(stderr, "usage: consumer VERSION [OBJECT PRIORITY CONTINUE_ON]\n");
+		return 2;
+	}
+	printf("libxdpchain %s\n", xdpchain_version());
+	EXPECT(!strcmp(xdpchain_version(), argv[1]));
+
+	EXPECT(xdpchain_verdicts_parse("pass,drop", &mask) == 0);
+	EXPECT(mask == (XDPCHAIN_VERDICT_BIT(1) | XDPCHAIN_VERDICT_BIT(2)));
+	EXPECT(xdpchain_verdicts_format(mask, buf, sizeof(buf)) == 9 && !strcmp(buf, "drop,pass"));
+	EXPECT(xdpchain_verdicts_parse_err("pass,colour", &mask, &bad, &bad_len) == -EINVAL);
+	EXPECT(bad && bad_len == 6 && !strncmp(bad, "colour", bad_len));
+	EXPECT(errno == EINVAL);
+	EXPECT(!strcmp(xdpchain_backend_str(XDPCHAIN_BACKEND_TAILCALL), "tailcall"));
+	EXPECT(xdpchain_backend_parse("freplace", &be) == 0 && be == XDPCHAIN_BACKEND_FREPLACE);
+	EXPECT(xdpchain_mode_parse("generic", &mode) == 0 && mode == XDPCHAIN_MODE_SKB);
+	EXPECT(!strcmp(xdpchain_mode_str(XDPCHAIN_MODE_NATIVE), "native"));
+	EXPECT(xdpchain_priority_parse("-7", &prio) == 0 && prio == -7);
+	EXPECT(!strcmp(xdpchain_verdict_name(3), "tx"));
+
+	if (argc == 5) {
+		/* An options struct as the header defines it. */
+		XDPCHAIN_OPTS(xdpchain_open_opts, oo, .obj_name = "consumer");
+		struct xdpchain_prog *p;
+		__u32 want;
+		int want_prio;
+
+		EXPECT(xdpchain_priority_parse(argv[3], &want_prio) == 0);
+		EXPECT(xdpchain_verdicts_parse(argv[4], &want) == 0);
+		p = xdpchain_prog__open_file(argv[2], &oo);
+		EXPECT(p != NULL);
+		if (p) {
+			xdpchain_verdicts_format(xdpchain_prog__continue_on(p), buf, sizeof(buf));
+			printf("%s: program %s, priority %d, continue on %s\n", argv[2],
+			       xdpchain_prog__name(p), xdpchain_prog__priority(p), buf);
+			EXPECT(xdpchain_prog__priority(p) == want_prio);
+			EXPECT(xdpchain_prog__continue_on(p) == want);
+			xdpchain_prog__close(p);
+		}
+		/* A bad file fails with a message through the log callback. */
+		xdpchain_set_print(quiet);
+		EXPECT(xdpchain_prog__open_file("/nonexistent.o", NULL) == NULL && errno == ENOENT);
+	}
+	if (failures)
+		fprintf(stderr, "consumer: %d checks failed\n", failures);
+	return failures ? 1 : 0;
+}
