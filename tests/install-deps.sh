@@ -3,7 +3,7 @@
 # Installs what building and testing xdpchain needs on Debian 12, only if
 # something is missing (so it is fast on a prepared machine).
 set -euo pipefail
-pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev
+pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev groff-base
       zlib1g-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod)
 missing=()
 for p in "${pkgs[@]}"; do
