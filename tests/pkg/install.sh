@@ -39,9 +39,9 @@ extra=$(cd "$dest$INCLUDEDIR" && find . -type f ! -path ./xdpchain/xdpchain.h ! 
 # pkg-config as a consumer sees it.
 export PKG_CONFIG_PATH=$dest$LIBDIR/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dest
 [ "$(pkg-config --modversion libxdpchain)" = "$VERSION" ] || fail "pkg-config --modversion"
-pkg-config --print-requires-private libxdpchain | grep -q '^libbpf' ||
+grep -q '^libbpf' <<<"$(pkg-config --print-requires-private libxdpchain)" ||
 	fail "libbpf is not in Requires.private"
-pkg-config --static --libs libxdpchain | grep -q -- '-lbpf' ||
+grep -q -- '-lbpf' <<<"$(pkg-config --static --libs libxdpchain)" ||
 	fail "pkg-config --static --libs lacks -lbpf"
 read -r -a flags <<<"$(pkg-config --cflags --libs libxdpchain)"
 read -r -a cc_cmd <<<"$CC"
@@ -60,9 +60,9 @@ if [ -x "$dest/consumer" ] && [ -f "$dest/declared.o" ]; then
 	LD_LIBRARY_PATH=$dest$LIBDIR "$dest/consumer" "$VERSION" "$dest/declared.o" 42 drop ||
 		fail "the consumer failed"
 	# And it really ran the installed library.
-	LD_LIBRARY_PATH=$dest$LIBDIR ldd "$dest/consumer" |
-		grep -q "=> $dest$LIBDIR/libxdpchain.so.$SOVERSION" ||
-		fail "the consumer did not load the installed library"
+	deps=$(LD_LIBRARY_PATH=$dest$LIBDIR ldd "$dest/consumer")
+	grep -qF "=> $dest$LIBDIR/libxdpchain.so.$SOVERSION " <<<"$deps" ||
+		fail "the consumer did not load the installed library: $deps"
 fi
 LD_LIBRARY_PATH=$dest$LIBDIR "$dest$SBINDIR/xdpchain" help >/dev/null ||
 	fail "the installed CLI does not run"
