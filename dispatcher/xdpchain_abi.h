@@ -21,7 +21,9 @@
  * every kernel. freplace slots do not count. */
 #define XDPCHAIN_MAX_TAILCALL_SLOTS 32
 #define XDPCHAIN_META_MAGIC 0x58444348u /* "XDCH" */
-#define XDPCHAIN_META_VERSION 1u
+/* 2: slots grew the owner-process fields (owner_pid, owner_start,
+ * owner_pidns) at their end. */
+#define XDPCHAIN_META_VERSION 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
  * program-array entry). The dispatcher skips it as if the slot did not
@@ -46,6 +48,10 @@ enum xdpchain_slot_kind {
 
 /* slot.flags */
 #define XDPCHAIN_SLOT_F_FRAGS (1u << 0) /* program declared frags support */
+/* The attachment lives only as long as the process owner_pid (started at
+ * owner_start, in pid namespace owner_pidns): once that process is gone,
+ * the next change of the chain removes the program (docs/protocol.md). */
+#define XDPCHAIN_SLOT_F_UNTIL_EXIT (1u << 4)
 
 struct xdpchain_slot_meta {
 	__u32 prog_id;      /* kernel id of the chained program */
@@ -59,6 +65,11 @@ struct xdpchain_slot_meta {
 	__u8 tag[8];        /* kernel program tag, for ordering ties */
 	char name[XDPCHAIN_NAME_LEN];   /* NUL-terminated */
 	char owner[XDPCHAIN_OWNER_LEN]; /* NUL-terminated, may be empty */
+	/* XDPCHAIN_SLOT_F_UNTIL_EXIT only, else 0: the owning process. */
+	__u32 owner_pid;    /* pid in the namespace owner_pidns */
+	__u32 owner_pad;    /* 0 */
+	__u64 owner_start;  /* its start time, /proc/PID/stat field 22 (ticks) */
+	__u64 owner_pidns;  /* inode of its pid namespace */
 };
 
 struct xdpchain_meta {

@@ -40,26 +40,39 @@ static void entries_close(struct xc_entry *e, unsigned int n)
 			close(e[i].fd);
 }
 
-/* File descriptors of the running chain's programs, from their pins (or,
- * if a pin was lost, from their ids, pinning them again). */
+/* The file descriptor of a running chain's program, from its pin (or, if
+ * the pin was lost, from its id, pinning it again). */
+static int entry_open(struct xc_state *st, struct xc_entry *e)
+{
+	__u32 id = e->m.prog_id;
+	int err;
+
+	e->fd = xc_get_at(st, "prog-%u", id);
+	if (e->fd >= 0)
+		return 0;
+	e->fd = bpf_prog_get_fd_by_id(id);
+	if (e->fd >= 0 && !xc_pin_at(st, e->fd, "prog-%u", id))
+		return 0;
+	err = e->fd < 0 ? -errno : -EIO;
+	if (e->fd >= 0)
+		close(e->fd);
+	e->fd = -1;
+	xc_warn("program %u (%s) of the chain is gone\n", id, e->m.name);
+	return err;
+}
+
+/* File descriptors of all the running chain's programs. */
 static int entries_from_state(struct xc_state *st, struct xc_entry *e)
 {
 	unsigned int i;
+	int err;
 
 	for (i = 0; i < st->meta.nr_progs; i++) {
-		__u32 id = st->meta.slots[i].prog_id;
-
 		e[i].m = st->meta.slots[i];
 		e[i].fresh = false;
-		e[i].fd = xc_get_at(st, "prog-%u", id);
-		if (e[i].fd >= 0)
-			continue;
-		e[i].fd = bpf_prog_get_fd_by_id(id);
-		if (e[i].fd < 0 || xc_pin_at(st, e[i].fd, "prog-%u", id)) {
-			int err = e[i].fd < 0 ? -errno : -EIO;
-
-			xc_warn("program %u (%s) of the chain is gone\n", id, e[i].m.name);
-			entries_close(e, i + 1);
+		err = entry_open(st, &e[i]);
+		if (err) {
+			entries_close(e, i);
 			return err;
 		}
 	}
@@ -369,14 +382,6 @@ static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
 	return XDPCHAIN_SLOT_TAILCALL;
 }
 
-static bool chain_has_prog(const struct xc_state *st, __u32 id)
-{
-	for (unsigned int i = 0; st->have && i < st->meta.nr_progs; i++)
-		if (st->meta.slots[i].prog_id == id)
-			return true;
-	return false;
-}
-
 /*
  * Load prog for its slot kind. An EXT program is loaded against a slot of
  * some dispatcher and re-attached to its real slot at commit: any slot
@@ -414,160 +419,185 @@ static int load_for_slot(struct xc_state *st, struct xdpchain_prog *prog,
 	return err;
 }
 
-int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
-		    const struct xdpchain_attach_opts *opts)
-{
-	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
-	enum xdpchain_mode mode, foreign_mode = XDPCHAIN_MODE_UNSPEC;
+/*
+ * A transaction: changes queued by the caller, applied under the lock in
+ * one new dispatcher revision. xdpchain_attach() and the detach calls are
+ * transactions of one change.
+ */
+enum xc_change_kind {
+	XC_ATTACH = 1,
+	XC_DETACH,
+	XC_UPDATE,
+};
+
+struct xc_change {
+	enum xc_change_kind kind;
+	struct xdpchain_prog *prog; /* XC_ATTACH, borrowed */
+	__u32 owner_pid;            /* XC_ATTACH: bound to this process */
+	__u32 id;                   /* XC_DETACH, XC_UPDATE */
+	int priority;               /* XC_UPDATE */
+	__u32 continue_on;          /* XC_UPDATE */
+	/* staged at commit (XC_ATTACH) */
+	enum xdpchain_slot_kind slot_kind;
+	struct xdpchain_slot_meta m;
+};
+
+struct xc_params {
+	bool stats; /* switch the verdict counters on */
+	enum xdpchain_mode mode;
 	enum xdpchain_backend backend;
-	enum xdpchain_slot_kind kind;
+	bool replace_foreign;
+	bool rev_set;
+	__u64 rev;
+	const char *root;
+};
+
+struct xdpchain_txn {
+	int ifindex;
+	struct xc_params p;
+	char *root;
+	struct xc_change *c;
+	unsigned int n, cap;
+	bool committed;
+	__u64 revision;
+};
+
+static int find_entry(const struct xc_entry *e, unsigned int n, __u32 id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].m.prog_id == id)
+			return (int)i;
+	return -1;
+}
+
+/* Multi-buffer: the chain is frags-aware only if every program is. A
+ * tail-call program must have exactly the dispatcher's frags flag (the
+ * kernel checks), and libbpf loads an "xdp.frags" program frags-aware
+ * whatever we ask, so every tail-call slot must agree with the new chain's
+ * flag. freplace programs get the flag we set. Sets the flags of the
+ * programs to be attached. */
+static int check_frags(struct xc_state *st, const struct xc_entry *e, unsigned int n,
+		       struct xc_change *c, unsigned int nc)
+{
 	char ifname[IF_NAMESIZE];
-	struct xdpchain_slot_meta *m;
-	struct xc_state st;
+	bool chain_frags = n || nc;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		chain_frags = chain_frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	for (i = 0; i < nc; i++)
+		if (c[i].kind == XC_ATTACH)
+			chain_frags = chain_frags && c[i].prog->frags;
+	for (i = 0; i < nc; i++) {
+		struct xdpchain_prog *prog = c[i].prog;
+
+		if (c[i].kind != XC_ATTACH)
+			continue;
+		if (c[i].slot_kind == XDPCHAIN_SLOT_FREPLACE) {
+			if (prog->frags && chain_frags)
+				c[i].m.flags |= XDPCHAIN_SLOT_F_FRAGS;
+			continue;
+		}
+		if (prog->frags)
+			c[i].m.flags |= XDPCHAIN_SLOT_F_FRAGS;
+		if (prog->frags != chain_frags)
+			goto bad;
+	}
+	for (i = 0; i < n; i++) {
+		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL &&
+		    !!(e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS) != chain_frags) {
+			/* Name the program that makes the chain disagree. */
+			for (unsigned int j = 0; j < nc; j++)
+				if (c[j].kind == XC_ATTACH) {
+					i = j;
+					goto bad;
+				}
+			xc_warn("tail-call program %s (%u) %s multi-buffer packets and the chain "
+				"on %s would %sbe frags-aware\n", e[i].m.name, e[i].m.prog_id,
+				chain_frags ? "does not support" : "supports",
+				ifname_of(st->ifindex, ifname), chain_frags ? "" : "not ");
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad:
+	xc_warn("%s %s multi-buffer packets (SEC(\"xdp%s\")), the chain on %s "
+		"would %sbe frags-aware, and a tail-call program must match the "
+		"chain; use the freplace backend or programs that agree\n",
+		c[i].prog->name, c[i].prog->frags ? "supports" : "does not support",
+		c[i].prog->frags ? ".frags" : "", ifname_of(st->ifindex, ifname),
+		chain_frags ? "" : "not ");
+	return -EINVAL;
+}
+
+/* Stage an attach: slot kind, checks that need no loading, metadata. */
+static int stage_attach(struct xc_state *st, const struct xc_params *p, struct xc_change *c,
+			const struct xc_entry *e, unsigned int n)
+{
+	struct xdpchain_prog *prog = c->prog;
+	struct xdpchain_slot_meta *m = &c->m;
+	char ifname[IF_NAMESIZE];
 	struct timespec now;
-	__u32 foreign_id = 0;
-	unsigned int n, i, nopen = 0;
-	bool frags, chain_frags;
 	int err;
 
-	if (!prog || ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_attach_opts))
-		return xc_err(-EINVAL);
-	if (prog->id && !prog->from_fd) {
-		xc_warn("%s is already attached (id %u); open the object again to attach "
-			"another instance\n", prog->name, prog->id);
-		return xc_err(-EBUSY);
-	}
-	mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
-	backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
-	if (mode == XDPCHAIN_MODE_HW) {
-		xc_warn("hardware offload is not supported: a dispatcher calling other "
-			"programs cannot be offloaded; use native or skb mode\n");
-		return xc_err(-EOPNOTSUPP);
-	}
-	if (mode > XDPCHAIN_MODE_HW || backend > XDPCHAIN_BACKEND_TAILCALL)
-		return xc_err(-EINVAL);
-	kind = pick_kind(prog, backend, &err);
+	c->slot_kind = pick_kind(prog, p->backend, &err);
 	if (err)
-		return xc_err(err);
-
-	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), true,
-			XC_OPTS_GET(opts, expect_revision_set, false),
-			XC_OPTS_GET(opts, expected_revision, 0));
-	if (err == -ESTALE)
-		goto out;
-	if (err)
-		return xc_err(err);
-	if (st.have) {
-		if (mode != XDPCHAIN_MODE_UNSPEC && mode != (enum xdpchain_mode)st.meta.mode) {
-			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
-				ifname_of(ifindex, ifname), xdpchain_mode_str(st.meta.mode),
-				xdpchain_mode_str(mode));
-			err = -EINVAL;
-			goto out;
-		}
-		mode = st.meta.mode;
-		if (prog->from_fd && chain_has_prog(&st, prog->id)) {
-			xc_warn("program %u is already in the chain on %s\n", prog->id,
-				ifname_of(ifindex, ifname));
-			err = -EEXIST;
-			goto out;
-		}
-	} else {
-		if (mode == XDPCHAIN_MODE_UNSPEC)
-			mode = XDPCHAIN_MODE_NATIVE;
-		err = check_foreign(&st, XC_OPTS_GET(opts, replace_foreign, false),
-				    &foreign_id, &foreign_mode);
-		if (err)
-			goto out;
+		return err;
+	if (prog->from_fd && find_entry(e, n, prog->id) >= 0) {
+		xc_warn("program %u is already in the chain on %s\n", prog->id,
+			ifname_of(st->ifindex, ifname));
+		return -EEXIST;
 	}
-	n = st.have ? st.meta.nr_progs : 0;
-	if (n >= XDPCHAIN_MAX_SLOTS) {
-		xc_warn("the chain on %s is full: %d programs is the maximum\n",
-			ifname_of(ifindex, ifname), XDPCHAIN_MAX_SLOTS);
-		err = -E2BIG;
-		goto out;
-	}
-
-	if (kind == XDPCHAIN_SLOT_TAILCALL) {
-		unsigned int tails = 0;
-
-		for (i = 0; i < n; i++)
-			tails += st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL;
-		if (tails >= XDPCHAIN_MAX_TAILCALL_SLOTS) {
-			xc_warn("the chain on %s already has %d tail-call programs, the most "
-				"the kernel can run per packet (its tail-call limit); the "
-				"freplace backend runs up to %d\n", ifname_of(ifindex, ifname),
-				XDPCHAIN_MAX_TAILCALL_SLOTS, XDPCHAIN_MAX_SLOTS);
-			err = -E2BIG;
-			goto out;
-		}
-	}
-
-	/* Multi-buffer: the chain is frags-aware only if every program is.
-	 * A tail-call program must have exactly the dispatcher's frags flag
-	 * (the kernel checks), and libbpf loads an "xdp.frags" program
-	 * frags-aware whatever we ask, so every tail-call slot must agree
-	 * with the new chain's flag. freplace programs get the flag we set. */
-	frags = prog->frags;
-	chain_frags = frags;
-	for (i = 0; i < n; i++)
-		chain_frags = chain_frags && (st.meta.slots[i].flags & XDPCHAIN_SLOT_F_FRAGS);
-	if (kind == XDPCHAIN_SLOT_FREPLACE)
-		frags = frags && chain_frags;
-	for (i = 0; i <= n; i++) {
-		bool tail = i < n ? st.meta.slots[i].kind == XDPCHAIN_SLOT_TAILCALL
-				  : kind == XDPCHAIN_SLOT_TAILCALL;
-		bool f = i < n ? st.meta.slots[i].flags & XDPCHAIN_SLOT_F_FRAGS : frags;
-
-		if (tail && f != chain_frags) {
-			xc_warn("%s %s multi-buffer packets (SEC(\"xdp%s\")), the chain on %s "
-				"would %sbe frags-aware, and a tail-call program must match the "
-				"chain; use the freplace backend or programs that agree\n",
-				prog->name, prog->frags ? "supports" : "does not support",
-				prog->frags ? ".frags" : "", ifname_of(ifindex, ifname),
-				chain_frags ? "" : "not ");
-			err = -EINVAL;
-			goto out;
-		}
-	}
-
-	err = entries_from_state(&st, e);
-	if (err)
-		goto out;
-	nopen = n;
-	err = load_for_slot(&st, prog, kind, frags);
-	if (err)
-		goto out_entries;
-	err = xc_pin_at(&st, prog->fd, "prog-%u", prog->id);
-	if (err && err != -EEXIST)
-		goto out_entries;
-	m = &e[n].m;
 	memset(m, 0, sizeof(*m));
-	e[n].fd = fcntl_dupfd(prog->fd);
-	e[n].fresh = true;
-	nopen = n + 1;
-	m->prog_id = prog->id;
 	m->continue_on = prog->continue_on;
 	m->priority = prog->priority;
-	m->kind = (__u8)kind;
-	m->flags = frags ? XDPCHAIN_SLOT_F_FRAGS : 0;
+	m->kind = (__u8)c->slot_kind;
 	clock_gettime(CLOCK_REALTIME, &now);
 	m->attach_time = (__u64)now.tv_sec * 1000000000ull + (__u64)now.tv_nsec;
-	xc_prog_tag(prog->fd, m->tag, NULL);
 	snprintf(m->name, sizeof(m->name), "%s", prog->name);
 	snprintf(m->owner, sizeof(m->owner), "%s", prog->owner);
-	n++;
-	err = chain_commit(&st, e, n, mode, foreign_id, foreign_mode,
-			   chain_stats(&st) || XC_OPTS_GET(opts, stats, false));
-out_entries:
-	entries_close(e, nopen);
-out:
-	if (err && st.dir_fd >= 0)
-		xc_state_gc(&st, st.have ? &st.meta : NULL);
-	if (!st.have && st.dir_fd >= 0)
-		state_dir_remove(&st);
-	xc_state_unlock(&st);
-	return xc_err(err);
+	if (c->owner_pid) {
+		err = xc_owner_init(m, c->owner_pid);
+		if (err) {
+			xc_warn("%s: cannot bind it to process %u: %s\n", prog->name, c->owner_pid,
+				err == -ESRCH ? "no such process" : strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Programs whose owner process exited leave with the next change. Returns
+ * how many were dropped from e (their ids go to dead[]).
+ */
+static unsigned int drop_dead(struct xc_state *st, struct xc_entry *e, unsigned int *n,
+			      __u32 *dead)
+{
+	char ifname[IF_NAMESIZE];
+	unsigned int i = 0, nd = 0;
+
+	while (i < *n) {
+		if (xc_owner_alive(&e[i].m)) { /* alive, or cannot tell */
+			i++;
+			continue;
+		}
+		xc_info("%s: removing %s (%u): its owner process %u exited\n",
+			ifname_of(st->ifindex, ifname), e[i].m.name, e[i].m.prog_id,
+			e[i].m.owner_pid);
+		dead[nd++] = e[i].m.prog_id;
+		memmove(&e[i], &e[i + 1], (*n - i - 1) * sizeof(*e));
+		(*n)--;
+	}
+	return nd;
+}
+
+static bool id_in(const __u32 *ids, unsigned int n, __u32 id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
 }
 
 static int remove_all(struct xc_state *st)
@@ -580,22 +610,246 @@ static int remove_all(struct xc_state *st)
 	return 0;
 }
 
+/*
+ * Under the lock: apply changes c[0..nc) to the running chain, in order,
+ * as one new revision; with no effective change, nothing happens (no new
+ * revision). Removing every program removes the chain.
+ */
+static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_change *c,
+		     unsigned int nc)
+{
+	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
+	enum xdpchain_mode mode = p->mode, foreign_mode = XDPCHAIN_MODE_UNSPEC;
+	__u32 dead[XDPCHAIN_MAX_SLOTS], foreign_id = 0;
+	char ifname[IF_NAMESIZE];
+	unsigned int n = 0, nopen = 0, nattach = 0, tails = 0, ndead, i;
+	bool changed;
+	int err = 0, idx;
+
+	if (st->have) {
+		if (mode != XDPCHAIN_MODE_UNSPEC && mode != (enum xdpchain_mode)st->meta.mode) {
+			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
+				ifname_of(st->ifindex, ifname), xdpchain_mode_str(st->meta.mode),
+				xdpchain_mode_str(mode));
+			return -EINVAL;
+		}
+		mode = st->meta.mode;
+		n = st->meta.nr_progs;
+		for (i = 0; i < n; i++) {
+			e[i].m = st->meta.slots[i];
+			e[i].fd = -1;
+			e[i].fresh = false;
+		}
+	}
+	ndead = drop_dead(st, e, &n, dead);
+	changed = ndead > 0;
+	for (i = 0; i < nc; i++) {
+		switch (c[i].kind) {
+		case XC_DETACH:
+		case XC_UPDATE:
+			idx = find_entry(e, n, c[i].id);
+			if (idx < 0 && c[i].kind == XC_DETACH && id_in(dead, ndead, c[i].id))
+				continue; /* leaving anyway */
+			if (idx < 0) {
+				xc_warn("no program with id %u in the chain on %s\n", c[i].id,
+					ifname_of(st->ifindex, ifname));
+				return -ENOENT;
+			}
+			if (c[i].kind == XC_DETACH) {
+				memmove(&e[idx], &e[idx + 1], (n - (unsigned int)idx - 1) * sizeof(*e));
+				n--;
+				changed = true;
+			} else if (e[idx].m.priority != c[i].priority ||
+				   e[idx].m.continue_on != c[i].continue_on) {
+				e[idx].m.priority = c[i].priority;
+				e[idx].m.continue_on = c[i].continue_on;
+				changed = true;
+			}
+			break;
+		case XC_ATTACH:
+			err = stage_attach(st, p, &c[i], e, n);
+			if (err)
+				return err;
+			for (unsigned int j = 0; j < i; j++)
+				if (c[j].kind == XC_ATTACH && c[j].prog == c[i].prog) {
+					xc_warn("%s is queued twice\n", c[i].prog->name);
+					return -EINVAL;
+				}
+			nattach++;
+			changed = true;
+			break;
+		}
+	}
+	if (!changed)
+		return 0;
+	if (!st->have && nattach) {
+		if (mode == XDPCHAIN_MODE_UNSPEC)
+			mode = XDPCHAIN_MODE_NATIVE;
+		err = check_foreign(st, p->replace_foreign, &foreign_id, &foreign_mode);
+		if (err)
+			return err;
+	}
+	if (n + nattach > XDPCHAIN_MAX_SLOTS) {
+		xc_warn("the chain on %s is full: %d programs is the maximum\n",
+			ifname_of(st->ifindex, ifname), XDPCHAIN_MAX_SLOTS);
+		return -E2BIG;
+	}
+	for (i = 0; i < n; i++)
+		tails += e[i].m.kind == XDPCHAIN_SLOT_TAILCALL;
+	for (i = 0; i < nc; i++)
+		tails += c[i].kind == XC_ATTACH && c[i].slot_kind == XDPCHAIN_SLOT_TAILCALL;
+	if (tails > XDPCHAIN_MAX_TAILCALL_SLOTS) {
+		xc_warn("the chain on %s would have %u tail-call programs; %d is the most "
+			"the kernel can run per packet (its tail-call limit); the "
+			"freplace backend runs up to %d\n", ifname_of(st->ifindex, ifname), tails,
+			XDPCHAIN_MAX_TAILCALL_SLOTS, XDPCHAIN_MAX_SLOTS);
+		return -E2BIG;
+	}
+	err = check_frags(st, e, n, c, nc);
+	if (err)
+		return err;
+	if (!n && !nattach)
+		return remove_all(st);
+
+	for (i = 0; i < n; i++, nopen++) {
+		err = entry_open(st, &e[i]);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < nc; i++) {
+		struct xdpchain_prog *prog = c[i].prog;
+
+		if (c[i].kind != XC_ATTACH)
+			continue;
+		err = load_for_slot(st, prog, c[i].slot_kind,
+				    c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+		if (err)
+			goto out;
+		err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
+		if (err && err != -EEXIST)
+			goto out;
+		e[n].m = c[i].m;
+		e[n].m.prog_id = prog->id;
+		xc_prog_tag(prog->fd, e[n].m.tag, NULL);
+		e[n].fd = fcntl_dupfd(prog->fd);
+		e[n].fresh = true;
+		n++;
+		nopen++;
+	}
+	err = chain_commit(st, e, n, mode, foreign_id, foreign_mode,
+			   chain_stats(st) || p->stats);
+out:
+	entries_close(e, nopen);
+	return err;
+}
+
+static int txn_run(int ifindex, const struct xc_params *p, struct xc_change *c,
+		   unsigned int nc, __u64 *revision)
+{
+	char ifname[IF_NAMESIZE];
+	struct xc_state st;
+	bool create = false;
+	int err;
+
+	for (unsigned int i = 0; i < nc; i++)
+		create = create || c[i].kind == XC_ATTACH;
+	err = txn_begin(&st, ifindex, p->root, create, p->rev_set, p->rev);
+	if (err == -ENOENT && !create) {
+		/* No state directory: no chain to change. */
+		if (revision)
+			*revision = 0;
+		if (!nc)
+			return 0;
+		xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
+		return -ENOENT;
+	}
+	if (err && err != -ESTALE)
+		return err;
+	if (!err)
+		err = txn_apply(&st, p, c, nc);
+	if (err && st.dir_fd >= 0)
+		xc_state_gc(&st, st.have ? &st.meta : NULL);
+	if (!st.have && st.dir_fd >= 0)
+		state_dir_remove(&st);
+	if (revision)
+		*revision = st.have ? st.meta.revision : 0;
+	xc_state_unlock(&st);
+	return err;
+}
+
+static int params_from_attach(struct xc_params *p, const struct xdpchain_attach_opts *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
+	p->backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
+	p->replace_foreign = XC_OPTS_GET(opts, replace_foreign, false);
+	p->rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	p->rev = XC_OPTS_GET(opts, expected_revision, 0);
+	p->root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	p->stats = XC_OPTS_GET(opts, stats, false);
+	if (p->mode == XDPCHAIN_MODE_HW) {
+		xc_warn("hardware offload is not supported: a dispatcher calling other "
+			"programs cannot be offloaded; use native or skb mode\n");
+		return -EOPNOTSUPP;
+	}
+	if (p->mode > XDPCHAIN_MODE_HW || p->backend > XDPCHAIN_BACKEND_TAILCALL)
+		return -EINVAL;
+	return 0;
+}
+
+static int check_attachable(const struct xdpchain_prog *prog)
+{
+	if (prog->id && !prog->from_fd) {
+		xc_warn("%s is already attached (id %u); open the object again to attach "
+			"another instance\n", prog->name, prog->id);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
+		    const struct xdpchain_attach_opts *opts)
+{
+	struct xc_change c = { .kind = XC_ATTACH, .prog = prog };
+	struct xc_params p;
+	int err, pid;
+
+	if (!prog || ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_attach_opts))
+		return xc_err(-EINVAL);
+	err = params_from_attach(&p, opts);
+	if (!err)
+		err = check_attachable(prog);
+	if (err)
+		return xc_err(err);
+	pid = XC_OPTS_GET(opts, owner_pid, 0);
+	if (pid < 0)
+		return xc_err(-EINVAL);
+	c.owner_pid = (__u32)pid;
+	/* Fail early when the backend is impossible, before any lock. */
+	pick_kind(prog, p.backend, &err);
+	if (err)
+		return xc_err(err);
+	return xc_err(txn_run(ifindex, &p, &c, 1, NULL));
+}
+
 typedef bool (*match_fn)(const struct xdpchain_slot_meta *m, const void *key);
 
 static int detach_match(int ifindex, match_fn match, const void *key, const char *what,
 			const struct xdpchain_detach_opts *opts)
 {
-	struct xc_entry e[XDPCHAIN_MAX_SLOTS];
+	struct xc_change c = { .kind = XC_DETACH };
+	struct xc_params p = {};
 	char ifname[IF_NAMESIZE];
 	struct xc_state st;
-	unsigned int i, n, found = 0, idx = 0;
+	unsigned int i, n, found = 0;
 	int err;
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_detach_opts))
 		return xc_err(-EINVAL);
-	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
-			XC_OPTS_GET(opts, expect_revision_set, false),
-			XC_OPTS_GET(opts, expected_revision, 0));
+	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	err = txn_begin(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false, p.rev_set,
+			p.rev);
 	if (err == -ESTALE)
 		goto out;
 	if (err == -ENOENT || (!err && !st.have)) {
@@ -616,7 +870,7 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	for (i = 0; i < n; i++) {
 		if (match(&st.meta.slots[i], key)) {
 			found++;
-			idx = i;
+			c.id = st.meta.slots[i].prog_id;
 		}
 	}
 	if (!found) {
@@ -630,18 +884,7 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 		err = -EEXIST;
 		goto out;
 	}
-	if (n == 1) {
-		err = remove_all(&st);
-		goto out;
-	}
-	err = entries_from_state(&st, e);
-	if (err)
-		goto out;
-	close(e[idx].fd);
-	memmove(&e[idx], &e[idx + 1], (n - idx - 1) * sizeof(e[0]));
-	err = chain_commit(&st, e, n - 1, st.meta.mode, 0, XDPCHAIN_MODE_UNSPEC,
-			   chain_stats(&st));
-	entries_close(e, n - 1);
+	err = txn_apply(&st, &p, &c, 1);
 out:
 	xc_state_unlock(&st);
 	return xc_err(err);
@@ -679,6 +922,148 @@ int xdpchain_detach_name(int ifindex, const char *name,
 int xdpchain_detach_all(int ifindex, const struct xdpchain_detach_opts *opts)
 {
 	return detach_match(ifindex, NULL, NULL, "", opts);
+}
+
+/* ---- the transaction object ---- */
+
+struct xdpchain_txn *xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts)
+{
+	struct xdpchain_txn *t;
+	const char *root;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_txn_opts))
+		return xc_err_ptr(-EINVAL);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return xc_err_ptr(-ENOMEM);
+	t->ifindex = ifindex;
+	t->p.mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
+	t->p.backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
+	t->p.replace_foreign = XC_OPTS_GET(opts, replace_foreign, false);
+	t->p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	t->p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	if (t->p.mode == XDPCHAIN_MODE_HW || t->p.mode > XDPCHAIN_MODE_HW ||
+	    t->p.backend > XDPCHAIN_BACKEND_TAILCALL || (root && !(t->root = strdup(root)))) {
+		int err = t->p.mode == XDPCHAIN_MODE_HW ? -EOPNOTSUPP
+			: root && !t->root ? -ENOMEM : -EINVAL;
+
+		if (err == -EOPNOTSUPP)
+			xc_warn("hardware offload is not supported: a dispatcher calling other "
+				"programs cannot be offloaded; use native or skb mode\n");
+		free(t);
+		return xc_err_ptr(err);
+	}
+	t->p.root = t->root;
+	return t;
+}
+
+void xdpchain_txn__free(struct xdpchain_txn *t)
+{
+	if (!t)
+		return;
+	free(t->c);
+	free(t->root);
+	free(t);
+}
+
+static struct xc_change *txn_add(struct xdpchain_txn *t, enum xc_change_kind kind)
+{
+	struct xc_change *c;
+
+	if (t->committed) {
+		errno = EALREADY;
+		return NULL;
+	}
+	if (t->n == t->cap) {
+		unsigned int cap = t->cap ? t->cap * 2 : 8;
+
+		if (cap > 4 * XDPCHAIN_MAX_SLOTS) {
+			errno = E2BIG;
+			return NULL;
+		}
+		c = realloc(t->c, cap * sizeof(*c));
+		if (!c)
+			return NULL;
+		t->c = c;
+		t->cap = cap;
+	}
+	c = &t->c[t->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	return c;
+}
+
+int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
+			 const struct xdpchain_txn_attach_opts *opts)
+{
+	struct xc_change *c;
+	int err, pid;
+
+	if (!t || !prog || !XC_OPTS_VALID(opts, xdpchain_txn_attach_opts))
+		return xc_err(-EINVAL);
+	pid = XC_OPTS_GET(opts, owner_pid, 0);
+	if (pid < 0)
+		return xc_err(-EINVAL);
+	err = check_attachable(prog);
+	if (!err)
+		pick_kind(prog, t->p.backend, &err);
+	if (err)
+		return xc_err(err);
+	c = txn_add(t, XC_ATTACH);
+	if (!c)
+		return xc_err(-errno);
+	c->prog = prog;
+	c->owner_pid = (__u32)pid;
+	return 0;
+}
+
+int xdpchain_txn__detach(struct xdpchain_txn *t, __u32 prog_id)
+{
+	struct xc_change *c;
+
+	if (!t || !prog_id)
+		return xc_err(-EINVAL);
+	c = txn_add(t, XC_DETACH);
+	if (!c)
+		return xc_err(-errno);
+	c->id = prog_id;
+	return 0;
+}
+
+int xdpchain_txn__update(struct xdpchain_txn *t, __u32 prog_id, int priority,
+			 __u32 continue_on)
+{
+	struct xc_change *c;
+
+	if (!t || !prog_id || (continue_on & ~XDPCHAIN_VERDICTS_ALL))
+		return xc_err(-EINVAL);
+	c = txn_add(t, XC_UPDATE);
+	if (!c)
+		return xc_err(-errno);
+	c->id = prog_id;
+	c->priority = priority;
+	c->continue_on = continue_on;
+	return 0;
+}
+
+int xdpchain_txn__commit(struct xdpchain_txn *t)
+{
+	int err;
+
+	if (!t)
+		return xc_err(-EINVAL);
+	if (t->committed)
+		return xc_err(-EALREADY);
+	/* One shot: the programs of a failed commit may have been loaded. */
+	t->committed = true;
+	err = txn_run(t->ifindex, &t->p, t->c, t->n, &t->revision);
+	return xc_err(err);
+}
+
+__u64 xdpchain_txn__revision(const struct xdpchain_txn *t)
+{
+	return t ? t->revision : 0;
 }
 
 int xdpchain_set_stats(int ifindex, bool enable, const struct xdpchain_stats_opts *opts)

@@ -149,6 +149,17 @@ XDPCHAIN_HIDDEN int xc_stats_reset(int fd, __u64 idx_mask);
 /* Per stats index, summed over CPUs, baselines subtracted. */
 XDPCHAIN_HIDDEN int xc_stats_read(int fd, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]);
 
+/* ---- owner.c: owner-bound attachments ---- */
+/* Parse /proc/PID/stat text: state (field 3) and start time (field 22). */
+XDPCHAIN_HIDDEN int xc_stat_parse(const char *buf, size_t len, char *state, __u64 *start);
+XDPCHAIN_HIDDEN int xc_proc_start(__u32 pid, __u64 *start, char *state);
+XDPCHAIN_HIDDEN int xc_pidns_ino(__u64 *ino);
+/* Bind slot m to process pid (-ESRCH if it does not run). */
+XDPCHAIN_HIDDEN int xc_owner_init(struct xdpchain_slot_meta *m, __u32 pid);
+/* 1: alive or not owner-bound; 0: the owner exited; -EXDEV: the owner is
+ * in another pid namespace, cannot tell; other -errno: cannot tell. */
+XDPCHAIN_HIDDEN int xc_owner_alive(const struct xdpchain_slot_meta *m);
+
 /* ---- probe.c ---- */
 XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it */
 

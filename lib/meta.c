@@ -67,8 +67,14 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u has bad kind %u", i, s->kind);
 		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
-		if (s->flags & ~XDPCHAIN_SLOT_F_FRAGS)
+		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT))
 			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
+		if (s->owner_pad)
+			return WHY("slot %u has non-zero padding", i);
+		if ((s->flags & XDPCHAIN_SLOT_F_UNTIL_EXIT)
+			    ? !s->owner_pid || !s->owner_pidns
+			    : s->owner_pid || s->owner_start || s->owner_pidns)
+			return WHY("slot %u has inconsistent owner-process fields", i);
 		if (!str_terminated(s->name, sizeof(s->name)) || !s->name[0])
 			return WHY("slot %u has a bad name", i);
 		if (!str_terminated(s->owner, sizeof(s->owner)))

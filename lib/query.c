@@ -206,6 +206,18 @@ int xdpchain_entry__stats(const struct xdpchain_entry *e, struct xdpchain_prog_s
 	return 0;
 }
 
+__u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e)
+{
+	return e && (e->m.flags & XDPCHAIN_SLOT_F_UNTIL_EXIT) ? e->m.owner_pid : 0;
+}
+
+int xdpchain_entry__owner_alive(const struct xdpchain_entry *e)
+{
+	if (!e)
+		return xc_err(-EINVAL);
+	return xc_err(xc_owner_alive(&e->m));
+}
+
 int xdpchain_foreign_prog(int ifindex, __u32 *prog_id, char *name, size_t name_len)
 {
 	struct bpf_prog_info info = {};

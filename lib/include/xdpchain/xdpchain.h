@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 #ifdef __cplusplus
@@ -157,9 +158,15 @@ struct xdpchain_attach_opts {
 	 * every program, until xdpchain_set_stats(false)); false keeps the
 	 * chain's setting. */
 	bool stats;
+	/* Owner-bound attachment: if non-zero, the program stays in the
+	 * chain only while process owner_pid lives (getpid(): the caller).
+	 * Once it has exited, the next change of the chain on the interface
+	 * (by any process) removes the program and collects its state.
+	 * -ESRCH if the process does not run. See docs/protocol.md. */
+	pid_t owner_pid;
 	size_t :0;
 };
-#define xdpchain_attach_opts__last_field stats
+#define xdpchain_attach_opts__last_field owner_pid
 
 /* Add prog to the chain on ifindex (creating it). Errors: -EEXIST a
  * foreign program or dispatcher runs there (named in the log); -E2BIG
@@ -223,6 +230,59 @@ struct xdpchain_prog_stats {
 };
 #define xdpchain_prog_stats__last_field bytes
 
+/* ---- transactions: several changes, one new revision ---- */
+
+/*
+ * Queue attaches, detaches and updates (priority, continue-on set of a
+ * program already in the chain, which stays loaded as it is), then commit
+ * them under the interface lock as ONE new dispatcher revision: the chain
+ * goes from the old state to the new one in a single atomic swap, or does
+ * not change at all. Changes apply in the order queued. A commit with no
+ * effective change (an empty transaction, an update to the same values)
+ * makes no new revision, but still collects programs whose owner process
+ * exited (see owner_pid). Removing every program removes the chain.
+ */
+struct xdpchain_txn;
+
+struct xdpchain_txn_opts {
+	size_t sz;
+	enum xdpchain_mode mode;       /* UNSPEC: native, or the chain's */
+	enum xdpchain_backend backend; /* for the programs attached */
+	/* Fail the commit with -ESTALE unless the chain's revision is this
+	 * one (0: there must be no chain). */
+	__u64 expected_revision;
+	bool expect_revision_set;
+	bool replace_foreign;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_txn_opts__last_field bpffs_root
+
+struct xdpchain_txn_attach_opts {
+	size_t sz;
+	pid_t owner_pid; /* as xdpchain_attach_opts.owner_pid */
+	size_t :0;
+};
+#define xdpchain_txn_attach_opts__last_field owner_pid
+
+XDPCHAIN_API struct xdpchain_txn *
+xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts);
+/* prog is borrowed: keep it open until the commit returns. Its priority,
+ * continue-on set and owner are read at commit. */
+XDPCHAIN_API int xdpchain_txn__attach(struct xdpchain_txn *txn,
+				      struct xdpchain_prog *prog,
+				      const struct xdpchain_txn_attach_opts *opts);
+XDPCHAIN_API int xdpchain_txn__detach(struct xdpchain_txn *txn, __u32 prog_id);
+XDPCHAIN_API int xdpchain_txn__update(struct xdpchain_txn *txn, __u32 prog_id,
+				      int priority, __u32 continue_on);
+/* Apply everything (errors as xdpchain_attach(); -ENOENT: a program to
+ * detach or update is not in the chain). A transaction commits once, even
+ * if that failed (-EALREADY after). */
+XDPCHAIN_API int xdpchain_txn__commit(struct xdpchain_txn *txn);
+/* After a commit: the revision running (0: no chain). */
+XDPCHAIN_API __u64 xdpchain_txn__revision(const struct xdpchain_txn *txn);
+XDPCHAIN_API void xdpchain_txn__free(struct xdpchain_txn *txn);
+
 /* ---- status ---- */
 
 struct xdpchain_chain;
@@ -270,6 +330,13 @@ XDPCHAIN_API bool xdpchain_chain__stats(const struct xdpchain_chain *chain);
  * -ENODATA if the chain does not count. */
 XDPCHAIN_API int xdpchain_entry__stats(const struct xdpchain_entry *e,
 				       struct xdpchain_prog_stats *stats);
+
+/* Owner-bound attachments: the owner process's pid (0 if not bound) and
+ * whether it still runs: 1 yes (or not bound), 0 it exited (the next
+ * change removes the program), negative errno if this process cannot tell
+ * (-EXDEV: the owner is in another pid namespace). */
+XDPCHAIN_API __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e);
+XDPCHAIN_API int xdpchain_entry__owner_alive(const struct xdpchain_entry *e);
 
 /* What runs on ifindex when it is not an xdpchain chain: the id and
  * name of the attached XDP program (0 if none). */
