@@ -84,7 +84,8 @@ static void test_validate(void)
 	} while (0)
 
 	BAD(m.magic = 0x12345678, "magic");
-	BAD(m.version = 2, "version");
+	BAD(m.version = XDPCHAIN_META_VERSION + 1, "version");
+	BAD(m.version = 1, "version");
 	BAD(m.nr_progs = 65, "exceed");
 	BAD(m.mode = XDPCHAIN_MODE_HW, "mode");
 	BAD(m.mode = 77, "mode");
@@ -93,7 +94,18 @@ static void test_validate(void)
 	BAD(m.slots[1].prog_id = 0, "no program id");
 	BAD(m.slots[0].kind = 0, "kind");
 	BAD(m.slots[0].continue_on = 1u << 31, "continue-on");
-	BAD(m.slots[0].flags = 0x10, "flags");
+	BAD(m.slots[0].flags = 0x80, "flags");
+	/* Owner-bound slots: pid and namespace set exactly with the flag. */
+	BAD(m.slots[0].flags = XDPCHAIN_SLOT_F_UNTIL_EXIT, "owner-process");
+	BAD(m.slots[0].owner_pid = 5, "owner-process");
+	BAD(m.slots[0].owner_start = 5, "owner-process");
+	BAD(m.slots[0].owner_pad = 1, "padding");
+	good_meta(&m);
+	m.slots[0].flags = XDPCHAIN_SLOT_F_UNTIL_EXIT;
+	m.slots[0].owner_pid = 42;
+	m.slots[0].owner_start = 1234;
+	m.slots[0].owner_pidns = 4026531836ull;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 	BAD(memset(m.slots[0].name, 'x', sizeof(m.slots[0].name)), "name");
 	BAD(m.slots[0].name[0] = 0, "name");
 	BAD(memset(m.slots[1].owner, 'x', sizeof(m.slots[1].owner)), "owner");
@@ -184,8 +196,33 @@ static void test_stats_idx(void)
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
 }
 
+static void test_stat_parse(void)
+{
+	/* /proc/PID/stat: comm may hold spaces and ')'. Field 22 is the
+	 * start time. */
+	const char *ok = "1234 (a b) c)) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 "
+			 "20 0 1 0 98765 1000 100 18446744073709551615";
+	const char *zombie = "7 (x) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0";
+	char state = 0;
+	__u64 start = 0;
+
+	CHECK(xc_stat_parse(ok, strlen(ok), &state, &start) == 0);
+	CHECK(state == 'S' && start == 98765);
+	CHECK(xc_stat_parse(zombie, strlen(zombie), &state, &start) == 0);
+	CHECK(state == 'Z' && start == 55);
+	CHECK(xc_stat_parse("1 (x) S 1 2", 11, &state, &start) == -EINVAL);
+	CHECK(xc_stat_parse("no parenthesis", 14, &state, &start) == -EINVAL);
+	CHECK(xc_stat_parse("", 0, &state, &start) == -EINVAL);
+	/* Truncated in the middle of field 22: only the digits read count. */
+	CHECK(xc_stat_parse(ok, 64, &state, &start) == -EINVAL);
+	const char *big = "7 (x) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+			  "99999999999999999999999 0";
+	CHECK(xc_stat_parse(big, strlen(big), &state, &start) == -ERANGE);
+}
+
 int main(void)
 {
+	test_stat_parse();
 	test_order();
 	test_validate();
 	test_owner();
