@@ -55,6 +55,17 @@ static const struct cmd {
 	  "    others keep running. Removing the last one, or --all, removes the\n"
 	  "    dispatcher, every program and all state of IFACE.\n"
 	  "    --expect-revision N  fail unless the chain's revision is N" },
+	{ "apply", cmd_apply,
+	  "FILE [-n|--dry-run]",
+	  "Make the chains hold what the JSON file FILE (- for stdin) declares for its\n"
+	  "    owner, interface by interface: attach what is missing, update the priority\n"
+	  "    or continue-on set of what runs (the program stays loaded), detach the\n"
+	  "    owner's programs it does not list. Programs of other owners are never\n"
+	  "    touched. Each interface changes in one transaction (one new revision, none\n"
+	  "    when nothing differs: applying a file twice changes nothing). Everything\n"
+	  "    is checked before anything changes. Schema and matching rules:\n"
+	  "    docs/apply.md.\n"
+	  "    -n, --dry-run        print the plan only" },
 	{ "status", cmd_status,
 	  "[IFACE]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"

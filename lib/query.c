@@ -211,6 +211,11 @@ __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_UNTIL_EXIT) ? e->m.owner_pid : 0;
 }
 
+const __u8 *xdpchain_entry__tag(const struct xdpchain_entry *e)
+{
+	return e ? e->m.tag : NULL;
+}
+
 int xdpchain_entry__owner_alive(const struct xdpchain_entry *e)
 {
 	if (!e)

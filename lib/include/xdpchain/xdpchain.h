@@ -336,6 +336,8 @@ XDPCHAIN_API int xdpchain_entry__stats(const struct xdpchain_entry *e,
  * change removes the program), negative errno if this process cannot tell
  * (-EXDEV: the owner is in another pid namespace). */
 XDPCHAIN_API __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e);
+/* The kernel program tag (8 bytes: the hash of its instructions). */
+XDPCHAIN_API const __u8 *xdpchain_entry__tag(const struct xdpchain_entry *e);
 XDPCHAIN_API int xdpchain_entry__owner_alive(const struct xdpchain_entry *e);
 
 /* What runs on ifindex when it is not an xdpchain chain: the id and

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * xdpchain apply FILE [--dry-run]: make each interface's chain hold what
+ * FILE wants for its owner (docs/apply.md). Everything is checked before
+ * anything changes (the file, the interfaces, every object and program);
+ * then each interface gets one transaction: one new dispatcher revision
+ * for its whole plan, none if the plan is empty.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdpchain/xdpchain.h>
+#include "apply_config.h"
+#include "apply_plan.h"
+#include "cli.h"
+#include "format.h"
+#include "json.h"
+#include "opts.h"
+
+#define APPLY_USAGE "usage: xdpchain apply FILE [--dry-run]"
+#define APPLY_MAX_FILE (1024 * 1024)
+#define APPLY_RETRIES 3
+
+enum { OPT_DRY_RUN = 256 };
+
+struct want {
+	const struct apply_prog *cfg;
+	char path[PATH_MAX];          /* the object file, resolved */
+	struct xdpchain_prog *prog;   /* opened, for attaching */
+};
+
+struct iface {
+	const struct apply_iface *cfg;
+	int ifindex;
+	struct want *w;
+	struct plan_want *pw;
+	struct xdpchain_chain *chain; /* before; NULL: none */
+	struct plan_have have[XDPCHAIN_MAX_PROGS];
+	size_t nhave;
+	struct plan_step steps[2 * XDPCHAIN_MAX_PROGS];
+	int nsteps;
+	__u64 rev_before, rev_after;
+	bool applied;
+};
+
+struct apply {
+	const char *file;
+	bool dry_run;
+	struct apply_config cfg;
+	struct iface *ifs;
+};
+
+static int read_file(struct cli_ctx *ctx, const char *file, char **buf, size_t *len)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	size_t n = 0, cap = 4096;
+	char *b;
+
+	if (!f) {
+		cli_error(ctx, "%s: cannot open: %s", file, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	b = malloc(cap);
+	while (b) {
+		size_t got = fread(b + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+		if (n == cap) {
+			char *nb;
+
+			if (cap > APPLY_MAX_FILE) {
+				cli_error(ctx, "%s: larger than %d bytes", file, APPLY_MAX_FILE);
+				free(b);
+				if (f != stdin)
+					fclose(f);
+				return CLI_EXIT_USAGE;
+			}
+			nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (!b || ferror(f)) {
+		cli_error(ctx, "%s: cannot read: %s", file, b ? strerror(errno) : "out of memory");
+		free(b);
+		if (f != stdin)
+			fclose(f);
+		return CLI_EXIT_FAIL;
+	}
+	if (f != stdin)
+		fclose(f);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Relative object paths are relative to the configuration file. */
+static int resolve_path(struct cli_ctx *ctx, const struct apply *a, const struct want *w,
+			char *out)
+{
+	const char *file = w->cfg->file, *slash = strrchr(a->file, '/');
+	int n;
+
+	if (file[0] == '/' || !strcmp(a->file, "-") || !slash)
+		n = snprintf(out, PATH_MAX, "%s", file);
+	else
+		n = snprintf(out, PATH_MAX, "%.*s/%s", (int)(slash - a->file), a->file, file);
+	if (n < 0 || n >= PATH_MAX) {
+		cli_error(ctx, "%s: %s.file: path too long", a->file, w->cfg->path);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int open_want(struct cli_ctx *ctx, const struct apply *a, struct iface *f, size_t i)
+{
+	XDPCHAIN_OPTS(xdpchain_open_opts, oo, .prog_name = f->cfg->progs[i].program);
+	struct want *w = &f->w[i];
+	struct plan_want *pw = &f->pw[i];
+	int ret, err;
+
+	w->cfg = &f->cfg->progs[i];
+	ret = resolve_path(ctx, a, w, w->path);
+	if (ret)
+		return ret;
+	w->prog = xdpchain_prog__open_file(w->path, &oo);
+	if (!w->prog) {
+		err = errno;
+		if (err == ENOENT && !access(w->path, F_OK))
+			cli_error(ctx, "%s: %s: %s: no XDP program%s%s in it", a->file, w->cfg->path,
+				  w->path, w->cfg->program ? " named " : "",
+				  w->cfg->program ? w->cfg->program : "");
+		else
+			cli_error(ctx, "%s: %s: %s: cannot open: %s", a->file, w->cfg->path, w->path,
+				  strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	if (w->cfg->has_priority)
+		xdpchain_prog__set_priority(w->prog, w->cfg->priority);
+	if (w->cfg->has_continue_on)
+		xdpchain_prog__set_continue_on(w->prog, w->cfg->continue_on);
+	if (xdpchain_prog__set_owner(w->prog, a->cfg.owner)) {
+		cli_error(ctx, "%s: $.owner: invalid owner '%s'", a->file, a->cfg.owner);
+		return CLI_EXIT_USAGE;
+	}
+	pw->name = xdpchain_prog__name(w->prog);
+	pw->priority = xdpchain_prog__priority(w->prog);
+	pw->continue_on = xdpchain_prog__continue_on(w->prog);
+	pw->backend = f->cfg->backend;
+	return 0;
+}
+
+/* The kernel tag of a program in an object: only the kernel computes it
+ * (over the instructions libbpf relocated), so load a throwaway copy as
+ * plain XDP; the tag does not depend on the program type. */
+static int object_tag(const char *path, const char *name, __u8 tag[8])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct bpf_program *p, *found = NULL;
+	struct bpf_object *obj;
+	int err;
+
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_program(p, obj) {
+		bool me = !strcmp(bpf_program__name(p), name);
+
+		bpf_program__set_autoload(p, me);
+		if (me)
+			found = p;
+	}
+	err = found ? bpf_object__load(obj) : -ENOENT;
+	if (!err && bpf_obj_get_info_by_fd(bpf_program__fd(found), &info, &len))
+		err = -errno;
+	if (!err)
+		memcpy(tag, info.tag, 8);
+	bpf_object__close(obj);
+	return err;
+}
+
+static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	unsigned int n;
+
+	xdpchain_chain__free(f->chain);
+	f->nhave = 0;
+	f->rev_before = 0;
+	f->chain = xdpchain_chain__get(f->ifindex, &qo);
+	if (!f->chain) {
+		if (errno == ENOENT)
+			return 0;
+		cli_error(ctx, "%s: cannot read the chain: %s%s", f->cfg->name, strerror(errno),
+			  cli_errno_hint(errno));
+		return CLI_EXIT_FAIL;
+	}
+	f->rev_before = xdpchain_chain__revision(f->chain);
+	if (f->cfg->has_mode && xdpchain_chain__mode(f->chain) != f->cfg->mode) {
+		cli_error(ctx, "%s: %s.mode: the chain on %s runs in %s mode, the file asks for %s "
+			  "(a chain changes mode only when rebuilt: 'xdpchain detach %s --all')",
+			  a->file, f->cfg->path, f->cfg->name,
+			  xdpchain_mode_str(xdpchain_chain__mode(f->chain)),
+			  xdpchain_mode_str(f->cfg->mode), f->cfg->name);
+		return CLI_EXIT_FAIL;
+	}
+	n = xdpchain_chain__nr_progs(f->chain);
+	for (unsigned int i = 0; i < n && i < XDPCHAIN_MAX_PROGS; i++) {
+		const struct xdpchain_entry *e = xdpchain_chain__entry(f->chain, i);
+		struct plan_have *h = &f->have[f->nhave++];
+
+		h->id = xdpchain_entry__id(e);
+		h->name = xdpchain_entry__name(e);
+		h->owner = xdpchain_entry__owner(e);
+		h->priority = xdpchain_entry__priority(e);
+		h->continue_on = xdpchain_entry__continue_on(e);
+		h->kind = xdpchain_entry__backend(e);
+		memcpy(h->tag, xdpchain_entry__tag(e), 8);
+		h->dead = xdpchain_entry__owner_alive(e) == 0;
+	}
+	return 0;
+}
+
+static int plan_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
+{
+	int ret, err, da, db;
+
+	ret = read_chain(ctx, a, f);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < f->cfg->nprogs; i++) {
+		struct plan_want *pw = &f->pw[i];
+
+		pw->has_tag = false;
+		if (!plan_has_candidate(a->cfg.owner, pw->name, f->have, f->nhave))
+			continue;
+		err = object_tag(f->w[i].path, pw->name, pw->tag);
+		if (err) {
+			cli_error(ctx, "%s: %s: %s: cannot load %s to learn its tag: %s", a->file,
+				  f->w[i].cfg->path, f->w[i].path, pw->name, strerror(-err));
+			return CLI_EXIT_FAIL;
+		}
+		pw->has_tag = true;
+	}
+	f->nsteps = plan_compute(a->cfg.owner, f->pw, f->cfg->nprogs, f->have, f->nhave,
+				 f->steps, &da, &db);
+	if (f->nsteps == -EINVAL) {
+		cli_error(ctx, "%s: %s and %s are both program '%s' (a program may be listed "
+			  "once per interface)", a->file, f->w[da].cfg->path, f->w[db].cfg->path,
+			  f->pw[db].name);
+		return CLI_EXIT_USAGE;
+	}
+	if (f->nsteps < 0) {
+		cli_error(ctx, "%s: cannot plan: %s", f->cfg->name, strerror(-f->nsteps));
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
+{
+	XDPCHAIN_OPTS(xdpchain_txn_opts, to, .mode = f->cfg->has_mode ? f->cfg->mode : 0,
+		      .backend = f->cfg->backend, .bpffs_root = ctx->root,
+		      .expect_revision_set = true, .expected_revision = f->rev_before);
+	struct xdpchain_txn *t = xdpchain_txn__new(f->ifindex, &to);
+	int err = t ? 0 : -errno;
+
+	for (int i = 0; i < f->nsteps && !err; i++) {
+		const struct plan_step *s = &f->steps[i];
+
+		switch (s->action) {
+		case PLAN_DETACH:
+			err = xdpchain_txn__detach(t, f->have[s->have].id);
+			break;
+		case PLAN_UPDATE:
+			err = xdpchain_txn__update(t, f->have[s->have].id, f->pw[s->want].priority,
+						   f->pw[s->want].continue_on);
+			break;
+		case PLAN_ATTACH:
+			err = xdpchain_txn__attach(t, f->w[s->want].prog, NULL);
+			break;
+		}
+	}
+	if (!err)
+		err = xdpchain_txn__commit(t);
+	if (!err) {
+		f->applied = true;
+		f->rev_after = xdpchain_txn__revision(t);
+	}
+	xdpchain_txn__free(t);
+	return err;
+}
+
+static const char *action_str(enum plan_action act)
+{
+	return act == PLAN_DETACH ? "detach" : act == PLAN_UPDATE ? "update" : "attach";
+}
+
+static const char *reason_str(enum plan_reason r)
+{
+	return r == PLAN_R_REPLACED ? "replaced by another build of it"
+				    : r == PLAN_R_NOT_WANTED ? "not in the file" : "";
+}
+
+static void print_step_text(const struct iface *f, const struct plan_step *s)
+{
+	const struct plan_have *h = s->have >= 0 ? &f->have[s->have] : NULL;
+	const struct plan_want *w = s->want >= 0 ? &f->pw[s->want] : NULL;
+	char c1[64], c2[64];
+
+	switch (s->action) {
+	case PLAN_DETACH:
+		printf("  detach %s (id %u): %s\n", h->name, h->id, reason_str(s->reason));
+		break;
+	case PLAN_UPDATE:
+		fmt_verdicts(h->continue_on, c1, sizeof(c1));
+		fmt_verdicts(w->continue_on, c2, sizeof(c2));
+		printf("  update %s (id %u): priority %d -> %d, continue-on %s -> %s\n", h->name,
+		       h->id, h->priority, w->priority, c1, c2);
+		break;
+	case PLAN_ATTACH:
+		fmt_verdicts(w->continue_on, c2, sizeof(c2));
+		printf("  attach %s from %s: priority %d, continue-on %s", w->name,
+		       f->w[s->want].path, w->priority, c2);
+		if (f->applied)
+			printf(" (id %u)", xdpchain_prog__id(f->w[s->want].prog));
+		printf("\n");
+		break;
+	}
+}
+
+static void print_step_json(struct json_writer *jw, const struct iface *f,
+			    const struct plan_step *s)
+{
+	const struct plan_have *h = s->have >= 0 ? &f->have[s->have] : NULL;
+	const struct plan_want *w = s->want >= 0 ? &f->pw[s->want] : NULL;
+
+	json_start_object(jw);
+	json_kv_string(jw, "action", action_str(s->action));
+	json_kv_string(jw, "name", h ? h->name : w->name);
+	if (s->action == PLAN_ATTACH) {
+		if (f->applied)
+			json_kv_uint(jw, "id", xdpchain_prog__id(f->w[s->want].prog));
+		else
+			json_kv_null(jw, "id");
+		json_kv_string(jw, "file", f->w[s->want].path);
+	} else {
+		json_kv_uint(jw, "id", h->id);
+	}
+	if (s->action == PLAN_DETACH) {
+		json_kv_string(jw, "reason", s->reason == PLAN_R_REPLACED ? "replaced"
+									  : "not_wanted");
+	} else {
+		json_kv_int(jw, "priority", w->priority);
+		json_key(jw, "continue_on");
+		json_verdicts(jw, w->continue_on);
+	}
+	if (s->action == PLAN_UPDATE) {
+		json_kv_int(jw, "old_priority", h->priority);
+		json_key(jw, "old_continue_on");
+		json_verdicts(jw, h->continue_on);
+	}
+	json_end_object(jw);
+}
+
+static void print_iface(struct cli_ctx *ctx, const struct apply *a, const struct iface *f)
+{
+	if (ctx->json) {
+		struct json_writer *jw = ctx->jw;
+
+		json_start_object(jw);
+		json_kv_string(jw, "ifname", f->cfg->name);
+		json_kv_int(jw, "ifindex", f->ifindex);
+		json_kv_uint(jw, "revision_before", f->rev_before);
+		json_kv_uint(jw, "revision", f->applied ? f->rev_after : f->rev_before);
+		json_kv_bool(jw, "changed", f->applied && f->rev_after != f->rev_before);
+		json_key(jw, "plan");
+		json_start_array(jw);
+		for (int i = 0; i < f->nsteps; i++)
+			print_step_json(jw, f, &f->steps[i]);
+		json_end_array(jw);
+		json_end_object(jw);
+		return;
+	}
+	if (!f->nsteps) {
+		printf("%s: no changes (revision %llu)\n", f->cfg->name,
+		       (unsigned long long)(f->applied ? f->rev_after : f->rev_before));
+		return;
+	}
+	if (f->rev_before)
+		printf("%s: %d change%s from revision %llu:\n", f->cfg->name, f->nsteps,
+		       f->nsteps == 1 ? "" : "s", (unsigned long long)f->rev_before);
+	else
+		printf("%s: %d change%s (no chain yet):\n", f->cfg->name, f->nsteps,
+		       f->nsteps == 1 ? "" : "s");
+	for (int i = 0; i < f->nsteps; i++)
+		print_step_text(f, &f->steps[i]);
+	if (f->applied && f->rev_after)
+		printf("%s: applied, revision %llu\n", f->cfg->name,
+		       (unsigned long long)f->rev_after);
+	else if (f->applied)
+		printf("%s: applied, no chain left\n", f->cfg->name);
+	else if (a->dry_run)
+		printf("%s: dry run, nothing changed\n", f->cfg->name);
+}
+
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct apply *a)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n", longopts, NULL)) != -1) {
+		if (c == OPT_DRY_RUN || c == 'n')
+			a->dry_run = true;
+		else
+			return opt_bad_option(ctx, c, argv, longopts);
+	}
+	if (argc - optind != 1) {
+		if (argc - optind > 1)
+			cli_error(ctx, "unexpected argument '%s' (" APPLY_USAGE ")",
+				  argv[optind + 1]);
+		else
+			cli_error(ctx, "missing FILE (" APPLY_USAGE ")");
+		return CLI_EXIT_USAGE;
+	}
+	a->file = argv[optind];
+	if (!*a->file) {
+		cli_error(ctx, "empty FILE (" APPLY_USAGE ")");
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Everything that can be checked before changing anything. */
+static int prepare(struct cli_ctx *ctx, struct apply *a)
+{
+	char *buf = NULL, err[384];
+	size_t len = 0;
+	int ret;
+
+	ret = read_file(ctx, a->file, &buf, &len);
+	if (ret)
+		return ret;
+	ret = apply_config_parse(buf, len, &a->cfg, err, sizeof(err));
+	free(buf);
+	if (ret) {
+		cli_error(ctx, "%s: %s", a->file, err);
+		return ret == -ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+	}
+	a->ifs = calloc(a->cfg.nifaces ? a->cfg.nifaces : 1, sizeof(*a->ifs));
+	if (!a->ifs) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < a->cfg.nifaces; i++) {
+		struct iface *f = &a->ifs[i];
+		unsigned int idx;
+
+		f->cfg = &a->cfg.ifaces[i];
+		idx = if_nametoindex(f->cfg->name);
+		if (!idx || idx > INT_MAX) {
+			cli_error(ctx, "%s: %s: interface '%s' not found", a->file, f->cfg->path,
+				  f->cfg->name);
+			return CLI_EXIT_USAGE;
+		}
+		f->ifindex = (int)idx;
+		f->w = calloc(f->cfg->nprogs + 1, sizeof(*f->w));
+		f->pw = calloc(f->cfg->nprogs + 1, sizeof(*f->pw));
+		if (!f->w || !f->pw) {
+			cli_error(ctx, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		for (size_t j = 0; j < f->cfg->nprogs; j++) {
+			ret = open_want(ctx, a, f, j);
+			if (ret)
+				return ret;
+		}
+	}
+	for (size_t i = 0; i < a->cfg.nifaces; i++)
+		for (size_t j = 0; j < i; j++)
+			if (a->ifs[i].ifindex == a->ifs[j].ifindex) {
+				cli_error(ctx, "%s: %s and %s are the same interface", a->file,
+					  a->ifs[j].cfg->path, a->ifs[i].cfg->path);
+				return CLI_EXIT_USAGE;
+			}
+	for (size_t i = 0; i < a->cfg.nifaces; i++) {
+		ret = plan_iface(ctx, a, &a->ifs[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool progs_fresh(const struct iface *f)
+{
+	for (size_t i = 0; i < f->cfg->nprogs; i++)
+		if (xdpchain_prog__id(f->w[i].prog))
+			return false;
+	return true;
+}
+
+static int run(struct cli_ctx *ctx, struct apply *a)
+{
+	int ret, err;
+
+	ret = prepare(ctx, a);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < a->cfg.nifaces; i++) {
+		struct iface *f = &a->ifs[i];
+		bool dead = false;
+
+		for (size_t j = 0; j < f->nhave; j++)
+			dead = dead || f->have[j].dead;
+		/* An empty plan changes nothing, unless programs whose owner
+		 * process exited are to be collected (an empty transaction
+		 * does that). */
+		if (a->dry_run || (!f->nsteps && !dead)) {
+			if (!ctx->json)
+				print_iface(ctx, a, f);
+			continue;
+		}
+		for (int tries = 1;; tries++) {
+			err = commit_iface(ctx, a, f);
+			/* Someone changed the chain since we read it: plan again
+			 * (the programs are not loaded yet: the revision is
+			 * checked first). */
+			if (err != -ESTALE || tries >= APPLY_RETRIES || !progs_fresh(f))
+				break;
+			ret = plan_iface(ctx, a, f);
+			if (ret)
+				return ret;
+			if (!f->nsteps)
+				break;
+		}
+		if (err) {
+			char done[256] = "";
+			size_t n = 0;
+
+			for (size_t j = 0; j < i; j++)
+				if (a->ifs[j].applied && n < sizeof(done))
+					n += (size_t)snprintf(done + n, sizeof(done) - n, "%s%s",
+							      n ? ", " : "; already applied: ",
+							      a->ifs[j].cfg->name);
+			cli_error(ctx, "%s: cannot apply the plan: %s%s (nothing changed on %s%s)",
+				  f->cfg->name, strerror(-err), cli_errno_hint(-err), f->cfg->name,
+				  done);
+			return CLI_EXIT_FAIL;
+		}
+		if (!ctx->json)
+			print_iface(ctx, a, f);
+	}
+	return 0;
+}
+
+int cmd_apply(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct apply a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	ret = parse_args(ctx, argc, argv, &a);
+	if (ret)
+		return ret;
+	ret = run(ctx, &a);
+	if (!ret && ctx->json) {
+		{
+			json_start_object(ctx->jw);
+			json_kv_string(ctx->jw, "owner", a.cfg.owner);
+			json_kv_bool(ctx->jw, "dry_run", a.dry_run);
+			json_key(ctx->jw, "interfaces");
+			json_start_array(ctx->jw);
+		}
+		for (size_t i = 0; i < a.cfg.nifaces; i++)
+			print_iface(ctx, &a, &a.ifs[i]);
+		if (ctx->json) {
+			json_end_array(ctx->jw);
+			json_end_object(ctx->jw);
+		}
+	}
+	for (size_t i = 0; a.ifs && i < a.cfg.nifaces; i++) {
+		struct iface *f = &a.ifs[i];
+
+		for (size_t j = 0; f->w && j < f->cfg->nprogs; j++)
+			xdpchain_prog__close(f->w[j].prog);
+		free(f->w);
+		free(f->pw);
+		xdpchain_chain__free(f->chain);
+	}
+	free(a.ifs);
+	apply_config_free(&a.cfg);
+	return ret;
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# xdpchain apply: declarative chains, one transaction per interface,
+# idempotent, other owners untouched, bad files change nothing.
+#   tests/kernel/suite-apply.sh tailcall|freplace
+set -uo pipefail
+
+backend=${1:?usage: suite-apply.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+
+V2OBJ=$TEST_BPF_DIR/test_progs_v2.o
+cfgdir=$(mktemp -d)
+trap 'rm -rf "$cfgdir"; cleanup' EXIT
+conf=$cfgdir/chain.json
+
+# cfg OWNER SPEC...: write $conf for xt0; SPEC is NAME:PRIORITY[:CONTINUE[:OBJECT]]
+# with CONTINUE a comma list ("-" for the file's default).
+cfg() {
+	local owner=$1 sep="" spec name prio cont obj
+	shift
+	{
+		printf '{"version": 1, "owner": "%s", "interfaces": {"xt0": {"backend": "%s", "programs": [' \
+			"$owner" "$backend"
+		for spec in "$@"; do
+			IFS=: read -r name prio cont obj <<<"$spec"
+			printf '%s{"file": "%s", "program": "%s", "priority": %s' "$sep" "${obj:-$OBJ}" \
+				"$name" "$prio"
+			if [ -n "$cont" ] && [ "$cont" != "-" ]; then
+				printf ', "continue_on": [%s]' "$(sed 's/[a-z][a-z]*/"&"/g' <<<"$cont")"
+			fi
+			printf '}'
+			sep=", "
+		done
+		printf ']}}}\n'
+	} >"$conf"
+}
+apply() { xc -j apply "$@" "$conf"; }
+ids() { status_json | jq -r '[.[0].programs[] | "\(.name)=\(.id)"] | join(" ")'; }
+plan() { jq -r '[.interfaces[0].plan[] | "\(.action):\(.name)"] | join(" ")' <<<"$1"; }
+
+t_apply_three() {
+	begin "apply: three programs in one transaction, in priority order"
+	cfg fleet t_pass_c:30 t_pass_a:10 t_pass_b:20
+	local out
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "plan" "attach:t_pass_c attach:t_pass_a attach:t_pass_b" "$(plan "$out")" || return
+	expect "order" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	expect "one revision for the whole plan" "1" "$(revision)" || return
+	expect "result revision" "1" "$(jq -r '.interfaces[0].revision' <<<"$out")" || return
+	expect "owner" "fleet fleet fleet" \
+		"$(status_json | jq -r '[.[0].programs[].owner] | join(" ")')" || return
+	expect "backend" "$backend" "$(status_json | jq -r '.[0].backend')" && ok
+}
+
+t_apply_twice() {
+	begin "apply: the same file twice changes nothing (empty plan, same revision)"
+	cfg fleet t_pass_a:10 t_pass_b:20:pass,drop t_pass_c:30
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local before rev out
+	before=$(ids)
+	rev=$(revision)
+	out=$(apply) || { not_ok "second apply failed: $out"; return; }
+	expect "empty plan" "0" "$(jq '.interfaces[0].plan | length' <<<"$out")" || return
+	expect "not changed" "false" "$(jq '.interfaces[0].changed' <<<"$out")" || return
+	expect "same revision" "$rev" "$(revision)" || return
+	expect "same programs" "$before" "$(ids)" || return
+	expect "text says so" "yes" "$(xc apply "$conf" | grep -q 'no changes' && echo yes)" && ok
+}
+
+t_reprioritise() {
+	begin "apply: a new priority or continue-on set only updates (same program ids)"
+	cfg fleet t_pass_a:10 t_pass_b:20 t_drop:30
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local before rev out
+	before=$(status_json | jq -r '[.[0].programs[].id] | sort | join(" ")')
+	rev=$(revision)
+	expect "before" "verdict=drop trace=a1,a2,d0" "$(run)" || return
+	cfg fleet t_pass_a:10 t_pass_b:40 t_drop:30:pass,drop
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "plan" "update:t_pass_b update:t_drop" "$(plan "$out")" || return
+	expect "one new revision" "$((rev + 1))" "$(revision)" || return
+	expect "same program ids (not reloaded)" "$before" \
+		"$(status_json | jq -r '[.[0].programs[].id] | sort | join(" ")')" || return
+	expect "new order and continue-on" "verdict=pass trace=a1,d0,a2" "$(run)" || return
+	expect "old values in the plan" "20" \
+		"$(jq -r '.interfaces[0].plan[0].old_priority' <<<"$out")" && ok
+}
+
+t_remove_one() {
+	begin "apply: a program left out of the file is detached, the rest kept"
+	cfg fleet t_pass_a:10 t_pass_b:20 t_pass_c:30
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local a c out
+	a=$(prog_id t_pass_a)
+	c=$(prog_id t_pass_c)
+	cfg fleet t_pass_a:10 t_pass_c:30
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "plan" "detach:t_pass_b" "$(plan "$out")" || return
+	expect "reason" "not_wanted" "$(jq -r '.interfaces[0].plan[0].reason' <<<"$out")" || return
+	expect "order" "verdict=pass trace=a1,a3" "$(run)" || return
+	expect "others kept" "$a $c" "$(prog_id t_pass_a) $(prog_id t_pass_c)" && ok
+}
+
+t_other_owner() {
+	begin "apply: programs of other owners are never detached or updated"
+	att t_pass_d -P 25 -o other || { not_ok "attach other"; return; }
+	att t_pass_e -P 5 || { not_ok "attach unowned"; return; }
+	local d e out
+	d=$(prog_id t_pass_d)
+	e=$(prog_id t_pass_e)
+	cfg fleet t_pass_a:10 t_pass_b:20
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "plan" "attach:t_pass_a attach:t_pass_b" "$(plan "$out")" || return
+	expect "order" "verdict=pass trace=a5,a1,a2,a4" "$(run)" || return
+	# The file names t_pass_d too: the other owner's copy stays, ours joins.
+	cfg fleet t_pass_d:1
+	out=$(apply) || { not_ok "apply 2 failed: $out"; return; }
+	expect "plan 2" "detach:t_pass_a detach:t_pass_b attach:t_pass_d" "$(plan "$out")" || return
+	expect "other owner's program kept" "$d" \
+		"$(status_json | jq -r '.[0].programs[] | select(.owner == "other") | .id')" || return
+	cfg fleet
+	out=$(apply) || { not_ok "apply 3 failed: $out"; return; }
+	expect "empty list removes only ours" "t_pass_e= t_pass_d=other" \
+		"$(status_json | jq -r '[.[0].programs[] | "\(.name)=\(.owner)"] | join(" ")')" || return
+	expect "ids" "$e $d" "$(status_json | jq -r '[.[0].programs[].id] | join(" ")')" && ok
+}
+
+t_rebuilt() {
+	begin "apply: a rebuilt object (other code, other tag) replaces the running program"
+	cfg fleet t_pass_a:10 t_pass_b:20
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local b out
+	b=$(prog_id t_pass_b)
+	cfg fleet t_pass_a:10::"$V2OBJ" t_pass_b:20
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "plan" "detach:t_pass_a attach:t_pass_a" "$(plan "$out")" || return
+	expect "reason" "replaced" "$(jq -r '.interfaces[0].plan[0].reason' <<<"$out")" || return
+	expect "new code runs" "verdict=pass trace=e1,a2" "$(run)" || return
+	expect "t_pass_b kept" "$b" "$(prog_id t_pass_b)" || return
+	expect "applied once more: nothing" "0" "$(apply | jq '.interfaces[0].plan | length')" && ok
+}
+
+t_dry_run() {
+	begin "apply --dry-run prints the plan and changes nothing"
+	cfg fleet t_pass_a:10 t_pass_b:20
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local before rev out
+	before=$(ids)
+	rev=$(revision)
+	cfg fleet t_pass_a:15 t_pass_c:30
+	out=$(apply --dry-run) || { not_ok "dry run failed: $out"; return; }
+	expect "plan" "detach:t_pass_b update:t_pass_a attach:t_pass_c" "$(plan "$out")" || return
+	expect "dry_run flag" "true" "$(jq '.dry_run' <<<"$out")" || return
+	expect "same revision" "$rev" "$(revision)" || return
+	expect "same programs" "$before" "$(ids)" || return
+	expect "text" "yes" "$(xc apply -n "$conf" | grep -q 'dry run, nothing changed' && echo yes)" || return
+	reset
+	out=$(apply --dry-run) || { not_ok "dry run without chain: $out"; return; }
+	expect "no chain created" "" "$(ip -n "$ns" link show xt0 | grep -o 'prog/xdp')" && ok
+}
+
+# bad FILE-CONTENT CODE WORD: applying it fails with CODE, names WORD, changes nothing
+bad() {
+	local before rev
+	before=$(ids)
+	rev=$(revision)
+	printf '%s' "$1" >"$conf"
+	expect_exit "$2" xc apply "$conf" || return 1
+	expect "error names '$3'" "yes" "$(grep -qF -- "$3" <<<"$err" && echo yes)" || return 1
+	expect "JSON error" "true" "$(xc -j apply "$conf" 2>/dev/null | jq 'has("error")')" || return 1
+	expect "unchanged revision" "$rev" "$(revision)" || return 1
+	expect "unchanged programs" "$before" "$(ids)"
+}
+
+t_bad_files() {
+	begin "apply: bad files give clear errors and exit codes and change nothing"
+	cfg fleet t_pass_a:10
+	apply >/dev/null || { not_ok "first apply"; return; }
+	local head='{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"programs": ['
+	local p="{\"file\": \"$OBJ\", \"program\": \"t_pass_b\""
+	bad "$head$p}" 2 "line 1, column" || return
+	bad "$head$p, \"prio\": 3}]}}}" 2 'interfaces.xt0.programs[0].prio: unknown key' || return
+	bad "$head$p, \"priority\": \"3\"}]}}}" 2 'programs[0].priority: must be an integer' || return
+	bad "$head$p, \"continue_on\": [\"pas\"]}]}}}" 2 'unknown verdict "pas"' || return
+	bad "{\"version\": 2, \"owner\": \"fleet\", \"interfaces\": {}}" 2 'version 2 is not supported' || return
+	bad "{\"version\": 1, \"interfaces\": {}}" 2 '$.owner: missing' || return
+	bad "{\"version\": 1, \"owner\": \"fleet\", \"interfaces\": {\"nosuch0\": {\"programs\": []}}}" \
+		2 "interface 'nosuch0' not found" || return
+	bad "$head$p}, $p}]}}}" 2 'duplicate' || return
+	bad "$head{\"file\": \"/nonexistent.o\"}]}}}" 1 '/nonexistent.o' || return
+	bad "$head{\"file\": \"$OBJ\", \"program\": \"nosuch\"}]}}}" 1 'nosuch' || return
+	expect_exit 1 xc apply "$cfgdir/missing.json" || return
+	expect_exit 2 xc apply || return
+	expect "still runs" "verdict=pass trace=a1" "$(run)" && ok
+}
+
+t_relative_path() {
+	begin "apply: relative object paths are relative to the file; stdin works"
+	cp "$OBJ" "$cfgdir/progs.o"
+	printf '{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "progs.o", "program": "t_pass_c", "priority": 3}]}}}' \
+		"$backend" >"$conf"
+	(cd / && xc apply "$conf" >/dev/null) || { not_ok "apply with a relative path"; return; }
+	expect "runs" "verdict=pass trace=a3" "$(run)" || return
+	cfg fleet t_pass_c:3
+	expect "same program from stdin: nothing to do" "0" \
+		"$(xc -j apply - <"$conf" | jq '.interfaces[0].plan | length')" && ok
+}
+
+run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
+	t_dry_run t_bad_files t_relative_path
+finish
