@@ -86,7 +86,7 @@ static int mkdir_bpffs(const char *path)
 
 		*p = '\0';
 		if (mkdir(tmp, 0700) && errno != EEXIST)
-			return -errno;
+			return -errno; /* ENOENT: a parent was removed meanwhile */
 		*p = c;
 		if (!c)
 			break;
@@ -223,18 +223,32 @@ void xc_state_close(struct xc_state *st)
 	st->have = false;
 }
 
+/* The program a link runs now, 0 if unknown. */
+static __u32 link_prog_id(int link_fd)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+
+	return bpf_obj_get_info_by_fd(link_fd, &li, &len) ? 0 : li.prog_id;
+}
+
 /*
  * Read the running chain: the pinned link must be an XDP link on our
  * interface, its program our dispatcher with valid metadata built for this
  * interface and namespace, and it must be what the kernel runs there.
  * Anything else means there is no (valid) chain; the reason is logged.
+ *
+ * Readers take no lock, so a writer may swap the dispatcher between our
+ * steps: the program we read is then freed or no longer runs. When the
+ * link has moved on to another program meanwhile, read again (a bounded
+ * number of times) instead of reporting a running chain as absent.
  */
 static int read_chain(struct xc_state *st)
 {
-	struct bpf_link_info li = {};
-	__u32 len = sizeof(li), running;
+	struct bpf_link_info li;
+	__u32 len, running;
 	char why[160];
-	int err;
+	int err, tries = 0;
 
 	st->link_fd = xc_get_at(st, "dispatcher");
 	if (st->link_fd < 0) {
@@ -242,6 +256,9 @@ static int read_chain(struct xc_state *st)
 		st->link_fd = -1;
 		return err == -ENOENT ? 0 : err;
 	}
+again:
+	memset(&li, 0, sizeof(li));
+	len = sizeof(li);
 	if (bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
 		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
 		goto stale;
@@ -254,7 +271,7 @@ static int read_chain(struct xc_state *st)
 	st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
 	if (st->disp_fd < 0) {
 		st->disp_fd = -1;
-		goto stale;
+		goto raced;
 	}
 	st->disp_id = li.prog_id;
 	err = xc_disp_read_meta(st->disp_fd, &st->meta);
@@ -271,13 +288,20 @@ static int read_chain(struct xc_state *st)
 		xc_warn("%s: metadata belongs to another interface: collecting it\n", st->dir);
 		goto stale;
 	}
-	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id) {
-		xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
-			st->dir, st->disp_id, st->ifindex);
-		goto stale;
-	}
+	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
+		goto raced;
 	st->have = true;
 	return 0;
+raced:
+	/* A writer swapped the dispatcher after we read the link? */
+	if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		if (st->disp_fd >= 0)
+			close(st->disp_fd);
+		st->disp_fd = -1;
+		goto again;
+	}
+	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
+		st->dir, li.prog_id, st->ifindex);
 stale:
 	xc_state_close(st);
 	return 0;
@@ -319,7 +343,11 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 		return err;
 	for (tries = 0; tries < 100; tries++) {
 		if (create) {
+			/* A writer that removed the last chain of the namespace
+			 * removes the directories we are creating: retry. */
 			err = mkdir_bpffs(st->dir);
+			if (err == -ENOENT)
+				continue;
 			if (err) {
 				xc_warn("cannot create state directory %s: %s\n", st->dir,
 					strerror(-err));
@@ -327,6 +355,8 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 			}
 		}
 		st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->dir_fd < 0 && errno == ENOENT && create)
+			continue; /* removed between mkdir and open */
 		if (st->dir_fd < 0)
 			return -errno;
 		if (flock(st->dir_fd, LOCK_EX)) {
@@ -340,10 +370,10 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 		if (!fstat(st->dir_fd, &a) && !stat(st->dir, &b) && a.st_ino == b.st_ino &&
 		    a.st_nlink > 0)
 			break;
+		/* Without create, the open above answers whether a new
+		 * directory (chain) exists now. */
 		close(st->dir_fd);
 		st->dir_fd = -1;
-		if (!create)
-			return -ENOENT;
 	}
 	if (st->dir_fd < 0)
 		return -EDEADLK;
