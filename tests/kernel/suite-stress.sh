@@ -7,8 +7,9 @@
 # "detach --all". Prints the operations per second as "# ..." lines.
 #   tests/kernel/suite-stress.sh tailcall|freplace
 # Env: XCSTRESS (default: next to XDPTEST), STRESS_OPS (operations per
-# worker; default 200 for tailcall on the host, 12 for freplace, which runs
-# in the TCG-emulated VM).
+# worker in the first test, half or a quarter of it in the others; default
+# 200 for tailcall on the host, 12 for freplace, which runs in the
+# TCG-emulated VM).
 set -uo pipefail
 
 backend=${1:?usage: suite-stress.sh tailcall|freplace}
@@ -136,7 +137,7 @@ t_processes_one_iface() {
 
 t_threads_one_iface() {
 	begin "8 threads of one process attach and detach at random on one interface"
-	stress threads -w 1 -t 8 -n "$ops" "$OBJ" t_pass_a "$ns:xt0" || return
+	stress threads -w 1 -t 8 -n "$((ops / 2 + 1))" "$OBJ" t_pass_a "$ns:xt0" || return
 	check_log "$work/threads.log" && check_target "$work/threads.log" 0 "$ns" xt0 &&
 		check_gone "$work/threads.log" "$ns" xt0 && ok
 }
@@ -149,7 +150,7 @@ t_two_netns_same_ifindex() {
 	ib=$(ip netns exec "$nsb" cat /sys/class/net/xs0/ifindex)
 	expect "ifindex of xs0 in both namespaces" "$ia" "$ib" || return
 	echo "# xs0 has ifindex $ia in both namespaces"
-	stress netns -w 8 -n "$ops" "$OBJ" t_pass_a "$nsa:xs0" "$nsb:xs0" || return
+	stress netns -w 8 -n "$((ops / 2 + 1))" "$OBJ" t_pass_a "$nsa:xs0" "$nsb:xs0" || return
 	check_log "$work/netns.log" && check_target "$work/netns.log" 0 "$nsa" xs0 &&
 		check_target "$work/netns.log" 1 "$nsb" xs0 &&
 		check_gone "$work/netns.log" "$nsa" xs0 "$nsb" xs0 && ok
@@ -159,7 +160,7 @@ t_state_dirs_churn() {
 	begin "chains emptied and rebuilt concurrently on two interfaces of one namespace"
 	# KEEP 0: every worker alternates attach and detach, so the chains
 	# and their state directories (and the namespace's) come and go.
-	stress churn -w 8 -k 0 -n "$ops" "$OBJ" t_pass_a "$ns:xt0" "$ns:xt1" || return
+	stress churn -w 8 -k 0 -n "$((ops / 4 + 1))" "$OBJ" t_pass_a "$ns:xt0" "$ns:xt1" || return
 	check_log "$work/churn.log" && check_target "$work/churn.log" 0 "$ns" xt0 &&
 		check_target "$work/churn.log" 1 "$ns" xt1 &&
 		check_gone "$work/churn.log" "$ns" xt0 "$ns" xt1 && ok
