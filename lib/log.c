@@ -13,17 +13,15 @@ static int default_print(enum xdpchain_print_level level, const char *fmt, va_li
 
 static xdpchain_print_fn_t print_fn = default_print;
 
+/* Atomic: threads may log while another sets the callback. */
 xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn)
 {
-	xdpchain_print_fn_t old = print_fn;
-
-	print_fn = fn;
-	return old;
+	return __atomic_exchange_n(&print_fn, fn, __ATOMIC_ACQ_REL);
 }
 
 void xc_vlog(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
-	xdpchain_print_fn_t fn = print_fn;
+	xdpchain_print_fn_t fn = __atomic_load_n(&print_fn, __ATOMIC_ACQUIRE);
 	int saved = errno; /* logging must not clobber errno */
 
 	if (fn)

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/if_link.h>
@@ -31,6 +32,39 @@
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
+/* Where the system's bpffs is mounted: XDPCHAIN_DEFAULT_ROOT's parent. */
+#define XDPCHAIN_BPFFS_MOUNT "/sys/fs/bpf"
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs sfs;
+
+	return !statfs(path, &sfs) && sfs.f_type == BPF_FS_MAGIC;
+}
+
+/*
+ * The default root lives on the system's bpffs at /sys/fs/bpf. A process
+ * in another mount namespace may not see it there: 'ip netns exec'
+ * unshares the mount namespace and mounts a fresh sysfs on /sys, which has
+ * no bpffs on fs/bpf. Pins must outlive the command (a bpf_link whose last
+ * reference goes away detaches the dispatcher), so a bpffs private to such
+ * a namespace will not do; PID 1's view of /sys/fs/bpf, reached through
+ * /proc/1/root, is where the rest of the system keeps its pins. It needs
+ * the privilege to follow PID 1's root (ptrace access); without it the
+ * writer fails with a message naming the fixes (check_bpffs).
+ */
+static void default_root(char *buf, size_t len)
+{
+	static const char host[] = "/proc/1/root" XDPCHAIN_BPFFS_MOUNT;
+
+	if (!is_bpffs(XDPCHAIN_BPFFS_MOUNT) && is_bpffs(host)) {
+		xc_debug("no bpffs at " XDPCHAIN_BPFFS_MOUNT " in this mount namespace: "
+			 "using PID 1's, %s\n", host);
+		snprintf(buf, len, "/proc/1/root%s", XDPCHAIN_DEFAULT_ROOT);
+		return;
+	}
+	snprintf(buf, len, "%s", XDPCHAIN_DEFAULT_ROOT);
+}
 
 int xc_resolve_root(const char *opt_root, char *buf, size_t len)
 {
@@ -38,8 +72,10 @@ int xc_resolve_root(const char *opt_root, char *buf, size_t len)
 
 	if (!root || !*root)
 		root = secure_getenv(XDPCHAIN_ROOT_ENV);
-	if (!root || !*root)
-		root = XDPCHAIN_DEFAULT_ROOT;
+	if (!root || !*root) {
+		default_root(buf, len);
+		return 0;
+	}
 	if (root[0] != '/') {
 		xc_warn("state root '%s' is not an absolute path\n", root);
 		return -EINVAL;
@@ -98,7 +134,43 @@ static int mkdir_bpffs(const char *path)
 	return 0;
 }
 
-static int check_bpffs(const char *root)
+/* Same namespace as PID 1's, by the /proc/PID/ns links; false if unknown. */
+static bool same_ns_as_init(const char *ns)
+{
+	char a[64], b[64], p1[32], self[32];
+	ssize_t n, m;
+
+	snprintf(p1, sizeof(p1), "/proc/1/ns/%s", ns);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
+	n = readlink(p1, a, sizeof(a) - 1);
+	m = readlink(self, b, sizeof(b) - 1);
+	return n > 0 && n == m && !memcmp(a, b, (size_t)n);
+}
+
+/*
+ * No bpffs at /sys/fs/bpf: mount one there, as bpftool does, but only
+ * where the mount provably outlives us: in the mount namespace of the
+ * initial PID namespace's init, which lives as long as the system. A mount
+ * in any other namespace could vanish with it, and with it the pins that
+ * keep the chain attached.
+ */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+static int mount_default_bpffs(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino != PROC_PID_INIT_INO ||
+	    !same_ns_as_init("pid") || !same_ns_as_init("mnt"))
+		return -ENOTSUP;
+	if (mount("bpf", XDPCHAIN_BPFFS_MOUNT, "bpf", 0, "mode=0700")) {
+		xc_warn("cannot mount bpffs at " XDPCHAIN_BPFFS_MOUNT ": %s\n", strerror(errno));
+		return -errno;
+	}
+	xc_info("mounted a BPF filesystem at " XDPCHAIN_BPFFS_MOUNT " (there was none)\n");
+	return 0;
+}
+
+static int check_bpffs(const char *root, bool create)
 {
 	char tmp[320];
 	struct statfs sfs;
@@ -114,13 +186,28 @@ static int check_bpffs(const char *root)
 			return -ENOENT;
 		*slash = '\0';
 	}
-	if (sfs.f_type != BPF_FS_MAGIC) {
-		xc_warn("state root %s is not on a BPF filesystem: mount one with "
-			"'mount -t bpf bpf /sys/fs/bpf' or choose another root with "
-			"--root or $" XDPCHAIN_ROOT_ENV "\n", root);
+	if (sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (strcmp(root, XDPCHAIN_DEFAULT_ROOT)) {
+		xc_warn("state root %s is not on a BPF filesystem: mount one there or "
+			"choose another root with --root or $" XDPCHAIN_ROOT_ENV "\n", root);
 		return -ENOTSUP;
 	}
-	return 0;
+	if (create && !mount_default_bpffs())
+		return 0;
+	if (same_ns_as_init("mnt"))
+		xc_warn("no BPF filesystem at " XDPCHAIN_BPFFS_MOUNT ": mount one with "
+			"'mount -t bpf bpf " XDPCHAIN_BPFFS_MOUNT "' or choose a state root on "
+			"bpffs with --root or $" XDPCHAIN_ROOT_ENV "\n");
+	else
+		xc_warn("no BPF filesystem at " XDPCHAIN_BPFFS_MOUNT " in this mount namespace "
+			"(does 'ip netns exec' run us? it mounts a private /sys), and PID 1's is "
+			"not reachable through /proc/1/root. Pins made in a bpffs private to this "
+			"namespace would vanish with it and detach the chain: use "
+			"'nsenter --net=/run/netns/NAME' (keeps the mount namespace), or choose a "
+			"state root on a bpffs mounted outside this namespace with --root or $"
+			XDPCHAIN_ROOT_ENV "\n");
+	return -ENOTSUP;
 }
 
 int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode)
@@ -338,7 +425,7 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 	err = state_open(st, ifindex, opt_root);
 	if (err)
 		return err;
-	err = check_bpffs(st->root);
+	err = check_bpffs(st->root, create);
 	if (err)
 		return err;
 	for (tries = 0; tries < 100; tries++) {

@@ -28,7 +28,11 @@
  *
  *   xcstress alive < IDS
  * prints those of the program ids read from stdin that still exist in the
- * kernel (precise leak check, whatever else runs on the machine).
+ * kernel, and
+ *   xcstress disps
+ * prints "netns_ino ifindex prog_id" of every xdpchain dispatcher loaded in
+ * the kernel (from its metadata): precise leak checks, whatever else runs
+ * on the machine.
  */
 
 #include <errno.h>
@@ -46,6 +50,7 @@
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <xdpchain/xdpchain.h>
+#include "xdpchain_abi.h"
 
 #define MAX_TARGETS 8
 #define MAX_HELD 64
@@ -326,6 +331,51 @@ static int cmd_alive(void)
 	return 0;
 }
 
+/* The metadata of dispatcher prog_fd, from its .rodata map. */
+static int disp_meta(int prog_fd, struct xdpchain_meta *meta)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), map_ids[8], i, key = 0;
+	int found = -1;
+
+	info.nr_map_ids = 8;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) ||
+	    strcmp(info.name, "xdpchain_disp"))
+		return -1;
+	for (i = 0; i < info.nr_map_ids && i < 8 && found; i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) && mi.value_size == sizeof(*meta) &&
+		    strstr(mi.name, ".rodata") && !bpf_map_lookup_elem(fd, &key, meta))
+			found = 0;
+		close(fd);
+	}
+	return found;
+}
+
+static int cmd_disps(void)
+{
+	struct xdpchain_meta meta;
+	__u32 id = 0;
+	int fd;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue; /* freed meanwhile */
+		if (!disp_meta(fd, &meta) && meta.magic == XDPCHAIN_META_MAGIC)
+			printf("%llu %u %u\n", (unsigned long long)meta.netns_ino, meta.ifindex,
+			       id);
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec a, b;
@@ -334,6 +384,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "alive"))
 		return cmd_alive();
+	if (argc == 2 && !strcmp(argv[1], "disps"))
+		return cmd_disps();
 
 	seed = (unsigned int)time(NULL);
 	while ((opt = getopt(argc, argv, "w:t:n:k:s:b:m:")) != -1) {

@@ -9,6 +9,19 @@
  *
  * Run order: lower priority number runs first; ties are broken by program
  * name, then by kernel program tag, never by attach order.
+ *
+ * Threads: every function may be called from several threads at once, as
+ * from several processes, on distinct objects. Changes of one interface's
+ * chain are serialized by flock() on its state directory, through a
+ * descriptor each call opens for itself (flock locks belong to the open
+ * file description, so threads exclude each other like processes); status
+ * takes no lock and always reads a consistent snapshot. One struct
+ * xdpchain_prog or xdpchain_chain must not be used by two threads at once.
+ * Each thread works in its own network namespace (setns() is per thread).
+ * The log callback may be called from any thread, concurrently. The
+ * freplace probe (once per process) briefly redirects libbpf's process-wide
+ * print callback: libbpf messages of other threads during it go to this
+ * library's debug level.
  */
 #ifndef XDPCHAIN_XDPCHAIN_H
 #define XDPCHAIN_XDPCHAIN_H
@@ -68,7 +81,8 @@ enum xdpchain_print_level {
 typedef int (*xdpchain_print_fn_t)(enum xdpchain_print_level level,
 				   const char *fmt, va_list args);
 /* Set the log callback (NULL silences the library); returns the old one.
- * The default prints warnings to stderr. */
+ * The default prints warnings to stderr. Atomic; the callback must be
+ * thread-safe if threads use the library concurrently. */
 XDPCHAIN_API xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn);
 
 /* ---- pure helpers ---- */

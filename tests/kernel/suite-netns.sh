@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Network namespaces and the bpffs state root:
+#   * the same ifindex in two namespaces: separate chains and state, and
+#     nothing done in one touches the other's;
+#   * the default root (/sys/fs/bpf/xdpchain, XDPCHAIN_BPFFS_ROOT unset)
+#     through 'nsenter --net' (same mount namespace), through
+#     'ip netns exec' (private /sys, no bpffs there) and with no bpffs
+#     mounted: either the chain lands on the system's bpffs and outlives
+#     the command, or the command fails clearly and changes nothing.
+#   tests/kernel/suite-netns.sh tailcall|freplace
+# The default-root tests only create state under
+# /sys/fs/bpf/xdpchain/ns-<inode of this suite's namespaces>/ and remove it.
+set -uo pipefail
+
+backend=${1:?usage: suite-netns.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+nsa=xdpc-na-$$
+nsb=xdpc-nb-$$
+private_root=$XDPCHAIN_BPFFS_ROOT
+sysroot=/sys/fs/bpf/xdpchain
+had_sysroot=0
+[ -d "$sysroot" ] && had_sysroot=1
+vm=0
+[ "$(hostname)" = xdpchain-vm ] && vm=1
+bound_init=0
+
+ino_of() { stat -L -c %i "/run/netns/$1"; }
+
+netns_cleanup() {
+	local n
+	for n in "$nsa" "$nsb"; do
+		ip netns exec "$n" "$XC" detach xs0 --all >/dev/null 2>&1
+	done
+	# State this suite may have made under the default root (ours only).
+	if [ -d "$sysroot" ]; then
+		env -u XDPCHAIN_BPFFS_ROOT nsenter --net="/run/netns/$ns" "$XC" detach xt0 --all \
+			>/dev/null 2>&1
+		for n in "$ns" "$nsa" "$nsb"; do
+			[ -e "/run/netns/$n" ] && rm -rf "$sysroot/ns-$(ino_of "$n")"
+		done
+		[ "$had_sysroot" = 1 ] || rmdir "$sysroot" 2>/dev/null
+	fi
+	[ "$bound_init" = 1 ] && umount /proc/1/root/sys/fs/bpf 2>/dev/null
+	for n in "$nsa" "$nsb"; do ip netns del "$n" 2>/dev/null; done
+	cleanup
+}
+trap netns_cleanup EXIT
+
+mkns() {
+	ip netns add "$1" || return 1
+	ip netns exec "$1" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null
+	ip -n "$1" link add xs0 type veth peer name xs1 &&
+		ip -n "$1" link set xs0 up && ip -n "$1" link set xs1 up
+}
+# nx NETNS CMD...: run in NETNS (ip netns exec), with this suite's bpffs root.
+nx() { local n=$1; shift; ip netns exec "$n" "$@"; }
+ids_in() { nx "$1" "$XC" -j status xs0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")'; }
+pins_of() { ls "$private_root/ns-$(ino_of "$1")/if-$2" 2>/dev/null | sort | tr '\n' ' '; }
+
+t_same_ifindex() {
+	begin "the same ifindex in two namespaces: two chains, each untouched by the other's changes"
+	local ia ib pins_b
+	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return; }
+	ia=$(nx "$nsa" cat /sys/class/net/xs0/ifindex)
+	ib=$(nx "$nsb" cat /sys/class/net/xs0/ifindex)
+	expect "ifindex of xs0 in both namespaces" "$ia" "$ib" || return
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsb" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_b -P 1 >/dev/null &&
+		nx "$nsb" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_c -P 2 >/dev/null ||
+		{ not_ok "attach"; return; }
+	expect "status in A" "t_pass_a" "$(ids_in "$nsa")" || return
+	expect "status in B" "t_pass_b,t_pass_c" "$(ids_in "$nsb")" || return
+	expect "packet in A" "verdict=pass trace=a1" "$(nx "$nsa" "$XT" run xs0)" || return
+	expect "packet in B" "verdict=pass trace=a2,a3" "$(nx "$nsb" "$XT" run xs0)" || return
+	pins_b=$(pins_of "$nsb" "$ib")
+	[ -n "$pins_b" ] || { not_ok "no state of B under $private_root"; return; }
+	# B's programs cannot be detached from A, even by id.
+	local idb
+	idb=$(nx "$nsb" "$XC" -j status xs0 | jq -r '.[0].programs[0].id')
+	expect_exit 1 nx "$nsa" "$XC" detach xs0 "$idb" || return
+	# Every transaction in A collects A's orphans: add, remove, remove all.
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_d >/dev/null &&
+		nx "$nsa" "$XC" detach xs0 t_pass_d >/dev/null &&
+		nx "$nsa" "$XC" detach xs0 --all >/dev/null || { not_ok "changes in A"; return; }
+	if "$XC" help 2>&1 | grep -qE "^ +gc( |$)"; then
+		nx "$nsa" "$XC" gc >/dev/null 2>&1 || { not_ok "gc in A failed"; return; }
+		echo "# gc ran in A too"
+	fi
+	expect "B's pins after A's changes" "$pins_b" "$(pins_of "$nsb" "$ib")" || return
+	expect "status in B after A's changes" "t_pass_b,t_pass_c" "$(ids_in "$nsb")" || return
+	expect "packet in B after A's changes" "verdict=pass trace=a2,a3" \
+		"$(nx "$nsb" "$XT" run xs0)" || return
+	expect "status in A" "" "$(ids_in "$nsa")" || return
+	nx "$nsb" "$XC" detach xs0 --all >/dev/null || { not_ok "detach in B"; return; }
+	expect "B's state removed" "" "$(pins_of "$nsb" "$ib")" && ok
+}
+
+# def NETNS-RUNNER... : the CLI with the default root.
+def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
+nse() { def nsenter --net="/run/netns/$ns" "$@"; }
+
+t_nsenter_default_root() {
+	begin "nsenter --net with the default root: state on the system's /sys/fs/bpf"
+	local dir="$sysroot/ns-$(ino_of "$ns")/if-$(nx "$ns" cat /sys/class/net/xt0/ifindex)"
+	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] ||
+		{ skip "no bpffs mounted at /sys/fs/bpf here"; return; }
+	nse "$XC" attach -b "$backend" xt0 "$OBJ" -p t_pass_a >/dev/null ||
+		{ not_ok "attach through nsenter"; return; }
+	[ -e "$dir/dispatcher" ] || { not_ok "no $dir/dispatcher"; return; }
+	expect "status through nsenter" "t_pass_a" \
+		"$(nse "$XC" -j status xt0 | jq -r '[.[0].programs[].name] | join(",")')" || return
+	expect "packet" "verdict=pass trace=a1" "$(run)" || return
+	# This suite's own root does not see it.
+	expect "status under another root" "" \
+		"$(xc -j status xt0 2>/dev/null | jq -r '.[0].programs[]?.name')" || return
+	nse "$XC" detach xt0 --all >/dev/null || { not_ok "detach through nsenter"; return; }
+	[ ! -e "$dir" ] || { not_ok "$dir left behind"; return; }
+	expect "XDP after detach" "" "$(ip -n "$ns" link show xt0 | grep -o 'prog/xdp')" && ok
+}
+
+# attach_private_mnt RUNNER...: attach with the default root from a mount
+# namespace without bpffs at /sys/fs/bpf; checks the outcome, which
+# depends on whether PID 1's /sys/fs/bpf is reachable (then the chain must
+# land there and outlive the command) or not (then a clear failure that
+# changes nothing).
+attach_private_mnt() {
+	local what=$1 out rc host
+	shift
+	host=$(def ip netns exec "$ns" stat -f -c %T /proc/1/root/sys/fs/bpf 2>/dev/null)
+	out=$("$@" "$XC" attach -b "$backend" xt0 "$OBJ" -p t_pass_a 2>&1 >/dev/null)
+	rc=$?
+	if [ "$host" = bpf_fs ]; then
+		echo "# $what: PID 1's /sys/fs/bpf is reachable: the chain goes there"
+		expect "exit status of attach ($out)" 0 "$rc" || return 1
+		local dir="/proc/1/root$sysroot/ns-$(ino_of "$ns")/if-$(nx "$ns" cat /sys/class/net/xt0/ifindex)"
+		[ -e "$dir/dispatcher" ] || { not_ok "no $dir/dispatcher"; return 1; }
+		# The command has exited: the chain still runs, and another
+		# process finds it the same way.
+		expect "packet after the command exited" "verdict=pass trace=a1" "$(run)" ||
+			return 1
+		expect "status ($what)" "t_pass_a" "$("$@" "$XC" -j status xt0 |
+			jq -r '[.[0].programs[].name] | join(",")')" || return 1
+		"$@" "$XC" detach xt0 --all >/dev/null || { not_ok "detach ($what)"; return 1; }
+		[ ! -e "$dir" ] || { not_ok "$dir left behind"; return 1; }
+	else
+		echo "# $what: PID 1's /sys/fs/bpf is not reachable: a clear failure"
+		expect "exit status of attach" 1 "$rc" || return 1
+		case $out in
+		*"no BPF filesystem at /sys/fs/bpf in this mount namespace"*nsenter*XDPCHAIN_BPFFS_ROOT*) ;;
+		*) not_ok "unclear message: $out"; return 1 ;;
+		esac
+		expect "XDP on xt0 after the refused attach" "" \
+			"$(ip -n "$ns" link show xt0 | grep -o 'prog/xdp')" || return 1
+	fi
+}
+
+t_ip_netns_exec_default_root() {
+	begin "ip netns exec with the default root (private /sys): system bpffs or a clear failure"
+	[ "$(def ip netns exec "$ns" stat -f -c %T /sys/fs/bpf)" != bpf_fs ] ||
+		{ skip "ip netns exec shows a bpffs at /sys/fs/bpf here"; return; }
+	attach_private_mnt "ip netns exec" def ip netns exec "$ns" && ok
+}
+
+t_ip_netns_exec_init_bpffs() {
+	begin "ip netns exec reaches PID 1's bpffs: the chain outlives the command"
+	if [ "$(stat -f -c %T /proc/1/root/sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
+		# In the test VM, PID 1 runs in the initramfs and the tests in a
+		# chroot: give PID 1 the same bpffs, as on an ordinary host.
+		[ "$vm" = 1 ] || { skip "PID 1's /sys/fs/bpf is not reachable here"; return; }
+		mount --bind /sys/fs/bpf /proc/1/root/sys/fs/bpf || { not_ok "bind"; return; }
+		bound_init=1
+	fi
+	attach_private_mnt "ip netns exec" def ip netns exec "$ns" || return
+	[ "$bound_init" = 1 ] && umount /proc/1/root/sys/fs/bpf && bound_init=0
+	ok
+}
+
+t_no_bpffs_private_mnt() {
+	begin "no bpffs in a private mount namespace (nsenter --net): system bpffs or a clear failure"
+	attach_private_mnt "unshare -m, no bpffs" def unshare -m --propagation private \
+		sh -c 'umount -l /sys/fs/bpf 2>/dev/null; exec nsenter --net="$0" "$@"' \
+		"/run/netns/$ns" && ok
+}
+
+t_no_bpffs_mounted() {
+	begin "no bpffs mounted at all: mounted in the system's mount namespace, the chain runs"
+	[ "$vm" = 1 ] || { skip "would unmount the host's /sys/fs/bpf, which others use"; return; }
+	local out
+	umount /sys/fs/bpf || { not_ok "cannot unmount /sys/fs/bpf in the VM"; return; }
+	out=$(nse "$XC" -v attach -b "$backend" xt0 "$OBJ" -p t_pass_a 2>&1 >/dev/null) ||
+		{ not_ok "attach: $out"; return; }
+	case $out in *"mounted a BPF filesystem at /sys/fs/bpf"*) ;;
+	*) not_ok "no message about the mount: $out"; return ;; esac
+	expect "bpffs at /sys/fs/bpf" bpf_fs "$(stat -f -c %T /sys/fs/bpf)" || return
+	expect "packet" "verdict=pass trace=a1" "$(run)" || return
+	nse "$XC" detach xt0 --all >/dev/null || { not_ok "detach"; return; }
+	ok
+}
+
+run_tests t_same_ifindex t_nsenter_default_root t_ip_netns_exec_default_root \
+	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
+finish
