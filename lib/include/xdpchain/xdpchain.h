@@ -185,7 +185,9 @@ struct xdpchain_attach_opts {
 /* Add prog to the chain on ifindex (creating it). Errors: -EEXIST a
  * foreign program or dispatcher runs there (named in the log); -E2BIG
  * the chain is full; -EOPNOTSUPP mode or backend impossible; -ESTALE
- * revision mismatch; -EBUSY a concurrent writer won the race. */
+ * revision mismatch; -EBUSY the dispatcher was swapped by a writer that
+ * bypassed the interface lock (xdpchain writers wait for each other, so
+ * concurrent attaches and detaches never fail because of each other). */
 XDPCHAIN_API int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 				 const struct xdpchain_attach_opts *opts);
 
