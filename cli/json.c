@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Streaming JSON writer (see json.h). */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 #include "json.h"
 
@@ -229,4 +230,23 @@ void json_kv_null(struct json_writer *w, const char *key)
 bool json_complete(const struct json_writer *w)
 {
 	return w->done && !w->misuse && w->depth == 0 && !w->after_key && !ferror(w->out);
+}
+
+/* A number with three decimals ("%.3f", C locale digits); null if it is
+ * not finite, which JSON cannot represent. */
+void json_double(struct json_writer *w, double v)
+{
+	if (!isfinite(v)) {
+		json_null(w);
+		return;
+	}
+	before_value(w);
+	fprintf(w->out, "%.3f", v);
+	after_value(w);
+}
+
+void json_kv_double(struct json_writer *w, const char *key, double v)
+{
+	json_key(w, key);
+	json_double(w, v);
 }

@@ -40,12 +40,15 @@ void json_uint(struct json_writer *w, uint64_t v);
 void json_int(struct json_writer *w, int64_t v);
 void json_bool(struct json_writer *w, bool v);
 void json_null(struct json_writer *w);
+/* "%.3f"; null for inf and nan. */
+void json_double(struct json_writer *w, double v);
 /* Key and value in one call. */
 void json_kv_string(struct json_writer *w, const char *key, const char *s);
 void json_kv_uint(struct json_writer *w, const char *key, uint64_t v);
 void json_kv_int(struct json_writer *w, const char *key, int64_t v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);
 void json_kv_null(struct json_writer *w, const char *key);
+void json_kv_double(struct json_writer *w, const char *key, double v);
 
 /* True once exactly one complete top-level value was written, nesting was
  * used correctly and the stream has no error. */

@@ -77,6 +77,14 @@ static const struct cmd {
 	  "    redirect, other) and bytes per CPU; 'status' and 'top' show them. A program\n"
 	  "    counts from zero when it joins, and keeps its counts when others come and\n"
 	  "    go. Off (the default) costs nothing per packet and discards the counts." },
+	{ "top", cmd_top,
+	  "IFACE [-d|--delay SECS] [-n|--iterations N]",
+	  "Show each program's verdict rates (packets per second by verdict, and bytes\n"
+	  "    per second) on IFACE, refreshed every SECS seconds (default 1) until\n"
+	  "    Ctrl-C, or N times. Needs the counters on ('stats IFACE on'). With -j: one\n"
+	  "    list of every refresh, printed at the end.\n"
+	  "    -d, --delay SECS      seconds between refreshes, like 1 or 0.5\n"
+	  "    -n, --iterations N    stop after N refreshes" },
 	{ "demo", cmd_demo,
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[-m|--mode native|skb] [-k|--keep]",
