@@ -85,6 +85,15 @@ static const struct cmd {
 	  "    list of every refresh, printed at the end.\n"
 	  "    -d, --delay SECS      seconds between refreshes, like 1 or 0.5\n"
 	  "    -n, --iterations N    stop after N refreshes" },
+	{ "trace", cmd_trace,
+	  "IFACE (--packet HEX | --pcap FILE)",
+	  "Run packets through the programs of IFACE's chain, as the chain would, and\n"
+	  "    show each program's verdict and where the chain stopped. Live traffic and\n"
+	  "    counters are not touched: a copy of the dispatcher that is never attached\n"
+	  "    runs them (BPF_PROG_TEST_RUN), and nothing is left behind. The programs\n"
+	  "    themselves do run, so their own maps see the packets.\n"
+	  "    --packet HEX   one Ethernet frame in hex (\"ff:ff:...\" or \"ffff...\")\n"
+	  "    --pcap FILE    every packet of a classic pcap file (Ethernet; - is stdin)" },
 	{ "demo", cmd_demo,
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[-m|--mode native|skb] [-k|--keep]",

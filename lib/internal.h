@@ -160,6 +160,9 @@ XDPCHAIN_HIDDEN int xc_owner_init(struct xdpchain_slot_meta *m, __u32 pid);
  * in another pid namespace, cannot tell; other -errno: cannot tell. */
 XDPCHAIN_HIDDEN int xc_owner_alive(const struct xdpchain_slot_meta *m);
 
+/* ---- query.c ---- */
+XDPCHAIN_HIDDEN struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats);
+
 /* ---- probe.c ---- */
 XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it */
 

@@ -44,12 +44,37 @@ static int read_stats(struct xc_state *st, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHA
 	return err;
 }
 
-struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
+/* A snapshot of the chain st read (st->have), with its counters if
+ * with_stats and it counts. */
+struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 {
 	__u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR];
 	struct xdpchain_chain *c;
-	struct xc_state st;
 	unsigned int i;
+	int err;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return xc_err_ptr(-ENOMEM);
+	c->ifindex = st->ifindex;
+	c->dispatcher_id = st->disp_id;
+	c->meta = st->meta;
+	err = with_stats ? read_stats(st, sums) : -ENODATA;
+	for (i = 0; i < st->meta.nr_progs; i++) {
+		c->entries[i].m = st->meta.slots[i];
+		c->entries[i].slot = i;
+		c->entries[i].stats_err = err;
+		if (!err)
+			memcpy(c->entries[i].stats, sums[st->meta.slots[i].stats_idx],
+			       sizeof(c->entries[i].stats));
+	}
+	return c;
+}
+
+struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
+{
+	struct xdpchain_chain *c;
+	struct xc_state st;
 	int err;
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
@@ -61,24 +86,11 @@ struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_qu
 		xc_state_close(&st);
 		return xc_err_ptr(-ENOENT);
 	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		xc_state_close(&st);
-		return xc_err_ptr(-ENOMEM);
-	}
-	c->ifindex = ifindex;
-	c->dispatcher_id = st.disp_id;
-	c->meta = st.meta;
-	err = read_stats(&st, sums);
-	for (i = 0; i < st.meta.nr_progs; i++) {
-		c->entries[i].m = st.meta.slots[i];
-		c->entries[i].slot = i;
-		c->entries[i].stats_err = err;
-		if (!err)
-			memcpy(c->entries[i].stats, sums[st.meta.slots[i].stats_idx],
-			       sizeof(c->entries[i].stats));
-	}
+	c = xc_chain_new(&st, true);
+	err = errno;
 	xc_state_close(&st);
+	if (!c)
+		errno = err;
 	return c;
 }
 

@@ -9,6 +9,10 @@
  *   attach-foreign IFACE FILE PROG [skb|native]   plain netlink attach (a
  *                                       "foreign" tool); prints the id
  *   detach-foreign IFACE                remove it
+ *   packet [--dport P]                  the trace packet in hex
+ *   pcap FILE [--count N] [--swapped] [--nsec]   N trace packets in a
+ *                                       classic pcap file (other byte order,
+ *                                       nanosecond timestamps)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -302,6 +306,68 @@ static int cmd_detach_foreign(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_packet(int argc, char **argv)
+{
+	unsigned char pkt[128];
+	int dport = 5000;
+
+	if (argc >= 3 && !strcmp(argv[1], "--dport"))
+		dport = atoi(argv[2]);
+	build_packet(pkt, sizeof(pkt), dport);
+	for (size_t i = 0; i < sizeof(pkt); i++)
+		printf("%02x", pkt[i]);
+	printf("\n");
+	return 0;
+}
+
+static void put32(FILE *f, unsigned int v, int swapped)
+{
+	if (swapped)
+		v = __builtin_bswap32(v);
+	fwrite(&v, 4, 1, f);
+}
+
+static int cmd_pcap(int argc, char **argv)
+{
+	int count = 1, swapped = 0, nsec = 0, i;
+	unsigned char pkt[128];
+	unsigned short v[2] = { 2, 4 };
+	FILE *f;
+
+	if (argc < 2)
+		return 2;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--count") && i + 1 < argc)
+			count = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--swapped"))
+			swapped = 1;
+		else if (!strcmp(argv[i], "--nsec"))
+			nsec = 1;
+	}
+	f = fopen(argv[1], "wb");
+	if (!f)
+		return fail("pcap file");
+	put32(f, nsec ? 0xa1b23c4d : 0xa1b2c3d4, swapped);
+	if (swapped) {
+		v[0] = __builtin_bswap16(v[0]);
+		v[1] = __builtin_bswap16(v[1]);
+	}
+	fwrite(v, 2, 2, f);
+	put32(f, 0, swapped);     /* thiszone */
+	put32(f, 0, swapped);     /* sigfigs */
+	put32(f, 65535, swapped); /* snaplen */
+	put32(f, 1, swapped);     /* Ethernet */
+	for (i = 0; i < count; i++) {
+		build_packet(pkt, sizeof(pkt), 5000 + i);
+		put32(f, 1700000000u + (unsigned int)i, swapped);
+		put32(f, nsec ? 999999999u : 999999u, swapped);
+		put32(f, sizeof(pkt), swapped);
+		put32(f, sizeof(pkt), swapped);
+		fwrite(pkt, 1, sizeof(pkt), f);
+	}
+	return fclose(f) ? fail("pcap write") : 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 2;
@@ -319,8 +385,13 @@ int main(int argc, char **argv)
 			ret = cmd_attach_foreign(argc - 1, argv + 1);
 		else if (!strcmp(argv[1], "detach-foreign"))
 			ret = cmd_detach_foreign(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "packet"))
+			ret = cmd_packet(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "pcap"))
+			ret = cmd_pcap(argc - 1, argv + 1);
 	}
 	if (ret == 2)
-		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign ...\n");
+		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign|"
+				"packet|pcap ...\n");
 	return ret;
 }

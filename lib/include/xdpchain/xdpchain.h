@@ -356,6 +356,47 @@ XDPCHAIN_API __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e);
 XDPCHAIN_API const __u8 *xdpchain_entry__tag(const struct xdpchain_entry *e);
 XDPCHAIN_API int xdpchain_entry__owner_alive(const struct xdpchain_entry *e);
 
+/* ---- tracing packets through a live chain ---- */
+
+struct xdpchain_trace;
+
+struct xdpchain_trace_opts {
+	size_t sz;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_trace_opts__last_field bpffs_root
+
+/* The verdict recorded for a position whose slot was empty (the program
+ * could not be reached); the chain skipped it. */
+#define XDPCHAIN_TRACE_EMPTY 31
+
+struct xdpchain_trace_result {
+	size_t sz;
+	int verdict;           /* what the chain returned */
+	unsigned int nr_run;   /* positions that ran: 0 .. nr_run-1 */
+	int verdicts[XDPCHAIN_MAX_PROGS]; /* by position, < nr_run */
+	__u32 size_out;        /* packet size after the chain */
+	size_t :0;
+};
+#define xdpchain_trace_result__last_field size_out
+
+/* Prepare to run packets through the programs of ifindex's running chain,
+ * in a copy of its dispatcher that records every program's verdict and is
+ * never attached: live traffic and counters are not touched (the programs
+ * themselves do run, with their own maps). The snapshot of the chain it
+ * runs is xdpchain_trace__chain(). Nothing is pinned; close releases it
+ * all. -ENOENT: no chain; -ESTALE: the chain changed meanwhile. */
+XDPCHAIN_API struct xdpchain_trace *
+xdpchain_trace__open(int ifindex, const struct xdpchain_trace_opts *opts);
+XDPCHAIN_API const struct xdpchain_chain *
+xdpchain_trace__chain(const struct xdpchain_trace *trace);
+/* Run one packet (BPF_PROG_TEST_RUN; at least 14 bytes, and a page at
+ * most unless the chain is frags-aware). Set res->sz first. */
+XDPCHAIN_API int xdpchain_trace__run(struct xdpchain_trace *trace, const void *pkt,
+				     size_t len, struct xdpchain_trace_result *res);
+XDPCHAIN_API void xdpchain_trace__close(struct xdpchain_trace *trace);
+
 /* What runs on ifindex when it is not an xdpchain chain: the id and
  * name of the attached XDP program (0 if none). */
 XDPCHAIN_API int xdpchain_foreign_prog(int ifindex, __u32 *prog_id,

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* xdpchain trace IFACE (--packet HEX | --pcap FILE): run packets through
+ * the live chain's programs (BPF_PROG_TEST_RUN, in a copy of the
+ * dispatcher; see xdpchain_trace__open()) and show what each one did. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xdpchain/xdpchain.h>
+#include "cli.h"
+#include "hex.h"
+#include "json.h"
+#include "opts.h"
+#include "pcap.h"
+
+enum { OPT_PACKET = 256, OPT_PCAP };
+
+#define TRACE_USAGE "usage: xdpchain trace IFACE (--packet HEX | --pcap FILE)"
+/* A command-line packet; XDP test runs take about a page anyway. */
+#define HEX_MAX 65536
+/* Enough for a few thousand packets: trace is for looking at them. */
+#define PCAP_MAX_FILE (256u << 20)
+
+/* "pass", or the number of an unknown verdict. */
+static const char *verdict_str(int v, char *buf, size_t len)
+{
+	const char *name = xdpchain_verdict_name(v);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%d", v);
+	return buf;
+}
+
+/* What a position's verdict meant for the chain. */
+static const char *action(const struct xdpchain_entry *e, int v)
+{
+	if (v == XDPCHAIN_TRACE_EMPTY)
+		return "skipped"; /* empty slot */
+	if (v >= 0 && v < 32 && (xdpchain_entry__continue_on(e) >> v) & 1)
+		return "continue";
+	return "final";
+}
+
+static void show_text(const struct xdpchain_chain *c, unsigned int idx, size_t len,
+		      uint32_t origlen, const struct xdpchain_trace_result *r)
+{
+	unsigned int n = xdpchain_chain__nr_progs(c), stop = 0;
+	int w_name = 4;
+	char vb[16];
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+		int l = e ? (int)strlen(xdpchain_entry__name(e)) : 0;
+
+		w_name = l > w_name ? l : w_name;
+	}
+	printf("packet %u: %zu bytes", idx, len);
+	if (origlen > len)
+		printf(" (captured of %u)", origlen);
+	putchar('\n');
+	printf("  %-3s  %-10s  %-*s  %-8s  %s\n", "POS", "ID", w_name, "NAME", "VERDICT", "");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+
+		if (!e)
+			break;
+		if (i < r->nr_run) {
+			const char *what = action(e, r->verdicts[i]);
+
+			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
+			       w_name, xdpchain_entry__name(e),
+			       r->verdicts[i] == XDPCHAIN_TRACE_EMPTY ? "-"
+				       : verdict_str(r->verdicts[i], vb, sizeof(vb)), what);
+			if (!strcmp(what, "final"))
+				stop = i + 1;
+		} else {
+			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
+			       w_name, xdpchain_entry__name(e), "-", "not run");
+		}
+	}
+	printf("  verdict: %s", verdict_str(r->verdict, vb, sizeof(vb)));
+	if (stop)
+		printf(" (from position %u, %s)\n", stop,
+		       xdpchain_entry__name(xdpchain_chain__entry(c, stop - 1)));
+	else
+		printf(" (end of the chain)\n");
+}
+
+static void show_json(struct json_writer *w, const struct xdpchain_chain *c, unsigned int idx,
+		      size_t len, uint32_t origlen, const struct xdpchain_trace_result *r)
+{
+	unsigned int stop = 0;
+	char vb[16];
+
+	json_start_object(w);
+	json_kv_uint(w, "packet", idx);
+	json_kv_uint(w, "length", len);
+	json_kv_uint(w, "wire_length", origlen > len ? origlen : len);
+	json_key(w, "programs");
+	json_start_array(w);
+	for (unsigned int i = 0; i < r->nr_run; i++) {
+		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+		const char *what;
+
+		if (!e)
+			break;
+		what = action(e, r->verdicts[i]);
+		json_start_object(w);
+		json_kv_uint(w, "position", i + 1);
+		json_kv_uint(w, "id", xdpchain_entry__id(e));
+		json_kv_string(w, "name", xdpchain_entry__name(e));
+		if (r->verdicts[i] == XDPCHAIN_TRACE_EMPTY)
+			json_kv_null(w, "verdict");
+		else
+			json_kv_string(w, "verdict", verdict_str(r->verdicts[i], vb, sizeof(vb)));
+		json_kv_string(w, "action", what);
+		json_end_object(w);
+		if (!strcmp(what, "final"))
+			stop = i + 1;
+	}
+	json_end_array(w);
+	json_kv_string(w, "verdict", verdict_str(r->verdict, vb, sizeof(vb)));
+	if (stop)
+		json_kv_uint(w, "stopped_at", stop);
+	else
+		json_kv_null(w, "stopped_at");
+	json_end_object(w);
+}
+
+/* One packet through the trace. */
+static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *ifname,
+		   unsigned int idx, const void *data, size_t len, uint32_t origlen)
+{
+	struct xdpchain_trace_result r = { .sz = sizeof(r) };
+	const struct xdpchain_chain *c = xdpchain_trace__chain(t);
+	int err;
+
+	if (len < 14) {
+		cli_error(ctx, "%s: packet %u: %zu bytes is shorter than an Ethernet header (14)",
+			  ifname, idx, len);
+		return CLI_EXIT_FAIL;
+	}
+	err = xdpchain_trace__run(t, data, len, &r);
+	if (err) {
+		err = -err;
+		cli_error(ctx, "%s: packet %u (%zu bytes): cannot run it: %s%s", ifname, idx, len,
+			  strerror(err), err == EINVAL ? " (too large? an XDP test run takes at "
+			  "most about a page unless the chain is frags-aware)" : cli_errno_hint(err));
+		return CLI_EXIT_FAIL;
+	}
+	if (ctx->json)
+		show_json(ctx->jw, c, idx, len, origlen, &r);
+	else
+		show_text(c, idx, len, origlen, &r);
+	return 0;
+}
+
+/* The whole file (or stdin for "-") into memory. */
+static int read_file(struct cli_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 0, n;
+	uint8_t *p = NULL, *q;
+	int err;
+
+	*buf = NULL;
+	*len = 0;
+	if (!f) {
+		err = errno;
+		cli_error(ctx, "%s: cannot open: %s", path, strerror(err));
+		return err == ENOENT ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	for (;;) {
+		if (*len == cap) {
+			if (cap >= PCAP_MAX_FILE) {
+				cli_error(ctx, "%s: larger than %u MiB: trace is for a few packets",
+					  path, PCAP_MAX_FILE >> 20);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 65536;
+			q = realloc(p, cap);
+			if (!q) {
+				cli_error(ctx, "%s: out of memory", path);
+				goto fail;
+			}
+			p = q;
+		}
+		n = fread(p + *len, 1, cap - *len, f);
+		*len += n;
+		if (n)
+			continue;
+		if (ferror(f)) {
+			cli_error(ctx, "%s: cannot read: %s", path, strerror(errno));
+			goto fail;
+		}
+		break;
+	}
+	if (f != stdin)
+		fclose(f);
+	*buf = p;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(p);
+	*len = 0;
+	return CLI_EXIT_FAIL;
+}
+
+static int trace_pcap(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *ifname,
+		      const char *path)
+{
+	struct pcap_reader r;
+	struct pcap_packet p;
+	const char *why;
+	uint8_t *buf;
+	size_t len;
+	int ret, got;
+
+	ret = read_file(ctx, path, &buf, &len);
+	if (ret)
+		return ret;
+	if (pcap_open(&r, buf, len, &why)) {
+		cli_error(ctx, "%s: %s", path, why);
+		ret = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (r.linktype != PCAP_LINKTYPE_ETHERNET) {
+		cli_error(ctx, "%s: link type %u is not Ethernet (1): XDP sees Ethernet frames",
+			  path, r.linktype);
+		ret = CLI_EXIT_FAIL;
+		goto out;
+	}
+	while ((got = pcap_next(&r, &p, &why)) == 1) {
+		ret = run_one(ctx, t, ifname, r.index, p.data, p.caplen, p.origlen);
+		if (ret)
+			goto out;
+	}
+	if (got < 0) {
+		cli_error(ctx, "%s: after %u packet%s: %s", path, r.index, r.index == 1 ? "" : "s",
+			  why);
+		ret = CLI_EXIT_FAIL;
+	} else if (!r.index) {
+		cli_error(ctx, "%s: no packets in the file", path);
+		ret = CLI_EXIT_FAIL;
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "packet", required_argument, NULL, OPT_PACKET },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{},
+	};
+	XDPCHAIN_OPTS(xdpchain_trace_opts, to, .bpffs_root = ctx->root);
+	const char *hex = NULL, *pcap = NULL, *ifname;
+	struct xdpchain_trace *t;
+	static uint8_t pkt[HEX_MAX];
+	size_t len = 0, bad;
+	int c, ret, ifindex, err;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == OPT_PACKET && !hex && !pcap)
+			hex = optarg;
+		else if (c == OPT_PCAP && !hex && !pcap)
+			pcap = optarg;
+		else if (c == OPT_PACKET || c == OPT_PCAP) {
+			cli_error(ctx, "give one --packet or one --pcap (" TRACE_USAGE ")");
+			return CLI_EXIT_USAGE;
+		} else
+			return opt_bad_option(ctx, c, argv, longopts);
+	}
+	if (argc - optind != 1) {
+		if (argc - optind > 1)
+			cli_error(ctx, "unexpected argument '%s' (" TRACE_USAGE ")", argv[optind + 1]);
+		else
+			cli_error(ctx, "missing IFACE (" TRACE_USAGE ")");
+		return CLI_EXIT_USAGE;
+	}
+	if (!hex && !pcap) {
+		cli_error(ctx, "missing --packet or --pcap (" TRACE_USAGE ")");
+		return CLI_EXIT_USAGE;
+	}
+	ifname = argv[optind];
+	if (hex) {
+		err = hex_parse(hex, pkt, sizeof(pkt), &len, &bad);
+		if (err == -E2BIG) {
+			cli_error(ctx, "--packet: more than %d bytes", HEX_MAX);
+			return CLI_EXIT_USAGE;
+		}
+		if (err) {
+			if (!hex[bad])
+				cli_error(ctx, "--packet: %s", len || bad ? "an odd number of hex digits"
+					  : "no bytes");
+			else
+				cli_error(ctx, "--packet: bad hex at offset %zu ('%c'): pairs of hex "
+					  "digits, optionally separated by spaces, ':' or '-'", bad,
+					  hex[bad]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	ret = opt_ifindex(ctx, ifname, &ifindex);
+	if (ret)
+		return ret;
+	t = xdpchain_trace__open(ifindex, &to);
+	if (!t) {
+		err = errno;
+		if (err == ENOENT)
+			cli_error(ctx, "%s: there is no xdpchain chain", ifname);
+		else
+			cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
+				  err == ESTALE ? " (the chain changed meanwhile: try again)"
+						: cli_errno_hint(err));
+		return CLI_EXIT_FAIL;
+	}
+	if (ctx->json) {
+		const struct xdpchain_chain *ch = xdpchain_trace__chain(t);
+
+		json_start_object(ctx->jw);
+		json_kv_string(ctx->jw, "ifname", ifname);
+		json_kv_int(ctx->jw, "ifindex", ifindex);
+		json_kv_uint(ctx->jw, "revision", xdpchain_chain__revision(ch));
+		json_key(ctx->jw, "packets");
+		json_start_array(ctx->jw);
+	} else {
+		printf("%s: revision %llu, %u programs\n", ifname,
+		       (unsigned long long)xdpchain_chain__revision(xdpchain_trace__chain(t)),
+		       xdpchain_chain__nr_progs(xdpchain_trace__chain(t)));
+	}
+	if (hex)
+		ret = run_one(ctx, t, ifname, 1, pkt, len, 0);
+	else
+		ret = trace_pcap(ctx, t, ifname, pcap);
+	if (!ret && ctx->json) {
+		json_end_array(ctx->jw);
+		json_end_object(ctx->jw);
+	}
+	xdpchain_trace__close(t);
+	return ret;
+}
