@@ -23,6 +23,18 @@ map_names() {
 		"$BPFTOOL" -j map show id "$m" | jq -r .name
 	done | sort | tr '\n' ' '
 }
+# The kernel frees objects shortly after their last reference: wait (up
+# to 5 s) for the counts to come back to $1, print what they are.
+objs_settled() {
+	local i now
+	for i in $(seq 50); do
+		now=$(in_ns "$XT" objs)
+		[ "$now" == "$1" ] && break
+		sleep 0.1
+	done
+	echo "$now"
+}
+trace_maps() { "$BPFTOOL" -j map show | jq -r '.[] | select(.name == "xdpchain_trace") | .id'; }
 pins() { ls "$XDPCHAIN_BPFFS_ROOT"/ns-*/if-*/ 2>/dev/null | tr '\n' ' '; }
 
 t_counts_exact() {
@@ -134,5 +146,94 @@ t_stats_errors() {
 	expect "json usage error" "true" "$(xc -j stats xt0 maybe | jq 'has("error")')" && ok
 }
 
-run_tests t_counts_exact t_verdict_buckets t_survive_changes t_off_is_free t_toggle t_stats_errors
+t_top() {
+	begin "top -n 2 -d 1 shows every program's rates, text and JSON"
+	local out
+	att t_pass_a -P 10 --stats && att t_drop -P 20 && att t_pass_b -P 30 ||
+		{ not_ok "attach"; return; }
+	out=$(xc top xt0 -n 2 -d 1) || { not_ok "top failed: $out"; return; }
+	expect "two refreshes" "2" "$(echo "$out" | grep -c '^xt0: revision')" || return
+	expect "t_pass_a twice" "2" "$(echo "$out" | grep -cw t_pass_a)" || return
+	expect "t_drop twice" "2" "$(echo "$out" | grep -cw t_drop)" || return
+	expect "t_pass_b twice" "2" "$(echo "$out" | grep -cw t_pass_b)" || return
+	out=$(xc -j top xt0 -n 1 -d 0.2) || { not_ok "top -j failed: $out"; return; }
+	expect "json: every program" "t_pass_a t_drop t_pass_b" \
+		"$(echo "$out" | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	expect "json: rate keys" "aborted bytes drop other packets pass redirect tx" \
+		"$(echo "$out" | jq -r '.[0].programs[0].rates | keys | join(" ")')" || return
+	# Ctrl-C: exit 0, and with -j still one complete document.
+	out=$(in_ns timeout --preserve-status -s INT 2 "$XC" -j top xt0 -d 0.3)
+	expect "SIGINT exit status" "0" "$?" || return
+	expect "SIGINT json" "true" "$(echo "$out" | jq 'length >= 1')" || return
+	expect_exit 2 xc top xt0 -d 0 || return
+	expect_exit 2 xc top xt0 -n 0 || return
+	expect_exit 2 xc top || return
+	expect_exit 0 xc stats xt0 off || return
+	expect_exit 1 xc top xt0 -n 1 || return
+	expect "json error when off" "true" "$(xc -j top xt0 -n 1 | jq 'has("error")')" && ok
+}
+
+t_trace() {
+	begin "trace --packet shows each program's verdict and where the chain stopped"
+	local pkt out objs
+	att t_pass_a -P 10 --stats && att t_drop -P 20 && att t_pass_b -P 30 ||
+		{ not_ok "attach"; return; }
+	pkt=$(in_ns "$XT" packet)
+	objs=$(in_ns "$XT" objs)
+	out=$(xc -j trace xt0 --packet "$pkt") || { not_ok "trace failed: $out"; return; }
+	expect "programs that ran" "t_pass_a:pass:continue t_drop:drop:final" \
+		"$(echo "$out" | jq -r '[.packets[0].programs[] | "\(.name):\(.verdict):\(.action)"] | join(" ")')" ||
+		return
+	expect "final verdict" "drop" "$(echo "$out" | jq -r '.packets[0].verdict')" || return
+	expect "stopped at" "2" "$(echo "$out" | jq -r '.packets[0].stopped_at')" || return
+	out=$(xc trace xt0 --packet "$pkt") || { not_ok "trace text failed"; return; }
+	expect "text: not run" "1" "$(echo "$out" | grep -cE 't_pass_b +- +not run')" || return
+	expect "text: verdict" "1" "$(echo "$out" | grep -c 'verdict: drop (from position 2, t_drop)')" ||
+		return
+	# The live chain did not see the test packets.
+	expect "live counters untouched" "0 0 0" \
+		"$(status_json | jq -r '[.[0].programs[].stats.packets] | join(" ")')" || return
+	expect "no trace map left behind" "" "$(trace_maps)" || return
+	expect "no kernel objects left behind" "$objs" "$(objs_settled "$objs")" || return
+	# The trace runs the same chain as the dispatcher does.
+	expect "same as the live dispatcher" "verdict=drop trace=a1,d0" "$(run)" && ok
+}
+
+t_trace_chains() {
+	begin "trace: continue-on sets, unknown verdicts, end of chain, pcap files"
+	local pcap=/tmp/xdpc-trace-$$.pcap out
+	att t_pass_a -P 1 && att t_drop -P 2 -c pass,drop && att t_tx -P 3 -c tx ||
+		{ not_ok "attach"; return; }
+	out=$(xc -j trace xt0 --packet "$(in_ns "$XT" packet)") || { not_ok "trace"; return; }
+	expect "all ran" "pass drop tx" "$(echo "$out" | jq -r '[.packets[0].programs[].verdict] | join(" ")')" ||
+		return
+	expect "end of chain" "tx null" "$(echo "$out" | jq -r '"\(.packets[0].verdict) \(.packets[0].stopped_at)"')" ||
+		return
+	reset
+	att t_pass_a -P 1 && att t_bogus -P 2 && att t_pass_b -P 3 || { not_ok "attach"; return; }
+	for v in "" --swapped --nsec "--swapped --nsec"; do
+		in_ns "$XT" pcap "$pcap" --count 3 $v || { not_ok "write pcap"; return; }
+		out=$(xc -j trace xt0 --pcap "$pcap") || { not_ok "trace --pcap $v: $out"; rm -f "$pcap"; return; }
+		expect "pcap $v: three packets" "1 2 3" "$(echo "$out" | jq -r '[.packets[].packet] | join(" ")')" ||
+			{ rm -f "$pcap"; return; }
+		expect "pcap $v: unknown verdict is final" "77 2" \
+			"$(echo "$out" | jq -r '"\(.packets[2].verdict) \(.packets[2].stopped_at)"')" ||
+			{ rm -f "$pcap"; return; }
+	done
+	expect "pcap from stdin" "3" "$(in_ns "$XC" -j trace xt0 --pcap - < "$pcap" | jq '.packets | length')" ||
+		{ rm -f "$pcap"; return; }
+	head -c 100 "$pcap" > "$pcap.cut"
+	expect_exit 1 xc trace xt0 --pcap "$pcap.cut" || { rm -f "$pcap" "$pcap.cut"; return; }
+	rm -f "$pcap" "$pcap.cut"
+	expect_exit 2 xc trace xt0 --packet 0g || return
+	expect_exit 2 xc trace xt0 || return
+	expect_exit 2 xc trace xt0 --packet 00 --pcap x || return
+	expect_exit 1 xc trace xt0 --packet 0000 || return
+	expect "json error" "true" "$(xc -j trace xt0 --packet 0000 | jq 'has("error")')" || return
+	reset
+	expect_exit 1 xc trace xt0 --packet "$(in_ns "$XT" packet)" && ok
+}
+
+run_tests t_counts_exact t_verdict_buckets t_survive_changes t_off_is_free t_toggle t_stats_errors \
+	t_top t_trace t_trace_chains
 finish
