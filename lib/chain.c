@@ -227,7 +227,9 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			continue;
 		}
 		LIBBPF_OPTS(bpf_link_create_opts, lo,
-			    .target_btf_id = (__u32)xc_disp_slot_btf_id(d, i));
+			    .target_btf_id = (__u32)(xc_meta_whole(&meta)
+						     ? xc_disp_main_btf_id(d)
+						     : xc_disp_slot_btf_id(d, i)));
 		fd = bpf_link_create(e[i].fd, disp_fd, 0, &lo);
 		if (fd < 0) {
 			err = -errno;

@@ -129,6 +129,12 @@ int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot)
 	return btf__find_by_name_kind(bpf_object__btf(d->obj), name, BTF_KIND_FUNC);
 }
 
+int xc_disp_main_btf_id(struct xdpchain_dispatcher *d)
+{
+	return btf__find_by_name_kind(bpf_object__btf(d->obj), DISPATCHER_PROG_NAME,
+				      BTF_KIND_FUNC);
+}
+
 void xc_disp_free(struct xdpchain_dispatcher *d)
 {
 	if (!d)

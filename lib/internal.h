@@ -67,6 +67,9 @@ XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
 XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
+/* True when the chain is one freplace program: it then replaces the
+ * dispatcher's main function instead of slot_0 (docs/protocol.md). */
+XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
 /* Give every slot a stats index of its own, keeping the ones it has unless
  * fresh[i] (joins now) or taken by an earlier slot. Returns the mask of
@@ -179,6 +182,8 @@ XDPCHAIN_HIDDEN int xc_disp_stats_map(int disp_fd);
 XDPCHAIN_HIDDEN int xc_disp_prog_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_array_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot);
+/* BTF id of the dispatcher's main function (see xc_meta_whole()). */
+XDPCHAIN_HIDDEN int xc_disp_main_btf_id(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN void xc_disp_free(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta);
 
