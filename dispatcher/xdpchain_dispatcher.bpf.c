@@ -147,10 +147,22 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * comes first so an unknown verdict, negative ones included, is final and
  * never a shift count >= 32; one unsigned comparison instead of two signed
  * ones on the packet path.
+ *
+ * The last program's verdict is the chain's whatever its continue-on set,
+ * so a last tail-call slot is entered with a tail call from here, not from
+ * a subprogram: the kernel then returns its verdict directly and the
+ * subprogram call and the verdict test are saved (one tail-call program
+ * costs a tail call, no more). If the array entry is empty, the tail call
+ * falls through and the empty slot is skipped as usual.
  */
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
 	if (n >= xdpchain_meta.nr_progs)                                       \
 		return last;                                                   \
+	if (n + 1 == xdpchain_meta.nr_progs &&                                 \
+	    xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {           \
+		bpf_tail_call(ctx, &chain_progs, n);                           \
+		return last;                                                   \
+	}                                                                      \
 	if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)             \
 		ret = tail_slot_##n(ctx);                                      \
 	else                                                                   \
