@@ -83,8 +83,17 @@ struct {
 		trace->verdict[n] = ret;                                       \
 		trace->nr_run = n + 1;                                         \
 	}
+/* Counters and traces need every verdict back: no shortcut. */
+#define XDPCHAIN_LAST_TAIL(n)
 #else
 #define XDPCHAIN_RECORD(n)
+/* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT). */
+#define XDPCHAIN_LAST_TAIL(n)                                                  \
+	if (n + 1 == xdpchain_meta.nr_progs &&                                 \
+	    xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {           \
+		bpf_tail_call(ctx, &chain_progs, n);                           \
+		return last;                                                   \
+	}
 #endif
 
 /*
@@ -153,16 +162,13 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * a subprogram: the kernel then returns its verdict directly and the
  * subprogram call and the verdict test are saved (one tail-call program
  * costs a tail call, no more). If the array entry is empty, the tail call
- * falls through and the empty slot is skipped as usual.
+ * falls through and the empty slot is skipped as usual. Not in the
+ * instrumented build, whose counters and traces need every verdict.
  */
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
 	if (n >= xdpchain_meta.nr_progs)                                       \
 		return last;                                                   \
-	if (n + 1 == xdpchain_meta.nr_progs &&                                 \
-	    xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {           \
-		bpf_tail_call(ctx, &chain_progs, n);                           \
-		return last;                                                   \
-	}                                                                      \
+	XDPCHAIN_LAST_TAIL(n)                                                  \
 	if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)             \
 		ret = tail_slot_##n(ctx);                                      \
 	else                                                                   \
