@@ -54,6 +54,11 @@ is "an option's value is skipped" "--priority" attach lo x.o -P 3 --pri
 has "interfaces" lo -- attach l
 has "interface lists" lo,lo -- attach lo,l
 has "FILE: loaded programs too" id: pinned: -- attach lo ""
+# Only attach's FILE is a BPF object; other FILEs (apply, trace --pcap) are
+# any file: the completion script itself is a file that is no object.
+cdir=$(dirname "$1")
+is "attach FILE: objects only" "" attach lo "$cdir/xdpch"
+is "apply FILE: any file" "$1" apply "$cdir/xdpch"
 has "detach --all" --all -- detach lo --
 has "status: interfaces" lo -- status ""
 has "help: commands" attach detach -- help ""
