@@ -53,29 +53,29 @@ static unsigned short csum(const void *buf, size_t len)
 	return (unsigned short)~sum;
 }
 
-/* Ethernet/IPv4/UDP to 10.0.0.2:dport with the "XCTR" trace payload. */
+/* Ethernet/IPv4/UDP to 10.0.0.2:dport with the "XCTR" trace payload. The
+ * headers are built in their own (aligned) structs and copied: the IP
+ * header sits at offset 14 of buf, where its 32-bit fields are
+ * misaligned (UBSan). */
 static size_t build_packet(unsigned char *buf, size_t size, int dport)
 {
-	struct ethhdr *eth = (void *)buf;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	unsigned char *payload = (unsigned char *)(udp + 1);
+	struct ethhdr eth = { .h_proto = htons(ETH_P_IP) };
+	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP };
+	struct udphdr udp = { .source = htons(40000) };
+	unsigned char *payload = buf + sizeof(eth) + sizeof(ip) + sizeof(udp);
 
 	memset(buf, 0, size);
-	memset(eth->h_dest, 0xff, ETH_ALEN);
-	memcpy(eth->h_source, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
-	eth->h_proto = htons(ETH_P_IP);
-	ip->version = 4;
-	ip->ihl = 5;
-	ip->ttl = 64;
-	ip->protocol = IPPROTO_UDP;
-	ip->tot_len = htons((unsigned short)(size - sizeof(*eth)));
-	ip->saddr = htonl(0x0a000001);
-	ip->daddr = htonl(0x0a000002);
-	ip->check = csum(ip, sizeof(*ip));
-	udp->source = htons(40000);
-	udp->dest = htons((unsigned short)dport);
-	udp->len = htons((unsigned short)(size - sizeof(*eth) - sizeof(*ip)));
+	memset(eth.h_dest, 0xff, ETH_ALEN);
+	memcpy(eth.h_source, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+	ip.tot_len = htons((unsigned short)(size - sizeof(eth)));
+	ip.saddr = htonl(0x0a000001);
+	ip.daddr = htonl(0x0a000002);
+	ip.check = csum(&ip, sizeof(ip));
+	udp.dest = htons((unsigned short)dport);
+	udp.len = htons((unsigned short)(size - sizeof(eth) - sizeof(ip)));
+	memcpy(buf, &eth, sizeof(eth));
+	memcpy(buf + sizeof(eth), &ip, sizeof(ip));
+	memcpy(buf + sizeof(eth) + sizeof(ip), &udp, sizeof(udp));
 	memcpy(payload, "XCTR", 4);
 	payload[4] = 0;
 	return size;
@@ -273,16 +273,22 @@ static int cmd_attach_foreign(int argc, char **argv)
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), argv[3]));
 	prog = bpf_object__find_program_by_name(obj, argv[3]);
-	if (!prog || bpf_object__load(obj))
-		return fail("load");
+	if (!prog || bpf_object__load(obj)) {
+		err = fail("load");
+		bpf_object__close(obj);
+		return err;
+	}
 	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
+	/* Closed on every path (LeakSanitizer): netlink attachments
+	 * outlive the object and the process. */
+	bpf_object__close(obj);
 	if (err) {
 		errno = -err;
 		return fail("bpf_xdp_attach");
 	}
 	bpf_xdp_query_id(ifindex, 0, &id);
 	printf("%u\n", id);
-	return 0; /* netlink attachments outlive the process */
+	return 0;
 }
 
 static int cmd_detach_foreign(int argc, char **argv)
