@@ -150,7 +150,9 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 			void *arg)
 {
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), map_ids[8], i;
+	/* Zeroed although the kernel fills them: valgrind does not know
+	 * that BPF_OBJ_GET_INFO_BY_FD writes through info.map_ids. */
+	__u32 len = sizeof(info), map_ids[8] = { 0 }, i;
 
 	info.nr_map_ids = 8;
 	info.map_ids = (__u64)(unsigned long)map_ids;

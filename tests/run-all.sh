@@ -4,9 +4,12 @@
 #   1. unit tests (meson suite "unit", no privileges needed);
 #   2. the kernel scenario suite on the host kernel, tail-call backend;
 #   3. the same suite in QEMU on Debian's 6.1 and 6.12 kernels, freplace
-#      backend (the host kernel refuses EXT programs).
+#      backend (the host kernel refuses EXT programs);
+#   4. tiers 1 and 2 again, built with AddressSanitizer (leaks included)
+#      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh).
 # Prints "N passed, N failed, N skipped" and writes the same numbers to
-# build/test-summary.txt. Set XDPCHAIN_SKIP_VM=1 to skip tier 3 locally.
+# build/test-summary.txt. Set XDPCHAIN_SKIP_VM=1 to skip tier 3 locally,
+# XDPCHAIN_SKIP_SANITIZERS=1 to skip tier 4.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -63,6 +66,15 @@ else
 			tests/kernel/run.sh freplace 2>&1 | tee "$logdir/vm-$k-freplace.log"
 		add_counts "$logdir/vm-$k-freplace.log"
 	done
+fi
+
+if [ "${XDPCHAIN_SKIP_SANITIZERS:-0}" = 1 ]; then
+	echo "### tier 4: skipped (XDPCHAIN_SKIP_SANITIZERS=1)"
+	skipped=$((skipped + 1))
+else
+	echo "### tier 4: unit and host kernel tiers under ASan + UBSan"
+	tests/sanitizers.sh 2>&1 | tee "$logdir/sanitizers.log"
+	add_counts "$logdir/sanitizers.log"
 fi
 
 echo "$passed $failed $skipped" > build/test-summary.txt

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Sanitizer tier: builds everything with AddressSanitizer (leaks included)
+# and UndefinedBehaviorSanitizer in build-asan/ (gcc, -Db_sanitize), then
+# runs the unit suite and the host kernel suites (tail-call backend) with
+# the sanitized xdpchain and xdptest. A sanitizer report anywhere fails
+# the tier: reports go to files (log_path), so they count even where a
+# test hides a command's stderr or exit status.
+#   tests/sanitizers.sh          (root; SUITES="..." as tests/kernel/run.sh)
+# Prints "N passed, N failed, N skipped": the unit tests, the kernel tests,
+# and one more test "no sanitizer reports".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+bdir=${ASAN_BUILD_DIR:-$top/build-asan}
+logdir=$bdir/sanitizer-logs
+
+if [ ! -f "$bdir/build.ninja" ]; then
+	meson setup "$bdir" -Db_sanitize=address,undefined -Db_lundef=false >/dev/null ||
+		exit 1
+fi
+ninja -C "$bdir" >/dev/null || { ninja -C "$bdir"; exit 1; }
+rm -rf "$logdir"
+mkdir -p "$logdir"
+
+# halt_on_error: the first UB report ends the process (a failure, not a
+# line in a log). abort_on_error=0 keeps ASan's exit status non-zero
+# without a core dump.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$logdir/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logdir/ubsan"
+
+passed=0 failed=0 skipped=0
+
+echo "## unit tests (ASan + UBSan)"
+meson test -C "$bdir" --suite unit --print-errorlogs >"$logdir/unit.txt" 2>&1
+ok=$(grep -E '^Ok: ' "$logdir/unit.txt" | tr -dc '0-9')
+ko=$(awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $NF } END { print n + 0 }' "$logdir/unit.txt")
+grep -E '^ *[0-9]+/[0-9]+ ' "$logdir/unit.txt"
+passed=$((passed + ${ok:-0}))
+failed=$((failed + ${ko:-0}))
+[ -n "$ok" ] || { echo "not ok - unit suite ran no test"; failed=$((failed + 1)); }
+
+echo "## host kernel suites, tail-call backend (ASan + UBSan)"
+out=$logdir/kernel.txt
+XDPCHAIN=$bdir/cli/xdpchain XDPTEST=$bdir/tests/tools/xdptest TEST_BPF_DIR=$bdir/bpf/test \
+	tests/kernel/run.sh tailcall 2>&1 | tee "$out"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+if [ -z "$line" ]; then
+	echo "not ok - kernel suites ended without a summary line"
+	failed=$((failed + 1))
+else
+	set -- $(echo "$line" | tr -dc '0-9 ')
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	skipped=$((skipped + ${3:-0}))
+fi
+
+reports=$(find "$logdir" -name 'asan.*' -o -name 'ubsan.*' | sort)
+if [ -z "$reports" ]; then
+	echo "ok - no sanitizer reports"
+	passed=$((passed + 1))
+else
+	echo "not ok - sanitizer reports:"
+	for f in $reports; do
+		echo "# $f"
+		sed 's/^/#   /' "$f" | head -n 40
+	done
+	failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
