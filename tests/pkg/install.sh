@@ -7,7 +7,7 @@
 # <xdpchain/prog.h> and the installed library reads its declaration, the
 # installed CLI runs. No privileges; about 2 seconds.
 # Environment (set by tests/meson.build): MESON BUILD_ROOT SOURCE_ROOT CC
-# CLANG MULTIARCH VERSION SOVERSION PREFIX LIBDIR INCLUDEDIR SBINDIR MANDIR
+# SANITIZE (b_sanitize) CLANG MULTIARCH VERSION SOVERSION PREFIX LIBDIR INCLUDEDIR SBINDIR MANDIR
 # COMPLETIONSDIR (absolute install paths).
 set -euo pipefail
 dest=$(mktemp -d /tmp/xdpchain-install.XXXXXX)
@@ -45,6 +45,10 @@ grep -q -- '-lbpf' <<<"$(pkg-config --static --libs libxdpchain)" ||
 	fail "pkg-config --static --libs lacks -lbpf"
 read -r -a flags <<<"$(pkg-config --cflags --libs libxdpchain)"
 read -r -a cc_cmd <<<"$CC"
+case ${SANITIZE:-none} in
+none|'') ;;
+*) cc_cmd+=("-fsanitize=$SANITIZE") ;;
+esac
 "${cc_cmd[@]}" -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-o "$dest/consumer" "$SOURCE_ROOT/tests/consumer/consumer.c" "${flags[@]}" ||
 	fail "the consumer does not build against the installed header and .pc"
