@@ -16,7 +16,7 @@
 #include "json.h"
 #include "opts.h"
 
-enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS };
+enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID };
 
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
@@ -117,6 +117,8 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		{ "replace-foreign", no_argument, NULL, OPT_REPLACE_FOREIGN },
 		{ "expect-revision", required_argument, NULL, OPT_EXPECT_REVISION },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "until-exit", no_argument, NULL, OPT_UNTIL_EXIT },
+		{ "owner-pid", required_argument, NULL, OPT_OWNER_PID },
 		{},
 	};
 	int c, ret;
@@ -154,6 +156,25 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 			ret = opt_u64(ctx, "revision", optarg, &a->ao.expected_revision);
 			a->ao.expect_revision_set = true;
 			break;
+		case OPT_UNTIL_EXIT:
+			/* The caller of xdpchain: the shell or daemon that ran
+			 * this command, which outlives it. */
+			if (!a->ao.owner_pid)
+				a->ao.owner_pid = getppid();
+			ret = 0;
+			break;
+		case OPT_OWNER_PID: {
+			__u64 pid;
+
+			ret = opt_u64(ctx, "owner pid", optarg, &pid);
+			if (!ret && (pid == 0 || pid > 0x3fffffff)) {
+				cli_error(ctx, "owner pid '%s' is out of range", optarg);
+				ret = CLI_EXIT_USAGE;
+			}
+			if (!ret)
+				a->ao.owner_pid = (pid_t)pid;
+			break;
+		}
 		case OPT_STATS:
 			a->ao.stats = true;
 			ret = 0;
@@ -306,6 +327,10 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 	case ESTALE:
 		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
 			 (unsigned long long)a->ao.expected_revision);
+		break;
+	case ESRCH:
+		snprintf(hint, sizeof(hint), " (the owner process %d does not run)",
+			 (int)a->ao.owner_pid);
 		break;
 	default:
 		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));

@@ -17,7 +17,8 @@
 /* One table row as text. */
 struct row {
 	char pos[12], id[12], prio[12], cont[64], when[FMT_TIME_LEN];
-	const char *name, *owner, *backend;
+	char owner[80]; /* label, and the owner process if bound */
+	const char *name, *backend;
 };
 
 static void make_row(const struct xdpchain_entry *e, unsigned int i, struct row *r)
@@ -30,7 +31,17 @@ static void make_row(const struct xdpchain_entry *e, unsigned int i, struct row 
 	fmt_verdicts(xdpchain_entry__continue_on(e), r->cont, sizeof(r->cont));
 	fmt_time(xdpchain_entry__attach_time(e), r->when, sizeof(r->when));
 	r->name = name && *name ? name : "-";
-	r->owner = owner && *owner ? owner : "-";
+	if (xdpchain_entry__owner_pid(e)) {
+		int alive = xdpchain_entry__owner_alive(e);
+
+		/* Bound to a process (attach --until-exit): which, and
+		 * whether it still runs (the next change removes it if not). */
+		snprintf(r->owner, sizeof(r->owner), "%s(pid %u%s)", owner && *owner ? owner : "",
+			 xdpchain_entry__owner_pid(e),
+			 alive == 0 ? ", exited" : alive < 0 ? ", unknown" : "");
+	} else {
+		snprintf(r->owner, sizeof(r->owner), "%s", owner && *owner ? owner : "-");
+	}
 	r->backend = xdpchain_backend_str(xdpchain_entry__backend(e));
 }
 
@@ -167,6 +178,21 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		json_key(w, "continue_on");
 		json_verdicts(w, xdpchain_entry__continue_on(e));
 		json_kv_string(w, "owner", xdpchain_entry__owner(e));
+		/* Owner-bound (attach --until-exit): the process, and whether it
+		 * runs (null: this process cannot tell, e.g. another pid
+		 * namespace). */
+		if (xdpchain_entry__owner_pid(e)) {
+			int alive = xdpchain_entry__owner_alive(e);
+
+			json_kv_uint(w, "owner_pid", xdpchain_entry__owner_pid(e));
+			if (alive < 0)
+				json_kv_null(w, "owner_alive");
+			else
+				json_kv_bool(w, "owner_alive", alive);
+		} else {
+			json_kv_null(w, "owner_pid");
+			json_kv_null(w, "owner_alive");
+		}
 		json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(e)));
 		json_kv_bool(w, "frags", xdpchain_entry__frags(e));
 		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));

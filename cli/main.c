@@ -26,7 +26,8 @@ static const struct cmd {
 	  "[-o|--owner LABEL]\n"
 	  "[-m|--mode native|skb|generic|drv|hw]\n"
 	  "[-b|--backend auto|freplace|tailcall]\n"
-	  "[--replace-foreign] [--expect-revision N] [--stats]",
+	  "[--replace-foreign] [--expect-revision N] [--stats]\n"
+	  "[--until-exit] [--owner-pid PID]",
 	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
@@ -48,7 +49,11 @@ static const struct cmd {
 	  "    --replace-foreign    replace an XDP program that xdpchain did not attach\n"
 	  "    --expect-revision N  fail unless the chain's revision is N (0: unless there\n"
 	  "                         is no chain yet)\n"
-	  "    --stats              switch IFACE's verdict counters on (see 'stats')" },
+	  "    --stats              switch IFACE's verdict counters on (see 'stats')\n"
+	  "    --until-exit         keep the program only while the process that ran\n"
+	  "                         xdpchain (its parent: a shell, a daemon) lives; once\n"
+	  "                         it has exited, the next change of the chain removes it\n"
+	  "    --owner-pid PID      the same, for process PID (in this pid namespace)" },
 	{ "detach", cmd_detach,
 	  "IFACE (ID|NAME|--all) [--expect-revision N]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"

@@ -13,6 +13,8 @@
  *   pcap FILE [--count N] [--swapped] [--nsec]   N trace packets in a
  *                                       classic pcap file (other byte order,
  *                                       nanosecond timestamps)
+ *   prog-exists ID                      exit 0 if the kernel still has program
+ *                                       ID, 1 if not
  */
 #include <errno.h>
 #include <stdio.h>
@@ -374,6 +376,19 @@ static int cmd_pcap(int argc, char **argv)
 	return fclose(f) ? fail("pcap write") : 0;
 }
 
+static int cmd_prog_exists(int argc, char **argv)
+{
+	int fd;
+
+	if (argc != 2)
+		return 2;
+	fd = bpf_prog_get_fd_by_id((__u32)strtoul(argv[1], NULL, 10));
+	if (fd < 0)
+		return errno == ENOENT ? 1 : fail("prog-exists") + 2;
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 2;
@@ -395,6 +410,8 @@ int main(int argc, char **argv)
 			ret = cmd_packet(argc - 1, argv + 1);
 		else if (!strcmp(argv[1], "pcap"))
 			ret = cmd_pcap(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "prog-exists"))
+			ret = cmd_prog_exists(argc - 1, argv + 1);
 	}
 	if (ret == 2)
 		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign|"
