@@ -206,6 +206,30 @@ t_relative_path() {
 		"$(xc -j apply - <"$conf" | jq '.interfaces[0].plan | length')" && ok
 }
 
+t_boot_wrapper() {
+	begin "xdpchain-apply-all (the boot service's wrapper) applies every file of a directory"
+	local wrapper
+	wrapper=$(dirname "$XC")/../systemd/xdpchain-apply-all
+	[ -x "$wrapper" ] || { skip "no $wrapper in this build"; return; }
+	local d
+	d=$(mktemp -d)
+	printf '{"version": 1, "owner": "a", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "%s", "program": "t_pass_a", "priority": 1}]}}}' \
+		"$backend" "$OBJ" >"$d/10-a.json"
+	printf '{"version": 1, "owner": "b", "interfaces": {"xt0": {"programs": [{"file": "%s", "program": "t_pass_b", "pri": 2}]}}}' \
+		"$OBJ" >"$d/20-bad.json"
+	printf '{"version": 1, "owner": "c", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "%s", "program": "t_pass_c", "priority": 3}]}}}' \
+		"$backend" "$OBJ" >"$d/30-c.json"
+	in_ns env XDPCHAIN="$XC" "$wrapper" "$d" >/dev/null 2>"$d/err"
+	local rc=$?
+	expect "exit 1: one file failed" "1" "$rc" || { rm -rf "$d"; return; }
+	expect "names it" "yes" "$(grep -q '20-bad.json' "$d/err" && echo yes)" || { rm -rf "$d"; return; }
+	expect "the others applied" "verdict=pass trace=a1,a3" "$(run)" || { rm -rf "$d"; return; }
+	rm "$d/20-bad.json"
+	in_ns env XDPCHAIN="$XC" "$wrapper" "$d" >/dev/null 2>&1 || { not_ok "second run"; rm -rf "$d"; return; }
+	rm -rf "$d"
+	expect "again: nothing changes" "2" "$(revision)" && ok
+}
+
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
-	t_dry_run t_bad_files t_relative_path
+	t_dry_run t_bad_files t_relative_path t_boot_wrapper
 finish
