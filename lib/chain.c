@@ -156,7 +156,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 {
 	struct xdpchain_dispatcher *d = NULL;
 	struct xdpchain_meta meta;
-	__u64 rev = st->have ? st->meta.revision + 1 : 1, fresh_idx;
+	__u64 rev = st->have ? st->meta.revision + 1 : 1, fresh_idx, running_idx = 0;
 	bool fresh[XDPCHAIN_MAX_SLOTS];
 	char why[160];
 	int err = 0, disp_fd, array_fd, fd, stats_fd = -1;
@@ -169,7 +169,11 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		meta.slots[i] = e[i].m;
 		fresh[i] = e[i].fresh;
 	}
-	fresh_idx = xc_stats_idx_assign(meta.slots, n, fresh);
+	/* A program leaving in this revision still counts at its index
+	 * until the swap: a joining one must not take it over then. */
+	for (i = 0; st->have && i < st->meta.nr_progs; i++)
+		running_idx |= 1ull << (st->meta.slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
+	fresh_idx = xc_stats_idx_assign(meta.slots, n, fresh, running_idx);
 	if (xc_meta_frags(&meta))
 		meta.flags |= XDPCHAIN_META_F_FRAGS;
 	if (stats)

@@ -72,10 +72,12 @@ XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta
 XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
 /* Give every slot a stats index of its own, keeping the ones it has unless
- * fresh[i] (joins now) or taken by an earlier slot. Returns the mask of
+ * fresh[i] (joins now) or taken by an earlier slot. New ones avoid the
+ * indexes in avoid (the running revision's, which still count for their
+ * programs until the swap) while others are free. Returns the mask of
  * indexes given out anew (their counters must start from zero). */
 XDPCHAIN_HIDDEN __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n,
-					  const bool *fresh);
+					  const bool *fresh, __u64 avoid);
 
 /* ---- runcfg.c ---- */
 struct xc_runcfg {

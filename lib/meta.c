@@ -128,7 +128,8 @@ enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta)
 	return ext ? XDPCHAIN_BACKEND_FREPLACE : XDPCHAIN_BACKEND_TAILCALL;
 }
 
-__u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n, const bool *fresh)
+__u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n, const bool *fresh,
+			  __u64 avoid)
 {
 	__u64 used = 0, given = 0, bit;
 	bool need[XDPCHAIN_MAX_SLOTS];
@@ -143,9 +144,11 @@ __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n, cons
 	for (i = 0; i < n && i < XDPCHAIN_MAX_SLOTS; i++) {
 		if (!need[i])
 			continue;
-		for (idx = 0; idx < XDPCHAIN_MAX_SLOTS && (used & (1ull << idx)); idx++)
+		for (idx = 0; idx < XDPCHAIN_MAX_SLOTS && ((used | avoid) & (1ull << idx)); idx++)
 			;
 		/* n <= 64 slots, so a free index always exists. */
+		for (idx = idx < XDPCHAIN_MAX_SLOTS ? idx : 0; used & (1ull << idx); idx++)
+			;
 		slots[i].stats_idx = (__u8)idx;
 		used |= 1ull << idx;
 		given |= 1ull << idx;

@@ -150,7 +150,7 @@ static void test_stats_idx(void)
 	/* Legacy chain: all 0, nothing fresh -> first keeps 0, rest renumbered. */
 	for (i = 0; i < 3; i++)
 		s[i] = slot(i + 1, 10, "p", (__u8)i);
-	given = xc_stats_idx_assign(s, 3, fresh);
+	given = xc_stats_idx_assign(s, 3, fresh, 0);
 	CHECK(s[0].stats_idx == 0 && s[1].stats_idx == 1 && s[2].stats_idx == 2);
 	CHECK(given == 0x6);
 	/* Others keep theirs; a joining one takes the lowest free index
@@ -159,22 +159,34 @@ static void test_stats_idx(void)
 	s[1].stats_idx = 0;
 	s[2].stats_idx = 5;
 	fresh[2] = true;
-	given = xc_stats_idx_assign(s, 3, fresh);
+	given = xc_stats_idx_assign(s, 3, fresh, 0);
 	CHECK(s[0].stats_idx == 5 && s[1].stats_idx == 0 && s[2].stats_idx == 1);
 	CHECK(given == 0x2);
 	/* Out-of-range indexes are replaced; nothing to do is 0. */
 	fresh[2] = false;
 	s[1].stats_idx = 200;
-	given = xc_stats_idx_assign(s, 3, fresh);
+	given = xc_stats_idx_assign(s, 3, fresh, 0);
 	CHECK(s[1].stats_idx == 0 && given == 0x1);
-	CHECK(xc_stats_idx_assign(s, 3, fresh) == 0);
+	CHECK(xc_stats_idx_assign(s, 3, fresh, 0) == 0);
+	/* A joining program avoids indexes the running revision uses (a
+	 * program leaving in the same revision counts there until the swap),
+	 * unless nothing else is free. */
+	s[0].stats_idx = 0;
+	s[1].stats_idx = 1;
+	fresh[1] = false;
+	fresh[2] = true;
+	given = xc_stats_idx_assign(s, 3, fresh, 0x7); /* 0..2 ran before */
+	CHECK(s[2].stats_idx == 3 && given == 0x8);
+	given = xc_stats_idx_assign(s, 3, fresh, ~0ull);
+	CHECK(s[2].stats_idx == 2 && given == 0x4);
+	fresh[2] = false;
 	/* A full chain uses all 64. */
 	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++) {
 		s[i] = slot(i + 1, 10, "p", 0);
 		s[i].stats_idx = 7;
 		fresh[i] = false;
 	}
-	given = xc_stats_idx_assign(s, XDPCHAIN_MAX_SLOTS, fresh);
+	given = xc_stats_idx_assign(s, XDPCHAIN_MAX_SLOTS, fresh, 0);
 	CHECK(given == ~(1ull << 7));
 	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++)
 		CHECK(s[i].stats_idx < XDPCHAIN_MAX_SLOTS);
