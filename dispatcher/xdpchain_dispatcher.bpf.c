@@ -43,9 +43,10 @@ struct {
  * The library loads the plain build, compiled from this file without
  * XDPCHAIN_INSTRUMENTED, whenever neither flag is set: a chain without
  * counters then runs exactly the code it ran before counters existed (the
- * same xlated instructions, checked with "bpftool prog dump xlated"; a
- * flag test in .rodata would still leave its load behind) and has no
- * stats map. Within this build each flag is constant data, so the verifier
+ * same xlated instructions, checked with "bpftool prog dump xlated": 29,
+ * 51 and 73 for 1, 2 and 3 tail-call programs on Linux 6.18, before and
+ * after; tests/kernel/suite-stats.sh compares off with never-on) and has
+ * no stats map. A flag test in .rodata alone would leave its load behind. Within this build each flag is constant data, so the verifier
  * removes the code of the one that is not set.
  *
  * Counters: one lookup per packet for the whole chain (a single per-CPU
