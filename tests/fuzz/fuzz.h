@@ -5,6 +5,7 @@
 #ifndef XDPCHAIN_FUZZ_H
 #define XDPCHAIN_FUZZ_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -149,12 +149,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = apply_config_parse((const char *)data, size, &cfg, msg, sizeof(msg));
 	if (ret == 0) {
 		FUZZ_ASSERT(cfg.owner[0] != '\0');
+		FUZZ_ASSERT(memchr(cfg.owner, '\0', sizeof(cfg.owner)));
+		FUZZ_ASSERT(cfg.nifaces <= APPLY_MAX_IFACES);
 		for (size_t i = 0; i < cfg.nifaces; i++) {
 			FUZZ_ASSERT(cfg.ifaces[i].name && cfg.ifaces[i].name[0]);
 			FUZZ_ASSERT(cfg.ifaces[i].nprogs <= XDPCHAIN_MAX_PROGS);
-			for (size_t j = 0; j < cfg.ifaces[i].nprogs; j++)
-				FUZZ_ASSERT(cfg.ifaces[i].progs[j].file &&
-					    cfg.ifaces[i].progs[j].file[0]);
+			FUZZ_ASSERT(memchr(cfg.ifaces[i].path, '\0', sizeof(cfg.ifaces[i].path)));
+			for (size_t j = 0; j < cfg.ifaces[i].nprogs; j++) {
+				const struct apply_prog *p = &cfg.ifaces[i].progs[j];
+
+				FUZZ_ASSERT(p->file && p->file[0]);
+				FUZZ_ASSERT(memchr(p->path, '\0', sizeof(p->path)));
+				FUZZ_ASSERT(!(p->continue_on & ~XDPCHAIN_VERDICTS_ALL));
+				FUZZ_ASSERT(p->has_priority || !p->priority);
+			}
 		}
 		apply_config_free(&cfg);
 	} else {
