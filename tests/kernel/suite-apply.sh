@@ -113,9 +113,12 @@ t_other_owner() {
 	expect "plan" "attach:t_pass_a attach:t_pass_b" "$(plan "$out")" || return
 	expect "order" "verdict=pass trace=a5,a1,a2,a4" "$(run)" || return
 	# The file names t_pass_d too: the other owner's copy stays, ours joins.
+	local rev
+	rev=$(revision)
 	cfg fleet t_pass_d:1
 	out=$(apply) || { not_ok "apply 2 failed: $out"; return; }
 	expect "plan 2" "detach:t_pass_a detach:t_pass_b attach:t_pass_d" "$(plan "$out")" || return
+	expect "three changes, one revision" "$((rev + 1))" "$(revision)" || return
 	expect "other owner's program kept" "$d" \
 		"$(status_json | jq -r '.[0].programs[] | select(.owner == "other") | .id')" || return
 	cfg fleet
