@@ -126,5 +126,19 @@ t_dead_detached_explicitly() {
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" && ok
 }
 
-run_tests t_killed_owner t_parent_owner t_bad_owner t_dead_detached_explicitly
+t_other_pidns() {
+	begin "an owner in another pid namespace cannot be judged: its program is kept"
+	command -v unshare >/dev/null || { skip "no unshare(1)"; return; }
+	# The owner is the shell that ran xdpchain in a new pid namespace
+	# (pid 1 there); it exits at once, taking its namespace with it.
+	in_ns unshare -p -f --mount-proc sh -c \
+		"$XC attach -b $backend xt0 $OBJ -p t_pass_a --until-exit >/dev/null" ||
+		{ not_ok "attach from another pid namespace"; return; }
+	expect "owner pid as seen there" "1" "$(field t_pass_a owner_pid)" || return
+	expect "cannot tell from here" "null" "$(field t_pass_a owner_alive)" || return
+	att t_pass_b -P 60 || { not_ok "next attach"; return; }
+	expect "kept" "verdict=pass trace=a1,a2" "$(run)" && ok
+}
+
+run_tests t_killed_owner t_parent_owner t_bad_owner t_dead_detached_explicitly t_other_pidns
 finish
