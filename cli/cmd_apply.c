@@ -77,7 +77,7 @@ static int read_file(struct cli_ctx *ctx, const char *file, char **buf, size_t *
 		if (n == cap) {
 			char *nb;
 
-			if (cap > APPLY_MAX_FILE) {
+			if (n > APPLY_MAX_FILE) {
 				cli_error(ctx, "%s: larger than %d bytes", file, APPLY_MAX_FILE);
 				free(b);
 				if (f != stdin)
@@ -93,6 +93,13 @@ static int read_file(struct cli_ctx *ctx, const char *file, char **buf, size_t *
 			b = nb;
 			cap *= 2;
 		}
+	}
+	if (b && n > APPLY_MAX_FILE) {
+		cli_error(ctx, "%s: larger than %d bytes", file, APPLY_MAX_FILE);
+		free(b);
+		if (f != stdin)
+			fclose(f);
+		return CLI_EXIT_USAGE;
 	}
 	if (!b || ferror(f)) {
 		cli_error(ctx, "%s: cannot read: %s", file, b ? strerror(errno) : "out of memory");
