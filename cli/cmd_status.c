@@ -287,9 +287,13 @@ static int status_one(struct cli_ctx *ctx, const char *ifname)
 
 static int status_all(struct cli_ctx *ctx)
 {
+	XDPCHAIN_OPTS(xdpchain_gc_opts, gco, .bpffs_root = ctx->root, .vanished_only = true);
 	struct if_nameindex *ifs, *p;
 	int err, shown = 0, ret = CLI_EXIT_OK;
 
+	/* Collect what interfaces that disappeared left behind (cheap, never
+	 * waits; best effort: status reads nothing from that state). */
+	xdpchain_gc(0, &gco);
 	ifs = if_nameindex();
 	if (!ifs) {
 		cli_error(ctx, "cannot list the interfaces: %s", strerror(errno));

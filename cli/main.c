@@ -99,6 +99,16 @@ static const struct cmd {
 	  "    themselves do run, so their own maps see the packets.\n"
 	  "    --packet HEX   one Ethernet frame in hex (\"ff:ff:...\" or \"ffff...\")\n"
 	  "    --pcap FILE    every packet of a classic pcap file (Ethernet; - is stdin)" },
+	{ "gc", cmd_gc,
+	  "[IFACE|IFINDEX]",
+	  "Remove the state on bpffs that no running chain uses: what a crashed\n"
+	  "    process left behind, and the state of interfaces (a number: an ifindex,\n"
+	  "    the interface may be gone) and network namespaces that disappeared.\n"
+	  "    Without an argument: every interface of this network namespace, and the\n"
+	  "    directories of namespaces that no longer exist. Running chains are never\n"
+	  "    touched. Every change also collects its own interface's leftovers, so\n"
+	  "    this is rarely needed. With -j: {\"removed\": [{\"path\", \"reason\"}],\n"
+	  "    \"count\": N}." },
 	{ "demo", cmd_demo,
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[-m|--mode native|skb] [-k|--keep]",

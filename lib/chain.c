@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <linux/if_link.h>
+#include <linux/membarrier.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include "internal.h"
@@ -150,6 +152,23 @@ static bool chain_stats(const struct xc_state *st)
 	return st->have && (st->meta.flags & XDPCHAIN_META_F_STATS);
 }
 
+/*
+ * After the swap, packets that entered the old dispatcher just before it
+ * may still be running in it, and they use the old revision's program
+ * array and freplace links: collecting those now would make such a packet
+ * skip a program. XDP runs inside RCU read-side sections, so one RCU
+ * grace period (membarrier(MEMBARRIER_CMD_GLOBAL) waits for one) lets
+ * them finish. Kernels booted with nohz_full refuse that command: then
+ * wait a little, which covers any packet in practice but is no proof.
+ */
+static void wait_inflight(void)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) == 0)
+		return;
+	xc_debug("membarrier: %s; waiting 20 ms for packets in flight\n", strerror(errno));
+	usleep(20000);
+}
+
 static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			enum xdpchain_mode mode, __u32 foreign_id,
 			enum xdpchain_mode foreign_mode, bool stats)
@@ -196,6 +215,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		err = -errno;
 		goto out;
 	}
+	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
 	disp_fd = xc_disp_prog_fd(d);
 	array_fd = xc_disp_array_fd(d);
 	if (stats && stats_fd < 0) {
@@ -228,6 +248,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 							  "multi-buffer flag than the chain's?)" : "");
 				goto out;
 			}
+			xc_fault(XC_FAULT_TAIL_UPDATE, e[i].m.name);
 			continue;
 		}
 		LIBBPF_OPTS(bpf_link_create_opts, lo,
@@ -241,6 +262,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 				e[i].m.prog_id, i, strerror(errno));
 			goto out;
 		}
+		xc_fault(XC_FAULT_EXT_LINK, e[i].m.name);
 		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)rev, e[i].m.prog_id);
 		close(fd);
 		if (err)
@@ -261,12 +283,15 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			}
 			goto out;
 		}
+		xc_fault(XC_FAULT_SWAP, "dispatcher");
+		wait_inflight();
 	} else {
 		fd = link_new(st, disp_fd, mode, foreign_id, foreign_mode);
 		if (fd < 0) {
 			err = fd;
 			goto out;
 		}
+		xc_fault(XC_FAULT_LINK_CREATE, "dispatcher");
 		err = xc_pin_at(st, fd, "dispatcher");
 		if (err) {
 			/* Without the pin the chain would vanish with us. */
@@ -608,8 +633,12 @@ static bool id_in(const __u32 *ids, unsigned int n, __u32 id)
 
 static int remove_all(struct xc_state *st)
 {
-	if (st->have && bpf_link_detach(st->link_fd) && errno != EINVAL)
+	if (st->have && bpf_link_detach(st->link_fd) && errno != EINVAL) {
 		xc_warn("cannot detach the dispatcher link: %s\n", strerror(errno));
+	} else if (st->have) {
+		xc_fault(XC_FAULT_LINK_DETACH, "dispatcher");
+		wait_inflight(); /* packets inside still run the whole chain */
+	}
 	xc_state_close(st);
 	xc_state_gc(st, NULL);
 	state_dir_remove(st);
@@ -731,6 +760,7 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 				    c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
 		if (err)
 			goto out;
+		xc_fault(XC_FAULT_PROG_LOAD, prog->name);
 		err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
 		if (err && err != -EEXIST)
 			goto out;
@@ -780,6 +810,8 @@ static int txn_run(int ifindex, const struct xc_params *p, struct xc_change *c,
 	if (revision)
 		*revision = st.have ? st.meta.revision : 0;
 	xc_state_unlock(&st);
+	if (st.root[0])
+		xc_gc_vanished(st.root, st.netns_ino, ifindex);
 	return err;
 }
 
@@ -893,6 +925,7 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	err = txn_apply(&st, &p, &c, 1);
 out:
 	xc_state_unlock(&st);
+	xc_gc_vanished(st.root, st.netns_ino, ifindex);
 	return xc_err(err);
 }
 

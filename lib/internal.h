@@ -54,6 +54,29 @@ XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,
 #define offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 #endif
 
+/* ---- fault.c: crash injection for tests (meson -Dfault_injection) ----
+ * Each step is a point where a crash leaves a distinct state behind;
+ * docs/protocol.md ("Crash safety") says what each leaves and who repairs
+ * it. xc_fault() is called right after the step succeeded. */
+enum xc_fault_step {
+	XC_FAULT_PROG_LOAD,   /* the new program is loaded, not pinned */
+	XC_FAULT_DISP_LOAD,   /* the new dispatcher is loaded */
+	XC_FAULT_PIN,         /* after every pin */
+	XC_FAULT_TAIL_UPDATE, /* after every prog-array update (tail-call slot) */
+	XC_FAULT_EXT_LINK,    /* after every freplace link, before its pin */
+	XC_FAULT_LINK_CREATE, /* new chain: XDP link created, not pinned */
+	XC_FAULT_SWAP,        /* bpf_link_update() switched to the new dispatcher */
+	XC_FAULT_LINK_DETACH, /* last program / --all: the link is detached */
+	XC_FAULT_UNPIN,       /* after every unpin */
+	XC_FAULT__MAX,
+};
+#ifdef XDPCHAIN_FAULT_INJECTION
+XDPCHAIN_HIDDEN void xc_fault_step(enum xc_fault_step step, const char *detail);
+#define xc_fault(step, detail) xc_fault_step(step, detail)
+#else
+#define xc_fault(step, detail) do { (void)(detail); } while (0)
+#endif
+
 /* ---- order.c ---- */
 XDPCHAIN_HIDDEN int xc_slot_cmp(const struct xdpchain_slot_meta *a,
 				const struct xdpchain_slot_meta *b);
@@ -130,7 +153,14 @@ XDPCHAIN_HIDDEN int xc_state_dir(const char *root, __u64 netns_ino, int ifindex,
  * collect orphans. create: make the directory if missing. */
 XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex,
 				  const char *opt_root, bool create);
+/* The same; nonblock: fail with -EWOULDBLOCK rather than wait (gc). */
+XDPCHAIN_HIDDEN int xc_state_lock_flags(struct xc_state *st, int ifindex,
+					const char *opt_root, bool create, bool nonblock);
 XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
+/* ---- gc.c ---- */
+/* After a transaction on skip_ifindex: collect the state of the other
+ * interfaces of the namespace that are gone (never waits for a lock). */
+XDPCHAIN_HIDDEN void xc_gc_vanished(const char *root, __u64 netns_ino, int skip_ifindex);
 /* Read the running chain without locking (status). */
 XDPCHAIN_HIDDEN int xc_state_read(struct xc_state *st, int ifindex,
 				  const char *opt_root);
@@ -139,8 +169,15 @@ XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
 XDPCHAIN_HIDDEN void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-XDPCHAIN_HIDDEN void xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+/* 0, or -errno (-ENOENT: there was no such pin). */
+XDPCHAIN_HIDDEN int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* While set (by gc.c, for the calling thread), xc_state_gc() reports
+ * every entry it removed. */
+struct xc_gc_report {
+	void (*fn)(struct xc_gc_report *r, const char *dir, const char *name);
+};
+XDPCHAIN_HIDDEN extern __thread struct xc_gc_report *xc_gc_reporter;
 XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The program that runs on ifindex (any mode): 0 if none. */

@@ -265,18 +265,29 @@ int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
 		xc_warn("cannot pin %s: %s\n", path, strerror(errno));
 		return err;
 	}
+	xc_fault(XC_FAULT_PIN, path);
 	return 0;
 }
 
-void xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 {
 	char path[400];
 	va_list ap;
+	int err;
 
 	va_start(ap, fmt);
-	if (!vpath(st, path, sizeof(path), fmt, ap) && unlink(path) && errno != ENOENT)
-		xc_warn("cannot unpin %s: %s\n", path, strerror(errno));
+	err = vpath(st, path, sizeof(path), fmt, ap);
 	va_end(ap);
+	if (err)
+		return err;
+	if (unlink(path)) {
+		err = -errno;
+		if (err != -ENOENT)
+			xc_warn("cannot unpin %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_UNPIN, path);
+	return 0;
 }
 
 int xc_get_at(struct xc_state *st, const char *fmt, ...)
@@ -419,6 +430,12 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 
 int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create)
 {
+	return xc_state_lock_flags(st, ifindex, opt_root, create, false);
+}
+
+int xc_state_lock_flags(struct xc_state *st, int ifindex, const char *opt_root, bool create,
+			bool nonblock)
+{
 	struct stat a, b;
 	int err, tries;
 
@@ -446,7 +463,7 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 			continue; /* removed between mkdir and open */
 		if (st->dir_fd < 0)
 			return -errno;
-		if (flock(st->dir_fd, LOCK_EX)) {
+		if (flock(st->dir_fd, LOCK_EX | (nonblock ? LOCK_NB : 0))) {
 			err = -errno;
 			close(st->dir_fd);
 			st->dir_fd = -1;
@@ -491,6 +508,8 @@ static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
 	return false;
 }
 
+__thread struct xc_gc_report *xc_gc_reporter;
+
 void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 {
 	unsigned long long rev;
@@ -524,7 +543,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 		}
 		if (drop) {
 			xc_debug("collecting %s/%s\n", st->dir, name);
-			xc_unpin_at(st, "%s", name);
+			if (!xc_unpin_at(st, "%s", name) && xc_gc_reporter)
+				xc_gc_reporter->fn(xc_gc_reporter, st->dir, name);
 		}
 	}
 	closedir(d);

@@ -16,8 +16,12 @@ top=$PWD
 
 [ "$(id -u)" -eq 0 ] || { echo "Error: run as root (kernel tests attach XDP programs)" >&2; exit 2; }
 tests/install-deps.sh || exit 1
+# The crash-safety suite needs the fault-injection hook (a test-only
+# build option; tests/kernel/suite-crash.sh fails without it).
 if [ ! -f build/build.ninja ]; then
-	meson setup build >/dev/null || exit 1
+	meson setup build -Dfault_injection=true >/dev/null || exit 1
+else
+	meson configure build -Dfault_injection=true >/dev/null || exit 1
 fi
 ninja -C build >/dev/null || { ninja -C build; exit 1; }
 

@@ -15,6 +15,13 @@
  *                                       nanosecond timestamps)
  *   prog-exists ID                      exit 0 if the kernel still has program
  *                                       ID, 1 if not
+ *   held DIR [IFACE]                    every object kept alive by the pins
+ *                                       under DIR and IFACE's XDP program,
+ *                                       followed through links, map ids and
+ *                                       program arrays: "prog N", "map N",
+ *                                       "link N" lines
+ *   alive                               of such lines on stdin, print those
+ *                                       whose object still exists
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +39,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
+#include <fcntl.h>
 
 #define TRACE_OFF (14 + 20 + 8)
 
@@ -386,6 +395,189 @@ static int cmd_prog_exists(int argc, char **argv)
 	if (fd < 0)
 		return errno == ENOENT ? 1 : fail("prog-exists") + 2;
 	close(fd);
+/* ---- held / alive: which kernel objects a state directory keeps ---- */
+#define HELD_MAX 4096
+static struct {
+	char kind; /* 'p', 'm', 'l' */
+	__u32 id;
+} held[HELD_MAX];
+static unsigned int nheld;
+
+static int held_add(char kind, __u32 id)
+{
+	for (unsigned int i = 0; i < nheld; i++)
+		if (held[i].kind == kind && held[i].id == id)
+			return 0;
+	if (nheld == HELD_MAX || !id)
+		return 0;
+	held[nheld].kind = kind;
+	held[nheld++].id = id;
+	return 1;
+}
+
+static void held_map(__u32 id);
+
+static void held_prog(__u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), map_ids[64];
+	int fd;
+
+	if (!held_add('p', id))
+		return;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	info.nr_map_ids = 64;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		for (__u32 i = 0; i < info.nr_map_ids && i < 64; i++)
+			held_map(map_ids[i]);
+	close(fd);
+}
+
+static void held_map(__u32 id)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd;
+
+	if (!held_add('m', id))
+		return;
+	fd = bpf_map_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	/* A program array's lookup from user space gives the program id. */
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_PROG_ARRAY) {
+		for (__u32 k = 0; k < info.max_entries; k++) {
+			__u32 pid;
+
+			if (!bpf_map_lookup_elem(fd, &k, &pid))
+				held_prog(pid);
+		}
+	}
+	close(fd);
+}
+
+static void held_link_fd(int fd)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !held_add('l', info.id))
+		return;
+	held_prog(info.prog_id);
+	if (info.type == BPF_LINK_TYPE_TRACING)
+		held_prog(info.tracing.target_obj_id);
+}
+
+/* What kind of BPF object fd is, from its fdinfo. */
+static char fd_kind(int fd)
+{
+	char path[64], line[256], kind = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!kind && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "link_type:", 10))
+			kind = 'l';
+		else if (!strncmp(line, "map_type:", 9))
+			kind = 'm';
+		else if (!strncmp(line, "prog_type:", 10))
+			kind = 'p';
+	}
+	fclose(f);
+	return kind;
+}
+
+static void held_dir(const char *dir)
+{
+	struct dirent *de;
+	char path[4096];
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d))) {
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (de->d_type == DT_DIR) {
+			held_dir(path);
+			continue;
+		}
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		switch (fd_kind(fd)) {
+		case 'l':
+			held_link_fd(fd);
+			break;
+		case 'p': {
+			struct bpf_prog_info info = {};
+			__u32 len = sizeof(info);
+
+			if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+				held_prog(info.id);
+			break;
+		}
+		case 'm': {
+			struct bpf_map_info info = {};
+			__u32 len = sizeof(info);
+
+			if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+				held_map(info.id);
+			break;
+		}
+		}
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
+static int cmd_held(int argc, char **argv)
+{
+	__u32 id = 0;
+
+	if (argc < 2)
+		return 2;
+	held_dir(argv[1]);
+	if (argc > 2) {
+		int ifindex = ifindex_of(argv[2]);
+
+		if (!ifindex)
+			return 1;
+		if (!bpf_xdp_query_id(ifindex, 0, &id) && id)
+			held_prog(id);
+	}
+	for (unsigned int i = 0; i < nheld; i++)
+		printf("%s %u\n", held[i].kind == 'p' ? "prog" : held[i].kind == 'm' ? "map" : "link",
+		       held[i].id);
+	return 0;
+}
+
+static int cmd_alive(void)
+{
+	char kind[16];
+	__u32 id;
+	int fd;
+
+	while (scanf("%15s %u", kind, &id) == 2) {
+		if (!strcmp(kind, "prog"))
+			fd = bpf_prog_get_fd_by_id(id);
+		else if (!strcmp(kind, "map"))
+			fd = bpf_map_get_fd_by_id(id);
+		else
+			fd = bpf_link_get_fd_by_id(id);
+		if (fd >= 0 || errno != ENOENT)
+			printf("%s %u\n", kind, id);
+		if (fd >= 0)
+			close(fd);
+	}
 	return 0;
 }
 
@@ -412,9 +604,13 @@ int main(int argc, char **argv)
 			ret = cmd_pcap(argc - 1, argv + 1);
 		else if (!strcmp(argv[1], "prog-exists"))
 			ret = cmd_prog_exists(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "held"))
+			ret = cmd_held(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "alive"))
+			ret = cmd_alive();
 	}
 	if (ret == 2)
 		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign|"
-				"packet|pcap ...\n");
+				"packet|pcap|prog-exists|held|alive ...\n");
 	return ret;
 }

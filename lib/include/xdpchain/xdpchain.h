@@ -298,6 +298,32 @@ XDPCHAIN_API int xdpchain_txn__commit(struct xdpchain_txn *txn);
 /* After a commit: the revision running (0: no chain). */
 XDPCHAIN_API __u64 xdpchain_txn__revision(const struct xdpchain_txn *txn);
 XDPCHAIN_API void xdpchain_txn__free(struct xdpchain_txn *txn);
+/* ---- garbage collection ---- */
+
+struct xdpchain_gc_opts {
+	size_t sz;
+	const char *bpffs_root;
+	/* Only interfaces that are gone, or whose dispatcher link no longer
+	 * runs on them, and never wait for a lock: cheap enough to run
+	 * before every status. */
+	bool vanished_only;
+	/* Called for every pin or directory removed: its path and why
+	 * ("orphan", "chain not running", "interface gone", "namespace
+	 * gone"). */
+	void (*removed)(const char *path, const char *why, void *ctx);
+	void *ctx;
+	size_t :0;
+};
+#define xdpchain_gc_opts__last_field ctx
+
+/* Collect the state that no running chain uses: what a crashed process
+ * left behind (every transaction also does this for its own interface)
+ * and the state of interfaces that disappeared. ifindex > 0: that
+ * interface of the caller's network namespace; 0: every interface of the
+ * caller's namespace, and the directories of other namespaces that no
+ * longer exist (docs/protocol.md, "Garbage collection"). A running chain
+ * is never touched. Returns the number of entries removed, or -errno. */
+XDPCHAIN_API int xdpchain_gc(int ifindex, const struct xdpchain_gc_opts *opts);
 
 /* ---- status ---- */
 

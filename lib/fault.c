@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Crash injection for the crash-safety tests (tests/kernel/suite-crash.sh).
+ * Compiled only with meson -Dfault_injection=true; otherwise xc_fault() is
+ * an empty inline (lib/internal.h) and none of this exists.
+ *
+ *   XDPCHAIN_FAULT=STEP[:N]  the process kills itself with SIGKILL right
+ *                            after the N-th (default 1st) time it passes
+ *                            STEP, so no cleanup of any kind runs
+ *   XDPCHAIN_FAULT=trace     print "xdpchain-fault: STEP N DETAIL" on
+ *                            stderr at every step passed
+ *   XDPCHAIN_FAULT=list      print "STEP BACKEND" for every step (BACKEND:
+ *                            the backend whose transactions pass it, or
+ *                            "any") and exit 0 before main() runs
+ * The variable is read with secure_getenv(): a set-uid caller cannot be
+ * made to crash.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	const char *backend;
+} steps[XC_FAULT__MAX] = {
+	[XC_FAULT_PROG_LOAD] = { "prog-load", "any" },
+	[XC_FAULT_DISP_LOAD] = { "disp-load", "any" },
+	[XC_FAULT_PIN] = { "pin", "any" },
+	[XC_FAULT_TAIL_UPDATE] = { "tail-update", "tailcall" },
+	[XC_FAULT_EXT_LINK] = { "ext-link", "freplace" },
+	[XC_FAULT_LINK_CREATE] = { "link-create", "any" },
+	[XC_FAULT_SWAP] = { "swap", "any" },
+	[XC_FAULT_LINK_DETACH] = { "link-detach", "any" },
+	[XC_FAULT_UNPIN] = { "unpin", "any" },
+};
+
+static int armed = -1;          /* step to crash at, -1: none */
+static unsigned long armed_n = 1;
+static bool tracing;
+static unsigned long passed[XC_FAULT__MAX];
+
+__attribute__((constructor)) static void fault_init(void)
+{
+	const char *env = secure_getenv("XDPCHAIN_FAULT");
+	char name[32];
+	size_t len;
+
+	if (!env || !*env)
+		return;
+	if (!strcmp(env, "list")) {
+		for (int i = 0; i < XC_FAULT__MAX; i++)
+			printf("%s %s\n", steps[i].name, steps[i].backend);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (!strcmp(env, "trace")) {
+		tracing = true;
+		return;
+	}
+	len = strcspn(env, ":");
+	snprintf(name, sizeof(name), "%.*s", (int)len, env);
+	if (env[len] == ':')
+		armed_n = strtoul(env + len + 1, NULL, 10);
+	for (int i = 0; i < XC_FAULT__MAX; i++)
+		if (!strcmp(name, steps[i].name))
+			armed = i;
+	if (armed < 0 || !armed_n) {
+		/* A typo must not let a test pass without injecting. */
+		fprintf(stderr, "xdpchain: XDPCHAIN_FAULT=%s: unknown step (XDPCHAIN_FAULT=list "
+			"shows them)\n", env);
+		_exit(125);
+	}
+}
+
+void xc_fault_step(enum xc_fault_step step, const char *detail)
+{
+	unsigned long n = ++passed[step];
+
+	if (tracing)
+		fprintf(stderr, "xdpchain-fault: %s %lu %s\n", steps[step].name, n,
+			detail ? detail : "-");
+	if ((int)step == armed && n == armed_n)
+		raise(SIGKILL);
+}

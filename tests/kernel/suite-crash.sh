@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
+# and detach --all (XDPCHAIN_FAULT, lib/fault.c; needs a build with
+# meson -Dfault_injection=true), then check that
+#   - the interface runs the old chain or the new one, complete (trace of
+#     a test packet and status agree), never a partial one;
+#   - the next ordinary command, or separately "xdpchain gc", leaves
+#     exactly the pins of the running chain, and after detach --all the
+#     kernel holds the objects it held before the test.
+# The steps are not listed here: each operation is first run with
+# XDPCHAIN_FAULT=trace, which prints every step it passes, and the steps
+# the binary declares (XDPCHAIN_FAULT=list) must all be reached.
+#   tests/kernel/suite-crash.sh tailcall|freplace
+# CRASH_REPAIR=both (default) repairs every crash both ways; "alternate"
+# uses the next command and gc in turn (half the time, for slow VMs).
+set -uo pipefail
+
+backend=${1:?usage: suite-crash.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+
+repair_modes=${CRASH_REPAIR:-both}
+fault_list=$(XDPCHAIN_FAULT=list "$XC" version 2>/dev/null)
+# Steps this backend's transactions pass: "any" and its own.
+backend_steps=$(echo "$fault_list" | awk -v b="$backend" '$2 == "any" || $2 == b { print $1 }' | sort)
+reached=""
+injected=0
+
+netns_ino() { in_ns stat -L -c %i /proc/self/ns/net; }
+ifdir() { echo "$XDPCHAIN_BPFFS_ROOT/ns-$(netns_ino)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"; }
+# The pins the running chain needs, from status (one per line, sorted).
+want_pins() {
+	status_json | jq -r '.[0] | select(.revision != null) |
+		"dispatcher", "progs-\(.revision)",
+		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\(.revision)-\(.id)"))' |
+		sort
+}
+have_pins() { local d; d=$(ifdir); [ -d "$d" ] && ls -1 "$d" | sort; }
+# Trace of a packet, or "none" when no XDP program runs.
+state() { run 2>/dev/null || echo none; }
+# gone HELD: every object in HELD ("prog N" lines from xdptest held) has
+# been freed. Exact even on a busy host, where global counts (xdptest
+# objs) move with other tests; freeing is deferred, so look a few times.
+# The suite's end still compares global counts with the baseline.
+gone() {
+	local i left
+	for i in $(seq 25); do
+		left=$(echo "$1" | in_ns "$XT" alive | tr '\n' ' ')
+		[ -z "$left" ] && return 0
+		sleep 0.2
+	done
+	expect "objects the crashed state held are freed" "" "$left"
+}
+all_pins() { find "$bpffs" -mindepth 1 \( -type f -o -type d -empty \) ! -name '*.debug' | sort; }
+# The chain status reports, as the trace it should produce.
+status_trace() {
+	local ids
+	ids=$(status_json | jq -r '[.[0].programs[]?.name] | map({"t_pass_a": "a1", "t_pass_b": "a2",
+		"t_pass_c": "a3"}[.] // "?") | join(",")')
+	[ -n "$ids" ] && echo "verdict=pass trace=$ids" || echo none
+}
+
+# The operations: setup commands, the operation, the trace before and after.
+setup_attach_new() { :; }
+op_attach_new() { att t_pass_a -P 10; }
+setup_attach() { att t_pass_a -P 10; }
+op_attach() { att t_pass_b -P 20; }
+setup_detach() { att t_pass_a -P 10 && att t_pass_b -P 20; }
+op_detach() { xc detach xt0 t_pass_b >/dev/null; }
+setup_detach_all() { setup_detach; }
+op_detach_all() { xc detach xt0 --all >/dev/null; }
+declare -A old new
+old[attach_new]=none
+new[attach_new]="verdict=pass trace=a1"
+old[attach]="verdict=pass trace=a1"
+new[attach]="verdict=pass trace=a1,a2"
+old[detach]="verdict=pass trace=a1,a2"
+new[detach]="verdict=pass trace=a1"
+old[detach_all]="verdict=pass trace=a1,a2"
+new[detach_all]=none
+
+t_hook() {
+	begin "the fault-injection hook is compiled in and kills with SIGKILL"
+	if [ -z "$backend_steps" ]; then
+		not_ok "XDPCHAIN_FAULT=list printed no steps: build with meson configure build -Dfault_injection=true"
+		return
+	fi
+	XDPCHAIN_FAULT=prog-load:1 att t_pass_a 2>/dev/null
+	expect "exit status" 137 "$?" || return
+	expect "nothing attached" none "$(state)" && ok
+}
+
+# inject OP STEP N INDEX COMMIT MODE: crash OP at the N-th STEP; INDEX is
+# the step's position in OP's trace and COMMIT the position from which
+# the new chain must run; repair with MODE (next|gc).
+inject() {
+	local op=$1 step=$2 n=$3 idx=$4 commit=$5 mode=$6 want got rc
+	current="crash at $step:$n during $op ($backend), repaired by ${mode/next/the next command}"
+	reset
+	local held
+	"setup_$op" || { not_ok "setup"; return 1; }
+	XDPCHAIN_FAULT=$step:$n "op_$op" 2>/dev/null
+	rc=$?
+	injected=$((injected + 1))
+	expect "exit status (137: killed by the hook)" 137 "$rc" || return 1
+	want=${old[$op]}
+	[ "$idx" -ge "$commit" ] && want=${new[$op]}
+	got=$(state)
+	expect "what runs" "$want" "$got" || return 1
+	expect "status agrees with what runs" "$got" "$(status_trace)" || return 1
+	held=$(in_ns "$XT" held "$bpffs" xt0)
+	if [ "$mode" = next ]; then
+		att t_pass_c -P 30 || { not_ok "the next attach failed"; return 1; }
+		if [ "$got" = none ]; then want="verdict=pass trace=a3"; else want="$got,a3"; fi
+		expect "after the next command" "$want" "$(state)" || return 1
+	else
+		xc -j gc >/dev/null || { not_ok "gc failed"; return 1; }
+		expect "gc changes nothing that runs" "$got" "$(state)" || return 1
+	fi
+	expect "pins" "$(want_pins | tr '\n' ' ')" "$(have_pins | tr '\n' ' ')" || return 1
+	reset
+	expect "no state directory left" "" "$(have_pins)" || return 1
+	expect "nothing pinned on bpffs" "" "$(all_pins | grep -v '/ns-[0-9]*$' | grep -v '/xdpchain$')" || return 1
+	expect "nothing runs" none "$(state)" || return 1
+	gone "$held" && ok
+}
+
+crash_op() { # OP
+	local op=$1 trace lines commit=1000000 i=0 k=0 step n mode
+	reset
+	"setup_$op" || { begin "setup of $op"; not_ok "setup"; return; }
+	trace=$(XDPCHAIN_FAULT=trace "op_$op" 2>&1 >/dev/null | awk '$1 == "xdpchain-fault:" { print $2, $3 }')
+	if [ -z "$trace" ]; then
+		begin "$op passes fault steps"
+		not_ok "XDPCHAIN_FAULT=trace showed no step"
+		return
+	fi
+	# The commit point: the swap, the detach, or the pin that keeps a new
+	# link (a link that is not pinned dies with the process).
+	while read -r step n; do
+		case $step in
+		swap | link-detach) [ "$commit" -gt "$i" ] && commit=$i ;;
+		link-create) [ "$commit" -gt $((i + 1)) ] && commit=$((i + 1)) ;;
+		esac
+		i=$((i + 1))
+	done <<<"$trace"
+	reached="$reached $(echo "$trace" | awk '{ print $1 }')"
+	i=0
+	while read -r step n; do
+		for mode in next gc; do
+			if [ "$repair_modes" = alternate ]; then
+				[ $((k % 2)) -eq 0 ] && [ $mode = gc ] && continue
+				[ $((k % 2)) -eq 1 ] && [ $mode = next ] && continue
+			fi
+			inject "$op" "$step" "$n" "$i" "$commit" "$mode"
+		done
+		i=$((i + 1))
+		k=$((k + 1))
+	done <<<"$trace"
+}
+
+t_attach_new() { crash_op attach_new; }
+t_attach() { crash_op attach; }
+t_detach() { crash_op detach; }
+t_detach_all() { crash_op detach_all; }
+
+t_gc_crash() {
+	begin "a crash during gc is repaired by the next gc"
+	att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	# Leave orphans: the old revision's pins after the swap.
+	XDPCHAIN_FAULT=swap op_detach 2>/dev/null
+	expect "exit status" 137 "$?" || return
+	XDPCHAIN_FAULT=unpin:1 xc gc >/dev/null 2>&1
+	expect "gc exit status" 137 "$?" || return
+	injected=$((injected + 2))
+	reached="$reached unpin"
+	expect "what runs" "verdict=pass trace=a1" "$(state)" || return
+	local out
+	out=$(xc -j gc) || { not_ok "gc failed"; return; }
+	[ "$(echo "$out" | jq '.count')" -ge 1 ] || { not_ok "second gc removed nothing: $out"; return; }
+	expect "gc reports what it removed" "$(echo "$out" | jq '.removed | length')" \
+		"$(echo "$out" | jq '.count')" || return
+	expect "pins" "$(want_pins | tr '\n' ' ')" "$(have_pins | tr '\n' ' ')" || return
+	expect "nothing left to collect" 0 "$(xc -j gc | jq .count)" && ok
+}
+
+# Every step the binary declares for this backend was reached: a step
+# that nothing passes would be a crash point the suite never tests.
+t_coverage() {
+	begin "every declared fault step ($(echo $backend_steps | wc -w)) was injected"
+	if [ -n "${ONLY:-}" ]; then skip "ONLY=$ONLY"; return; fi
+	local missing
+	missing=$(comm -23 <(echo "$backend_steps") <(echo $reached | tr ' ' '\n' | sort -u) | tr '\n' ' ')
+	expect "steps never reached" "" "$missing" || return
+	echo "# $injected faults injected on $backend, $(uname -r)"
+	ok
+}
+
+run_tests t_hook t_attach_new t_attach t_detach t_detach_all t_gc_crash t_coverage
+finish
