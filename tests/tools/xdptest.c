@@ -395,6 +395,9 @@ static int cmd_prog_exists(int argc, char **argv)
 	if (fd < 0)
 		return errno == ENOENT ? 1 : fail("prog-exists") + 2;
 	close(fd);
+	return 0;
+}
+
 /* ---- held / alive: which kernel objects a state directory keeps ---- */
 #define HELD_MAX 4096
 static struct {
