@@ -107,6 +107,17 @@ t_declared() {
 	expect "pass is final" "verdict=pass trace=d7" "$(run)" && ok
 }
 
-run_tests t_comma_list t_separate_args t_json t_rollback t_usage t_declared
+t_completion() {
+	start "bash completion: detach IFACE offers the ids and names in the chain"
+	local comp=$(dirname "$0")/../../completion/xdpchain got
+	att t_pass_a -P 1 || { not_ok "attach"; return; }
+	att t_pass_b -P 2 || { not_ok "attach"; return; }
+	got=$(in_ns bash -c 'source "$1"; COMP_WORDS=("$2" detach xt0 ""); COMP_CWORD=3
+		_xdpchain; printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" "$XC")
+	expect "ids and names" "$(echo $(printf "%s\n" "$(prog_id t_pass_a)" "$(prog_id t_pass_b)" \
+		t_pass_a t_pass_b | sort)) " "$got" && ok
+}
+
+run_tests t_comma_list t_separate_args t_json t_rollback t_usage t_declared t_completion
 reset2
 finish
