@@ -41,7 +41,7 @@ netns_cleanup() {
 		done
 		[ "$had_sysroot" = 1 ] || rmdir "$sysroot" 2>/dev/null
 	fi
-	[ "$bound_init" = 1 ] && umount /proc/1/root/sys/fs/bpf 2>/dev/null
+	[ "$bound_init" = 1 ] && umount -c /proc/1/root/sys/fs/bpf 2>/dev/null
 	for n in "$nsa" "$nsb"; do ip netns del "$n" 2>/dev/null; done
 	cleanup
 }
@@ -96,12 +96,20 @@ t_same_ifindex() {
 	expect "B's state removed" "" "$(pins_of "$nsb" "$ib")" && ok
 }
 
-# def NETNS-RUNNER... : the CLI with the default root.
+# def RUNNER...: run with the default root; nse: the same through nsenter.
 def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
 nse() { def nsenter --net="/run/netns/$ns" "$@"; }
+# dbegin NAME: begin, and remove what an earlier failed test may have left
+# under the default root (this namespace's state only).
+dbegin() {
+	begin "$1"
+	nse "$XC" detach xt0 --all >/dev/null 2>&1
+	def ip netns exec "$ns" "$XC" detach xt0 --all >/dev/null 2>&1
+	true
+}
 
 t_nsenter_default_root() {
-	begin "nsenter --net with the default root: state on the system's /sys/fs/bpf"
+	dbegin "nsenter --net with the default root: state on the system's /sys/fs/bpf"
 	local dir="$sysroot/ns-$(ino_of "$ns")/if-$(nx "$ns" cat /sys/class/net/xt0/ifindex)"
 	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] ||
 		{ skip "no bpffs mounted at /sys/fs/bpf here"; return; }
@@ -156,35 +164,39 @@ attach_private_mnt() {
 }
 
 t_ip_netns_exec_default_root() {
-	begin "ip netns exec with the default root (private /sys): system bpffs or a clear failure"
+	dbegin "ip netns exec with the default root (private /sys): system bpffs or a clear failure"
 	[ "$(def ip netns exec "$ns" stat -f -c %T /sys/fs/bpf)" != bpf_fs ] ||
 		{ skip "ip netns exec shows a bpffs at /sys/fs/bpf here"; return; }
 	attach_private_mnt "ip netns exec" def ip netns exec "$ns" && ok
 }
 
 t_ip_netns_exec_init_bpffs() {
-	begin "ip netns exec reaches PID 1's bpffs: the chain outlives the command"
+	dbegin "ip netns exec reaches PID 1's bpffs: the chain outlives the command"
 	if [ "$(stat -f -c %T /proc/1/root/sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
 		# In the test VM, PID 1 runs in the initramfs and the tests in a
 		# chroot: give PID 1 the same bpffs, as on an ordinary host.
 		[ "$vm" = 1 ] || { skip "PID 1's /sys/fs/bpf is not reachable here"; return; }
-		mount --bind /sys/fs/bpf /proc/1/root/sys/fs/bpf || { not_ok "bind"; return; }
+		# -c: mount(8) must not resolve the magic link to our own /sys.
+		mount -c --bind /sys/fs/bpf /proc/1/root/sys/fs/bpf || { not_ok "bind"; return; }
 		bound_init=1
+		expect "PID 1's /sys/fs/bpf after the bind" bpf_fs \
+			"$(stat -f -c %T /proc/1/root/sys/fs/bpf)" || return
 	fi
-	attach_private_mnt "ip netns exec" def ip netns exec "$ns" || return
-	[ "$bound_init" = 1 ] && umount /proc/1/root/sys/fs/bpf && bound_init=0
-	ok
+	attach_private_mnt "ip netns exec" def ip netns exec "$ns"
+	local rc=$?
+	[ "$bound_init" = 1 ] && umount -c /proc/1/root/sys/fs/bpf && bound_init=0
+	[ "$rc" -eq 0 ] && ok
 }
 
 t_no_bpffs_private_mnt() {
-	begin "no bpffs in a private mount namespace (nsenter --net): system bpffs or a clear failure"
+	dbegin "no bpffs in a private mount namespace (nsenter --net): system bpffs or a clear failure"
 	attach_private_mnt "unshare -m, no bpffs" def unshare -m --propagation private \
 		sh -c 'umount -l /sys/fs/bpf 2>/dev/null; exec nsenter --net="$0" "$@"' \
 		"/run/netns/$ns" && ok
 }
 
 t_no_bpffs_mounted() {
-	begin "no bpffs mounted at all: mounted in the system's mount namespace, the chain runs"
+	dbegin "no bpffs mounted at all: mounted in the system's mount namespace, the chain runs"
 	[ "$vm" = 1 ] || { skip "would unmount the host's /sys/fs/bpf, which others use"; return; }
 	local out
 	umount /sys/fs/bpf || { not_ok "cannot unmount /sys/fs/bpf in the VM"; return; }
@@ -200,4 +212,5 @@ t_no_bpffs_mounted() {
 
 run_tests t_same_ifindex t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
+dbegin "cleanup"
 finish
