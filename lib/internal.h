@@ -112,6 +112,10 @@ struct xc_runcfg {
 XDPCHAIN_HIDDEN int xc_runcfg_read(const struct btf *btf, const char *prog_name,
 				   struct xc_runcfg *cfg);
 
+/* ---- elf_check.c: refuse objects that libbpf 1.1 would crash on ---- */
+XDPCHAIN_HIDDEN int xc_elf_check_mem(const void *buf, size_t size, const char *what);
+XDPCHAIN_HIDDEN int xc_elf_check_file(const char *path);
+
 /* ---- prog.c ---- */
 struct xdpchain_prog {
 	char *name;

@@ -108,6 +108,8 @@ static struct xdpchain_prog *prog_open(struct bpf_object *obj, const char *what,
 struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 					       const struct xdpchain_open_opts *opts)
 {
+	int err;
+
 	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
 	if (access(path, R_OK)) {
@@ -116,6 +118,9 @@ struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 		xc_warn("%s: %s\n", path, strerror(errno));
 		return xc_err_ptr(err);
 	}
+	err = xc_elf_check_file(path);
+	if (err)
+		return xc_err_ptr(err);
 	return prog_open(bpf_object__open_file(path, NULL), path, opts);
 }
 
@@ -124,11 +129,15 @@ struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	const char *name;
+	int err;
 
 	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
 	name = XC_OPTS_GET(opts, obj_name, NULL);
 	oo.object_name = name;
+	err = xc_elf_check_mem(buf, size, name ? name : "<memory>");
+	if (err)
+		return xc_err_ptr(err);
 	return prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
 			 opts);
 }

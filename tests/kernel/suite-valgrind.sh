@@ -83,6 +83,12 @@ t_vg_detach() {
 t_vg_errors() {
 	begin "valgrind: refused commands free everything too"
 	vg_ready || return
+	if [ "$backend" = freplace ]; then
+		# Each command under memcheck takes tens of seconds in the VM
+		# (TCG), and these refusals happen before the backend matters.
+		skip "error paths are backend-independent: covered by the tailcall run"
+		return
+	fi
 	vg 1 attach -b "$backend" xt0 /nonexistent.o || return
 	vg 1 attach -b "$backend" xt0 "$OBJ" -p no_such_prog || return
 	vg 2 attach -b "$backend" xt0 "$OBJ" -P high || return
@@ -96,5 +102,7 @@ t_vg_errors() {
 	expect "chain unchanged" "verdict=pass trace=a1" "$(run)" && ok
 }
 
+start=$SECONDS
 run_tests t_vg_attach_status t_vg_detach t_vg_errors
+echo "# valgrind suite ($backend): $((SECONDS - start)) s"
 finish

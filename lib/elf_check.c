@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Checks of a BPF ELF object made before libbpf opens it. libbpf 1.1
+ * (Debian 12) trusts the name offsets of BTF types in places: for an
+ * object with extern symbols, find_extern_btf_id() strcmp()s the name of
+ * every VAR and FUNC, and a name offset outside the string section makes
+ * that a NULL dereference (found by tests/fuzz, target elf). Later libbpf
+ * versions check every offset when they parse BTF; this does the same
+ * for the types' own names and their members', parameters' and
+ * enumerators' names, and refuses the object (-EINVAL) if one does not
+ * resolve. Anything else wrong is left to libbpf, which refuses it. */
+#include <fcntl.h>
+#include <gelf.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+static bool name_ok(const struct btf *btf, __u32 off)
+{
+	return btf__name_by_offset(btf, off) != NULL;
+}
+
+static bool btf_names_ok(const struct btf *btf)
+{
+	__u32 id, n = btf__type_cnt(btf);
+	__u16 i, vlen;
+
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!t || !name_ok(btf, t->name_off))
+			return false;
+		vlen = btf_vlen(t);
+		if (btf_is_composite(t)) {
+			for (i = 0; i < vlen; i++)
+				if (!name_ok(btf, btf_members(t)[i].name_off))
+					return false;
+		} else if (btf_is_enum(t)) {
+			for (i = 0; i < vlen; i++)
+				if (!name_ok(btf, btf_enum(t)[i].name_off))
+					return false;
+		} else if (btf_is_enum64(t)) {
+			for (i = 0; i < vlen; i++)
+				if (!name_ok(btf, btf_enum64(t)[i].name_off))
+					return false;
+		} else if (btf_is_func_proto(t)) {
+			for (i = 0; i < vlen; i++)
+				if (!name_ok(btf, btf_params(t)[i].name_off))
+					return false;
+		}
+	}
+	return true;
+}
+
+static int check_elf(Elf *elf, const char *what)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int err = 0;
+
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
+		return 0; /* not ELF at all: libbpf says so */
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+		struct btf *btf;
+		Elf_Data *data;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".BTF"))
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf || !data->d_size || data->d_size > UINT32_MAX)
+			break;
+		btf = btf__new(data->d_buf, (__u32)data->d_size);
+		if (libbpf_get_error(btf))
+			break; /* unusable BTF: libbpf's to report */
+		if (!btf_names_ok(btf)) {
+			xc_warn("%s: .BTF names a string outside its string section\n", what);
+			err = -EINVAL;
+		}
+		btf__free(btf);
+		break;
+	}
+	return err;
+}
+
+int xc_elf_check_mem(const void *buf, size_t size, const char *what)
+{
+	Elf *elf;
+	int err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	/* ELF_C_READ_MMAP-like: libelf only reads the buffer. */
+	elf = elf_memory((char *)buf, size);
+	err = check_elf(elf, what);
+	elf_end(elf);
+	return err;
+}
+
+int xc_elf_check_file(const char *path)
+{
+	Elf *elf;
+	int fd, err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* libbpf reports it */
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	err = check_elf(elf, path);
+	elf_end(elf);
+	close(fd);
+	return err;
+}
