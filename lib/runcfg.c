@@ -12,6 +12,9 @@
 #include "internal.h"
 
 #define RUNCFG_SEC ".xdp_run_config"
+/* Typedefs and modifiers followed to reach the struct (libbpf's
+ * MAX_RESOLVE_DEPTH is 32 too). */
+#define RUNCFG_MAX_HOPS 32
 
 /* The value of a __uint() member: pointer to array of <value> ints. */
 static int uint_member_value(const struct btf *btf, __u32 type_id, __u32 *value)
@@ -92,6 +95,7 @@ int xc_runcfg_read(const struct btf *btf, const char *prog_name, struct xc_runcf
 		const struct btf_type *var = btf__type_by_id(btf, vs->type);
 		const struct btf_type *st;
 		const char *vname;
+		int hops = 0;
 
 		if (!var || !btf_is_var(var))
 			return -EINVAL;
@@ -99,7 +103,9 @@ int xc_runcfg_read(const struct btf *btf, const char *prog_name, struct xc_runcf
 		if (!vname || strcmp(vname, want))
 			continue;
 		st = btf__type_by_id(btf, var->type);
-		while (st && (btf_is_mod(st) || btf_is_typedef(st)))
+		/* Bounded: libbpf 1.1 accepts BTF whose typedefs and
+		 * modifiers form a loop (found by tests/fuzz, target runcfg). */
+		while (st && (btf_is_mod(st) || btf_is_typedef(st)) && hops++ < RUNCFG_MAX_HOPS)
 			st = btf__type_by_id(btf, st->type);
 		if (!st || !btf_is_struct(st)) {
 			xc_warn("run config of %s is not a struct\n", prog_name);

@@ -25,8 +25,9 @@ mkdir -p "$logdir"
 
 # halt_on_error: the first UB report ends the process (a failure, not a
 # line in a log). abort_on_error=0 keeps ASan's exit status non-zero
-# without a core dump.
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:log_path=$logdir/asan"
+# without a core dump. allocator_may_return_null: a failed allocation
+# returns NULL as in production (see tests/fuzz/run.sh).
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=1:log_path=$logdir/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logdir/ubsan"
 
 passed=0 failed=0 skipped=0

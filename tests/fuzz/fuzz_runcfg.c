@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	__u32 id, n;
 	unsigned int i;
 
+	xdpchain_set_print(fuzz_quiet_print);
 	btf = btf__new(data, (__u32)size);
 	if (!btf || libbpf_get_error(btf))
 		return 0;
