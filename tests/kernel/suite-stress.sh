@@ -8,14 +8,14 @@
 #   tests/kernel/suite-stress.sh tailcall|freplace
 # Env: XCSTRESS (default: next to XDPTEST), STRESS_OPS (operations per
 # worker in the first test, a quarter or an eighth of it in the others; default
-# 200 for tailcall on the host, 20 for freplace, which runs in the
+# 120 for tailcall on the host, 20 for freplace, which runs in the
 # TCG-emulated VM).
 set -uo pipefail
 
 backend=${1:?usage: suite-stress.sh tailcall|freplace}
 source "$(dirname "$0")/lib.sh"
 XS=${XCSTRESS:-$(dirname "$XT")/xcstress}
-if [ "$backend" = freplace ]; then ops=${STRESS_OPS:-20}; else ops=${STRESS_OPS:-200}; fi
+if [ "$backend" = freplace ]; then ops=${STRESS_OPS:-20}; else ops=${STRESS_OPS:-120}; fi
 seed=${STRESS_SEED:-$RANDOM}
 work=$(mktemp -d /tmp/xdpc-stress.XXXXXX)
 # Two more namespaces, created the same way, so their veth get the same
