@@ -2,13 +2,20 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Runs every kernel suite for one backend and sums their results:
 #   tests/kernel/run.sh tailcall|freplace
+#   tests/kernel/run.sh --list        (suite names)
 # The suites are scenarios.sh and every tests/kernel/suite-*.sh, in name
 # order; each takes the backend as its argument, sources lib.sh and ends
 # with "N passed, N failed[, N skipped]". SUITES="a b" runs only those
 # (names without the .sh). Used on the host and inside the VM alike.
 set -uo pipefail
-backend=${1:?usage: run.sh tailcall|freplace}
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${1:-}" = --list ]; then # the suite names, one per line
+	for f in "$here"/scenarios.sh "$here"/suite-*.sh; do
+		[ -f "$f" ] && basename "$f" .sh
+	done
+	exit 0
+fi
+backend=${1:?usage: run.sh tailcall|freplace|--list}
 
 suites=()
 for f in "$here"/scenarios.sh "$here"/suite-*.sh; do
