@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "libxdp.h"
 #include "opts.h"
 
 #define STATUS_USAGE "usage: xdpchain status [IFACE]"
@@ -205,6 +206,66 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_end_object(w);
 }
 
+/* libxdp's dispatcher: its programs, read-only (xdpchain never changes
+ * another manager's chain). */
+static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
+			const struct libxdp_view *v)
+{
+	struct json_writer *w = ctx->jw;
+	char cont[64];
+
+	if (!ctx->json) {
+		printf("%s (ifindex %d): libxdp dispatcher id %u (managed by libxdp, not by "
+		       "xdpchain; shown read-only)\n", ifname, ifindex, v->dispatcher_id);
+		if (!v->config_version) {
+			printf("  (its configuration cannot be read)\n");
+			return;
+		}
+		if (!v->progs_read)
+			printf("  (its programs cannot all be listed without CAP_SYS_ADMIN)\n");
+		if (v->nr_progs)
+			printf("  %-3s  %-8s  %-16s  %8s  %s\n", "POS", "ID", "NAME", "PRIORITY",
+			       "CONTINUE-ON");
+		for (unsigned int i = 0; i < v->nr_progs; i++) {
+			fmt_verdicts(v->progs[i].actions, cont, sizeof(cont));
+			printf("  %-3u  %-8u  %-16s  %8u  %s\n", i + 1, v->progs[i].id,
+			       v->progs[i].name, v->progs[i].priority, cont);
+		}
+		return;
+	}
+	json_start_object(w);
+	json_kv_string(w, "ifname", ifname);
+	json_kv_int(w, "ifindex", ifindex);
+	json_kv_string(w, "manager", "libxdp");
+	json_kv_bool(w, "read_only", true);
+	json_kv_uint(w, "dispatcher_id", v->dispatcher_id);
+	json_key(w, "foreign");
+	json_start_object(w);
+	json_kv_uint(w, "id", v->dispatcher_id);
+	json_kv_string(w, "name", LIBXDP_DISPATCHER_NAME);
+	json_end_object(w);
+	if (v->config_version)
+		json_kv_int(w, "libxdp_config_version", v->config_version);
+	else
+		json_kv_null(w, "libxdp_config_version");
+	json_kv_bool(w, "programs_complete", v->config_version && v->progs_read);
+	json_key(w, "programs");
+	json_start_array(w);
+	for (unsigned int i = 0; i < v->nr_progs; i++) {
+		json_start_object(w);
+		json_kv_uint(w, "position", i + 1);
+		json_kv_uint(w, "id", v->progs[i].id);
+		json_kv_string(w, "name", v->progs[i].name);
+		json_kv_int(w, "priority", (int)v->progs[i].priority);
+		json_key(w, "continue_on");
+		json_verdicts(w, v->progs[i].actions);
+		json_kv_uint(w, "slot", v->progs[i].slot);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
 /* An interface without a chain: a foreign program (id != 0) or nothing. */
 static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u32 id,
 		       const char *name)
@@ -260,6 +321,14 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 		return err;
 	if (!id && !named)
 		return 0;
+	if (id && !strcmp(name, LIBXDP_DISPATCHER_NAME)) {
+		struct libxdp_view v;
+
+		if (!libxdp_view_read(id, &v)) {
+			show_libxdp(ctx, ifname, ifindex, &v);
+			return 1;
+		}
+	}
 	show_other(ctx, ifname, ifindex, id, name);
 	return 1;
 }

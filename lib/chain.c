@@ -42,14 +42,33 @@ static void entries_close(struct xc_entry *e, unsigned int n)
 			close(e[i].fd);
 }
 
+/* The program pinned as prog-<id>, only if it really is program id. */
+static int prog_from_pin(struct xc_state *st, __u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = xc_get_at(st, "prog-%u", id);
+
+	if (fd < 0)
+		return fd;
+	if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.id != id) {
+		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->dir, id, id);
+		close(fd);
+		xc_unpin_at(st, "prog-%u", id);
+		return -ENOENT;
+	}
+	return fd;
+}
+
 /* The file descriptor of a running chain's program, from its pin (or, if
- * the pin was lost, from its id, pinning it again). */
+ * the pin was lost or is wrong, from its id, pinning it again). */
 static int entry_open(struct xc_state *st, struct xc_entry *e)
 {
 	__u32 id = e->m.prog_id;
 	int err;
 
-	e->fd = xc_get_at(st, "prog-%u", id);
+	e->fd = prog_from_pin(st, id);
 	if (e->fd >= 0)
 		return 0;
 	e->fd = bpf_prog_get_fd_by_id(id);
@@ -236,6 +255,12 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	/* Pin the array before filling it: a program array loses its
 	 * entries when its last user reference goes away. */
 	err = xc_pin_at(st, array_fd, "progs-%" PRIu64, (uint64_t)rev);
+	/* Readers get the dispatcher and its metadata from these pins, which
+	 * needs no CAP_SYS_ADMIN (getting them by id from the link does). */
+	if (!err)
+		err = xc_pin_at(st, disp_fd, "disp-%" PRIu64, (uint64_t)rev);
+	if (!err)
+		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, (uint64_t)rev);
 	if (err)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -361,6 +386,14 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 	const char *what = "XDP program";
 	int err;
 
+	if (st->alien_id) {
+		xc_warn("%s: %s/dispatcher keeps program %u attached, which is not a valid "
+			"xdpchain chain (%s); refusing to touch it (removing that pin "
+			"detaches it)\n", ifname_of(st->ifindex, ifname), st->dir, st->alien_id,
+			st->alien_why);
+		return -EEXIST;
+	}
+
 	err = xc_xdp_prog_id(st->ifindex, foreign_id, foreign_mode);
 	if (err) {
 		xc_warn("cannot query XDP on %s: %s\n", ifname_of(st->ifindex, ifname),
@@ -395,9 +428,11 @@ static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
 		return XDPCHAIN_SLOT_TAILCALL;
 	if (prog->from_fd || !prog->has_btf) {
 		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
-			xc_warn("%s: %s, so it can only join through a tail-call slot\n",
-				prog->name, prog->from_fd ? "already loaded as an XDP program"
-							  : "has no BTF");
+			xc_warn("%s: %s, so it can only join through a tail-call slot "
+				"(use --backend auto or tailcall)\n", prog->name,
+				prog->from_fd ? "already loaded as an XDP program"
+					      : "has no BTF (built without clang -g), so it "
+						"cannot be an EXT (freplace) program");
 			*err = -EOPNOTSUPP;
 		}
 		return XDPCHAIN_SLOT_TAILCALL;
@@ -891,7 +926,13 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	if (err == -ESTALE)
 		goto out;
 	if (err == -ENOENT || (!err && !st.have)) {
-		xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
+		if (!err && st.alien_id)
+			xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a "
+				"valid xdpchain chain (%s); not touching it (removing that pin "
+				"detaches it)\n", st.dir, st.alien_id, ifname_of(ifindex, ifname),
+				st.alien_why);
+		else
+			xc_warn("there is no xdpchain chain on %s\n", ifname_of(ifindex, ifname));
 		if (!err) {
 			remove_all(&st); /* whatever stale state was there */
 			xc_state_unlock(&st);

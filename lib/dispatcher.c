@@ -23,6 +23,7 @@ struct xdpchain_dispatcher {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_map *progs;
+	struct bpf_map *rodata; /* the metadata */
 	struct bpf_map *stats; /* NULL unless XDPCHAIN_META_F_STATS */
 	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
 };
@@ -39,6 +40,7 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 		d->obj = d->plain->obj;
 		d->prog = d->plain->progs.xdpchain_disp;
 		d->progs = d->plain->maps.chain_progs;
+		d->rodata = d->plain->maps.rodata;
 		return 0;
 	}
 	d->inst = xc_disp_inst__open();
@@ -48,6 +50,7 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 	d->obj = d->inst->obj;
 	d->prog = d->inst->progs.xdpchain_disp;
 	d->progs = d->inst->maps.chain_progs;
+	d->rodata = d->inst->maps.rodata;
 	/* The code using a map whose flag is off is removed by the verifier,
 	 * so the map is not created at all (libbpf poisons its loads). */
 	if (meta->flags & XDPCHAIN_META_F_STATS)
@@ -111,6 +114,11 @@ int xc_disp_array_fd(struct xdpchain_dispatcher *d)
 	return bpf_map__fd(d->progs);
 }
 
+int xc_disp_meta_fd(struct xdpchain_dispatcher *d)
+{
+	return bpf_map__fd(d->rodata);
+}
+
 int xc_disp_stats_fd(struct xdpchain_dispatcher *d)
 {
 	return d->stats ? bpf_map__fd(d->stats) : -ENOENT;
@@ -153,6 +161,7 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 	/* Zeroed although the kernel fills them: valgrind does not know
 	 * that BPF_OBJ_GET_INFO_BY_FD writes through info.map_ids. */
 	__u32 len = sizeof(info), map_ids[8] = { 0 }, i;
+	int err = -ENOENT;
 
 	info.nr_map_ids = 8;
 	info.map_ids = (__u64)(unsigned long)map_ids;
@@ -165,8 +174,12 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 		__u32 mlen = sizeof(mi);
 		int ret, fd = bpf_map_get_fd_by_id(map_ids[i]);
 
-		if (fd < 0)
+		if (fd < 0) {
+			/* Without CAP_SYS_ADMIN: say so, not "no such map". */
+			if (errno == EPERM || errno == EACCES)
+				err = -errno;
 			continue;
+		}
 		if (bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
 			close(fd);
 			continue;
@@ -176,29 +189,60 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 			return ret;
 		close(fd);
 	}
-	return -ENOENT;
+	return err;
+}
+
+/* Whether map fd is a dispatcher's metadata map: an ARRAY of one
+ * struct xdpchain_meta named "*.rodata". */
+static bool is_meta_map(int fd, const struct bpf_map_info *mi)
+{
+	size_t nlen = strlen(mi->name);
+
+	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
+	       mi->value_size == sizeof(struct xdpchain_meta) && mi->max_entries == 1 &&
+	       nlen >= 7 && !strcmp(mi->name + nlen - 7, ".rodata");
 }
 
 static int read_meta_cb(int fd, const struct bpf_map_info *mi, void *arg)
 {
 	struct xdpchain_meta *meta = arg;
-	size_t nlen = strlen(mi->name);
 	__u32 key = 0;
 	int err;
 
-	if (mi->type != BPF_MAP_TYPE_ARRAY || mi->value_size != sizeof(*meta) || nlen < 7 ||
-	    strcmp(mi->name + nlen - 7, ".rodata"))
+	if (!is_meta_map(fd, mi))
 		return 0;
 	err = bpf_map_lookup_elem(fd, &key, meta) ? -errno : 1;
 	close(fd);
 	return err;
 }
 
-/* Find the .rodata map of a running dispatcher and read its metadata. */
-int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta)
+/*
+ * Read the metadata of a running dispatcher from its .rodata map. map_fd,
+ * if >= 0, is that map from a pin (no CAP_SYS_ADMIN needed): it is used
+ * only if it really is one of the program's maps. Otherwise the map is
+ * found by id, which needs CAP_SYS_ADMIN.
+ */
+int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 {
-	int err = for_each_map(disp_fd, read_meta_cb, meta);
+	struct bpf_prog_info info = {};
+	struct bpf_map_info mi = {};
+	__u32 len = sizeof(info), mlen = sizeof(mi), map_ids[8] = { 0 }, i, key = 0;
+	int err;
 
+	if (map_fd >= 0) {
+		info.nr_map_ids = 8;
+		info.map_ids = (__u64)(unsigned long)map_ids;
+		if (bpf_obj_get_info_by_fd(disp_fd, &info, &len))
+			return -errno;
+		if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, DISPATCHER_PROG_NAME))
+			return -EMEDIUMTYPE;
+		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && is_meta_map(map_fd, &mi))
+			for (i = 0; i < info.nr_map_ids && i < 8; i++)
+				if (map_ids[i] == mi.id)
+					return bpf_map_lookup_elem(map_fd, &key, meta) ? -errno : 0;
+		xc_warn("the pinned metadata map is not the dispatcher's: ignoring it\n");
+	}
+	err = for_each_map(disp_fd, read_meta_cb, meta);
 	return err == 1 ? 0 : err;
 }
 

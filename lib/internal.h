@@ -144,6 +144,11 @@ struct xc_state {
 	char dir[320];
 	int dir_fd;          /* locked directory, -1 if none */
 	bool have;           /* a valid chain runs */
+	/* The pinned dispatcher link runs something on the interface that
+	 * is not a valid chain of ours (another version, forged metadata):
+	 * its program id. Nothing in the directory is touched then. */
+	__u32 alien_id;
+	char alien_why[160];
 	int link_fd;         /* pinned dispatcher link */
 	int disp_fd;         /* running dispatcher program */
 	__u32 disp_id;
@@ -184,6 +189,11 @@ struct xc_gc_report {
 XDPCHAIN_HIDDEN extern __thread struct xc_gc_report *xc_gc_reporter;
 XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Whether fd is a BPF object of this kind (bpffs pins can hold anything). */
+#define XC_FD_PROG "bpf-prog"
+#define XC_FD_MAP "bpf-map"
+#define XC_FD_LINK "bpf-link"
+XDPCHAIN_HIDDEN bool xc_fd_is(int fd, const char *kind);
 /* The program that runs on ifindex (any mode): 0 if none. */
 XDPCHAIN_HIDDEN int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode);
 
@@ -228,6 +238,7 @@ XDPCHAIN_HIDDEN int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned 
 /* BTF id of the dispatcher's main function (see xc_meta_whole()). */
 XDPCHAIN_HIDDEN int xc_disp_main_btf_id(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN void xc_disp_free(struct xdpchain_dispatcher *d);
-XDPCHAIN_HIDDEN int xc_disp_read_meta(int disp_fd, struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN int xc_disp_meta_fd(struct xdpchain_dispatcher *d);
+XDPCHAIN_HIDDEN int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta);
 
 #endif

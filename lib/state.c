@@ -8,6 +8,8 @@
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
  *       progs-<rev>         tail-call program array of revision <rev>
  *       stats               verdict counters, while the chain counts them
+ *       disp-<rev>          dispatcher program of revision <rev>
+ *       meta-<rev>          its .rodata (metadata) map
  *
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything
@@ -305,6 +307,28 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	return fd < 0 ? -errno : fd;
 }
 
+/* What a file descriptor from bpffs is: "bpf-prog", "bpf-map", "bpf-link"
+ * (the kernel's anonymous inode names; older kernels spell the last one
+ * "bpf_link"). Object info alone cannot tell: the info call succeeds on
+ * any BPF object, and ids of different kinds overlap. */
+bool xc_fd_is(int fd, const char *kind)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	if (strncmp(target, "anon_inode:", 11))
+		return false;
+	for (char *p = target + 11; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	return !strcmp(target + 11, kind);
+}
+
 static void state_reset(struct xc_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -331,10 +355,63 @@ static __u32 link_prog_id(int link_fd)
 }
 
 /*
+ * The running dispatcher program and its metadata map from their pins
+ * disp-<rev> and meta-<rev> (these need no CAP_SYS_ADMIN, unlike getting
+ * them by id). A pin is used only if it is the program the link runs;
+ * the map is checked against the program's maps by xc_disp_read_meta().
+ */
+static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
+{
+	unsigned long long rev;
+	struct dirent *de;
+	int fd = -1, n;
+	DIR *d;
+
+	*map_fd = -1;
+	d = opendir(st->dir);
+	if (!d)
+		return -errno;
+	while (fd < 0 && (de = readdir(d))) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (sscanf(de->d_name, "disp-%llu%n", &rev, &n) != 1 || de->d_name[n])
+			continue;
+		fd = xc_get_at(st, "%s", de->d_name);
+		if (fd < 0)
+			continue;
+		if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.id != prog_id) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		*map_fd = xc_get_at(st, "meta-%llu", rev);
+	}
+	closedir(d);
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* The pinned link runs a program on our interface that is not a valid
+ * chain of ours: leave everything alone (collecting the pins would
+ * detach it, or unlink the programs of a chain we do not understand). */
+static int alien(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	st->alien_id = prog_id;
+	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
+		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
+		why);
+	xc_state_close(st);
+	return 0;
+}
+
+/*
  * Read the running chain: the pinned link must be an XDP link on our
  * interface, its program our dispatcher with valid metadata built for this
  * interface and namespace, and it must be what the kernel runs there.
- * Anything else means there is no (valid) chain; the reason is logged.
+ * A pin that is not a live XDP link of this interface is stale (collected
+ * by the caller's gc); a live link to anything else is alien (kept).
  *
  * Readers take no lock, so a writer may swap the dispatcher between our
  * steps: the program we read is then freed or no longer runs. When the
@@ -346,45 +423,74 @@ static int read_chain(struct xc_state *st)
 	struct bpf_link_info li;
 	__u32 len, running;
 	char why[160];
-	int err, tries = 0;
+	int err, tries = 0, map_fd;
 
 	st->link_fd = xc_get_at(st, "dispatcher");
 	if (st->link_fd < 0) {
 		err = st->link_fd;
 		st->link_fd = -1;
-		return err == -ENOENT ? 0 : err;
+		if (err == -ENOENT)
+			return 0;
+		xc_warn("cannot open %s/dispatcher: %s\n", st->dir, strerror(-err));
+		return err;
 	}
 again:
 	memset(&li, 0, sizeof(li));
 	len = sizeof(li);
-	if (bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
+	if (!xc_fd_is(st->link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
 		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
 		goto stale;
 	}
 	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
-		xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
-			st->dir);
+		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex)
+			xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
+				st->dir);
+		else
+			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
+				st->dir, st->ifindex);
 		goto stale;
 	}
-	st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	/* A live XDP link on our interface: from here on, whatever it runs
+	 * runs on the interface, so it is either our chain or alien. */
+	st->disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
+	if (st->disp_fd < 0)
+		st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
 	if (st->disp_fd < 0) {
+		err = -errno;
 		st->disp_fd = -1;
-		goto raced;
+		if (err == -ENOENT)
+			goto raced; /* freed: swapped meanwhile */
+		xc_warn("cannot get program %u of %s/dispatcher: %s\n", li.prog_id, st->dir,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
 	}
 	st->disp_id = li.prog_id;
-	err = xc_disp_read_meta(st->disp_fd, &st->meta);
-	if (err) {
-		xc_warn("%s: the linked program %u is not an xdpchain dispatcher\n",
-			st->dir, li.prog_id);
-		goto stale;
+	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->meta);
+	if (map_fd >= 0)
+		close(map_fd);
+	if (err && err != -EMEDIUMTYPE && err != -ENOENT) {
+		xc_warn("cannot read the metadata of dispatcher %u: %s\n", li.prog_id,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
 	}
-	if (xc_meta_validate(&st->meta, why, sizeof(why))) {
-		xc_warn("%s: invalid chain metadata (%s): collecting the state\n", st->dir, why);
-		goto stale;
-	}
-	if (st->meta.ifindex != (__u32)st->ifindex || st->meta.netns_ino != st->netns_ino) {
-		xc_warn("%s: metadata belongs to another interface: collecting it\n", st->dir);
-		goto stale;
+	if (err || xc_meta_validate(&st->meta, why, sizeof(why)) ||
+	    st->meta.ifindex != (__u32)st->ifindex || st->meta.netns_ino != st->netns_ino) {
+		/* Not a chain of ours - unless the link moved on meanwhile. */
+		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+			close(st->disp_fd);
+			st->disp_fd = -1;
+			goto again;
+		}
+		if (err)
+			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
+		else if (st->meta.ifindex == (__u32)st->ifindex &&
+			 st->meta.netns_ino == st->netns_ino)
+			; /* why says it */
+		else if (!xc_meta_validate(&st->meta, why, sizeof(why)))
+			snprintf(why, sizeof(why), "metadata of another interface or namespace");
+		return alien(st, li.prog_id, why);
 	}
 	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
 		goto raced;
@@ -518,6 +624,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 	DIR *d;
 	int n;
 
+	if (st->alien_id && !meta)
+		return; /* not ours to collect (read_chain) */
 	d = opendir(st->dir);
 	if (!d)
 		return;
@@ -533,7 +641,9 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 			drop = !meta_has_prog(meta, id);
 		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
 			drop = !meta || rev != meta->revision || !meta_has_prog(meta, id);
-		else if (sscanf(name, "progs-%llu%n", &rev, &n) == 1 && !name[n])
+		else if ((sscanf(name, "progs-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, "disp-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, "meta-%llu%n", &rev, &n) == 1) && !name[n])
 			drop = !meta || rev != meta->revision;
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);

@@ -22,6 +22,8 @@
  *                                       "link N" lines
  *   alive                               of such lines on stdin, print those
  *                                       whose object still exists
+ *   link-foreign IFACE FILE PROG PIN [skb|native]   attach through an XDP
+ *                                       bpf_link pinned at PIN; prints the id
  */
 #include <errno.h>
 #include <stdio.h>
@@ -299,6 +301,43 @@ static int cmd_attach_foreign(int argc, char **argv)
 	}
 	bpf_xdp_query_id(ifindex, 0, &id);
 	printf("%u\n", id);
+	return 0;
+}
+
+/* Like attach-foreign, but through a bpf_link kept alive by a pin: the
+ * way xdpchain holds its dispatcher (to forge state in its directory). */
+static int cmd_link_foreign(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = XDP_FLAGS_DRV_MODE);
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int ifindex, fd;
+
+	if (argc < 5)
+		return 2;
+	if (argc > 5 && !strcmp(argv[5], "skb"))
+		lo.flags = XDP_FLAGS_SKB_MODE;
+	ifindex = ifindex_of(argv[1]);
+	if (!ifindex)
+		return 1;
+	obj = bpf_object__open_file(argv[2], NULL);
+	if (!obj)
+		return fail("open");
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), argv[3]));
+	prog = bpf_object__find_program_by_name(obj, argv[3]);
+	if (!prog || bpf_object__load(obj))
+		return fail("load");
+	fd = bpf_link_create(bpf_program__fd(prog), ifindex, BPF_XDP, &lo);
+	if (fd < 0)
+		return fail("bpf_link_create");
+	if (bpf_obj_pin(fd, argv[4]))
+		return fail("pin");
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		return fail("info");
+	printf("%u\n", info.id);
 	return 0;
 }
 
@@ -611,9 +650,11 @@ int main(int argc, char **argv)
 			ret = cmd_held(argc - 1, argv + 1);
 		else if (!strcmp(argv[1], "alive"))
 			ret = cmd_alive();
+		else if (!strcmp(argv[1], "link-foreign"))
+			ret = cmd_link_foreign(argc - 1, argv + 1);
 	}
 	if (ret == 2)
 		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign|"
-				"packet|pcap|prog-exists|held|alive ...\n");
+				"packet|pcap|prog-exists|held|alive|link-foreign ...\n");
 	return ret;
 }

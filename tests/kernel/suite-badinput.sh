@@ -1,0 +1,446 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Bad input and least privilege:
+#   tests/kernel/suite-badinput.sh tailcall|freplace
+# Every case gives a clear error naming the problem, the documented exit
+# status (0 ok, 1 failure, 2 usage error; README "Exit status") and leaves
+# the state as it was: the chain as status -j shows it, the program on the
+# interface, the files of the state directory and the kernel's BPF object
+# counts (global to the kernel: XDPCHAIN_TEST_SHARED_HOST=1 skips that
+# comparison on a host where other BPF tests run at the same time; CI and
+# the VM compare them). The results are listed in docs/reliability.md ("Bad input"), the
+# privilege model in docs/security.md.
+set -uo pipefail
+
+backend=${1:?usage: suite-badinput.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+
+BAD=$TEST_BPF_DIR/test_bad.o
+NOBTF=$TEST_BPF_DIR/test_nobtf.o
+NOXDP=$TEST_BPF_DIR/test_noxdp.o
+DISPOBJ=${DISPATCHER_OBJ:-$TEST_BPF_DIR/../../dispatcher/xdpchain_dispatcher.o}
+work=$(mktemp -d /tmp/xdpc-badinput.XXXXXX)
+trap 'rm -rf "$work"; cleanup' EXIT
+
+# Back to nothing even after a failed case that planted something reset
+# cannot remove (a pinned foreign link, libxdp's pins): the state root and
+# libxdp's pins go, which releases whatever they hold.
+begin() {
+	current=$1
+	reset
+	rm -rf "${XDPCHAIN_BPFFS_ROOT:?}"/* "$bpffs/xdp" 2>/dev/null
+	in_ns "$XT" detach-foreign xt0 >/dev/null 2>&1
+	true
+}
+
+# What must not change: the chain, what runs on xt0, the state files.
+snapshot() {
+	status_json
+	ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"'
+	(cd "$XDPCHAIN_BPFFS_ROOT" 2>/dev/null && find . | sort)
+}
+objs() { in_ns "$XT" objs; }
+# Take the "before" picture.
+mark() { before=$(snapshot); before_objs=$(objs); }
+# unchanged: everything as at mark. The object counts are global to the
+# kernel: on a host shared with other test runs they can move for a moment,
+# so they get a few chances (in the VM they are exact at once).
+unchanged() {
+	expect "state unchanged" "$before" "$(snapshot)" || return 1
+	[ "${XDPCHAIN_TEST_SHARED_HOST:-0}" = 1 ] && return 0
+	local i now
+	for i in 1 2 3 4 5; do
+		now=$(objs)
+		[ "$now" = "$before_objs" ] && return 0
+		sleep 1
+	done
+	not_ok "kernel objects: expected '$before_objs', got '$now'"
+	return 1
+}
+# bad CODE REGEX XC-ARGS...: 'xdpchain XC-ARGS' exits with CODE and its
+# stderr matches REGEX (grep -E); with -j it exits with CODE too and
+# prints exactly one JSON document, {"error": ...}.
+bad() {
+	local code=$1 re=$2 out rc
+	shift 2
+	expect_exit "$code" xc "$@" || return 1
+	if ! grep -qE -- "$re" <<<"$err"; then
+		not_ok "error of 'xdpchain $*' does not match /$re/: $err"
+		return 1
+	fi
+	out=$(xc -j "$@" 2>/dev/null)
+	rc=$?
+	expect "exit status with -j" "$code" "$rc" || return 1
+	expect "one JSON error document" "true" \
+		"$(jq -s 'length == 1 and (.[0] | has("error"))' <<<"$out" 2>/dev/null)"
+}
+# A chain to protect: two programs.
+base() { att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach the base chain"; return 1; }; }
+statedir() { echo "$XDPCHAIN_BPFFS_ROOT"/ns-*/if-*; }
+
+t_missing_file() {
+	begin "missing file: exit 1, names the file"
+	base || return
+	mark
+	bad 1 "$work/missing.o.*No such file" attach -b "$backend" xt0 "$work/missing.o" || return
+	unchanged && ok
+}
+
+t_not_elf() {
+	begin "not an ELF file, a directory, an ELF file of another machine: exit 1"
+	base || return
+	echo "hello" >"$work/text.o"
+	mark
+	bad 1 "text.o: not an ELF file" attach -b "$backend" xt0 "$work/text.o" || return
+	bad 1 "$work: not a regular file" attach -b "$backend" xt0 "$work" || return
+	bad 1 "not a BPF object \(EM_BPF\)" attach -b "$backend" xt0 "$XC" || return
+	unchanged && ok
+}
+
+t_truncated_elf() {
+	begin "truncated ELF: exit 1, says truncated"
+	base || return
+	head -c 2000 "$OBJ" >"$work/trunc.o"
+	head -c 40 "$OBJ" >"$work/trunc-hdr.o"
+	mark
+	bad 1 "trunc.o: truncated ELF file" attach -b "$backend" xt0 "$work/trunc.o" || return
+	bad 1 "trunc-hdr.o: truncated ELF file" attach -b "$backend" xt0 "$work/trunc-hdr.o" || return
+	unchanged && ok
+}
+
+t_corrupted_elf() {
+	begin "corrupted ELF (garbage section headers): exit 1, not a valid BPF object"
+	base || return
+	local shoff
+	cp "$OBJ" "$work/corrupt.o"
+	# e_shoff (8 bytes at 0x28): overwrite the section headers after the
+	# null one with 0xff bytes.
+	shoff=$(od -An -t u8 -j 40 -N 8 "$OBJ" | tr -d ' ')
+	head -c 256 /dev/zero | tr '\0' '\377' |
+		dd of="$work/corrupt.o" bs=1 seek=$((shoff + 64)) conv=notrunc status=none
+	mark
+	bad 1 "corrupt.o: not a valid BPF object" attach -b "$backend" xt0 "$work/corrupt.o" || return
+	unchanged && ok
+}
+
+t_no_xdp_program() {
+	begin "an object without XDP programs, a non-XDP program: exit 1, lists what is there"
+	base || return
+	mark
+	bad 1 "no XDP program.*t_tc_only \(SEC\(\"tc\"\)\)" attach -b "$backend" xt0 "$NOXDP" || return
+	bad 1 "'t_not_xdp' is not an XDP program" attach -b "$backend" xt0 "$BAD" -p t_not_xdp || return
+	unchanged && ok
+}
+
+t_program_not_found() {
+	begin "program name not found: exit 1, lists the available programs"
+	base || return
+	mark
+	bad 1 "'no_such_prog' not found; the object has: t_pass_a .*t_frags_pass" \
+		attach -b "$backend" xt0 "$OBJ" -p no_such_prog || return
+	unchanged && ok
+}
+
+t_no_btf() {
+	begin "a program without BTF: freplace refused clearly, auto joins through a tail call"
+	base || return
+	mark
+	bad 1 "t_pass_c: has no BTF.*tail-call slot" attach -b freplace xt0 "$NOBTF" -p t_pass_c || return
+	unchanged || return
+	xc attach xt0 "$NOBTF" -p t_pass_c -P 30 >/dev/null || { not_ok "attach (auto) without BTF"; return; }
+	expect "its slot" "tailcall" "$(status_json | jq -r '.[0].programs[2].backend')" || return
+	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
+t_verifier_reject() {
+	begin "a program the verifier rejects: exit 1, the end of the verifier log is shown"
+	base || return
+	mark
+	bad 1 "t_reject: the verifier rejected the program" attach -b "$backend" xt0 "$BAD" -p t_reject || return
+	# The verifier's own words (Linux 6.1 to 6.18).
+	expect "log tail" "yes" "$(grep -q "invalid access to packet" <<<"$err" && echo yes)" || return
+	unchanged && ok
+}
+
+t_chain_full() {
+	# freplace: 64 slots; tail calls: 32 (the kernel's tail-call budget).
+	local max=64 i
+	[ "$backend" = tailcall ] && max=32
+	begin "program $((max + 1)) of a full chain: exit 1, says $max, nothing changes"
+	for i in $(seq 1 "$max"); do
+		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
+	done
+	mark
+	bad 1 "$max" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -P 99 || return
+	unchanged && ok
+}
+
+t_bad_values() {
+	begin "invalid priority, verdict, mode, backend, revision: exit 2, names the value"
+	base || return
+	mark
+	bad 2 "12x" attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 12x || return
+	bad 2 "99999999999.*out of range" attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 99999999999 || return
+	bad 2 "'pas'" attach -b "$backend" xt0 "$OBJ" -p t_pass_c -c pass,pas || return
+	bad 2 "warp" attach -b "$backend" xt0 "$OBJ" -p t_pass_c -m warp || return
+	bad 2 "nope" attach -b nope xt0 "$OBJ" -p t_pass_c || return
+	bad 2 "abc" attach -b "$backend" xt0 "$OBJ" -p t_pass_c --expect-revision abc || return
+	bad 2 "--bogus" attach -b "$backend" xt0 "$OBJ" --bogus || return
+	unchanged && ok
+}
+
+t_unknown_interface() {
+	begin "unknown interface: exit 2 for attach, detach and status, names it"
+	base || return
+	mark
+	bad 2 "'nosuch0' not found" attach -b "$backend" nosuch0 "$OBJ" -p t_pass_c || return
+	bad 2 "'nosuch0' not found" detach nosuch0 t_pass_a || return
+	bad 2 "'nosuch0' not found" status nosuch0 || return
+	bad 2 "not found" status "a-name-longer-than-15" || return
+	unchanged && ok
+}
+
+t_mode_mismatch() {
+	begin "a mode other than the running dispatcher's: exit 1, names both modes"
+	base || return
+	mark
+	bad 1 "runs in native mode; cannot add a program in skb mode" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_c -m skb || return
+	unchanged && ok
+}
+
+t_foreign_program() {
+	begin "a foreign XDP program: attach exits 1 naming its id and name, detach too"
+	local fid
+	fid=$(in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_e) || { not_ok "foreign attach"; return; }
+	mark
+	bad 1 "XDP program id $fid name 't_pass_e'.*--replace-foreign" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_a || return
+	bad 1 "no xdpchain chain on xt0" detach xt0 --all || return
+	expect "status names it" "$fid t_pass_e" \
+		"$(status_json | jq -r '.[0].foreign | "\(.id) \(.name)"')" || return
+	unchanged && ok
+}
+
+# libxdp (xdp-tools): on a kernel with freplace it installs its dispatcher;
+# where EXT programs are refused (the host) it attaches the program
+# directly, which is an ordinary foreign program to xdpchain.
+t_libxdp() {
+	begin "libxdp's dispatcher: status shows it read-only, attach refuses naming it"
+	command -v xdp-loader >/dev/null || { skip "xdp-loader (xdp-tools) not installed"; return; }
+	local lx=(env LIBXDP_BPFFS="$bpffs" xdp-loader) id j
+	in_ns "${lx[@]}" load -m skb -n t_plain -P 33 xt0 "$BAD" >"$work/lx.out" 2>&1 ||
+		{ not_ok "xdp-loader load: $(cat "$work/lx.out")"; return; }
+	id=$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // empty')
+	[ -n "$id" ] || { not_ok "xdp-loader attached nothing"; return; }
+	mark
+	j=$(status_json)
+	if [ "$(jq -r '.[0].foreign.name' <<<"$j")" = xdp_dispatcher ]; then
+		expect "manager" "libxdp $id" "$(jq -r '.[0] | "\(.manager) \(.dispatcher_id)"' <<<"$j")" || return
+		expect "its program, read-only" "t_plain 33 true" \
+			"$(jq -r '.[0] | "\(.programs[0].name) \(.programs[0].priority) \(.read_only)"' <<<"$j")" || return
+		bad 1 "libxdp dispatcher id $id name 'xdp_dispatcher'" \
+			attach -b "$backend" xt0 "$OBJ" -p t_pass_a -m skb || return
+	else
+		# Direct attach: a foreign program like any other.
+		expect "foreign" "$id t_plain" "$(jq -r '.[0].foreign | "\(.id) \(.name)"' <<<"$j")" || return
+		bad 1 "XDP program id $id name 't_plain'" attach -b "$backend" xt0 "$OBJ" -p t_pass_a -m skb || return
+	fi
+	unchanged || return
+	in_ns "${lx[@]}" unload --all xt0 >/dev/null 2>&1 || { not_ok "xdp-loader unload"; return; }
+	ok
+}
+
+t_state_unknown_entries() {
+	begin "unknown entries in the state directory are left alone, with a warning"
+	base || return
+	local d
+	d=$(statedir)
+	mkdir "$d/junk-dir" && ln -s /etc/passwd "$d/junk-link" || { not_ok "plant"; return; }
+	xc attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 >/dev/null 2>"$work/err" ||
+		{ not_ok "attach: $(cat "$work/err")"; return; }
+	expect "warns" "yes" "$(grep -q "junk-link: unknown entry, left alone" "$work/err" && echo yes)" || return
+	expect "kept" "yes" "$([ -d "$d/junk-dir" ] && [ -L "$d/junk-link" ] && echo yes)" || return
+	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
+t_state_wrong_prog_pin() {
+	begin "prog-<id> pinning another program: never used, re-pinned"
+	base || return
+	local d ida idb
+	d=$(statedir)
+	ida=$(prog_id t_pass_a)
+	rm "$d/prog-$ida" && bpftool prog load "$OBJ" "$d/prog-$ida" 2>/dev/null ||
+		{ not_ok "plant"; return; }
+	xc attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 >/dev/null 2>"$work/err" ||
+		{ not_ok "attach: $(cat "$work/err")"; return; }
+	expect "warns" "yes" "$(grep -q "prog-$ida is not program $ida" "$work/err" && echo yes)" || return
+	expect "the chain still runs program $ida" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	expect "status" "$ida" "$(prog_id t_pass_a)" || return
+	expect "pin repaired" "$ida" "$(bpftool prog show pinned "$d/prog-$ida" -j | jq -r .id)" && ok
+}
+
+t_state_forged_meta() {
+	begin "a forged meta-<rev> map is ignored; the dispatcher's own metadata is read"
+	base || return
+	local d rev size
+	d=$(statedir)
+	rev=$(revision)
+	size=$(bpftool map show pinned "$d/meta-$rev" -j 2>/dev/null | jq -r .bytes_value)
+	[ -n "$size" ] || { not_ok "no meta-$rev pin"; return; }
+	rm "$d/meta-$rev"
+	# The same type, size and name suffix as the real one (all zero).
+	bpftool map create "$d/meta-$rev" type array key 4 value "$size" entries 1 \
+		name forged.rodata 2>/dev/null || { not_ok "plant"; return; }
+	mark
+	xc status xt0 >/dev/null 2>"$work/err" || { not_ok "status: $(cat "$work/err")"; return; }
+	expect "warns" "yes" "$(grep -q "metadata map is not the dispatcher's" "$work/err" && echo yes)" || return
+	expect "status" "t_pass_a t_pass_b" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	unchanged || return
+	att t_pass_c -P 30 || { not_ok "attach over it"; return; }
+	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
+t_state_stale_link() {
+	begin "a stale dispatcher pin (link detached) and stale pins are collected"
+	base || return
+	local d
+	d=$(statedir)
+	bpftool link detach pinned "$d/dispatcher" 2>/dev/null || { not_ok "detach the link"; return; }
+	bpftool prog load "$OBJ" "$d/prog-4000000000" 2>/dev/null || { not_ok "plant"; return; }
+	expect "nothing runs" "none" "$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"')" || return
+	expect "status" "[]" "$(status_json | jq -c '.[0].programs')" || return
+	att t_pass_c -P 30 || { not_ok "attach"; return; }
+	expect "a new chain" "1 verdict=pass trace=a3" "$(revision) $(run)" || return
+	expect "stale pins collected" "" "$(ls "$d" | grep -E 'prog-4000000000|progs-2')" && ok
+}
+
+t_state_garbage_dispatcher() {
+	begin "a dispatcher pin that is not a link is collected; the chain is rebuilt"
+	base || return
+	local d
+	d=$(statedir)
+	rm "$d/dispatcher" # the link goes: nothing runs now
+	bpftool map create "$d/dispatcher" type array key 4 value 4 entries 1 name junk 2>/dev/null ||
+		{ not_ok "plant"; return; }
+	expect "status" "[]" "$(status_json | jq -c '.[0].programs')" || return
+	xc attach -b "$backend" xt0 "$OBJ" -p t_pass_c >/dev/null 2>"$work/err" ||
+		{ not_ok "attach: $(cat "$work/err")"; return; }
+	expect "warns" "yes" "$(grep -q "dispatcher is not a BPF link: collecting it" "$work/err" && echo yes)" || return
+	expect "a new chain" "1 verdict=pass trace=a3" "$(revision) $(run)" && ok
+}
+
+t_state_alien_link() {
+	begin "a dispatcher pin holding someone else's live XDP link is never touched"
+	local d fid
+	base || return
+	d=$(statedir)
+	xc detach xt0 --all >/dev/null || { not_ok "detach"; return; }
+	mkdir -p -m 700 "$(dirname "$d")" "$d"
+	fid=$(in_ns "$XT" link-foreign xt0 "$OBJ" t_pass_e "$d/dispatcher") || { not_ok "plant"; return; }
+	mark
+	bad 1 "keeps program $fid attached, which is not a valid xdpchain chain \(not an xdpchain dispatcher\)" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_a || return
+	bad 1 "keeps program $fid attached" detach xt0 --all || return
+	expect "status" "$fid t_pass_e" "$(status_json | jq -r '.[0].foreign | "\(.id) \(.name)"')" || return
+	expect "it still runs" "verdict=pass trace=a5" "$(run)" || return
+	unchanged || return
+	# An xdpchain dispatcher whose metadata is not valid (all zero here;
+	# a future protocol version alike) is just as alien.
+	rm "$d/dispatcher"
+	[ -f "$DISPOBJ" ] || { skip "no $DISPOBJ"; return; }
+	fid=$(in_ns "$XT" link-foreign xt0 "$DISPOBJ" xdpchain_disp "$d/dispatcher") || { not_ok "plant 2"; return; }
+	mark
+	bad 1 "keeps program $fid attached, which is not a valid xdpchain chain \(bad" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_a || return
+	unchanged || return
+	rm -rf "$d"
+	rmdir "$(dirname "$d")"
+	ok
+}
+
+# Capabilities: uid 0 keeps owning the state directories (bpffs mode
+# 0700), only the capability sets shrink (bounding set, so that exec as
+# root cannot regain them). See docs/security.md.
+with_caps() { local c=$1; shift; in_ns setpriv --inh-caps="-all$c" --ambient-caps="-all$c" --bounding-set="-all$c" -- "$XC" "$@"; }
+
+t_least_privilege() {
+	begin "attach, status, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
+	local caps=",+bpf,+net_admin,+perfmon"
+	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_a -P 10 >/dev/null 2>"$work/err" ||
+		{ not_ok "attach: $(cat "$work/err")"; return; }
+	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -P 20 >/dev/null 2>"$work/err" ||
+		{ not_ok "attach 2: $(cat "$work/err")"; return; }
+	expect "status with CAP_BPF only" "t_pass_a t_pass_b $backend" \
+		"$(with_caps ",+bpf" -j status xt0 | jq -r '[.[0].programs[].name, .[0].backend] | join(" ")')" || return
+	expect "runs" "verdict=pass trace=a1,a2" "$(run)" || return
+	with_caps "$caps" detach xt0 t_pass_a >/dev/null 2>"$work/err" || { not_ok "detach: $(cat "$work/err")"; return; }
+	expect "runs" "verdict=pass trace=a2" "$(run)" || return
+	with_caps "$caps" detach xt0 --all >/dev/null 2>"$work/err" || { not_ok "detach --all: $(cat "$work/err")"; return; }
+	expect "no state" "" "$(find "$XDPCHAIN_BPFFS_ROOT" -mindepth 1 2>/dev/null)" && ok
+}
+
+t_missing_capability() {
+	begin "without a needed capability: exit 1, the message names it"
+	base || return
+	local c
+	mark
+	for c in bpf net_admin perfmon; do
+		local caps=",+bpf,+net_admin,+perfmon"
+		caps=${caps/,+$c/}
+		expect_exit 1 with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_c || return
+		expect "attach names CAP_${c^^}" "yes" "$(grep -q "missing CAP_${c^^}" <<<"$err" && echo yes)" || return
+		expect_exit 1 with_caps "$caps" detach xt0 t_pass_a || return
+		expect "detach names CAP_${c^^}" "yes" "$(grep -q "missing CAP_${c^^}" <<<"$err" && echo yes)" || return
+	done
+	# Before Linux 6.5 every bpf() command needs CAP_BPF (with the
+	# default kernel.unprivileged_bpf_disabled); since, reading pinned
+	# objects needs none, only access to the pins.
+	if with_caps "" status xt0 >/dev/null 2>"$work/err"; then
+		expect "status without capabilities: Linux >= 6.5" "yes" \
+			"$(printf '%s\n' 6.5 "$(uname -r)" | sort -VC && echo yes)" || return
+	else
+		expect "status names CAP_BPF" "yes" "$(grep -q "missing CAP_BPF" "$work/err" && echo yes)" || return
+	fi
+	unchanged && ok
+}
+
+t_unprivileged_user() {
+	begin "an unprivileged user can neither read nor change the chain"
+	base || return
+	local nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	mark
+	expect_exit 1 in_ns "${nobody[@]}" "$XC" status xt0 || return
+	expect "status: names the problem" "yes" "$(grep -q "Permission denied.*missing CAP_BPF" <<<"$err" && echo yes)" || return
+	expect_exit 1 in_ns "${nobody[@]}" "$XC" attach xt0 "$OBJ" -p t_pass_c || return
+	expect "attach: names the problem" "yes" "$(grep -q "missing CAP_BPF" <<<"$err" && echo yes)" || return
+	expect_exit 1 in_ns "${nobody[@]}" "$XC" detach xt0 --all || return
+	unchanged && ok
+}
+
+t_state_dir_modes() {
+	begin "state directories are created mode 0700"
+	base || return
+	local d
+	d=$(statedir)
+	expect "modes" "700 700 700" "$(stat -c %a "$XDPCHAIN_BPFFS_ROOT" "$(dirname "$d")" "$d" | xargs)" && ok
+}
+
+t_no_cwd_lookup() {
+	begin "no object is looked up in the current directory or through the environment"
+	# Decoys where a careless loader would look.
+	mkdir -p "$work/cwd" && for f in xdpchain_dispatcher.o xdpchain_dispatcher.bpf.o xdpchain_probe.o; do
+		echo garbage >"$work/cwd/$f"
+	done
+	(cd "$work/cwd" && in_ns env XDPCHAIN_BPF_OBJDIR="$work/cwd" "$XC" attach -b "$backend" xt0 "$OBJ" \
+		-p t_pass_a >/dev/null) || { not_ok "attach from a directory with decoys"; return; }
+	expect "runs" "verdict=pass trace=a1" "$(run)" && ok
+}
+
+run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
+	t_program_not_found t_no_btf t_verifier_reject t_bad_values t_unknown_interface \
+	t_mode_mismatch t_foreign_program t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
+	t_state_forged_meta t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
+	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
+	t_no_cwd_lookup t_chain_full
+finish
