@@ -40,7 +40,7 @@ ifdir() { echo "$XDPCHAIN_BPFFS_ROOT/ns-$(netns_ino)/if-$(in_ns cat /sys/class/n
 # The pins the running chain needs, from status (one per line, sorted).
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .revision as $r |
-		"dispatcher", "progs-\($r)",
+		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)",
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
 }

@@ -101,7 +101,7 @@ t_ifindex_reused() {
 	expect "a new chain" "1 t_pass_c" "$(echo "$st" | jq -r '.[0] | "\(.revision) \([.programs[].name] | join(","))"')" ||
 		return
 	expect "it runs alone" "verdict=pass trace=a3" "$(in_ns "$XT" run xv0)" || return
-	expect "pins" "dispatcher prog-$(echo "$st" | jq '.[0].programs[0].id') progs-1 " \
+	expect "pins" "disp-1 dispatcher meta-1 prog-$(echo "$st" | jq '.[0].programs[0].id') progs-1 " \
 		"$(ls "$dir" | grep -v '^link-' | sort | tr '\n' ' ')" || return
 	xc detach xv0 --all >/dev/null || { not_ok "detach"; return; }
 	ip -n "$ns" link del xv0
