@@ -443,7 +443,9 @@ static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
 	if (backend == XDPCHAIN_BACKEND_FREPLACE) {
 		xc_warn("this kernel refuses freplace (EXT) programs: %s; "
 			"use --backend tailcall or auto\n", strerror(-probe));
-		*err = -EOPNOTSUPP;
+		/* A missing capability (EXT needs CAP_PERFMON) is reported as
+		 * such, so that the caller can name it. */
+		*err = probe == -EPERM || probe == -EACCES ? probe : -EOPNOTSUPP;
 	}
 	return XDPCHAIN_SLOT_TAILCALL;
 }
