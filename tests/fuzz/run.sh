@@ -46,8 +46,10 @@ for t in $targets; do
 	done
 	# The first directory is where libFuzzer adds new inputs; the
 	# others are only read. Leaks are checked (ASan's LeakSanitizer);
-	# one input taking over 10 s counts as a hang.
-	"$bdir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	# one input taking over 10 s counts as a hang. A fixed seed makes a
+	# CI run reproducible (FUZZ_SEED=0: libFuzzer picks a random one).
+	"$bdir/tests/fuzz/fuzz-$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" \
+		-timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$artifacts/" \
 		"$corpus" "${seeds[@]}" >"$log" 2>&1
 	rc=$?
