@@ -68,9 +68,9 @@ else
 	# timeout, and each suite starts from a freshly booted kernel.
 	# Every suite runs on 6.12; on 6.1 the suites whose outcome depends on
 	# the kernel's BPF core (verifier, freplace linking, tail calls, RCU,
-	# link collection) run too, the rest (CLI, apply, namespaces, stress)
+	# packets in flight) run too, the rest (CLI, apply, namespaces, stress)
 	# only with XDPCHAIN_VM_ALL=1: emulated time keeps CI under its limit.
-	core61="scenarios suite-crash suite-stats suite-traffic suite-vanish suite-badinput"
+	core61="scenarios suite-crash suite-stats suite-traffic"
 	for k in 6.1 6.12; do
 		for s in $(tests/kernel/run.sh --list); do
 			if [ "$k" = 6.1 ] && [ "${XDPCHAIN_VM_ALL:-0}" != 1 ] &&
