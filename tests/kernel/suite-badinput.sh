@@ -397,6 +397,12 @@ with_caps() { local c=$1; shift; in_ns setpriv --inh-caps="-all$c" --ambient-cap
 t_least_privilege() {
 	begin "attach, status, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
 	local caps=",+bpf,+net_admin,+perfmon"
+	if [ "$backend" = freplace ]; then
+		# libbpf 1.1 fetches the target's BTF by id for an EXT program,
+		# and BPF_BTF_GET_FD_BY_ID checks CAP_SYS_ADMIN (docs/security.md).
+		skip "freplace also needs CAP_SYS_ADMIN (libbpf's BTF lookup of the target)"
+		return
+	fi
 	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_a -P 10 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach: $(cat "$work/err")"; return; }
 	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -P 20 >/dev/null 2>"$work/err" ||
@@ -423,12 +429,12 @@ t_missing_capability() {
 		expect_exit 1 with_caps "$caps" detach xt0 t_pass_a || return
 		expect "detach names CAP_${c^^}" "yes" "$(grep -q "missing CAP_${c^^}" <<<"$err" && echo yes)" || return
 	done
-	# Before Linux 6.5 every bpf() command needs CAP_BPF (with the
-	# default kernel.unprivileged_bpf_disabled); since, reading pinned
-	# objects needs none, only access to the pins.
-	if with_caps "" status xt0 >/dev/null 2>"$work/err"; then
-		expect "status without capabilities: Linux >= 6.5" "yes" \
-			"$(printf '%s\n' 6.5 "$(uname -r)" | sort -VC && echo yes)" || return
+	# Whether reading pins needs CAP_BPF depends on the kernel version and
+	# kernel.unprivileged_bpf_disabled: either status works and shows the
+	# chain, or it fails naming CAP_BPF.
+	if with_caps "" -j status xt0 >"$work/out" 2>"$work/err"; then
+		expect "status without capabilities shows the chain" "t_pass_a t_pass_b" \
+			"$(jq -r '[.[0].programs[].name] | join(" ")' "$work/out")" || return
 	else
 		expect "status names CAP_BPF" "yes" "$(grep -q "missing CAP_BPF" "$work/err" && echo yes)" || return
 	fi
