@@ -76,7 +76,25 @@ expect_exit() {
 }
 
 
-baseline=$(in_ns "$XT" objs)
+# settled_objs: the object counts once they stop moving (deferred frees
+# of an earlier run settle within a second or so; give up after 5 s).
+settled_objs() {
+	local i same=0 prev now
+	prev=$(in_ns "$XT" objs)
+	for i in $(seq 1 25); do
+		sleep 0.2
+		now=$(in_ns "$XT" objs)
+		if [ "$now" = "$prev" ]; then
+			same=$((same + 1))
+			[ $same -ge 3 ] && break
+		else
+			same=0
+		fi
+		prev=$now
+	done
+	echo "$now"
+}
+baseline=$(settled_objs)
 
 # run_tests T...: run the named test functions (only $ONLY if set).
 run_tests() {
@@ -91,7 +109,16 @@ run_tests() {
 finish() {
 	reset
 	current="no BPF programs, maps or links are left behind"
-	expect "kernel objects" "$baseline" "$(in_ns "$XT" objs)" && ok
+	# Freeing is deferred (RCU, then a workqueue puts what a prog array
+	# or a program held), so a released object can stay visible for a
+	# moment; a leaked one stays for good: wait up to 10 s for the counts.
+	local i now
+	for i in $(seq 1 50); do
+		now=$(in_ns "$XT" objs)
+		[ "$now" = "$baseline" ] && break
+		sleep 0.2
+	done
+	expect "kernel objects" "$baseline" "$now" && ok
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
 }

@@ -41,7 +41,7 @@ snapshot() {
 }
 objs() { in_ns "$XT" objs; }
 # Take the "before" picture.
-mark() { before=$(snapshot); before_objs=$(objs); }
+mark() { before=$(snapshot); before_objs=$(settled_objs); }
 # unchanged: everything as at mark. The object counts are global to the
 # kernel: on a host shared with other test runs they can move for a moment,
 # so they get a few chances (in the VM they are exact at once).
