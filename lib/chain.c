@@ -451,38 +451,38 @@ static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
 }
 
 /*
- * Load prog for its slot kind. An EXT program is loaded against a slot of
- * some dispatcher and re-attached to its real slot at commit: any slot
- * will do, as all have the same signature. It must be a slot the verifier
- * kept: since Linux 6.8 unreachable global functions are removed, so it
- * is a freplace slot of the running chain, or slot 0 of a throwaway
- * dispatcher that has one freplace slot.
+ * Load a program for its slot kind. An extension is loaded against slot_0
+ * of a one-slot dispatcher this process loads for the purpose (and drops
+ * right after): we then know the target's BTF id from our own object,
+ * which spares the CAP_SYS_ADMIN-only BTF lookup a dispatcher loaded by
+ * another process would need (ext_load.c). The kernel re-checks the
+ * program's type against the real slot when the chain attaches it.
  */
 static int load_for_slot(struct xc_state *st, struct xdpchain_prog *prog,
 			 enum xdpchain_slot_kind kind, bool frags)
 {
 	struct xdpchain_dispatcher *tmp = NULL;
 	struct xdpchain_meta one;
-	int target = -1, err;
-	unsigned int slot = 0, i;
+	int target = -1, btf_id = 0, err;
 
+	(void)st;
 	if (kind == XDPCHAIN_SLOT_FREPLACE) {
-		for (i = 0; st->have && i < st->meta.nr_progs; i++) {
-			if (st->meta.slots[i].kind == XDPCHAIN_SLOT_FREPLACE) {
-				target = st->disp_fd;
-				slot = i;
-				break;
-			}
+		xc_meta_init_probe(&one);
+		if (frags) {
+			one.flags |= XDPCHAIN_META_F_FRAGS;
+			one.slots[0].flags |= XDPCHAIN_SLOT_F_FRAGS;
 		}
-		if (target < 0) {
-			xc_meta_init_probe(&one);
-			tmp = xc_disp_load(&one);
-			if (!tmp)
-				return -errno;
-			target = xc_disp_prog_fd(tmp);
+		tmp = xc_disp_load(&one);
+		if (!tmp)
+			return -errno;
+		target = xc_disp_prog_fd(tmp);
+		btf_id = xc_disp_slot_btf_id(tmp, 0);
+		if (btf_id <= 0) {
+			xc_disp_free(tmp);
+			return btf_id < 0 ? btf_id : -ENOENT;
 		}
 	}
-	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, slot, frags);
+	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, 0, (__u32)btf_id, frags);
 	xc_disp_free(tmp);
 	return err;
 }

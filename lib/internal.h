@@ -133,7 +133,16 @@ struct xdpchain_prog {
 /* Load prog as EXT replacing slot_<target_slot> of target_fd, or as a
  * plain XDP program (tail-call slot). Fills prog->fd and prog->id. */
 XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext, int target_fd,
-				 unsigned int target_slot, bool frags);
+				 unsigned int target_slot, __u32 target_btf_id, bool frags);
+
+/* ---- ext_load.c ---- */
+/* Registers libxdpchain's SEC("xdp")/SEC("xdp.frags") libbpf handlers, once;
+ * called before opening any object that may be loaded as EXT. */
+XDPCHAIN_HIDDEN void xc_ext_init(void);
+/* Load obj with prog as EXT of slot_<slot> (BTF id btf_id) of target_fd,
+ * without libbpf's CAP_SYS_ADMIN-only BTF lookup where possible. */
+XDPCHAIN_HIDDEN int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog,
+				int target_fd, unsigned int slot, __u32 btf_id, bool frags);
 XDPCHAIN_HIDDEN int xc_prog_tag(int fd, __u8 tag[8], __u32 *id);
 
 /* ---- state.c ---- */

@@ -35,15 +35,20 @@ static void probe_run(void)
 		err = -errno;
 		goto out;
 	}
+	/* The same load path as a chained program's (ext_load.c), so the
+	 * answer holds for this process's privileges too. */
+	xc_ext_init();
 	p = xdpchain_probe__open();
 	if (!p) {
 		err = -errno;
 		goto out;
 	}
-	err = bpf_program__set_attach_target(p->progs.xdpchain_probe, xc_disp_prog_fd(d),
-					     "slot_0");
-	if (!err)
-		err = xdpchain_probe__load(p);
+	err = xc_disp_slot_btf_id(d, 0);
+	if (err > 0)
+		err = xc_ext_load(p->obj, p->progs.xdpchain_probe, xc_disp_prog_fd(d), 0,
+				  (__u32)err, false);
+	else if (!err)
+		err = -ENOENT;
 out:
 	libbpf_set_print(old);
 	xdpchain_probe__destroy(p);

@@ -221,6 +221,7 @@ struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 	err = xc_elf_check_file(path);
 	if (err)
 		return xc_err_ptr(err);
+	xc_ext_init();
 	return prog_open(bpf_object__open_file(path, NULL), path, opts);
 }
 
@@ -238,6 +239,7 @@ struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
 	err = xc_elf_check_mem(buf, size, name ? name : "<memory>");
 	if (err)
 		return xc_err_ptr(err);
+	xc_ext_init();
 	return prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
 			 opts);
 }
@@ -384,11 +386,12 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 }
 
 int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, unsigned int target_slot,
-		 bool frags)
+		 __u32 target_btf_id, bool frags)
 {
-	char slot_name[16], *log;
+	char *log;
 	__u32 flags;
-	int err, fd;
+	int err;
+	int fd;
 
 	if (p->fd >= 0)
 		return 0; /* already loaded (from_fd) */
@@ -397,19 +400,15 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, unsigned int 
 	log = calloc(1, VERIFIER_LOG_SIZE);
 	if (log)
 		bpf_program__set_log_buf(p->bprog, log, VERIFIER_LOG_SIZE);
-	flags = bpf_program__flags(p->bprog);
-	flags = frags ? (flags | BPF_F_XDP_HAS_FRAGS) : (flags & ~BPF_F_XDP_HAS_FRAGS);
-	err = bpf_program__set_flags(p->bprog, flags);
-	if (!err && ext) {
-		err = bpf_program__set_type(p->bprog, BPF_PROG_TYPE_EXT);
+	if (ext) {
+		err = xc_ext_load(p->obj, p->bprog, target_fd, target_slot, target_btf_id, frags);
+	} else {
+		flags = bpf_program__flags(p->bprog);
+		flags = frags ? (flags | BPF_F_XDP_HAS_FRAGS) : (flags & ~BPF_F_XDP_HAS_FRAGS);
+		err = bpf_program__set_flags(p->bprog, flags);
 		if (!err)
-			err = bpf_program__set_expected_attach_type(p->bprog, 0);
-		snprintf(slot_name, sizeof(slot_name), "slot_%u", target_slot);
-		if (!err)
-			err = bpf_program__set_attach_target(p->bprog, target_fd, slot_name);
+			err = bpf_object__load(p->obj);
 	}
-	if (!err)
-		err = bpf_object__load(p->obj);
 	if (err)
 		load_error(p, err, log);
 	bpf_program__set_log_buf(p->bprog, NULL, 0);
