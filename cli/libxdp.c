@@ -80,7 +80,9 @@ static int read_config(const __u32 *map_ids, __u32 nr, struct libxdp_view *v,
 }
 
 /* The slot number of the dispatcher function with BTF id btf_id
- * ("progN"), or -1. */
+ * ("progN"), or -1. A lone program may replace the dispatcher's main
+ * function itself (libxdp 1.3.1 does so on Linux 6.12, as measured): it
+ * is then the whole chain, slot 0. */
 static int slot_of(const struct btf *btf, __u32 btf_id)
 {
 	const struct btf_type *t = btf ? btf__type_by_id(btf, btf_id) : NULL;
@@ -91,6 +93,8 @@ static int slot_of(const struct btf *btf, __u32 btf_id)
 	if (!t)
 		return -1;
 	name = btf__name_by_offset(btf, t->name_off);
+	if (name && btf_is_func(t) && !strcmp(name, LIBXDP_DISPATCHER_NAME))
+		return 0;
 	if (!name || sscanf(name, "prog%u%n", &n, &len) != 1 || name[len] ||
 	    n >= LIBXDP_MAX_SLOTS)
 		return -1;
