@@ -7,6 +7,9 @@
  *
  *   xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes 1,2,5,10,32,64]
  *                  [--repeat N] [--runs K] [--side NAME]... [--json FILE]
+ *                  [--dispatcher FILE]
+ * --dispatcher: also load xdpchain's dispatcher object alone at 1, 10 and
+ * 64 freplace slots and 1, 10 and 32 tail-call slots (verifier cost).
  * Sides: xdpchain-tailcall, xdpchain-freplace, libxdp (default: all that
  * this kernel and build allow).
  */
@@ -22,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
+#include "disp_cost.h"
 #include "measure.h"
 #include "sides.h"
 
@@ -43,8 +47,63 @@ struct side_result {
 
 static int sizes[MAX_SIZES], nr_sizes;
 static unsigned int repeat = 1000000, runs = 7;
-static const char *objdir;
+static const char *objdir, *dispatcher;
 static char pass_obj[512], direct_obj[512];
+
+/* Dispatcher verifier cost: slot counts per kind (32: the tail-call limit). */
+#define DISP_LOADS 5
+static const unsigned int disp_sizes[2][3] = { { 1, 10, 64 }, { 1, 10, 32 } };
+static const char *const disp_kinds[2] = { "freplace", "tailcall" };
+static struct disp_cost disp[2][3];
+static bool disp_ok[2][3];
+
+static void measure_dispatcher(const char *path)
+{
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 3; i++) {
+			int err = disp_cost_measure(path, disp_sizes[k][i], k == 1, DISP_LOADS,
+						    &disp[k][i]);
+
+			disp_ok[k][i] = !err;
+			if (err)
+				fprintf(stderr, "bench: dispatcher, %u %s slots: %s\n",
+					disp_sizes[k][i], disp_kinds[k], strerror(-err));
+		}
+	}
+}
+
+static void json_dispatcher(FILE *f)
+{
+	fprintf(f, ",\n  \"dispatcher_load\": {");
+	for (int k = 0; k < 2; k++) {
+		fprintf(f, "%s\n    \"%s\": [", k ? "," : "", disp_kinds[k]);
+		for (int i = 0; i < 3; i++) {
+			fprintf(f, "%s{\"slots\": %u", i ? ", " : "", disp_sizes[k][i]);
+			if (disp_ok[k][i])
+				fprintf(f, ", \"load_ns\": %.0f, \"verified_insns\": %u, "
+					   "\"xlated_bytes\": %u}", disp[k][i].load_ns,
+					disp[k][i].verified, disp[k][i].xlated);
+			else
+				fprintf(f, ", \"load_ns\": null}");
+		}
+		fprintf(f, "]");
+	}
+	fprintf(f, "\n  }");
+}
+
+static void print_dispatcher(void)
+{
+	printf("\ndispatcher alone (median of %d loads): slots, load ms, verified insns\n",
+	       DISP_LOADS);
+	for (int k = 0; k < 2; k++) {
+		printf("%-9s", disp_kinds[k]);
+		for (int i = 0; i < 3; i++)
+			if (disp_ok[k][i])
+				printf("  %u: %.2f ms, %u", disp_sizes[k][i], disp[k][i].load_ns / 1e6,
+				       disp[k][i].verified);
+		printf("\n");
+	}
+}
 
 static int quiet_libbpf(enum libbpf_print_level l, const char *f, va_list a)
 {
@@ -232,7 +291,10 @@ static void write_json(FILE *f, const struct paired *base, long base_mem, struct
 			   "      \"complete\": %s\n    }",
 			r->detach10, r->detach64, r->status_ns, r->status_n, r->ok ? "true" : "false");
 	}
-	fprintf(f, "\n  }\n}\n");
+	fprintf(f, "\n  }");
+	if (dispatcher)
+		json_dispatcher(f);
+	fprintf(f, "\n}\n");
 }
 
 static void print_table(const struct paired *base, struct paired *direct,
@@ -276,6 +338,7 @@ int main(int argc, char **argv)
 		{ "sizes", required_argument, NULL, 's' }, { "repeat", required_argument, NULL, 'r' },
 		{ "runs", required_argument, NULL, 'k' },  { "side", required_argument, NULL, 'S' },
 		{ "json", required_argument, NULL, 'j' },  { "ref-iface", required_argument, NULL, 'R' },
+		{ "dispatcher", required_argument, NULL, 'D' },
 		{},
 	};
 	const char *iface = NULL, *ref_iface = NULL, *json = NULL, *want[MAX_SIDES];
@@ -299,12 +362,14 @@ int main(int argc, char **argv)
 		case 'k': runs = (unsigned int)atoi(optarg); break;
 		case 'S': if (nr_want < MAX_SIDES) want[nr_want++] = optarg; break;
 		case 'j': json = optarg; break;
+		case 'D': dispatcher = optarg; break;
 		default: return 2;
 		}
 	}
 	if (!iface || !ref_iface || !objdir || !repeat || !runs) {
 		fprintf(stderr, "usage: xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes L] "
-				"[--repeat N] [--runs K] [--side NAME]... [--json FILE]\n");
+				"[--repeat N] [--runs K] [--side NAME]... [--json FILE] "
+				"[--dispatcher FILE]\n");
 		return 2;
 	}
 	if (!nr_sizes) {
@@ -362,7 +427,11 @@ int main(int argc, char **argv)
 		res[nr].side.clear(&res[nr].side);
 		nr++;
 	}
+	if (dispatcher)
+		measure_dispatcher(dispatcher);
 	print_table(&base, direct, res, nr);
+	if (dispatcher)
+		print_dispatcher();
 	if (json) {
 		FILE *f = fopen(json, "w");
 

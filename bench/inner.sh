@@ -25,7 +25,8 @@ ip -n "$ns" link add bn2 type veth peer name bn3
 ip -n "$ns" link set bn2 up
 ip -n "$ns" link set bn3 up
 ip netns exec "$ns" env XDPCHAIN_BPFFS_ROOT="$fs/xdpchain" LIBXDP_BPFFS="$fs" \
-	"$build/bench/xdpchain-bench" --iface bn0 --ref-iface bn2 --objdir "$build/bench" --json "$fs.json" "$@" >&2
+	"$build/bench/xdpchain-bench" --iface bn0 --ref-iface bn2 --objdir "$build/bench" \
+	--dispatcher "$build/dispatcher/xdpchain_dispatcher.o" --json "$fs.json" "$@" >&2
 echo BENCH-JSON-BEGIN
 cat "$fs.json"
 echo BENCH-JSON-END

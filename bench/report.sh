@@ -41,6 +41,15 @@ for f in "$@"; do
 			if $i == null then "-" else ($v.verified_insns[$i] | tostring) end;
 		"| \($k) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
 	echo
+	if jq -e '.dispatcher_load' "$f" >/dev/null; then
+		echo "The dispatcher alone, loaded with N active slots of one kind and attached nowhere (median of 5 loads: verifier and JIT):"
+		echo
+		echo "| slots | load ms | verified insns | xlated bytes |"
+		echo "|---|---|---|---|"
+		jq -r '.dispatcher_load | to_entries[] | .key as $k | .value[] |
+			"| \(.slots) \($k) | \(if .load_ns == null then "-" else (.load_ns / 1e4 | round / 100 | tostring) end) | \(.verified_insns // "-") | \(.xlated_bytes // "-") |"' "$f"
+		echo
+	fi
 	# Targets. Costs are in units of the reference program (paired ratios), per-program costs from the slope between 1 and the
 	# longest chain <= 10.
 	jq -r '
