@@ -43,9 +43,9 @@ struct {
  * The library loads the plain build, compiled from this file without
  * XDPCHAIN_INSTRUMENTED, whenever neither flag is set: a chain without
  * counters then runs exactly the code it ran before counters existed (the
- * same xlated instructions, checked with "bpftool prog dump xlated": 29,
- * 51 and 73 for 1, 2 and 3 tail-call programs on Linux 6.18, before and
- * after; tests/kernel/suite-stats.sh compares off with never-on) and has
+ * same xlated instructions, checked with "bpftool prog dump xlated" for
+ * 1, 2 and 3 tail-call programs on Linux 6.18, before and after;
+ * tests/kernel/suite-stats.sh compares off with never-on) and has
  * no stats map. A flag test in .rodata alone would leave its load behind. Within this build each flag is constant data, so the verifier
  * removes the code of the one that is not set.
  *
@@ -71,7 +71,7 @@ struct {
 /* After position n ran with verdict ret (not for an empty slot). */
 #define XDPCHAIN_RECORD(n)                                                     \
 	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
-		__u64 *c = stats->progs[xdpchain_meta.slots[n].stats_idx &     \
+		__u64 *c = stats->progs[m->slots[n].stats_idx &     \
 					(XDPCHAIN_MAX_SLOTS - 1)];             \
 		__u32 b = (__u32)ret < XDPCHAIN_STAT_OTHER ? (__u32)ret        \
 							   : XDPCHAIN_STAT_OTHER; \
@@ -90,8 +90,7 @@ struct {
 #define XDPCHAIN_RECORD(n)
 /* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT). */
 #define XDPCHAIN_LAST_TAIL(n)                                                  \
-	if (n + 1 == xdpchain_meta.nr_progs &&                                 \
-	    xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {           \
+	if (n + 1 == nr && m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {       \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return last;                                                   \
 	}
@@ -167,17 +166,17 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * instrumented build, whose counters and traces need every verdict.
  */
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
-	if (n >= xdpchain_meta.nr_progs)                                       \
+	if (n >= nr)                                                           \
 		return last;                                                   \
 	XDPCHAIN_LAST_TAIL(n)                                                  \
-	if (xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)             \
+	if (m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL)                        \
 		ret = tail_slot_##n(ctx);                                      \
 	else                                                                   \
 		ret = slot_##n(ctx);                                           \
 	XDPCHAIN_RECORD(n)                                                     \
 	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
 		if ((__u32)ret >= 32 ||                                        \
-		    !((xdpchain_meta.slots[n].continue_on >> ret) & 1))        \
+		    !((m->slots[n].continue_on >> ret) & 1))                   \
 			return ret;                                            \
 		last = ret;                                                    \
 	}
@@ -193,6 +192,17 @@ int xdpchain_disp(struct xdp_md *ctx)
 	/* What an empty chain (or a chain of empty slots) returns. */
 	int last = XDP_PASS;
 	int ret;
+	/*
+	 * The metadata's address and nr_progs, each computed once and kept
+	 * in a callee-saved register across the slot calls. Read through
+	 * xdpchain_meta at every position instead, clang reloads both (a
+	 * 16-byte address load and a memory load per position) and the
+	 * verifier, which knows the values, keeps those loads: it removes
+	 * only the branches they decide. The empty asm makes the address
+	 * opaque to clang so it is not rematerialised after each call.
+	 */
+	const volatile struct xdpchain_meta *m = &xdpchain_meta;
+	__u32 nr;
 #ifdef XDPCHAIN_INSTRUMENTED
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
@@ -208,6 +218,8 @@ int xdpchain_disp(struct xdp_md *ctx)
 		trace = bpf_map_lookup_elem(&xdpchain_trace, &key);
 	}
 #endif
+	asm volatile("" : "+r"(m));
+	nr = m->nr_progs;
 
 	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
 	XDPCHAIN_RUN_8(8, 9, 10, 11, 12, 13, 14, 15)
