@@ -3,6 +3,7 @@
  * its .rodata gets a chain's metadata as the library would write it, and
  * the load (verifier and JIT) is timed. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -50,9 +51,28 @@ static int load_once(const char *path, const struct xdpchain_meta *meta, double 
 	return err;
 }
 
+/* The build the library would load for nr slots: path is the 64-slot one,
+ * the smaller ones sit next to it as <name>_8.o, _16.o, _32.o. */
+static const char *variant(const char *path, unsigned int nr, char *buf, size_t len)
+{
+	static const unsigned int sizes[] = { 8, 16, 32 };
+	size_t n = strlen(path);
+
+	if (n < 2 || strcmp(path + n - 2, ".o"))
+		return path;
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		if (nr > sizes[i])
+			continue;
+		snprintf(buf, len, "%.*s_%u.o", (int)(n - 2), path, sizes[i]);
+		return access(buf, R_OK) ? path : buf;
+	}
+	return path;
+}
+
 int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int loads,
 		      struct disp_cost *out)
 {
+	char buf[4096];
 	struct xdpchain_meta meta = {
 		.magic = XDPCHAIN_META_MAGIC,
 		.version = XDPCHAIN_META_VERSION,
@@ -74,6 +94,7 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		meta.slots[i].continue_on = 1u << XDP_PASS;
 		meta.slots[i].stats_idx = (__u8)i;
 	}
+	path = variant(path, nr, buf, sizeof(buf));
 	for (i = 0; i < loads; i++) {
 		err = load_once(path, &meta, &ns[i], &out->verified, &out->xlated);
 		if (err)

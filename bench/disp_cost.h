@@ -14,7 +14,9 @@ struct disp_cost {
 };
 
 /*
- * Loads the dispatcher object at path `loads` times with nr active slots
+ * Loads the dispatcher object the library would use for nr slots (path is
+ * the 64-slot build; a smaller build next to it is taken when one holds
+ * nr) `loads` times with nr active slots
  * of the tail-call (tail) or freplace kind, each with the default
  * continue-on set, attached nowhere. Returns 0 or -errno.
  */

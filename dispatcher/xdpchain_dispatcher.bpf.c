@@ -138,14 +138,35 @@ struct {
 	XDPCHAIN_BOTH_FUNCS(d) XDPCHAIN_BOTH_FUNCS(e) XDPCHAIN_BOTH_FUNCS(f)   \
 	XDPCHAIN_BOTH_FUNCS(g) XDPCHAIN_BOTH_FUNCS(h)
 
+/*
+ * Built in several sizes (XDPCHAIN_NR_SLOTS: 8, 16, 32, 64; the library
+ * loads the smallest that holds the chain). Before Linux 6.8 the verifier
+ * checks every global function, reachable or not, so the 128 slot
+ * functions of the 64-slot build cost about 900 verified instructions
+ * even for a chain of one; the 8-slot build has 16.
+ */
+#ifndef XDPCHAIN_NR_SLOTS
+#define XDPCHAIN_NR_SLOTS XDPCHAIN_MAX_SLOTS
+#endif
+#if XDPCHAIN_NR_SLOTS != 8 && XDPCHAIN_NR_SLOTS != 16 && XDPCHAIN_NR_SLOTS != 32 && \
+	XDPCHAIN_NR_SLOTS != XDPCHAIN_MAX_SLOTS
+#error "XDPCHAIN_NR_SLOTS must be 8, 16, 32 or 64"
+#endif
+
 XDPCHAIN_SLOTS_8(0, 1, 2, 3, 4, 5, 6, 7)
+#if XDPCHAIN_NR_SLOTS > 8
 XDPCHAIN_SLOTS_8(8, 9, 10, 11, 12, 13, 14, 15)
+#endif
+#if XDPCHAIN_NR_SLOTS > 16
 XDPCHAIN_SLOTS_8(16, 17, 18, 19, 20, 21, 22, 23)
 XDPCHAIN_SLOTS_8(24, 25, 26, 27, 28, 29, 30, 31)
+#endif
+#if XDPCHAIN_NR_SLOTS > 32
 XDPCHAIN_SLOTS_8(32, 33, 34, 35, 36, 37, 38, 39)
 XDPCHAIN_SLOTS_8(40, 41, 42, 43, 44, 45, 46, 47)
 XDPCHAIN_SLOTS_8(48, 49, 50, 51, 52, 53, 54, 55)
 XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
+#endif
 
 /*
  * One chain position. The conditions read constant data only. The first
@@ -222,13 +243,23 @@ int xdpchain_disp(struct xdp_md *ctx)
 	nr = m->nr_progs;
 
 	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
+#if XDPCHAIN_NR_SLOTS > 8
 	XDPCHAIN_RUN_8(8, 9, 10, 11, 12, 13, 14, 15)
+#endif
+#if XDPCHAIN_NR_SLOTS > 16
 	XDPCHAIN_RUN_8(16, 17, 18, 19, 20, 21, 22, 23)
 	XDPCHAIN_RUN_8(24, 25, 26, 27, 28, 29, 30, 31)
+#endif
+#if XDPCHAIN_NR_SLOTS > 32
 	XDPCHAIN_RUN_8(32, 33, 34, 35, 36, 37, 38, 39)
 	XDPCHAIN_RUN_8(40, 41, 42, 43, 44, 45, 46, 47)
 	XDPCHAIN_RUN_8(48, 49, 50, 51, 52, 53, 54, 55)
 	XDPCHAIN_RUN_8(56, 57, 58, 59, 60, 61, 62, 63)
+#endif
+	/* Reached only if nr_progs exceeded this build's size, which the
+	 * library never loads: fail closed rather than skip programs. */
+	if (nr > XDPCHAIN_NR_SLOTS)
+		return XDP_ABORTED;
 	return last;
 }
 

@@ -2,10 +2,12 @@
 /* Loading the embedded dispatcher with its frozen configuration, and
  * reading that configuration back from a running dispatcher.
  *
- * Two builds of dispatcher/xdpchain_dispatcher.bpf.c are embedded: the
- * plain one, and the instrumented one with verdict counters and tracing.
- * A chain with neither switched on runs the plain one, so it costs what it
- * cost before counters existed (see the dispatcher source). */
+ * Builds of dispatcher/xdpchain_dispatcher.bpf.c embedded: the plain one
+ * in four sizes (8, 16, 32 and 64 slots; a chain gets the smallest that
+ * holds it, which verifies fastest), and the instrumented one (64 slots)
+ * with verdict counters and tracing. A chain with neither switched on runs
+ * a plain one, so it costs what it cost before counters existed (see the
+ * dispatcher source). All builds have the same metadata, maps and names. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +15,17 @@
 #include <bpf/bpf.h>
 #include "internal.h"
 #include "xdpchain_dispatcher.skel.h"
+#include "xdpchain_dispatcher_8.skel.h"
+#include "xdpchain_dispatcher_16.skel.h"
+#include "xdpchain_dispatcher_32.skel.h"
 #include "xdpchain_dispatcher_inst.skel.h"
 
 #define DISPATCHER_PROG_NAME "xdpchain_disp"
 
 struct xdpchain_dispatcher {
+	struct xc_disp_plain8 *plain8;
+	struct xc_disp_plain16 *plain16;
+	struct xc_disp_plain32 *plain32;
 	struct xc_disp_plain *plain;
 	struct xc_disp_inst *inst;
 	struct bpf_object *obj;
@@ -28,20 +36,36 @@ struct xdpchain_dispatcher {
 	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
 };
 
+/* Open the plain build skel (type xc_disp_<name>) into d. The skeleton's
+ * rodata is writable until load; the const volatile only matters to the
+ * BPF side. */
+#define DISP_OPEN_PLAIN(d, field, name, meta)                                  \
+	({                                                                     \
+		int __err = 0;                                                 \
+		(d)->field = xc_disp_##name##__open();                         \
+		if (!(d)->field) {                                             \
+			__err = -errno;                                        \
+		} else {                                                       \
+			memcpy((void *)&(d)->field->rodata->xdpchain_meta, meta, \
+			       sizeof(*(meta)));                               \
+			(d)->obj = (d)->field->obj;                            \
+			(d)->prog = (d)->field->progs.xdpchain_disp;           \
+			(d)->progs = (d)->field->maps.chain_progs;             \
+			(d)->rodata = (d)->field->maps.rodata;                 \
+		}                                                              \
+		__err;                                                         \
+	})
+
 static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *meta)
 {
 	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
-		d->plain = xc_disp_plain__open();
-		if (!d->plain)
-			return -errno;
-		/* The skeleton's rodata is writable until load; the const
-		 * volatile only matters to the BPF side. */
-		memcpy((void *)&d->plain->rodata->xdpchain_meta, meta, sizeof(*meta));
-		d->obj = d->plain->obj;
-		d->prog = d->plain->progs.xdpchain_disp;
-		d->progs = d->plain->maps.chain_progs;
-		d->rodata = d->plain->maps.rodata;
-		return 0;
+		if (meta->nr_progs <= 8)
+			return DISP_OPEN_PLAIN(d, plain8, plain8, meta);
+		if (meta->nr_progs <= 16)
+			return DISP_OPEN_PLAIN(d, plain16, plain16, meta);
+		if (meta->nr_progs <= 32)
+			return DISP_OPEN_PLAIN(d, plain32, plain32, meta);
+		return DISP_OPEN_PLAIN(d, plain, plain, meta);
 	}
 	d->inst = xc_disp_inst__open();
 	if (!d->inst)
@@ -147,6 +171,9 @@ void xc_disp_free(struct xdpchain_dispatcher *d)
 {
 	if (!d)
 		return;
+	xc_disp_plain8__destroy(d->plain8);
+	xc_disp_plain16__destroy(d->plain16);
+	xc_disp_plain32__destroy(d->plain32);
 	xc_disp_plain__destroy(d->plain);
 	xc_disp_inst__destroy(d->inst);
 	free(d);

@@ -161,6 +161,31 @@ t_full_chain() {
 	expect "still $max" "$max" "$(status_json | jq '.[0].programs | length')" && ok
 }
 
+# The smallest dispatcher build that holds the chain is loaded (8, 16, 32
+# or 64 slot functions of each kind: docs/protocol.md), growing and
+# shrinking with it.
+t_dispatcher_size() {
+	begin "the dispatcher is the smallest build that holds the chain"
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	slots() {
+		local id
+		id=$(status_json | jq -r '.[0].dispatcher_id')
+		bpftool btf dump prog id "$id" 2>/dev/null | grep -c "FUNC 'slot_[0-9]*'"
+	}
+	local i
+	att t_pass_a -P 1 || { not_ok "attach"; return; }
+	expect "1 program" 8 "$(slots)" || return
+	for i in $(seq 2 9); do
+		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
+	done
+	expect "9 programs" 16 "$(slots)" || return
+	expect "all ran" 9 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
+	xc detach xt0 "$(status_json | jq -r '.[0].programs[4].id')" >/dev/null ||
+		{ not_ok "detach"; return; }
+	expect "back to 8 programs" 8 "$(slots)" || return
+	expect "all ran" 8 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" && ok
+}
+
 t_real_packets() {
 	begin "real packets from the peer run through every program once"
 	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
@@ -292,6 +317,6 @@ t_loaded_program() {
 
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
-	t_foreign t_full_chain t_real_packets t_json t_usage_errors t_revision t_run_config \
+	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program
 finish
