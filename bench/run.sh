@@ -5,7 +5,7 @@
 # 6.12), and libxdp (in QEMU, where it can chain). Prints tables, writes
 # JSON, a summary with the targets and an SVG plot into bench/results/
 # (or --out DIR).
-#   bench/run.sh            full run (about 15 minutes)
+#   bench/run.sh            full run (2 minutes on an idle 2-core machine)
 #   bench/run.sh --quick    smoke run for CI: small chains, few repeats, host + 6.12
 #   bench/run.sh --no-vm    host only
 set -euo pipefail
