@@ -60,7 +60,20 @@ else
 	skipped=$((skipped + ${3:-0}))
 fi
 
-reports=$(find "$logdir" -name 'asan.*' -o -name 'ubsan.*' | sort)
+# With allocator_may_return_null, a refused huge allocation is a warning,
+# not a finding: malloc returned NULL as it would in production, and the
+# caller's handling of it is what the tests check. (Seen: the fuzz
+# regression input libbpf-malloc-negative-size makes libbpf ask for
+# (size_t)-24 bytes.) A log holding only such warnings is reported, not
+# counted.
+reports=""
+for f in $(find "$logdir" -name 'asan.*' -o -name 'ubsan.*' | sort); do
+	if ! grep -qv 'WARNING: AddressSanitizer failed to allocate 0x[0-9a-f]* bytes' "$f"; then
+		echo "# $f: only refused allocations: $(head -n 1 "$f")"
+		continue
+	fi
+	reports="$reports $f"
+done
 if [ -z "$reports" ]; then
 	echo "ok - no sanitizer reports"
 	passed=$((passed + 1))

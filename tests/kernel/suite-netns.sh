@@ -83,7 +83,7 @@ t_same_ifindex() {
 	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_d >/dev/null &&
 		nx "$nsa" "$XC" detach xs0 t_pass_d >/dev/null &&
 		nx "$nsa" "$XC" detach xs0 --all >/dev/null || { not_ok "changes in A"; return; }
-	if "$XC" help 2>&1 | grep -qE "^ +gc( |$)"; then
+	if "$XC" help 2>&1 | grep -E "^ +gc( |$)" >/dev/null; then
 		nx "$nsa" "$XC" gc >/dev/null 2>&1 || { not_ok "gc in A failed"; return; }
 		# From a third namespace, A and B are both "other" namespaces.
 		xc gc >/dev/null 2>&1 || { not_ok "gc in a third namespace failed"; return; }
