@@ -7,7 +7,11 @@
  * versions check every offset when they parse BTF; this does the same
  * for the types' own names and their members', parameters' and
  * enumerators' names, and refuses the object (-EINVAL) if one does not
- * resolve. Anything else wrong is left to libbpf, which refuses it. */
+ * resolve. libbpf 1.1 also crashes (a NULL dereference while it gives up
+ * on the object) when a section's header points outside the file, which
+ * libelf then refuses to read (found by tests/fuzz, target elf): every
+ * section must be readable (-ENOEXEC otherwise). Anything else wrong is
+ * left to libbpf, which refuses it. */
 #include <fcntl.h>
 #include <gelf.h>
 #include <string.h>
@@ -59,6 +63,19 @@ static int check_elf(Elf *elf, const char *what)
 
 	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx))
 		return 0; /* not ELF at all: libbpf says so */
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || !sh.sh_size ||
+		    elf_getdata(scn, NULL))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		xc_warn("%s: corrupted ELF: section %zu (%s) cannot be read: %s\n", what,
+			elf_ndxscn(scn), name ? name : "?", elf_errmsg(-1));
+		return -ENOEXEC;
+	}
+	scn = NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		const char *name;
 		struct btf *btf;
