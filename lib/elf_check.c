@@ -93,7 +93,11 @@ static int check_elf(Elf *elf, const char *what)
 		btf = btf__new(data->d_buf, (__u32)data->d_size);
 		if (libbpf_get_error(btf))
 			break; /* unusable BTF: libbpf's to report */
-		if (!btf_names_ok(btf)) {
+		if (!xc_btf_aligned(btf)) {
+			xc_warn("%s: corrupted ELF: the types in .BTF are not 4-byte aligned\n",
+				what);
+			err = -ENOEXEC;
+		} else if (!btf_names_ok(btf)) {
 			xc_warn("%s: .BTF names a string outside its string section\n", what);
 			err = -EINVAL;
 		}

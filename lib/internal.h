@@ -111,6 +111,11 @@ struct xc_runcfg {
 };
 XDPCHAIN_HIDDEN int xc_runcfg_read(const struct btf *btf, const char *prog_name,
 				   struct xc_runcfg *cfg);
+/* Are btf's type records 4-byte aligned? libbpf 1.1 accepts a header
+ * length that is not a multiple of 4, which misaligns every type, and
+ * reading them through btf.h's inline helpers is then undefined behaviour
+ * (found by tests/fuzz, target runcfg). */
+XDPCHAIN_HIDDEN bool xc_btf_aligned(const struct btf *btf);
 
 /* ---- elf_check.c: refuse objects that libbpf 1.1 would crash on ---- */
 XDPCHAIN_HIDDEN int xc_elf_check_mem(const void *buf, size_t size, const char *what);

@@ -8,6 +8,7 @@
  * set starts from the default (pass). Input is untrusted: every type id is
  * checked before use.
  */
+#include <stdint.h>
 #include <string.h>
 #include "internal.h"
 
@@ -73,6 +74,15 @@ static int parse_struct(const struct btf *btf, const struct btf_type *st,
 	return 0;
 }
 
+bool xc_btf_aligned(const struct btf *btf)
+{
+	const struct btf_type *t = btf__type_cnt(btf) > 1 ? btf__type_by_id(btf, 1) : NULL;
+
+	/* Every type record is a multiple of 4 bytes long, so the first
+	 * one's address decides for all. */
+	return !t || !((uintptr_t)t & 3);
+}
+
 int xc_runcfg_read(const struct btf *btf, const char *prog_name, struct xc_runcfg *cfg)
 {
 	const struct btf_var_secinfo *vs;
@@ -84,6 +94,10 @@ int xc_runcfg_read(const struct btf *btf, const char *prog_name, struct xc_runcf
 	memset(cfg, 0, sizeof(*cfg));
 	if (!btf || !prog_name)
 		return 0;
+	if (!xc_btf_aligned(btf)) {
+		xc_warn("run config: the BTF's types are not 4-byte aligned\n");
+		return -EINVAL;
+	}
 	sec_id = btf__find_by_name_kind(btf, RUNCFG_SEC, BTF_KIND_DATASEC);
 	if (sec_id < 0)
 		return 0; /* no run config: defaults */

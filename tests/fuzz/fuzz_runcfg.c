@@ -38,8 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	n = btf__type_cnt(btf);
 	/* Names of the variables, minus the leading '_' of the convention
-	 * (bounded: a crafted BTF can declare many). */
-	for (id = 1; id < n && id < 256; id++) {
+	 * (bounded: a crafted BTF can declare many). Only where the types
+	 * can be read at all: misaligned ones are the reader's to refuse. */
+	for (id = 1; xc_btf_aligned(btf) && id < n && id < 256; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
 
