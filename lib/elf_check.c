@@ -9,8 +9,9 @@
  * enumerators' names, and refuses the object (-EINVAL) if one does not
  * resolve. libbpf 1.1 also crashes (a NULL dereference while it gives up
  * on the object) when a section's header points outside the file, which
- * libelf then refuses to read (found by tests/fuzz, target elf): every
- * section must be readable (-ENOEXEC otherwise). Anything else wrong is
+ * libelf then refuses to read, or when a section's or a symbol's name
+ * does not resolve (found by tests/fuzz, target elf): every section must
+ * be readable and named, every symbol named (-ENOEXEC otherwise). Anything else wrong is
  * left to libbpf, which refuses it. */
 #include <fcntl.h>
 #include <gelf.h>
@@ -55,6 +56,27 @@ static bool btf_names_ok(const struct btf *btf)
 	return true;
 }
 
+/* Every symbol's name resolves in the table's string section (libbpf
+ * 1.1 strcmp()s them unchecked: a NULL dereference otherwise, found by
+ * tests/fuzz, target elf). */
+static bool symbols_named(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t i, n;
+	GElf_Sym sym;
+
+	if (!data || !sh->sh_entsize)
+		return true; /* libbpf refuses such a table itself */
+	n = sh->sh_size / sh->sh_entsize;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getsym(data, (int)i, &sym))
+			return false;
+		if (!elf_strptr(elf, sh->sh_link, sym.st_name))
+			return false;
+	}
+	return true;
+}
+
 static int check_elf(Elf *elf, const char *what)
 {
 	Elf_Scn *scn = NULL;
@@ -67,12 +89,24 @@ static int check_elf(Elf *elf, const char *what)
 		const char *name;
 		GElf_Shdr sh;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS || !sh.sh_size ||
-		    elf_getdata(scn, NULL))
+		if (!gelf_getshdr(scn, &sh))
 			continue;
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name) {
+			xc_warn("%s: corrupted ELF: section %zu has no name\n", what,
+				elf_ndxscn(scn));
+			return -ENOEXEC;
+		}
+		if (sh.sh_type == SHT_NOBITS || !sh.sh_size || elf_getdata(scn, NULL)) {
+			if (sh.sh_type == SHT_SYMTAB && !symbols_named(elf, scn, &sh)) {
+				xc_warn("%s: corrupted ELF: a symbol in section %zu (%s) has no "
+					"name\n", what, elf_ndxscn(scn), name);
+				return -ENOEXEC;
+			}
+			continue;
+		}
 		xc_warn("%s: corrupted ELF: section %zu (%s) cannot be read: %s\n", what,
-			elf_ndxscn(scn), name ? name : "?", elf_errmsg(-1));
+			elf_ndxscn(scn), name, elf_errmsg(-1));
 		return -ENOEXEC;
 	}
 	scn = NULL;
