@@ -125,7 +125,7 @@ t_corrupted_elf() {
 	head -c 256 /dev/zero | tr '\0' '\377' |
 		dd of="$work/corrupt.o" bs=1 seek=$((shoff + 64)) conv=notrunc status=none
 	mark
-	bad 1 "corrupt.o: corrupted ELF: section 1 .* cannot be read" attach -b "$backend" xt0 "$work/corrupt.o" || return
+	bad 1 "corrupt.o: corrupted ELF: section 1 has no name" attach -b "$backend" xt0 "$work/corrupt.o" || return
 	unchanged && ok
 }
 
