@@ -80,6 +80,7 @@ static bool symbols_named(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
 static int check_elf(Elf *elf, const char *what)
 {
 	Elf_Scn *scn = NULL;
+	unsigned int seen_btf = 0;
 	size_t shstrndx;
 	int err = 0;
 
@@ -121,12 +122,18 @@ static int check_elf(Elf *elf, const char *what)
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (!name || strcmp(name, ".BTF"))
 			continue;
+		/* libbpf 1.1 takes the last of several, unchecked here
+		 * otherwise (found by tests/fuzz, target elf). */
+		if (seen_btf++) {
+			xc_warn("%s: corrupted ELF: more than one .BTF section\n", what);
+			return -ENOEXEC;
+		}
 		data = elf_getdata(scn, NULL);
 		if (!data || !data->d_buf || !data->d_size || data->d_size > UINT32_MAX)
-			break;
+			continue;
 		btf = btf__new(data->d_buf, (__u32)data->d_size);
 		if (libbpf_get_error(btf))
-			break; /* unusable BTF: libbpf's to report */
+			continue; /* unusable BTF: libbpf's to report */
 		if (!xc_btf_aligned(btf)) {
 			xc_warn("%s: corrupted ELF: the types in .BTF are not 4-byte aligned\n",
 				what);
@@ -136,7 +143,8 @@ static int check_elf(Elf *elf, const char *what)
 			err = -EINVAL;
 		}
 		btf__free(btf);
-		break;
+		if (err)
+			break;
 	}
 	return err;
 }
