@@ -450,39 +450,20 @@ static enum xdpchain_slot_kind pick_kind(const struct xdpchain_prog *prog,
 	return XDPCHAIN_SLOT_TAILCALL;
 }
 
-/*
- * Load a program for its slot kind. An extension is loaded against slot_0
- * of a one-slot dispatcher this process loads for the purpose (and drops
- * right after): we then know the target's BTF id from our own object,
- * which spares the CAP_SYS_ADMIN-only BTF lookup a dispatcher loaded by
- * another process would need (ext_load.c). The kernel re-checks the
- * program's type against the real slot when the chain attaches it.
- */
-static int load_for_slot(struct xc_state *st, struct xdpchain_prog *prog,
-			 enum xdpchain_slot_kind kind, bool frags)
+/* Load a program for its slot kind: an extension against a throwaway
+ * one-slot dispatcher (xc_disp_load_ext_target()), or plain XDP. */
+static int load_for_slot(struct xdpchain_prog *prog, enum xdpchain_slot_kind kind, bool frags)
 {
 	struct xdpchain_dispatcher *tmp = NULL;
-	struct xdpchain_meta one;
-	int target = -1, btf_id = 0, err;
+	__u32 btf_id = 0;
+	int err;
 
-	(void)st;
 	if (kind == XDPCHAIN_SLOT_FREPLACE) {
-		xc_meta_init_probe(&one);
-		if (frags) {
-			one.flags |= XDPCHAIN_META_F_FRAGS;
-			one.slots[0].flags |= XDPCHAIN_SLOT_F_FRAGS;
-		}
-		tmp = xc_disp_load(&one);
+		tmp = xc_disp_load_ext_target(frags, &btf_id);
 		if (!tmp)
 			return -errno;
-		target = xc_disp_prog_fd(tmp);
-		btf_id = xc_disp_slot_btf_id(tmp, 0);
-		if (btf_id <= 0) {
-			xc_disp_free(tmp);
-			return btf_id < 0 ? btf_id : -ENOENT;
-		}
 	}
-	err = xc_prog_load(prog, kind == XDPCHAIN_SLOT_FREPLACE, target, 0, (__u32)btf_id, frags);
+	err = xc_prog_load(prog, tmp != NULL, tmp ? xc_disp_prog_fd(tmp) : -1, btf_id, frags);
 	xc_disp_free(tmp);
 	return err;
 }
@@ -793,8 +774,7 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 
 		if (c[i].kind != XC_ATTACH)
 			continue;
-		err = load_for_slot(st, prog, c[i].slot_kind,
-				    c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+		err = load_for_slot(prog, c[i].slot_kind, c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
 		if (err)
 			goto out;
 		xc_fault(XC_FAULT_PROG_LOAD, prog->name);

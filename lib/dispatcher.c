@@ -36,13 +36,13 @@ struct xdpchain_dispatcher {
 	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
 };
 
-/* Open the plain build skel (type xc_disp_<name>) into d. The skeleton's
+/* Open the plain build d->field (skeleton xc_disp_<field>) into d. The skeleton's
  * rodata is writable until load; the const volatile only matters to the
  * BPF side. */
-#define DISP_OPEN_PLAIN(d, field, name, meta)                                  \
+#define DISP_OPEN_PLAIN(d, field, meta)                                  \
 	({                                                                     \
 		int __err = 0;                                                 \
-		(d)->field = xc_disp_##name##__open();                         \
+		(d)->field = xc_disp_##field##__open();                         \
 		if (!(d)->field) {                                             \
 			__err = -errno;                                        \
 		} else {                                                       \
@@ -60,12 +60,12 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 {
 	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
 		if (meta->nr_progs <= 8)
-			return DISP_OPEN_PLAIN(d, plain8, plain8, meta);
+			return DISP_OPEN_PLAIN(d, plain8, meta);
 		if (meta->nr_progs <= 16)
-			return DISP_OPEN_PLAIN(d, plain16, plain16, meta);
+			return DISP_OPEN_PLAIN(d, plain16, meta);
 		if (meta->nr_progs <= 32)
-			return DISP_OPEN_PLAIN(d, plain32, plain32, meta);
-		return DISP_OPEN_PLAIN(d, plain, plain, meta);
+			return DISP_OPEN_PLAIN(d, plain32, meta);
+		return DISP_OPEN_PLAIN(d, plain, meta);
 	}
 	d->inst = xc_disp_inst__open();
 	if (!d->inst)
@@ -126,6 +126,37 @@ struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,
 struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta)
 {
 	return xc_disp_load_stats(meta, -1);
+}
+
+/*
+ * Extensions are loaded against slot_0 of a one-slot dispatcher loaded for
+ * the purpose: since Linux 6.8 the verifier removes global functions the
+ * main program cannot reach, so only an active slot can be a target, and
+ * with our own copy we know its BTF id without CAP_SYS_ADMIN (ext_load.c).
+ * The kernel re-checks the program against its real slot when the chain
+ * links it.
+ */
+struct xdpchain_dispatcher *xc_disp_load_ext_target(bool frags, __u32 *btf_id)
+{
+	struct xdpchain_dispatcher *d;
+	struct xdpchain_meta one;
+	int id;
+
+	xc_meta_init_probe(&one);
+	if (frags) {
+		one.flags |= XDPCHAIN_META_F_FRAGS;
+		one.slots[0].flags |= XDPCHAIN_SLOT_F_FRAGS;
+	}
+	d = xc_disp_load(&one);
+	if (!d)
+		return NULL;
+	id = xc_disp_slot_btf_id(d, 0);
+	if (id <= 0) {
+		xc_disp_free(d);
+		return xc_err_ptr(id < 0 ? id : -ENOENT);
+	}
+	*btf_id = (__u32)id;
+	return d;
 }
 
 int xc_disp_prog_fd(struct xdpchain_dispatcher *d)

@@ -11,8 +11,8 @@
  * on the object) when a section's header points outside the file, which
  * libelf then refuses to read, or when a section's or a symbol's name
  * does not resolve (found by tests/fuzz, target elf): every section must
- * be readable and named, every symbol named (-ENOEXEC otherwise). Anything else wrong is
- * left to libbpf, which refuses it. */
+ * be readable and named, every symbol named (-ENOEXEC otherwise).
+ * Anything else wrong is left to libbpf, which refuses it. */
 #include <fcntl.h>
 #include <gelf.h>
 #include <string.h>

@@ -104,12 +104,11 @@ static bool handled_section(const struct bpf_program *prog)
 }
 
 int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog, int target_fd,
-		unsigned int slot, __u32 btf_id, bool frags)
+		__u32 btf_id, bool frags)
 {
 	struct ext_target t = {
 		.prog = prog, .fd = target_fd, .btf_id = btf_id, .frags = frags,
 	};
-	char slot_name[16];
 	__u32 flags;
 	int err;
 
@@ -130,14 +129,13 @@ int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog, int target_fd,
 	}
 	flags = bpf_program__flags(prog);
 	flags = frags ? (flags | BPF_F_XDP_HAS_FRAGS) : (flags & ~BPF_F_XDP_HAS_FRAGS);
-	snprintf(slot_name, sizeof(slot_name), "slot_%u", slot);
 	err = bpf_program__set_flags(prog, flags);
 	if (!err)
 		err = bpf_program__set_type(prog, BPF_PROG_TYPE_EXT);
 	if (!err)
 		err = bpf_program__set_expected_attach_type(prog, 0);
 	if (!err)
-		err = bpf_program__set_attach_target(prog, target_fd, slot_name);
+		err = bpf_program__set_attach_target(prog, target_fd, "slot_0");
 	if (!err)
 		err = bpf_object__load(obj);
 	return err;

@@ -135,19 +135,21 @@ struct xdpchain_prog {
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];
 };
-/* Load prog as EXT replacing slot_<target_slot> of target_fd, or as a
- * plain XDP program (tail-call slot). Fills prog->fd and prog->id. */
+/* Load prog as an extension of slot_0 (BTF id target_btf_id) of
+ * target_fd, or as a plain XDP program (tail-call slot; target ignored).
+ * Fills prog->fd and prog->id. */
 XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext, int target_fd,
-				 unsigned int target_slot, __u32 target_btf_id, bool frags);
+				 __u32 target_btf_id, bool frags);
 
 /* ---- ext_load.c ---- */
 /* Registers libxdpchain's SEC("xdp")/SEC("xdp.frags") libbpf handlers, once;
  * called before opening any object that may be loaded as EXT. */
 XDPCHAIN_HIDDEN void xc_ext_init(void);
-/* Load obj with prog as EXT of slot_<slot> (BTF id btf_id) of target_fd,
- * without libbpf's CAP_SYS_ADMIN-only BTF lookup where possible. */
+/* Load obj with prog as EXT of slot_0 (BTF id btf_id) of target_fd (from
+ * xc_disp_load_ext_target()), without libbpf's CAP_SYS_ADMIN-only BTF
+ * lookup where possible. */
 XDPCHAIN_HIDDEN int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog,
-				int target_fd, unsigned int slot, __u32 btf_id, bool frags);
+				int target_fd, __u32 btf_id, bool frags);
 XDPCHAIN_HIDDEN int xc_prog_tag(int fd, __u8 tag[8], __u32 *id);
 
 /* ---- state.c ---- */
@@ -238,6 +240,9 @@ XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it 
 
 /* ---- dispatcher.c ---- */
 struct xdpchain_dispatcher;
+/* A one-slot dispatcher to load an extension against (its slot_0, BTF id
+ * in *btf_id); the caller frees it once the extension is loaded. */
+XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_ext_target(bool frags, __u32 *btf_id);
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta);
 /* With XDPCHAIN_META_F_STATS: count into the map stats_fd (-1: a new one). */
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,

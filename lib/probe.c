@@ -24,32 +24,22 @@ static void probe_run(void)
 {
 	struct xdpchain_dispatcher *d;
 	struct xdpchain_probe *p = NULL;
-	struct xdpchain_meta meta;
 	libbpf_print_fn_t old;
+	__u32 btf_id;
 	int err;
 
-	xc_meta_init_probe(&meta);
 	old = libbpf_set_print(probe_print);
-	d = xc_disp_load(&meta);
-	if (!d) {
-		err = -errno;
-		goto out;
-	}
 	/* The same load path as a chained program's (ext_load.c), so the
 	 * answer holds for this process's privileges too. */
 	xc_ext_init();
-	p = xdpchain_probe__open();
-	if (!p) {
+	d = xc_disp_load_ext_target(false, &btf_id);
+	if (d)
+		p = xdpchain_probe__open();
+	if (!d || !p)
 		err = -errno;
-		goto out;
-	}
-	err = xc_disp_slot_btf_id(d, 0);
-	if (err > 0)
-		err = xc_ext_load(p->obj, p->progs.xdpchain_probe, xc_disp_prog_fd(d), 0,
-				  (__u32)err, false);
-	else if (!err)
-		err = -ENOENT;
-out:
+	else
+		err = xc_ext_load(p->obj, p->progs.xdpchain_probe, xc_disp_prog_fd(d), btf_id,
+				  false);
 	libbpf_set_print(old);
 	xdpchain_probe__destroy(p);
 	xc_disp_free(d);

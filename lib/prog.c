@@ -385,13 +385,12 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 		p->name, strerror(-err), (int)(log + len - start), start);
 }
 
-int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, unsigned int target_slot,
-		 __u32 target_btf_id, bool frags)
+int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_btf_id,
+		 bool frags)
 {
 	char *log;
 	__u32 flags;
-	int err;
-	int fd;
+	int err, fd;
 
 	if (p->fd >= 0)
 		return 0; /* already loaded (from_fd) */
@@ -401,7 +400,7 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, unsigned int 
 	if (log)
 		bpf_program__set_log_buf(p->bprog, log, VERIFIER_LOG_SIZE);
 	if (ext) {
-		err = xc_ext_load(p->obj, p->bprog, target_fd, target_slot, target_btf_id, frags);
+		err = xc_ext_load(p->obj, p->bprog, target_fd, target_btf_id, frags);
 	} else {
 		flags = bpf_program__flags(p->bprog);
 		flags = frags ? (flags | BPF_F_XDP_HAS_FRAGS) : (flags & ~BPF_F_XDP_HAS_FRAGS);
