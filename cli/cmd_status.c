@@ -91,6 +91,10 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	       xdpchain_backend_str(xdpchain_chain__backend(c)),
 	       (unsigned long long)xdpchain_chain__revision(c),
 	       xdpchain_chain__frags(c) ? "yes" : "no", xdpchain_chain__stats(c) ? "on" : "off");
+	if (xdpchain_chain__vacant_slots(c))
+		printf("  %u vacant slot%s (emptied in place; the next change compacts them)\n",
+		       xdpchain_chain__vacant_slots(c),
+		       xdpchain_chain__vacant_slots(c) == 1 ? "" : "s");
 	if (n > XDPCHAIN_MAX_PROGS)
 		n = XDPCHAIN_MAX_PROGS;
 	if (!n) {
@@ -162,6 +166,8 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_chain__backend(c)));
 	json_kv_uint(w, "dispatcher_id", xdpchain_chain__dispatcher_id(c));
 	json_kv_uint(w, "revision", xdpchain_chain__revision(c));
+	json_kv_uint(w, "dispatcher_revision", xdpchain_chain__dispatcher_revision(c));
+	json_kv_uint(w, "vacant_slots", xdpchain_chain__vacant_slots(c));
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
 	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
 	json_key(w, "programs");

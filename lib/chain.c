@@ -209,8 +209,8 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	}
 	/* A program leaving in this revision still counts at its index
 	 * until the swap: a joining one must not take it over then. */
-	for (i = 0; st->have && i < st->meta.nr_progs; i++)
-		running_idx |= 1ull << (st->meta.slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
+	if (st->have)
+		running_idx = xc_state_base_idx(st); /* vacant slots' too */
 	fresh_idx = xc_stats_idx_assign(meta.slots, n, fresh, running_idx);
 	if (xc_meta_frags(&meta))
 		meta.flags |= XDPCHAIN_META_F_FRAGS;
@@ -330,7 +330,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	if (st->disp_fd >= 0)
 		close(st->disp_fd);
 	st->disp_fd = fcntl_dupfd(disp_fd);
-	st->meta = meta;
+	xc_state_adopt(st, &meta);
 	st->have = true;
 	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
 		(uint64_t)rev, n);
@@ -664,6 +664,41 @@ static int remove_all(struct xc_state *st)
 }
 
 /*
+ * A transaction that only removes one program (detach, or an owner that
+ * exited) empties its slot in place (vacancy.c) instead of building a new
+ * dispatcher: no verification, no link update, no wait for packets in
+ * flight. Only when the dispatcher would stay what a rebuild makes of the
+ * chain but for the vacancy (same frags and counter flags), and while at
+ * most a quarter of its slots are vacant: each vacant slot still costs a
+ * call per packet, and the next rebuild compacts them. Returns the
+ * program's index in st->meta, or -1 for a rebuild.
+ */
+static int in_place(struct xc_state *st, const struct xc_params *p, const struct xc_entry *e,
+		    unsigned int n, bool only_removed)
+{
+	unsigned int i, j = 0, base_n = st->base.nr_progs;
+	bool frags = true;
+	int gone = -1;
+
+	if (!st->have || !only_removed || !n || n + 1 != st->meta.nr_progs ||
+	    base_n - n > base_n / 4 || (p->stats && !chain_stats(st)))
+		return -1;
+	for (i = 0; i < n; i++)
+		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	if (frags != !!(st->base.flags & XDPCHAIN_META_F_FRAGS))
+		return -1;
+	for (i = 0; i < st->meta.nr_progs; i++) {
+		if (j < n && e[j].m.prog_id == st->meta.slots[i].prog_id)
+			j++;
+		else if (gone < 0)
+			gone = (int)i;
+		else
+			return -1;
+	}
+	return j == n ? gone : -1;
+}
+
+/*
  * Under the lock: apply changes c[0..nc) to the running chain, in order,
  * as one new revision; with no effective change, nothing happens (no new
  * revision). Removing every program removes the chain.
@@ -676,7 +711,7 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 	__u32 dead[XDPCHAIN_MAX_SLOTS], foreign_id = 0;
 	char ifname[IF_NAMESIZE];
 	unsigned int n = 0, nopen = 0, nattach = 0, tails = 0, ndead, i;
-	bool changed;
+	bool changed, only_removed = true;
 	int err = 0, idx;
 
 	if (st->have) {
@@ -717,6 +752,7 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 				e[idx].m.priority = c[i].priority;
 				e[idx].m.continue_on = c[i].continue_on;
 				changed = true;
+				only_removed = false;
 			}
 			break;
 		case XC_ATTACH:
@@ -730,6 +766,7 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 				}
 			nattach++;
 			changed = true;
+			only_removed = false;
 			break;
 		}
 	}
@@ -763,6 +800,20 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 		return err;
 	if (!n && !nattach)
 		return remove_all(st);
+	idx = in_place(st, p, e, n, only_removed);
+	if (idx >= 0) {
+		unsigned int slot = st->pos[idx];
+
+		err = xc_vacate(st, (unsigned int)idx);
+		if (!err) {
+			xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), slot %u "
+				"emptied in place\n", st->ifindex, (uint64_t)st->meta.revision,
+				st->meta.nr_progs, slot);
+			xc_state_gc(st, &st->meta); /* its prog-<id> pin */
+			return 0;
+		}
+		xc_warn("rebuilding the chain instead\n");
+	}
 
 	for (i = 0; i < n; i++, nopen++) {
 		err = entry_open(st, &e[i]);

@@ -68,6 +68,7 @@ enum xc_fault_step {
 	XC_FAULT_SWAP,        /* bpf_link_update() switched to the new dispatcher */
 	XC_FAULT_LINK_DETACH, /* last program / --all: the link is detached */
 	XC_FAULT_UNPIN,       /* after every unpin */
+	XC_FAULT_VACATE,      /* a slot was emptied in place (vacancy.c) */
 	XC_FAULT__MAX,
 };
 #ifdef XDPCHAIN_FAULT_INJECTION
@@ -168,7 +169,13 @@ struct xc_state {
 	int link_fd;         /* pinned dispatcher link */
 	int disp_fd;         /* running dispatcher program */
 	__u32 disp_id;
+	/* The running dispatcher's own metadata, and the chain that runs:
+	 * base without its vacant slots (vacancy.c), revision base.revision
+	 * plus their number. pos[i]: base slot of meta.slots[i]. */
+	struct xdpchain_meta base;
 	struct xdpchain_meta meta;
+	__u64 vacant;
+	__u8 pos[XDPCHAIN_MAX_SLOTS];
 };
 XDPCHAIN_HIDDEN int xc_resolve_root(const char *opt_root, char *buf, size_t len);
 XDPCHAIN_HIDDEN int xc_netns_ino(__u64 *ino);
@@ -182,6 +189,15 @@ XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex,
 XDPCHAIN_HIDDEN int xc_state_lock_flags(struct xc_state *st, int ifindex,
 					const char *opt_root, bool create, bool nonblock);
 XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
+/* ---- vacancy.c ---- */
+/* st->meta, st->vacant and st->pos from st->base and the kernel's state. */
+XDPCHAIN_HIDDEN int xc_state_effective(struct xc_state *st);
+/* meta (just swapped in, no vacancy) is what runs. */
+XDPCHAIN_HIDDEN void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta);
+/* Stats indexes the running dispatcher counts at, vacant slots included. */
+XDPCHAIN_HIDDEN __u64 xc_state_base_idx(const struct xc_state *st);
+/* Take program st->meta.slots[idx] out of the packet path in place. */
+XDPCHAIN_HIDDEN int xc_vacate(struct xc_state *st, unsigned int idx);
 /* ---- gc.c ---- */
 /* After a transaction on skip_ifindex: collect the state of the other
  * interfaces of the namespace that are gone (never waits for a lock). */

@@ -19,6 +19,8 @@ struct xdpchain_entry {
 struct xdpchain_chain {
 	int ifindex;
 	__u32 dispatcher_id;
+	__u64 disp_revision;
+	unsigned int vacant;
 	struct xdpchain_meta meta;
 	struct xdpchain_entry entries[XDPCHAIN_MAX_SLOTS];
 };
@@ -59,10 +61,12 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->ifindex = st->ifindex;
 	c->dispatcher_id = st->disp_id;
 	c->meta = st->meta;
+	c->disp_revision = st->base.revision;
+	c->vacant = (unsigned int)__builtin_popcountll(st->vacant);
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
 	for (i = 0; i < st->meta.nr_progs; i++) {
 		c->entries[i].m = st->meta.slots[i];
-		c->entries[i].slot = i;
+		c->entries[i].slot = st->pos[i];
 		c->entries[i].stats_err = err;
 		if (!err)
 			memcpy(c->entries[i].stats, sums[st->meta.slots[i].stats_idx],
@@ -122,6 +126,16 @@ __u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *c)
 __u64 xdpchain_chain__revision(const struct xdpchain_chain *c)
 {
 	return c ? c->meta.revision : 0;
+}
+
+__u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *c)
+{
+	return c ? c->disp_revision : 0;
+}
+
+unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *c)
+{
+	return c ? c->vacant : 0;
 }
 
 bool xdpchain_chain__frags(const struct xdpchain_chain *c)

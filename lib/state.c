@@ -466,7 +466,7 @@ again:
 		return err;
 	}
 	st->disp_id = li.prog_id;
-	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->meta);
+	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->base);
 	if (map_fd >= 0)
 		close(map_fd);
 	if (err && err != -EMEDIUMTYPE && err != -ENOENT) {
@@ -475,8 +475,8 @@ again:
 		xc_state_close(st);
 		return err;
 	}
-	if (err || xc_meta_validate(&st->meta, why, sizeof(why)) ||
-	    st->meta.ifindex != (__u32)st->ifindex || st->meta.netns_ino != st->netns_ino) {
+	if (err || xc_meta_validate(&st->base, why, sizeof(why)) ||
+	    st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino) {
 		/* Not a chain of ours - unless the link moved on meanwhile. */
 		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
 			close(st->disp_fd);
@@ -485,13 +485,17 @@ again:
 		}
 		if (err)
 			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
-		else if (st->meta.ifindex == (__u32)st->ifindex &&
-			 st->meta.netns_ino == st->netns_ino)
+		else if (st->base.ifindex == (__u32)st->ifindex &&
+			 st->base.netns_ino == st->netns_ino)
 			; /* why says it */
-		else if (!xc_meta_validate(&st->meta, why, sizeof(why)))
+		else if (!xc_meta_validate(&st->base, why, sizeof(why)))
 			snprintf(why, sizeof(why), "metadata of another interface or namespace");
 		return alien(st, li.prog_id, why);
 	}
+	/* Vacant slots are read before the check below: a writer collects a
+	 * revision's links only after swapping it out, so if the dispatcher
+	 * still runs after they were read, what was read is its state. */
+	xc_state_effective(st);
 	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
 		goto raced;
 	st->have = true;
@@ -618,7 +622,9 @@ __thread struct xc_gc_report *xc_gc_reporter;
 
 void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 {
-	unsigned long long rev;
+	/* Pins are named after the dispatcher's revision, which vacant
+	 * slots do not change; meta (the running chain) has no vacancy. */
+	unsigned long long base_rev = st->base.revision, rev;
 	unsigned int id;
 	struct dirent *de;
 	DIR *d;
@@ -640,11 +646,11 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 		else if (sscanf(name, "prog-%u%n", &id, &n) == 1 && !name[n])
 			drop = !meta_has_prog(meta, id);
 		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
-			drop = !meta || rev != meta->revision || !meta_has_prog(meta, id);
+			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
 		else if ((sscanf(name, "progs-%llu%n", &rev, &n) == 1 ||
 			  sscanf(name, "disp-%llu%n", &rev, &n) == 1 ||
 			  sscanf(name, "meta-%llu%n", &rev, &n) == 1) && !name[n])
-			drop = !meta || rev != meta->revision;
+			drop = !meta || rev != base_rev;
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
 		else {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
-# and detach --all (XDPCHAIN_FAULT, lib/fault.c; needs a build with
+# (rebuilding, and in place), and detach --all (XDPCHAIN_FAULT, lib/fault.c; needs a build with
 # meson -Dfault_injection=true), then check that
 #   - the interface runs the old chain or the new one, complete (trace of
 #     a test packet and status agree), never a partial one;
@@ -39,7 +39,7 @@ netns_ino() { in_ns stat -L -c %i /proc/self/ns/net; }
 ifdir() { echo "$XDPCHAIN_BPFFS_ROOT/ns-$(netns_ino)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"; }
 # The pins the running chain needs, from status (one per line, sorted).
 want_pins() {
-	status_json | jq -r '.[0] | select(.revision != null) | .revision as $r |
+	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
 		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)",
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
@@ -65,7 +65,7 @@ all_pins() { find "$bpffs" -mindepth 1 \( -type f -o -type d -empty \) ! -name '
 status_trace() {
 	local ids
 	ids=$(status_json | jq -r '[.[0].programs[]?.name] | map({"t_pass_a": "a1", "t_pass_b": "a2",
-		"t_pass_c": "a3"}[.] // "?") | join(",")')
+		"t_pass_c": "a3", "t_pass_d": "a4", "t_pass_e": "a5"}[.] // "?") | join(",")')
 	[ -n "$ids" ] && echo "verdict=pass trace=$ids" || echo none
 }
 
@@ -76,6 +76,9 @@ setup_attach() { att t_pass_a -P 10; }
 op_attach() { att t_pass_b -P 20; }
 setup_detach() { att t_pass_a -P 10 && att t_pass_b -P 20; }
 op_detach() { xc detach xt0 t_pass_b >/dev/null; }
+# Four programs: removing one empties its slot in place (vacancy.c).
+setup_detach_inplace() { setup_detach && att t_pass_d -P 22 && att t_pass_e -P 24; }
+op_detach_inplace() { op_detach; }
 setup_detach_all() { setup_detach; }
 op_detach_all() { xc detach xt0 --all >/dev/null; }
 declare -A old new
@@ -85,6 +88,8 @@ old[attach]="verdict=pass trace=a1"
 new[attach]="verdict=pass trace=a1,a2"
 old[detach]="verdict=pass trace=a1,a2"
 new[detach]="verdict=pass trace=a1"
+old[detach_inplace]="verdict=pass trace=a1,a2,a4,a5"
+new[detach_inplace]="verdict=pass trace=a1,a4,a5"
 old[detach_all]="verdict=pass trace=a1,a2"
 new[detach_all]=none
 
@@ -153,7 +158,7 @@ crash_op() { # OP
 	# link (a link that is not pinned dies with the process).
 	while read -r step n; do
 		case $step in
-		swap | link-detach) [ "$commit" -gt "$i" ] && commit=$i ;;
+		swap | link-detach | vacate) [ "$commit" -gt "$i" ] && commit=$i ;;
 		link-create) [ "$commit" -gt $((i + 1)) ] && commit=$((i + 1)) ;;
 		esac
 		i=$((i + 1))
@@ -182,6 +187,7 @@ crash_op() { # OP
 t_attach_new() { crash_op attach_new; }
 t_attach() { crash_op attach; }
 t_detach() { crash_op detach; }
+t_detach_inplace() { crash_op detach_inplace; }
 t_detach_all() { crash_op detach_all; }
 
 t_gc_crash() {
@@ -216,5 +222,6 @@ t_coverage() {
 	ok
 }
 
-run_tests t_hook t_attach_new t_attach t_detach t_detach_all t_gc_crash t_coverage
+run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_detach_all t_gc_crash \
+	t_coverage
 finish

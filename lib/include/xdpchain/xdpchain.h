@@ -350,6 +350,11 @@ XDPCHAIN_API enum xdpchain_backend
 xdpchain_chain__backend(const struct xdpchain_chain *chain);
 XDPCHAIN_API __u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *chain);
 XDPCHAIN_API __u64 xdpchain_chain__revision(const struct xdpchain_chain *chain);
+/* The running dispatcher's own revision, and how many of its slots are
+ * vacant: a detach that empties a slot in place (docs/protocol.md, "Vacant
+ * slots") raises the chain's revision, not the dispatcher's. */
+XDPCHAIN_API __u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *chain);
+XDPCHAIN_API unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *chain);
 XDPCHAIN_API bool xdpchain_chain__frags(const struct xdpchain_chain *chain);
 XDPCHAIN_API unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *chain);
 /* Entries in run order; NULL + ERANGE past the end. */
@@ -365,6 +370,7 @@ XDPCHAIN_API __u64 xdpchain_entry__attach_time(const struct xdpchain_entry *e);
 XDPCHAIN_API enum xdpchain_backend
 xdpchain_entry__backend(const struct xdpchain_entry *e);
 XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
+/* The dispatcher slot it runs in (not contiguous when slots are vacant). */
 XDPCHAIN_API unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e);
 /* Whether the chain counts verdicts (xdpchain_set_stats()). */
 XDPCHAIN_API bool xdpchain_chain__stats(const struct xdpchain_chain *chain);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Vacant slots: removing one program without a new dispatcher
+ * (docs/protocol.md, "Vacant slots").
+ *
+ * A slot whose freplace link or program-array entry is gone returns
+ * XDPCHAIN_RET_EMPTY and is skipped, so unlinking one program takes it out
+ * of the packet path at once, each packet seeing the chain with it or
+ * without it, and needs neither a new dispatcher nor a wait for packets in
+ * flight. Whether a slot is vacant is read from the objects that decide it
+ * (the link's pin, the array entry), never recorded separately, so the
+ * description of the chain stays what runs whatever crashed when.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "internal.h"
+
+/* Is the program of base slot i still in the packet path? */
+static bool slot_vacant(struct xc_state *st, unsigned int i, int *array_fd)
+{
+	const struct xdpchain_slot_meta *s = &st->base.slots[i];
+	__u32 id;
+	int fd;
+
+	if (s->kind == XDPCHAIN_SLOT_FREPLACE) {
+		/* A pinned freplace link stays linked (the kernel cannot
+		 * detach one otherwise); its pin is its only reference
+		 * between transactions. Other errors: assume linked. */
+		fd = xc_get_at(st, "link-%" PRIu64 "-%u", (uint64_t)st->base.revision,
+			       s->prog_id);
+		if (fd >= 0)
+			close(fd);
+		return fd == -ENOENT;
+	}
+	if (*array_fd == -1) {
+		*array_fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)st->base.revision);
+		if (*array_fd >= 0 && !xc_fd_is(*array_fd, XC_FD_MAP)) {
+			close(*array_fd);
+			*array_fd = -EINVAL;
+		}
+	}
+	/* Without its pin the array lost its entries (the kernel empties a
+	 * program array when its last user reference goes). */
+	if (*array_fd == -ENOENT)
+		return true;
+	if (*array_fd < 0)
+		return false;
+	return bpf_map_lookup_elem(*array_fd, &i, &id) && errno == ENOENT;
+}
+
+int xc_state_effective(struct xc_state *st)
+{
+	const struct xdpchain_meta *b = &st->base;
+	unsigned int i, n = 0;
+	int array_fd = -1;
+
+	st->vacant = 0;
+	st->meta = *b;
+	memset(st->meta.slots, 0, sizeof(st->meta.slots));
+	for (i = 0; i < b->nr_progs; i++) {
+		if (slot_vacant(st, i, &array_fd)) {
+			st->vacant |= 1ull << i;
+			continue;
+		}
+		st->meta.slots[n] = b->slots[i];
+		st->pos[n++] = (__u8)i;
+	}
+	if (array_fd >= 0)
+		close(array_fd);
+	st->meta.nr_progs = n;
+	st->meta.revision = b->revision + (__u64)__builtin_popcountll(st->vacant);
+	return 0;
+}
+
+void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
+{
+	st->base = *meta;
+	st->meta = *meta;
+	st->vacant = 0;
+	for (unsigned int i = 0; i < meta->nr_progs; i++)
+		st->pos[i] = (__u8)i;
+}
+
+__u64 xc_state_base_idx(const struct xc_state *st)
+{
+	__u64 mask = 0;
+
+	for (unsigned int i = 0; i < st->base.nr_progs; i++)
+		mask |= 1ull << (st->base.slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
+	return mask;
+}
+
+int xc_vacate(struct xc_state *st, unsigned int idx)
+{
+	const struct xdpchain_slot_meta *s = &st->meta.slots[idx];
+	unsigned int pos = st->pos[idx];
+	__u64 rev = st->base.revision;
+	char path[400];
+	int err, fd;
+
+	if (s->kind == XDPCHAIN_SLOT_FREPLACE) {
+		/* The pin holds the link's last reference: the kernel unlinks
+		 * the program when it drops it (after an RCU grace period,
+		 * bpffs frees its inodes from an RCU callback). Not
+		 * xc_unpin_at(): this unpin is the change itself, its crash
+		 * point is XC_FAULT_VACATE. */
+		snprintf(path, sizeof(path), "%s/link-%" PRIu64 "-%u", st->dir, (uint64_t)rev,
+			 s->prog_id);
+		err = unlink(path) ? -errno : 0;
+	} else {
+		/* Synchronous: the kernel patches the slot's jump at once. */
+		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
+		err = fd;
+		if (fd >= 0) {
+			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
+			close(fd);
+		}
+	}
+	if (err) {
+		xc_warn("cannot empty slot %u (%s, %u) of revision %" PRIu64 ": %s\n", pos,
+			s->name, s->prog_id, (uint64_t)rev, strerror(-err));
+		return err;
+	}
+	xc_fault(XC_FAULT_VACATE, s->name);
+	return xc_state_effective(st);
+}
