@@ -180,10 +180,15 @@ t_dispatcher_size() {
 	done
 	expect "9 programs" 16 "$(slots)" || return
 	expect "all ran" 9 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
-	xc detach xt0 "$(status_json | jq -r '.[0].programs[4].id')" >/dev/null ||
-		{ not_ok "detach"; return; }
-	expect "back to 8 programs" 8 "$(slots)" || return
-	expect "all ran" 8 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" && ok
+	# The first two detaches empty their slots in place (the same
+	# dispatcher); the third rebuilds the chain, in the smaller build.
+	for i in 1 2 3; do
+		xc detach xt0 "$(status_json | jq -r '.[0].programs[4].id')" >/dev/null ||
+			{ not_ok "detach #$i"; return; }
+		[ "$i" = 1 ] && { expect "in place" "16 1" "$(slots) $(status_json | jq '.[0].vacant_slots')" || return; }
+	done
+	expect "6 programs, rebuilt" "8 0" "$(slots) $(status_json | jq '.[0].vacant_slots')" || return
+	expect "all ran" 6 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" && ok
 }
 
 t_real_packets() {
@@ -315,8 +320,93 @@ t_loaded_program() {
 	expect "alone" "verdict=pass trace=a1" "$(run)" && ok
 }
 
+# eventually WANT: the trace of a packet becomes WANT within 2 s. A
+# freplace slot emptied in place stops running its program when the
+# kernel frees the unpinned link, one RCU grace period after the detach
+# (docs/protocol.md, "Vacant slots"); a tail-call slot at once.
+eventually() {
+	local want=$1 got i
+	for i in $(seq 40); do
+		got=$(run)
+		[ "$got" = "$want" ] && return 0
+		[ "$backend" = tailcall ] && break
+		sleep 0.05
+	done
+	expect "trace after the detach" "$want" "$got"
+}
+chain_field() { jq -r ".[0].$1" <<<"$2"; }
+state_dir() {
+	echo "$XDPCHAIN_BPFFS_ROOT/ns-$(in_ns stat -L -c %i /proc/self/ns/net)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"
+}
+# freed_within S ID: program ID is freed within S seconds.
+freed_within() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		[ -z "$(echo "prog $2" | in_ns "$XT" alive)" ] && return 0
+		sleep 0.1
+	done
+	not_ok "program $2 is still loaded $1 s after it left the chain"
+	return 1
+}
+
+t_detach_in_place() {
+	begin "detaching one of four programs empties its slot in place; the next change compacts"
+	local s0 s1 s2 s3 b_id
+	att t_pass_a -P 10 && att t_pass_b -P 20 && att t_pass_c -P 30 && att t_pass_d -P 40 ||
+		{ not_ok "attach"; return; }
+	s0=$(status_json)
+	b_id=$(jq -r '.[0].programs[] | select(.name == "t_pass_b") | .id' <<<"$s0")
+	xc detach xt0 t_pass_b >/dev/null || { not_ok "detach"; return; }
+	eventually "verdict=pass trace=a1,a3,a4" || return
+	s1=$(status_json)
+	expect "same dispatcher" "$(chain_field dispatcher_id "$s0")" \
+		"$(chain_field dispatcher_id "$s1")" || return
+	expect "chain revision + 1" $(($(chain_field revision "$s0") + 1)) \
+		"$(chain_field revision "$s1")" || return
+	expect "dispatcher revision" "$(chain_field revision "$s0")" \
+		"$(chain_field dispatcher_revision "$s1")" || return
+	expect "vacant slots" 1 "$(chain_field vacant_slots "$s1")" || return
+	expect "slots" "0 2 3" "$(jq -r '[.[0].programs[].slot] | join(" ")' <<<"$s1")" || return
+	expect "its pins are gone" "" "$(ls "$(state_dir)" | grep -E -- "-$b_id\$")" || return
+	freed_within 5 "$b_id" || return
+	# A second vacancy of four would be over a quarter: a rebuild.
+	xc detach xt0 t_pass_c >/dev/null || { not_ok "detach c"; return; }
+	expect "trace" "verdict=pass trace=a1,a4" "$(run)" || return
+	s2=$(status_json)
+	[ "$(chain_field dispatcher_id "$s2")" != "$(chain_field dispatcher_id "$s1")" ] ||
+		{ not_ok "no new dispatcher for a second vacancy"; return; }
+	expect "compacted" "0 0 1 $(($(chain_field revision "$s1") + 1))" \
+		"$(jq -r '.[0] | "\(.vacant_slots) \([.programs[].slot] | join(" ")) \(.revision)"' <<<"$s2")" ||
+		return
+	expect "one dispatcher revision" "$(chain_field revision "$s2")" \
+		"$(chain_field dispatcher_revision "$s2")" || return
+	# In place again from 5, then an attach compacts.
+	att t_pass_b -P 20 && att t_pass_c -P 30 && att t_pass_e -P 50 || { not_ok "attach"; return; }
+	xc detach xt0 t_pass_c >/dev/null || { not_ok "detach"; return; }
+	eventually "verdict=pass trace=a1,a2,a4,a5" || return
+	expect "vacant" 1 "$(status_json | jq '.[0].vacant_slots')" || return
+	s3=$(status_json)
+	att t_pass_c -P 30 || { not_ok "attach c again"; return; }
+	expect "trace" "verdict=pass trace=a1,a2,a3,a4,a5" "$(run)" || return
+	expect "compacted by the attach" "0 0 1 2 3 4 $(($(chain_field revision "$s3") + 1))" \
+		"$(status_json | jq -r '.[0] | "\(.vacant_slots) \([.programs[].slot] | join(" ")) \(.revision)"')" && ok
+}
+
+t_detach_in_place_expect_revision() {
+	begin "--expect-revision sees the revision a detach in place made"
+	local rev
+	att t_pass_a -P 10 && att t_pass_b -P 20 && att t_pass_c -P 30 && att t_pass_d -P 40 ||
+		{ not_ok "attach"; return; }
+	rev=$(revision)
+	xc detach xt0 t_pass_b >/dev/null || { not_ok "detach"; return; }
+	expect "revision" $((rev + 1)) "$(revision)" || return
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_e --expect-revision "$rev" || return
+	att t_pass_e --expect-revision $((rev + 1)) || { not_ok "attach at the new revision"; return; }
+	expect "trace" "verdict=pass trace=a1,a3,a4,a5" "$(run)" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
-	t_skb_mode t_frags t_loaded_program
+	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_in_place_expect_revision
 finish
