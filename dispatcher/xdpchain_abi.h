@@ -22,8 +22,12 @@
 #define XDPCHAIN_MAX_TAILCALL_SLOTS 32
 #define XDPCHAIN_META_MAGIC 0x58444348u /* "XDCH" */
 /* 2: slots grew the owner-process fields (owner_pid, owner_start,
- * owner_pidns) at their end. */
-#define XDPCHAIN_META_VERSION 2u
+ * owner_pidns) at their end. 3: the same layout; a slot may be vacant
+ * (its link or array entry removed in place, docs/protocol.md), which a
+ * reader of version 2 would not see: it must leave such a chain alone.
+ * Version 2 chains are still read (they never have vacant slots). */
+#define XDPCHAIN_META_VERSION 3u
+#define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
  * program-array entry). The dispatcher skips it as if the slot did not

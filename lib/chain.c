@@ -680,7 +680,9 @@ static int in_place(struct xc_state *st, const struct xc_params *p, const struct
 	bool frags = true;
 	int gone = -1;
 
-	if (!st->have || !only_removed || !n || n + 1 != st->meta.nr_progs ||
+	/* A version 2 library could still be reading this chain. */
+	if (!st->have || st->base.version < 3 || !only_removed || !n ||
+	    n + 1 != st->meta.nr_progs ||
 	    base_n - n > base_n / 4 || (p->stats && !chain_stats(st)))
 		return -1;
 	for (i = 0; i < n; i++)

@@ -45,9 +45,9 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 
 	if (meta->magic != XDPCHAIN_META_MAGIC)
 		return WHY("bad magic 0x%08x", meta->magic);
-	if (meta->version != XDPCHAIN_META_VERSION)
-		return WHY("unsupported metadata version %u (this library reads %u)",
-			   meta->version, XDPCHAIN_META_VERSION);
+	if (meta->version < XDPCHAIN_META_VERSION_MIN || meta->version > XDPCHAIN_META_VERSION)
+		return WHY("unsupported metadata version %u (this library reads %u to %u)",
+			   meta->version, XDPCHAIN_META_VERSION_MIN, XDPCHAIN_META_VERSION);
 	if (meta->nr_progs > XDPCHAIN_MAX_SLOTS)
 		return WHY("%u programs exceed the %u slots", meta->nr_progs,
 			   XDPCHAIN_MAX_SLOTS);

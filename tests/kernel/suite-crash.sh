@@ -216,7 +216,11 @@ t_coverage() {
 	begin "every declared fault step ($(echo $backend_steps | wc -w)) was injected"
 	if [ -n "${ONLY:-}" ]; then skip "ONLY=$ONLY"; return; fi
 	local missing
-	missing=$(comm -23 <(echo "$backend_steps") <(echo $reached | tr ' ' '\n' | sort -u) | tr '\n' ' ')
+	# No process substitution: the VM's initramfs has no /dev/fd, and
+	# comm failing there would leave "missing" empty.
+	local s
+	missing=$(for s in $backend_steps; do
+		[[ " $reached " == *" $s "* ]] || echo "$s"; done | tr '\n' ' ')
 	expect "steps never reached" "" "$missing" || return
 	echo "# $injected faults injected on $backend, $(uname -r)"
 	ok

@@ -86,6 +86,10 @@ static void test_validate(void)
 	BAD(m.magic = 0x12345678, "magic");
 	BAD(m.version = XDPCHAIN_META_VERSION + 1, "version");
 	BAD(m.version = 1, "version");
+	/* Version 2 (no vacant slots) is still read. */
+	m.version = 2;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	m.version = XDPCHAIN_META_VERSION;
 	BAD(m.nr_progs = 65, "exceed");
 	BAD(m.mode = XDPCHAIN_MODE_HW, "mode");
 	BAD(m.mode = 77, "mode");
