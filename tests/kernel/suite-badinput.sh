@@ -39,7 +39,7 @@ snapshot() {
 	ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"'
 	(cd "$XDPCHAIN_BPFFS_ROOT" 2>/dev/null && find . | sort)
 }
-objs() { in_ns "$XT" objs; }
+objs() { owned_objs; }
 # Take the "before" picture.
 mark() { before=$(snapshot); before_objs=$(settled_objs); }
 # unchanged: everything as at mark. The object counts are global to the

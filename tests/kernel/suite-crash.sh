@@ -218,9 +218,10 @@ t_coverage() {
 	local missing
 	# No process substitution: the VM's initramfs has no /dev/fd, and
 	# comm failing there would leave "missing" empty.
-	local s
+	local s all
+	all=" $(echo $reached) " # one line, single spaces
 	missing=$(for s in $backend_steps; do
-		[[ " $reached " == *" $s "* ]] || echo "$s"; done | tr '\n' ' ')
+		[[ "$all" == *" $s "* ]] || echo "$s"; done | tr '\n' ' ')
 	expect "steps never reached" "" "$missing" || return
 	echo "# $injected faults injected on $backend, $(uname -r)"
 	ok
