@@ -259,6 +259,29 @@ t_trace_chains() {
 	expect_exit 1 xc trace xt0 --packet "$(in_ns "$XT" packet)" && ok
 }
 
+t_in_place() {
+	begin "a slot emptied in place: the others keep counting, trace skips it"
+	local out
+	att t_pass_a -P 10 --stats && att t_pass_b -P 20 && att t_pass_c -P 30 &&
+		att t_pass_d -P 40 || { not_ok "attach"; return; }
+	send 3
+	settle t_pass_d pass 3
+	xc detach xt0 t_pass_b >/dev/null || { not_ok "detach b"; return; }
+	snap
+	expect "emptied in place" "1 true" "$(jq -r '.[0] | "\(.vacant_slots) \(.stats)"' <<<"$S")" ||
+		return
+	expect "counts kept" "3 3 3" "$(st t_pass_a pass) $(st t_pass_c pass) $(st t_pass_d pass)" ||
+		return
+	expect "b is gone" "null" "$(st t_pass_b pass)" || return
+	send 2
+	settle t_pass_d pass 5
+	expect "counts go on" "5 5 5" "$(st t_pass_a pass) $(st t_pass_c pass) $(st t_pass_d pass)" ||
+		return
+	out=$(xc -j trace xt0 --packet "$(in_ns "$XT" packet)") || { not_ok "trace: $out"; return; }
+	expect "trace" "t_pass_a:pass t_pass_c:pass t_pass_d:pass" \
+		"$(jq -r '[.packets[0].programs[] | "\(.name):\(.verdict)"] | join(" ")' <<<"$out")" && ok
+}
+
 run_tests t_counts_exact t_verdict_buckets t_survive_changes t_off_is_free t_toggle t_stats_errors \
-	t_top t_trace t_trace_chains
+	t_top t_trace t_trace_chains t_in_place
 finish

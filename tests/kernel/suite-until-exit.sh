@@ -126,6 +126,27 @@ t_dead_detached_explicitly() {
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" && ok
 }
 
+t_owner_exit_in_place() {
+	begin "an exited owner's program alone leaving one of four: its slot is emptied in place"
+	start_owner
+	att t_pass_a -P 10 && att t_pass_b -P 20 --owner-pid "$owner" && att t_pass_c -P 30 &&
+		att t_pass_d -P 40 || { not_ok "attach"; return; }
+	local b disp rev f
+	b=$(prog_id t_pass_b)
+	disp=$(status_json | jq -r '.[0].dispatcher_id')
+	rev=$(revision)
+	kill_owner "$owner"
+	f=$(mktemp)
+	printf '{"version": 1, "owner": "nobody", "interfaces": {"xt0": {"programs": []}}}' >"$f"
+	xc apply "$f" >/dev/null || { not_ok "apply"; rm -f "$f"; return; }
+	rm -f "$f"
+	expect "same dispatcher, one vacant slot, next revision" "$disp 1 $((rev + 1))" \
+		"$(status_json | jq -r '.[0] | "\(.dispatcher_id) \(.vacant_slots) \(.revision)"')" || return
+	expect "its pins collected" "0" "$(pins_of "$b")" || return
+	gone "$b" || { not_ok "program $b still exists in the kernel"; return; }
+	expect "gone from the packet path" "verdict=pass trace=a1,a3,a4" "$(run)" && ok
+}
+
 t_other_pidns() {
 	begin "an owner in another pid namespace cannot be judged: its program is kept"
 	command -v unshare >/dev/null || { skip "no unshare(1)"; return; }
@@ -140,5 +161,6 @@ t_other_pidns() {
 	expect "kept" "verdict=pass trace=a1,a2" "$(run)" && ok
 }
 
-run_tests t_killed_owner t_parent_owner t_bad_owner t_dead_detached_explicitly t_other_pidns
+run_tests t_killed_owner t_parent_owner t_bad_owner t_dead_detached_explicitly t_other_pidns \
+	t_owner_exit_in_place
 finish
