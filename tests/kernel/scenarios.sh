@@ -389,7 +389,17 @@ t_detach_in_place() {
 	att t_pass_c -P 30 || { not_ok "attach c again"; return; }
 	expect "trace" "verdict=pass trace=a1,a2,a3,a4,a5" "$(run)" || return
 	expect "compacted by the attach" "0 0 1 2 3 4 $(($(chain_field revision "$s3") + 1))" \
-		"$(status_json | jq -r '.[0] | "\(.vacant_slots) \([.programs[].slot] | join(" ")) \(.revision)"')" && ok
+		"$(status_json | jq -r '.[0] | "\(.vacant_slots) \([.programs[].slot] | join(" ")) \(.revision)"')" ||
+		return
+	# A frags-aware chain: what empties the slot must be frags-aware too.
+	reset
+	local i
+	for i in 1 2 3 4; do att t_frags_pass -P "$i" || { not_ok "attach frags #$i"; return; }; done
+	xc detach xt0 "$(status_json | jq -r '.[0].programs[1].id')" >/dev/null ||
+		{ not_ok "detach frags"; return; }
+	expect "frags chain, in place" "true 1 3" \
+		"$(status_json | jq -r '.[0] | "\(.frags) \(.vacant_slots) \(.programs | length)"')" || return
+	eventually "verdict=pass trace=f0,f0,f0" && ok
 }
 
 t_detach_in_place_expect_revision() {
