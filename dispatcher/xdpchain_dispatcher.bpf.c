@@ -97,53 +97,41 @@ struct {
 #endif
 
 /*
- * A freplace target. It must be a global (BTF_FUNC_GLOBAL) function so the
- * kernel lets an EXT program replace it, and noinline so it stays a real
- * call. The volatile return value keeps clang from propagating the constant
- * into the caller, which would make the replacement invisible to the
- * dispatcher. The ctx test gives the verifier a use of ctx and is never true.
+ * Slot n, for both kinds. It must be a global (BTF_FUNC_GLOBAL) function so
+ * the kernel lets an EXT program replace it, and noinline so it stays a
+ * real call. A freplace slot's EXT program replaces the whole function;
+ * a tail-call slot runs it: the tail call happens in a subprogram, so the
+ * callee's verdict returns to the dispatcher instead of ending it, and
+ * one function per slot makes the index a constant, so the JIT patches a
+ * direct jump into the program (map poke) instead of an indirect,
+ * retpolined one, several times cheaper per packet. When the array entry
+ * is empty (always, for a freplace slot) the tail call falls through and
+ * the slot reports itself empty. One function for both kinds spares the
+ * dispatcher a kind test per position and the verifier half the
+ * functions. clang does not know that a successful bpf_tail_call() never
+ * returns, so without the volatile it would fold "always
+ * XDPCHAIN_RET_EMPTY" into the caller and drop the callee's verdict (or
+ * the EXT program's).
  */
 #define XDPCHAIN_SLOT_FUNC(n)                                                  \
 	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
-	{                                                                      \
-		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
-		if (!ctx)                                                      \
-			return XDP_ABORTED;                                    \
-		return ret;                                                    \
-	}
-
-/*
- * A tail-call slot. Global and noinline: the tail call must happen in a
- * subprogram so that the callee's verdict returns here instead of ending
- * the dispatcher. One function per slot so that the index is a constant:
- * the JIT then patches a direct jump into the program (map poke) instead
- * of an indirect, retpolined one, several times cheaper per packet. When
- * the array entry is empty the tail call falls through and the slot
- * reports itself empty. clang does not know that a successful
- * bpf_tail_call() never returns, so without the volatile it would fold
- * "always XDPCHAIN_RET_EMPTY" into the caller and drop the callee's
- * verdict.
- */
-#define XDPCHAIN_TAIL_FUNC(n)                                                  \
-	__attribute__((noinline)) int tail_slot_##n(struct xdp_md *ctx)        \
 	{                                                                      \
 		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return ret;                                                    \
 	}
 
-#define XDPCHAIN_BOTH_FUNCS(n) XDPCHAIN_SLOT_FUNC(n) XDPCHAIN_TAIL_FUNC(n)
 #define XDPCHAIN_SLOTS_8(a, b, c, d, e, f, g, h)                               \
-	XDPCHAIN_BOTH_FUNCS(a) XDPCHAIN_BOTH_FUNCS(b) XDPCHAIN_BOTH_FUNCS(c)   \
-	XDPCHAIN_BOTH_FUNCS(d) XDPCHAIN_BOTH_FUNCS(e) XDPCHAIN_BOTH_FUNCS(f)   \
-	XDPCHAIN_BOTH_FUNCS(g) XDPCHAIN_BOTH_FUNCS(h)
+	XDPCHAIN_SLOT_FUNC(a) XDPCHAIN_SLOT_FUNC(b) XDPCHAIN_SLOT_FUNC(c)   \
+	XDPCHAIN_SLOT_FUNC(d) XDPCHAIN_SLOT_FUNC(e) XDPCHAIN_SLOT_FUNC(f)   \
+	XDPCHAIN_SLOT_FUNC(g) XDPCHAIN_SLOT_FUNC(h)
 
 /*
  * Built in several sizes (XDPCHAIN_NR_SLOTS: 8, 16, 32, 64; the library
  * loads the smallest that holds the chain). Before Linux 6.8 the verifier
- * checks every global function, reachable or not, so the 128 slot
- * functions of the 64-slot build cost about 900 verified instructions
- * even for a chain of one; the 8-slot build has 16.
+ * checks every global function, reachable or not, so the 64 slot
+ * functions of the 64-slot build cost hundreds of verified instructions
+ * even for a chain of one; the 8-slot build has 8.
  */
 #ifndef XDPCHAIN_NR_SLOTS
 #define XDPCHAIN_NR_SLOTS XDPCHAIN_MAX_SLOTS
@@ -190,10 +178,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 	if (n >= nr)                                                           \
 		return last;                                                   \
 	XDPCHAIN_LAST_TAIL(n)                                                  \
-	if (m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL)                        \
-		ret = tail_slot_##n(ctx);                                      \
-	else                                                                   \
-		ret = slot_##n(ctx);                                           \
+	ret = slot_##n(ctx);                                                   \
 	XDPCHAIN_RECORD(n)                                                     \
 	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
 		if ((__u32)ret >= 32 ||                                        \
