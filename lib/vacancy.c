@@ -180,7 +180,16 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		/* Synchronous: the kernel patches the slot's jump at once. */
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
-		if (fd >= 0) {
+		if (fd >= 0 && pos + 1 == st->base.nr_progs) {
+			/* The last tail-call position is entered from the
+			 * dispatcher's main function, so whatever it runs
+			 * returns straight to the kernel: a stub's
+			 * XDPCHAIN_RET_EMPTY would be the packet's verdict.
+			 * An empty entry makes the tail call fall through to
+			 * the previous verdict instead (the slow way). */
+			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
+			close(fd);
+		} else if (fd >= 0) {
 			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
 			close(fd);
 		}

@@ -402,6 +402,16 @@ t_detach_in_place() {
 	eventually "verdict=pass trace=f0,f0,f0" && ok
 }
 
+t_detach_last_in_place() {
+	begin "emptying the last slot in place returns the previous program's verdict"
+	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_tx -P 3 -c tx && att t_pass_d -P 4 ||
+		{ not_ok "attach"; return; }
+	expect "before" "verdict=pass trace=a1,a2,70,a4" "$(run)" || return
+	xc detach xt0 t_pass_d >/dev/null || { not_ok "detach"; return; }
+	expect "in place" 1 "$(status_json | jq '.[0].vacant_slots')" || return
+	eventually "verdict=tx trace=a1,a2,70" && ok
+}
+
 t_detach_in_place_expect_revision() {
 	begin "--expect-revision sees the revision a detach in place made"
 	local rev
@@ -418,5 +428,6 @@ t_detach_in_place_expect_revision() {
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
-	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_in_place_expect_revision
+	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
+	t_detach_in_place_expect_revision
 finish
