@@ -174,7 +174,6 @@ struct xc_state {
 	 * plus their number. pos[i]: base slot of meta.slots[i]. */
 	struct xdpchain_meta base;
 	struct xdpchain_meta meta;
-	__u64 vacant;
 	__u8 pos[XDPCHAIN_MAX_SLOTS];
 };
 XDPCHAIN_HIDDEN int xc_resolve_root(const char *opt_root, char *buf, size_t len);
@@ -190,8 +189,10 @@ XDPCHAIN_HIDDEN int xc_state_lock_flags(struct xc_state *st, int ifindex,
 					const char *opt_root, bool create, bool nonblock);
 XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
 /* ---- vacancy.c ---- */
-/* st->meta, st->vacant and st->pos from st->base and the kernel's state. */
-XDPCHAIN_HIDDEN int xc_state_effective(struct xc_state *st);
+/* st->meta and st->pos from st->base and the kernel's state. */
+XDPCHAIN_HIDDEN void xc_state_effective(struct xc_state *st);
+/* How many of the running dispatcher's slots are vacant. */
+XDPCHAIN_HIDDEN unsigned int xc_state_vacant(const struct xc_state *st);
 /* meta (just swapped in, no vacancy) is what runs. */
 XDPCHAIN_HIDDEN void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta);
 /* Stats indexes the running dispatcher counts at, vacant slots included. */

@@ -62,7 +62,7 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->dispatcher_id = st->disp_id;
 	c->meta = st->meta;
 	c->disp_revision = st->base.revision;
-	c->vacant = (unsigned int)__builtin_popcountll(st->vacant);
+	c->vacant = xc_state_vacant(st);
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
 	for (i = 0; i < st->meta.nr_progs; i++) {
 		c->entries[i].m = st->meta.slots[i];

@@ -82,7 +82,7 @@ static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
 	return id != st->base.slots[i].prog_id;
 }
 
-int xc_state_effective(struct xc_state *st)
+void xc_state_effective(struct xc_state *st)
 {
 	const struct xdpchain_meta *b = &st->base;
 	__u64 linked = linked_freplace(st);
@@ -90,7 +90,6 @@ int xc_state_effective(struct xc_state *st)
 	int array_fd = -1;
 	bool vacant;
 
-	st->vacant = 0;
 	st->meta = *b;
 	memset(st->meta.slots, 0, sizeof(st->meta.slots));
 	for (i = 0; i < b->nr_progs; i++) {
@@ -98,25 +97,26 @@ int xc_state_effective(struct xc_state *st)
 			vacant = !(linked & (1ull << i));
 		else
 			vacant = tail_vacant(st, i, &array_fd);
-		if (vacant) {
-			st->vacant |= 1ull << i;
+		if (vacant)
 			continue;
-		}
 		st->meta.slots[n] = b->slots[i];
 		st->pos[n++] = (__u8)i;
 	}
 	if (array_fd >= 0)
 		close(array_fd);
 	st->meta.nr_progs = n;
-	st->meta.revision = b->revision + (__u64)__builtin_popcountll(st->vacant);
-	return 0;
+	st->meta.revision = b->revision + xc_state_vacant(st);
+}
+
+unsigned int xc_state_vacant(const struct xc_state *st)
+{
+	return st->base.nr_progs - st->meta.nr_progs;
 }
 
 void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
 {
 	st->base = *meta;
 	st->meta = *meta;
-	st->vacant = 0;
 	for (unsigned int i = 0; i < meta->nr_progs; i++)
 		st->pos[i] = (__u8)i;
 }
@@ -180,19 +180,18 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		/* Synchronous: the kernel patches the slot's jump at once. */
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
-		if (fd >= 0 && pos + 1 == st->base.nr_progs) {
-			/* The last tail-call position is entered from the
-			 * dispatcher's main function, so whatever it runs
-			 * returns straight to the kernel: a stub's
-			 * XDPCHAIN_RET_EMPTY would be the packet's verdict.
-			 * An empty entry makes the tail call fall through to
-			 * the previous verdict instead (the slow way). */
+		/* The last tail-call position is entered from the
+		 * dispatcher's main function, so whatever it runs returns
+		 * straight to the kernel: a stub's XDPCHAIN_RET_EMPTY would
+		 * be the packet's verdict. An empty entry makes the tail call
+		 * fall through to the previous verdict instead (the slow
+		 * way). */
+		if (fd >= 0 && pos + 1 == st->base.nr_progs)
 			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
-			close(fd);
-		} else if (fd >= 0) {
+		else if (fd >= 0)
 			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
+		if (fd >= 0)
 			close(fd);
-		}
 	}
 	if (err) {
 		xc_warn("cannot empty slot %u (%s, %u) of revision %" PRIu64 ": %s\n", pos,
@@ -200,5 +199,6 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		return err;
 	}
 	xc_fault(XC_FAULT_VACATE, s->name);
-	return xc_state_effective(st);
+	xc_state_effective(st);
+	return 0;
 }
