@@ -42,6 +42,21 @@ xc() { in_ns "$XC" "$@"; }
 # att PROG [options]: attach a test program with this run's backend.
 att() { local p=$1; shift; xc attach -b "$backend" xt0 "$OBJ" -p "$p" "$@" >/dev/null; }
 run() { in_ns "$XT" run xt0; }
+# The state directory of xt0's chain.
+state_dir() {
+	echo "$XDPCHAIN_BPFFS_ROOT/ns-$(in_ns stat -L -c %i /proc/self/ns/net)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"
+}
+# prog_gone ID: the kernel freed program ID within 5 s (freeing is
+# deferred: RCU, then a workqueue).
+prog_gone() {
+	local i
+	for i in $(seq 50); do
+		in_ns "$XT" prog-exists "$1"
+		[ $? -eq 1 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 # Back to nothing: a failed scenario may have left a foreign program too.
 reset() {
 	xc detach xt0 --all >/dev/null 2>&1
@@ -139,7 +154,7 @@ finish() {
 	# Freeing is deferred (RCU, then a workqueue puts what a prog array
 	# or a program held), so a released object can stay visible for a
 	# moment; a leaked one stays for good: wait up to 10 s for the counts.
-	local i now
+	local i now held
 	for i in $(seq 1 50); do
 		now=$(owned_objs)
 		objs_le "$now" "$baseline" && break
@@ -148,8 +163,8 @@ finish() {
 	# Fewer is no leak: an object of someone else's that existed at the
 	# start may have gone meanwhile (the counts are the whole kernel's).
 	if objs_le "$now" "$baseline"; then
-		[ "$(kernel_held)" != "[]" ] &&
-			echo "# maps held by the kernel alone, not counted: $(kernel_held)"
+		held=$(kernel_held)
+		[ "$held" != "[]" ] && echo "# maps held by the kernel alone, not counted: $held"
 		ok
 	else
 		not_ok "kernel objects: expected at most '$baseline', got '$now'"

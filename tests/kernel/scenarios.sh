@@ -162,8 +162,7 @@ t_full_chain() {
 }
 
 # The smallest dispatcher build that holds the chain is loaded (8, 16, 32
-# or 64 slot functions of each kind: docs/protocol.md), growing and
-# shrinking with it.
+# or 64 slot functions: docs/protocol.md), growing and shrinking with it.
 t_dispatcher_size() {
 	begin "the dispatcher is the smallest build that holds the chain"
 	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
@@ -335,19 +334,6 @@ eventually() {
 	expect "trace after the detach" "$want" "$got"
 }
 chain_field() { jq -r ".[0].$1" <<<"$2"; }
-state_dir() {
-	echo "$XDPCHAIN_BPFFS_ROOT/ns-$(in_ns stat -L -c %i /proc/self/ns/net)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"
-}
-# freed_within S ID: program ID is freed within S seconds.
-freed_within() {
-	local i
-	for i in $(seq $(($1 * 10))); do
-		[ -z "$(echo "prog $2" | in_ns "$XT" alive)" ] && return 0
-		sleep 0.1
-	done
-	not_ok "program $2 is still loaded $1 s after it left the chain"
-	return 1
-}
 
 t_detach_in_place() {
 	begin "detaching one of four programs empties its slot in place; the next change compacts"
@@ -368,7 +354,7 @@ t_detach_in_place() {
 	expect "vacant slots" 1 "$(chain_field vacant_slots "$s1")" || return
 	expect "slots" "0 2 3" "$(jq -r '[.[0].programs[].slot] | join(" ")' <<<"$s1")" || return
 	expect "its pins are gone" "" "$(ls "$(state_dir)" | grep -E -- "-$b_id\$")" || return
-	freed_within 5 "$b_id" || return
+	prog_gone "$b_id" || { not_ok "program $b_id still loaded 5 s after it left the chain"; return; }
 	# A second vacancy of four would be over a quarter: a rebuild.
 	xc detach xt0 t_pass_c >/dev/null || { not_ok "detach c"; return; }
 	expect "trace" "verdict=pass trace=a1,a4" "$(run)" || return

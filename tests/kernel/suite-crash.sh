@@ -35,8 +35,6 @@ reached=""
 injected=0
 clean=0
 
-netns_ino() { in_ns stat -L -c %i /proc/self/ns/net; }
-ifdir() { echo "$XDPCHAIN_BPFFS_ROOT/ns-$(netns_ino)/if-$(in_ns cat /sys/class/net/xt0/ifindex)"; }
 # The pins the running chain needs, from status (one per line, sorted).
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
@@ -44,7 +42,7 @@ want_pins() {
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
 }
-have_pins() { local d; d=$(ifdir); [ -d "$d" ] && ls -1 "$d" | sort; }
+have_pins() { local d; d=$(state_dir); [ -d "$d" ] && ls -1 "$d" | sort; }
 # Trace of a packet, or "none" when no XDP program runs.
 state() { run 2>/dev/null || echo none; }
 # gone HELD: every object in HELD ("prog N" lines from xdptest held) has

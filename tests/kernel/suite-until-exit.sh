@@ -26,16 +26,6 @@ kill_owner() {
 # field NAME KEY: a program's status field
 field() { status_json | jq -r --arg n "$1" --arg k "$2" '[.[0].programs[] | select(.name == $n)][0][$k]'; }
 pins_of() { find "$XDPCHAIN_BPFFS_ROOT" -name "*-$1" 2>/dev/null | wc -l; }
-# gone ID: the kernel freed program ID (freeing is deferred: poll a while)
-gone() {
-	local i
-	for i in $(seq 50); do
-		in_ns "$XT" prog-exists "$1"
-		[ $? -eq 1 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 t_killed_owner() {
 	begin "SIGKILL of the owner: the next change removes its program, others untouched"
@@ -64,7 +54,7 @@ t_killed_owner() {
 	expect "gone from the packet path" "verdict=pass trace=a2,a3" "$(run)" || return
 	expect "other program untouched" "$b" "$(prog_id t_pass_b)" || return
 	expect "its pins collected" "0" "$(pins_of "$a")" || return
-	gone "$a" || { not_ok "program $a still exists in the kernel"; return; }
+	prog_gone "$a" || { not_ok "program $a still exists in the kernel"; return; }
 	ok
 }
 
@@ -143,7 +133,7 @@ t_owner_exit_in_place() {
 	expect "same dispatcher, one vacant slot, next revision" "$disp 1 $((rev + 1))" \
 		"$(status_json | jq -r '.[0] | "\(.dispatcher_id) \(.vacant_slots) \(.revision)"')" || return
 	expect "its pins collected" "0" "$(pins_of "$b")" || return
-	gone "$b" || { not_ok "program $b still exists in the kernel"; return; }
+	prog_gone "$b" || { not_ok "program $b still exists in the kernel"; return; }
 	expect "gone from the packet path" "verdict=pass trace=a1,a3,a4" "$(run)" && ok
 }
 
