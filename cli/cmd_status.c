@@ -168,6 +168,8 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_kv_uint(w, "revision", xdpchain_chain__revision(c));
 	json_kv_uint(w, "dispatcher_revision", xdpchain_chain__dispatcher_revision(c));
 	json_kv_uint(w, "vacant_slots", xdpchain_chain__vacant_slots(c));
+	json_kv_uint(w, "appended_slots", xdpchain_chain__appended_slots(c));
+	json_kv_uint(w, "spare_slots", xdpchain_chain__spare_slots(c));
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
 	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
 	json_key(w, "programs");

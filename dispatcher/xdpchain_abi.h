@@ -25,8 +25,11 @@
  * owner_pidns) at their end. 3: the same layout; a slot may be vacant
  * (its link or array entry removed in place, docs/protocol.md), which a
  * reader of version 2 would not see: it must leave such a chain alone.
- * Version 2 chains are still read (they never have vacant slots). */
-#define XDPCHAIN_META_VERSION 3u
+ * 4: the metadata grew nr_spare and slot_btf_id at its end, and programs
+ * may be appended in place (struct xdpchain_live). Versions 2 and 3 are
+ * still read (they have no spare positions; their metadata ends before
+ * nr_spare, XDPCHAIN_META_SIZE_V3). */
+#define XDPCHAIN_META_VERSION 4u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
@@ -86,7 +89,36 @@ struct xdpchain_meta {
 	__u32 mode;       /* enum xdpchain_mode of the attachment */
 	__u64 netns_ino;  /* inode of the network namespace */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
+	/* Version 4. Spare positions nr_progs .. nr_progs + nr_spare - 1
+	 * can take appended programs without a new dispatcher: which of them
+	 * are in use is in struct xdpchain_live. */
+	__u32 nr_spare;
+	__u32 pad_v4;     /* 0 */
+	/* BTF id of slot_N() in this dispatcher's BTF, for every position
+	 * of this build: an appended freplace program links to it. Read
+	 * from here because the dispatcher's BTF is readable by id only
+	 * with CAP_SYS_ADMIN, and every slot function has the same type. */
+	__u32 slot_btf_id[XDPCHAIN_MAX_SLOTS];
 };
+/* The size of versions 2 and 3 (which end with slots[]). */
+#define XDPCHAIN_META_SIZE_V3 (__builtin_offsetof(struct xdpchain_meta, nr_spare))
+
+/*
+ * The mutable part of a dispatcher with spare positions (its .bss map,
+ * pinned as live-<rev>): positions nr_progs .. nr_end - 1 run appended
+ * programs described in slots[position]. Written only under the
+ * interface lock: a position's description first, then its program is
+ * linked (or put in its array entry), then nr_end grows by one with a
+ * single store, the commit point of an append. The dispatcher reads
+ * nr_end and the continue-on set of appended positions per packet; it
+ * never reads slots[] below nr_progs (those are in xdpchain_meta).
+ */
+struct xdpchain_live {
+	__u32 nr_end;     /* nr_progs <= nr_end <= nr_progs + nr_spare */
+	__u32 pad;        /* 0 */
+	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
+};
+#define XDPCHAIN_LIVE_PIN "live"
 
 /*
  * Verdict counters (XDPCHAIN_META_F_STATS): one PERCPU_ARRAY map per

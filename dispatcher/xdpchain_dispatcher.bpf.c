@@ -28,6 +28,14 @@ const volatile struct xdpchain_meta xdpchain_meta = {
 	.version = XDPCHAIN_META_VERSION,
 };
 
+/*
+ * The positions in use beyond nr_progs (programs appended in place) and
+ * their continue-on sets. Not const: the library writes it while the
+ * dispatcher runs (xdpchain_abi.h says in which order). Only read at
+ * spare positions, so a dispatcher without spares never loads it.
+ */
+struct xdpchain_live xdpchain_live;
+
 /* Tail-call targets, indexed by slot. A new array is made for every
  * dispatcher revision so a chain change stays one atomic link update. */
 struct {
@@ -88,13 +96,19 @@ struct {
 #define XDPCHAIN_LAST_TAIL(n)
 #else
 #define XDPCHAIN_RECORD(n)
-/* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT). */
+/* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT),
+ * while it is the last: nothing appended after it. */
 #define XDPCHAIN_LAST_TAIL(n)                                                  \
-	if (n + 1 == nr && m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL) {       \
+	if (n + 1 == nr && m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL &&       \
+	    (!m->nr_spare || XDPCHAIN_LIVE_END() == nr)) {                        \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return last;                                                   \
 	}
 #endif
+
+/* volatile: read from memory where it is used, since the library raises
+ * it while packets run; never cached across a slot call by clang. */
+#define XDPCHAIN_LIVE_END() (*(volatile __u32 *)&xdpchain_live.nr_end)
 
 /*
  * Slot n, for both kinds. It must be a global (BTF_FUNC_GLOBAL) function so
@@ -157,14 +171,14 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 #endif
 
 /*
- * One chain position. The conditions read constant data only. The first
- * inactive position returns, so the verifier sees everything after it as
- * unreachable and removes it: an unused slot costs nothing per packet
- * (testing "n < nr_progs" around each slot instead would leave a dead load
- * behind for every one of the 64 positions). The unsigned "ret >= 32" test
- * comes first so an unknown verdict, negative ones included, is final and
- * never a shift count >= 32; one unsigned comparison instead of two signed
- * ones on the packet path.
+ * One chain position. The conditions read constant data only, but for
+ * spare positions. The first inactive position returns, so the verifier
+ * sees everything after it as unreachable and removes it: an unused slot
+ * costs nothing per packet (testing "n < nr_progs" around each slot
+ * instead would leave a dead load behind for every one of the 64
+ * positions). The unsigned "ret >= 32" test comes first so an unknown
+ * verdict, negative ones included, is final and never a shift count >= 32;
+ * one unsigned comparison instead of two signed ones on the packet path.
  *
  * The last program's verdict is the chain's whatever its continue-on set,
  * so a last tail-call slot is entered with a tail call from here, not from
@@ -173,18 +187,33 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * costs a tail call, no more). If the array entry is empty, the tail call
  * falls through and the empty slot is skipped as usual. Not in the
  * instrumented build, whose counters and traces need every verdict.
+ *
+ * Spare positions (nr_progs .. end - 1) run only below the live end, one
+ * load and compare per packet at the first unused one; their continue-on
+ * sets are in xdpchain_live. The spare count is read where it is tested
+ * rather than kept in a variable: the four callee-saved registers hold
+ * ctx, m, nr and last, and a fifth value would be spilled and reloaded
+ * around every slot call. The test is constant, so a dispatcher without
+ * spares keeps none of this code.
  */
-#define XDPCHAIN_RUN_SLOT(n)                                                   \
-	if (n >= nr)                                                           \
-		return last;                                                   \
-	XDPCHAIN_LAST_TAIL(n)                                                  \
-	ret = slot_##n(ctx);                                                   \
-	XDPCHAIN_RECORD(n)                                                     \
+#define XDPCHAIN_VERDICT(cont)                                                 \
 	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
-		if ((__u32)ret >= 32 ||                                        \
-		    !((m->slots[n].continue_on >> ret) & 1))                   \
+		if ((__u32)ret >= 32 || !(((cont) >> ret) & 1))                \
 			return ret;                                            \
 		last = ret;                                                    \
+	}
+
+#define XDPCHAIN_RUN_SLOT(n)                                                   \
+	if (n >= nr) {                                                         \
+		if (n >= nr + m->nr_spare || n >= XDPCHAIN_LIVE_END())                      \
+			return last;                                           \
+		ret = slot_##n(ctx);                                           \
+		XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)           \
+	} else {                                                               \
+		XDPCHAIN_LAST_TAIL(n)                                          \
+		ret = slot_##n(ctx);                                           \
+		XDPCHAIN_RECORD(n)                                             \
+		XDPCHAIN_VERDICT(m->slots[n].continue_on)                      \
 	}
 
 #define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \
@@ -241,9 +270,9 @@ int xdpchain_disp(struct xdp_md *ctx)
 	XDPCHAIN_RUN_8(48, 49, 50, 51, 52, 53, 54, 55)
 	XDPCHAIN_RUN_8(56, 57, 58, 59, 60, 61, 62, 63)
 #endif
-	/* Reached only if nr_progs exceeded this build's size, which the
-	 * library never loads: fail closed rather than skip programs. */
-	if (nr > XDPCHAIN_NR_SLOTS)
+	/* Reached only if nr_progs and the spares exceeded this build's size,
+	 * which the library never loads: fail closed rather than skip. */
+	if (nr + m->nr_spare > XDPCHAIN_NR_SLOTS)
 		return XDP_ABORTED;
 	return last;
 }

@@ -221,6 +221,8 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		err = -EINVAL;
 		goto out;
 	}
+	/* After validation: the slot BTF ids come with the build. */
+	meta.nr_spare = xc_meta_spares(n, meta.flags);
 	if (stats) {
 		/* Every revision counts into the interface's one map. */
 		stats_fd = xc_stats_map_get(st);
@@ -235,6 +237,7 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		goto out;
 	}
 	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
+	xc_disp_get_meta(d, &meta);
 	disp_fd = xc_disp_prog_fd(d);
 	array_fd = xc_disp_array_fd(d);
 	if (stats && stats_fd < 0) {
@@ -261,6 +264,9 @@ static int chain_commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		err = xc_pin_at(st, disp_fd, "disp-%" PRIu64, (uint64_t)rev);
 	if (!err)
 		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, (uint64_t)rev);
+	if (!err && meta.nr_spare)
+		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64,
+				(uint64_t)rev);
 	if (err)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -700,6 +706,17 @@ static int in_place(struct xc_state *st, const struct xc_params *p, const struct
 	return j == n ? gone : -1;
 }
 
+/* The multi-buffer flag of the chain e[0..n) with c joining
+ * (check_frags() set c's flag). */
+static bool chain_frags(const struct xc_entry *e, unsigned int n, const struct xc_change *c)
+{
+	bool frags = c->m.flags & XDPCHAIN_SLOT_F_FRAGS;
+
+	for (unsigned int i = 0; i < n; i++)
+		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	return frags;
+}
+
 /*
  * Under the lock: apply changes c[0..nc) to the running chain, in order,
  * as one new revision; with no effective change, nothing happens (no new
@@ -814,6 +831,21 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 			xc_state_gc(st, &st->meta); /* its prog-<id> pin */
 			return 0;
 		}
+		xc_warn("rebuilding the chain instead\n");
+	}
+	if (nc == 1 && nattach == 1 && !ndead && !p->stats &&
+	    xc_can_append(st, &c[0].m, chain_frags(e, n, &c[0]))) {
+		err = xc_append(st, c[0].prog, &c[0].m);
+		if (!err) {
+			xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), %s "
+				"appended in place at position %u\n", st->ifindex,
+				(uint64_t)st->meta.revision, st->meta.nr_progs, c[0].m.name,
+				st->base.nr_progs - 1);
+			xc_state_gc(st, &st->meta);
+			return 0;
+		}
+		if (c[0].prog->fd < 0)
+			return err; /* the program itself did not load */
 		xc_warn("rebuilding the chain instead\n");
 	}
 

@@ -32,6 +32,7 @@ struct xdpchain_dispatcher {
 	struct bpf_program *prog;
 	struct bpf_map *progs;
 	struct bpf_map *rodata; /* the metadata */
+	struct bpf_map *live;   /* .bss: struct xdpchain_live */
 	struct bpf_map *stats; /* NULL unless XDPCHAIN_META_F_STATS */
 	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
 };
@@ -48,22 +49,46 @@ struct xdpchain_dispatcher {
 		} else {                                                       \
 			memcpy((void *)&(d)->field->rodata->xdpchain_meta, meta, \
 			       sizeof(*(meta)));                               \
+			(d)->field->bss->xdpchain_live.nr_end = (meta)->nr_progs; \
 			(d)->obj = (d)->field->obj;                            \
 			(d)->prog = (d)->field->progs.xdpchain_disp;           \
 			(d)->progs = (d)->field->maps.chain_progs;             \
 			(d)->rodata = (d)->field->maps.rodata;                 \
+			(d)->live = (d)->field->maps.bss;                      \
+			__err = set_btf_ids((d)->obj,                          \
+				(void *)&(d)->field->rodata->xdpchain_meta);   \
 		}                                                              \
 		__err;                                                         \
 	})
 
+/* The BTF id of every slot function of the build into its metadata
+ * (xdpchain_abi.h: appended programs link to them). */
+static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	char name[16];
+	int id;
+
+	for (unsigned int i = 0; i < XDPCHAIN_MAX_SLOTS; i++) {
+		snprintf(name, sizeof(name), "slot_%u", i);
+		id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+		meta->slot_btf_id[i] = id > 0 ? (__u32)id : 0;
+		if (id <= 0 && i < meta->nr_progs + meta->nr_spare)
+			return -ENOENT;
+	}
+	return 0;
+}
+
 static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *meta)
 {
+	unsigned int end = meta->nr_progs + meta->nr_spare;
+
 	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
-		if (meta->nr_progs <= 8)
+		if (end <= 8)
 			return DISP_OPEN_PLAIN(d, plain8, meta);
-		if (meta->nr_progs <= 16)
+		if (end <= 16)
 			return DISP_OPEN_PLAIN(d, plain16, meta);
-		if (meta->nr_progs <= 32)
+		if (end <= 32)
 			return DISP_OPEN_PLAIN(d, plain32, meta);
 		return DISP_OPEN_PLAIN(d, plain, meta);
 	}
@@ -71,10 +96,12 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 	if (!d->inst)
 		return -errno;
 	memcpy((void *)&d->inst->rodata->xdpchain_meta, meta, sizeof(*meta));
+	d->inst->bss->xdpchain_live.nr_end = meta->nr_progs;
 	d->obj = d->inst->obj;
 	d->prog = d->inst->progs.xdpchain_disp;
 	d->progs = d->inst->maps.chain_progs;
 	d->rodata = d->inst->maps.rodata;
+	d->live = d->inst->maps.bss;
 	/* The code using a map whose flag is off is removed by the verifier,
 	 * so the map is not created at all (libbpf poisons its loads). */
 	if (meta->flags & XDPCHAIN_META_F_STATS)
@@ -174,6 +201,19 @@ int xc_disp_meta_fd(struct xdpchain_dispatcher *d)
 	return bpf_map__fd(d->rodata);
 }
 
+int xc_disp_live_fd(struct xdpchain_dispatcher *d)
+{
+	return bpf_map__fd(d->live);
+}
+
+void xc_disp_get_meta(struct xdpchain_dispatcher *d, struct xdpchain_meta *meta)
+{
+	size_t sz;
+	const void *v = bpf_map__initial_value(d->rodata, &sz);
+
+	memcpy(meta, v, sizeof(*meta));
+}
+
 int xc_disp_stats_fd(struct xdpchain_dispatcher *d)
 {
 	return d->stats ? bpf_map__fd(d->stats) : -ENOENT;
@@ -252,26 +292,56 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 
 /* Whether map fd is a dispatcher's metadata map: an ARRAY of one
  * struct xdpchain_meta named "*.rodata". */
+static bool name_ends(const struct bpf_map_info *mi, const char *sfx)
+{
+	size_t nlen = strlen(mi->name), slen = strlen(sfx);
+
+	return nlen >= slen && !strcmp(mi->name + nlen - slen, sfx);
+}
+
+/* Versions 2 and 3 end before nr_spare (xc_meta_validate() checks that
+ * a short one does not claim version 4). */
 static bool is_meta_map(int fd, const struct bpf_map_info *mi)
 {
-	size_t nlen = strlen(mi->name);
-
 	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
-	       mi->value_size == sizeof(struct xdpchain_meta) && mi->max_entries == 1 &&
-	       nlen >= 7 && !strcmp(mi->name + nlen - 7, ".rodata");
+	       (mi->value_size == sizeof(struct xdpchain_meta) ||
+		mi->value_size == XDPCHAIN_META_SIZE_V3) &&
+	       mi->max_entries == 1 && name_ends(mi, ".rodata");
+}
+
+static bool is_live_map(int fd, const struct bpf_map_info *mi)
+{
+	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
+	       mi->value_size == sizeof(struct xdpchain_live) && mi->max_entries == 1 &&
+	       name_ends(mi, ".bss");
+}
+
+/* The value of map fd; a shorter one (older metadata) zero-filled. */
+static int read_value(int fd, void *buf, size_t len)
+{
+	__u32 key = 0;
+
+	memset(buf, 0, len);
+	return bpf_map_lookup_elem(fd, &key, buf) ? -errno : 0;
 }
 
 static int read_meta_cb(int fd, const struct bpf_map_info *mi, void *arg)
 {
-	struct xdpchain_meta *meta = arg;
-	__u32 key = 0;
 	int err;
 
 	if (!is_meta_map(fd, mi))
 		return 0;
-	err = bpf_map_lookup_elem(fd, &key, meta) ? -errno : 1;
+	err = read_value(fd, arg, sizeof(struct xdpchain_meta));
 	close(fd);
-	return err;
+	return err ? err : 1;
+}
+
+static int live_map_cb(int fd, const struct bpf_map_info *mi, void *arg)
+{
+	if (!is_live_map(fd, mi))
+		return 0;
+	*(int *)arg = fd;
+	return 1;
 }
 
 /*
@@ -284,7 +354,7 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 {
 	struct bpf_prog_info info = {};
 	struct bpf_map_info mi = {};
-	__u32 len = sizeof(info), mlen = sizeof(mi), map_ids[8] = { 0 }, i, key = 0;
+	__u32 len = sizeof(info), mlen = sizeof(mi), map_ids[8] = { 0 }, i;
 	int err;
 
 	if (map_fd >= 0) {
@@ -297,11 +367,38 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && is_meta_map(map_fd, &mi))
 			for (i = 0; i < info.nr_map_ids && i < 8; i++)
 				if (map_ids[i] == mi.id)
-					return bpf_map_lookup_elem(map_fd, &key, meta) ? -errno : 0;
+					return read_value(map_fd, meta, sizeof(*meta));
 		xc_warn("the pinned metadata map is not the dispatcher's: ignoring it\n");
 	}
 	err = for_each_map(disp_fd, read_meta_cb, meta);
 	return err == 1 ? 0 : err;
+}
+
+/*
+ * The live map of a running dispatcher (a new fd): pin_fd, from the pin
+ * live-<rev>, if it really is one of the program's maps, else found by
+ * id (CAP_SYS_ADMIN). pin_fd is consumed.
+ */
+int xc_disp_live_map(int disp_fd, int pin_fd)
+{
+	struct bpf_prog_info info = {};
+	struct bpf_map_info mi = {};
+	__u32 len = sizeof(info), mlen = sizeof(mi), map_ids[8] = { 0 }, i;
+	int fd = -1, err;
+
+	if (pin_fd >= 0) {
+		info.nr_map_ids = 8;
+		info.map_ids = (__u64)(unsigned long)map_ids;
+		if (!bpf_obj_get_info_by_fd(disp_fd, &info, &len) &&
+		    !bpf_obj_get_info_by_fd(pin_fd, &mi, &mlen) && is_live_map(pin_fd, &mi))
+			for (i = 0; i < info.nr_map_ids && i < 8; i++)
+				if (map_ids[i] == mi.id)
+					return pin_fd;
+		xc_warn("the pinned live map is not the dispatcher's: ignoring it\n");
+		close(pin_fd);
+	}
+	err = for_each_map(disp_fd, live_map_cb, &fd);
+	return err == 1 ? fd : err;
 }
 
 static int stats_map_cb(int fd, const struct bpf_map_info *mi, void *arg)

@@ -36,6 +36,7 @@ static const struct {
 	[XC_FAULT_LINK_DETACH] = { "link-detach", "any" },
 	[XC_FAULT_UNPIN] = { "unpin", "any" },
 	[XC_FAULT_VACATE] = { "vacate", "any" },
+	[XC_FAULT_APPEND] = { "append", "any" },
 };
 
 static int armed = -1;          /* step to crash at, -1: none */

@@ -69,6 +69,7 @@ enum xc_fault_step {
 	XC_FAULT_LINK_DETACH, /* last program / --all: the link is detached */
 	XC_FAULT_UNPIN,       /* after every unpin */
 	XC_FAULT_VACATE,      /* a slot was emptied in place (vacancy.c) */
+	XC_FAULT_APPEND,      /* a program was appended in place (append.c) */
 	XC_FAULT__MAX,
 };
 #ifdef XDPCHAIN_FAULT_INJECTION
@@ -95,6 +96,8 @@ XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta
  * dispatcher's main function instead of slot_0 (docs/protocol.md). */
 XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
+/* Spare positions for a rebuilt chain of n programs with these flags. */
+XDPCHAIN_HIDDEN unsigned int xc_meta_spares(unsigned int n, __u32 flags);
 /* Give every slot a stats index of its own, keeping the ones it has unless
  * fresh[i] (joins now) or taken by an earlier slot. New ones avoid the
  * indexes in avoid (the running revision's, which still count for their
@@ -169,9 +172,12 @@ struct xc_state {
 	int link_fd;         /* pinned dispatcher link */
 	int disp_fd;         /* running dispatcher program */
 	__u32 disp_id;
-	/* The running dispatcher's own metadata, and the chain that runs:
-	 * base without its vacant slots (vacancy.c), revision base.revision
-	 * plus their number. pos[i]: base slot of meta.slots[i]. */
+	/* The running dispatcher's own metadata with the programs appended
+	 * to it (append.c; the first disp_nr are its own), and the chain
+	 * that runs: base without its vacant slots (vacancy.c), revision
+	 * base.revision plus appended and vacant ones. pos[i]: base slot of
+	 * meta.slots[i]. */
+	unsigned int disp_nr;
 	struct xdpchain_meta base;
 	struct xdpchain_meta meta;
 	__u8 pos[XDPCHAIN_MAX_SLOTS];
@@ -199,6 +205,17 @@ XDPCHAIN_HIDDEN void xc_state_adopt(struct xc_state *st, const struct xdpchain_m
 XDPCHAIN_HIDDEN __u64 xc_state_base_idx(const struct xc_state *st);
 /* Take program st->meta.slots[idx] out of the packet path in place. */
 XDPCHAIN_HIDDEN int xc_vacate(struct xc_state *st, unsigned int idx);
+/* ---- append.c ---- */
+/* Extend st->base (validated) with the programs appended to it; sets
+ * st->disp_nr. -errno with why filled if they cannot be read or are bad. */
+XDPCHAIN_HIDDEN int xc_state_appended(struct xc_state *st, char *why, size_t why_len);
+/* Can the program described by m (frags: the chain's multi-buffer flag
+ * with it) join at the first spare position? */
+XDPCHAIN_HIDDEN bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m,
+				   bool frags);
+/* Load prog and append it there (m: its description, completed). */
+XDPCHAIN_HIDDEN int xc_append(struct xc_state *st, struct xdpchain_prog *prog,
+			      struct xdpchain_slot_meta *m);
 /* ---- gc.c ---- */
 /* After a transaction on skip_ifindex: collect the state of the other
  * interfaces of the namespace that are gone (never waits for a lock). */
@@ -276,5 +293,12 @@ XDPCHAIN_HIDDEN int xc_disp_main_btf_id(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN void xc_disp_free(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_meta_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta);
+/* The dispatcher's live map (struct xdpchain_live, its .bss). */
+XDPCHAIN_HIDDEN int xc_disp_live_fd(struct xdpchain_dispatcher *d);
+/* A running dispatcher's live map: pin_fd (consumed) if it is one of its
+ * maps, else found by id. A new fd or -errno. */
+XDPCHAIN_HIDDEN int xc_disp_live_map(int disp_fd, int pin_fd);
+/* The metadata d was loaded with, slot BTF ids included. */
+XDPCHAIN_HIDDEN void xc_disp_get_meta(struct xdpchain_dispatcher *d, struct xdpchain_meta *meta);
 
 #endif

@@ -58,6 +58,16 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		return WHY("unknown flags 0x%x", meta->flags);
 	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
 		return WHY("frags flag disagrees with the slots");
+	if (meta->pad_v4 || (meta->version < 4 && meta->nr_spare))
+		return WHY("bad version 4 fields");
+	if (meta->nr_spare > XDPCHAIN_MAX_SLOTS - meta->nr_progs)
+		return WHY("%u spare positions after %u programs exceed the %u slots",
+			   meta->nr_spare, meta->nr_progs, XDPCHAIN_MAX_SLOTS);
+	if (meta->nr_spare && (meta->flags & XDPCHAIN_META_F_STATS))
+		return WHY("spare positions in a chain with counters");
+	for (i = meta->nr_progs; i < meta->nr_progs + meta->nr_spare; i++)
+		if (!meta->slot_btf_id[i])
+			return WHY("spare position %u has no BTF id", i);
 	for (i = 0; i < meta->nr_progs; i++) {
 		const struct xdpchain_slot_meta *s = &meta->slots[i];
 
@@ -170,6 +180,29 @@ bool xc_meta_whole(const struct xdpchain_meta *meta)
 {
 	return meta->nr_progs == 1 && meta->slots[0].kind == XDPCHAIN_SLOT_FREPLACE &&
 	       !(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE));
+}
+
+/*
+ * Spare positions a rebuilt chain of n programs gets (append.c): at least
+ * 8 or half the chain, rounded up to fill the smallest build that holds
+ * them, so that the next appends (the common change: an application
+ * starts with the lowest priority) need no new dispatcher, and the
+ * number of rebuilds over a chain's growth to 64 is 4. A spare costs
+ * verification at each rebuild (about 15 instructions) and, per packet,
+ * nothing until the first one is used. None for one program (it runs
+ * without dispatching, xc_meta_whole() and the dispatcher's last tail
+ * call) nor with counters (the instrumented build has none).
+ */
+unsigned int xc_meta_spares(unsigned int n, __u32 flags)
+{
+	unsigned int want = n + (n / 2 > 8 ? n / 2 : 8), size = 8;
+
+	if (n < 2 || n >= XDPCHAIN_MAX_SLOTS ||
+	    (flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+		return 0;
+	while (size < want && size < XDPCHAIN_MAX_SLOTS)
+		size *= 2;
+	return size - n;
 }
 
 /* A dispatcher configuration with one freplace slot, used as a target to

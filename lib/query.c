@@ -21,6 +21,7 @@ struct xdpchain_chain {
 	__u32 dispatcher_id;
 	__u64 disp_revision;
 	unsigned int vacant;
+	unsigned int spare, appended;
 	struct xdpchain_meta meta;
 	struct xdpchain_entry entries[XDPCHAIN_MAX_SLOTS];
 };
@@ -63,6 +64,8 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->meta = st->meta;
 	c->disp_revision = st->base.revision;
 	c->vacant = xc_state_vacant(st);
+	c->spare = st->base.nr_spare;
+	c->appended = st->base.nr_progs - st->disp_nr;
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
 	for (i = 0; i < st->meta.nr_progs; i++) {
 		c->entries[i].m = st->meta.slots[i];
@@ -136,6 +139,16 @@ __u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *c)
 unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *c)
 {
 	return c ? c->vacant : 0;
+}
+
+unsigned int xdpchain_chain__spare_slots(const struct xdpchain_chain *c)
+{
+	return c ? c->spare : 0;
+}
+
+unsigned int xdpchain_chain__appended_slots(const struct xdpchain_chain *c)
+{
+	return c ? c->appended : 0;
 }
 
 bool xdpchain_chain__frags(const struct xdpchain_chain *c)

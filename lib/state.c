@@ -10,6 +10,7 @@
  *       stats               verdict counters, while the chain counts them
  *       disp-<rev>          dispatcher program of revision <rev>
  *       meta-<rev>          its .rodata (metadata) map
+ *       live-<rev>          its .bss: programs appended in place (append.c)
  *
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything
@@ -492,9 +493,23 @@ again:
 			snprintf(why, sizeof(why), "metadata of another interface or namespace");
 		return alien(st, li.prog_id, why);
 	}
-	/* Vacant slots are read before the check below: a writer collects a
-	 * revision's links only after swapping it out, so if the dispatcher
-	 * still runs after they were read, what was read is its state. */
+	/* Appended and vacant slots are read before the check below: a
+	 * writer collects a revision's links only after swapping it out, so
+	 * if the dispatcher still runs after they were read, what was read
+	 * is its state. */
+	err = xc_state_appended(st, why, sizeof(why));
+	if (err && tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		close(st->disp_fd); /* swapped meanwhile: its pins are gone */
+		st->disp_fd = -1;
+		goto again;
+	}
+	if (err == -EBADMSG)
+		return alien(st, li.prog_id, why);
+	if (err) {
+		xc_warn("dispatcher %u: %s\n", li.prog_id, why);
+		xc_state_close(st);
+		return err;
+	}
 	xc_state_effective(st);
 	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
 		goto raced;
@@ -649,7 +664,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta)
 			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
 		else if ((sscanf(name, "progs-%llu%n", &rev, &n) == 1 ||
 			  sscanf(name, "disp-%llu%n", &rev, &n) == 1 ||
-			  sscanf(name, "meta-%llu%n", &rev, &n) == 1) && !name[n])
+			  sscanf(name, "meta-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, XDPCHAIN_LIVE_PIN "-%llu%n", &rev, &n) == 1) && !name[n])
 			drop = !meta || rev != base_rev;
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);

@@ -92,6 +92,7 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 	/* The live counters must not count test packets. */
 	meta.flags &= ~XDPCHAIN_META_F_STATS;
 	meta.flags |= XDPCHAIN_META_F_TRACE;
+	meta.nr_spare = 0; /* every program in a position of its own */
 	for (; t->n < meta.nr_progs; t->n++) {
 		t->link_fd[t->n] = -1;
 		t->prog_fd[t->n] = slot_prog(&meta.slots[t->n]);

@@ -105,7 +105,7 @@ void xc_state_effective(struct xc_state *st)
 	if (array_fd >= 0)
 		close(array_fd);
 	st->meta.nr_progs = n;
-	st->meta.revision = b->revision + xc_state_vacant(st);
+	st->meta.revision = b->revision + (b->nr_progs - st->disp_nr) + xc_state_vacant(st);
 }
 
 unsigned int xc_state_vacant(const struct xc_state *st)
@@ -117,6 +117,7 @@ void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
 {
 	st->base = *meta;
 	st->meta = *meta;
+	st->disp_nr = meta->nr_progs;
 	for (unsigned int i = 0; i < meta->nr_progs; i++)
 		st->pos[i] = (__u8)i;
 }
@@ -185,8 +186,8 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		 * straight to the kernel: a stub's XDPCHAIN_RET_EMPTY would
 		 * be the packet's verdict. An empty entry makes the tail call
 		 * fall through to the previous verdict instead (the slow
-		 * way). */
-		if (fd >= 0 && pos + 1 == st->base.nr_progs)
+		 * way). Appended positions are always entered by a call. */
+		if (fd >= 0 && pos + 1 == st->disp_nr)
 			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
 		else if (fd >= 0)
 			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);

@@ -164,30 +164,40 @@ t_full_chain() {
 # The smallest dispatcher build that holds the chain is loaded (8, 16, 32
 # or 64 slot functions: docs/protocol.md), growing and shrinking with it.
 t_dispatcher_size() {
-	begin "the dispatcher is the smallest build that holds the chain"
+	begin "the dispatcher is the smallest build that holds the chain and its spare slots"
 	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
 	slots() {
 		local id
 		id=$(status_json | jq -r '.[0].dispatcher_id')
 		bpftool btf dump prog id "$id" 2>/dev/null | grep -c "FUNC 'slot_[0-9]*'"
 	}
+	# slots, vacant, appended, spare
+	shape() { echo "$(slots) $(status_json | jq -r '.[0] | "\(.vacant_slots) \(.appended_slots) \(.spare_slots)"')"; }
 	local i
 	att t_pass_a -P 1 || { not_ok "attach"; return; }
-	expect "1 program" 8 "$(slots)" || return
+	expect "1 program: no spares" "8 0 0 0" "$(shape)" || return
+	# Two: 8 spares at least, in the smallest build: 16 slots; the next
+	# seven are appended to it.
 	for i in $(seq 2 9); do
 		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
 	done
-	expect "9 programs" 16 "$(slots)" || return
+	expect "9 programs" "16 0 7 7" "$(shape)" || return
 	expect "all ran" 9 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
 	# The first two detaches empty their slots in place (the same
-	# dispatcher); the third rebuilds the chain, in the smaller build.
+	# dispatcher); the third rebuilds the chain: 6 programs and 10 spares.
 	for i in 1 2 3; do
 		xc detach xt0 "$(status_json | jq -r '.[0].programs[4].id')" >/dev/null ||
 			{ not_ok "detach #$i"; return; }
-		[ "$i" = 1 ] && { expect "in place" "16 1" "$(slots) $(status_json | jq '.[0].vacant_slots')" || return; }
+		[ "$i" = 1 ] && { expect "in place" "16 1 7 7" "$(shape)" || return; }
 	done
-	expect "6 programs, rebuilt" "8 0" "$(slots) $(status_json | jq '.[0].vacant_slots')" || return
-	expect "all ran" 6 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" && ok
+	expect "6 programs, rebuilt" "16 0 0 10" "$(shape)" || return
+	expect "all ran" 6 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
+	# Nine after a rebuild: with 8 spares, 17 positions need 32 slots.
+	xc detach xt0 "$(status_json | jq -r '.[0].programs[0].id')" >/dev/null || { not_ok "detach"; return; }
+	for i in $(seq 0 3); do
+		att t_pass_a -P "-$i" || { not_ok "attach -$i"; return; }
+	done
+	expect "9 programs, rebuilt" "32 0 0 23" "$(shape)" && ok
 }
 
 t_real_packets() {
@@ -349,7 +359,7 @@ t_detach_in_place() {
 		"$(chain_field dispatcher_id "$s1")" || return
 	expect "chain revision + 1" $(($(chain_field revision "$s0") + 1)) \
 		"$(chain_field revision "$s1")" || return
-	expect "dispatcher revision" "$(chain_field revision "$s0")" \
+	expect "dispatcher revision" "$(chain_field dispatcher_revision "$s0")" \
 		"$(chain_field dispatcher_revision "$s1")" || return
 	expect "vacant slots" 1 "$(chain_field vacant_slots "$s1")" || return
 	expect "slots" "0 2 3" "$(jq -r '[.[0].programs[].slot] | join(" ")' <<<"$s1")" || return
@@ -411,9 +421,76 @@ t_detach_in_place_expect_revision() {
 	expect "trace" "verdict=pass trace=a1,a3,a4,a5" "$(run)" && ok
 }
 
+t_append_in_place() {
+	begin "a program that sorts last joins the running dispatcher in place; its continue-on set holds"
+	local s0 s1 s2 d_id
+	att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	s0=$(status_json)
+	att t_tx -P 30 -c tx,pass && att t_pass_d -P 40 || { not_ok "append"; return; }
+	expect "trace" "verdict=pass trace=a1,a2,70,a4" "$(run)" || return
+	s1=$(status_json)
+	expect "same dispatcher" "$(chain_field dispatcher_id "$s0")" \
+		"$(chain_field dispatcher_id "$s1")" || return
+	expect "revision, dispatcher revision, appended, spare, slots" \
+		"$(($(chain_field revision "$s0") + 2)) $(chain_field revision "$s0") 2 $(($(chain_field spare_slots "$s0") - 2)) 0 1 2 3" \
+		"$(jq -r '.[0] | "\(.revision) \(.dispatcher_revision) \(.appended_slots) \(.spare_slots) \([.programs[].slot] | join(" "))"' <<<"$s1")" ||
+		return
+	expect "appended descriptions" "30 pass,tx 40 pass" \
+		"$(jq -r '[.[0].programs[2:][] | "\(.priority) \(.continue_on | join(","))"] | join(" ")' <<<"$s1")" ||
+		return
+	# Outside its continue-on set, an appended program's verdict is final.
+	att t_drop -P 50 && att t_pass_e -P 60 || { not_ok "append drop"; return; }
+	expect "final" "verdict=drop trace=a1,a2,70,a4,d0" "$(run)" || return
+	# An appended program leaves in place like any other.
+	d_id=$(prog_id t_pass_d)
+	xc detach xt0 t_pass_d >/dev/null || { not_ok "detach"; return; }
+	eventually "verdict=drop trace=a1,a2,70,d0" || return
+	s2=$(status_json)
+	expect "in place" "$(chain_field dispatcher_id "$s0") 1 4 $(($(chain_field revision "$s1") + 3))" \
+		"$(jq -r '.[0] | "\(.dispatcher_id) \(.vacant_slots) \(.appended_slots) \(.revision)"' <<<"$s2")" || return
+	prog_gone "$d_id" || { not_ok "program $d_id still loaded 5 s after it left"; return; }
+	# One that sorts first needs a new dispatcher, which compacts.
+	att t_pass_c -P 5 || { not_ok "attach first"; return; }
+	expect "trace" "verdict=drop trace=a3,a1,a2,70,d0" "$(run)" || return
+	expect "rebuilt" "0 0 0 1 2 3 4 5 $(($(chain_field revision "$s2") + 1))" \
+		"$(status_json | jq -r '.[0] | "\(.vacant_slots) \(.appended_slots) \([.programs[].slot] | join(" ")) \(.revision)"')" ||
+		return
+	[ "$(status_json | jq -r '.[0].dispatcher_id')" != "$(chain_field dispatcher_id "$s0")" ] ||
+		{ not_ok "no new dispatcher"; return; }
+	# The same priority and name as the last program: its tag, known only
+	# once loaded, would decide the order, so the chain is rebuilt.
+	local r d
+	r=$(revision); d=$(status_json | jq -r '.[0].dispatcher_id')
+	att t_pass_e -P 60 || { not_ok "attach twin"; return; }
+	expect "twin" "$((r + 1)) $((r + 1))" \
+		"$(status_json | jq -r '.[0] | "\(.revision) \(.dispatcher_revision)"')" && ok
+}
+
+t_append_fills_spares() {
+	begin "appends fill every spare slot of the dispatcher, then the next attach rebuilds with new spares"
+	local s0 spare i d0 names
+	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	s0=$(status_json)
+	spare=$(chain_field spare_slots "$s0")
+	d0=$(chain_field dispatcher_id "$s0")
+	[ "$spare" -ge 8 ] || { not_ok "only $spare spare slots after a rebuild (at least 8 expected)"; return; }
+	for i in $(seq 3 $((spare + 2))); do
+		att t_pass_c -P "$i" || { not_ok "append #$i"; return; }
+	done
+	expect "full, same dispatcher" "$d0 $((spare + 2)) 0 $spare" \
+		"$(status_json | jq -r '.[0] | "\(.dispatcher_id) \(.programs | length) \(.spare_slots) \(.appended_slots)"')" || return
+	names="a1,a2$(printf ',a3%.0s' $(seq "$spare"))"
+	expect "trace" "verdict=pass trace=$names" "$(run)" || return
+	att t_pass_d -P 100 || { not_ok "attach after full"; return; }
+	expect "trace" "verdict=pass trace=$names,a4" "$(run)" || return
+	[ "$(status_json | jq -r '.[0].dispatcher_id')" != "$d0" ] || { not_ok "no new dispatcher"; return; }
+	expect "new spares" "true 0" \
+		"$(status_json | jq -r '.[0] | "\(.spare_slots >= 8) \(.appended_slots)"')" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision
+	t_detach_in_place_expect_revision t_append_in_place t_append_fills_spares
 finish

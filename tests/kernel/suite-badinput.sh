@@ -298,10 +298,14 @@ t_state_wrong_prog_pin() {
 	ida=$(prog_id t_pass_a)
 	rm "$d/prog-$ida" && bpftool prog load "$OBJ" "$d/prog-$ida" 2>/dev/null ||
 		{ not_ok "plant"; return; }
+	# Appended in place, the chain does not use the pins of its programs.
+	att t_pass_d -P 40 || { not_ok "append"; return; }
+	expect "runs" "verdict=pass trace=a1,a2,a4" "$(run)" || return
+	# A rebuild does.
 	xc attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach: $(cat "$work/err")"; return; }
 	expect "warns" "yes" "$(grep -q "prog-$ida is not program $ida" "$work/err" && echo yes)" || return
-	expect "the chain still runs program $ida" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	expect "the chain still runs program $ida" "verdict=pass trace=a1,a2,a3,a4" "$(run)" || return
 	expect "status" "$ida" "$(prog_id t_pass_a)" || return
 	expect "pin repaired" "$ida" "$(bpftool prog show pinned "$d/prog-$ida" -j | jq -r .id)" && ok
 }
@@ -325,6 +329,29 @@ t_state_forged_meta() {
 	unchanged || return
 	att t_pass_c -P 30 || { not_ok "attach over it"; return; }
 	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
+t_state_forged_live() {
+	begin "a forged live-<rev> map is ignored; the dispatcher's own appended programs are read"
+	base || return
+	local d rev size
+	att t_pass_c -P 30 || { not_ok "append"; return; }
+	d=$(statedir)
+	rev=$(status_json | jq -r '.[0].dispatcher_revision')
+	size=$(bpftool map show pinned "$d/live-$rev" -j 2>/dev/null | jq -r .bytes_value)
+	[ -n "$size" ] || { not_ok "no live-$rev pin"; return; }
+	rm "$d/live-$rev"
+	# The same type, size and name suffix as the real one (all zero: no
+	# appended program, which would hide t_pass_c).
+	bpftool map create "$d/live-$rev" type array key 4 value "$size" entries 1 \
+		name forged.bss 2>/dev/null || { not_ok "plant"; return; }
+	mark
+	xc status xt0 >/dev/null 2>"$work/err" || { not_ok "status: $(cat "$work/err")"; return; }
+	expect "warns" "yes" "$(grep -q "live map is not the dispatcher's" "$work/err" && echo yes)" || return
+	expect "status" "t_pass_a t_pass_b t_pass_c" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	unchanged || return
+	att t_pass_d -P 40 || { not_ok "attach over it"; return; }
+	expect "runs" "verdict=pass trace=a1,a2,a3,a4" "$(run)" && ok
 }
 
 t_state_stale_link() {
@@ -473,7 +500,7 @@ t_no_cwd_lookup() {
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
 	t_program_not_found t_no_btf t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
-	t_state_forged_meta t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
+	t_state_forged_meta t_state_forged_live t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and

@@ -39,6 +39,7 @@ clean=0
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
 		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)",
+		(select(.spare_slots + .appended_slots > 0) | "live-\($r)"),
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
 }
@@ -77,6 +78,10 @@ op_detach() { xc detach xt0 t_pass_b >/dev/null; }
 # Four programs: removing one empties its slot in place (vacancy.c).
 setup_detach_inplace() { setup_detach && att t_pass_d -P 22 && att t_pass_e -P 24; }
 op_detach_inplace() { op_detach; }
+# Two programs: a dispatcher with spare slots, the third is appended in
+# place (append.c).
+setup_append() { setup_detach; }
+op_append() { att t_pass_e -P 24; }
 setup_detach_all() { setup_detach; }
 op_detach_all() { xc detach xt0 --all >/dev/null; }
 declare -A old new
@@ -88,6 +93,8 @@ old[detach]="verdict=pass trace=a1,a2"
 new[detach]="verdict=pass trace=a1"
 old[detach_inplace]="verdict=pass trace=a1,a2,a4,a5"
 new[detach_inplace]="verdict=pass trace=a1,a4,a5"
+old[append]="verdict=pass trace=a1,a2"
+new[append]="verdict=pass trace=a1,a2,a5"
 old[detach_all]="verdict=pass trace=a1,a2"
 new[detach_all]=none
 
@@ -156,7 +163,7 @@ crash_op() { # OP
 	# link (a link that is not pinned dies with the process).
 	while read -r step n; do
 		case $step in
-		swap | link-detach | vacate) [ "$commit" -gt "$i" ] && commit=$i ;;
+		swap | link-detach | vacate | append) [ "$commit" -gt "$i" ] && commit=$i ;;
 		link-create) [ "$commit" -gt $((i + 1)) ] && commit=$((i + 1)) ;;
 		esac
 		i=$((i + 1))
@@ -187,6 +194,7 @@ t_attach() { crash_op attach; }
 t_detach() { crash_op detach; }
 t_detach_inplace() { crash_op detach_inplace; }
 t_detach_all() { crash_op detach_all; }
+t_append() { crash_op append; }
 
 t_gc_crash() {
 	begin "a crash during gc is repaired by the next gc"
@@ -225,6 +233,6 @@ t_coverage() {
 	ok
 }
 
-run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_detach_all t_gc_crash \
+run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_detach_all t_gc_crash \
 	t_coverage
 finish

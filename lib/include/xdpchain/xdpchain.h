@@ -355,6 +355,12 @@ XDPCHAIN_API __u64 xdpchain_chain__revision(const struct xdpchain_chain *chain);
  * slots") raises the chain's revision, not the dispatcher's. */
 XDPCHAIN_API __u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *chain);
 XDPCHAIN_API unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *chain);
+/* Programs appended in place to the running dispatcher (each raised the
+ * chain's revision, not the dispatcher's), and the spare slots left for
+ * more (docs/protocol.md, "Appended programs"): an attach that sorts
+ * after every program takes the next one without a new dispatcher. */
+XDPCHAIN_API unsigned int xdpchain_chain__appended_slots(const struct xdpchain_chain *chain);
+XDPCHAIN_API unsigned int xdpchain_chain__spare_slots(const struct xdpchain_chain *chain);
 XDPCHAIN_API bool xdpchain_chain__frags(const struct xdpchain_chain *chain);
 XDPCHAIN_API unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *chain);
 /* Entries in run order; NULL + ERANGE past the end. */
