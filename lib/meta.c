@@ -186,8 +186,9 @@ bool xc_meta_whole(const struct xdpchain_meta *meta)
  * Spare positions a rebuilt chain of n programs gets (append.c): at least
  * 8 or half the chain, rounded up to fill the smallest build that holds
  * them, so that the next appends (the common change: an application
- * starts with the lowest priority) need no new dispatcher, and the
- * number of rebuilds over a chain's growth to 64 is 4. A spare costs
+ * starts with the lowest priority) need no new dispatcher: a chain grown
+ * one program at a time to 64 builds 4 dispatchers, at 1, 2, 17 and 33
+ * programs. A spare costs
  * verification at each rebuild (about 15 instructions) and, per packet,
  * nothing until the first one is used. None for one program (it runs
  * without dispatching, xc_meta_whole() and the dispatcher's last tail

@@ -120,7 +120,9 @@ t_off_is_free() {
 		return
 	expect_exit 0 xc stats xt0 on || return
 	on=$(xlated_insns "$(disp_id)")
-	[ "$on" -gt "$plain" ] || { not_ok "counting code: $on insns, plain $plain"; return; }
+	# Another build (the plain one has spare slots, the counting one none).
+	[ "$on" -gt 0 ] && [ "$on" -ne "$plain" ] ||
+		{ not_ok "counting code: $on insns, plain $plain"; return; }
 	expect "stats map with counters" "xdpchain_stats" \
 		"$(map_names "$(disp_id)" | grep -o xdpchain_stats)" || return
 	expect "stats pinned" "1" "$(pins | grep -cw stats)" || return

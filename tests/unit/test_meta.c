@@ -116,6 +116,22 @@ static void test_validate(void)
 	BAD(m.slots[0].priority = 30, "order");
 	BAD((m.slots[1] = slot(11, 20, "b", 0)), "slots 0 and 1");
 	BAD(m.slots[5].prog_id = 9, "inactive");
+	/* Version 4: spare positions after the programs, each with the BTF
+	 * id of its slot function; none before version 4, nor with counters. */
+	good_meta(&m);
+	m.nr_spare = 6;
+	for (int i = 2; i < 8; i++)
+		m.slot_btf_id[i] = 100 + i;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	BAD((m.nr_spare = 6, m.slot_btf_id[2] = 1), "BTF id");
+	BAD(m.nr_spare = 63, "spare");
+	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.version = 3), "version 4");
+	BAD(m.pad_v4 = 1, "version 4");
+	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.flags = XDPCHAIN_META_F_STATS), "counters");
+	/* One vacancy-era layout, zero-filled at the end, is still valid. */
+	good_meta(&m);
+	m.version = 3;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 
 	/* frags: all slots must be frags-aware for the chain to be. */
 	good_meta(&m);
@@ -236,8 +252,48 @@ static void test_stat_parse(void)
 	CHECK(xc_stat_parse(big, strlen(big), &state, &start) == -ERANGE);
 }
 
+/* How many spare positions a rebuild leaves: at least 8 or half the
+ * chain, filling the smallest build (8, 16, 32, 64 slots). */
+static void test_spares(void)
+{
+	static const struct {
+		unsigned int n, spares;
+	} want[] = {
+		{ 0, 0 }, { 1, 0 }, { 2, 14 }, { 8, 8 }, { 9, 23 }, { 16, 16 },
+		{ 17, 15 }, { 24, 40 }, { 33, 31 }, { 42, 22 }, { 43, 21 },
+		{ 60, 4 }, { 63, 1 }, { 64, 0 },
+	};
+	unsigned int i, rebuilds = 0, n, spare = 0;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		CHECK(xc_meta_spares(want[i].n, 0) == want[i].spares);
+		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_FRAGS) == want[i].spares);
+		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_STATS) == 0);
+		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_TRACE) == 0);
+	}
+	for (n = 2; n <= 64; n++) {
+		unsigned int s = xc_meta_spares(n, 0), size = n + s;
+
+		/* A build size, never more than the largest. */
+		CHECK(size == 8 || size == 16 || size == 32 || size == 64);
+		CHECK(s >= 8 || size == 64);
+	}
+	/* Growing a chain one appended program at a time from 1 to 64:
+	 * the first attach, then a rebuild whenever the spares ran out. */
+	for (n = 2; n <= 64; n++) {
+		if (!spare) {
+			rebuilds++;
+			spare = xc_meta_spares(n, 0);
+		} else {
+			spare--;
+		}
+	}
+	CHECK(rebuilds == 3); /* at 2, 17 and 33 programs */
+}
+
 int main(void)
 {
+	test_spares();
 	test_stat_parse();
 	test_order();
 	test_validate();
