@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xdpchain_abi.h"
+#include "internal.h" /* xc_meta_spares(): the library's own policy */
 #include "disp_cost.h"
 #include "measure.h"
 
@@ -51,7 +52,7 @@ static int load_once(const char *path, const struct xdpchain_meta *meta, double 
 	return err;
 }
 
-/* The build the library would load for nr slots: path is the 64-slot one,
+/* The build the library would load for nr positions: path is the 64-slot one,
  * the smaller ones sit next to it as <name>_8.o, _16.o, _32.o. */
 static const char *variant(const char *path, unsigned int nr, char *buf, size_t len)
 {
@@ -78,6 +79,8 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		.version = XDPCHAIN_META_VERSION,
 		.revision = 1,
 		.nr_progs = nr,
+		/* As a rebuild of nr programs has them (lib/meta.c). */
+		.nr_spare = xc_meta_spares(nr, 0),
 	};
 	double ns[MAX_LOADS];
 	struct sample s;
@@ -94,7 +97,7 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		meta.slots[i].continue_on = 1u << XDP_PASS;
 		meta.slots[i].stats_idx = (__u8)i;
 	}
-	path = variant(path, nr, buf, sizeof(buf));
+	path = variant(path, nr + meta.nr_spare, buf, sizeof(buf));
 	for (i = 0; i < loads; i++) {
 		err = load_once(path, &meta, &ns[i], &out->verified, &out->xlated);
 		if (err)

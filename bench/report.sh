@@ -42,7 +42,7 @@ for f in "$@"; do
 		"| \($k) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
 	echo
 	if jq -e '.dispatcher_load' "$f" >/dev/null; then
-		echo "The dispatcher alone, in the build the library loads for N active slots of one kind, attached nowhere (median of 5 loads: verifier and JIT):"
+		echo "The dispatcher alone, as a rebuild of N programs of one kind loads it (the smallest build that holds them and the spare slots it gets, docs/protocol.md 6b), attached nowhere (median of 5 loads: verifier and JIT):"
 		echo
 		echo "| slots | load ms | verified insns | xlated bytes |"
 		echo "|---|---|---|---|"

@@ -197,8 +197,11 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * spares keeps none of this code.
  */
 #define XDPCHAIN_VERDICT(cont)                                                 \
-	if (ret != XDPCHAIN_RET_EMPTY) {                                       \
-		if ((__u32)ret >= 32 || !(((cont) >> ret) & 1))                \
+	if ((__u32)ret >= XDPCHAIN_RET_EMPTY) {                                \
+		if (ret != XDPCHAIN_RET_EMPTY)                                 \
+			return ret;                                            \
+	} else {                                                               \
+		if (!(((cont) >> ret) & 1))                                    \
 			return ret;                                            \
 		last = ret;                                                    \
 	}

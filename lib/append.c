@@ -35,23 +35,33 @@ static int live_get(struct xc_state *st)
 							 (uint64_t)st->base.revision));
 }
 
-int xc_state_appended(struct xc_state *st, char *why, size_t why_len)
+/* One read of the live map into *live. */
+static int live_read(struct xc_state *st, struct xdpchain_live *live)
 {
-	struct xdpchain_meta *b = &st->base;
-	struct xdpchain_live live;
 	__u32 key = 0;
 	int fd, err;
+
+	fd = live_get(st);
+	if (fd < 0)
+		return fd;
+	err = bpf_map_lookup_elem(fd, &key, live) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int xc_state_appended(struct xc_state *st, char *why, size_t why_len)
+{
+	const struct xdpchain_meta disp = st->base;
+	struct xdpchain_meta *b = &st->base;
+	struct xdpchain_live live;
+	int err, tries = 0;
 
 	st->disp_nr = b->nr_progs;
 	if (!b->nr_spare)
 		return 0;
-	fd = live_get(st);
-	if (fd < 0) {
-		snprintf(why, why_len, "cannot read its live map: %s", strerror(-fd));
-		return fd;
-	}
-	err = bpf_map_lookup_elem(fd, &key, &live) ? -errno : 0;
-	close(fd);
+again:
+	*b = disp;
+	err = live_read(st, &live);
 	if (err) {
 		snprintf(why, why_len, "cannot read its live map: %s", strerror(-err));
 		return err;
@@ -66,10 +76,18 @@ int xc_state_appended(struct xc_state *st, char *why, size_t why_len)
 	       (live.nr_end - b->nr_progs) * sizeof(b->slots[0]));
 	b->nr_spare -= live.nr_end - b->nr_progs;
 	b->nr_progs = live.nr_end;
-	return xc_meta_validate(b, why, why_len);
+	err = xc_meta_validate(b, why, why_len);
+	/* Readers take no lock: the kernel copies the map value with no
+	 * ordering against the writer's release store, so on a weakly
+	 * ordered CPU a new live end may come with an old description.
+	 * Read again before calling the chain bad. */
+	if (err && tries++ < 3)
+		goto again;
+	return err;
 }
 
-bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m, bool frags)
+bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m, __u32 id,
+		   bool frags)
 {
 	const struct xdpchain_meta *b = &st->base;
 	const struct xdpchain_slot_meta *last = &b->slots[b->nr_progs - 1];
@@ -77,6 +95,11 @@ bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m
 	if (!st->have || b->version < 4 || !b->nr_spare || !b->nr_progs ||
 	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS))
 		return false;
+	/* A program loaded before (id known) may still have a vacant
+	 * position of its own here: a program appears once per dispatcher. */
+	for (unsigned int i = 0; id && i < b->nr_progs; i++)
+		if (b->slots[i].prog_id == id)
+			return false;
 	/* Sorting last by priority and name alone: the program's tag, the
 	 * next key, is known only once it is loaded. Compared with the last
 	 * position in use, vacant or not, as positions stay in order. */

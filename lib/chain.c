@@ -834,7 +834,8 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 		xc_warn("rebuilding the chain instead\n");
 	}
 	if (nc == 1 && nattach == 1 && !ndead && !p->stats &&
-	    xc_can_append(st, &c[0].m, chain_frags(e, n, &c[0]))) {
+	    xc_can_append(st, &c[0].m, c[0].prog->fd >= 0 ? c[0].prog->id : 0,
+			  chain_frags(e, n, &c[0]))) {
 		err = xc_append(st, c[0].prog, &c[0].m);
 		if (!err) {
 			xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), %s "

@@ -209,10 +209,11 @@ XDPCHAIN_HIDDEN int xc_vacate(struct xc_state *st, unsigned int idx);
 /* Extend st->base (validated) with the programs appended to it; sets
  * st->disp_nr. -errno with why filled if they cannot be read or are bad. */
 XDPCHAIN_HIDDEN int xc_state_appended(struct xc_state *st, char *why, size_t why_len);
-/* Can the program described by m (frags: the chain's multi-buffer flag
- * with it) join at the first spare position? */
+/* Can the program described by m (id: its id if already loaded, else 0;
+ * frags: the chain's multi-buffer flag with it) join at the first spare
+ * position? */
 XDPCHAIN_HIDDEN bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m,
-				   bool frags);
+				   __u32 id, bool frags);
 /* Load prog and append it there (m: its description, completed). */
 XDPCHAIN_HIDDEN int xc_append(struct xc_state *st, struct xdpchain_prog *prog,
 			      struct xdpchain_slot_meta *m);

@@ -466,6 +466,34 @@ t_append_in_place() {
 		"$(status_json | jq -r '.[0] | "\(.revision) \(.dispatcher_revision)"')" && ok
 }
 
+t_append_vacated_program() {
+	begin "a loaded program emptied in place and attached again last gets a rebuild, not a second position"
+	local pin=$bpffs/app-prog id r
+	bpftool prog load "$OBJ" "$pin" type xdp 2>/dev/null || { not_ok "bpftool prog load"; return; }
+	att t_pass_b -P 10 && att t_pass_c -P 20 && att t_pass_d -P 30 ||
+		{ not_ok "attach"; rm -f "$pin"; return; }
+	xc attach xt0 "pinned:$pin" -P 40 >/dev/null || { not_ok "attach pinned"; rm -f "$pin"; return; }
+	expect "appended" "verdict=pass trace=a2,a3,a4,a1 2" \
+		"$(run) $(status_json | jq -r '.[0].appended_slots')" || { rm -f "$pin"; return; }
+	id=$(prog_id t_pass_a)
+	xc detach xt0 "$id" >/dev/null || { not_ok "detach"; rm -f "$pin"; return; }
+	expect "vacant" 1 "$(status_json | jq -r '.[0].vacant_slots')" || { rm -f "$pin"; return; }
+	r=$(revision)
+	xc attach xt0 "pinned:$pin" -P 50 >/dev/null || { not_ok "attach again"; rm -f "$pin"; return; }
+	rm -f "$pin"
+	expect "rebuilt" "$id 0 $((r + 1)) $((r + 1))" \
+		"$(status_json | jq -r '.[0] | "\(.programs[3].id) \(.vacant_slots) \(.revision) \(.dispatcher_revision)"')" ||
+		return
+	expect "runs" "verdict=pass trace=a2,a3,a4,a1" "$(run)" || return
+	# --expect-revision counts appended programs too.
+	r=$(revision)
+	att t_pass_e -P 60 || { not_ok "append"; return; }
+	expect_exit 1 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_e -P 70 --expect-revision "$r" || return
+	att t_pass_e -P 70 --expect-revision $((r + 1)) || { not_ok "attach at the new revision"; return; }
+	expect "appended twice" "2 verdict=pass trace=a2,a3,a4,a1,a5,a5" \
+		"$(status_json | jq -r '.[0].appended_slots') $(run)" && ok
+}
+
 t_append_fills_spares() {
 	begin "appends fill every spare slot of the dispatcher, then the next attach rebuilds with new spares"
 	local s0 spare i d0 names
@@ -492,5 +520,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision t_append_in_place t_append_fills_spares
+	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares
 finish
