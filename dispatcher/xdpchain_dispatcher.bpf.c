@@ -79,7 +79,7 @@ struct {
 /* After position n ran with verdict ret (not for an empty slot). */
 #define XDPCHAIN_RECORD(n)                                                     \
 	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
-		__u64 *c = stats->progs[m->slots[n].stats_idx &     \
+		__u64 *c = stats->progs[xdpchain_meta.slots[n].stats_idx &     \
 					(XDPCHAIN_MAX_SLOTS - 1)];             \
 		__u32 b = (__u32)ret < XDPCHAIN_STAT_OTHER ? (__u32)ret        \
 							   : XDPCHAIN_STAT_OTHER; \
@@ -94,21 +94,26 @@ struct {
 	}
 /* Counters and traces need every verdict back: no shortcut. */
 #define XDPCHAIN_LAST_TAIL(n)
+/* The instrumented build is loaded without spare positions. */
+#define XDPCHAIN_RUN_SPARE(n) return last;
 #else
 #define XDPCHAIN_RECORD(n)
 /* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT),
  * while it is the last: nothing appended after it. */
 #define XDPCHAIN_LAST_TAIL(n)                                                  \
-	if (n + 1 == nr && m->slots[n].kind == XDPCHAIN_SLOT_TAILCALL &&       \
-	    (!m->nr_spare || XDPCHAIN_LIVE_END() == nr)) {                        \
+	if (n + 1 == nr && xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL && \
+	    end == nr) {                                                       \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return last;                                                   \
 	}
+/* An appended position: below the live end, its continue-on set in
+ * xdpchain_live. */
+#define XDPCHAIN_RUN_SPARE(n)                                                  \
+	if (n >= end)                                                          \
+		return last;                                                   \
+	ret = slot_##n(ctx);                                                   \
+	XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)
 #endif
-
-/* volatile: read from memory where it is used, since the library raises
- * it while packets run; never cached across a slot call by clang. */
-#define XDPCHAIN_LIVE_END() (*(volatile __u32 *)&xdpchain_live.nr_end)
 
 /*
  * Slot n, for both kinds. It must be a global (BTF_FUNC_GLOBAL) function so
@@ -188,13 +193,11 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * falls through and the empty slot is skipped as usual. Not in the
  * instrumented build, whose counters and traces need every verdict.
  *
- * Spare positions (nr_progs .. end - 1) run only below the live end, one
- * load and compare per packet at the first unused one; their continue-on
- * sets are in xdpchain_live. The spare count is read where it is tested
- * rather than kept in a variable: the four callee-saved registers hold
- * ctx, m, nr and last, and a fifth value would be spilled and reloaded
- * around every slot call. The test is constant, so a dispatcher without
- * spares keeps none of this code.
+ * Spare positions run only below the live end (end, read once per
+ * packet), one compare each; their continue-on sets are in
+ * xdpchain_live. The "n >= nr" test is constant, so each position keeps
+ * the code of one kind only, and a dispatcher without spares (end is then
+ * nr, constant too) none of theirs.
  */
 #define XDPCHAIN_VERDICT(cont)                                                 \
 	if ((__u32)ret >= XDPCHAIN_RET_EMPTY) {                                \
@@ -208,15 +211,12 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
 	if (n >= nr) {                                                         \
-		if (n >= nr + m->nr_spare || n >= XDPCHAIN_LIVE_END())                      \
-			return last;                                           \
-		ret = slot_##n(ctx);                                           \
-		XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)           \
+		XDPCHAIN_RUN_SPARE(n)                                          \
 	} else {                                                               \
 		XDPCHAIN_LAST_TAIL(n)                                          \
 		ret = slot_##n(ctx);                                           \
 		XDPCHAIN_RECORD(n)                                             \
-		XDPCHAIN_VERDICT(m->slots[n].continue_on)                      \
+		XDPCHAIN_VERDICT(xdpchain_meta.slots[n].continue_on)           \
 	}
 
 #define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \
@@ -231,16 +231,18 @@ int xdpchain_disp(struct xdp_md *ctx)
 	int last = XDP_PASS;
 	int ret;
 	/*
-	 * The metadata's address and nr_progs, each computed once and kept
-	 * in a callee-saved register across the slot calls. Read through
-	 * xdpchain_meta at every position instead, clang reloads both (a
-	 * 16-byte address load and a memory load per position) and the
-	 * verifier, which knows the values, keeps those loads: it removes
-	 * only the branches they decide. The empty asm makes the address
-	 * opaque to clang so it is not rematerialised after each call.
+	 * nr_progs and the live end, each read once and kept in a
+	 * callee-saved register across the slot calls (the other two hold
+	 * ctx and last). The metadata's address is not kept: rematerialising
+	 * it is one move of an immediate per position, no memory access
+	 * (keeping it in a register instead, as builds before spare
+	 * positions did, left no register for the live end, which then cost
+	 * two loads per appended position).
 	 */
-	const volatile struct xdpchain_meta *m = &xdpchain_meta;
 	__u32 nr;
+#ifndef XDPCHAIN_INSTRUMENTED
+	__u32 end;
+#endif
 #ifdef XDPCHAIN_INSTRUMENTED
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
@@ -256,8 +258,20 @@ int xdpchain_disp(struct xdp_md *ctx)
 		trace = bpf_map_lookup_elem(&xdpchain_trace, &key);
 	}
 #endif
-	asm volatile("" : "+r"(m));
-	nr = m->nr_progs;
+	nr = xdpchain_meta.nr_progs;
+#ifndef XDPCHAIN_INSTRUMENTED
+	end = nr;
+	if (xdpchain_meta.nr_spare) {
+		/* volatile: the library raises it while packets run; this
+		 * packet runs the positions that were live when it started. */
+		end = *(volatile __u32 *)&xdpchain_live.nr_end;
+		/* Never written by the library (readers call such a chain
+		 * alien): fail closed. And the verifier learns from it that
+		 * no position past the spares runs, so it removes them. */
+		if (end > nr + xdpchain_meta.nr_spare)
+			return XDP_ABORTED;
+	}
+#endif
 
 	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
 #if XDPCHAIN_NR_SLOTS > 8
@@ -273,9 +287,9 @@ int xdpchain_disp(struct xdp_md *ctx)
 	XDPCHAIN_RUN_8(48, 49, 50, 51, 52, 53, 54, 55)
 	XDPCHAIN_RUN_8(56, 57, 58, 59, 60, 61, 62, 63)
 #endif
-	/* Reached only if nr_progs and the spares exceeded this build's size,
-	 * which the library never loads: fail closed rather than skip. */
-	if (nr + m->nr_spare > XDPCHAIN_NR_SLOTS)
+	/* Reached only if nr_progs exceeded this build's size, which the
+	 * library never loads: fail closed rather than skip programs. */
+	if (nr > XDPCHAIN_NR_SLOTS)
 		return XDP_ABORTED;
 	return last;
 }

@@ -183,27 +183,26 @@ bool xc_meta_whole(const struct xdpchain_meta *meta)
 }
 
 /*
- * Spare positions a rebuilt chain of n programs gets (append.c): at least
- * 8 or half the chain, rounded up to fill the smallest build that holds
- * them, so that the next appends (the common change: an application
- * starts with the lowest priority) need no new dispatcher: a chain grown
- * one program at a time to 64 builds 4 dispatchers, at 1, 2, 17 and 33
- * programs. A spare costs
- * verification at each rebuild (about 15 instructions) and, per packet,
- * nothing until the first one is used. None for one program (it runs
- * without dispatching, xc_meta_whole() and the dispatcher's last tail
- * call) nor with counters (the instrumented build has none).
+ * Spare positions a rebuilt chain of n programs gets (append.c): 8, or
+ * half the chain when that is more, within the 64 slots, so that the next
+ * appends (the common change: an application starts with the lowest
+ * priority) need no new dispatcher. A chain grown one program at a time
+ * to 64 builds 6 dispatchers, at 1, 2, 11, 20, 31 and 47 programs. A
+ * spare costs verification at each rebuild (the dispatcher verifies the
+ * positions up to nr_progs + nr_spare, not the rest of its build) and,
+ * per packet, nothing until it is used, but one compare at the first
+ * unused one. None for one program (it runs without dispatching,
+ * xc_meta_whole() and the dispatcher's last tail call) nor with counters
+ * (the instrumented build has none).
  */
 unsigned int xc_meta_spares(unsigned int n, __u32 flags)
 {
-	unsigned int want = n + (n / 2 > 8 ? n / 2 : 8), size = 8;
+	unsigned int want = n / 2 > 8 ? n / 2 : 8;
 
 	if (n < 2 || n >= XDPCHAIN_MAX_SLOTS ||
 	    (flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
 		return 0;
-	while (size < want && size < XDPCHAIN_MAX_SLOTS)
-		size *= 2;
-	return size - n;
+	return want < XDPCHAIN_MAX_SLOTS - n ? want : XDPCHAIN_MAX_SLOTS - n;
 }
 
 /* A dispatcher configuration with one freplace slot, used as a target to
