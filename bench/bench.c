@@ -194,14 +194,17 @@ static void run_side(struct side_result *r)
 {
 	struct side *s = &r->side;
 	double t0;
-	int i, fd, err;
+	/* Every attach sorts after the programs already there, as an
+	 * application started later would, the one put back after the
+	 * detach included. */
+	int i, fd, err, prio = 0;
 
 	for (i = 0; i < nr_sizes && sizes[i] <= s->max_progs; i++) {
 		int n = sizes[i];
 
 		while (s->count < n) {
 			t0 = now_ns();
-			err = s->add(s, pass_obj, s->count + 1);
+			err = s->add(s, pass_obj, ++prio);
 			if (err) {
 				fprintf(stderr, "bench: %s: attach #%d: %s\n", s->name, s->count + 1,
 					strerror(-err));
@@ -226,7 +229,7 @@ static void run_side(struct side_result *r)
 			if (s->remove_at(s, n / 2))
 				return;
 			*(n == 10 ? &r->detach10 : &r->detach64) = now_ns() - t0;
-			if (s->add(s, pass_obj, n + 100))
+			if (s->add(s, pass_obj, ++prio))
 				return;
 		}
 		t0 = now_ns();
