@@ -354,6 +354,35 @@ t_state_forged_live() {
 	expect "runs" "verdict=pass trace=a1,a2,a3,a4" "$(run)" && ok
 }
 
+t_state_bad_live_end() {
+	begin "a live end past the spare slots: the dispatcher fails closed and the chain is alien"
+	base || return
+	local d rev val
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	d=$(statedir)
+	rev=$(status_json | jq -r '.[0].dispatcher_revision')
+	live() { # BYTE0: the live map with its first byte (nr_end) set
+		bpftool map lookup pinned "$d/live-$rev" key 0 0 0 0 -j |
+			jq -r --arg b "$1" '.value | .[0] = $b | join(" ")'
+	}
+	val=$(live 0x40) && [ -n "$val" ] || { not_ok "read live-$rev"; return; }
+	# shellcheck disable=SC2086 # one argument per byte
+	bpftool map update pinned "$d/live-$rev" key 0 0 0 0 value $val ||
+		{ not_ok "write live-$rev"; return; }
+	expect "fails closed" "verdict=aborted" "$(run | cut -d' ' -f1)" || return
+	mark
+	bad 1 "not a valid xdpchain chain \(live end 64 outside positions 2\.\.10\)" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 || return
+	unchanged || return
+	val=$(live 0x02)
+	# shellcheck disable=SC2086
+	bpftool map update pinned "$d/live-$rev" key 0 0 0 0 value $val ||
+		{ not_ok "write live-$rev back"; return; }
+	expect "a chain again" "verdict=pass trace=a1,a2" "$(run)" || return
+	att t_pass_c -P 30 || { not_ok "append"; return; }
+	expect "appended" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
+}
+
 t_state_stale_link() {
 	begin "a stale dispatcher pin (link detached) and stale pins are collected"
 	base || return
@@ -500,7 +529,7 @@ t_no_cwd_lookup() {
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
 	t_program_not_found t_no_btf t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
-	t_state_forged_meta t_state_forged_live t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
+	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and
