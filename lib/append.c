@@ -90,11 +90,12 @@ bool xc_can_append(const struct xc_state *st, const struct xdpchain_slot_meta *m
 		   bool frags)
 {
 	const struct xdpchain_meta *b = &st->base;
-	const struct xdpchain_slot_meta *last = &b->slots[b->nr_progs - 1];
+	const struct xdpchain_slot_meta *last;
 
 	if (!st->have || b->version < 4 || !b->nr_spare || !b->nr_progs ||
 	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS))
 		return false;
+	last = &b->slots[b->nr_progs - 1];
 	/* A program loaded before (id known) may still have a vacant
 	 * position of its own here: a program appears once per dispatcher. */
 	for (unsigned int i = 0; id && i < b->nr_progs; i++)
