@@ -31,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* What the library does with a valid chain (status, attach, gc). */
 	FUZZ_ASSERT(meta.nr_progs <= XDPCHAIN_MAX_SLOTS);
+	/* Spare positions (append.c) stay within the 64 slots, each with the
+	 * BTF id an appended extension links to. */
+	FUZZ_ASSERT(meta.nr_progs + meta.nr_spare <= XDPCHAIN_MAX_SLOTS);
+	for (i = meta.nr_progs; i < meta.nr_progs + meta.nr_spare; i++)
+		FUZZ_ASSERT(meta.slot_btf_id[i]);
 	FUZZ_ASSERT(meta.mode == XDPCHAIN_MODE_NATIVE || meta.mode == XDPCHAIN_MODE_SKB);
 	FUZZ_ASSERT(xc_meta_frags(&meta) == !!(meta.flags & XDPCHAIN_META_F_FRAGS));
 	n = (int)xc_meta_backend(&meta);
