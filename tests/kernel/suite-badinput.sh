@@ -453,11 +453,15 @@ t_least_privilege() {
 		{ not_ok "attach: $(cat "$work/err")"; return; }
 	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -P 20 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach 2: $(cat "$work/err")"; return; }
-	expect "status with CAP_BPF only" "t_pass_a t_pass_b $backend" \
-		"$(with_caps ",+bpf" -j status xt0 | jq -r '[.[0].programs[].name, .[0].backend] | join(" ")')" || return
-	expect "runs" "verdict=pass trace=a1,a2" "$(run)" || return
+	# The third is appended in place (its slot's BTF id from the metadata,
+	# the live map written through a mapping of its pin).
+	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 >/dev/null 2>"$work/err" ||
+		{ not_ok "attach 3: $(cat "$work/err")"; return; }
+	expect "status with CAP_BPF only" "t_pass_a t_pass_b t_pass_c $backend 1" \
+		"$(with_caps ",+bpf" -j status xt0 | jq -r '[.[0].programs[].name, .[0].backend, .[0].appended_slots] | join(" ")')" || return
+	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" || return
 	with_caps "$caps" detach xt0 t_pass_a >/dev/null 2>"$work/err" || { not_ok "detach: $(cat "$work/err")"; return; }
-	expect "runs" "verdict=pass trace=a2" "$(run)" || return
+	expect "runs" "verdict=pass trace=a2,a3" "$(run)" || return
 	with_caps "$caps" detach xt0 --all >/dev/null 2>"$work/err" || { not_ok "detach --all: $(cat "$work/err")"; return; }
 	expect "no state" "" "$(find "$XDPCHAIN_BPFFS_ROOT" -mindepth 1 2>/dev/null)" && ok
 }
