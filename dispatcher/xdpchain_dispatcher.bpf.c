@@ -181,9 +181,10 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * sees everything after it as unreachable and removes it: an unused slot
  * costs nothing per packet (testing "n < nr_progs" around each slot
  * instead would leave a dead load behind for every one of the 64
- * positions). The unsigned "ret >= 32" test comes first so an unknown
- * verdict, negative ones included, is final and never a shift count >= 32;
- * one unsigned comparison instead of two signed ones on the packet path.
+ * positions). One unsigned "ret >= 31" test is all the common path
+ * makes before the continue-on test; off it, an empty slot
+ * (XDPCHAIN_RET_EMPTY) is skipped and an unknown verdict, negative ones
+ * included, is final and never a shift count >= 32.
  *
  * The last program's verdict is the chain's whatever its continue-on set,
  * so a last tail-call slot is entered with a tail call from here, not from
@@ -242,8 +243,7 @@ int xdpchain_disp(struct xdp_md *ctx)
 	__u32 nr;
 #ifndef XDPCHAIN_INSTRUMENTED
 	__u32 end;
-#endif
-#ifdef XDPCHAIN_INSTRUMENTED
+#else
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
 	__u32 key = XDPCHAIN_STATS_COUNTERS;
