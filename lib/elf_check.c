@@ -10,8 +10,10 @@
  * resolve. libbpf 1.1 also crashes (a NULL dereference while it gives up
  * on the object) when a section's header points outside the file, which
  * libelf then refuses to read, or when a section's or a symbol's name
- * does not resolve (found by tests/fuzz, target elf): every section must
- * be readable and named, every symbol named (-ENOEXEC otherwise).
+ * does not resolve, and reads before the object's buffer when a symbol's
+ * offset wraps its bounds check (found by tests/fuzz, target elf): every
+ * section must be readable and named, every symbol named and inside its
+ * section (-ENOEXEC otherwise).
  * Anything else wrong is left to libbpf, which refuses it. */
 #include <fcntl.h>
 #include <gelf.h>
@@ -56,25 +58,45 @@ static bool btf_names_ok(const struct btf *btf)
 	return true;
 }
 
+/* Does symbol sym lie inside its section? libbpf 1.1 checks a program's
+ * bounds as st_value + st_size <= section size, which a huge st_value
+ * wraps around: it then copies the program's instructions from before the
+ * object's buffer (found by tests/fuzz, target elf). */
+static bool symbol_inside(Elf *elf, const GElf_Sym *sym)
+{
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE)
+		return true; /* undefined, absolute, common: no section */
+	scn = elf_getscn(elf, sym->st_shndx);
+	if (!scn || !gelf_getshdr(scn, &sh))
+		return true; /* no such section: libbpf refuses the symbol */
+	return sym->st_value <= sh.sh_size && sym->st_size <= sh.sh_size - sym->st_value;
+}
+
 /* Every symbol's name resolves in the table's string section (libbpf
  * 1.1 strcmp()s them unchecked: a NULL dereference otherwise, found by
- * tests/fuzz, target elf). */
-static bool symbols_named(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+ * tests/fuzz, target elf), and it lies inside its section. Returns the
+ * index of the first bad symbol, or -1. */
+static long bad_symbol(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, const char **why)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n;
 	GElf_Sym sym;
 
 	if (!data || !sh->sh_entsize)
-		return true; /* libbpf refuses such a table itself */
+		return -1; /* libbpf refuses such a table itself */
 	n = sh->sh_size / sh->sh_entsize;
 	for (i = 0; i < n; i++) {
-		if (!gelf_getsym(data, (int)i, &sym))
-			return false;
-		if (!elf_strptr(elf, sh->sh_link, sym.st_name))
-			return false;
+		*why = "has no name";
+		if (!gelf_getsym(data, (int)i, &sym) || !elf_strptr(elf, sh->sh_link, sym.st_name))
+			return (long)i;
+		*why = "lies outside its section";
+		if (!symbol_inside(elf, &sym))
+			return (long)i;
 	}
-	return true;
+	return -1;
 }
 
 static int check_elf(Elf *elf, const char *what)
@@ -99,9 +121,12 @@ static int check_elf(Elf *elf, const char *what)
 			return -ENOEXEC;
 		}
 		if (sh.sh_type == SHT_NOBITS || !sh.sh_size || elf_getdata(scn, NULL)) {
-			if (sh.sh_type == SHT_SYMTAB && !symbols_named(elf, scn, &sh)) {
-				xc_warn("%s: corrupted ELF: a symbol in section %zu (%s) has no "
-					"name\n", what, elf_ndxscn(scn), name);
+			const char *why = NULL;
+			long bad = sh.sh_type == SHT_SYMTAB ? bad_symbol(elf, scn, &sh, &why) : -1;
+
+			if (bad >= 0) {
+				xc_warn("%s: corrupted ELF: symbol %ld in section %zu (%s) %s\n",
+					what, bad, elf_ndxscn(scn), name, why);
 				return -ENOEXEC;
 			}
 			continue;
