@@ -82,19 +82,21 @@ static bool symbol_inside(Elf *elf, const GElf_Sym *sym)
 static long bad_symbol(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, const char **why)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
-	size_t i, n;
 	GElf_Sym sym;
+	int i;
 
-	if (!data || !sh->sh_entsize)
+	if (!data)
 		return -1; /* libbpf refuses such a table itself */
-	n = sh->sh_size / sh->sh_entsize;
-	for (i = 0; i < n; i++) {
+	/* As many as the data holds, whatever sh_entsize says: libbpf 1.1
+	 * counts them so (a corrupted sh_entsize hid a symbol outside its
+	 * section from an sh_size / sh_entsize loop, found by tests/fuzz). */
+	for (i = 0; gelf_getsym(data, i, &sym); i++) {
 		*why = "has no name";
-		if (!gelf_getsym(data, (int)i, &sym) || !elf_strptr(elf, sh->sh_link, sym.st_name))
-			return (long)i;
+		if (!elf_strptr(elf, sh->sh_link, sym.st_name))
+			return i;
 		*why = "lies outside its section";
 		if (!symbol_inside(elf, &sym))
-			return (long)i;
+			return i;
 	}
 	return -1;
 }
