@@ -185,11 +185,26 @@ t_top() {
 		"$(echo "$out" | jq -r '[.[0].programs[].name] | join(" ")')" || return
 	expect "json: rate keys" "aborted bytes drop other packets pass redirect tx" \
 		"$(echo "$out" | jq -r '.[0].programs[0].rates | keys | join(" ")')" || return
-	# Ctrl-C: exit 0, and with -j still one complete document. The
-	# signal comes late enough for top to have set its handler even in
-	# an emulated guest (2 s was too short once under TCG).
-	out=$(in_ns timeout --preserve-status -s INT 8 "$XC" -j top xt0 -d 0.5)
-	expect "SIGINT exit status" "0" "$?" || return
+	# Ctrl-C: exit 0, and with -j still one complete document. SIGINT is
+	# sent once top catches it (SigCgt in /proc/PID/status), not after a
+	# guess of how long an emulated guest takes to start it (2 s and then
+	# 8 s were each too short once under TCG). "ip netns exec" execs the
+	# command, so $! is top itself.
+	local outf pid i cgt rc
+	outf=$(mktemp /tmp/xdpc-top.XXXXXX)
+	ip netns exec "$ns" "$XC" -j top xt0 -d 0.5 >"$outf" &
+	pid=$!
+	for i in $(seq 600); do
+		cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$cgt" ] && [ $(((16#$cgt >> 1) & 1)) = 1 ] && break
+		sleep 0.1
+	done
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	out=$(cat "$outf")
+	rm -f "$outf"
+	expect "SIGINT exit status" "0" "$rc" || return
 	expect "SIGINT json" "array" "$(echo "$out" | jq -r 'type')" || return
 	expect_exit 2 xc top xt0 -d 0 || return
 	expect_exit 2 xc top xt0 -n 0 || return
