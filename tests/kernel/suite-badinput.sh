@@ -310,18 +310,24 @@ t_state_wrong_prog_pin() {
 	expect "pin repaired" "$ida" "$(bpftool prog show pinned "$d/prog-$ida" -j | jq -r .id)" && ok
 }
 
+# forge PIN SUFFIX: replace the map pinned at PIN by a forged one of the
+# same type, size and name suffix (.SUFFIX), all zero.
+forge() {
+	local size
+	size=$(bpftool map show pinned "$1" -j 2>/dev/null | jq -r .bytes_value)
+	[ -n "$size" ] || { not_ok "no $(basename "$1") pin"; return 1; }
+	rm "$1"
+	bpftool map create "$1" type array key 4 value "$size" entries 1 \
+		name "forged.$2" 2>/dev/null || { not_ok "plant"; return 1; }
+}
+
 t_state_forged_meta() {
 	begin "a forged meta-<rev> map is ignored; the dispatcher's own metadata is read"
 	base || return
-	local d rev size
+	local d rev
 	d=$(statedir)
 	rev=$(revision)
-	size=$(bpftool map show pinned "$d/meta-$rev" -j 2>/dev/null | jq -r .bytes_value)
-	[ -n "$size" ] || { not_ok "no meta-$rev pin"; return; }
-	rm "$d/meta-$rev"
-	# The same type, size and name suffix as the real one (all zero).
-	bpftool map create "$d/meta-$rev" type array key 4 value "$size" entries 1 \
-		name forged.rodata 2>/dev/null || { not_ok "plant"; return; }
+	forge "$d/meta-$rev" rodata || return
 	mark
 	xc status xt0 >/dev/null 2>"$work/err" || { not_ok "status: $(cat "$work/err")"; return; }
 	expect "warns" "yes" "$(grep -q "metadata map is not the dispatcher's" "$work/err" && echo yes)" || return
@@ -334,17 +340,12 @@ t_state_forged_meta() {
 t_state_forged_live() {
 	begin "a forged live-<rev> map is ignored; the dispatcher's own appended programs are read"
 	base || return
-	local d rev size
+	local d rev
 	att t_pass_c -P 30 || { not_ok "append"; return; }
 	d=$(statedir)
 	rev=$(status_json | jq -r '.[0].dispatcher_revision')
-	size=$(bpftool map show pinned "$d/live-$rev" -j 2>/dev/null | jq -r .bytes_value)
-	[ -n "$size" ] || { not_ok "no live-$rev pin"; return; }
-	rm "$d/live-$rev"
-	# The same type, size and name suffix as the real one (all zero: no
-	# appended program, which would hide t_pass_c).
-	bpftool map create "$d/live-$rev" type array key 4 value "$size" entries 1 \
-		name forged.bss 2>/dev/null || { not_ok "plant"; return; }
+	# All zero: no appended program, which would hide t_pass_c.
+	forge "$d/live-$rev" bss || return
 	mark
 	xc status xt0 >/dev/null 2>"$work/err" || { not_ok "status: $(cat "$work/err")"; return; }
 	expect "warns" "yes" "$(grep -q "live map is not the dispatcher's" "$work/err" && echo yes)" || return
