@@ -148,12 +148,9 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 			   st->base.slot_btf_id[pos], m->flags & XDPCHAIN_SLOT_F_FRAGS);
 	if (err)
 		return err;
-	xc_fault(XC_FAULT_PROG_LOAD, prog->name);
-	err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
-	if (err && err != -EEXIST)
+	err = xc_prog_joins(st, prog, m);
+	if (err)
 		return err;
-	m->prog_id = prog->id;
-	xc_prog_tag(prog->fd, m->tag, NULL);
 	m->stats_idx = 0; /* no counters with spares */
 
 	fd = live_get(st);

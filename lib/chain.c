@@ -474,6 +474,19 @@ static int load_for_slot(struct xdpchain_prog *prog, enum xdpchain_slot_kind kin
 	return err;
 }
 
+int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
+{
+	int err;
+
+	xc_fault(XC_FAULT_PROG_LOAD, prog->name);
+	err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
+	if (err && err != -EEXIST)
+		return err;
+	m->prog_id = prog->id;
+	xc_prog_tag(prog->fd, m->tag, NULL);
+	return 0;
+}
+
 /*
  * A transaction: changes queued by the caller, applied under the lock in
  * one new dispatcher revision. xdpchain_attach() and the detach calls are
@@ -863,13 +876,10 @@ static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_c
 		err = load_for_slot(prog, c[i].slot_kind, c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
 		if (err)
 			goto out;
-		xc_fault(XC_FAULT_PROG_LOAD, prog->name);
-		err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
-		if (err && err != -EEXIST)
+		err = xc_prog_joins(st, prog, &c[i].m);
+		if (err)
 			goto out;
 		e[n].m = c[i].m;
-		e[n].m.prog_id = prog->id;
-		xc_prog_tag(prog->fd, e[n].m.tag, NULL);
 		e[n].fd = fcntl_dupfd(prog->fd);
 		e[n].fresh = true;
 		n++;

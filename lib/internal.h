@@ -205,6 +205,11 @@ XDPCHAIN_HIDDEN void xc_state_adopt(struct xc_state *st, const struct xdpchain_m
 XDPCHAIN_HIDDEN __u64 xc_state_base_idx(const struct xc_state *st);
 /* Take program st->meta.slots[idx] out of the packet path in place. */
 XDPCHAIN_HIDDEN int xc_vacate(struct xc_state *st, unsigned int idx);
+/* ---- chain.c ---- */
+/* prog (just loaded) joins a chain: its crash point, its prog-<id> pin,
+ * and its id and tag in m. */
+XDPCHAIN_HIDDEN int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog,
+				  struct xdpchain_slot_meta *m);
 /* ---- append.c ---- */
 /* Extend st->base (validated) with the programs appended to it; sets
  * st->disp_nr. -errno with why filled if they cannot be read or are bad. */
