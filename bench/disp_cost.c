@@ -9,7 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xdpchain_abi.h"
-#include "internal.h" /* xc_meta_spares(): the library's own policy */
+#include "model.h" /* xc_meta_spares(): the library's own policy */
 #include "disp_cost.h"
 #include "measure.h"
 

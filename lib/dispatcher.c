@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "kobj.h"
 #include "xdpchain_dispatcher.skel.h"
 #include "xdpchain_dispatcher_8.skel.h"
 #include "xdpchain_dispatcher_16.skel.h"
@@ -166,15 +166,18 @@ struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta)
 struct xdpchain_dispatcher *xc_disp_load_ext_target(bool frags, __u32 *btf_id)
 {
 	struct xdpchain_dispatcher *d;
-	struct xdpchain_meta one;
+	struct xdpchain_meta *one = malloc(sizeof(*one)); /* 10 KB: not on the stack */
 	int id;
 
-	xc_meta_init_probe(&one);
+	if (!one)
+		return xc_err_ptr(-ENOMEM);
+	xc_meta_init_probe(one);
 	if (frags) {
-		one.flags |= XDPCHAIN_META_F_FRAGS;
-		one.slots[0].flags |= XDPCHAIN_SLOT_F_FRAGS;
+		one->flags |= XDPCHAIN_META_F_FRAGS;
+		one->slots[0].flags |= XDPCHAIN_SLOT_F_FRAGS;
 	}
-	d = xc_disp_load(&one);
+	d = xc_disp_load(one);
+	free(one);
 	if (!d)
 		return NULL;
 	id = xc_disp_slot_btf_id(d, 0);

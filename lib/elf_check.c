@@ -19,7 +19,7 @@
 #include <gelf.h>
 #include <string.h>
 #include <unistd.h>
-#include "internal.h"
+#include "kobj.h"
 
 static bool name_ok(const struct btf *btf, __u32 off)
 {

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "kobj.h"
 
 struct ext_target {
 	const struct bpf_program *prog;

@@ -2,7 +2,7 @@
 /*
  * Crash injection for the crash-safety tests (tests/kernel/suite-crash.sh).
  * Compiled only with meson -Dfault_injection=true; otherwise xc_fault() is
- * an empty inline (lib/internal.h) and none of this exists.
+ * an empty inline (lib/model.h) and none of this exists.
  *
  *   XDPCHAIN_FAULT=STEP[:N]  the process kills itself with SIGKILL right
  *                            after the N-th (default 1st) time it passes
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "internal.h"
+#include "model.h"
 
 static const struct {
 	const char *name;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* The library's log callback, as libbpf's: warnings to stderr by default. */
 #include <stdio.h>
-#include "internal.h"
+#include "model.h"
 
 static int default_print(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
@@ -14,7 +14,7 @@ static int default_print(enum xdpchain_print_level level, const char *fmt, va_li
 static xdpchain_print_fn_t print_fn = default_print;
 
 /* Atomic: threads may log while another sets the callback. */
-xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn)
+xdpchain_print_fn_t xc_log_set_print(xdpchain_print_fn_t fn)
 {
 	return __atomic_exchange_n(&print_fn, fn, __ATOMIC_ACQ_REL);
 }

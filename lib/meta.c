@@ -4,7 +4,7 @@
  * xc_meta_validate(). Pure code, unit-tested. */
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "model.h"
 
 void xc_meta_init(struct xdpchain_meta *meta, __u64 revision, int ifindex,
 		  enum xdpchain_mode mode, __u64 netns_ino)
@@ -213,4 +213,13 @@ void xc_meta_init_probe(struct xdpchain_meta *meta)
 	meta->nr_progs = 1;
 	meta->slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
 	meta->slots[0].continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+}
+
+__u64 xc_meta_idx_mask(const struct xdpchain_meta *meta)
+{
+	__u64 mask = 0;
+
+	for (unsigned int i = 0; i < meta->nr_progs; i++)
+		mask |= 1ull << (meta->slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
+	return mask;
 }

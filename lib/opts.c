@@ -3,7 +3,7 @@
  * a larger struct; that is fine as long as the fields we do not know are
  * zero. */
 #include <stddef.h>
-#include "internal.h"
+#include "model.h"
 
 bool xc_opts_valid(const void *opts, size_t known_sz, const char *type_name)
 {

@@ -4,7 +4,7 @@
  * application starts first, the chain is the same. */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "model.h"
 
 int xc_slot_cmp(const struct xdpchain_slot_meta *a, const struct xdpchain_slot_meta *b)
 {

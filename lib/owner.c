@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "internal.h"
+#include "kobj.h"
 
 int xc_stat_parse(const char *buf, size_t len, char *state, __u64 *start)
 {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Does this kernel (and this process's privileges) allow freplace?
  * Answered once per process by loading a tiny EXT program against an empty
- * dispatcher; "auto" then means freplace or tail calls. */
+ * dispatcher; "auto" then means freplace or tail calls, and each program
+ * joins through the slot kind chosen here (xc_pick_kind()). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "kobj.h"
 #include "xdpchain_probe.skel.h"
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
@@ -53,7 +54,34 @@ int xc_probe_freplace(void)
 	return probe_result;
 }
 
-enum xdpchain_backend xdpchain_probe_backend(void)
+enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
+				     enum xdpchain_backend backend, int *err)
 {
-	return xc_probe_freplace() ? XDPCHAIN_BACKEND_TAILCALL : XDPCHAIN_BACKEND_FREPLACE;
+	int probe;
+
+	*err = 0;
+	if (backend == XDPCHAIN_BACKEND_TAILCALL)
+		return XDPCHAIN_SLOT_TAILCALL;
+	if (prog->from_fd || !prog->has_btf) {
+		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+			xc_warn("%s: %s, so it can only join through a tail-call slot "
+				"(use --backend auto or tailcall)\n", prog->name,
+				prog->from_fd ? "already loaded as an XDP program"
+					      : "has no BTF (built without clang -g), so it "
+						"cannot be an EXT (freplace) program");
+			*err = -EOPNOTSUPP;
+		}
+		return XDPCHAIN_SLOT_TAILCALL;
+	}
+	probe = xc_probe_freplace();
+	if (!probe)
+		return XDPCHAIN_SLOT_FREPLACE;
+	if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+		xc_warn("this kernel refuses freplace (EXT) programs: %s; "
+			"use --backend tailcall or auto\n", strerror(-probe));
+		/* A missing capability (EXT needs CAP_PERFMON) is reported as
+		 * such, so that the caller can name it. */
+		*err = probe == -EPERM || probe == -EACCES ? probe : -EOPNOTSUPP;
+	}
+	return XDPCHAIN_SLOT_TAILCALL;
 }

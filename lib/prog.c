@@ -10,13 +10,13 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "kobj.h"
 
 /* Bytes of the verifier log kept for a refused program: its end says why. */
 #define VERIFIER_LOG_SIZE (1024 * 1024)
 #define VERIFIER_LOG_LINES 8
 
-static struct xdpchain_prog *prog_new(void)
+struct xdpchain_prog *xc_prog_new(void)
 {
 	struct xdpchain_prog *p = calloc(1, sizeof(*p));
 
@@ -111,8 +111,8 @@ static int prog_select(struct xdpchain_prog *p, const char *want, const char *wh
 	return 0;
 }
 
-static struct xdpchain_prog *prog_open(struct bpf_object *obj, const char *what,
-				       const struct xdpchain_open_opts *opts)
+struct xdpchain_prog *xc_prog_open(struct bpf_object *obj, const char *what,
+				   const char *prog_name)
 {
 	struct xdpchain_prog *p;
 	long lerr = libbpf_get_error(obj);
@@ -135,15 +135,15 @@ static struct xdpchain_prog *prog_open(struct bpf_object *obj, const char *what,
 		}
 		return xc_err_ptr(err);
 	}
-	p = prog_new();
+	p = xc_prog_new();
 	if (!p) {
 		bpf_object__close(obj);
 		return xc_err_ptr(-ENOMEM);
 	}
 	p->obj = obj;
-	err = prog_select(p, XC_OPTS_GET(opts, prog_name, NULL), what);
+	err = prog_select(p, prog_name, what);
 	if (err) {
-		xdpchain_prog__close(p);
+		xc_prog_free(p);
 		return xc_err_ptr(err);
 	}
 	return p;
@@ -208,82 +208,14 @@ out:
 	return err;
 }
 
-struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
-					       const struct xdpchain_open_opts *opts)
+int xc_prog_check_file(const char *path)
 {
-	int err;
+	int err = elf_check(path);
 
-	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
-		return xc_err_ptr(-EINVAL);
-	err = elf_check(path);
-	if (err)
-		return xc_err_ptr(err);
-	err = xc_elf_check_file(path);
-	if (err)
-		return xc_err_ptr(err);
-	xc_ext_init();
-	return prog_open(bpf_object__open_file(path, NULL), path, opts);
+	return err ? err : xc_elf_check_file(path);
 }
 
-struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
-					      const struct xdpchain_open_opts *opts)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	const char *name;
-	int err;
-
-	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
-		return xc_err_ptr(-EINVAL);
-	name = XC_OPTS_GET(opts, obj_name, NULL);
-	oo.object_name = name;
-	err = xc_elf_check_mem(buf, size, name ? name : "<memory>");
-	if (err)
-		return xc_err_ptr(err);
-	xc_ext_init();
-	return prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
-			 opts);
-}
-
-struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	struct xdpchain_prog *p;
-	int err;
-
-	if (prog_fd < 0)
-		return xc_err_ptr(-EBADF);
-	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
-	if (err)
-		return xc_err_ptr(-errno);
-	if (info.type != BPF_PROG_TYPE_XDP) {
-		xc_warn("program %u is not an XDP program\n", info.id);
-		return xc_err_ptr(-EINVAL);
-	}
-	p = prog_new();
-	if (!p)
-		return xc_err_ptr(-ENOMEM);
-	p->fd = fcntl_dupfd(prog_fd);
-	if (p->fd < 0) {
-		err = -errno;
-		free(p);
-		return xc_err_ptr(err);
-	}
-	p->from_fd = true;
-	p->id = info.id;
-	/* The kernel keeps at most 15 bytes of the name. */
-	p->name = strdup(info.name[0] ? info.name : "unnamed");
-	if (!p->name) {
-		xdpchain_prog__close(p);
-		return xc_err_ptr(-ENOMEM);
-	}
-	/* Whether it was loaded frags-aware is not exposed by bpf_prog_info
-	 * on all kernels: assume not, which is always safe. */
-	p->frags = false;
-	return p;
-}
-
-void xdpchain_prog__close(struct xdpchain_prog *p)
+void xc_prog_free(struct xdpchain_prog *p)
 {
 	if (!p)
 		return;
@@ -292,76 +224,6 @@ void xdpchain_prog__close(struct xdpchain_prog *p)
 	bpf_object__close(p->obj);
 	free(p->name);
 	free(p);
-}
-
-int xdpchain_prog__set_priority(struct xdpchain_prog *p, int priority)
-{
-	if (!p)
-		return xc_err(-EINVAL);
-	p->priority = priority;
-	return 0;
-}
-
-int xdpchain_prog__priority(const struct xdpchain_prog *p)
-{
-	return p ? p->priority : XDPCHAIN_DEFAULT_PRIORITY;
-}
-
-int xdpchain_prog__set_continue_on(struct xdpchain_prog *p, __u32 verdicts)
-{
-	if (!p || (verdicts & ~XDPCHAIN_VERDICTS_ALL))
-		return xc_err(-EINVAL);
-	p->continue_on = verdicts;
-	return 0;
-}
-
-__u32 xdpchain_prog__continue_on(const struct xdpchain_prog *p)
-{
-	return p ? p->continue_on : 0;
-}
-
-int xdpchain_prog__set_owner(struct xdpchain_prog *p, const char *owner)
-{
-	int err;
-
-	if (!p)
-		return xc_err(-EINVAL);
-	err = xc_owner_valid(owner);
-	if (err) {
-		xc_warn("invalid owner label: at most %d printable characters, no spaces\n",
-			XDPCHAIN_OWNER_LEN - 1);
-		return xc_err(err);
-	}
-	snprintf(p->owner, sizeof(p->owner), "%s", owner);
-	return 0;
-}
-
-const char *xdpchain_prog__name(const struct xdpchain_prog *p)
-{
-	return p ? p->name : NULL;
-}
-
-__u32 xdpchain_prog__id(const struct xdpchain_prog *p)
-{
-	return p ? p->id : 0;
-}
-
-bool xdpchain_prog__frags(const struct xdpchain_prog *p)
-{
-	return p && p->frags;
-}
-
-int xc_prog_tag(int fd, __u8 tag[8], __u32 *id)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	memcpy(tag, info.tag, 8);
-	if (id)
-		*id = info.id;
-	return 0;
 }
 
 /* The last lines of the verifier log, or at least the error. */

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* Status: a snapshot of an interface's chain, read from the running
+/* Status (layer 5): a snapshot of an interface's chain, read from the running
  * dispatcher's metadata without taking the lock. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "internal.h"
-#include "config.h"
+#include "api.h"
 
 struct xdpchain_entry {
 	struct xdpchain_slot_meta m;
@@ -47,18 +46,20 @@ static int read_stats(struct xc_state *st, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHA
 	return err;
 }
 
-/* A snapshot of the chain st read (st->have), with its counters if
- * with_stats and it counts. */
 struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 {
-	__u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR];
+	__u64 (*sums)[XDPCHAIN_STAT_NR] = NULL; /* 3 KB: not on the stack */
 	struct xdpchain_chain *c;
 	unsigned int i;
 	int err;
 
 	c = calloc(1, sizeof(*c));
-	if (!c)
+	if (with_stats && c)
+		sums = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*sums));
+	if (!c || (with_stats && !sums)) {
+		free(c);
 		return xc_err_ptr(-ENOMEM);
+	}
 	c->ifindex = st->ifindex;
 	c->dispatcher_id = st->disp_id;
 	c->meta = st->meta;
@@ -75,30 +76,30 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 			memcpy(c->entries[i].stats, sums[st->meta.slots[i].stats_idx],
 			       sizeof(c->entries[i].stats));
 	}
+	free(sums);
 	return c;
 }
 
 struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
 {
-	struct xdpchain_chain *c;
-	struct xc_state st;
+	struct xdpchain_chain *c = NULL;
+	struct xc_state *st;
 	int err;
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
 		return xc_err_ptr(-EINVAL);
-	err = xc_state_read(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (err)
-		return xc_err_ptr(err);
-	if (!st.have) {
-		xc_state_close(&st);
-		return xc_err_ptr(-ENOENT);
+	st = xc_state_new();
+	if (!st)
+		return NULL;
+	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (!err && !st->have)
+		err = -ENOENT;
+	if (!err) {
+		c = xc_chain_new(st, true);
+		err = c ? 0 : -errno;
 	}
-	c = xc_chain_new(&st, true);
-	err = errno;
-	xc_state_close(&st);
-	if (!c)
-		errno = err;
-	return c;
+	xc_state_free(st);
+	return err ? xc_err_ptr(err) : c;
 }
 
 void xdpchain_chain__free(struct xdpchain_chain *c)
@@ -285,9 +286,4 @@ int xdpchain_foreign_prog(int ifindex, __u32 *prog_id, char *name, size_t name_l
 		close(fd);
 	}
 	return 0;
-}
-
-const char *xdpchain_version(void)
-{
-	return XDPCHAIN_VERSION;
 }

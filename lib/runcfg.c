@@ -10,7 +10,7 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "internal.h"
+#include "model.h"
 
 #define RUNCFG_SEC ".xdp_run_config"
 /* Typedefs and modifiers followed to reach the struct (libbpf's
@@ -57,7 +57,7 @@ static int parse_struct(const struct btf *btf, const struct btf_type *st,
 			cfg->priority = (int)val;
 			continue;
 		}
-		v = xdpchain_verdict_parse(mname);
+		v = xc_verdict_lookup(mname, strlen(mname));
 		if (v < 0 || strncmp(mname, "XDP_", 4)) {
 			xc_warn("run config: unknown member '%s'\n", mname);
 			return -EINVAL;

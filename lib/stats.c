@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "store.h"
 
 /* Both elements, every CPU's copy. */
 struct stats_buf {

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "internal.h"
+#include "api.h"
 
 struct xdpchain_trace {
 	struct xdpchain_chain *chain;
@@ -24,6 +24,7 @@ struct xdpchain_trace {
 	unsigned int n;
 	int prog_fd[XDPCHAIN_MAX_SLOTS];
 	int link_fd[XDPCHAIN_MAX_SLOTS];
+	struct xdpchain_meta meta; /* of the throwaway dispatcher */
 };
 
 void xdpchain_trace__close(struct xdpchain_trace *t)
@@ -63,45 +64,49 @@ static int slot_prog(const struct xdpchain_slot_meta *m)
 struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_trace_opts *opts)
 {
 	struct xdpchain_trace *t;
-	struct xdpchain_meta meta;
-	struct xc_state st;
+	struct xdpchain_meta *meta;
+	struct xc_state *st;
 	int err, disp_fd, array_fd;
 	unsigned int i;
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_trace_opts))
 		return xc_err_ptr(-EINVAL);
-	err = xc_state_read(&st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (err)
-		return xc_err_ptr(err);
-	if (!st.have) {
-		xc_state_close(&st);
-		return xc_err_ptr(-ENOENT);
-	}
 	t = calloc(1, sizeof(*t));
-	if (!t) {
-		xc_state_close(&st);
+	st = xc_state_new();
+	if (!t || !st) {
+		free(t);
+		xc_state_free(st);
 		return xc_err_ptr(-ENOMEM);
 	}
-	meta = st.meta;
-	t->chain = xc_chain_new(&st, false);
-	xc_state_close(&st);
-	if (!t->chain) {
-		err = -errno;
-		goto err;
+	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (!err && !st->have)
+		err = -ENOENT;
+	if (err) {
+		free(t);
+		xc_state_free(st);
+		return xc_err_ptr(err);
 	}
+	/* The throwaway dispatcher's metadata: in t, not on the stack. */
+	meta = &t->meta;
+	*meta = st->meta;
+	t->chain = xc_chain_new(st, false);
+	err = t->chain ? 0 : -errno;
+	xc_state_free(st);
+	if (err)
+		goto err;
 	/* The live counters must not count test packets. */
-	meta.flags &= ~XDPCHAIN_META_F_STATS;
-	meta.flags |= XDPCHAIN_META_F_TRACE;
-	meta.nr_spare = 0; /* every program in a position of its own */
-	for (; t->n < meta.nr_progs; t->n++) {
+	meta->flags &= ~XDPCHAIN_META_F_STATS;
+	meta->flags |= XDPCHAIN_META_F_TRACE;
+	meta->nr_spare = 0; /* every program in a position of its own */
+	for (; t->n < meta->nr_progs; t->n++) {
 		t->link_fd[t->n] = -1;
-		t->prog_fd[t->n] = slot_prog(&meta.slots[t->n]);
+		t->prog_fd[t->n] = slot_prog(&meta->slots[t->n]);
 		if (t->prog_fd[t->n] < 0) {
 			err = t->prog_fd[t->n];
 			goto err;
 		}
 	}
-	t->d = xc_disp_load(&meta);
+	t->d = xc_disp_load(meta);
 	if (!t->d) {
 		err = -errno;
 		goto err;
@@ -109,7 +114,7 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 	disp_fd = xc_disp_prog_fd(t->d);
 	array_fd = xc_disp_array_fd(t->d);
 	for (i = 0; i < t->n; i++) {
-		const struct xdpchain_slot_meta *m = &meta.slots[i];
+		const struct xdpchain_slot_meta *m = &meta->slots[i];
 
 		if (m->kind == XDPCHAIN_SLOT_TAILCALL) {
 			if (bpf_map_update_elem(array_fd, &i, &t->prog_fd[i], BPF_ANY)) {

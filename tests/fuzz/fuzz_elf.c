@@ -8,6 +8,7 @@
  * inside libbpf are still caught. */
 #include <bpf/libbpf.h>
 #include "fuzz.h"
+#include "model.h" /* xc_log_set_print(): library.c is not compiled in */
 
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!init) {
 		libbpf_set_print(quiet_libbpf);
-		xdpchain_set_print(fuzz_quiet_print);
+		xc_log_set_print(fuzz_quiet_print);
 		init = true;
 	}
 	p = xdpchain_prog__open_mem(data, size, NULL);

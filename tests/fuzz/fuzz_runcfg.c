@@ -6,7 +6,7 @@
  * section bytes. The reader is run for the names the BTF itself declares
  * (so that matching variables are found) and for a few fixed ones. */
 #include "fuzz.h"
-#include "internal.h"
+#include "model.h"
 
 static void check(const struct btf *btf, const char *name)
 {
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	__u32 id, n;
 	unsigned int i;
 
-	xdpchain_set_print(fuzz_quiet_print);
+	xc_log_set_print(fuzz_quiet_print);
 	btf = btf__new(data, (__u32)size);
 	if (!btf || libbpf_get_error(btf))
 		return 0;

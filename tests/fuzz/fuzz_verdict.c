@@ -5,7 +5,7 @@
  * string. Whatever parses must print and parse back to the same value. */
 #include <limits.h>
 #include "fuzz.h"
-#include "internal.h"
+#include "model.h"
 
 static void verdicts(const char *s)
 {

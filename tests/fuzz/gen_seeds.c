@@ -9,7 +9,7 @@
 #include <libgen.h>
 #include <sys/stat.h>
 #include "fuzz.h"
-#include "internal.h"
+#include "model.h"
 
 static const char *outdir;
 

@@ -2,7 +2,7 @@
 /* Ordering and metadata validation: what is read back from bpffs must be
  * rejected unless it is exactly what a writer could have produced. */
 #include <string.h>
-#include "internal.h"
+#include "kobj.h"
 #include "check.h"
 
 static struct xdpchain_slot_meta slot(__u32 id, int prio, const char *name, __u8 tag0)

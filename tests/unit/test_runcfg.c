@@ -2,7 +2,7 @@
 /* The .xdp_run_config reader, on BTF built in memory exactly as clang
  * emits it for __uint(name, value) members. */
 #include <string.h>
-#include "internal.h"
+#include "model.h"
 #include "check.h"
 
 struct member {
@@ -88,7 +88,7 @@ static int quiet(enum xdpchain_print_level l, const char *f, va_list a)
 
 int main(void)
 {
-	xdpchain_set_print(quiet);
+	xc_log_set_print(quiet);
 	test_read();
 	return check_report("test_runcfg");
 }

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Changing a chain (layer 5): attach, detach, the transaction object and
+ * switching the counters, each one transaction (txn.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "api.h"
+
+struct xdpchain_txn {
+	int ifindex;
+	struct xc_params p;
+	char *root;
+	struct xc_change *c;
+	unsigned int n, cap;
+	bool committed;
+	__u64 revision;
+};
+
+static int params_from_attach(struct xc_params *p, const struct xdpchain_attach_opts *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
+	p->backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
+	p->replace_foreign = XC_OPTS_GET(opts, replace_foreign, false);
+	p->rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	p->rev = XC_OPTS_GET(opts, expected_revision, 0);
+	p->root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	p->stats = XC_OPTS_GET(opts, stats, false);
+	if (p->mode == XDPCHAIN_MODE_HW) {
+		xc_warn("hardware offload is not supported: a dispatcher calling other "
+			"programs cannot be offloaded; use native or skb mode\n");
+		return -EOPNOTSUPP;
+	}
+	if (p->mode > XDPCHAIN_MODE_HW || p->backend > XDPCHAIN_BACKEND_TAILCALL)
+		return -EINVAL;
+	return 0;
+}
+
+static int check_attachable(const struct xdpchain_prog *prog)
+{
+	if (prog->id && !prog->from_fd) {
+		xc_warn("%s is already attached (id %u); open the object again to attach "
+			"another instance\n", prog->name, prog->id);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
+		    const struct xdpchain_attach_opts *opts)
+{
+	struct xc_change c = { .kind = XC_ATTACH, .prog = prog };
+	struct xc_params p;
+	int err, pid;
+
+	if (!prog || ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_attach_opts))
+		return xc_err(-EINVAL);
+	err = params_from_attach(&p, opts);
+	if (!err)
+		err = check_attachable(prog);
+	if (err)
+		return xc_err(err);
+	pid = XC_OPTS_GET(opts, owner_pid, 0);
+	if (pid < 0)
+		return xc_err(-EINVAL);
+	c.owner_pid = (__u32)pid;
+	/* Fail early when the backend is impossible, before any lock. */
+	xc_pick_kind(prog, p.backend, &err);
+	if (err)
+		return xc_err(err);
+	return xc_err(xc_txn_run(ifindex, &p, &c, 1, NULL));
+}
+
+
+typedef bool (*match_fn)(const struct xdpchain_slot_meta *m, const void *key);
+
+static int detach_match(int ifindex, match_fn match, const void *key, const char *what,
+			const struct xdpchain_detach_opts *opts)
+{
+	struct xc_change c = { .kind = XC_DETACH };
+	struct xc_params p = {};
+	char ifname[IF_NAMESIZE];
+	struct xc_state *st;
+	unsigned int i, n, found = 0;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_detach_opts))
+		return xc_err(-EINVAL);
+	st = xc_state_new();
+	if (!st)
+		return xc_err(-ENOMEM);
+	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false, p.rev_set,
+			p.rev);
+	if (err == -ESTALE)
+		goto out;
+	if (err == -ENOENT || (!err && !st->have)) {
+		if (!err && st->alien_id)
+			xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a "
+				"valid xdpchain chain (%s); not touching it (removing that pin "
+				"detaches it)\n", st->dir, st->alien_id, xc_ifname(ifindex, ifname),
+				st->alien_why);
+		else
+			xc_warn("there is no xdpchain chain on %s\n", xc_ifname(ifindex, ifname));
+		if (!err)
+			xc_remove_all(st); /* whatever stale state was there */
+		xc_state_free(st);
+		return xc_err(-ENOENT);
+	}
+	if (err) {
+		xc_state_free(st);
+		return xc_err(err);
+	}
+	if (!match) {
+		err = xc_remove_all(st);
+		goto out;
+	}
+	n = st->meta.nr_progs;
+	for (i = 0; i < n; i++) {
+		if (match(&st->meta.slots[i], key)) {
+			found++;
+			c.id = st->meta.slots[i].prog_id;
+		}
+	}
+	if (!found) {
+		xc_warn("no program %s in the chain on %s\n", what, xc_ifname(ifindex, ifname));
+		err = -ENOENT;
+		goto out;
+	}
+	if (found > 1) {
+		xc_warn("%u programs match %s on %s: detach by id\n", found, what,
+			xc_ifname(ifindex, ifname));
+		err = -EEXIST;
+		goto out;
+	}
+	err = xc_txn_apply(st, &p, &c, 1);
+out:
+	xc_state_unlock(st);
+	xc_collect_vanished(st->root, st->netns_ino, ifindex);
+	xc_state_free(st);
+	return xc_err(err);
+}
+
+static bool match_id(const struct xdpchain_slot_meta *m, const void *key)
+{
+	return m->prog_id == *(const __u32 *)key;
+}
+
+static bool match_name(const struct xdpchain_slot_meta *m, const void *key)
+{
+	return !strncmp(m->name, key, sizeof(m->name));
+}
+
+int xdpchain_detach_id(int ifindex, __u32 prog_id, const struct xdpchain_detach_opts *opts)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "with id %u", prog_id);
+	return detach_match(ifindex, match_id, &prog_id, what, opts);
+}
+
+int xdpchain_detach_name(int ifindex, const char *name,
+			 const struct xdpchain_detach_opts *opts)
+{
+	char what[XDPCHAIN_NAME_LEN + 16];
+
+	if (!name || !*name)
+		return xc_err(-EINVAL);
+	snprintf(what, sizeof(what), "named '%s'", name);
+	return detach_match(ifindex, match_name, name, what, opts);
+}
+
+int xdpchain_detach_all(int ifindex, const struct xdpchain_detach_opts *opts)
+{
+	return detach_match(ifindex, NULL, NULL, "", opts);
+}
+
+/* ---- the transaction object ---- */
+
+struct xdpchain_txn *xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts)
+{
+	struct xdpchain_txn *t;
+	const char *root;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_txn_opts))
+		return xc_err_ptr(-EINVAL);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return xc_err_ptr(-ENOMEM);
+	t->ifindex = ifindex;
+	t->p.mode = XC_OPTS_GET(opts, mode, XDPCHAIN_MODE_UNSPEC);
+	t->p.backend = XC_OPTS_GET(opts, backend, XDPCHAIN_BACKEND_AUTO);
+	t->p.replace_foreign = XC_OPTS_GET(opts, replace_foreign, false);
+	t->p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	t->p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	if (t->p.mode == XDPCHAIN_MODE_HW || t->p.mode > XDPCHAIN_MODE_HW ||
+	    t->p.backend > XDPCHAIN_BACKEND_TAILCALL || (root && !(t->root = strdup(root)))) {
+		int err = t->p.mode == XDPCHAIN_MODE_HW ? -EOPNOTSUPP
+			: root && !t->root ? -ENOMEM : -EINVAL;
+
+		if (err == -EOPNOTSUPP)
+			xc_warn("hardware offload is not supported: a dispatcher calling other "
+				"programs cannot be offloaded; use native or skb mode\n");
+		free(t);
+		return xc_err_ptr(err);
+	}
+	t->p.root = t->root;
+	return t;
+}
+
+void xdpchain_txn__free(struct xdpchain_txn *t)
+{
+	if (!t)
+		return;
+	free(t->c);
+	free(t->root);
+	free(t);
+}
+
+static struct xc_change *txn_add(struct xdpchain_txn *t, enum xc_change_kind kind)
+{
+	struct xc_change *c;
+
+	if (t->committed) {
+		errno = EALREADY;
+		return NULL;
+	}
+	if (t->n == t->cap) {
+		unsigned int cap = t->cap ? t->cap * 2 : 8;
+
+		if (cap > 4 * XDPCHAIN_MAX_SLOTS) {
+			errno = E2BIG;
+			return NULL;
+		}
+		c = realloc(t->c, cap * sizeof(*c));
+		if (!c)
+			return NULL;
+		t->c = c;
+		t->cap = cap;
+	}
+	c = &t->c[t->n++];
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	return c;
+}
+
+int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
+			 const struct xdpchain_txn_attach_opts *opts)
+{
+	struct xc_change *c;
+	int err, pid;
+
+	if (!t || !prog || !XC_OPTS_VALID(opts, xdpchain_txn_attach_opts))
+		return xc_err(-EINVAL);
+	pid = XC_OPTS_GET(opts, owner_pid, 0);
+	if (pid < 0)
+		return xc_err(-EINVAL);
+	err = check_attachable(prog);
+	if (!err)
+		xc_pick_kind(prog, t->p.backend, &err);
+	if (err)
+		return xc_err(err);
+	c = txn_add(t, XC_ATTACH);
+	if (!c)
+		return xc_err(-errno);
+	c->prog = prog;
+	c->owner_pid = (__u32)pid;
+	return 0;
+}
+
+int xdpchain_txn__detach(struct xdpchain_txn *t, __u32 prog_id)
+{
+	struct xc_change *c;
+
+	if (!t || !prog_id)
+		return xc_err(-EINVAL);
+	c = txn_add(t, XC_DETACH);
+	if (!c)
+		return xc_err(-errno);
+	c->id = prog_id;
+	return 0;
+}
+
+int xdpchain_txn__update(struct xdpchain_txn *t, __u32 prog_id, int priority,
+			 __u32 continue_on)
+{
+	struct xc_change *c;
+
+	if (!t || !prog_id || (continue_on & ~XDPCHAIN_VERDICTS_ALL))
+		return xc_err(-EINVAL);
+	c = txn_add(t, XC_UPDATE);
+	if (!c)
+		return xc_err(-errno);
+	c->id = prog_id;
+	c->priority = priority;
+	c->continue_on = continue_on;
+	return 0;
+}
+
+int xdpchain_txn__commit(struct xdpchain_txn *t)
+{
+	int err;
+
+	if (!t)
+		return xc_err(-EINVAL);
+	if (t->committed)
+		return xc_err(-EALREADY);
+	/* One shot: the programs of a failed commit may have been loaded. */
+	t->committed = true;
+	err = xc_txn_run(t->ifindex, &t->p, t->c, t->n, &t->revision);
+	return xc_err(err);
+}
+
+__u64 xdpchain_txn__revision(const struct xdpchain_txn *t)
+{
+	return t ? t->revision : 0;
+}
+
+int xdpchain_set_stats(int ifindex, bool enable, const struct xdpchain_stats_opts *opts)
+{
+	struct xc_build b = { .foreign_mode = XDPCHAIN_MODE_UNSPEC, .stats = enable };
+	struct xc_entry *e = NULL;
+	char ifname[IF_NAMESIZE];
+	struct xc_state *st;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_stats_opts))
+		return xc_err(-EINVAL);
+	st = xc_state_new();
+	if (!st)
+		return xc_err(-ENOMEM);
+	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
+			XC_OPTS_GET(opts, expect_revision_set, false),
+			XC_OPTS_GET(opts, expected_revision, 0));
+	if (err == -ESTALE)
+		goto out;
+	if (err == -ENOENT || (!err && !st->have)) {
+		xc_warn("there is no xdpchain chain on %s\n", xc_ifname(ifindex, ifname));
+		err = -ENOENT;
+		goto out;
+	}
+	if (err)
+		goto out;
+	/* Already so: no new revision (and the counters go on). */
+	if (xc_chain_stats(st) == enable)
+		goto out;
+	b.mode = st->meta.mode;
+	/* Room for the whole chain: about 10 KB, not on the stack. */
+	e = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*e));
+	if (!e) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (unsigned int i = 0; i < st->meta.nr_progs; i++)
+		e[i].m = st->meta.slots[i];
+	err = xc_rebuild(st, e, st->meta.nr_progs, NULL, 0, &b);
+out:
+	free(e);
+	xc_state_free(st);
+	return xc_err(err);
+}

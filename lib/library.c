@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* The library as a whole (layer 5): its version, its log callback, and
+ * which backend "auto" means here. */
+#include "kobj.h"
+#include "config.h"
+
+const char *xdpchain_version(void)
+{
+	return XDPCHAIN_VERSION;
+}
+
+xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn)
+{
+	return xc_log_set_print(fn);
+}
+
+enum xdpchain_backend xdpchain_probe_backend(void)
+{
+	return xc_probe_freplace() ? XDPCHAIN_BACKEND_TAILCALL : XDPCHAIN_BACKEND_FREPLACE;
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Layer 0, the model (docs/architecture.md): what a chain is, pure code
+ * with no system calls, every function unit-tested. log.c, opts.c,
+ * fault.c, meta.c, order.c, runcfg.c, verdict.c, plan.c.
+ *
+ * Each layer has one header, which includes the one below it: a file
+ * includes the header of its own layer and so can call only its own layer
+ * and the layers below.
+ */
+#ifndef XDPCHAIN_MODEL_H
+#define XDPCHAIN_MODEL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "xdpchain/xdpchain.h"
+#include "xdpchain_abi.h"
+
+#define XDPCHAIN_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- log.c ---- */
+XDPCHAIN_HIDDEN void xc_log(enum xdpchain_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+XDPCHAIN_HIDDEN void xc_vlog(enum xdpchain_print_level level, const char *fmt, va_list args);
+/* The callback xdpchain_set_print() installs; returns the previous one. */
+XDPCHAIN_HIDDEN xdpchain_print_fn_t xc_log_set_print(xdpchain_print_fn_t fn);
+#define xc_warn(...) xc_log(XDPCHAIN_WARN, __VA_ARGS__)
+#define xc_info(...) xc_log(XDPCHAIN_INFO, __VA_ARGS__)
+#define xc_debug(...) xc_log(XDPCHAIN_DEBUG, __VA_ARGS__)
+
+/* Set errno from a negative error code and return it (libbpf style). */
+static inline int xc_err(int err)
+{
+	if (err < 0)
+		errno = -err;
+	return err;
+}
+static inline void *xc_err_ptr(int err)
+{
+	errno = err < 0 ? -err : err;
+	return NULL;
+}
+
+/* Duplicate a file descriptor above stdio, close-on-exec. */
+static inline int fcntl_dupfd(int fd)
+{
+	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* ---- opts.c: size-versioned options ---- */
+XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,
+				   const char *type_name);
+#define XC_OPTS_VALID(opts, type)                                              \
+	xc_opts_valid(opts, offsetofend(struct type, type##__last_field), #type)
+#define XC_OPTS_GET(opts, field, fallback)                                     \
+	(((opts) && (opts)->sz >= offsetofend(__typeof__(*(opts)), field))     \
+		 ? (opts)->field                                               \
+		 : (fallback))
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) (offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
+
+/* ---- fault.c: crash injection for tests (meson -Dfault_injection) ----
+ * Each step is a point where a crash leaves a distinct state behind;
+ * docs/protocol.md ("Crash safety") says what each leaves and who repairs
+ * it. xc_fault() is called right after the step succeeded. */
+enum xc_fault_step {
+	XC_FAULT_PROG_LOAD,   /* the new program is loaded, not pinned */
+	XC_FAULT_DISP_LOAD,   /* the new dispatcher is loaded */
+	XC_FAULT_PIN,         /* after every pin */
+	XC_FAULT_TAIL_UPDATE, /* after every prog-array update (tail-call slot) */
+	XC_FAULT_EXT_LINK,    /* after every freplace link, before its pin */
+	XC_FAULT_LINK_CREATE, /* new chain: XDP link created, not pinned */
+	XC_FAULT_SWAP,        /* bpf_link_update() switched to the new dispatcher */
+	XC_FAULT_LINK_DETACH, /* last program / --all: the link is detached */
+	XC_FAULT_UNPIN,       /* after every unpin */
+	XC_FAULT_VACATE,      /* a slot was emptied in place (vacate.c) */
+	XC_FAULT_APPEND,      /* a program was appended in place (append.c) */
+	XC_FAULT__MAX,
+};
+#ifdef XDPCHAIN_FAULT_INJECTION
+XDPCHAIN_HIDDEN void xc_fault_step(enum xc_fault_step step, const char *detail);
+#define xc_fault(step, detail) xc_fault_step(step, detail)
+#else
+#define xc_fault(step, detail) do { (void)(detail); } while (0)
+#endif
+
+/* ---- verdict.c ---- */
+/* The verdict named by s[0..len) ("drop", "XDP_DROP", any case), or -1. */
+XDPCHAIN_HIDDEN int xc_verdict_lookup(const char *s, size_t len);
+XDPCHAIN_HIDDEN const char *xc_verdict_name(int verdict);
+XDPCHAIN_HIDDEN const char *xc_mode_str(enum xdpchain_mode mode);
+
+/* ---- order.c ---- */
+XDPCHAIN_HIDDEN int xc_slot_cmp(const struct xdpchain_slot_meta *a,
+				const struct xdpchain_slot_meta *b);
+XDPCHAIN_HIDDEN void xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n);
+
+/* ---- meta.c ---- */
+XDPCHAIN_HIDDEN int xc_meta_validate(const struct xdpchain_meta *meta,
+				     char *why, size_t why_len);
+XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
+				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
+XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
+/* True when the chain is one freplace program: it then replaces the
+ * dispatcher's main function instead of slot_0 (docs/protocol.md). */
+XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
+XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
+/* Spare positions for a rebuilt chain of n programs with these flags. */
+XDPCHAIN_HIDDEN unsigned int xc_meta_spares(unsigned int n, __u32 flags);
+/* Give every slot a stats index of its own, keeping the ones it has unless
+ * fresh[i] (joins now) or taken by an earlier slot. New ones avoid the
+ * indexes in avoid (the running revision's, which still count for their
+ * programs until the swap) while others are free. Returns the mask of
+ * indexes given out anew (their counters must start from zero). */
+XDPCHAIN_HIDDEN __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n,
+					  const bool *fresh, __u64 avoid);
+/* Stats indexes the slots of meta count at. */
+XDPCHAIN_HIDDEN __u64 xc_meta_idx_mask(const struct xdpchain_meta *meta);
+
+/* ---- runcfg.c ---- */
+struct xc_runcfg {
+	bool has_priority;
+	int priority;
+	bool has_actions;
+	__u32 continue_on;
+};
+XDPCHAIN_HIDDEN int xc_runcfg_read(const struct btf *btf, const char *prog_name,
+				   struct xc_runcfg *cfg);
+/* Are btf's type records 4-byte aligned? libbpf 1.1 accepts a header
+ * length that is not a multiple of 4, which misaligns every type, and
+ * reading them through btf.h's inline helpers is then undefined behaviour
+ * (found by tests/fuzz, target runcfg). */
+XDPCHAIN_HIDDEN bool xc_btf_aligned(const struct btf *btf);
+
+/* ---- the program handle (operated on by prog.c, layer 1) ---- */
+struct xdpchain_prog {
+	char *name;
+	struct bpf_object *obj;   /* opened, not loaded; NULL for from_fd */
+	struct bpf_program *bprog;
+	int fd;                   /* loaded program, -1 before */
+	__u32 id;
+	bool from_fd;
+	bool has_btf;             /* BTF func info: can become EXT */
+	bool frags;               /* declared multi-buffer support */
+	int priority;
+	__u32 continue_on;
+	char owner[XDPCHAIN_OWNER_LEN];
+};
+
+/* ---- plan.c: what a transaction will do, decided before any change ----
+ * A transaction is a list of changes, applied in order to the running
+ * chain as one new revision. Planning needs no kernel: it works on the
+ * chain's description and on the changes, and says whether the result is
+ * possible and which mutation makes it (an in-place vacancy, an append in
+ * place, or a rebuild). */
+enum xc_change_kind {
+	XC_ATTACH = 1,
+	XC_DETACH,
+	XC_UPDATE,
+};
+
+struct xc_change {
+	enum xc_change_kind kind;
+	struct xdpchain_prog *prog; /* XC_ATTACH, borrowed */
+	__u32 owner_pid;            /* XC_ATTACH: bound to this process */
+	__u32 id;                   /* XC_DETACH, XC_UPDATE */
+	int priority;               /* XC_UPDATE */
+	__u32 continue_on;          /* XC_UPDATE */
+	/* staged at commit (XC_ATTACH) */
+	enum xdpchain_slot_kind slot_kind;
+	struct xdpchain_slot_meta m;
+};
+
+struct xc_params {
+	bool stats; /* switch the verdict counters on */
+	enum xdpchain_mode mode;
+	enum xdpchain_backend backend;
+	bool replace_foreign;
+	bool rev_set;
+	__u64 rev;
+	const char *root;
+};
+
+/* A program of the chain being built: its description and, once opened
+ * for a rebuild, its file descriptor. */
+struct xc_entry {
+	struct xdpchain_slot_meta m;
+	int fd;
+	bool fresh; /* joins now: needs a stats index of its own */
+};
+
+/* The chain a transaction starts from, as planning sees it: base is the
+ * running dispatcher's description (appended programs included), meta the
+ * chain that runs (base without its vacant slots). Both NULL: no chain. */
+struct xc_running {
+	const struct xdpchain_meta *base;
+	const struct xdpchain_meta *meta;
+};
+
+/* What applying the changes to the entries made of them. */
+struct xc_plan {
+	unsigned int nattach;  /* programs that join */
+	bool changed;          /* anything to do at all */
+	bool only_removed;     /* nothing joins or changes its place */
+};
+
+XDPCHAIN_HIDDEN void xc_entries_sort(struct xc_entry *e, unsigned int n);
+XDPCHAIN_HIDDEN int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id);
+/* Apply the detaches and updates of c[0..nc) to e[0..*n) in order and
+ * check the attaches (staged: c[i].m filled), dead[0..ndead): programs
+ * already dropped (their detach is no error). ifname: for messages. */
+XDPCHAIN_HIDDEN int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
+				    unsigned int nc, const __u32 *dead, unsigned int ndead,
+				    const char *ifname, struct xc_plan *plan);
+/* The chain's size limits: XDPCHAIN_MAX_SLOTS programs, and at most
+ * XDPCHAIN_MAX_TAILCALL_SLOTS of them tail-call programs. */
+XDPCHAIN_HIDDEN int xc_plan_limits(const struct xc_entry *e, unsigned int n,
+				   const struct xc_change *c, unsigned int nc, unsigned int nattach,
+				   const char *ifname);
+/* Multi-buffer agreement of e[0..n) with the attaches of c; sets the frags
+ * flag of the programs to be attached. */
+XDPCHAIN_HIDDEN int xc_plan_frags(const struct xc_entry *e, unsigned int n, struct xc_change *c,
+				  unsigned int nc, const char *ifname);
+/* The multi-buffer flag of the chain e[0..n) with c joining. */
+XDPCHAIN_HIDDEN bool xc_plan_chain_frags(const struct xc_entry *e, unsigned int n,
+					 const struct xc_change *c);
+/* Index in run->meta of the one program a removal-only transaction can
+ * empty in place, or -1 for a rebuild. stats_on: the transaction switches
+ * counters on. */
+XDPCHAIN_HIDDEN int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e,
+				     unsigned int n, const struct xc_plan *plan, bool stats_on);
+/* Can the program described by m (id: its id if already loaded, else 0;
+ * frags: the chain's multi-buffer flag with it) join at base's first spare
+ * position? */
+XDPCHAIN_HIDDEN bool xc_plan_can_append(const struct xdpchain_meta *base,
+					const struct xdpchain_slot_meta *m, __u32 id, bool frags);
+
+#endif

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Orphans (layer 2): the pins of an interface's directory that the
+ * running chain does not use, left by a crashed writer or by the revision
+ * a swap replaced, are collected under the interface's lock
+ * (docs/protocol.md, "Garbage collection"). */
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include "store.h"
+
+static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; meta && i < meta->nr_progs; i++)
+		if (meta->slots[i].prog_id == id)
+			return true;
+	return false;
+}
+
+void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
+		 struct xc_gc_report *rep)
+{
+	/* Pins are named after the dispatcher's revision, which vacant
+	 * slots do not change; meta (the running chain) has no vacancy. */
+	unsigned long long base_rev = st->base.revision, rev;
+	unsigned int id;
+	struct dirent *de;
+	DIR *d;
+	int n;
+
+	if (st->alien_id && !meta)
+		return; /* not ours to collect (reader.c) */
+	d = opendir(st->dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		bool drop;
+
+		if (name[0] == '.')
+			continue;
+		if (!strcmp(name, "dispatcher"))
+			drop = !meta;
+		else if (sscanf(name, "prog-%u%n", &id, &n) == 1 && !name[n])
+			drop = !meta_has_prog(meta, id);
+		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
+			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
+		else if ((sscanf(name, "progs-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, "disp-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, "meta-%llu%n", &rev, &n) == 1 ||
+			  sscanf(name, XDPCHAIN_LIVE_PIN "-%llu%n", &rev, &n) == 1) && !name[n])
+			drop = !meta || rev != base_rev;
+		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
+			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
+		else {
+			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
+			continue;
+		}
+		if (drop) {
+			xc_debug("collecting %s/%s\n", st->dir, name);
+			if (!xc_unpin_at(st, "%s", name) && rep)
+				rep->fn(rep, st->dir, name);
+		}
+	}
+	closedir(d);
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Planning a transaction (layer 0): the checks and choices that need only
+ * the chain's description and the changes, made before anything is loaded
+ * or changed. The transaction (txn.c) stages the attaches, asks this file,
+ * and then makes one mutation (layer 4).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return xc_slot_cmp(&((const struct xc_entry *)a)->m, &((const struct xc_entry *)b)->m);
+}
+
+void xc_entries_sort(struct xc_entry *e, unsigned int n)
+{
+	qsort(e, n, sizeof(*e), entry_cmp);
+}
+
+int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].m.prog_id == id)
+			return (int)i;
+	return -1;
+}
+
+static bool id_in(const __u32 *ids, unsigned int n, __u32 id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
+		    unsigned int nc, const __u32 *dead, unsigned int ndead, const char *ifname,
+		    struct xc_plan *plan)
+{
+	unsigned int i, j;
+	int idx;
+
+	plan->nattach = 0;
+	plan->changed = ndead > 0;
+	plan->only_removed = true;
+	for (i = 0; i < nc; i++) {
+		switch (c[i].kind) {
+		case XC_DETACH:
+		case XC_UPDATE:
+			idx = xc_entries_find(e, *n, c[i].id);
+			if (idx < 0 && c[i].kind == XC_DETACH && id_in(dead, ndead, c[i].id))
+				continue; /* leaving anyway */
+			if (idx < 0) {
+				xc_warn("no program with id %u in the chain on %s\n", c[i].id,
+					ifname);
+				return -ENOENT;
+			}
+			if (c[i].kind == XC_DETACH) {
+				memmove(&e[idx], &e[idx + 1],
+					(*n - (unsigned int)idx - 1) * sizeof(*e));
+				(*n)--;
+				plan->changed = true;
+			} else if (e[idx].m.priority != c[i].priority ||
+				   e[idx].m.continue_on != c[i].continue_on) {
+				e[idx].m.priority = c[i].priority;
+				e[idx].m.continue_on = c[i].continue_on;
+				plan->changed = true;
+				plan->only_removed = false;
+			}
+			break;
+		case XC_ATTACH:
+			if (c[i].prog->from_fd && xc_entries_find(e, *n, c[i].prog->id) >= 0) {
+				xc_warn("program %u is already in the chain on %s\n",
+					c[i].prog->id, ifname);
+				return -EEXIST;
+			}
+			for (j = 0; j < i; j++)
+				if (c[j].kind == XC_ATTACH && c[j].prog == c[i].prog) {
+					xc_warn("%s is queued twice\n", c[i].prog->name);
+					return -EINVAL;
+				}
+			plan->nattach++;
+			plan->changed = true;
+			plan->only_removed = false;
+			break;
+		}
+	}
+	return 0;
+}
+
+int xc_plan_limits(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
+		   unsigned int nc, unsigned int nattach, const char *ifname)
+{
+	unsigned int tails = 0, i;
+
+	if (n + nattach > XDPCHAIN_MAX_SLOTS) {
+		xc_warn("the chain on %s is full: %d programs is the maximum\n", ifname,
+			XDPCHAIN_MAX_SLOTS);
+		return -E2BIG;
+	}
+	for (i = 0; i < n; i++)
+		tails += e[i].m.kind == XDPCHAIN_SLOT_TAILCALL;
+	for (i = 0; i < nc; i++)
+		tails += c[i].kind == XC_ATTACH && c[i].slot_kind == XDPCHAIN_SLOT_TAILCALL;
+	if (tails > XDPCHAIN_MAX_TAILCALL_SLOTS) {
+		xc_warn("the chain on %s would have %u tail-call programs; %d is the most "
+			"the kernel can run per packet (its tail-call limit); the "
+			"freplace backend runs up to %d\n", ifname, tails,
+			XDPCHAIN_MAX_TAILCALL_SLOTS, XDPCHAIN_MAX_SLOTS);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/* Multi-buffer: the chain is frags-aware only if every program is. A
+ * tail-call program must have exactly the dispatcher's frags flag (the
+ * kernel checks), and libbpf loads an "xdp.frags" program frags-aware
+ * whatever we ask, so every tail-call slot must agree with the new chain's
+ * flag. freplace programs get the flag we set. */
+int xc_plan_frags(const struct xc_entry *e, unsigned int n, struct xc_change *c,
+		  unsigned int nc, const char *ifname)
+{
+	bool chain_frags = n || nc;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		chain_frags = chain_frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	for (i = 0; i < nc; i++)
+		if (c[i].kind == XC_ATTACH)
+			chain_frags = chain_frags && c[i].prog->frags;
+	for (i = 0; i < nc; i++) {
+		struct xdpchain_prog *prog = c[i].prog;
+
+		if (c[i].kind != XC_ATTACH)
+			continue;
+		if (c[i].slot_kind == XDPCHAIN_SLOT_FREPLACE) {
+			if (prog->frags && chain_frags)
+				c[i].m.flags |= XDPCHAIN_SLOT_F_FRAGS;
+			continue;
+		}
+		if (prog->frags)
+			c[i].m.flags |= XDPCHAIN_SLOT_F_FRAGS;
+		if (prog->frags != chain_frags)
+			goto bad;
+	}
+	for (i = 0; i < n; i++) {
+		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL &&
+		    !!(e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS) != chain_frags) {
+			/* Name the program that makes the chain disagree. */
+			for (unsigned int j = 0; j < nc; j++)
+				if (c[j].kind == XC_ATTACH) {
+					i = j;
+					goto bad;
+				}
+			xc_warn("tail-call program %s (%u) %s multi-buffer packets and the chain "
+				"on %s would %sbe frags-aware\n", e[i].m.name, e[i].m.prog_id,
+				chain_frags ? "does not support" : "supports", ifname,
+				chain_frags ? "" : "not ");
+			return -EINVAL;
+		}
+	}
+	return 0;
+bad:
+	xc_warn("%s %s multi-buffer packets (SEC(\"xdp%s\")), the chain on %s "
+		"would %sbe frags-aware, and a tail-call program must match the "
+		"chain; use the freplace backend or programs that agree\n",
+		c[i].prog->name, c[i].prog->frags ? "supports" : "does not support",
+		c[i].prog->frags ? ".frags" : "", ifname, chain_frags ? "" : "not ");
+	return -EINVAL;
+}
+
+bool xc_plan_chain_frags(const struct xc_entry *e, unsigned int n, const struct xc_change *c)
+{
+	bool frags = c->m.flags & XDPCHAIN_SLOT_F_FRAGS;
+
+	for (unsigned int i = 0; i < n; i++)
+		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	return frags;
+}
+
+/*
+ * A transaction that only removes one program (detach, or an owner that
+ * exited) empties its slot in place (vacate.c) instead of building a new
+ * dispatcher: no verification, no link update, no wait for packets in
+ * flight. Only when the dispatcher would stay what a rebuild makes of the
+ * chain but for the vacancy (same frags and counter flags), and while at
+ * most a quarter of its slots are vacant: each vacant slot still costs a
+ * call per packet, and the next rebuild compacts them.
+ */
+int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, unsigned int n,
+		     const struct xc_plan *plan, bool stats_on)
+{
+	const struct xdpchain_meta *base = run->base, *meta = run->meta;
+	unsigned int i, j = 0, base_n;
+	bool frags = true;
+	int gone = -1;
+
+	/* A version 2 library could still be reading this chain. */
+	if (!base || !meta || base->version < 3 || !plan->only_removed || !n ||
+	    n + 1 != meta->nr_progs)
+		return -1;
+	base_n = base->nr_progs;
+	if (base_n - n > base_n / 4 || (stats_on && !(meta->flags & XDPCHAIN_META_F_STATS)))
+		return -1;
+	for (i = 0; i < n; i++)
+		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	if (frags != !!(base->flags & XDPCHAIN_META_F_FRAGS))
+		return -1;
+	for (i = 0; i < meta->nr_progs; i++) {
+		if (j < n && e[j].m.prog_id == meta->slots[i].prog_id)
+			j++;
+		else if (gone < 0)
+			gone = (int)i;
+		else
+			return -1;
+	}
+	return j == n ? gone : -1;
+}
+
+bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slot_meta *m,
+			__u32 id, bool frags)
+{
+	const struct xdpchain_slot_meta *last;
+
+	if (!b || b->version < 4 || !b->nr_spare || !b->nr_progs ||
+	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS))
+		return false;
+	last = &b->slots[b->nr_progs - 1];
+	/* A program loaded before (id known) may still have a vacant
+	 * position of its own here: a program appears once per dispatcher. */
+	for (unsigned int i = 0; id && i < b->nr_progs; i++)
+		if (b->slots[i].prog_id == id)
+			return false;
+	/* Sorting last by priority and name alone: the program's tag, the
+	 * next key, is known only once it is loaded. Compared with the last
+	 * position in use, vacant or not, as positions stay in order. */
+	if (m->priority != last->priority)
+		return m->priority > last->priority;
+	return strncmp(m->name, last->name, sizeof(m->name)) > 0;
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* The program handle's API (layer 5): open a program from an ELF file or
+ * memory (loaded only when it joins a chain, as EXT or as plain XDP
+ * depending on its slot kind), or wrap an already loaded XDP program; its
+ * run configuration. prog.c (layer 1) does the work. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "kobj.h"
+
+struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
+					       const struct xdpchain_open_opts *opts)
+{
+	int err;
+
+	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
+		return xc_err_ptr(-EINVAL);
+	err = xc_prog_check_file(path);
+	if (err)
+		return xc_err_ptr(err);
+	xc_ext_init();
+	return xc_prog_open(bpf_object__open_file(path, NULL), path,
+			    XC_OPTS_GET(opts, prog_name, NULL));
+}
+
+struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
+					      const struct xdpchain_open_opts *opts)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	const char *name;
+	int err;
+
+	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
+		return xc_err_ptr(-EINVAL);
+	name = XC_OPTS_GET(opts, obj_name, NULL);
+	oo.object_name = name;
+	err = xc_elf_check_mem(buf, size, name ? name : "<memory>");
+	if (err)
+		return xc_err_ptr(err);
+	xc_ext_init();
+	return xc_prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
+			    XC_OPTS_GET(opts, prog_name, NULL));
+}
+
+struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct xdpchain_prog *p;
+	int err;
+
+	if (prog_fd < 0)
+		return xc_err_ptr(-EBADF);
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return xc_err_ptr(-errno);
+	if (info.type != BPF_PROG_TYPE_XDP) {
+		xc_warn("program %u is not an XDP program\n", info.id);
+		return xc_err_ptr(-EINVAL);
+	}
+	p = xc_prog_new();
+	if (!p)
+		return xc_err_ptr(-ENOMEM);
+	p->fd = fcntl_dupfd(prog_fd);
+	if (p->fd < 0) {
+		err = -errno;
+		free(p);
+		return xc_err_ptr(err);
+	}
+	p->from_fd = true;
+	p->id = info.id;
+	/* The kernel keeps at most 15 bytes of the name. */
+	p->name = strdup(info.name[0] ? info.name : "unnamed");
+	if (!p->name) {
+		xdpchain_prog__close(p);
+		return xc_err_ptr(-ENOMEM);
+	}
+	/* Whether it was loaded frags-aware is not exposed by bpf_prog_info
+	 * on all kernels: assume not, which is always safe. */
+	p->frags = false;
+	return p;
+}
+
+void xdpchain_prog__close(struct xdpchain_prog *p)
+{
+	xc_prog_free(p);
+}
+
+int xdpchain_prog__set_priority(struct xdpchain_prog *p, int priority)
+{
+	if (!p)
+		return xc_err(-EINVAL);
+	p->priority = priority;
+	return 0;
+}
+
+int xdpchain_prog__priority(const struct xdpchain_prog *p)
+{
+	return p ? p->priority : XDPCHAIN_DEFAULT_PRIORITY;
+}
+
+int xdpchain_prog__set_continue_on(struct xdpchain_prog *p, __u32 verdicts)
+{
+	if (!p || (verdicts & ~XDPCHAIN_VERDICTS_ALL))
+		return xc_err(-EINVAL);
+	p->continue_on = verdicts;
+	return 0;
+}
+
+__u32 xdpchain_prog__continue_on(const struct xdpchain_prog *p)
+{
+	return p ? p->continue_on : 0;
+}
+
+int xdpchain_prog__set_owner(struct xdpchain_prog *p, const char *owner)
+{
+	int err;
+
+	if (!p)
+		return xc_err(-EINVAL);
+	err = xc_owner_valid(owner);
+	if (err) {
+		xc_warn("invalid owner label: at most %d printable characters, no spaces\n",
+			XDPCHAIN_OWNER_LEN - 1);
+		return xc_err(err);
+	}
+	snprintf(p->owner, sizeof(p->owner), "%s", owner);
+	return 0;
+}
+
+const char *xdpchain_prog__name(const struct xdpchain_prog *p)
+{
+	return p ? p->name : NULL;
+}
+
+__u32 xdpchain_prog__id(const struct xdpchain_prog *p)
+{
+	return p ? p->id : 0;
+}
+
+bool xdpchain_prog__frags(const struct xdpchain_prog *p)
+{
+	return p && p->frags;
+}
+

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Reading the running chain (layer 3): the pinned link, the dispatcher it
+ * runs, its metadata, the programs appended to it (its live end), and
+ * (effective.c) which of its slots are vacant. Writers read under the
+ * interface's lock; readers (status, trace) without it, so a writer may
+ * swap the dispatcher between their steps: they read again.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "reader.h"
+
+int xc_live_map(struct xc_state *st)
+{
+	return xc_disp_live_map(st->disp_fd, xc_get_at(st, XDPCHAIN_LIVE_PIN "-%" PRIu64,
+							 (uint64_t)st->base.revision));
+}
+
+/* One read of the live map into *live. */
+static int live_read(struct xc_state *st, struct xdpchain_live *live)
+{
+	__u32 key = 0;
+	int fd, err;
+
+	fd = xc_live_map(st);
+	if (fd < 0)
+		return fd;
+	err = bpf_map_lookup_elem(fd, &key, live) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/* Extend st->base (validated) with the programs appended to it; sets
+ * st->disp_nr. -errno with why filled if they cannot be read or are bad
+ * (-EBADMSG: not a chain of ours). */
+static int read_appended(struct xc_state *st, char *why, size_t why_len)
+{
+	struct xdpchain_meta *b = &st->base;
+	/* Only these change below; the dispatcher's own slots stay. */
+	const __u32 nr_progs = b->nr_progs, nr_spare = b->nr_spare;
+	struct xdpchain_live *live;
+	int err, tries = 0;
+
+	st->disp_nr = b->nr_progs;
+	if (!b->nr_spare)
+		return 0;
+	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
+	if (!live) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+again:
+	b->nr_progs = nr_progs;
+	b->nr_spare = nr_spare;
+	err = live_read(st, live);
+	if (err) {
+		snprintf(why, why_len, "cannot read its live map: %s", strerror(-err));
+		goto out;
+	}
+	if (live->nr_end < b->nr_progs || live->nr_end > b->nr_progs + b->nr_spare ||
+	    live->pad) {
+		snprintf(why, why_len, "live end %u outside positions %u..%u", live->nr_end,
+			 b->nr_progs, b->nr_progs + b->nr_spare);
+		err = -EBADMSG;
+		goto out;
+	}
+	/* The spares left stay spare: nr_progs + nr_spare is constant. */
+	memcpy(&b->slots[b->nr_progs], &live->slots[b->nr_progs],
+	       (live->nr_end - b->nr_progs) * sizeof(b->slots[0]));
+	b->nr_spare -= live->nr_end - b->nr_progs;
+	b->nr_progs = live->nr_end;
+	err = xc_meta_validate(b, why, why_len);
+	/* Readers take no lock: the kernel copies the map value with no
+	 * ordering against the writer's release store, so on a weakly
+	 * ordered CPU a new live end may come with an old description.
+	 * Read again before calling the chain bad. */
+	if (err && tries++ < 3)
+		goto again;
+out:
+	free(live);
+	return err;
+}
+
+/* The program a link runs now, 0 if unknown. */
+static __u32 link_prog_id(int link_fd)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+
+	return bpf_obj_get_info_by_fd(link_fd, &li, &len) ? 0 : li.prog_id;
+}
+
+/*
+ * The running dispatcher program and its metadata map from their pins
+ * disp-<rev> and meta-<rev> (these need no CAP_SYS_ADMIN, unlike getting
+ * them by id). A pin is used only if it is the program the link runs;
+ * the map is checked against the program's maps by xc_disp_read_meta().
+ */
+static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
+{
+	unsigned long long rev;
+	struct dirent *de;
+	int fd = -1, n;
+	DIR *d;
+
+	*map_fd = -1;
+	d = opendir(st->dir);
+	if (!d)
+		return -errno;
+	while (fd < 0 && (de = readdir(d))) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (sscanf(de->d_name, "disp-%llu%n", &rev, &n) != 1 || de->d_name[n])
+			continue;
+		fd = xc_get_at(st, "%s", de->d_name);
+		if (fd < 0)
+			continue;
+		if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.id != prog_id) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		*map_fd = xc_get_at(st, "meta-%llu", rev);
+	}
+	closedir(d);
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* The pinned link runs a program on our interface that is not a valid
+ * chain of ours: leave everything alone (collecting the pins would
+ * detach it, or unlink the programs of a chain we do not understand). */
+static int alien(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	st->alien_id = prog_id;
+	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
+		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
+		why);
+	xc_state_close(st);
+	return 0;
+}
+
+/*
+ * Read the running chain: the pinned link must be an XDP link on our
+ * interface, its program our dispatcher with valid metadata built for this
+ * interface and namespace, and it must be what the kernel runs there.
+ * A pin that is not a live XDP link of this interface is stale (collected
+ * by the caller's gc); a live link to anything else is alien (kept).
+ *
+ * Readers take no lock, so a writer may swap the dispatcher between our
+ * steps: the program we read is then freed or no longer runs. When the
+ * link has moved on to another program meanwhile, read again (a bounded
+ * number of times) instead of reporting a running chain as absent.
+ */
+static int read_chain(struct xc_state *st)
+{
+	struct bpf_link_info li;
+	__u32 len, running;
+	char why[160];
+	int err, tries = 0, map_fd;
+
+	st->link_fd = xc_get_at(st, "dispatcher");
+	if (st->link_fd < 0) {
+		err = st->link_fd;
+		st->link_fd = -1;
+		if (err == -ENOENT)
+			return 0;
+		xc_warn("cannot open %s/dispatcher: %s\n", st->dir, strerror(-err));
+		return err;
+	}
+again:
+	memset(&li, 0, sizeof(li));
+	len = sizeof(li);
+	if (!xc_fd_is(st->link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
+		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
+		goto stale;
+	}
+	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
+		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex)
+			xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
+				st->dir);
+		else
+			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
+				st->dir, st->ifindex);
+		goto stale;
+	}
+	/* A live XDP link on our interface: from here on, whatever it runs
+	 * runs on the interface, so it is either our chain or alien. */
+	st->disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
+	if (st->disp_fd < 0)
+		st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (st->disp_fd < 0) {
+		err = -errno;
+		st->disp_fd = -1;
+		if (err == -ENOENT)
+			goto raced; /* freed: swapped meanwhile */
+		xc_warn("cannot get program %u of %s/dispatcher: %s\n", li.prog_id, st->dir,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
+	}
+	st->disp_id = li.prog_id;
+	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->base);
+	if (map_fd >= 0)
+		close(map_fd);
+	if (err && err != -EMEDIUMTYPE && err != -ENOENT) {
+		xc_warn("cannot read the metadata of dispatcher %u: %s\n", li.prog_id,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
+	}
+	if (err || xc_meta_validate(&st->base, why, sizeof(why)) ||
+	    st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino) {
+		/* Not a chain of ours - unless the link moved on meanwhile. */
+		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+			close(st->disp_fd);
+			st->disp_fd = -1;
+			goto again;
+		}
+		if (err)
+			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
+		else if (st->base.ifindex == (__u32)st->ifindex &&
+			 st->base.netns_ino == st->netns_ino)
+			; /* why says it */
+		else if (!xc_meta_validate(&st->base, why, sizeof(why)))
+			snprintf(why, sizeof(why), "metadata of another interface or namespace");
+		return alien(st, li.prog_id, why);
+	}
+	/* Appended and vacant slots are read before the check below: a
+	 * writer collects a revision's links only after swapping it out, so
+	 * if the dispatcher still runs after they were read, what was read
+	 * is its state. */
+	err = read_appended(st, why, sizeof(why));
+	if (err && tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		close(st->disp_fd); /* swapped meanwhile: its pins are gone */
+		st->disp_fd = -1;
+		goto again;
+	}
+	if (err == -EBADMSG)
+		return alien(st, li.prog_id, why);
+	if (err) {
+		xc_warn("dispatcher %u: %s\n", li.prog_id, why);
+		xc_state_close(st);
+		return err;
+	}
+	xc_state_effective(st);
+	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
+		goto raced;
+	st->have = true;
+	return 0;
+raced:
+	/* A writer swapped the dispatcher after we read the link? */
+	if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		if (st->disp_fd >= 0)
+			close(st->disp_fd);
+		st->disp_fd = -1;
+		goto again;
+	}
+	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
+		st->dir, li.prog_id, st->ifindex);
+stale:
+	xc_state_close(st);
+	return 0;
+}
+
+int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
+{
+	int err = xc_state_open(st, ifindex, opt_root);
+
+	if (!err)
+		err = read_chain(st);
+	return err;
+}
+
+int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create,
+		  bool nonblock, struct xc_gc_report *rep)
+{
+	int err;
+
+	err = xc_state_open(st, ifindex, opt_root);
+	if (!err)
+		err = xc_store_lock(st, create, nonblock);
+	if (err)
+		return err;
+	err = read_chain(st);
+	if (err) {
+		xc_state_unlock(st);
+		return err;
+	}
+	xc_state_gc(st, st->have ? &st->meta : NULL, rep);
+	return 0;
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Rebuilding the chain (layer 4), under the interface lock:
+ *   1. load the new programs (if any) and pin them;
+ *   2. load a new dispatcher whose frozen .rodata describes the new chain;
+ *   3. fill its program array (tail-call slots) and link every freplace
+ *      program to its slot, pinning both under the new revision;
+ *   4. swap: one bpf_link_update() naming the old dispatcher (the kernel's
+ *      compare-and-swap), or a new link when there was no chain;
+ *   5. collect what the old revision used.
+ * A failure or crash before 4 leaves the old chain running and only
+ * orphans behind, which the next transaction collects (xc_state_gc).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include "mutate.h"
+
+static void entries_close(struct xc_entry *e, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].fd >= 0)
+			close(e[i].fd);
+}
+
+/* The program pinned as prog-<id>, only if it really is program id. */
+static int prog_from_pin(struct xc_state *st, __u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = xc_get_at(st, "prog-%u", id);
+
+	if (fd < 0)
+		return fd;
+	if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.id != id) {
+		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->dir, id, id);
+		close(fd);
+		xc_unpin_at(st, "prog-%u", id);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/* The file descriptor of a running chain's program, from its pin (or, if
+ * the pin was lost or is wrong, from its id, pinning it again). */
+static int entry_open(struct xc_state *st, struct xc_entry *e)
+{
+	__u32 id = e->m.prog_id;
+	int err;
+
+	e->fd = prog_from_pin(st, id);
+	if (e->fd >= 0)
+		return 0;
+	e->fd = bpf_prog_get_fd_by_id(id);
+	if (e->fd >= 0 && !xc_pin_at(st, e->fd, "prog-%u", id))
+		return 0;
+	err = e->fd < 0 ? -errno : -EIO;
+	if (e->fd >= 0)
+		close(e->fd);
+	e->fd = -1;
+	xc_warn("program %u (%s) of the chain is gone\n", id, e->m.name);
+	return err;
+}
+
+/* Create the XDP link of a new chain, replacing a foreign program if
+ * asked to. Returns the link fd. */
+static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode,
+		    __u32 foreign_id, enum xdpchain_mode foreign_mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = xc_mode_flags(mode));
+	char ifname[IF_NAMESIZE];
+	int fd, err;
+
+	if (foreign_id) {
+		/* The only gap in the interface's coverage, and only on an
+		 * explicit request: netlink cannot swap to a link atomically. */
+		err = bpf_xdp_detach(st->ifindex, xc_mode_flags(foreign_mode), NULL);
+		if (err) {
+			xc_warn("cannot remove foreign program %u from %s: %s\n", foreign_id,
+				xc_ifname(st->ifindex, ifname), strerror(-err));
+			return err;
+		}
+		xc_info("removed foreign program %u from %s\n", foreign_id,
+			xc_ifname(st->ifindex, ifname));
+	}
+	fd = bpf_link_create(disp_fd, st->ifindex, BPF_XDP, &lo);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (err == -EOPNOTSUPP)
+		xc_warn("%s does not support %s XDP%s\n", xc_ifname(st->ifindex, ifname),
+			xc_mode_str(mode),
+			mode == XDPCHAIN_MODE_NATIVE ? ": try --mode skb" : "");
+	else if (err == -EBUSY || err == -EEXIST)
+		xc_warn("another XDP program was attached to %s meanwhile\n",
+			xc_ifname(st->ifindex, ifname));
+	else
+		xc_warn("cannot attach the dispatcher to %s in %s mode: %s\n",
+			xc_ifname(st->ifindex, ifname), xc_mode_str(mode), strerror(-err));
+	return err;
+}
+
+/* Build, fill and swap in (or attach) the dispatcher of e[0..n), whose
+ * file descriptors are open. */
+static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
+		  const struct xc_build *b)
+{
+	struct xdpchain_dispatcher *d = NULL;
+	struct xdpchain_meta *meta;
+	__u64 rev = st->have ? st->meta.revision + 1 : 1, fresh_idx, running_idx = 0;
+	bool fresh[XDPCHAIN_MAX_SLOTS], stats = b->stats;
+	char why[160];
+	int err = 0, disp_fd, array_fd, fd, stats_fd = -1;
+	unsigned int i;
+
+	meta = malloc(sizeof(*meta)); /* about 10 KB: not on the stack */
+	if (!meta)
+		return -ENOMEM;
+	xc_entries_sort(e, n);
+	xc_meta_init(meta, rev, st->ifindex, b->mode, st->netns_ino);
+	meta->nr_progs = n;
+	for (i = 0; i < n; i++) {
+		meta->slots[i] = e[i].m;
+		fresh[i] = e[i].fresh;
+	}
+	/* A program leaving in this revision still counts at its index
+	 * until the swap: a joining one must not take it over then. */
+	if (st->have)
+		running_idx = xc_meta_idx_mask(&st->base); /* vacant slots' too */
+	fresh_idx = xc_stats_idx_assign(meta->slots, n, fresh, running_idx);
+	if (xc_meta_frags(meta))
+		meta->flags |= XDPCHAIN_META_F_FRAGS;
+	if (stats)
+		meta->flags |= XDPCHAIN_META_F_STATS;
+	if (xc_meta_validate(meta, why, sizeof(why))) {
+		xc_warn("refusing to build an invalid chain: %s\n", why);
+		err = -EINVAL;
+		goto out;
+	}
+	/* After validation: the slot BTF ids come with the build. */
+	meta->nr_spare = xc_meta_spares(n, meta->flags);
+	if (stats) {
+		/* Every revision counts into the interface's one map. */
+		stats_fd = xc_stats_map_get(st);
+		if (stats_fd < 0 && stats_fd != -ENOENT) {
+			err = stats_fd;
+			goto out;
+		}
+	}
+	d = xc_disp_load_stats(meta, stats_fd);
+	if (!d) {
+		err = -errno;
+		goto out;
+	}
+	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
+	xc_disp_get_meta(d, meta);
+	disp_fd = xc_disp_prog_fd(d);
+	array_fd = xc_disp_array_fd(d);
+	if (stats && stats_fd < 0) {
+		/* A new map starts at zero: nothing to reset. */
+		err = xc_pin_at(st, xc_disp_stats_fd(d), XDPCHAIN_STATS_PIN);
+		if (err)
+			goto out;
+	} else if (stats && fresh_idx) {
+		/* Programs that join start from zero. Their indexes are not
+		 * used by the running revision, so nothing counts there now. */
+		err = xc_stats_reset(stats_fd, fresh_idx);
+		if (err) {
+			xc_warn("cannot reset the counters of joining programs: %s\n",
+				strerror(-err));
+			goto out;
+		}
+	}
+	/* Pin the array before filling it: a program array loses its
+	 * entries when its last user reference goes away. */
+	err = xc_pin_at(st, array_fd, "progs-%" PRIu64, (uint64_t)rev);
+	/* Readers get the dispatcher and its metadata from these pins, which
+	 * needs no CAP_SYS_ADMIN (getting them by id from the link does). */
+	if (!err)
+		err = xc_pin_at(st, disp_fd, "disp-%" PRIu64, (uint64_t)rev);
+	if (!err)
+		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, (uint64_t)rev);
+	if (!err && meta->nr_spare)
+		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64,
+				(uint64_t)rev);
+	if (err)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL) {
+			if (bpf_map_update_elem(array_fd, &i, &e[i].fd, BPF_ANY)) {
+				err = -errno;
+				xc_warn("cannot put %s (%u) in tail-call slot %u: %s%s\n",
+					e[i].m.name, e[i].m.prog_id, i, strerror(errno),
+					errno == EINVAL ? " (was it loaded with another "
+							  "multi-buffer flag than the chain's?)" : "");
+				goto out;
+			}
+			xc_fault(XC_FAULT_TAIL_UPDATE, e[i].m.name);
+			continue;
+		}
+		LIBBPF_OPTS(bpf_link_create_opts, lo,
+			    .target_btf_id = (__u32)(xc_meta_whole(meta)
+						     ? xc_disp_main_btf_id(d)
+						     : xc_disp_slot_btf_id(d, i)));
+		fd = bpf_link_create(e[i].fd, disp_fd, 0, &lo);
+		if (fd < 0) {
+			err = -errno;
+			xc_warn("cannot attach %s (%u) to slot %u: %s\n", e[i].m.name,
+				e[i].m.prog_id, i, strerror(errno));
+			goto out;
+		}
+		xc_fault(XC_FAULT_EXT_LINK, e[i].m.name);
+		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)rev, e[i].m.prog_id);
+		close(fd);
+		if (err)
+			goto out;
+	}
+
+	if (st->have) {
+		LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE,
+			    .old_prog_fd = (__u32)st->disp_fd);
+
+		if (bpf_link_update(st->link_fd, disp_fd, &uo)) {
+			err = -errno;
+			if (err == -EPERM) {
+				xc_warn("the dispatcher was replaced behind our back\n");
+				err = -EBUSY;
+			} else {
+				xc_warn("cannot swap the dispatcher: %s\n", strerror(-err));
+			}
+			goto out;
+		}
+		xc_fault(XC_FAULT_SWAP, "dispatcher");
+		xc_wait_inflight();
+	} else {
+		fd = link_new(st, disp_fd, b->mode, b->foreign_id, b->foreign_mode);
+		if (fd < 0) {
+			err = fd;
+			goto out;
+		}
+		xc_fault(XC_FAULT_LINK_CREATE, "dispatcher");
+		err = xc_pin_at(st, fd, "dispatcher");
+		if (err) {
+			/* Without the pin the chain would vanish with us. */
+			bpf_link_detach(fd);
+			close(fd);
+			goto out;
+		}
+		st->link_fd = fd;
+	}
+	/* The new revision runs: adopt it and collect the old one. */
+	if (st->disp_fd >= 0)
+		close(st->disp_fd);
+	st->disp_fd = fcntl_dupfd(disp_fd);
+	xc_state_adopt(st, meta);
+	st->have = true;
+	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
+		(uint64_t)rev, n);
+out:
+	if (stats_fd >= 0)
+		close(stats_fd);
+	xc_state_gc(st, st->have ? &st->meta : NULL, NULL);
+	xc_disp_free(d);
+	free(meta);
+	return err;
+}
+
+/* Load prog for a slot of this kind: an extension against a throwaway
+ * one-slot dispatcher (xc_disp_load_ext_target()), or plain XDP. */
+static int load_for(struct xdpchain_prog *prog, enum xdpchain_slot_kind kind, bool frags)
+{
+	struct xdpchain_dispatcher *tmp = NULL;
+	__u32 btf_id = 0;
+	int err;
+
+	if (kind == XDPCHAIN_SLOT_FREPLACE) {
+		tmp = xc_disp_load_ext_target(frags, &btf_id);
+		if (!tmp)
+			return -errno;
+	}
+	err = xc_prog_load(prog, tmp != NULL, tmp ? xc_disp_prog_fd(tmp) : -1, btf_id, frags);
+	xc_disp_free(tmp);
+	return err;
+}
+
+int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n, struct xc_change *c,
+	       unsigned int nc, const struct xc_build *b)
+{
+	unsigned int i, nopen = 0;
+	int err = 0;
+
+	for (i = 0; i < n; i++, nopen++) {
+		e[i].fd = -1;
+		e[i].fresh = false;
+		err = entry_open(st, &e[i]);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < nc; i++) {
+		struct xdpchain_prog *prog = c[i].prog;
+
+		if (c[i].kind != XC_ATTACH)
+			continue;
+		err = load_for(prog, c[i].slot_kind, c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+		if (err)
+			goto out;
+		err = xc_prog_joins(st, prog, &c[i].m);
+		if (err)
+			goto out;
+		e[n].m = c[i].m;
+		e[n].fd = fcntl_dupfd(prog->fd);
+		e[n].fresh = true;
+		n++;
+		nopen++;
+	}
+	err = commit(st, e, n, b);
+out:
+	entries_close(e, nopen);
+	return err;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Layer 2, the store (docs/architecture.md): the state directory of an
+ * interface on bpffs, its lock, its pins, the collection of pins the
+ * running chain does not use, and the interface's stats map. store.c,
+ * orphans.c, stats.c.
+ */
+#ifndef XDPCHAIN_STORE_H
+#define XDPCHAIN_STORE_H
+
+#include "kobj.h"
+
+/*
+ * One interface's state, on the heap (xc_state_new(): it holds two
+ * copies of the chain's metadata, too much for a thread's stack). The
+ * store fills and uses the first group of fields; the chain reader
+ * (layer 3) fills the second from the kernel and the pins.
+ */
+struct xc_state {
+	/* the store */
+	int ifindex;
+	__u64 netns_ino;
+	char root[256];
+	char dir[320];
+	int dir_fd;          /* locked directory, -1 if none */
+	/* the chain read from it (reader.c) */
+	bool have;           /* a valid chain runs */
+	/* The pinned dispatcher link runs something on the interface that
+	 * is not a valid chain of ours (another version, forged metadata):
+	 * its program id. Nothing in the directory is touched then. */
+	__u32 alien_id;
+	char alien_why[160];
+	int link_fd;         /* pinned dispatcher link */
+	int disp_fd;         /* running dispatcher program */
+	__u32 disp_id;
+	/* The running dispatcher's own metadata with the programs appended
+	 * to it (the first disp_nr are its own), and the chain that runs:
+	 * base without its vacant slots, revision base.revision plus
+	 * appended and vacant ones. pos[i]: base slot of meta.slots[i]. */
+	unsigned int disp_nr;
+	struct xdpchain_meta base;
+	struct xdpchain_meta meta;
+	__u8 pos[XDPCHAIN_MAX_SLOTS];
+};
+
+/* ---- store.c ---- */
+XDPCHAIN_HIDDEN struct xc_state *xc_state_new(void);
+/* Unlock, close and free (NULL: nothing). */
+XDPCHAIN_HIDDEN void xc_state_free(struct xc_state *st);
+XDPCHAIN_HIDDEN int xc_resolve_root(const char *opt_root, char *buf, size_t len);
+XDPCHAIN_HIDDEN int xc_netns_ino(__u64 *ino);
+XDPCHAIN_HIDDEN int xc_state_dir(const char *root, __u64 netns_ino, int ifindex,
+				 char *buf, size_t len);
+/* st (reset) names the directory of ifindex under the root. */
+XDPCHAIN_HIDDEN int xc_state_open(struct xc_state *st, int ifindex, const char *opt_root);
+/* Take the directory's lock (st->dir_fd); create: make it if missing;
+ * nonblock: fail with -EWOULDBLOCK rather than wait (gc). */
+XDPCHAIN_HIDDEN int xc_store_lock(struct xc_state *st, bool create, bool nonblock);
+/* Close the chain's descriptors (st->have becomes false). */
+XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
+/* The same, and drop the lock. */
+XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
+/* After the last program left (or a failed first attach): remove the
+ * empty state directories. */
+XDPCHAIN_HIDDEN void xc_state_dir_remove(struct xc_state *st);
+XDPCHAIN_HIDDEN int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 0, or -errno (-ENOENT: there was no such pin). */
+XDPCHAIN_HIDDEN int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* prog (just loaded) joins a chain: its crash point, its prog-<id> pin,
+ * and its id and tag in m. */
+XDPCHAIN_HIDDEN int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog,
+				  struct xdpchain_slot_meta *m);
+
+/* ---- orphans.c ---- */
+/* Told of every entry xc_state_gc() removed (gc's report). */
+struct xc_gc_report {
+	void (*fn)(struct xc_gc_report *r, const char *dir, const char *name);
+};
+/* Remove every pin that the running chain (meta, or none) does not use;
+ * rep (may be NULL) hears of each. */
+XDPCHAIN_HIDDEN void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
+				 struct xc_gc_report *rep);
+
+/* ---- stats.c ---- */
+/* The pinned stats map of the interface (checked), or -ENOENT. */
+XDPCHAIN_HIDDEN int xc_stats_map_get(struct xc_state *st);
+/* Counts of the stats indexes in idx_mask start again from zero. */
+XDPCHAIN_HIDDEN int xc_stats_reset(int fd, __u64 idx_mask);
+/* Per stats index, summed over CPUs, baselines subtracted. */
+XDPCHAIN_HIDDEN int xc_stats_read(int fd, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]);
+
+#endif
