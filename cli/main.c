@@ -109,12 +109,6 @@ static const struct cmd {
 	  "    touched. Every change also collects its own interface's leftovers, so\n"
 	  "    this is rarely needed. With -j: {\"removed\": [{\"path\", \"reason\"}],\n"
 	  "    \"count\": N}." },
-	{ "demo", cmd_demo,
-	  "[-b|--backend auto|freplace|tailcall]\n"
-	  "[-m|--mode native|skb] [-k|--keep]",
-	  "Build a chain of three example programs on a veth pair in a private network\n"
-	  "    namespace, send real packets through it, show what each program did\n"
-	  "    (they run in priority order, lower number first), then clean up." },
 	{ "version", cmd_version,
 	  "",
 	  "Show the versions of xdpchain and libxdpchain and the backend \"auto\"\n"

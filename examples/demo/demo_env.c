@@ -3,13 +3,12 @@
  * veth pair and sockets, and a teardown that leaves nothing behind and
  * checks that it did not. */
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include "cli.h"
 #include "demo.h"
 
 static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
@@ -23,10 +22,9 @@ static void on_signal(int sig)
 	stop_sig = sig;
 }
 
-void demo_init(struct demo *d, struct cli_ctx *ctx)
+void demo_init(struct demo *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->ctx = ctx;
 	d->mode = XDPCHAIN_MODE_NATIVE;
 	d->backend = XDPCHAIN_BACKEND_AUTO;
 	d->pk.raw_fd = -1;
@@ -73,7 +71,7 @@ bool demo_interrupted(struct demo *d)
 	if (!stop_sig)
 		return false;
 	if (!stop_said)
-		cli_error(d->ctx, "interrupted by signal %d: cleaning up", (int)stop_sig);
+		demo_error("interrupted by signal %d: cleaning up", (int)stop_sig);
 	stop_said = true;
 	return true;
 }
@@ -93,19 +91,19 @@ int demo_setup(struct demo *d)
 	printf("Creating network namespace %s with veth pair " DEMO_IF_CHAIN " (" DEMO_ADDR_CHAIN
 	       ") <-> " DEMO_IF_PEER " (" DEMO_ADDR_PEER ")\n", d->net.name);
 	if (demo_net_create(&d->net)) {
-		cli_error(d->ctx, "cannot create the demo network");
+		demo_error("cannot create the demo network");
 		return -1;
 	}
 	d->ifindex = (int)if_nametoindex(DEMO_IF_CHAIN);
 	if (!d->ifindex) {
-		cli_error(d->ctx, DEMO_IF_CHAIN ": %s", strerror(errno));
+		demo_error(DEMO_IF_CHAIN ": %s", strerror(errno));
 		return -1;
 	}
 	if (d->mode == XDPCHAIN_MODE_NATIVE) {
 		err = demo_bpf_attach_pass((int)if_nametoindex(DEMO_IF_PEER), &d->peer_pass_id);
 		if (err) {
-			cli_error(d->ctx, "cannot attach XDP_PASS to " DEMO_IF_PEER ": %s",
-				  strerror(-err));
+			demo_error("cannot attach XDP_PASS to " DEMO_IF_PEER ": %s",
+				   strerror(-err));
 			return -1;
 		}
 		printf("   " DEMO_IF_PEER " runs a bare XDP_PASS program (id %u): in native mode "
@@ -114,15 +112,15 @@ int demo_setup(struct demo *d)
 	}
 	err = demo_pkt_open(&d->pk);
 	if (err) {
-		cli_error(d->ctx, "cannot open a packet socket on " DEMO_IF_PEER ": %s",
-			  strerror(-err));
+		demo_error("cannot open a packet socket on " DEMO_IF_PEER ": %s",
+			   strerror(-err));
 		return -1;
 	}
 	for (int i = 0; i < DEMO_NR_APPS; i++) {
 		d->app_fd[i] = demo_udp_open(apps[i].addr, apps[i].port);
 		if (d->app_fd[i] < 0) {
-			cli_error(d->ctx, "cannot open a UDP socket on %s:%d: %s", apps[i].addr,
-				  apps[i].port, strerror(-d->app_fd[i]));
+			demo_error("cannot open a UDP socket on %s:%d: %s", apps[i].addr,
+				   apps[i].port, strerror(-d->app_fd[i]));
 			return -1;
 		}
 	}
@@ -142,7 +140,7 @@ static void close_sockets(struct demo *d)
 /* Whether there is a chain to detach (on an error: assume there is). */
 static bool chain_exists(struct demo *d)
 {
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = d->ctx->root);
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = DEMO_ROOT);
 	struct xdpchain_chain *c = xdpchain_chain__get(d->ifindex, &qo);
 
 	if (c) {
@@ -154,7 +152,7 @@ static bool chain_exists(struct demo *d)
 
 static int detach_all(struct demo *d, bool verify)
 {
-	XDPCHAIN_OPTS(xdpchain_detach_opts, dopts, .bpffs_root = d->ctx->root);
+	XDPCHAIN_OPTS(xdpchain_detach_opts, dopts, .bpffs_root = DEMO_ROOT);
 	__u32 id = 0;
 	int err;
 
@@ -163,8 +161,8 @@ static int detach_all(struct demo *d, bool verify)
 		return 0;
 	err = xdpchain_detach_all(d->ifindex, &dopts);
 	if (err && err != -ENOENT) {
-		cli_error(d->ctx, "cannot detach the chain of " DEMO_IF_CHAIN ": %s",
-			  strerror(-err));
+		demo_error("cannot detach the chain of " DEMO_IF_CHAIN ": %s",
+			   strerror(-err));
 		return -1;
 	}
 	if (!verify)
@@ -172,8 +170,8 @@ static int detach_all(struct demo *d, bool verify)
 	printf("   xdpchain_detach_all(" DEMO_IF_CHAIN "): dispatcher and programs detached\n");
 	err = xdpchain_foreign_prog(d->ifindex, &id, NULL, 0);
 	if (err || id) {
-		cli_error(d->ctx, "check failed: %s on " DEMO_IF_CHAIN,
-			  err ? "cannot query the XDP program" : "an XDP program still runs");
+		demo_error("check failed: %s on " DEMO_IF_CHAIN,
+			   err ? "cannot query the XDP program" : "an XDP program still runs");
 		return -1;
 	}
 	return 0;
@@ -184,15 +182,14 @@ static int detach_all(struct demo *d, bool verify)
 static int verify_gone(struct demo *d)
 {
 	__u32 ids[DEMO_NR_PROGS + 1 + sizeof(d->dispatcher_id) / sizeof(__u32)];
-	const char *root = demo_bpffs_root(d->ctx->root);
 	int ret = 0;
 
 	if (demo_net_exists(&d->net)) {
-		cli_error(d->ctx, "check failed: namespace %s still exists", d->net.name);
+		demo_error("check failed: namespace %s still exists", d->net.name);
 		ret = -1;
 	}
-	if (demo_bpffs_ns_state_exists(d->ctx->root, d->net.ino)) {
-		cli_error(d->ctx, "check failed: the namespace's state is left in %s", root);
+	if (demo_bpffs_ns_state_exists(d->net.ino)) {
+		demo_error("check failed: the namespace's state is left in " DEMO_ROOT);
 		ret = -1;
 	}
 	memcpy(ids, d->id, sizeof(d->id));
@@ -200,13 +197,13 @@ static int verify_gone(struct demo *d)
 	memcpy(ids + DEMO_NR_PROGS + 1, d->dispatcher_id, sizeof(d->dispatcher_id));
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		if (ids[i] && demo_bpf_prog_alive(ids[i], DEMO_WAIT_MS)) {
-			cli_error(d->ctx, "check failed: program %u is still loaded", ids[i]);
+			demo_error("check failed: program %u is still loaded", ids[i]);
 			ret = -1;
 		}
 	}
 	if (!ret)
-		printf("   nothing left: no namespace, no state in %s; the dispatchers and "
-		       "programs are unloaded\n", root);
+		printf("   nothing left: no namespace, no state in " DEMO_ROOT "; the dispatchers "
+		       "and programs are unloaded\n");
 	return ret;
 }
 
@@ -220,7 +217,7 @@ int demo_teardown(struct demo *d, bool verify)
 		printf("\n4. Removing everything\n");
 	ret = detach_all(d, verify);
 	if (demo_net_destroy(&d->net)) {
-		cli_error(d->ctx, "cannot delete network namespace %s", d->net.name);
+		demo_error("cannot delete network namespace %s", d->net.name);
 		return -1;
 	}
 	if (!verify) {
@@ -233,17 +230,16 @@ int demo_teardown(struct demo *d, bool verify)
 	return verify_gone(d) || ret ? -1 : 0;
 }
 
-/* Not "ip netns exec": it remounts /sys, which hides /sys/fs/bpf. */
+/* Not "ip netns exec": it remounts /sys, which hides /sys/fs/bpf. The
+ * xdpchain CLI built with the demo (DEMO_CLI) if it is there, else the
+ * one in PATH; -r if $XDPCHAIN_BPFFS_ROOT would send it elsewhere than
+ * the demo's state. */
 int demo_keep(struct demo *d)
 {
-	char self[PATH_MAX] = "xdpchain", opt[PATH_MAX + 8] = "";
-	const char *root = demo_bpffs_root(d->ctx->root);
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *cli = access(DEMO_CLI, X_OK) ? "xdpchain" : DEMO_CLI;
+	const char *env = secure_getenv(XDPCHAIN_ROOT_ENV);
+	const char *opt = env && *env ? " -r " DEMO_ROOT : "";
 
-	if (n > 0)
-		self[n] = '\0';
-	if (strcmp(root, XDPCHAIN_DEFAULT_ROOT))
-		snprintf(opt, sizeof(opt), " -r %s", root);
 	close_sockets(d);
 	if (demo_net_leave(&d->net))
 		return -1;
@@ -251,6 +247,6 @@ int demo_keep(struct demo *d)
 	       "   nsenter --net=/run/netns/%s %s%s status " DEMO_IF_CHAIN "\n"
 	       "   nsenter --net=/run/netns/%s %s%s detach " DEMO_IF_CHAIN " --all\n"
 	       "   ip netns del %s\n",
-	       d->net.name, d->net.name, self, opt, d->net.name, self, opt, d->net.name);
+	       d->net.name, d->net.name, cli, opt, d->net.name, cli, opt, d->net.name);
 	return 0;
 }

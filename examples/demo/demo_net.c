@@ -117,8 +117,8 @@ static const char *why(int err, bool ip)
 	do {                                                                    \
 		int err_ = (call);                                              \
 		if (err_) {                                                     \
-			fprintf(stderr, "xdpchain: demo network: %s: %s\n", what,  \
-				why(err_, is_ip));                              \
+			fprintf(stderr, DEMO_NAME ": demo network: %s: %s\n",   \
+				what, why(err_, is_ip));                        \
 			return err_;                                            \
 		}                                                               \
 	} while (0)
@@ -166,7 +166,7 @@ int demo_net_leave(struct demo_net *net)
 		return 0;
 	if (setns(net->home_fd, CLONE_NEWNET)) {
 		err = -errno;
-		fprintf(stderr, "xdpchain: cannot go back to the original network namespace: %s\n",
+		fprintf(stderr, DEMO_NAME ": cannot go back to the original network namespace: %s\n",
 			strerror(errno));
 	}
 	close(net->home_fd);
@@ -183,7 +183,7 @@ int demo_net_destroy(struct demo_net *net)
 		return err;
 	e = run_ip((char *const[]){ "netns", "del", net->name, NULL });
 	if (e) {
-		fprintf(stderr, "xdpchain: ip netns del %s failed\n", net->name);
+		fprintf(stderr, DEMO_NAME ": ip netns del %s failed\n", net->name);
 		return err ? err : e;
 	}
 	net->created = false;

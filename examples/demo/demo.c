@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /*
- * xdpchain demo: three example programs (embedded, no files needed) share
- * a veth interface in a private network namespace; real packets show what
- * each one did; one leaves and the others keep running; everything is
- * removed. The demo checks its own numbers and fails if the chain, the
- * library or the kernel misbehaved.
+ * The demo's story: three example programs (embedded, no files needed)
+ * share a veth interface in a private network namespace; real packets
+ * show what each one did; one leaves and the others keep running. The
+ * demo checks its own numbers and fails if the chain, the library or the
+ * kernel misbehaved. main.c sets the scene and removes everything.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <xdpchain/xdpchain.h>
-#include "cli.h"
 #include "demo.h"
-#include "opts.h"
 #include "xdp_count.skel.h"
 #include "xdp_firewall.skel.h"
 #include "xdp_reflect.skel.h"
@@ -57,8 +53,8 @@ static void check(struct demo *d, const char *what, __u64 got, __u64 want)
 {
 	if (got == want)
 		return;
-	cli_error(d->ctx, "check failed: %s: expected %llu, got %llu", what,
-		  (unsigned long long)want, (unsigned long long)got);
+	demo_error("check failed: %s: expected %llu, got %llu", what,
+		   (unsigned long long)want, (unsigned long long)got);
 	d->bad++;
 }
 
@@ -67,7 +63,7 @@ static void check(struct demo *d, const char *what, __u64 got, __u64 want)
 static int attach_all(struct demo *d)
 {
 	XDPCHAIN_OPTS(xdpchain_attach_opts, ao, .mode = d->mode, .backend = d->backend,
-		      .bpffs_root = d->ctx->root);
+		      .bpffs_root = DEMO_ROOT);
 
 	printf("\n1. Attaching xdp_firewall, xdp_reflect and xdp_count to " DEMO_IF_CHAIN
 	       ", in that order, owner \"demo\"\n");
@@ -82,8 +78,8 @@ static int attach_all(struct demo *d)
 		elf = progs[i].elf(&sz);
 		p = elf ? xdpchain_prog__open_mem(elf, sz, &oo) : NULL;
 		if (!p) {
-			cli_error(d->ctx, "%s: cannot open the embedded object: %s", progs[i].name,
-				  strerror(errno));
+			demo_error("%s: cannot open the embedded object: %s", progs[i].name,
+				   strerror(errno));
 			return -1;
 		}
 		err = xdpchain_prog__set_owner(p, "demo");
@@ -95,8 +91,8 @@ static int attach_all(struct demo *d)
 			       progs[i].name, d->id[i], xdpchain_prog__priority(p));
 		xdpchain_prog__close(p);
 		if (err) {
-			cli_error(d->ctx, "cannot attach %s to " DEMO_IF_CHAIN ": %s", progs[i].name,
-				  strerror(-err));
+			demo_error("cannot attach %s to " DEMO_IF_CHAIN ": %s", progs[i].name,
+				   strerror(-err));
 			return -1;
 		}
 	}
@@ -107,14 +103,14 @@ static int attach_all(struct demo *d)
  * `want` (names, in order). */
 static int show_chain(struct demo *d, const char *const *want, unsigned int nr_want)
 {
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = d->ctx->root);
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = DEMO_ROOT);
 	struct xdpchain_chain *c = xdpchain_chain__get(d->ifindex, &qo);
 	unsigned int n;
 	__u32 id;
 
 	if (!c) {
-		cli_error(d->ctx, "cannot read the chain of " DEMO_IF_CHAIN ": %s",
-			  strerror(errno));
+		demo_error("cannot read the chain of " DEMO_IF_CHAIN ": %s",
+			   strerror(errno));
 		return -1;
 	}
 	id = xdpchain_chain__dispatcher_id(c);
@@ -139,8 +135,8 @@ static int show_chain(struct demo *d, const char *const *want, unsigned int nr_w
 		       xdpchain_entry__id(e), xdpchain_entry__priority(e), cont,
 		       xdpchain_entry__owner(e));
 		if (i < nr_want && strcmp(xdpchain_entry__name(e), want[i])) {
-			cli_error(d->ctx, "check failed: position %u runs %s, expected %s", i + 1,
-				  xdpchain_entry__name(e), want[i]);
+			demo_error("check failed: position %u runs %s, expected %s", i + 1,
+				   xdpchain_entry__name(e), want[i]);
 			d->bad++;
 		}
 	}
@@ -164,7 +160,7 @@ static int drain(struct demo *d)
 			d->seen.app[i] += n;
 	}
 	if (err)
-		cli_error(d->ctx, "cannot receive: %s", strerror(-err));
+		demo_error("cannot receive: %s", strerror(-err));
 	return err;
 }
 
@@ -189,7 +185,7 @@ static int send_and_collect(struct demo *d, const __u16 *ports, const struct dem
 	for (; *ports; ports++) {
 		err = demo_pkt_send(&d->pk, *ports, BURST);
 		if (err) {
-			cli_error(d->ctx, "cannot send from " DEMO_IF_PEER ": %s", strerror(-err));
+			demo_error("cannot send from " DEMO_IF_PEER ": %s", strerror(-err));
 			return -1;
 		}
 	}
@@ -219,8 +215,8 @@ static int read_counters(struct demo *d, struct counters *c)
 			continue;
 		err = demo_bpf_read_bss(d->id[i], val[i], size[i]);
 		if (err) {
-			cli_error(d->ctx, "cannot read the counters of %s (id %u): %s",
-				  progs[i].name, d->id[i], strerror(-err));
+			demo_error("cannot read the counters of %s (id %u): %s",
+				   progs[i].name, d->id[i], strerror(-err));
 			return -1;
 		}
 	}
@@ -305,7 +301,7 @@ static int step_traffic(struct demo *d)
 
 static int step_detach_firewall(struct demo *d)
 {
-	XDPCHAIN_OPTS(xdpchain_detach_opts, dopts, .bpffs_root = d->ctx->root);
+	XDPCHAIN_OPTS(xdpchain_detach_opts, dopts, .bpffs_root = DEMO_ROOT);
 	static const __u16 ports[] = { DEMO_PORT_BLOCKED, 0 };
 	struct demo_seen want = d->seen;
 	struct counters before, c;
@@ -317,14 +313,14 @@ static int step_detach_firewall(struct demo *d)
 	printf("\n3. Detaching xdp_firewall by name; the other programs keep running\n");
 	err = xdpchain_detach_name(d->ifindex, "xdp_firewall", &dopts);
 	if (err) {
-		cli_error(d->ctx, "cannot detach xdp_firewall: %s", strerror(-err));
+		demo_error("cannot detach xdp_firewall: %s", strerror(-err));
 		return -1;
 	}
 	d->detached[FW] = true;
 	if (show_chain(d, run_order_after, 2))
 		return -1;
 	if (demo_bpf_prog_alive(fw_id, DEMO_WAIT_MS)) {
-		cli_error(d->ctx, "check failed: xdp_firewall (id %u) is still loaded", fw_id);
+		demo_error("check failed: xdp_firewall (id %u) is still loaded", fw_id);
 		return -1;
 	}
 	printf("   xdp_firewall (id %u) is unloaded; sending %d more to port %d\n", fw_id, BURST,
@@ -340,45 +336,7 @@ static int step_detach_firewall(struct demo *d)
 	return d->bad ? -1 : 0;
 }
 
-static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct demo *d, bool *keep_it)
-{
-	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "keep", no_argument, NULL, 'k' },
-		{},
-	};
-	int c, ret;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:m:k", longopts, NULL)) != -1) {
-		if (c == 'b')
-			ret = opt_backend(ctx, optarg, &d->backend);
-		else if (c == 'm')
-			ret = opt_mode(ctx, optarg, &d->mode);
-		else if (c == 'k')
-			ret = (*keep_it = true, 0);
-		else
-			return opt_bad_option(ctx, c, argv, longopts);
-		if (ret)
-			return ret;
-	}
-	if (optind < argc) {
-		cli_error(ctx, "unexpected argument '%s' (see 'xdpchain help demo')", argv[optind]);
-		return CLI_EXIT_USAGE;
-	}
-	if (d->mode != XDPCHAIN_MODE_NATIVE && d->mode != XDPCHAIN_MODE_SKB) {
-		cli_error(ctx, "--mode: the demo runs in native or skb mode");
-		return CLI_EXIT_USAGE;
-	}
-	if (ctx->json) {
-		cli_error(ctx, "no JSON output: the demo prints a narrative");
-		return CLI_EXIT_USAGE;
-	}
-	return 0;
-}
-
-static int run(struct demo *d)
+int demo_run(struct demo *d)
 {
 	if (attach_all(d) || demo_interrupted(d))
 		return -1;
@@ -388,52 +346,4 @@ static int run(struct demo *d)
 	if (step_traffic(d) || demo_interrupted(d))
 		return -1;
 	return step_detach_firewall(d) || demo_interrupted(d) ? -1 : 0;
-}
-
-int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
-{
-	bool keep_it = false, mounted;
-	struct demo d;
-	int ret, err;
-
-	demo_init(&d, ctx);
-	ret = parse_args(ctx, argc, argv, &d, &keep_it);
-	if (ret)
-		return ret;
-	/* The story on stdout and errors on stderr stay in order when both
-	 * go to one log file. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (geteuid() != 0) {
-		cli_error(ctx, "the demo creates a network namespace and attaches XDP programs: "
-			  "run it as root");
-		return CLI_EXIT_FAIL;
-	}
-	err = demo_bpffs_ensure(ctx->root, &mounted);
-	if (err) {
-		cli_error(ctx, "cannot mount a BPF filesystem on /sys/fs/bpf: %s", strerror(-err));
-		return CLI_EXIT_FAIL;
-	}
-	if (mounted)
-		printf("Mounted a BPF filesystem on /sys/fs/bpf (it was not mounted); it stays\n");
-	printf("xdpchain demo: %s mode, backend %s", xdpchain_mode_str(d.mode),
-	       xdpchain_backend_str(d.backend));
-	if (d.backend == XDPCHAIN_BACKEND_AUTO)
-		printf(" (%s on this kernel)", xdpchain_backend_str(xdpchain_probe_backend()));
-	printf("\n");
-
-	err = demo_catch_signals();
-	if (err) {
-		cli_error(ctx, "cannot catch signals: %s", strerror(-err));
-		return CLI_EXIT_FAIL;
-	}
-	ret = demo_setup(&d) || demo_interrupted(&d) ? -1 : run(&d);
-	if (!ret && keep_it)
-		ret = demo_keep(&d);
-	else if (demo_teardown(&d, !ret))
-		ret = -1;
-	demo_restore_signals();
-	if (ret)
-		return CLI_EXIT_FAIL;
-	printf("\nDemo passed: every number is what the chain should produce.\n");
-	return CLI_EXIT_OK;
 }

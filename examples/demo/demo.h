@@ -1,16 +1,27 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* Helpers of the demo command (cmd_demo.c, the story and its checks):
+/* xdpchain-demo, a program of its own (not a command of the xdpchain
+ * CLI): the command line (main.c), the story and its checks (demo.c),
  * making and unmaking its world (demo_env.c), the throwaway network
  * (demo_net.c), the traffic on it (demo_pkt.c), the programs' kernel
- * objects (demo_bpf.c) and the bpffs it needs (demo_bpffs.c). */
-#ifndef XDPCHAIN_CLI_DEMO_H
-#define XDPCHAIN_CLI_DEMO_H
+ * objects (demo_bpf.c), the bpffs it needs (demo_bpffs.c) and its
+ * messages (demo_log.c). It uses libxdpchain's public API only. */
+#ifndef XDPCHAIN_DEMO_H
+#define XDPCHAIN_DEMO_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/if_ether.h>
 #include <linux/types.h>
 #include <xdpchain/xdpchain.h>
+
+#define DEMO_NAME "xdpchain-demo" /* the program, in its messages */
+/* The state root the demo passes to every library call (see
+ * demo_bpffs.c): the default one, whatever $XDPCHAIN_BPFFS_ROOT says. */
+#define DEMO_ROOT XDPCHAIN_DEFAULT_ROOT
+/* The xdpchain CLI that --keep's advice names (meson: the one it built). */
+#ifndef DEMO_CLI
+#define DEMO_CLI "xdpchain"
+#endif
 
 #define DEMO_IF_CHAIN "xdemo0" /* runs the chain */
 #define DEMO_IF_PEER "xdemo1"  /* sends the packets */
@@ -86,20 +97,23 @@ int demo_bpf_attach_pass(int ifindex, __u32 *prog_id);
  * timeout_ms for the kernel's deferred release. */
 bool demo_bpf_prog_alive(__u32 prog_id, int timeout_ms);
 
-/* ---- demo_bpffs.c ---- */
+/* ---- demo_bpffs.c: the BPF filesystem under DEMO_ROOT ---- */
 
-/* The state root the library uses: root, $XDPCHAIN_BPFFS_ROOT or the
- * default. */
-const char *demo_bpffs_root(const char *root);
-/* Mount bpffs on /sys/fs/bpf if the root is under it and it is not a
- * bpffs yet; *mounted says whether it did. */
-int demo_bpffs_ensure(const char *root, bool *mounted);
+/* Mount bpffs on /sys/fs/bpf if it is not a bpffs yet; *mounted says
+ * whether it did. */
+int demo_bpffs_ensure(bool *mounted);
 /* Whether the library's state directory of namespace ino exists. */
-bool demo_bpffs_ns_state_exists(const char *root, __u64 ino);
+bool demo_bpffs_ns_state_exists(__u64 ino);
+
+/* ---- demo_log.c: messages ---- */
+
+/* "Error: xdpchain-demo: <message>" on stderr. */
+void demo_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* libbpf's messages: warnings only (the library's own callback, the
+ * default one, prints its warnings). */
+void demo_log_init(void);
 
 /* ---- demo_env.c: the demo's world, made and unmade ---- */
-
-struct cli_ctx;
 
 enum { DEMO_FW, DEMO_RF, DEMO_CNT, DEMO_NR_PROGS };
 /* The applications: UDP sockets behind the chain and on the peer. */
@@ -111,7 +125,6 @@ struct demo_seen {
 };
 
 struct demo {
-	struct cli_ctx *ctx;
 	enum xdpchain_mode mode;
 	enum xdpchain_backend backend;
 	int ifindex; /* of DEMO_IF_CHAIN, once created */
@@ -128,7 +141,7 @@ struct demo {
 };
 
 /* Zero d, with no file descriptor open. */
-void demo_init(struct demo *d, struct cli_ctx *ctx);
+void demo_init(struct demo *d);
 /* Catch SIGINT, SIGTERM, SIGHUP and SIGPIPE (unless ignored on entry) so
  * the teardown still runs; restore what was there. */
 int demo_catch_signals(void);
@@ -142,5 +155,12 @@ int demo_setup(struct demo *d);
 int demo_teardown(struct demo *d, bool verify);
 /* --keep: leave everything, say how to look at it and clean up. */
 int demo_keep(struct demo *d);
+
+/* ---- demo.c: the story and its checks ---- */
+
+/* Attach the three programs, send traffic, detach one, checking every
+ * number on the way (inside the namespace demo_setup() made). 0 if all
+ * went as it should. */
+int demo_run(struct demo *d);
 
 #endif

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include "demo.h"
 
-static const char payload[] = "xdpchain demo....";
+static const char payload[] = "xdpchain-demo....";
 
 /* Ethernet, IPv4 without options, UDP, payload: built in a byte buffer
  * and the headers copied in and out of aligned structs, since the IPv4
