@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* lib/plan.c: what a transaction will do, decided on descriptions alone. */
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "check.h"
+
+static int quiet(enum xdpchain_print_level level, const char *fmt, va_list args)
+{
+	return 0;
+}
+
+static struct xc_entry entry(__u32 id, int priority, const char *name, __u8 kind, bool frags)
+{
+	struct xc_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.fd = -1;
+	e.m.prog_id = id;
+	e.m.priority = priority;
+	e.m.kind = kind;
+	e.m.flags = frags ? XDPCHAIN_SLOT_F_FRAGS : 0;
+	e.m.continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+	snprintf(e.m.name, sizeof(e.m.name), "%s", name);
+	return e;
+}
+
+static struct xdpchain_prog prog(const char *name, bool frags, bool from_fd, __u32 id)
+{
+	struct xdpchain_prog p;
+
+	memset(&p, 0, sizeof(p));
+	p.name = (char *)name;
+	p.fd = from_fd ? 100 : -1;
+	p.id = id;
+	p.from_fd = from_fd;
+	p.frags = frags;
+	return p;
+}
+
+static struct xc_change attach(struct xdpchain_prog *p, enum xdpchain_slot_kind kind)
+{
+	struct xc_change c = { .kind = XC_ATTACH, .prog = p, .slot_kind = kind };
+
+	c.m.kind = (__u8)kind;
+	snprintf(c.m.name, sizeof(c.m.name), "%s", p->name);
+	return c;
+}
+
+static void test_changes(void)
+{
+	struct xc_entry e[8];
+	struct xdpchain_prog a = prog("a", false, false, 0), fd5 = prog("five", false, true, 5);
+	struct xc_change c[3];
+	struct xc_plan plan;
+	__u32 dead[1] = { 9 };
+	unsigned int n;
+
+	/* A detach takes the program out, keeping the others in order. */
+	n = 3;
+	e[0] = entry(5, 10, "x", XDPCHAIN_SLOT_FREPLACE, false);
+	e[1] = entry(6, 20, "y", XDPCHAIN_SLOT_FREPLACE, false);
+	e[2] = entry(7, 30, "z", XDPCHAIN_SLOT_TAILCALL, false);
+	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 6 };
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == 0);
+	CHECK(n == 2 && e[0].m.prog_id == 5 && e[1].m.prog_id == 7);
+	CHECK(plan.changed && plan.only_removed && plan.nattach == 0);
+
+	/* Unknown id: refused, unless its owner exited (dropped already). */
+	c[0].id = 42;
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == -ENOENT);
+	c[0].id = 9;
+	CHECK(xc_plan_changes(e, &n, c, 1, dead, 1, "v0", &plan) == 0);
+	CHECK(n == 2 && plan.changed && plan.only_removed);
+	CHECK(xc_plan_changes(e, &n, c, 0, NULL, 0, "v0", &plan) == 0 && !plan.changed);
+
+	/* An update to what it already is changes nothing. */
+	c[0] = (struct xc_change){ .kind = XC_UPDATE, .id = 5, .priority = 10,
+				   .continue_on = XDPCHAIN_DEFAULT_CONTINUE };
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == 0 && !plan.changed);
+	c[0].priority = 40;
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == 0);
+	CHECK(plan.changed && !plan.only_removed && e[0].m.priority == 40);
+	c[0].kind = XC_UPDATE;
+	c[0].id = 6; /* detached above */
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == -ENOENT);
+
+	/* Attaches: counted; the same handle twice, or a loaded program
+	 * that is in the chain already, refused. */
+	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
+	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 7 };
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, "v0", &plan) == 0);
+	CHECK(plan.nattach == 1 && plan.changed && !plan.only_removed && n == 1);
+	c[1] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, "v0", &plan) == -EINVAL);
+	c[0] = attach(&fd5, XDPCHAIN_SLOT_TAILCALL);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, "v0", &plan) == -EEXIST);
+	/* ... but it may join once it left in the same transaction. */
+	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 5 };
+	c[1] = attach(&fd5, XDPCHAIN_SLOT_TAILCALL);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, "v0", &plan) == 0 && n == 0);
+}
+
+static void test_limits(void)
+{
+	struct xc_entry *e = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*e));
+	struct xdpchain_prog a = prog("a", false, false, 0);
+	struct xc_change c[1];
+	unsigned int i;
+
+	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++)
+		e[i] = entry(i + 1, (int)i, "p", XDPCHAIN_SLOT_FREPLACE, false);
+	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_SLOTS - 1, c, 1, 1, "v0") == 0);
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_SLOTS, c, 1, 1, "v0") == -E2BIG);
+	/* Tail-call programs: the kernel's tail-call limit per packet. */
+	for (i = 0; i < XDPCHAIN_MAX_TAILCALL_SLOTS; i++)
+		e[i].m.kind = XDPCHAIN_SLOT_TAILCALL;
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_TAILCALL_SLOTS, c, 1, 1, "v0") == 0);
+	c[0].slot_kind = XDPCHAIN_SLOT_TAILCALL;
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_TAILCALL_SLOTS, c, 1, 1, "v0") == -E2BIG);
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_TAILCALL_SLOTS - 1, c, 1, 1, "v0") == 0);
+	free(e);
+}
+
+static void test_frags(void)
+{
+	struct xc_entry e[2];
+	struct xdpchain_prog f = prog("f", true, false, 0), nf = prog("nf", false, false, 0);
+	struct xc_change c[2];
+
+	/* freplace: a frags program is frags-aware only in a frags chain. */
+	e[0] = entry(1, 1, "x", XDPCHAIN_SLOT_FREPLACE, true);
+	c[0] = attach(&f, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_frags(e, 1, c, 1, "v0") == 0);
+	CHECK(c[0].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	CHECK(xc_plan_chain_frags(e, 1, &c[0]));
+	e[0] = entry(1, 1, "x", XDPCHAIN_SLOT_FREPLACE, false);
+	c[0] = attach(&f, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_frags(e, 1, c, 1, "v0") == 0);
+	CHECK(!(c[0].m.flags & XDPCHAIN_SLOT_F_FRAGS));
+	CHECK(!xc_plan_chain_frags(e, 1, &c[0]));
+
+	/* A tail-call program must match the chain's flag. */
+	c[0] = attach(&f, XDPCHAIN_SLOT_TAILCALL);
+	CHECK(xc_plan_frags(e, 1, c, 1, "v0") == -EINVAL);
+	e[0] = entry(1, 1, "x", XDPCHAIN_SLOT_FREPLACE, true);
+	c[0] = attach(&f, XDPCHAIN_SLOT_TAILCALL);
+	CHECK(xc_plan_frags(e, 1, c, 1, "v0") == 0);
+	CHECK(c[0].m.flags & XDPCHAIN_SLOT_F_FRAGS);
+	/* A frags tail-call program already in the chain, and a program
+	 * without frags joins: the chain would lose its flag. */
+	e[0] = entry(1, 1, "x", XDPCHAIN_SLOT_TAILCALL, true);
+	c[0] = attach(&nf, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_frags(e, 1, c, 1, "v0") == -EINVAL);
+	/* Nothing joins: the running programs agree with themselves. */
+	e[1] = entry(2, 2, "y", XDPCHAIN_SLOT_TAILCALL, true);
+	CHECK(xc_plan_frags(e, 2, c, 0, "v0") == 0);
+}
+
+/* A version 4 dispatcher with n positions in use, each its own program. */
+static void running_meta(struct xdpchain_meta *m, unsigned int n)
+{
+	xc_meta_init(m, 5, 7, XDPCHAIN_MODE_NATIVE, 1);
+	m->nr_progs = n;
+	for (unsigned int i = 0; i < n; i++) {
+		m->slots[i] = entry(i + 1, (int)(i * 10), "p", XDPCHAIN_SLOT_FREPLACE, false).m;
+		snprintf(m->slots[i].name, sizeof(m->slots[i].name), "p%u", i);
+	}
+}
+
+static void test_in_place(void)
+{
+	struct xdpchain_meta *base = calloc(1, sizeof(*base)), *meta = calloc(1, sizeof(*meta));
+	struct xc_running run = { base, meta };
+	struct xc_plan plan = { .changed = true, .only_removed = true };
+	struct xc_entry e[8];
+	unsigned int i;
+
+	running_meta(base, 8);
+	*meta = *base;
+	/* Remove the program at index 3 of 8: in place, index 3. */
+	for (i = 0; i < 7; i++)
+		e[i].m = meta->slots[i < 3 ? i : i + 1];
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == 3);
+	/* Not when something else changes, or counters are switched on. */
+	plan.only_removed = false;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
+	plan.only_removed = true;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, true) == -1);
+	meta->flags |= XDPCHAIN_META_F_STATS;
+	base->flags |= XDPCHAIN_META_F_STATS;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, true) == 3);
+	/* Not two at once, not the last program, not from no chain. */
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == -1);
+	CHECK(xc_plan_in_place(&run, e, 0, &plan, false) == -1);
+	run.base = run.meta = NULL;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
+	run.base = base;
+	run.meta = meta;
+	/* Not with another frags flag than the dispatcher's. */
+	base->flags |= XDPCHAIN_META_F_FRAGS;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
+	base->flags &= ~XDPCHAIN_META_F_FRAGS;
+	/* Not from a version 2 library's dispatcher. */
+	base->version = 2;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
+	base->version = XDPCHAIN_META_VERSION;
+	/* At most a quarter of the dispatcher's slots vacant: one is already
+	 * (meta runs 7 of base's 8), a second would be 2 of 8: yes; a third
+	 * 3 of 8: no. */
+	meta->nr_progs = 7;
+	for (i = 0; i < 7; i++)
+		meta->slots[i] = base->slots[i + 1];
+	for (i = 0; i < 6; i++)
+		e[i].m = meta->slots[i + 1];
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == 0);
+	meta->nr_progs = 6;
+	for (i = 0; i < 5; i++)
+		e[i].m = meta->slots[i + 1];
+	CHECK(xc_plan_in_place(&run, e, 5, &plan, false) == -1);
+	/* The entries must be the running programs minus one. */
+	meta->nr_progs = 7;
+	for (i = 0; i < 6; i++)
+		e[i].m = meta->slots[i];
+	e[5].m.prog_id = 99;
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == -1);
+	free(base);
+	free(meta);
+}
+
+static void test_can_append(void)
+{
+	struct xdpchain_meta *b = calloc(1, sizeof(*b));
+	struct xdpchain_slot_meta m;
+
+	running_meta(b, 3); /* priorities 0, 10, 20; names p0..p2 */
+	b->nr_spare = 5;
+	m = entry(0, 30, "q", XDPCHAIN_SLOT_FREPLACE, false).m;
+	CHECK(xc_plan_can_append(b, &m, 0, false));
+	m.priority = 10;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	/* Equal priority: by name, after the last one only. */
+	m.priority = 20;
+	snprintf(m.name, sizeof(m.name), "p3");
+	CHECK(xc_plan_can_append(b, &m, 0, false));
+	snprintf(m.name, sizeof(m.name), "p1");
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	m.priority = 30;
+	/* A loaded program that has a position here already: no. */
+	CHECK(!xc_plan_can_append(b, &m, 2, false));
+	CHECK(xc_plan_can_append(b, &m, 77, false));
+	/* Another frags flag, no spares, an older dispatcher, no chain. */
+	CHECK(!xc_plan_can_append(b, &m, 0, true));
+	b->nr_spare = 0;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	b->nr_spare = 5;
+	b->version = 3;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	b->version = XDPCHAIN_META_VERSION;
+	CHECK(!xc_plan_can_append(NULL, &m, 0, false));
+	b->nr_progs = 0;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	free(b);
+}
+
+static void test_sort_find(void)
+{
+	struct xc_entry e[3];
+
+	e[0] = entry(1, 30, "c", XDPCHAIN_SLOT_FREPLACE, false);
+	e[1] = entry(2, 10, "b", XDPCHAIN_SLOT_FREPLACE, false);
+	e[2] = entry(3, 10, "a", XDPCHAIN_SLOT_FREPLACE, false);
+	xc_entries_sort(e, 3);
+	CHECK(e[0].m.prog_id == 3 && e[1].m.prog_id == 2 && e[2].m.prog_id == 1);
+	CHECK(xc_entries_find(e, 3, 2) == 1);
+	CHECK(xc_entries_find(e, 3, 4) == -1);
+}
+
+int main(void)
+{
+	xc_log_set_print(quiet);
+	test_changes();
+	test_limits();
+	test_frags();
+	test_in_place();
+	test_can_append();
+	test_sort_find();
+	return check_report("test_plan");
+}
