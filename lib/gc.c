@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* xdpchain_gc() (layer 5): collect what no running chain uses
  * (collect.c does it). */
-#include "mutate.h"
+#include "api.h"
 
 int xdpchain_gc(int ifindex, const struct xdpchain_gc_opts *opts)
 {

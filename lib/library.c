@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* The library as a whole (layer 5): its version, its log callback, and
  * which backend "auto" means here. */
-#include "kobj.h"
+#include "api.h"
 #include "config.h"
 
 const char *xdpchain_version(void)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "model.h"
+#include "api.h"
 
 const char *xdpchain_verdict_name(int verdict)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include "kobj.h"
+#include "api.h"
 
 struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 					       const struct xdpchain_open_opts *opts)

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+"""lib/ is a stack of layers (docs/architecture.md). Checks, from the
+sources, that every lib/*.c includes exactly one layer header; that every
+function a layer header declares is defined in a file of that layer; that
+no file calls a function of a higher layer; that the mutations (layer 4)
+never call each other; and that exported symbols (libxdpchain.map) are
+defined only in layer 5. Prints each violation; exit 1 if any."""
+import pathlib
+import re
+import sys
+
+LAYERS = ["model.h", "kobj.h", "store.h", "reader.h", "mutate.h", "api.h"]
+lib = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "lib")
+bad = []
+
+
+def strip_comments(text):
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+# Functions each layer header declares.
+declared = {}
+for layer, hdr in enumerate(LAYERS):
+    text = strip_comments((lib / hdr).read_text())
+    for name in re.findall(r"XDPCHAIN_HIDDEN[^;(]*?\b(xc_\w+)\s*\(", text, re.S):
+        declared[name] = layer
+
+# The layer of every C file, and where each function is defined.
+layer_of, defined_in, sources = {}, {}, {}
+for c in sorted(lib.glob("*.c")):
+    text = strip_comments(c.read_text())
+    sources[c.name] = text
+    inc = [h for h in re.findall(r'#include "([^"]+)"', text) if h in LAYERS]
+    if len(inc) != 1:
+        bad.append(f"{c.name}: includes {inc or 'no layer header'}; exactly one expected")
+        continue
+    layer_of[c.name] = LAYERS.index(inc[0])
+    for name in re.findall(r"^(?!static)[A-Za-z_][\w \t\*]*?\b(\w+)\s*\([^;{]*\)\s*\{",
+                           text, re.M):
+        defined_in[name] = c.name
+
+for name, layer in declared.items():
+    f = defined_in.get(name)
+    if f is None:
+        bad.append(f"{name}: declared in {LAYERS[layer]} but defined nowhere")
+    elif layer_of.get(f) != layer:
+        bad.append(f"{name}: declared in {LAYERS[layer]} but defined in {f} "
+                   f"(layer {layer_of.get(f)})")
+
+for f, text in sources.items():
+    if f not in layer_of:
+        continue
+    for name in sorted(set(re.findall(r"\b(xc_\w+)\s*\(", text))):
+        g = defined_in.get(name)
+        if name not in declared or g is None or g == f:
+            continue
+        if layer_of[g] > layer_of[f]:
+            bad.append(f"{f} (layer {layer_of[f]}) calls {name} of {g} (layer {layer_of[g]})")
+        elif layer_of[g] == layer_of[f] == 4:
+            bad.append(f"{f} calls {name} of {g}: mutations never call each other")
+
+mapfile = (lib / "libxdpchain.map").read_text()
+exported = re.findall(r"^\s+(xdpchain_\w+);", mapfile, re.M)
+for name in exported:
+    f = defined_in.get(name)
+    if f is None:
+        bad.append(f"{name}: in libxdpchain.map but defined nowhere")
+    elif layer_of.get(f) != 5:
+        bad.append(f"{name}: exported but defined in {f} (layer {layer_of.get(f)}), not layer 5")
+
+for line in bad:
+    print(line)
+print(f"check_layers: {len(layer_of)} files, {len(declared)} internal functions, "
+      f"{len(exported)} exported symbols, {len(bad)} violations")
+sys.exit(1 if bad else 0)
