@@ -75,7 +75,7 @@ setup_attach() { att t_pass_a -P 10; }
 op_attach() { att t_pass_b -P 20; }
 setup_detach() { att t_pass_a -P 10 && att t_pass_b -P 20; }
 op_detach() { xc detach xt0 t_pass_b >/dev/null; }
-# Four programs: removing one empties its slot in place (vacancy.c).
+# Four programs: removing one empties its slot in place (lib/vacate.c).
 setup_detach_inplace() { setup_detach && att t_pass_d -P 22 && att t_pass_e -P 24; }
 op_detach_inplace() { op_detach; }
 # Two programs: a dispatcher with spare slots, the third is appended in
