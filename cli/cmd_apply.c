@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
 #include "apply_config.h"
 #include "apply_plan.h"
@@ -171,36 +170,6 @@ static int open_want(struct cli_ctx *ctx, const struct apply *a, struct iface *f
 	return 0;
 }
 
-/* The kernel tag of a program in an object: only the kernel computes it
- * (over the instructions libbpf relocated), so load a throwaway copy as
- * plain XDP; the tag does not depend on the program type. */
-static int object_tag(const char *path, const char *name, __u8 tag[8])
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	struct bpf_program *p, *found = NULL;
-	struct bpf_object *obj;
-	int err;
-
-	obj = bpf_object__open_file(path, NULL);
-	if (!obj)
-		return -errno;
-	bpf_object__for_each_program(p, obj) {
-		bool me = !strcmp(bpf_program__name(p), name);
-
-		bpf_program__set_autoload(p, me);
-		if (me)
-			found = p;
-	}
-	err = found ? bpf_object__load(obj) : -ENOENT;
-	if (!err && bpf_obj_get_info_by_fd(bpf_program__fd(found), &info, &len))
-		err = -errno;
-	if (!err)
-		memcpy(tag, info.tag, 8);
-	bpf_object__close(obj);
-	return err;
-}
-
 static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
@@ -256,7 +225,8 @@ static int plan_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *
 		pw->has_tag = false;
 		if (!plan_has_candidate(a->cfg.owner, pw->name, f->have, f->nhave))
 			continue;
-		err = object_tag(f->w[i].path, pw->name, pw->tag);
+		/* The library loads a throwaway copy to learn it. */
+		err = xdpchain_prog__tag(f->w[i].prog, pw->tag);
 		if (err) {
 			cli_error(ctx, "%s: %s: %s: cannot load %s to learn its tag: %s", a->file,
 				  f->w[i].cfg->path, f->w[i].path, pw->name, strerror(-err));

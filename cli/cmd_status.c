@@ -83,7 +83,9 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	unsigned int n = xdpchain_chain__nr_progs(c);
 	int w_pos = 3, w_id = 2, w_name = 4, w_prio = 8, w_cont = 11, w_owner = 5, w_be = 7;
 	struct row rows[XDPCHAIN_MAX_PROGS];
+	XDPCHAIN_OPTS(xdpchain_layout, l);
 
+	xdpchain_chain__layout(c, &l);
 	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s, "
 	       "stats %s\n",
 	       ifname, ifindex, xdpchain_chain__dispatcher_id(c),
@@ -91,10 +93,9 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	       xdpchain_backend_str(xdpchain_chain__backend(c)),
 	       (unsigned long long)xdpchain_chain__revision(c),
 	       xdpchain_chain__frags(c) ? "yes" : "no", xdpchain_chain__stats(c) ? "on" : "off");
-	if (xdpchain_chain__vacant_slots(c))
+	if (l.vacant_slots)
 		printf("  %u vacant slot%s (emptied in place; the next change compacts them)\n",
-		       xdpchain_chain__vacant_slots(c),
-		       xdpchain_chain__vacant_slots(c) == 1 ? "" : "s");
+		       l.vacant_slots, l.vacant_slots == 1 ? "" : "s");
 	if (n > XDPCHAIN_MAX_PROGS)
 		n = XDPCHAIN_MAX_PROGS;
 	if (!n) {
@@ -158,6 +159,9 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 			    const struct xdpchain_chain *c)
 {
 	unsigned int n = xdpchain_chain__nr_progs(c);
+	XDPCHAIN_OPTS(xdpchain_layout, l);
+
+	xdpchain_chain__layout(c, &l);
 
 	json_start_object(w);
 	json_kv_string(w, "ifname", ifname);
@@ -166,10 +170,10 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_chain__backend(c)));
 	json_kv_uint(w, "dispatcher_id", xdpchain_chain__dispatcher_id(c));
 	json_kv_uint(w, "revision", xdpchain_chain__revision(c));
-	json_kv_uint(w, "dispatcher_revision", xdpchain_chain__dispatcher_revision(c));
-	json_kv_uint(w, "vacant_slots", xdpchain_chain__vacant_slots(c));
-	json_kv_uint(w, "appended_slots", xdpchain_chain__appended_slots(c));
-	json_kv_uint(w, "spare_slots", xdpchain_chain__spare_slots(c));
+	json_kv_uint(w, "dispatcher_revision", l.dispatcher_revision);
+	json_kv_uint(w, "vacant_slots", l.vacant_slots);
+	json_kv_uint(w, "appended_slots", l.appended_slots);
+	json_kv_uint(w, "spare_slots", l.spare_slots);
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
 	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
 	json_key(w, "programs");

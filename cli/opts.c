@@ -70,7 +70,7 @@ int opt_verdicts(struct cli_ctx *ctx, const char *str, __u32 *mask)
 	const char *bad = NULL;
 	size_t bad_len = 0;
 
-	if (!xdpchain_verdicts_parse_err(str, mask, &bad, &bad_len))
+	if (!xdpchain_verdicts_parse(str, mask, &bad, &bad_len))
 		return 0;
 	if (bad_len > INT_MAX)
 		bad_len = INT_MAX;

@@ -194,6 +194,7 @@ struct xdpchain_txn *xdpchain_txn__new(int ifindex, const struct xdpchain_txn_op
 	t->p.replace_foreign = XC_OPTS_GET(opts, replace_foreign, false);
 	t->p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
 	t->p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	t->p.stats = XC_OPTS_GET(opts, stats, false);
 	root = XC_OPTS_GET(opts, bpffs_root, NULL);
 	if (t->p.mode == XDPCHAIN_MODE_HW || t->p.mode > XDPCHAIN_MODE_HW ||
 	    t->p.backend > XDPCHAIN_BACKEND_TAILCALL || (root && !(t->root = strdup(root)))) {

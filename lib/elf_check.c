@@ -15,10 +15,9 @@
  * section must be readable and named, every symbol named and inside its
  * section (-ENOEXEC otherwise).
  * Anything else wrong is left to libbpf, which refuses it. */
-#include <fcntl.h>
+#include <elf.h>
 #include <gelf.h>
 #include <string.h>
-#include <unistd.h>
 #include "kobj.h"
 
 static bool name_ok(const struct btf *btf, __u32 off)
@@ -190,19 +189,38 @@ int xc_elf_check_mem(const void *buf, size_t size, const char *what)
 	return err;
 }
 
-int xc_elf_check_file(const char *path)
+/*
+ * Catch the common mistakes before libbpf does, with a message that names
+ * them: not ELF at all, not a BPF object, or cut short (the section header
+ * table lies past the end).
+ */
+int xc_elf_check_header(const void *buf, size_t len, const char *what)
 {
-	Elf *elf;
-	int fd, err;
+	Elf64_Ehdr eh;
+	size_t n = len < sizeof(eh) ? len : sizeof(eh);
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0; /* libbpf reports it */
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	err = check_elf(elf, path);
-	elf_end(elf);
-	close(fd);
-	return err;
+	memset(&eh, 0, sizeof(eh));
+	memcpy(&eh, buf, n);
+	if (n < SELFMAG || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
+		xc_warn("%s: not an ELF file (a BPF object built by clang -target bpf is "
+			"expected)\n", what);
+		return -ENOEXEC;
+	}
+	if (n < sizeof(eh) || eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		xc_warn("%s: %s\n", what, n < sizeof(eh) ? "truncated ELF file"
+				       : "not a 64-bit ELF file, so not a BPF object");
+		return -ENOEXEC;
+	}
+	if (eh.e_machine != EM_BPF) {
+		xc_warn("%s: an ELF file for machine %u, not a BPF object (EM_BPF)\n", what,
+			eh.e_machine);
+		return -ENOEXEC;
+	}
+	if (eh.e_shoff > (Elf64_Off)len ||
+	    (Elf64_Off)eh.e_shnum * eh.e_shentsize > (Elf64_Off)len - eh.e_shoff) {
+		xc_warn("%s: truncated ELF file: its section headers end past its %zu bytes\n",
+			what, len);
+		return -ENOEXEC;
+	}
+	return 0;
 }

@@ -71,7 +71,8 @@ XDPCHAIN_HIDDEN int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog
 
 /* ---- elf_check.c: refuse objects that libbpf 1.1 would crash on ---- */
 XDPCHAIN_HIDDEN int xc_elf_check_mem(const void *buf, size_t size, const char *what);
-XDPCHAIN_HIDDEN int xc_elf_check_file(const char *path);
+/* Its ELF header: an ELF file, 64-bit, for EM_BPF, not cut short. */
+XDPCHAIN_HIDDEN int xc_elf_check_header(const void *buf, size_t len, const char *what);
 
 /* ---- prog.c: the program handle ---- */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_new(void);
@@ -81,8 +82,16 @@ XDPCHAIN_HIDDEN void xc_prog_free(struct xdpchain_prog *p);
  * chosen and its run config applied. what: the object, for messages. */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open(struct bpf_object *obj, const char *what,
 						   const char *prog_name);
-/* The checks of an object file before libbpf opens it. */
-XDPCHAIN_HIDDEN int xc_prog_check_file(const char *path);
+/* Read the object at path once, check it (elf_check.c) and open it from
+ * memory, choosing prog_name (NULL: the first XDP program). */
+XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name);
+/* The same from a copy of buf; obj_name: libbpf's object name (NULL: its
+ * default) and the name in messages. */
+XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len,
+						       const char *obj_name,
+						       const char *prog_name);
+/* The kernel tag of the program, loaded or not (a throwaway copy). */
+XDPCHAIN_HIDDEN int xc_prog_tag_of(struct xdpchain_prog *p, __u8 tag[8]);
 /* Load prog as an extension of slot_0 (BTF id target_btf_id) of
  * target_fd, or as a plain XDP program (tail-call slot; target ignored).
  * Fills prog->fd and prog->id. */

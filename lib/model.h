@@ -144,6 +144,9 @@ XDPCHAIN_HIDDEN bool xc_btf_aligned(const struct btf *btf);
 struct xdpchain_prog {
 	char *name;
 	struct bpf_object *obj;   /* opened, not loaded; NULL for from_fd */
+	void *elf;                /* the object's bytes (a copy), for its tag */
+	size_t elf_len;
+	char *obj_name;           /* libbpf's name of the object, or NULL */
 	struct bpf_program *bprog;
 	int fd;                   /* loaded program, -1 before */
 	__u32 id;

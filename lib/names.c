@@ -24,8 +24,7 @@ int xdpchain_verdict_parse(const char *name)
 	return v < 0 ? xc_err(-EINVAL) : v;
 }
 
-int xdpchain_verdicts_parse_err(const char *str, __u32 *mask, const char **bad,
-				size_t *bad_len)
+int xdpchain_verdicts_parse(const char *str, __u32 *mask, const char **bad, size_t *bad_len)
 {
 	const char *p = str;
 	__u32 m = 0;
@@ -62,11 +61,6 @@ int xdpchain_verdicts_parse_err(const char *str, __u32 *mask, const char **bad,
 	}
 	*mask = m;
 	return 0;
-}
-
-int xdpchain_verdicts_parse(const char *str, __u32 *mask)
-{
-	return xdpchain_verdicts_parse_err(str, mask, NULL, NULL);
 }
 
 int xdpchain_verdicts_format(__u32 mask, char *buf, size_t len)

@@ -149,20 +149,21 @@ struct xdpchain_prog *xc_prog_open(struct bpf_object *obj, const char *what,
 	return p;
 }
 
-/*
- * Catch the common mistakes before libbpf does, with a message that names
- * them: not a regular file, not ELF at all, or cut short (the section
- * header table lies past the end). A path is used as given: relative to
- * the current directory only if the caller passed a relative one.
- */
-static int elf_check(const char *path)
+/* Objects larger than this are refused before they are read. */
+#define ELF_MAX_SIZE (256u << 20)
+
+/* The whole file at path, read once (then checked and opened from
+ * memory, so what is checked is what libbpf parses). Opened without
+ * blocking: a FIFO is refused as not a regular file, never waited on. */
+static int read_file(const char *path, void **buf, size_t *len)
 {
-	Elf64_Ehdr eh;
 	struct stat st;
-	ssize_t n;
+	size_t done = 0;
+	ssize_t n = 0;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	*buf = NULL;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
 		xc_warn("%s: %s\n", path, strerror(errno));
@@ -178,41 +179,138 @@ static int elf_check(const char *path)
 		err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
-	n = pread(fd, &eh, sizeof(eh), 0);
-	if (n < (ssize_t)SELFMAG || memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
-		xc_warn("%s: not an ELF file (a BPF object built by clang -target bpf is "
-			"expected)\n", path);
-		err = -ENOEXEC;
+	if ((unsigned long long)st.st_size > ELF_MAX_SIZE) {
+		xc_warn("%s: %lld bytes, more than a BPF object can be (%u MiB)\n", path,
+			(long long)st.st_size, ELF_MAX_SIZE >> 20);
+		err = -EFBIG;
 		goto out;
 	}
-	if (n < (ssize_t)sizeof(eh) || eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		xc_warn("%s: %s\n", path, n < (ssize_t)sizeof(eh) ? "truncated ELF file"
-				       : "not a 64-bit ELF file, so not a BPF object");
-		err = -ENOEXEC;
+	*buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!*buf) {
+		err = -ENOMEM;
 		goto out;
 	}
-	if (eh.e_machine != EM_BPF) {
-		xc_warn("%s: an ELF file for machine %u, not a BPF object (EM_BPF)\n", path,
-			eh.e_machine);
-		err = -ENOEXEC;
-		goto out;
+	while (done < (size_t)st.st_size) {
+		n = read(fd, (char *)*buf + done, (size_t)st.st_size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* shrank meanwhile: the checks see what was read */
+		done += (size_t)n;
 	}
-	if (eh.e_shoff > (Elf64_Off)st.st_size ||
-	    (Elf64_Off)eh.e_shnum * eh.e_shentsize > (Elf64_Off)st.st_size - eh.e_shoff) {
-		xc_warn("%s: truncated ELF file: its section headers end past its %lld bytes\n",
-			path, (long long)st.st_size);
-		err = -ENOEXEC;
+	if (n < 0) {
+		err = -errno;
+		xc_warn("%s: %s\n", path, strerror(errno));
 	}
+	*len = done;
 out:
+	if (err) {
+		free(*buf);
+		*buf = NULL;
+	}
 	close(fd);
 	return err;
 }
 
-int xc_prog_check_file(const char *path)
+/* libbpf's own name for an object opened from a file: the file's name up
+ * to its first dot (its internal maps are named after it). */
+static void object_name(const char *path, char *name, size_t len)
 {
-	int err = elf_check(path);
+	const char *base = strrchr(path, '/');
 
-	return err ? err : xc_elf_check_file(path);
+	snprintf(name, len, "%s", base ? base + 1 : path);
+	name[strcspn(name, ".")] = '\0';
+}
+
+/* Check buf (the handle's own copy of the object, kept for tag()) and open
+ * it. what: the file or object name for messages. */
+static struct xdpchain_prog *open_buf(void *buf, size_t len, const char *what,
+				      const char *obj_name, const char *prog_name)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = obj_name);
+	struct xdpchain_prog *p;
+	int err;
+
+	err = xc_elf_check_header(buf, len, what);
+	if (!err)
+		err = xc_elf_check_mem(buf, len, what);
+	if (err) {
+		free(buf);
+		return xc_err_ptr(err);
+	}
+	xc_ext_init();
+	p = xc_prog_open(bpf_object__open_mem(buf, len, &oo), what, prog_name);
+	if (!p) {
+		err = -errno;
+		free(buf);
+		return xc_err_ptr(err);
+	}
+	p->elf = buf;
+	p->elf_len = len;
+	p->obj_name = obj_name ? strdup(obj_name) : NULL;
+	if (obj_name && !p->obj_name) {
+		xc_prog_free(p);
+		return xc_err_ptr(-ENOMEM);
+	}
+	return p;
+}
+
+struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name)
+{
+	char name[BPF_OBJ_NAME_LEN * 4];
+	size_t len = 0;
+	void *buf;
+	int err;
+
+	err = read_file(path, &buf, &len);
+	if (err)
+		return xc_err_ptr(err);
+	object_name(path, name, sizeof(name));
+	return open_buf(buf, len, path, name, prog_name);
+}
+
+struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len, const char *obj_name,
+				       const char *prog_name)
+{
+	void *copy = malloc(len);
+
+	if (!copy)
+		return xc_err_ptr(-ENOMEM);
+	memcpy(copy, buf, len);
+	return open_buf(copy, len, obj_name ? obj_name : "<memory>", obj_name, prog_name);
+}
+
+/* The tag the kernel gives the program: only the kernel computes it
+ * (over the instructions libbpf relocates), so a throwaway copy of the
+ * object is loaded with only this program, as plain XDP; the tag does not
+ * depend on the program type. */
+int xc_prog_tag_of(struct xdpchain_prog *p, __u8 tag[8])
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = p->obj_name);
+	struct bpf_program *bp, *found = NULL;
+	struct bpf_object *obj;
+	int err;
+
+	if (p->fd >= 0)
+		return xc_prog_tag(p->fd, tag, NULL);
+	if (!p->elf)
+		return -EOPNOTSUPP;
+	obj = bpf_object__open_mem(p->elf, p->elf_len, &oo);
+	err = libbpf_get_error(obj);
+	if (err)
+		return err < 0 ? err : -EINVAL;
+	bpf_object__for_each_program(bp, obj) {
+		bool me = !strcmp(bpf_program__name(bp), p->name);
+
+		bpf_program__set_autoload(bp, me);
+		if (me)
+			found = bp;
+	}
+	err = found ? bpf_object__load(obj) : -ENOENT;
+	if (!err)
+		err = xc_prog_tag(bpf_program__fd(found), tag, NULL);
+	bpf_object__close(obj);
+	return err;
 }
 
 void xc_prog_free(struct xdpchain_prog *p)
@@ -222,6 +320,8 @@ void xc_prog_free(struct xdpchain_prog *p)
 	if (p->fd >= 0)
 		close(p->fd);
 	bpf_object__close(p->obj);
+	free(p->elf);
+	free(p->obj_name);
 	free(p->name);
 	free(p);
 }

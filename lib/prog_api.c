@@ -13,35 +13,18 @@
 struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 					       const struct xdpchain_open_opts *opts)
 {
-	int err;
-
 	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
-	err = xc_prog_check_file(path);
-	if (err)
-		return xc_err_ptr(err);
-	xc_ext_init();
-	return xc_prog_open(bpf_object__open_file(path, NULL), path,
-			    XC_OPTS_GET(opts, prog_name, NULL));
+	return xc_prog_open_file(path, XC_OPTS_GET(opts, prog_name, NULL));
 }
 
 struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
 					      const struct xdpchain_open_opts *opts)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	const char *name;
-	int err;
-
 	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
-	name = XC_OPTS_GET(opts, obj_name, NULL);
-	oo.object_name = name;
-	err = xc_elf_check_mem(buf, size, name ? name : "<memory>");
-	if (err)
-		return xc_err_ptr(err);
-	xc_ext_init();
-	return xc_prog_open(bpf_object__open_mem(buf, size, &oo), name ? name : "<memory>",
-			    XC_OPTS_GET(opts, prog_name, NULL));
+	return xc_prog_open_mem(buf, size, XC_OPTS_GET(opts, obj_name, NULL),
+				XC_OPTS_GET(opts, prog_name, NULL));
 }
 
 struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
@@ -145,3 +128,10 @@ bool xdpchain_prog__frags(const struct xdpchain_prog *p)
 	return p && p->frags;
 }
 
+
+int xdpchain_prog__tag(struct xdpchain_prog *p, __u8 tag[8])
+{
+	if (!p || !tag)
+		return xc_err(-EINVAL);
+	return xc_err(xc_prog_tag_of(p, tag));
+}

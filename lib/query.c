@@ -132,24 +132,23 @@ __u64 xdpchain_chain__revision(const struct xdpchain_chain *c)
 	return c ? c->meta.revision : 0;
 }
 
-__u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *c)
+int xdpchain_chain__layout(const struct xdpchain_chain *c, struct xdpchain_layout *out)
 {
-	return c ? c->disp_revision : 0;
-}
+	struct xdpchain_layout l = {
+		.sz = sizeof(l),
+		.dispatcher_revision = c ? c->disp_revision : 0,
+		.vacant_slots = c ? c->vacant : 0,
+		.appended_slots = c ? c->appended : 0,
+		.spare_slots = c ? c->spare : 0,
+	};
+	size_t sz;
 
-unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *c)
-{
-	return c ? c->vacant : 0;
-}
-
-unsigned int xdpchain_chain__spare_slots(const struct xdpchain_chain *c)
-{
-	return c ? c->spare : 0;
-}
-
-unsigned int xdpchain_chain__appended_slots(const struct xdpchain_chain *c)
-{
-	return c ? c->appended : 0;
+	if (!c || !out || out->sz < sizeof(out->sz))
+		return xc_err(-EINVAL);
+	/* An older caller's smaller struct gets the fields it knows. */
+	sz = out->sz < sizeof(l) ? out->sz : sizeof(l);
+	memcpy((char *)out + sizeof(out->sz), (char *)&l + sizeof(l.sz), sz - sizeof(l.sz));
+	return 0;
 }
 
 bool xdpchain_chain__frags(const struct xdpchain_chain *c)

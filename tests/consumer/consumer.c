@@ -46,10 +46,10 @@ int main(int argc, char **argv)
 	printf("libxdpchain %s\n", xdpchain_version());
 	EXPECT(!strcmp(xdpchain_version(), argv[1]));
 
-	EXPECT(xdpchain_verdicts_parse("pass,drop", &mask) == 0);
+	EXPECT(xdpchain_verdicts_parse("pass,drop", &mask, NULL, NULL) == 0);
 	EXPECT(mask == (XDPCHAIN_VERDICT_BIT(1) | XDPCHAIN_VERDICT_BIT(2)));
 	EXPECT(xdpchain_verdicts_format(mask, buf, sizeof(buf)) == 9 && !strcmp(buf, "drop,pass"));
-	EXPECT(xdpchain_verdicts_parse_err("pass,colour", &mask, &bad, &bad_len) == -EINVAL);
+	EXPECT(xdpchain_verdicts_parse("pass,colour", &mask, &bad, &bad_len) == -EINVAL);
 	EXPECT(bad && bad_len == 6 && !strncmp(bad, "colour", bad_len));
 	EXPECT(errno == EINVAL);
 	EXPECT(!strcmp(xdpchain_backend_str(XDPCHAIN_BACKEND_TAILCALL), "tailcall"));
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		int want_prio;
 
 		EXPECT(xdpchain_priority_parse(argv[3], &want_prio) == 0);
-		EXPECT(xdpchain_verdicts_parse(argv[4], &want) == 0);
+		EXPECT(xdpchain_verdicts_parse(argv[4], &want, NULL, NULL) == 0);
 		p = xdpchain_prog__open_file(argv[2], &oo);
 		EXPECT(p != NULL);
 		if (p) {

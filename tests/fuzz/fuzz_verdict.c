@@ -15,7 +15,7 @@ static void verdicts(const char *s)
 	__u32 mask = 0xdead, again;
 	int n, k;
 
-	if (xdpchain_verdicts_parse_err(s, &mask, &bad, &bad_len)) {
+	if (xdpchain_verdicts_parse(s, &mask, &bad, &bad_len)) {
 		/* The bad word is inside the string. */
 		FUZZ_ASSERT(bad >= s && bad + bad_len <= s + strlen(s));
 		FUZZ_ASSERT(mask == 0xdead);
@@ -25,7 +25,7 @@ static void verdicts(const char *s)
 	FUZZ_ASSERT(!(mask & ~XDPCHAIN_VERDICTS_ALL));
 	n = xdpchain_verdicts_format(mask, buf, sizeof(buf));
 	FUZZ_ASSERT(n > 0 && (size_t)n < sizeof(buf) && (size_t)n == strlen(buf));
-	FUZZ_ASSERT(!xdpchain_verdicts_parse(buf, &again) && again == mask);
+	FUZZ_ASSERT(!xdpchain_verdicts_parse(buf, &again, NULL, NULL) && again == mask);
 	/* Every smaller buffer gets a terminated prefix and the same length. */
 	for (k = 0; k <= n; k++) {
 		memset(small, 'x', sizeof(small));

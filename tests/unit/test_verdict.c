@@ -12,21 +12,21 @@ static void test_verdicts(void)
 	__u32 m = 0xdead;
 	char buf[64];
 
-	CHECK(xdpchain_verdicts_parse("pass", &m) == 0 && m == (1u << 2));
-	CHECK(xdpchain_verdicts_parse("pass,drop", &m) == 0 && m == ((1u << 2) | (1u << 1)));
-	CHECK(xdpchain_verdicts_parse("XDP_TX,redirect,ABORTED", &m) == 0 &&
+	CHECK(xdpchain_verdicts_parse("pass", &m, NULL, NULL) == 0 && m == (1u << 2));
+	CHECK(xdpchain_verdicts_parse("pass,drop", &m, NULL, NULL) == 0 && m == ((1u << 2) | (1u << 1)));
+	CHECK(xdpchain_verdicts_parse("XDP_TX,redirect,ABORTED", &m, NULL, NULL) == 0 &&
 	      m == ((1u << 3) | (1u << 4) | 1u));
-	CHECK(xdpchain_verdicts_parse("all", &m) == 0 && m == 0x1f);
-	CHECK(xdpchain_verdicts_parse("none", &m) == 0 && m == 0);
+	CHECK(xdpchain_verdicts_parse("all", &m, NULL, NULL) == 0 && m == 0x1f);
+	CHECK(xdpchain_verdicts_parse("none", &m, NULL, NULL) == 0 && m == 0);
 	m = 7;
-	CHECK(xdpchain_verdicts_parse_err("pass,pas", &m, &bad, &bad_len) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse("pass,pas", &m, &bad, &bad_len) == -EINVAL);
 	CHECK(errno == EINVAL && m == 7);
 	CHECK(bad && bad_len == 3 && !strncmp(bad, "pas", 3));
-	CHECK(xdpchain_verdicts_parse("", &m) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("pass,", &m) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse(",pass", &m) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("xdp_", &m) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("5", &m) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse("", &m, NULL, NULL) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse("pass,", &m, NULL, NULL) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse(",pass", &m, NULL, NULL) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse("xdp_", &m, NULL, NULL) == -EINVAL);
+	CHECK(xdpchain_verdicts_parse("5", &m, NULL, NULL) == -EINVAL);
 
 	CHECK(xdpchain_verdicts_format((1u << 2) | (1u << 1), buf, sizeof(buf)) == 9);
 	CHECK(!strcmp(buf, "drop,pass"));

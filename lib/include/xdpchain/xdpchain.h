@@ -65,7 +65,10 @@ enum xdpchain_backend {
 	XDPCHAIN_BACKEND_AUTO = 0,     /* freplace where the kernel allows it */
 	XDPCHAIN_BACKEND_FREPLACE = 1, /* BPF_PROG_TYPE_EXT programs */
 	XDPCHAIN_BACKEND_TAILCALL = 2, /* XDP programs in a program array */
-	XDPCHAIN_BACKEND_MIXED = 3,    /* query only: both kinds in one chain */
+	/* Output only (xdpchain_chain__backend()): both kinds in one chain.
+	 * As an input (attach, transaction options) it is refused with
+	 * -EINVAL: a program joins through one kind or the other. */
+	XDPCHAIN_BACKEND_MIXED = 3,
 };
 
 /* Verdict sets are bit masks: bit v stands for XDP action v. */
@@ -87,22 +90,29 @@ XDPCHAIN_API xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn);
 
 /* ---- pure helpers ---- */
 
-/* "pass,drop" / "all" / "none" -> mask. -EINVAL names nothing; use
- * xdpchain_verdicts_parse_err() to learn which word was bad. */
-XDPCHAIN_API int xdpchain_verdicts_parse(const char *str, __u32 *mask);
-/* Like xdpchain_verdicts_parse(); on -EINVAL *bad points at the bad word
- * inside str and *bad_len is its length. */
-XDPCHAIN_API int xdpchain_verdicts_parse_err(const char *str, __u32 *mask,
-					     const char **bad, size_t *bad_len);
+/* "pass,drop" (verdict names or libxdp's "XDP_PASS", any case), "all" or
+ * "none" -> *mask. On -EINVAL, if bad and bad_len are not NULL, *bad
+ * points at the word of str that is no verdict and *bad_len is its length
+ * (*bad is NULL if str or mask is NULL). */
+XDPCHAIN_API int xdpchain_verdicts_parse(const char *str, __u32 *mask,
+					 const char **bad, size_t *bad_len);
 /* Format a mask as "drop,pass" (lowercase, ascending); "none" for 0.
  * Returns the length it needed, like snprintf. */
 XDPCHAIN_API int xdpchain_verdicts_format(__u32 mask, char *buf, size_t len);
 /* "aborted", "drop", "pass", "tx", "redirect"; NULL for unknown values. */
 XDPCHAIN_API const char *xdpchain_verdict_name(int verdict);
+/* The XDP action a verdict name (or "XDP_DROP", any case) stands for;
+ * -EINVAL if none. */
 XDPCHAIN_API int xdpchain_verdict_parse(const char *name);
+/* "unspec", "native", "skb", "hw"; "unknown" for other values. */
 XDPCHAIN_API const char *xdpchain_mode_str(enum xdpchain_mode mode);
+/* iproute2's mode words: "native" or "drv", "skb" or "generic", "hw" or
+ * "offload"; -EINVAL for anything else. */
 XDPCHAIN_API int xdpchain_mode_parse(const char *str, enum xdpchain_mode *mode);
+/* "auto", "freplace", "tailcall", "mixed"; "unknown" for other values. */
 XDPCHAIN_API const char *xdpchain_backend_str(enum xdpchain_backend backend);
+/* "auto", "freplace", "tailcall" (or "tail-call"); -EINVAL for anything
+ * else ("mixed" is no input). */
 XDPCHAIN_API int xdpchain_backend_parse(const char *str,
 					enum xdpchain_backend *backend);
 /* Strict decimal priority in [-2^31, 2^31-1]; -EINVAL / -ERANGE. */
@@ -134,8 +144,12 @@ xdpchain_prog__open_mem(const void *buf, size_t size,
 /* Wrap an already loaded XDP program (the fd is duplicated). It joins
  * the chain through a tail-call slot. */
 XDPCHAIN_API struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd);
+/* Close the handle (NULL: nothing). A program that joined a chain stays
+ * in it: the chain holds it, not the handle. */
 XDPCHAIN_API void xdpchain_prog__close(struct xdpchain_prog *prog);
 
+/* Run order: lower runs first (default XDPCHAIN_DEFAULT_PRIORITY, or the
+ * object's run config); read when the program joins. */
 XDPCHAIN_API int xdpchain_prog__set_priority(struct xdpchain_prog *prog,
 					     int priority);
 XDPCHAIN_API int xdpchain_prog__priority(const struct xdpchain_prog *prog);
@@ -147,11 +161,19 @@ XDPCHAIN_API __u32 xdpchain_prog__continue_on(const struct xdpchain_prog *prog);
 /* Owner label, at most 31 bytes of printable ASCII. */
 XDPCHAIN_API int xdpchain_prog__set_owner(struct xdpchain_prog *prog,
 					  const char *owner);
+/* The program's (function's) name, as the chain will show it. */
 XDPCHAIN_API const char *xdpchain_prog__name(const struct xdpchain_prog *prog);
 /* Kernel id once attached, else 0. */
 XDPCHAIN_API __u32 xdpchain_prog__id(const struct xdpchain_prog *prog);
 /* Whether the program declared multi-buffer support (SEC("xdp.frags")). */
 XDPCHAIN_API bool xdpchain_prog__frags(const struct xdpchain_prog *prog);
+/* The kernel's tag of the program (8 bytes, the hash of its instructions,
+ * which ties the run order and which xdpchain_entry__tag() reports), also
+ * before it is attached: a throwaway copy of the object is loaded to learn
+ * it (needs the privileges of a load). -EOPNOTSUPP for a handle without
+ * the object's bytes. Lets a caller tell whether a chain already runs
+ * this program (xdpchain apply does). */
+XDPCHAIN_API int xdpchain_prog__tag(struct xdpchain_prog *prog, __u8 tag[8]);
 
 /* ---- attach and detach ---- */
 
@@ -270,9 +292,12 @@ struct xdpchain_txn_opts {
 	bool expect_revision_set;
 	bool replace_foreign;
 	const char *bpffs_root;
+	/* As xdpchain_attach_opts.stats: the commit switches the verdict
+	 * counters on (false keeps the chain's setting). */
+	bool stats;
 	size_t :0;
 };
-#define xdpchain_txn_opts__last_field bpffs_root
+#define xdpchain_txn_opts__last_field stats
 
 struct xdpchain_txn_attach_opts {
 	size_t sz;
@@ -281,6 +306,8 @@ struct xdpchain_txn_attach_opts {
 };
 #define xdpchain_txn_attach_opts__last_field owner_pid
 
+/* An empty transaction on ifindex; nothing is locked or read before the
+ * commit. -EOPNOTSUPP for hardware offload mode. */
 XDPCHAIN_API struct xdpchain_txn *
 xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts);
 /* prog is borrowed: keep it open until the commit returns. Its priority,
@@ -288,7 +315,10 @@ xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts);
 XDPCHAIN_API int xdpchain_txn__attach(struct xdpchain_txn *txn,
 				      struct xdpchain_prog *prog,
 				      const struct xdpchain_txn_attach_opts *opts);
+/* Queue the removal of program prog_id (a kernel id, as
+ * xdpchain_entry__id() reports). */
 XDPCHAIN_API int xdpchain_txn__detach(struct xdpchain_txn *txn, __u32 prog_id);
+/* Queue a new priority and continue-on set for program prog_id. */
 XDPCHAIN_API int xdpchain_txn__update(struct xdpchain_txn *txn, __u32 prog_id,
 				      int priority, __u32 continue_on);
 /* Apply everything (errors as xdpchain_attach(); -ENOENT: a program to
@@ -297,6 +327,7 @@ XDPCHAIN_API int xdpchain_txn__update(struct xdpchain_txn *txn, __u32 prog_id,
 XDPCHAIN_API int xdpchain_txn__commit(struct xdpchain_txn *txn);
 /* After a commit: the revision running (0: no chain). */
 XDPCHAIN_API __u64 xdpchain_txn__revision(const struct xdpchain_txn *txn);
+/* Free the transaction (committed or not; NULL: nothing). */
 XDPCHAIN_API void xdpchain_txn__free(struct xdpchain_txn *txn);
 /* ---- garbage collection ---- */
 
@@ -342,41 +373,73 @@ struct xdpchain_query_opts {
  * dispatcher and is always self-consistent. */
 XDPCHAIN_API struct xdpchain_chain *
 xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts);
+/* Free the snapshot (NULL: nothing); its entries go with it. */
 XDPCHAIN_API void xdpchain_chain__free(struct xdpchain_chain *chain);
 XDPCHAIN_API int xdpchain_chain__ifindex(const struct xdpchain_chain *chain);
+/* The mode the dispatcher is attached in (native or skb). */
 XDPCHAIN_API enum xdpchain_mode
 xdpchain_chain__mode(const struct xdpchain_chain *chain);
+/* FREPLACE, TAILCALL, or MIXED when both kinds of slot run. */
 XDPCHAIN_API enum xdpchain_backend
 xdpchain_chain__backend(const struct xdpchain_chain *chain);
+/* The kernel id of the running dispatcher program (what the interface's
+ * XDP query, ip link and bpftool show). */
 XDPCHAIN_API __u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *chain);
+/* Grows by one with every change of the chain: the value to pass as an
+ * expected revision (compare-and-swap between managers). */
 XDPCHAIN_API __u64 xdpchain_chain__revision(const struct xdpchain_chain *chain);
-/* The running dispatcher's own revision, and how many of its slots are
- * vacant: a detach that empties a slot in place (docs/protocol.md, "Vacant
- * slots") raises the chain's revision, not the dispatcher's. */
-XDPCHAIN_API __u64 xdpchain_chain__dispatcher_revision(const struct xdpchain_chain *chain);
-XDPCHAIN_API unsigned int xdpchain_chain__vacant_slots(const struct xdpchain_chain *chain);
-/* Programs appended in place to the running dispatcher (each raised the
- * chain's revision, not the dispatcher's), and the spare slots left for
- * more (docs/protocol.md, "Appended programs"): an attach that sorts
- * after every program takes the next one without a new dispatcher. */
-XDPCHAIN_API unsigned int xdpchain_chain__appended_slots(const struct xdpchain_chain *chain);
-XDPCHAIN_API unsigned int xdpchain_chain__spare_slots(const struct xdpchain_chain *chain);
+
+/*
+ * How the running dispatcher is laid out. Not needed to use a chain: it
+ * tells an operator what a change will cost and why the dispatcher's
+ * slots are not the run order (docs/protocol.md, "Vacant slots" and
+ * "Appended programs"). Changes in place (a detach that empties a slot, an
+ * attach appended at a spare slot) raise the chain's revision, not the
+ * dispatcher's; each vacant slot costs a call per packet until the next
+ * rebuild; an attach that sorts after every program takes a spare slot
+ * without a new dispatcher while there is one. In a struct, so that a
+ * later protocol can report more without new functions.
+ */
+struct xdpchain_layout {
+	size_t sz;
+	__u64 dispatcher_revision; /* the running dispatcher's own revision */
+	unsigned int vacant_slots;  /* emptied in place, still called */
+	unsigned int appended_slots; /* filled in place after its build */
+	unsigned int spare_slots;   /* left for programs appended in place */
+	size_t :0;
+};
+#define xdpchain_layout__last_field spare_slots
+
+/* Fill *layout (set layout->sz first). */
+XDPCHAIN_API int xdpchain_chain__layout(const struct xdpchain_chain *chain,
+					struct xdpchain_layout *layout);
+/* Whether the dispatcher runs multi-buffer packets (every program
+ * declared SEC("xdp.frags")). */
 XDPCHAIN_API bool xdpchain_chain__frags(const struct xdpchain_chain *chain);
+/* How many programs the chain runs (vacant slots not counted). */
 XDPCHAIN_API unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *chain);
 /* Entries in run order; NULL + ERANGE past the end. */
 XDPCHAIN_API const struct xdpchain_entry *
 xdpchain_chain__entry(const struct xdpchain_chain *chain, unsigned int idx);
 
+/* The program's kernel id (for detach and updates). */
 XDPCHAIN_API __u32 xdpchain_entry__id(const struct xdpchain_entry *e);
+/* Its name (the function's), its priority and continue-on set, its owner
+ * label ("" if none), and when it joined (CLOCK_REALTIME, ns). */
 XDPCHAIN_API const char *xdpchain_entry__name(const struct xdpchain_entry *e);
 XDPCHAIN_API int xdpchain_entry__priority(const struct xdpchain_entry *e);
 XDPCHAIN_API __u32 xdpchain_entry__continue_on(const struct xdpchain_entry *e);
 XDPCHAIN_API const char *xdpchain_entry__owner(const struct xdpchain_entry *e);
 XDPCHAIN_API __u64 xdpchain_entry__attach_time(const struct xdpchain_entry *e);
+/* How it joined: FREPLACE or TAILCALL. */
 XDPCHAIN_API enum xdpchain_backend
 xdpchain_entry__backend(const struct xdpchain_entry *e);
+/* Whether it runs frags-aware. */
 XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
-/* The dispatcher slot it runs in (not contiguous when slots are vacant). */
+/* The dispatcher slot it runs in (slot_N in bpftool's and perf's view of
+ * the dispatcher, and the program-array index of a tail-call program):
+ * what ties the entry to what the kernel's tools show. Not the run order,
+ * which is the entry's index: vacant slots leave gaps. */
 XDPCHAIN_API unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e);
 /* Whether the chain counts verdicts (xdpchain_set_stats()). */
 XDPCHAIN_API bool xdpchain_chain__stats(const struct xdpchain_chain *chain);
@@ -405,8 +468,10 @@ struct xdpchain_trace_opts {
 };
 #define xdpchain_trace_opts__last_field bpffs_root
 
-/* The verdict recorded for a position whose slot was empty (the program
- * could not be reached); the chain skipped it. */
+/* The verdict recorded for a position whose slot was empty (its program
+ * left while the trace ran); the chain skipped it. Part of the trace API
+ * because a result must tell such a position from every XDP action; it is
+ * no XDP action itself (they are 0 to 4). */
 #define XDPCHAIN_TRACE_EMPTY 31
 
 struct xdpchain_trace_result {
@@ -427,12 +492,15 @@ struct xdpchain_trace_result {
  * all. -ENOENT: no chain; -ESTALE: the chain changed meanwhile. */
 XDPCHAIN_API struct xdpchain_trace *
 xdpchain_trace__open(int ifindex, const struct xdpchain_trace_opts *opts);
+/* The chain the trace runs (position i of a result is its entry i); owned
+ * by the trace. */
 XDPCHAIN_API const struct xdpchain_chain *
 xdpchain_trace__chain(const struct xdpchain_trace *trace);
 /* Run one packet (BPF_PROG_TEST_RUN; at least 14 bytes, and a page at
  * most unless the chain is frags-aware). Set res->sz first. */
 XDPCHAIN_API int xdpchain_trace__run(struct xdpchain_trace *trace, const void *pkt,
 				     size_t len, struct xdpchain_trace_result *res);
+/* Release everything the trace made (NULL: nothing). */
 XDPCHAIN_API void xdpchain_trace__close(struct xdpchain_trace *trace);
 
 /* What runs on ifindex when it is not an xdpchain chain: the id and
