@@ -105,22 +105,16 @@ static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode,
 	return err;
 }
 
-/* Build, fill and swap in (or attach) the dispatcher of e[0..n), whose
- * file descriptors are open. */
-static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
-		  const struct xc_build *b)
+/* The new revision's metadata for e[0..n) (sorted here); *fresh_idx: the
+ * stats indexes given out anew. */
+static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
+		    const struct xc_build *b, struct xdpchain_meta *meta, __u64 *fresh_idx)
 {
-	struct xdpchain_dispatcher *d = NULL;
-	struct xdpchain_meta *meta;
-	__u64 rev = st->have ? st->meta.revision + 1 : 1, fresh_idx, running_idx = 0;
-	bool fresh[XDPCHAIN_MAX_SLOTS], stats = b->stats;
+	__u64 rev = st->have ? st->meta.revision + 1 : 1, running_idx = 0;
+	bool fresh[XDPCHAIN_MAX_SLOTS];
 	char why[160];
-	int err = 0, disp_fd, array_fd, fd, stats_fd = -1;
 	unsigned int i;
 
-	meta = malloc(sizeof(*meta)); /* about 10 KB: not on the stack */
-	if (!meta)
-		return -ENOMEM;
 	xc_entries_sort(e, n);
 	xc_meta_init(meta, rev, st->ifindex, b->mode, st->netns_ino);
 	meta->nr_progs = n;
@@ -132,65 +126,67 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	 * until the swap: a joining one must not take it over then. */
 	if (st->have)
 		running_idx = xc_meta_idx_mask(&st->base); /* vacant slots' too */
-	fresh_idx = xc_stats_idx_assign(meta->slots, n, fresh, running_idx);
+	*fresh_idx = xc_stats_idx_assign(meta->slots, n, fresh, running_idx);
 	if (xc_meta_frags(meta))
 		meta->flags |= XDPCHAIN_META_F_FRAGS;
-	if (stats)
+	if (b->stats)
 		meta->flags |= XDPCHAIN_META_F_STATS;
 	if (xc_meta_validate(meta, why, sizeof(why))) {
 		xc_warn("refusing to build an invalid chain: %s\n", why);
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
 	/* After validation: the slot BTF ids come with the build. */
 	meta->nr_spare = xc_meta_spares(n, meta->flags);
-	if (stats) {
-		/* Every revision counts into the interface's one map. */
-		stats_fd = xc_stats_map_get(st);
-		if (stats_fd < 0 && stats_fd != -ENOENT) {
-			err = stats_fd;
-			goto out;
-		}
-	}
-	d = xc_disp_load_stats(meta, stats_fd);
-	if (!d) {
-		err = -errno;
-		goto out;
-	}
-	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
-	xc_disp_get_meta(d, meta);
-	disp_fd = xc_disp_prog_fd(d);
-	array_fd = xc_disp_array_fd(d);
-	if (stats && stats_fd < 0) {
-		/* A new map starts at zero: nothing to reset. */
-		err = xc_pin_at(st, xc_disp_stats_fd(d), XDPCHAIN_STATS_PIN);
-		if (err)
-			goto out;
-	} else if (stats && fresh_idx) {
-		/* Programs that join start from zero. Their indexes are not
-		 * used by the running revision, so nothing counts there now. */
-		err = xc_stats_reset(stats_fd, fresh_idx);
-		if (err) {
-			xc_warn("cannot reset the counters of joining programs: %s\n",
-				strerror(-err));
-			goto out;
-		}
-	}
-	/* Pin the array before filling it: a program array loses its
-	 * entries when its last user reference goes away. */
-	err = xc_pin_at(st, array_fd, "progs-%" PRIu64, (uint64_t)rev);
-	/* Readers get the dispatcher and its metadata from these pins, which
-	 * needs no CAP_SYS_ADMIN (getting them by id from the link does). */
-	if (!err)
-		err = xc_pin_at(st, disp_fd, "disp-%" PRIu64, (uint64_t)rev);
-	if (!err)
-		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, (uint64_t)rev);
-	if (!err && meta->nr_spare)
-		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64,
-				(uint64_t)rev);
+	return 0;
+}
+
+/* The counters of a dispatcher that counts into stats_fd (-1: its own,
+ * new map): a new map is pinned; in the interface's map, programs that
+ * join start from zero. Their indexes are not used by the running
+ * revision, so nothing counts there now. */
+static int counters(struct xc_state *st, struct xdpchain_dispatcher *d, int stats_fd,
+		    __u64 fresh_idx)
+{
+	int err;
+
+	if (stats_fd < 0) /* a new map starts at zero: nothing to reset */
+		return xc_pin_at(st, xc_disp_stats_fd(d), XDPCHAIN_STATS_PIN);
+	if (!fresh_idx)
+		return 0;
+	err = xc_stats_reset(stats_fd, fresh_idx);
 	if (err)
-		goto out;
-	for (i = 0; i < n; i++) {
+		xc_warn("cannot reset the counters of joining programs: %s\n", strerror(-err));
+	return err;
+}
+
+/* Pin the revision's objects. The array first, before it is filled: a
+ * program array loses its entries when its last user reference goes away.
+ * Readers get the dispatcher and its metadata from the pins, which needs
+ * no CAP_SYS_ADMIN (getting them by id from the link does). */
+static int pin_revision(struct xc_state *st, struct xdpchain_dispatcher *d,
+			const struct xdpchain_meta *meta)
+{
+	uint64_t rev = meta->revision;
+	int err;
+
+	err = xc_pin_at(st, xc_disp_array_fd(d), "progs-%" PRIu64, rev);
+	if (!err)
+		err = xc_pin_at(st, xc_disp_prog_fd(d), "disp-%" PRIu64, rev);
+	if (!err)
+		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, rev);
+	if (!err && meta->nr_spare)
+		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64, rev);
+	return err;
+}
+
+/* Every program into its slot: its program-array entry, or its freplace
+ * link, pinned. */
+static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
+		const struct xdpchain_meta *meta, const struct xc_entry *e, unsigned int n)
+{
+	int array_fd = xc_disp_array_fd(d), fd, err;
+
+	for (unsigned int i = 0; i < n; i++) {
 		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL) {
 			if (bpf_map_update_elem(array_fd, &i, &e[i].fd, BPF_ANY)) {
 				err = -errno;
@@ -198,7 +194,7 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 					e[i].m.name, e[i].m.prog_id, i, strerror(errno),
 					errno == EINVAL ? " (was it loaded with another "
 							  "multi-buffer flag than the chain's?)" : "");
-				goto out;
+				return err;
 			}
 			xc_fault(XC_FAULT_TAIL_UPDATE, e[i].m.name);
 			continue;
@@ -207,19 +203,28 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			    .target_btf_id = (__u32)(xc_meta_whole(meta)
 						     ? xc_disp_main_btf_id(d)
 						     : xc_disp_slot_btf_id(d, i)));
-		fd = bpf_link_create(e[i].fd, disp_fd, 0, &lo);
+		fd = bpf_link_create(e[i].fd, xc_disp_prog_fd(d), 0, &lo);
 		if (fd < 0) {
 			err = -errno;
 			xc_warn("cannot attach %s (%u) to slot %u: %s\n", e[i].m.name,
 				e[i].m.prog_id, i, strerror(errno));
-			goto out;
+			return err;
 		}
 		xc_fault(XC_FAULT_EXT_LINK, e[i].m.name);
-		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)rev, e[i].m.prog_id);
+		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)meta->revision,
+				e[i].m.prog_id);
 		close(fd);
 		if (err)
-			goto out;
+			return err;
 	}
+	return 0;
+}
+
+/* The dispatcher disp_fd runs on the interface from now on: swapped in
+ * for the running one (the kernel's compare-and-swap), or a new link. */
+static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
+{
+	int fd, err;
 
 	if (st->have) {
 		LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE,
@@ -229,38 +234,76 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			err = -errno;
 			if (err == -EPERM) {
 				xc_warn("the dispatcher was replaced behind our back\n");
-				err = -EBUSY;
-			} else {
-				xc_warn("cannot swap the dispatcher: %s\n", strerror(-err));
+				return -EBUSY;
 			}
-			goto out;
+			xc_warn("cannot swap the dispatcher: %s\n", strerror(-err));
+			return err;
 		}
 		xc_fault(XC_FAULT_SWAP, "dispatcher");
 		xc_wait_inflight();
-	} else {
-		fd = link_new(st, disp_fd, b->mode, b->foreign_id, b->foreign_mode);
-		if (fd < 0) {
-			err = fd;
-			goto out;
-		}
-		xc_fault(XC_FAULT_LINK_CREATE, "dispatcher");
-		err = xc_pin_at(st, fd, "dispatcher");
-		if (err) {
-			/* Without the pin the chain would vanish with us. */
-			bpf_link_detach(fd);
-			close(fd);
-			goto out;
-		}
-		st->link_fd = fd;
+		return 0;
 	}
+	fd = link_new(st, disp_fd, b->mode, b->foreign_id, b->foreign_mode);
+	if (fd < 0)
+		return fd;
+	xc_fault(XC_FAULT_LINK_CREATE, "dispatcher");
+	err = xc_pin_at(st, fd, "dispatcher");
+	if (err) {
+		/* Without the pin the chain would vanish with us. */
+		bpf_link_detach(fd);
+		close(fd);
+		return err;
+	}
+	st->link_fd = fd;
+	return 0;
+}
+
+/* Build, fill and swap in (or attach) the dispatcher of e[0..n), whose
+ * file descriptors are open. */
+static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
+		  const struct xc_build *b)
+{
+	struct xdpchain_dispatcher *d = NULL;
+	struct xdpchain_meta *meta;
+	int err, stats_fd = -1;
+	__u64 fresh_idx;
+
+	meta = malloc(sizeof(*meta)); /* about 10 KB: not on the stack */
+	if (!meta)
+		return -ENOMEM;
+	err = describe(st, e, n, b, meta, &fresh_idx);
+	if (!err && b->stats) {
+		/* Every revision counts into the interface's one map. */
+		stats_fd = xc_stats_map_get(st);
+		if (stats_fd < 0 && stats_fd != -ENOENT)
+			err = stats_fd;
+	}
+	if (err)
+		goto out;
+	d = xc_disp_load_stats(meta, stats_fd);
+	if (!d) {
+		err = -errno;
+		goto out;
+	}
+	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
+	xc_disp_get_meta(d, meta);
+	err = b->stats ? counters(st, d, stats_fd, fresh_idx) : 0;
+	if (!err)
+		err = pin_revision(st, d, meta);
+	if (!err)
+		err = fill(st, d, meta, e, n);
+	if (!err)
+		err = swap(st, xc_disp_prog_fd(d), b);
+	if (err)
+		goto out;
 	/* The new revision runs: adopt it and collect the old one. */
 	if (st->disp_fd >= 0)
 		close(st->disp_fd);
-	st->disp_fd = fcntl_dupfd(disp_fd);
+	st->disp_fd = fcntl_dupfd(xc_disp_prog_fd(d));
 	xc_state_adopt(st, meta);
 	st->have = true;
 	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
-		(uint64_t)rev, n);
+		(uint64_t)meta->revision, n);
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);
