@@ -2,6 +2,7 @@
 /* xdpchain attach IFACE[,IFACE...] FILE [options]: one program, added to
  * the chain of each interface (each its own transaction), all or nothing. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,14 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 #include "format.h"
 #include "json.h"
 #include "opts.h"
 
-enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID };
+enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
+       OPT_PIN_MAPS };
 
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
@@ -33,6 +37,9 @@ struct attach_args {
 	struct xdpchain_open_opts oo;
 	struct xdpchain_attach_opts ao;
 	const char *owner;
+	const char *pin_maps; /* --pin-maps DIR */
+	char **pinned;        /* the pins made there */
+	int npinned;
 	bool has_prio, has_cont;
 	int prio;
 	__u32 cont;
@@ -119,6 +126,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "until-exit", no_argument, NULL, OPT_UNTIL_EXIT },
 		{ "owner-pid", required_argument, NULL, OPT_OWNER_PID },
+		{ "pin-maps", required_argument, NULL, OPT_PIN_MAPS },
 		{},
 	};
 	int c, ret;
@@ -178,6 +186,12 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		case OPT_STATS:
 			a->ao.stats = true;
 			ret = 0;
+			break;
+		case OPT_PIN_MAPS:
+			a->pin_maps = optarg;
+			ret = *optarg ? 0 : CLI_EXIT_USAGE;
+			if (ret)
+				cli_error(ctx, "--pin-maps: empty directory");
 			break;
 		default:
 			return opt_bad_option(ctx, c, argv, longopts);
@@ -400,6 +414,13 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 				       xdpchain_backend_str(xdpchain_entry__backend(e)));
 		else
 			json_kv_null(ctx->jw, "backend");
+		if (a->pin_maps) {
+			json_key(ctx->jw, "pinned_maps");
+			json_start_array(ctx->jw);
+			for (int i = 0; i < a->npinned; i++)
+				json_string(ctx->jw, a->pinned[i]);
+			json_end_array(ctx->jw);
+		}
 		json_end_object(ctx->jw);
 	} else if (e) {
 		printf("attached %s (id %u) to %s at position %u of %u, revision %llu\n", name, id,
@@ -407,6 +428,9 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	} else {
 		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
 	}
+	if (!ctx->json && a->pin_maps)
+		for (int i = 0; i < a->npinned; i++)
+			printf("pinned map %s\n", a->pinned[i]);
 	xdpchain_chain__free(chain);
 }
 
@@ -446,6 +470,66 @@ report_more(struct cli_ctx *ctx, const char *fmt, ...)
 	}
 	len = strlen(ctx->error);
 	snprintf(ctx->error + len, sizeof(ctx->error) - len, "; %s", msg);
+}
+
+/* --pin-maps DIR: every map of the program's object pinned as DIR/NAME,
+ * named as bpftool's "pinmaps" and bpf_object__pin_maps() name them (dots
+ * become underscores: bpffs refuses them), so that other processes can
+ * read and update them. Maps that libbpf pinned itself (LIBBPF_PIN_BY_NAME)
+ * keep their own pins. The pins belong to the caller: they outlive the
+ * program's time in the chain, and removing them frees the maps. On
+ * failure the pins made so far are removed again. */
+static int pin_maps(struct cli_ctx *ctx, struct attach_args *a, struct xdpchain_prog *prog)
+{
+	struct bpf_object *obj = xdpchain_prog__bpf_obj(prog);
+	struct bpf_map *m;
+	char path[PATH_MAX];
+	int err = 0, n = 0;
+
+	bpf_object__for_each_map(m, obj)
+		n++;
+	a->pinned = calloc((size_t)n + 1, sizeof(*a->pinned));
+	if (!a->pinned) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	if (mkdir(a->pin_maps, 0700) && errno != EEXIST) {
+		err = -errno;
+		cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps, strerror(-err));
+		return CLI_EXIT_FAIL;
+	}
+	bpf_object__for_each_map(m, obj) {
+		if (bpf_map__is_pinned(m) || bpf_map__fd(m) < 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", a->pin_maps, bpf_map__name(m)) >=
+		    (int)sizeof(path)) {
+			err = -ENAMETOOLONG;
+		} else {
+			for (char *c = path + strlen(a->pin_maps) + 1; *c; c++)
+				if (*c == '.')
+					*c = '_';
+			err = bpf_obj_pin(bpf_map__fd(m), path) ? -errno : 0;
+		}
+		if (err) {
+			cli_error(ctx, "--pin-maps: cannot pin map %s as %s: %s%s", bpf_map__name(m),
+				  path, strerror(-err), err == -EPERM || err == -EINVAL ?
+				  " (is the directory on a BPF filesystem?)" : "");
+			break;
+		}
+		a->pinned[a->npinned] = strdup(path);
+		if (!a->pinned[a->npinned]) {
+			unlink(path);
+			err = -ENOMEM;
+			cli_error(ctx, "out of memory");
+			break;
+		}
+		a->npinned++;
+	}
+	if (!err)
+		return 0;
+	while (a->npinned)
+		unlink(a->pinned[--a->npinned]);
+	return CLI_EXIT_FAIL;
 }
 
 /* After a failure on interface "failed": take the program back off the
@@ -499,8 +583,16 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_EXIT_FAIL;
 		goto out;
 	}
-	if (is_loaded_spec(a.file) && a.oo.prog_name) {
-		cli_error(ctx, "--program applies to an ELF file, not to %s", a.file);
+	if (is_loaded_spec(a.file) && (a.oo.prog_name || a.pin_maps)) {
+		cli_error(ctx, "%s applies to an ELF file, not to %s",
+			  a.oo.prog_name ? "--program" : "--pin-maps", a.file);
+		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+	if (a.pin_maps && a.nr_ifaces > 1) {
+		/* Each interface runs its own instance, with its own maps. */
+		cli_error(ctx, "--pin-maps takes one interface (each interface gets its own "
+			  "instance of the program and its own maps)");
 		ret = CLI_EXIT_USAGE;
 		goto out;
 	}
@@ -517,8 +609,12 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 			ret = CLI_EXIT_FAIL;
 			break;
 		}
+		if (a.pin_maps && (ret = pin_maps(ctx, &a, progs[i]))) {
+			i++; /* attached: rolled back with the others */
+			break;
+		}
 	}
-	if (i < a.nr_ifaces) {
+	if (ret) {
 		/* All or nothing: the exit status 1 means nothing changed. */
 		roll_back(ctx, &a, i, progs);
 		goto out;
@@ -536,6 +632,9 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 out:
 	for (i = 0; i < a.nr_ifaces; i++)
 		xdpchain_prog__close(progs[i]);
+	for (i = 0; i < a.npinned; i++)
+		free(a.pinned[i]);
+	free(a.pinned);
 	free(a.ifbuf);
 	return ret;
 }

@@ -27,7 +27,7 @@ static const struct cmd {
 	  "[-m|--mode native|skb|generic|drv|hw]\n"
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[--replace-foreign] [--expect-revision N] [--stats]\n"
-	  "[--until-exit] [--owner-pid PID]",
+	  "[--until-exit] [--owner-pid PID] [--pin-maps DIR]",
 	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
@@ -53,7 +53,11 @@ static const struct cmd {
 	  "    --until-exit         keep the program only while the process that ran\n"
 	  "                         xdpchain (its parent: a shell, a daemon) lives; once\n"
 	  "                         it has exited, the next change of the chain removes it\n"
-	  "    --owner-pid PID      the same, for process PID (in this pid namespace)" },
+	  "    --owner-pid PID      the same, for process PID (in this pid namespace)\n"
+	  "    --pin-maps DIR       pin every map of the program's object as DIR/NAME\n"
+	  "                         (bpftool's pinmaps names; DIR on a BPF filesystem,\n"
+	  "                         one interface) for other processes; the pins are\n"
+	  "                         yours: they and the maps outlive a detach" },
 	{ "detach", cmd_detach,
 	  "IFACE (ID|NAME|--all) [--expect-revision N]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"

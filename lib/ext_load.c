@@ -96,6 +96,16 @@ void xc_ext_init(void)
 	pthread_once(&handlers_once, handlers_register);
 }
 
+/* Registered when the library is loaded, before main(): an object binds
+ * its section handlers when it is opened, so objects the application
+ * opens itself (a skeleton's NAME__open() for
+ * xdpchain_prog__from_bpf_obj()) get them too, and libbpf's registry of
+ * handlers, which is not thread-safe, is written before any thread runs. */
+__attribute__((constructor)) static void ext_init_at_load(void)
+{
+	xc_ext_init();
+}
+
 static bool handled_section(const struct bpf_program *prog)
 {
 	const char *sec = bpf_program__section_name(prog);

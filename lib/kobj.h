@@ -90,6 +90,10 @@ XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_file(const char *path, const 
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len,
 						       const char *obj_name,
 						       const char *prog_name);
+/* A handle for the caller's opened (not loaded) obj, which stays the
+ * caller's; its program prog_name (NULL: the first XDP one). */
+XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_from_obj(struct bpf_object *obj,
+						       const char *prog_name);
 /* The kernel tag of the program, loaded or not (a throwaway copy). */
 XDPCHAIN_HIDDEN int xc_prog_tag_of(struct xdpchain_prog *p, __u8 tag[8]);
 /* Load prog as an extension of slot_0 (BTF id target_btf_id) of

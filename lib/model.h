@@ -147,6 +147,9 @@ struct xdpchain_prog {
 	void *elf;                /* the object's bytes (a copy), for its tag */
 	size_t elf_len;
 	char *obj_name;           /* libbpf's name of the object, or NULL */
+	/* obj is the caller's (xdpchain_prog__from_bpf_obj()): never closed
+	 * here, and its mmap-ed maps are made live after the load. */
+	bool obj_borrowed;
 	struct bpf_program *bprog;
 	int fd;                   /* loaded program, -1 before */
 	__u32 id;

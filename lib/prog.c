@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include "kobj.h"
@@ -280,6 +281,71 @@ struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len, const char *
 	return open_buf(copy, len, obj_name ? obj_name : "<memory>", obj_name, prog_name);
 }
 
+struct xdpchain_prog *xc_prog_from_obj(struct bpf_object *obj, const char *prog_name)
+{
+	const char *what = bpf_object__name(obj);
+	struct xdpchain_prog *p;
+	struct bpf_program *bp;
+	int err;
+
+	bpf_object__for_each_program(bp, obj) {
+		if (bpf_program__fd(bp) >= 0) {
+			xc_warn("%s: the object is loaded already; pass it opened, before "
+				"its load (NAME__open(), not NAME__open_and_load())\n", what);
+			return xc_err_ptr(-EBUSY);
+		}
+	}
+	p = xc_prog_new();
+	if (!p)
+		return xc_err_ptr(-ENOMEM);
+	p->obj = obj;
+	p->obj_borrowed = true;
+	err = prog_select(p, prog_name, what);
+	if (err) {
+		xc_prog_free(p);
+		return xc_err_ptr(err);
+	}
+	return p;
+}
+
+/*
+ * A skeleton reaches .bss, .data and .rodata through pointers into the
+ * memory libbpf allocated for their initial values when the object was
+ * opened; the skeleton's own load maps the kernel's maps over them
+ * (MAP_FIXED, same address), and that is how the application sees what
+ * the program writes. The library loads the object itself, so it does
+ * the same for every mmap-able map of a caller's object, with the size and
+ * protection libbpf uses. Mapping again over a mapping of the same map is
+ * harmless, so a libbpf that already did it is no problem.
+ */
+static int maps_live(struct bpf_object *obj)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), sz, len;
+	struct bpf_map *m;
+	void *addr;
+	int prot;
+
+	bpf_object__for_each_map(m, obj) {
+		if (!(bpf_map__map_flags(m) & BPF_F_MMAPABLE) || bpf_map__fd(m) < 0)
+			continue;
+		addr = (void *)bpf_map__initial_value(m, &sz);
+		if (!addr)
+			continue;
+		len = (((size_t)bpf_map__value_size(m) + 7) & ~(size_t)7) *
+		      bpf_map__max_entries(m);
+		len = (len + page - 1) & ~(page - 1);
+		prot = bpf_map__map_flags(m) & BPF_F_RDONLY_PROG ? PROT_READ
+								 : PROT_READ | PROT_WRITE;
+		if (mmap(addr, len, prot, MAP_SHARED | MAP_FIXED, bpf_map__fd(m), 0) ==
+		    MAP_FAILED) {
+			xc_warn("%s: cannot map %s after the load: %s\n", bpf_object__name(obj),
+				bpf_map__name(m), strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
 /* The tag the kernel gives the program: only the kernel computes it
  * (over the instructions libbpf relocates), so a throwaway copy of the
  * object is loaded with only this program, as plain XDP; the tag does not
@@ -319,7 +385,8 @@ void xc_prog_free(struct xdpchain_prog *p)
 		return;
 	if (p->fd >= 0)
 		close(p->fd);
-	bpf_object__close(p->obj);
+	if (!p->obj_borrowed)
+		bpf_object__close(p->obj);
 	free(p->elf);
 	free(p->obj_name);
 	free(p->name);
@@ -376,6 +443,11 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_
 	free(log);
 	if (err)
 		return err;
+	if (p->obj_borrowed) {
+		err = maps_live(p->obj);
+		if (err)
+			return err;
+	}
 	fd = fcntl_dupfd(bpf_program__fd(p->bprog));
 	if (fd < 0)
 		return -errno;

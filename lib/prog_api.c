@@ -27,6 +27,24 @@ struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
 				XC_OPTS_GET(opts, prog_name, NULL));
 }
 
+struct xdpchain_prog *xdpchain_prog__from_bpf_obj(struct bpf_object *obj, const char *prog_name,
+						  const struct xdpchain_open_opts *opts)
+{
+	const char *opt_name;
+
+	if (!obj || !XC_OPTS_VALID(opts, xdpchain_open_opts))
+		return xc_err_ptr(-EINVAL);
+	opt_name = XC_OPTS_GET(opts, prog_name, NULL);
+	if (opt_name && prog_name && strcmp(opt_name, prog_name))
+		return xc_err_ptr(-EINVAL);
+	return xc_prog_from_obj(obj, prog_name ? prog_name : opt_name);
+}
+
+struct bpf_object *xdpchain_prog__bpf_obj(const struct xdpchain_prog *p)
+{
+	return p ? p->obj : NULL;
+}
+
 struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
 {
 	struct bpf_prog_info info = {};

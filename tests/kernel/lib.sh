@@ -9,6 +9,8 @@
 # TEST_BPF_DIR (where the test BPF objects are).
 XC=${XDPCHAIN:?set XDPCHAIN to the xdpchain binary}
 XT=${XDPTEST:?set XDPTEST to the xdptest binary}
+# The skeleton application, built next to xdptest (tests/tools).
+SKELAPP=${SKELAPP:-$(dirname "$XT")/skelapp}
 OBJ=${TEST_BPF_DIR:?set TEST_BPF_DIR}/test_progs.o
 RCOBJ=$TEST_BPF_DIR/test_runcfg.o
 passed=0

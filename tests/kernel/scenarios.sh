@@ -516,9 +516,97 @@ t_append_fills_spares() {
 		"$(status_json | jq -r '.[0] | "\(.spare_slots >= 8) \(.appended_slots)"')" && ok
 }
 
+# A skelapp that failed a check: stop it (its program leaves with the
+# chain's reset).
+skelapp_stop() {
+	kill "$APP_PID" 2>/dev/null
+	wait "$APP_PID" 2>/dev/null
+}
+
+# One run of skelapp (tests/tools/skelapp.c: the example firewall through
+# its libbpf skeleton, blocking port 7777 set in .rodata before the load):
+# it joins, 5 packets to 7777 and 3 to 5000 reach it, its .bss counters
+# (through the skeleton's pointer and through the map) say so, and it
+# leaves. $1: what the chain held before it ("" or a program name).
+skelapp_round() {
+	local out id n
+	coproc APP { in_ns "$SKELAPP" xt0 7777 "$backend" 2>&1; }
+	# libbpf's notes on the object come first on the shared output.
+	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* ]]; do :; done
+	[[ $out == "id "* ]] || { not_ok "skelapp did not attach: $out"; skelapp_stop; return 1; }
+	id=${out#id }
+	expect "its place" "${1:+$1 }xdp_firewall" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || { skelapp_stop; return 1; }
+	expect "its id" "$id" "$(prog_id xdp_firewall)" || { skelapp_stop; return 1; }
+	in_ns "$XT" send xt1 --count 5 --dport 7777 && in_ns "$XT" send xt1 --count 3 ||
+		{ not_ok "send"; skelapp_stop; return 1; }
+	for n in $(seq 50); do
+		echo counts >&"${APP[1]}"
+		read -r -t 10 out <&"${APP[0]}"
+		[ "$out" = "dropped 5 passed 3 map 5 3" ] && break
+		sleep 0.1
+	done
+	expect "counters through the skeleton and the map" "dropped 5 passed 3 map 5 3" \
+		"$out" || { skelapp_stop; return 1; }
+	echo quit >&"${APP[1]}"
+	read -r -t 30 out <&"${APP[0]}"
+	wait "$APP_PID"
+	expect "it left" "bye" "$out" || return 1
+	expect "the chain without it" "${1:-none}" \
+		"$(status_json | jq -r '[.[0].programs[]?.name] | join(" ") | if . == "" then "none" else . end')"
+}
+
+t_skeleton_app() {
+	begin "an application joins with its own skeleton: .rodata set before the load, .bss and maps live after"
+	skelapp_round "" || return
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	skelapp_round t_pass_a && ok
+}
+
+# The first 8 bytes of the value of key 0 of the pinned array map $1, as
+# a number (little-endian).
+pinned_u64() {
+	local b v=0 i=0
+	for b in $(bpftool -j map lookup pinned "$1" key 0 0 0 0 | jq -r '.value[0:8][]'); do
+		v=$((v + (b << (8 * i))))
+		i=$((i + 1))
+	done
+	echo "$v"
+}
+
+t_pin_maps() {
+	begin "attach --pin-maps: the object's maps pinned for other processes, live, kept after detach"
+	local dir=$bpffs/maps fw=$TEST_BPF_DIR/../xdp_firewall.o n v
+	xc attach -b "$backend" xt0 "$fw" --pin-maps "$dir" >/dev/null || { not_ok "attach"; return; }
+	expect "pins" "xdp_fire_bss xdp_fire_rodata" "$(ls "$dir" | sort | xargs)" || return
+	# Another process sets the drop counter; the program counts on from it.
+	bpftool map update pinned "$dir/xdp_fire_bss" key 0 0 0 0 \
+		value 100 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 || { not_ok "update"; return; }
+	in_ns "$XT" send xt1 --count 2 --dport 9999 || { not_ok "send"; return; }
+	for n in $(seq 50); do
+		v=$(pinned_u64 "$dir/xdp_fire_bss")
+		[ "$v" = 102 ] && break
+		sleep 0.1
+	done
+	expect "the program's own counter, through the pin" 102 "$v" || return
+	xc detach xt0 xdp_firewall >/dev/null || { not_ok "detach"; return; }
+	expect "the pins outlive the program" 102 "$(pinned_u64 "$dir/xdp_fire_bss")" || return
+	rm -r "$dir"
+	# Refused before anything changes: several interfaces, a loaded program.
+	expect_exit 2 xc attach xt0,xt1 "$fw" --pin-maps "$dir" || return
+	expect_exit 2 xc attach xt0 id:1 --pin-maps "$dir" || return
+	# Pins that cannot be made (not a BPF filesystem): the attach is
+	# rolled back.
+	expect_exit 1 xc attach xt0 "$fw" --pin-maps "/tmp/xdpc-notbpf-$$" || return
+	rm -rf "/tmp/xdpc-notbpf-$$"
+	expect "nothing attached, nothing pinned" "none no" \
+		"$(status_json | jq -r '[.[0].programs[]?.name] | join(" ") | if . == "" then "none" else . end') $([ -e "$dir" ] && echo yes || echo no)" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares
+	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
+	t_skeleton_app t_pin_maps
 finish

@@ -121,6 +121,7 @@ XDPCHAIN_API int xdpchain_priority_parse(const char *str, int *priority);
 /* ---- programs ---- */
 
 struct xdpchain_prog;
+struct bpf_object; /* libbpf's */
 
 struct xdpchain_open_opts {
 	size_t sz;
@@ -141,6 +142,24 @@ xdpchain_prog__open_file(const char *path, const struct xdpchain_open_opts *opts
 XDPCHAIN_API struct xdpchain_prog *
 xdpchain_prog__open_mem(const void *buf, size_t size,
 			const struct xdpchain_open_opts *opts);
+/* A handle for a libbpf object the application opened and configures
+ * itself, typically a skeleton's skel->obj after NAME__open(): opened, not
+ * loaded (-EBUSY if it is). prog_name (or opts->prog_name; they must not
+ * differ) chooses the program, NULL the first XDP program. The library
+ * sets what the backend needs (program type, attach target, the other
+ * programs' autoload) and loads the object when the program joins a
+ * chain; from then on the object's maps, and a skeleton's mmap-ed .bss,
+ * .data and .rodata, are the live ones the program uses. The object stays
+ * the caller's: close it (NAME__destroy()) after xdpchain_prog__close();
+ * a program that joined a chain stays in it. */
+XDPCHAIN_API struct xdpchain_prog *
+xdpchain_prog__from_bpf_obj(struct bpf_object *obj, const char *prog_name,
+			    const struct xdpchain_open_opts *opts);
+/* The libbpf object behind a handle opened from a file, memory or a
+ * bpf_object (the handle's own, or the caller's); NULL for
+ * xdpchain_prog__from_fd(). Its maps are usable once the program joined a
+ * chain (bpf_map__fd(), bpf_object__find_map_by_name()). */
+XDPCHAIN_API struct bpf_object *xdpchain_prog__bpf_obj(const struct xdpchain_prog *prog);
 /* Wrap an already loaded XDP program (the fd is duplicated). It joins
  * the chain through a tail-call slot. */
 XDPCHAIN_API struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd);
