@@ -156,6 +156,10 @@ struct xdpchain_prog {
 	bool from_fd;
 	bool has_btf;             /* BTF func info: can become EXT */
 	bool frags;               /* declared multi-buffer support */
+	/* Its object has program arrays: the program may tail-call programs
+	 * of its own, which the object keeps loadable and the chain keeps
+	 * filled (docs/applications.md). */
+	bool own_tails;
 	int priority;
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];

@@ -24,7 +24,7 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 	/* Pins are named after the dispatcher's revision, which vacant
 	 * slots do not change; meta (the running chain) has no vacancy. */
 	unsigned long long base_rev = st->base.revision, rev;
-	unsigned int id;
+	unsigned int id, map;
 	struct dirent *de;
 	DIR *d;
 	int n;
@@ -43,6 +43,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 		if (!strcmp(name, "dispatcher"))
 			drop = !meta;
 		else if (sscanf(name, "prog-%u%n", &id, &n) == 1 && !name[n])
+			drop = !meta_has_prog(meta, id);
+		else if (sscanf(name, "tails-%u-%u%n", &id, &map, &n) == 2 && !name[n])
 			drop = !meta_has_prog(meta, id);
 		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
 			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);

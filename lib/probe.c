@@ -62,6 +62,22 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 	*err = 0;
 	if (backend == XDPCHAIN_BACKEND_TAILCALL)
 		return XDPCHAIN_SLOT_TAILCALL;
+	/* A program array takes only programs of its first user's type, and
+	 * an extension's array no XDP program (Linux 6.1 and later): its own
+	 * stages could not join it. As a tail-call program it stays XDP. */
+	if (prog->own_tails) {
+		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+			xc_warn("%s: its object has program arrays (tail calls of its own), "
+				"which the kernel does not let an extension (freplace) program "
+				"fill with XDP programs; use --backend auto or tailcall\n",
+				prog->name);
+			*err = -EOPNOTSUPP;
+		} else {
+			xc_info("%s: tail calls of its own: joins through a tail-call slot\n",
+				prog->name);
+		}
+		return XDPCHAIN_SLOT_TAILCALL;
+	}
 	if (prog->from_fd || !prog->has_btf) {
 		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
 			xc_warn("%s: %s, so it can only join through a tail-call slot "

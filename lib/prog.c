@@ -51,6 +51,16 @@ static void list_progs(struct bpf_object *obj, char *buf, size_t len)
 		snprintf(buf, len, "none");
 }
 
+static bool has_prog_arrays(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		if (bpf_map__type(m) == BPF_MAP_TYPE_PROG_ARRAY)
+			return true;
+	return false;
+}
+
 /* Choose the program, apply its run config, and keep only it loadable. */
 static int prog_select(struct xdpchain_prog *p, const char *want, const char *what)
 {
@@ -87,8 +97,14 @@ static int prog_select(struct xdpchain_prog *p, const char *want, const char *wh
 			bpf_program__name(found), XDPCHAIN_NAME_LEN - 1);
 		return -ENAMETOOLONG;
 	}
-	bpf_object__for_each_program(bp, p->obj)
-		bpf_program__set_autoload(bp, bp == found);
+	/* Only the chosen program is loaded, unless the object has program
+	 * arrays: then its other programs may be the stages the chosen one
+	 * tail-calls (an array's declared .values need them loaded), and the
+	 * object decides what it loads. */
+	p->own_tails = has_prog_arrays(p->obj);
+	if (!p->own_tails)
+		bpf_object__for_each_program(bp, p->obj)
+			bpf_program__set_autoload(bp, bp == found);
 
 	p->bprog = found;
 	p->name = strdup(bpf_program__name(found));
@@ -368,7 +384,8 @@ int xc_prog_tag_of(struct xdpchain_prog *p, __u8 tag[8])
 	bpf_object__for_each_program(bp, obj) {
 		bool me = !strcmp(bpf_program__name(bp), p->name);
 
-		bpf_program__set_autoload(bp, me);
+		if (!p->own_tails)
+			bpf_program__set_autoload(bp, me);
 		if (me)
 			found = bp;
 	}

@@ -11,6 +11,7 @@
  *       disp-<rev>          dispatcher program of revision <rev>
  *       meta-<rev>          its .rodata (metadata) map
  *       live-<rev>          its .bss: programs appended in place (append.c)
+ *       tails-<id>-<map>    a program array of program <id>'s own object
  *
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything
@@ -391,6 +392,34 @@ void xc_state_dir_remove(struct xc_state *st)
 	}
 }
 
+/* The kernel empties a program array when its last user reference (a
+ * descriptor or a pin) goes, and the loader's descriptors go when it
+ * exits: the program's own tail calls would then silently fail. Each
+ * program array of its object is pinned as tails-<prog id>-<map id> for
+ * as long as the program is in the chain (orphans.c collects the pins
+ * with it). */
+static int pin_prog_arrays(struct xc_state *st, struct xdpchain_prog *prog)
+{
+	struct bpf_map *m;
+	int err;
+
+	if (!prog->own_tails || !prog->obj)
+		return 0;
+	bpf_object__for_each_map(m, prog->obj) {
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(mi);
+
+		if (bpf_map__type(m) != BPF_MAP_TYPE_PROG_ARRAY || bpf_map__fd(m) < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &mi, &len))
+			return -errno;
+		err = xc_pin_at(st, bpf_map__fd(m), "tails-%u-%u", prog->id, mi.id);
+		if (err && err != -EEXIST)
+			return err;
+	}
+	return 0;
+}
+
 int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
 {
 	int err;
@@ -398,6 +427,9 @@ int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog, struct xdpcha
 	xc_fault(XC_FAULT_PROG_LOAD, prog->name);
 	err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
 	if (err && err != -EEXIST)
+		return err;
+	err = pin_prog_arrays(st, prog);
+	if (err)
 		return err;
 	m->prog_id = prog->id;
 	xc_prog_tag(prog->fd, m->tag, NULL);

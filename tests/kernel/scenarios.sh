@@ -563,6 +563,13 @@ t_skeleton_app() {
 	skelapp_round t_pass_a && ok
 }
 
+# Variable $2 of the pinned .bss/.data map $1, as bpftool formats it from
+# the map's BTF (the compiler chooses the variables' offsets).
+pinned_var() {
+	bpftool -j map lookup pinned "$1" key 0 0 0 0 |
+		jq -r --arg v "$2" '.formatted.value[][] | select(has($v)) | .[$v]'
+}
+
 # The first 8 bytes of the value of key 0 of the pinned array map $1, as
 # a number (little-endian).
 pinned_u64() {
@@ -603,10 +610,49 @@ t_pin_maps() {
 		"$(status_json | jq -r '[.[0].programs[]?.name] | join(" ") | if . == "" then "none" else . end') $([ -e "$dir" ] && echo yes || echo no)" && ok
 }
 
+t_own_tail_calls() {
+	begin "a program with tail calls of its own: its stages load with it, it joins through a tail-call slot, its array stays filled"
+	local dir=$bpffs/tails obj=$TEST_BPF_DIR/test_tails.o bss n pipe stage drops id
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	if [ "$backend" = freplace ]; then
+		# An extension's program array takes no XDP program: said, and
+		# nothing changes.
+		expect_exit 1 xc attach -b freplace xt0 "$obj" -p xdp_pipe -P 20 || return
+		expect "refused" "t_pass_a" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" ||
+			return
+	fi
+	xc attach -b auto xt0 "$obj" -p xdp_pipe -P 20 --pin-maps "$dir" >/dev/null ||
+		{ not_ok "attach -b auto"; return; }
+	expect "a tail-call slot" "t_pass_a xdp_pipe tailcall" \
+		"$(status_json | jq -r '[.[0].programs[].name, .[0].programs[1].backend] | join(" ")')" ||
+		return
+	id=$(prog_id xdp_pipe)
+	expect "its array pinned with the chain" 1 \
+		"$(ls "$(state_dir)" | grep -c "^tails-$id-[0-9]*$")" || return
+	# The loader (the CLI) has exited and the array's --pin-maps pin goes:
+	# only the chain's pin keeps it filled (without one, the kernel
+	# empties it and every packet ends XDP_ABORTED in xdp_pipe).
+	rm "$dir/stages" || { not_ok "rm the array's pin"; return; }
+	in_ns "$XT" send xt1 --count 3 --dport 7777 && in_ns "$XT" send xt1 --count 2 ||
+		{ not_ok "send"; return; }
+	bss=$(ls -d "$dir"/*_bss)
+	for n in $(seq 50); do
+		pipe=$(pinned_var "$bss" pipe_hits) stage=$(pinned_var "$bss" stage_hits)
+		drops=$(pinned_var "$bss" stage_drops)
+		[ "$pipe $stage $drops" = "5 5 3" ] && break
+		sleep 0.1
+	done
+	expect "pipeline, stage, drops" "5 5 3" "$pipe $stage $drops" || return
+	xc detach xt0 xdp_pipe >/dev/null || { not_ok "detach"; return; }
+	expect "its array's pin leaves with it" 0 \
+		"$(ls "$(state_dir)" | grep -c "^tails-")" || return
+	rm -r "$dir" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_pin_maps
+	t_skeleton_app t_pin_maps t_own_tail_calls
 finish
