@@ -272,8 +272,8 @@ static struct xdpchain_prog *open_file(struct cli_ctx *ctx, const struct attach_
 		else
 			cli_error(ctx, "%s: no XDP program in it", a->file);
 	} else if (err == ENOEXEC) {
-		cli_error(ctx, "%s: not a usable BPF object (not ELF, truncated or corrupted): %s",
-			  a->file, strerror(err));
+		cli_error(ctx, "%s: not a usable BPF object (the library's message above says "
+			  "why): %s", a->file, strerror(err));
 	} else if (err == EINVAL && a->oo.prog_name) {
 		cli_error(ctx, "%s: cannot use program '%s': %s", a->file, a->oo.prog_name,
 			  strerror(err));

@@ -104,6 +104,7 @@ static int check_elf(Elf *elf, const char *what)
 {
 	Elf_Scn *scn = NULL;
 	unsigned int seen_btf = 0;
+	bool btf_maps = false;
 	size_t shstrndx;
 	int err = 0;
 
@@ -121,6 +122,7 @@ static int check_elf(Elf *elf, const char *what)
 				elf_ndxscn(scn));
 			return -ENOEXEC;
 		}
+		btf_maps = btf_maps || !strcmp(name, ".maps");
 		if (sh.sh_type == SHT_NOBITS || !sh.sh_size || elf_getdata(scn, NULL)) {
 			const char *why = NULL;
 			long bad = sh.sh_type == SHT_SYMTAB ? bad_symbol(elf, scn, &sh, &why) : -1;
@@ -171,6 +173,13 @@ static int check_elf(Elf *elf, const char *what)
 		btf__free(btf);
 		if (err)
 			break;
+	}
+	/* libbpf refuses it with a generic message and ENOENT, which reads
+	 * like a missing file or program. */
+	if (!err && btf_maps && !seen_btf) {
+		xc_warn("%s: declares maps in SEC(\".maps\"), which needs BTF, and has none: "
+			"build it with clang -g\n", what);
+		err = -ENOEXEC;
 	}
 	return err;
 }

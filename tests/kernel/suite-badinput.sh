@@ -158,6 +158,15 @@ t_no_btf() {
 	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" && ok
 }
 
+t_no_btf_maps() {
+	begin "maps in SEC(\".maps\") without BTF: exit 1, says to build with clang -g"
+	base1 || return
+	mark
+	bad 1 "test_nobtf_maps.o: declares maps in SEC.*needs BTF.*clang -g" \
+		attach -b "$backend" xt0 "$TEST_BPF_DIR/test_nobtf_maps.o" || return
+	unchanged && ok
+}
+
 t_verifier_reject() {
 	begin "a program the verifier rejects: exit 1, the end of the verifier log is shown"
 	base1 || return
@@ -532,7 +541,7 @@ t_no_cwd_lookup() {
 }
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
-	t_program_not_found t_no_btf t_verifier_reject t_bad_values t_unknown_interface \
+	t_program_not_found t_no_btf t_no_btf_maps t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
