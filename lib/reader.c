@@ -133,6 +133,18 @@ static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
 	return fd < 0 ? -ENOENT : fd;
 }
 
+/* The interface an XDP link is attached to (0: detached, its interface
+ * gone); -1 if it cannot be read. */
+static long link_ifindex(int link_fd)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+
+	if (bpf_obj_get_info_by_fd(link_fd, &li, &len) || li.type != BPF_LINK_TYPE_XDP)
+		return -1;
+	return li.xdp.ifindex;
+}
+
 /* The pinned link runs a program on our interface that is not a valid
  * chain of ours: leave everything alone (collecting the pins would
  * detach it, or unlink the programs of a chain we do not understand). */
@@ -145,6 +157,19 @@ static int alien(struct xc_state *st, __u32 prog_id, const char *why)
 		why);
 	xc_state_close(st);
 	return 0;
+}
+
+/* The pinned link is attached, to an interface that is not ifindex of
+ * this namespace (any more): leave everything alone, as for an alien
+ * chain. */
+static int moved(struct xc_state *st, __u32 prog_id, __u32 link_ifindex)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
+		 "this network namespace does not show as ifindex %d: moved to another "
+		 "namespace?", link_ifindex, st->ifindex);
+	return alien(st, prog_id, why);
 }
 
 /*
@@ -183,12 +208,18 @@ again:
 		goto stale;
 	}
 	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
-		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex)
+		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex) {
 			xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
 				st->dir);
-		else
+		} else if (li.type == BPF_LINK_TYPE_XDP) {
+			/* Attached to an interface that has another index now:
+			 * moved to another network namespace. The pin is what
+			 * keeps that chain attached: never collected. */
+			return moved(st, li.prog_id, li.xdp.ifindex);
+		} else {
 			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
 				st->dir, st->ifindex);
+		}
 		goto stale;
 	}
 	/* A live XDP link on our interface: from here on, whatever it runs
@@ -263,6 +294,11 @@ raced:
 		st->disp_fd = -1;
 		goto again;
 	}
+	/* Still attached, but not to what this namespace calls ifindex N:
+	 * the interface moved to another network namespace (where it may
+	 * keep its index). Collecting the pin would detach its chain there. */
+	if (link_ifindex(st->link_fd) > 0)
+		return moved(st, li.prog_id, (__u32)link_ifindex(st->link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
 		st->dir, li.prog_id, st->ifindex);
 stale:

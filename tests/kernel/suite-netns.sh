@@ -98,6 +98,45 @@ t_same_ifindex() {
 	expect "B's state removed" "" "$(pins_of "$nsb" "$ib")" && ok
 }
 
+# Issue 13: an interface moved to another namespace, as container runtimes
+# do. Its chain keeps running there, and nothing done in the old namespace
+# (status, gc, an attach elsewhere) detaches it; moved back, it is a chain
+# again.
+t_moved_interface() {
+	begin "an interface moved to another namespace keeps its chain: read-only commands and gc in the old one never detach it"
+	local io
+	ip netns del "$nsa" 2>/dev/null
+	ip netns del "$nsb" 2>/dev/null
+	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return; }
+	ip -n "$nsa" link add xm0 type veth peer name xm1 &&
+		ip -n "$nsa" link set xm0 up && ip -n "$nsa" link set xm1 up ||
+		{ not_ok "veth"; return; }
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach"; return; }
+	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
+	ip -n "$nsb" link set xm0 up
+	# Every command that read or collected state in the old namespace.
+	nx "$nsa" "$XC" status >/dev/null 2>&1
+	nx "$nsa" "$XC" -j status >/dev/null 2>&1
+	nx "$nsa" "$XC" gc >/dev/null 2>&1
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_b >/dev/null ||
+		{ not_ok "attach on another interface of the old namespace"; return; }
+	nx "$nsa" "$XC" detach xs0 --all >/dev/null || { not_ok "detach xs0"; return; }
+	expect "the moved chain still runs" "verdict=drop trace=a1,d0" \
+		"$(nx "$nsb" "$XT" run xm0)" || return
+	expect "its pins in the old namespace" 1 \
+		"$(pins_of "$nsa" "$io" | tr ' ' '\n' | grep -c '^dispatcher$')" || return
+	ip -n "$nsb" link set xm0 netns "$nsa" || { not_ok "move back"; return; }
+	ip -n "$nsa" link set xm0 up
+	expect "moved back: a chain again" "t_pass_a,t_drop" \
+		"$(nx "$nsa" "$XC" -j status xm0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")')" ||
+		return
+	nx "$nsa" "$XC" detach xm0 --all >/dev/null || { not_ok "detach after the move back"; return; }
+	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
+}
+
 # def RUNNER...: run with the default root; nse: the same through nsenter.
 def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
 nse() { def nsenter --net="/run/netns/$ns" "$@"; }
@@ -212,7 +251,7 @@ t_no_bpffs_mounted() {
 	ok
 }
 
-run_tests t_same_ifindex t_nsenter_default_root t_ip_netns_exec_default_root \
+run_tests t_same_ifindex t_moved_interface t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish
