@@ -331,6 +331,9 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 		if (has_chain(ctx, a->ifindex))
 			snprintf(hint, sizeof(hint), " (it is in the chain already: see 'xdpchain "
 				 "status %s')", a->ifname);
+		else if (a->ao.replace_foreign)
+			snprintf(hint, sizeof(hint), " (the program there is held by a BPF link, "
+				 "which only its owner can detach)");
 		else
 			snprintf(hint, sizeof(hint), " (another XDP program runs there: see "
 				 "'xdpchain status %s'; --replace-foreign replaces it)", a->ifname);

@@ -36,12 +36,14 @@ static int params_from_attach(struct xc_params *p, const struct xdpchain_attach_
 	return 0;
 }
 
+/* A handle joins one chain; after a failed attempt it may try again (its
+ * program, if the attempt loaded it, is used as it is). */
 static int check_attachable(const struct xdpchain_prog *prog)
 {
-	if (prog->id && !prog->from_fd) {
-		xc_warn("%s is already attached (id %u); open the object again to attach "
+	if (prog->joined && !prog->from_fd) {
+		xc_warn("%s is in a chain already (id %u); open the object again to attach "
 			"another instance\n", prog->name, prog->id);
-		return -EBUSY;
+		return -EALREADY;
 	}
 	return 0;
 }
@@ -68,7 +70,9 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	xc_pick_kind(prog, p.backend, &err);
 	if (err)
 		return xc_err(err);
-	return xc_err(xc_txn_run(ifindex, &p, &c, 1, NULL));
+	err = xc_txn_run(ifindex, &p, &c, 1, NULL);
+	prog->joined = !err;
+	return xc_err(err);
 }
 
 
@@ -311,6 +315,9 @@ int xdpchain_txn__commit(struct xdpchain_txn *t)
 	/* One shot: the programs of a failed commit may have been loaded. */
 	t->committed = true;
 	err = xc_txn_run(t->ifindex, &t->p, t->c, t->n, &t->revision);
+	for (unsigned int i = 0; i < t->n && !err; i++)
+		if (t->c[i].kind == XC_ATTACH)
+			t->c[i].prog->joined = true;
 	return xc_err(err);
 }
 

@@ -160,6 +160,10 @@ struct xdpchain_prog {
 	 * of its own, which the object keeps loadable and the chain keeps
 	 * filled (docs/applications.md). */
 	bool own_tails;
+	bool joined;              /* a transaction put it in a chain */
+	/* How it was loaded (fd >= 0): a failed attach leaves it loaded, and
+	 * a retry uses it as it is if the slot needs it so. */
+	bool loaded_ext, loaded_frags;
 	int priority;
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];

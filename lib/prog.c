@@ -438,8 +438,15 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_
 	__u32 flags;
 	int err, fd;
 
-	if (p->fd >= 0)
-		return 0; /* already loaded (from_fd) */
+	if (p->fd >= 0 && (p->from_fd || (p->loaded_ext == ext && p->loaded_frags == frags)))
+		return 0; /* wrapped, or loaded as needed by an earlier attempt */
+	if (p->fd >= 0) {
+		xc_warn("%s: an earlier attempt loaded it as %s%s program; here it must be %s%s: "
+			"open the object again\n", p->name, p->loaded_ext ? "an extension" : "an XDP",
+			p->loaded_frags ? " (frags)" : "", ext ? "an extension" : "an XDP program",
+			frags ? " (frags)" : "");
+		return -EALREADY;
+	}
 	/* Our own log buffer: libbpf then fills it only when the load
 	 * fails, and we show its end, where the verifier says why. */
 	log = calloc(1, VERIFIER_LOG_SIZE);
@@ -469,5 +476,7 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_
 	if (fd < 0)
 		return -errno;
 	p->fd = fd;
+	p->loaded_ext = ext;
+	p->loaded_frags = frags;
 	return xc_prog_tag(fd, (__u8[8]){ 0 }, &p->id);
 }

@@ -67,27 +67,79 @@ static int entry_open(struct xc_state *st, struct xc_entry *e)
 	return err;
 }
 
-/* Create the XDP link of a new chain, replacing a foreign program if
- * asked to. Returns the link fd. */
-static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode,
-		    __u32 foreign_id, enum xdpchain_mode foreign_mode)
+/* A foreign program taken off the interface for a new chain, held so
+ * that it can be put back if the chain cannot take its place: with
+ * --replace-foreign, the interface ends with the new chain or with what
+ * ran before. */
+struct foreign {
+	int fd;    /* -1: none, or not held */
+	__u32 id;
+	enum xdpchain_mode mode;
+};
+
+static int foreign_remove(struct xc_state *st, const struct xc_build *b, struct foreign *f)
+{
+	char ifname[IF_NAMESIZE];
+	int err;
+
+	f->fd = -1;
+	f->id = b->foreign_id;
+	f->mode = b->foreign_mode;
+	if (!f->id)
+		return 0;
+	f->fd = bpf_prog_get_fd_by_id(f->id);
+	if (f->fd < 0)
+		xc_warn("cannot hold foreign program %u (%s: getting a program by id needs "
+			"CAP_SYS_ADMIN): it is not put back if the attach fails\n", f->id,
+			strerror(errno));
+	/* The only gap in the interface's coverage, and only on an
+	 * explicit request: netlink cannot swap to a link atomically. */
+	err = bpf_xdp_detach(st->ifindex, xc_mode_flags(f->mode), NULL);
+	if (err == -EBUSY) {
+		xc_warn("foreign program %u on %s is held by a BPF link, which only its owner "
+			"can detach (--replace-foreign replaces programs attached through "
+			"netlink)\n", f->id, xc_ifname(st->ifindex, ifname));
+		err = -EEXIST; /* retrying cannot help */
+	} else if (err) {
+		xc_warn("cannot remove foreign program %u from %s: %s\n", f->id,
+			xc_ifname(st->ifindex, ifname), strerror(-err));
+	}
+	if (err) {
+		if (f->fd >= 0)
+			close(f->fd);
+		f->fd = -1;
+		return err;
+	}
+	xc_info("removed foreign program %u from %s\n", f->id, xc_ifname(st->ifindex, ifname));
+	return 0;
+}
+
+/* The new chain did not take its place: the foreign program goes back. */
+static void foreign_restore(struct xc_state *st, struct foreign *f)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao);
+	char ifname[IF_NAMESIZE];
+	int err;
+
+	if (f->fd < 0)
+		return;
+	err = bpf_xdp_attach(st->ifindex, f->fd,
+			     xc_mode_flags(f->mode) | XDP_FLAGS_UPDATE_IF_NOEXIST, &ao);
+	if (err)
+		xc_warn("cannot put foreign program %u back on %s: %s\n", f->id,
+			xc_ifname(st->ifindex, ifname), strerror(-err));
+	else
+		xc_info("put foreign program %u back on %s\n", f->id,
+			xc_ifname(st->ifindex, ifname));
+}
+
+/* Create the XDP link of a new chain. Returns the link fd. */
+static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = xc_mode_flags(mode));
 	char ifname[IF_NAMESIZE];
 	int fd, err;
 
-	if (foreign_id) {
-		/* The only gap in the interface's coverage, and only on an
-		 * explicit request: netlink cannot swap to a link atomically. */
-		err = bpf_xdp_detach(st->ifindex, xc_mode_flags(foreign_mode), NULL);
-		if (err) {
-			xc_warn("cannot remove foreign program %u from %s: %s\n", foreign_id,
-				xc_ifname(st->ifindex, ifname), strerror(-err));
-			return err;
-		}
-		xc_info("removed foreign program %u from %s\n", foreign_id,
-			xc_ifname(st->ifindex, ifname));
-	}
 	fd = bpf_link_create(disp_fd, st->ifindex, BPF_XDP, &lo);
 	if (fd >= 0)
 		return fd;
@@ -224,6 +276,7 @@ static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
  * for the running one (the kernel's compare-and-swap), or a new link. */
 static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
 {
+	struct foreign f;
 	int fd, err;
 
 	if (st->have) {
@@ -243,19 +296,29 @@ static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
 		xc_wait_inflight();
 		return 0;
 	}
-	fd = link_new(st, disp_fd, b->mode, b->foreign_id, b->foreign_mode);
-	if (fd < 0)
-		return fd;
+	err = foreign_remove(st, b, &f);
+	if (err)
+		return err;
+	fd = link_new(st, disp_fd, b->mode);
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
 	xc_fault(XC_FAULT_LINK_CREATE, "dispatcher");
 	err = xc_pin_at(st, fd, "dispatcher");
 	if (err) {
 		/* Without the pin the chain would vanish with us. */
 		bpf_link_detach(fd);
 		close(fd);
-		return err;
+		goto out;
 	}
 	st->link_fd = fd;
-	return 0;
+out:
+	if (err)
+		foreign_restore(st, &f);
+	if (f.fd >= 0)
+		close(f.fd);
+	return err;
 }
 
 /* Build, fill and swap in (or attach) the dispatcher of e[0..n), whose

@@ -66,6 +66,13 @@ reset() {
 	true
 }
 status_json() { xc -j status xt0; }
+# nonative_if NAME: an interface in $ns without native XDP (generic only),
+# up: a dummy (the VM loads the module) or, where there is no dummy
+# driver, a bridge.
+nonative_if() {
+	{ ip -n "$ns" link add "$1" type dummy 2>/dev/null ||
+		ip -n "$ns" link add "$1" type bridge; } && ip -n "$ns" link set "$1" up
+}
 prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
 revision() { status_json | jq -r '.[0].revision // 0'; }
 

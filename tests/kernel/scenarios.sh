@@ -581,6 +581,26 @@ pinned_u64() {
 	echo "$v"
 }
 
+t_retry_same_handle() {
+	begin "an application retries a failed attach with the same handle (native refused, then skb)"
+	local out id
+	nonative_if xd0 || { not_ok "an interface without native XDP"; return; }
+	coproc APP { in_ns "$SKELAPP" xd0 7777 "$backend" fallback 2>&1; }
+	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* || $out == libxdpchain:* ]]; do :; done
+	expect "native refused" "retry skb" "$out" || { skelapp_stop; ip -n "$ns" link del xd0; return; }
+	read -r -t 60 out <&"${APP[0]}"
+	[[ $out == "id "* ]] || { not_ok "the retry did not attach: $out"; skelapp_stop; ip -n "$ns" link del xd0; return; }
+	id=${out#id }
+	expect "in skb mode" "skb xdp_firewall $id" \
+		"$(xc -j status xd0 | jq -r '.[0] | "\(.mode) \(.programs[0].name) \(.programs[0].id)"')" ||
+		{ skelapp_stop; ip -n "$ns" link del xd0; return; }
+	echo quit >&"${APP[1]}"
+	read -r -t 30 out <&"${APP[0]}"
+	wait "$APP_PID"
+	ip -n "$ns" link del xd0
+	expect "it left" "bye" "$out" && ok
+}
+
 t_pin_maps() {
 	begin "attach --pin-maps: the object's maps pinned for other processes, live, kept after detach"
 	local dir=$bpffs/maps fw=$TEST_BPF_DIR/../xdp_firewall.o n v
@@ -654,5 +674,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_pin_maps t_own_tail_calls
+	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls
 finish

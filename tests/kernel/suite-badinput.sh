@@ -251,6 +251,30 @@ t_foreign_program() {
 	unchanged && ok
 }
 
+t_replace_foreign_all_or_nothing() {
+	begin "--replace-foreign: the foreign program is put back when the chain cannot take its place; one held by a BPF link is refused, not retried"
+	local fid d
+	nonative_if xd0 || { not_ok "an interface without native XDP"; return; }
+	# xd0 runs XDP in skb mode only: the chain (native by
+	# default) fails after the foreign program was taken off.
+	fid=$(in_ns "$XT" attach-foreign xd0 "$OBJ" t_pass_e skb) || { not_ok "foreign attach"; return; }
+	bad 1 "does not support native XDP" \
+		attach -b "$backend" xd0 "$OBJ" -p t_pass_a --replace-foreign || return
+	expect "the foreign program is back" "$fid t_pass_e" \
+		"$(xc -j status xd0 | jq -r '.[0].foreign | "\(.id) \(.name)"')" || return
+	in_ns "$XT" detach-foreign xd0 >/dev/null 2>&1
+	ip -n "$ns" link del xd0
+	# Held by a BPF link (pinned elsewhere): netlink cannot detach it.
+	d=$work/foreign-link
+	fid=$(in_ns "$XT" link-foreign xt0 "$OBJ" t_pass_e "$bpffs/foreign-link") ||
+		{ not_ok "link-foreign"; return; }
+	bad 1 "held by a BPF link, which only its owner can detach" \
+		attach -b "$backend" xt0 "$OBJ" -p t_pass_a --replace-foreign || return
+	expect "it still runs" "verdict=pass trace=a5" "$(run)" || return
+	rm "$bpffs/foreign-link"
+	ok
+}
+
 # libxdp (xdp-tools): on a kernel with freplace it installs its dispatcher;
 # where EXT programs are refused (the host) it attaches the program
 # directly, which is an ordinary foreign program to xdpchain.
@@ -542,7 +566,7 @@ t_no_cwd_lookup() {
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
 	t_program_not_found t_no_btf t_no_btf_maps t_verifier_reject t_bad_values t_unknown_interface \
-	t_mode_mismatch t_foreign_program t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
+	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors

@@ -8,7 +8,9 @@
  *            read through the skeleton's mmap-ed pointer, then through the
  *            map's file descriptor from xdpchain_prog__bpf_obj()
  *   quit     detach the program, close the handle, destroy the skeleton
- * usage: skelapp IFACE PORT tailcall|freplace|auto
+ * usage: skelapp IFACE PORT tailcall|freplace|auto [fallback]
+ * fallback: native mode first and, if the interface refuses it, skb mode
+ * with the same handle (as applications do; prints "retry skb").
  * Prints "id N" once attached; errors on stderr, exit 1.
  */
 #include <errno.h>
@@ -53,11 +55,14 @@ int main(int argc, char **argv)
 	int ifindex, err;
 	__u32 id;
 
-	if (argc != 4 || !(ifindex = (int)if_nametoindex(argv[1])) ||
-	    xdpchain_backend_parse(argv[3], &ao.backend)) {
-		fprintf(stderr, "usage: skelapp IFACE PORT tailcall|freplace|auto\n");
+	if (argc < 4 || argc > 5 || !(ifindex = (int)if_nametoindex(argv[1])) ||
+	    xdpchain_backend_parse(argv[3], &ao.backend) ||
+	    (argc == 5 && strcmp(argv[4], "fallback"))) {
+		fprintf(stderr, "usage: skelapp IFACE PORT tailcall|freplace|auto [fallback]\n");
 		return 2;
 	}
+	if (argc == 5)
+		ao.mode = XDPCHAIN_MODE_NATIVE;
 	skel = xdp_firewall__open();
 	if (!skel)
 		return fail("open", errno);
@@ -68,6 +73,12 @@ int main(int argc, char **argv)
 	if (xdpchain_prog__bpf_obj(prog) != skel->obj)
 		return fail("bpf_obj is not the skeleton's object", EINVAL);
 	err = xdpchain_attach(prog, ifindex, &ao);
+	if (err == -EOPNOTSUPP && argc == 5) {
+		printf("retry skb\n");
+		fflush(stdout);
+		ao.mode = XDPCHAIN_MODE_SKB;
+		err = xdpchain_attach(prog, ifindex, &ao);
+	}
 	if (err)
 		return fail("attach", err);
 	id = xdpchain_prog__id(prog);

@@ -25,8 +25,9 @@ cache=${XDPCHAIN_VM_CACHE:-/var/cache/xdpchain-vm}
 #     ports carrying the job's output and exit status;
 #   9pnet_virtio, 9p: the host root share;
 #   overlay: the writable layer over it;
-#   veth: the test interfaces (ip netns, bpffs and XDP are built in).
-modules=(virtio_pci virtio_console 9pnet_virtio 9p overlay veth)
+#   veth: the test interfaces (ip netns, bpffs and XDP are built in);
+#   dummy: an interface without native XDP (tests/kernel/lib.sh nonative_if).
+modules=(virtio_pci virtio_console 9pnet_virtio 9p overlay veth dummy)
 guest_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { echo "run-vm: $*" >&2; }

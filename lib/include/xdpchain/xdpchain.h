@@ -182,7 +182,9 @@ XDPCHAIN_API int xdpchain_prog__set_owner(struct xdpchain_prog *prog,
 					  const char *owner);
 /* The program's (function's) name, as the chain will show it. */
 XDPCHAIN_API const char *xdpchain_prog__name(const struct xdpchain_prog *prog);
-/* Kernel id once attached, else 0. */
+/* Kernel id once loaded (when it joined a chain, or by an attempt that
+ * failed after the load; a retry with the same handle uses that program),
+ * else 0. */
 XDPCHAIN_API __u32 xdpchain_prog__id(const struct xdpchain_prog *prog);
 /* Whether the program declared multi-buffer support (SEC("xdp.frags")). */
 XDPCHAIN_API bool xdpchain_prog__frags(const struct xdpchain_prog *prog);
@@ -223,7 +225,9 @@ struct xdpchain_attach_opts {
 };
 #define xdpchain_attach_opts__last_field owner_pid
 
-/* Add prog to the chain on ifindex (creating it). Errors: -EEXIST a
+/* Add prog to the chain on ifindex (creating it). After a failure the
+ * same handle may try again (another mode, say); once it joined a chain,
+ * -EALREADY. Errors: -EEXIST a
  * foreign program or dispatcher runs there (named in the log); -E2BIG
  * the chain is full; -EOPNOTSUPP mode or backend impossible; -ESTALE
  * revision mismatch; -EBUSY the dispatcher was swapped by a writer that
