@@ -298,7 +298,8 @@ static int apply_settings(struct cli_ctx *ctx, struct xdpchain_prog *prog,
 		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
 	}
 	if (a->owner && (err = xdpchain_prog__set_owner(prog, a->owner))) {
-		if (err == -EINVAL) {
+		/* Too long or a bad character: both a usage error. */
+		if (err == -EINVAL || err == -ENAMETOOLONG) {
 			cli_error(ctx, "invalid owner '%s' (at most 31 printable ASCII characters, "
 				  "no spaces)", a->owner);
 			return CLI_EXIT_USAGE;

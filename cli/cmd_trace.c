@@ -3,10 +3,12 @@
  * the live chain's programs (BPF_PROG_TEST_RUN, in a copy of the
  * dispatcher; see xdpchain_trace__open()) and show what each one did. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
@@ -158,21 +160,44 @@ static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *if
 	return 0;
 }
 
-/* The whole file (or stdin for "-") into memory. */
+/* A regular file for reading, opened without blocking (a FIFO would
+ * block open() until a writer came): NULL, reported, if it is not one. */
+static FILE *open_regular(struct cli_ctx *ctx, const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		cli_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		cli_error(ctx, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "rb");
+	if (!f) {
+		cli_error(ctx, "%s: cannot open: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+/* The whole file (or stdin for "-") into memory. A file that cannot be
+ * read exits 1, as an object file that cannot be read does. */
 static int read_file(struct cli_ctx *ctx, const char *path, uint8_t **buf, size_t *len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	FILE *f = strcmp(path, "-") ? open_regular(ctx, path) : stdin;
 	size_t cap = 0, n;
 	uint8_t *p = NULL, *q;
-	int err;
 
 	*buf = NULL;
 	*len = 0;
-	if (!f) {
-		err = errno;
-		cli_error(ctx, "%s: cannot open: %s", path, strerror(err));
-		return err == ENOENT ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-	}
+	if (!f)
+		return CLI_EXIT_FAIL;
 	for (;;) {
 		if (*len == cap) {
 			if (cap >= PCAP_MAX_FILE) {

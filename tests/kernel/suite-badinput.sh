@@ -167,6 +167,24 @@ t_no_btf_maps() {
 	unchanged && ok
 }
 
+t_fifo_and_exit_codes() {
+	begin "a FIFO as object or pcap file is refused at once; an owner too long exits 2 like a bad one; a missing pcap exits 1 like a missing object"
+	base1 || return
+	mkfifo "$work/fifo.o" || { not_ok "mkfifo"; return; }
+	mark
+	# timeout: before the fix, open() blocked for ever.
+	expect_exit 1 timeout 10 ip netns exec "$ns" "$XC" attach -b "$backend" xt0 "$work/fifo.o" || return
+	grep -q "fifo.o: not a regular file" <<<"$err" || { not_ok "object FIFO: $err"; return; }
+	expect_exit 1 timeout 10 ip netns exec "$ns" "$XC" trace xt0 --pcap "$work/fifo.o" || return
+	grep -q "fifo.o: not a regular file" <<<"$err" || { not_ok "pcap FIFO: $err"; return; }
+	bad 2 "invalid owner" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -o "$(printf 'o%.0s' $(seq 32))" ||
+		return
+	bad 2 "invalid owner" attach -b "$backend" xt0 "$OBJ" -p t_pass_b -o 'a b' || return
+	bad 1 "nonexistent.pcap: cannot open" trace xt0 --pcap "$work/nonexistent.pcap" || return
+	rm -f "$work/fifo.o"
+	unchanged && ok
+}
+
 t_verifier_reject() {
 	begin "a program the verifier rejects: exit 1, the end of the verifier log is shown"
 	base1 || return
@@ -565,7 +583,7 @@ t_no_cwd_lookup() {
 }
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
-	t_program_not_found t_no_btf t_no_btf_maps t_verifier_reject t_bad_values t_unknown_interface \
+	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
