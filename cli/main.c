@@ -256,8 +256,27 @@ static int verbosity;
 
 /* The library's messages: warnings always, the rest with -v. stderr, so
  * that stdout stays one JSON document with -j. */
+/* The library's warnings of this command, kept for a JSON error: what
+ * the text output shows on stderr before "Error:" (the reason, often)
+ * goes into the error document as "warnings". */
+#define MAX_WARNINGS 16
+static char warnings[MAX_WARNINGS][CLI_ERROR_MAX];
+static unsigned int nr_warnings;
+
 static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
+	if (level == XDPCHAIN_WARN && nr_warnings < MAX_WARNINGS) {
+		char *w = warnings[nr_warnings++];
+		va_list copy;
+		size_t n;
+
+		va_copy(copy, args);
+		vsnprintf(w, CLI_ERROR_MAX, fmt, copy);
+		va_end(copy);
+		n = strlen(w);
+		while (n && w[n - 1] == '\n')
+			w[--n] = '\0';
+	}
 	if (level != XDPCHAIN_WARN && verbosity < 1)
 		return 0;
 	fputs("xdpchain: ", stderr);
@@ -290,6 +309,13 @@ static void print_json_error(const char *msg)
 	json_init(&w, stdout);
 	json_start_object(&w);
 	json_kv_string(&w, "error", msg);
+	if (nr_warnings) {
+		json_key(&w, "warnings");
+		json_start_array(&w);
+		for (unsigned int i = 0; i < nr_warnings; i++)
+			json_string(&w, warnings[i]);
+		json_end_array(&w);
+	}
 	json_end_object(&w);
 }
 

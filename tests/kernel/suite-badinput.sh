@@ -206,6 +206,11 @@ t_json_errors() {
 	bad_json 2 attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 12x || return
 	bad_json 2 status nosuch0 || return
 	bad_json 1 attach -b "$backend" xt0 "$OBJ" -p t_pass_c -m skb || return
+	# The reason stderr gives (the library's warning) is in the document.
+	expect "the reason, in JSON too" "true" \
+		"$(xc -j attach -b "$backend" xt0 "$OBJ" -p t_pass_c -m skb 2>/dev/null |
+		   jq '[.warnings[]? | test("runs in native mode; cannot add a program in skb mode")] | any')" ||
+		return
 	unchanged && ok
 }
 
