@@ -20,7 +20,6 @@
 #include "xdpchain_dispatcher_32.skel.h"
 #include "xdpchain_dispatcher_inst.skel.h"
 
-#define DISPATCHER_PROG_NAME "xdpchain_disp"
 
 struct xdpchain_dispatcher {
 	struct xc_disp_plain8 *plain8;
@@ -237,7 +236,7 @@ int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot)
 
 int xc_disp_main_btf_id(struct xdpchain_dispatcher *d)
 {
-	return btf__find_by_name_kind(bpf_object__btf(d->obj), DISPATCHER_PROG_NAME,
+	return btf__find_by_name_kind(bpf_object__btf(d->obj), XC_DISP_PROG_NAME,
 				      BTF_KIND_FUNC);
 }
 
@@ -268,7 +267,7 @@ static int for_each_map(int disp_fd, int (*fn)(int fd, const struct bpf_map_info
 	info.map_ids = (__u64)(unsigned long)map_ids;
 	if (bpf_obj_get_info_by_fd(disp_fd, &info, &len))
 		return -errno;
-	if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, DISPATCHER_PROG_NAME))
+	if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, XC_DISP_PROG_NAME))
 		return -EMEDIUMTYPE;
 	for (i = 0; i < info.nr_map_ids && i < 8; i++) {
 		struct bpf_map_info mi = {};
@@ -365,7 +364,7 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 		info.map_ids = (__u64)(unsigned long)map_ids;
 		if (bpf_obj_get_info_by_fd(disp_fd, &info, &len))
 			return -errno;
-		if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, DISPATCHER_PROG_NAME))
+		if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, XC_DISP_PROG_NAME))
 			return -EMEDIUMTYPE;
 		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && is_meta_map(map_fd, &mi))
 			for (i = 0; i < info.nr_map_ids && i < 8; i++)
@@ -377,6 +376,26 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 	return err == 1 ? 0 : err;
 }
 
+/* Whether map pin_fd (info mi) is one of program disp_fd's maps: then a
+ * pinned map can be trusted without looking the program's maps up by id,
+ * which needs CAP_SYS_ADMIN. */
+static bool is_own_map(int disp_fd, int pin_fd, struct bpf_map_info *mi)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), mlen = sizeof(*mi), map_ids[8] = { 0 };
+
+	info.nr_map_ids = 8;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	memset(mi, 0, sizeof(*mi));
+	if (bpf_obj_get_info_by_fd(disp_fd, &info, &len) ||
+	    bpf_obj_get_info_by_fd(pin_fd, mi, &mlen))
+		return false;
+	for (__u32 i = 0; i < info.nr_map_ids && i < 8; i++)
+		if (map_ids[i] == mi->id)
+			return true;
+	return false;
+}
+
 /*
  * The live map of a running dispatcher (a new fd): pin_fd, from the pin
  * live-<rev>, if it really is one of the program's maps, else found by
@@ -384,19 +403,12 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
  */
 int xc_disp_live_map(int disp_fd, int pin_fd)
 {
-	struct bpf_prog_info info = {};
-	struct bpf_map_info mi = {};
-	__u32 len = sizeof(info), mlen = sizeof(mi), map_ids[8] = { 0 }, i;
+	struct bpf_map_info mi;
 	int fd = -1, err;
 
 	if (pin_fd >= 0) {
-		info.nr_map_ids = 8;
-		info.map_ids = (__u64)(unsigned long)map_ids;
-		if (!bpf_obj_get_info_by_fd(disp_fd, &info, &len) &&
-		    !bpf_obj_get_info_by_fd(pin_fd, &mi, &mlen) && is_live_map(pin_fd, &mi))
-			for (i = 0; i < info.nr_map_ids && i < 8; i++)
-				if (map_ids[i] == mi.id)
-					return pin_fd;
+		if (is_own_map(disp_fd, pin_fd, &mi) && is_live_map(pin_fd, &mi))
+			return pin_fd;
 		xc_warn("the pinned live map is not the dispatcher's: ignoring it\n");
 		close(pin_fd);
 	}
@@ -413,10 +425,20 @@ static int stats_map_cb(int fd, const struct bpf_map_info *mi, void *arg)
 	return 1;
 }
 
-/* The stats map the running dispatcher counts into (an fd), or -ENOENT. */
-int xc_disp_stats_map(int disp_fd)
+/* The stats map the running dispatcher counts into (a new fd): pin_fd,
+ * from the interface's stats pin, if it is the dispatcher's, else found
+ * by id (CAP_SYS_ADMIN); -ENOENT if there is none. pin_fd is consumed. */
+int xc_disp_stats_map(int disp_fd, int pin_fd)
 {
-	int fd = -1, err = for_each_map(disp_fd, stats_map_cb, &fd);
+	struct bpf_map_info mi;
+	int fd = -1, err;
 
+	if (pin_fd >= 0) {
+		if (xc_fd_is(pin_fd, XC_FD_MAP) && is_own_map(disp_fd, pin_fd, &mi) &&
+		    stats_map_cb(pin_fd, &mi, &fd) == 1)
+			return pin_fd;
+		close(pin_fd);
+	}
+	err = for_each_map(disp_fd, stats_map_cb, &fd);
 	return err == 1 ? fd : err;
 }

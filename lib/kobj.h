@@ -31,6 +31,9 @@ XDPCHAIN_HIDDEN __u32 xc_mode_flags(enum xdpchain_mode mode);
 XDPCHAIN_HIDDEN void xc_wait_inflight(void);
 
 /* ---- dispatcher.c ---- */
+/* The dispatcher's program name: what makes it recognisable as ours on an
+ * interface even where its state cannot be read. */
+#define XC_DISP_PROG_NAME "xdpchain_disp"
 struct xdpchain_dispatcher;
 /* A one-slot dispatcher to load an extension against (its slot_0, BTF id
  * in *btf_id); the caller frees it once the extension is loaded. */
@@ -41,8 +44,9 @@ XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpc
 							       int stats_fd);
 XDPCHAIN_HIDDEN int xc_disp_stats_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_trace_fd(struct xdpchain_dispatcher *d);
-/* The stats map a running dispatcher uses: a new fd, or -ENOENT. */
-XDPCHAIN_HIDDEN int xc_disp_stats_map(int disp_fd);
+/* The stats map a running dispatcher uses: pin_fd (consumed) if it is
+ * one of its maps, else found by id; a new fd, or -ENOENT. */
+XDPCHAIN_HIDDEN int xc_disp_stats_map(int disp_fd, int pin_fd);
 XDPCHAIN_HIDDEN int xc_disp_prog_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_array_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_slot_btf_id(struct xdpchain_dispatcher *d, unsigned int slot);

@@ -32,7 +32,8 @@ static int read_stats(struct xc_state *st, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHA
 
 	if (!(st->meta.flags & XDPCHAIN_META_F_STATS))
 		return -ENODATA;
-	fd = xc_disp_stats_map(st->disp_fd);
+	/* Through the interface's pin: by id needs CAP_SYS_ADMIN. */
+	fd = xc_disp_stats_map(st->disp_fd, xc_get_at(st, XDPCHAIN_STATS_PIN));
 	if (fd < 0) {
 		xc_warn("the dispatcher of ifindex %d counts, but its stats map is missing: %s\n",
 			st->ifindex, strerror(-fd));

@@ -306,12 +306,32 @@ stale:
 	return 0;
 }
 
+/* No state of a chain here, but the interface runs an xdpchain
+ * dispatcher: is that because the state root cannot be seen from here
+ * (no bpffs in this mount namespace, a root that is not on bpffs)? Then
+ * say so (-ENOTSUP), rather than let a reader call our own chain foreign
+ * or absent. */
+static int unseen_chain(struct xc_state *st)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+
+	if (st->have || st->alien_id || xc_xdp_prog_id(st->ifindex, &id, NULL) || !id)
+		return 0;
+	xc_prog_name_by_id(id, name, sizeof(name));
+	if (strcmp(name, XC_DISP_PROG_NAME))
+		return 0;
+	return xc_store_check(st) ? -ENOTSUP : 0;
+}
+
 int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 {
 	int err = xc_state_open(st, ifindex, opt_root);
 
 	if (!err)
 		err = read_chain(st);
+	if (!err)
+		err = unseen_chain(st);
 	return err;
 }
 

@@ -280,6 +280,11 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	return fd < 0 ? -errno : fd;
 }
 
+int xc_store_check(const struct xc_state *st)
+{
+	return check_bpffs(st->root, false);
+}
+
 struct xc_state *xc_state_new(void)
 {
 	struct xc_state *st = calloc(1, sizeof(*st));

@@ -56,6 +56,9 @@ XDPCHAIN_HIDDEN int xc_state_open(struct xc_state *st, int ifindex, const char *
 /* Take the directory's lock (st->dir_fd); create: make it if missing;
  * nonblock: fail with -EWOULDBLOCK rather than wait (gc). */
 XDPCHAIN_HIDDEN int xc_store_lock(struct xc_state *st, bool create, bool nonblock);
+/* 0 if st's root is on a BPF filesystem (or would be, below one); else
+ * -ENOTSUP, with a message that says why and what to do. */
+XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
 /* Close the chain's descriptors (st->have becomes false). */
 XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
 /* The same, and drop the lock. */

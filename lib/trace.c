@@ -42,12 +42,21 @@ void xdpchain_trace__close(struct xdpchain_trace *t)
 	free(t);
 }
 
-/* The program of slot m, checked to be the one the chain names. */
-static int slot_prog(const struct xdpchain_slot_meta *m)
+/* The program of slot m, checked to be the one the chain names: from its
+ * prog-<id> pin (getting it by id needs CAP_SYS_ADMIN), else by id. */
+static int slot_prog(struct xc_state *st, const struct xdpchain_slot_meta *m)
 {
 	__u8 tag[8];
-	int fd = bpf_prog_get_fd_by_id(m->prog_id);
+	__u32 id = 0;
+	int fd = xc_get_at(st, "prog-%u", m->prog_id);
 
+	if (fd >= 0 && (!xc_fd_is(fd, XC_FD_PROG) || xc_prog_tag(fd, tag, &id) ||
+			id != m->prog_id)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		fd = bpf_prog_get_fd_by_id(m->prog_id);
 	if (fd < 0) {
 		xc_warn("program %u (%s) of the chain is gone\n", m->prog_id, m->name);
 		return -errno;
@@ -91,21 +100,19 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 	*meta = st->meta;
 	t->chain = xc_chain_new(st, false);
 	err = t->chain ? 0 : -errno;
-	xc_state_free(st);
-	if (err)
-		goto err;
 	/* The live counters must not count test packets. */
 	meta->flags &= ~XDPCHAIN_META_F_STATS;
 	meta->flags |= XDPCHAIN_META_F_TRACE;
 	meta->nr_spare = 0; /* every program in a position of its own */
-	for (; t->n < meta->nr_progs; t->n++) {
+	for (; !err && t->n < meta->nr_progs; t->n++) {
 		t->link_fd[t->n] = -1;
-		t->prog_fd[t->n] = slot_prog(&meta->slots[t->n]);
-		if (t->prog_fd[t->n] < 0) {
+		t->prog_fd[t->n] = slot_prog(st, &meta->slots[t->n]);
+		if (t->prog_fd[t->n] < 0)
 			err = t->prog_fd[t->n];
-			goto err;
-		}
 	}
+	xc_state_free(st);
+	if (err)
+		goto err;
 	t->d = xc_disp_load(meta);
 	if (!t->d) {
 		err = -errno;

@@ -67,7 +67,7 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 	xc_prog_name_by_id(*foreign_id, name, sizeof(name));
 	if (!strcmp(name, "xdp_dispatcher"))
 		what = "libxdp dispatcher";
-	else if (!strcmp(name, "xdpchain_disp"))
+	else if (!strcmp(name, XC_DISP_PROG_NAME))
 		what = "xdpchain dispatcher from another state root";
 	if (replace) {
 		xc_warn("replacing %s id %u name '%s' on %s\n", what, *foreign_id, name,

@@ -185,6 +185,23 @@ t_fifo_and_exit_codes() {
 	unchanged && ok
 }
 
+t_state_not_visible() {
+	begin "a chain whose state root cannot be seen (not on bpffs): status and trace say so, never 'foreign', and change nothing"
+	local nb=$work/notbpf
+	base1 || return
+	mkdir -p "$nb"
+	mark
+	bad 1 "state root $nb is not on a BPF filesystem" --root "$nb" status xt0 || return
+	bad 1 "state root $nb is not on a BPF filesystem" --root "$nb" status || return
+	bad 1 "state root $nb is not on a BPF filesystem" \
+		--root "$nb" trace xt0 --packet "$(in_ns "$XT" packet)" || return
+	expect "JSON: the reason" "true" \
+		"$(xc -j --root "$nb" status xt0 2>/dev/null | jq '[.warnings[]? | test("not on a BPF filesystem")] | any')" ||
+		return
+	expect "it still runs" "verdict=pass trace=a1" "$(run)" || return
+	unchanged && ok
+}
+
 t_verifier_reject() {
 	begin "a program the verifier rejects: exit 1, the end of the verifier log is shown"
 	base1 || return
@@ -504,7 +521,7 @@ t_state_alien_link() {
 with_caps() { local c=$1; shift; in_ns setpriv --inh-caps="-all$c" --ambient-caps="-all$c" --bounding-set="-all$c" -- "$XC" "$@"; }
 
 t_least_privilege() {
-	begin "attach, status, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
+	begin "attach, status, trace, stats, top, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
 	local caps=",+bpf,+net_admin,+perfmon"
 	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_a -P 10 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach: $(cat "$work/err")"; return; }
@@ -517,6 +534,19 @@ t_least_privilege() {
 	expect "status with CAP_BPF only" "t_pass_a t_pass_b t_pass_c $backend 1" \
 		"$(with_caps ",+bpf" -j status xt0 | jq -r '[.[0].programs[].name, .[0].backend, .[0].appended_slots] | join(" ")')" || return
 	expect "runs" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	# Issue 13: trace, stats on, the counters in status and top, with the
+	# same capabilities (programs and maps through their pins).
+	with_caps "$caps" trace xt0 --packet "$(in_ns "$XT" packet)" >"$work/out" 2>"$work/err" ||
+		{ not_ok "trace: $(cat "$work/err")"; return; }
+	grep -q "t_pass_c" "$work/out" || { not_ok "trace output: $(cat "$work/out")"; return; }
+	with_caps "$caps" stats xt0 on >/dev/null 2>"$work/err" || { not_ok "stats on: $(cat "$work/err")"; return; }
+	expect "stats on without a warning" "" "$(cat "$work/err")" || return
+	run >/dev/null
+	expect "counters in status (CAP_BPF only)" "1 1 1" \
+		"$(with_caps ",+bpf" -j status xt0 | jq -r '[.[0].programs[].stats.packets] | join(" ")')" || return
+	with_caps "$caps" -j top xt0 -n 1 -d 0.1 >"$work/out" 2>"$work/err" ||
+		{ not_ok "top: $(cat "$work/err")"; return; }
+	with_caps "$caps" stats xt0 off >/dev/null 2>"$work/err" || { not_ok "stats off: $(cat "$work/err")"; return; }
 	with_caps "$caps" detach xt0 t_pass_a >/dev/null 2>"$work/err" || { not_ok "detach: $(cat "$work/err")"; return; }
 	expect "runs" "verdict=pass trace=a2,a3" "$(run)" || return
 	with_caps "$caps" detach xt0 --all >/dev/null 2>"$work/err" || { not_ok "detach --all: $(cat "$work/err")"; return; }
@@ -588,7 +618,7 @@ t_no_cwd_lookup() {
 }
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
-	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_verifier_reject t_bad_values t_unknown_interface \
+	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_state_not_visible t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
