@@ -20,6 +20,16 @@
 #include <bpf/bpf.h>
 #include "mutate.h"
 
+/* A foreign program taken off the interface for a new chain, held so
+ * that it can be put back if the chain cannot take its place: with
+ * --replace-foreign, the interface ends with the new chain or with what
+ * ran before. */
+struct foreign {
+	int fd;    /* -1: none, or not held */
+	__u32 id;
+	enum xdpchain_mode mode;
+};
+
 static void entries_close(struct xc_entry *e, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
@@ -66,16 +76,6 @@ static int entry_open(struct xc_state *st, struct xc_entry *e)
 	xc_warn("program %u (%s) of the chain is gone\n", id, e->m.name);
 	return err;
 }
-
-/* A foreign program taken off the interface for a new chain, held so
- * that it can be put back if the chain cannot take its place: with
- * --replace-foreign, the interface ends with the new chain or with what
- * ran before. */
-struct foreign {
-	int fd;    /* -1: none, or not held */
-	__u32 id;
-	enum xdpchain_mode mode;
-};
 
 static int foreign_remove(struct xc_state *st, const struct xc_build *b, struct foreign *f)
 {
