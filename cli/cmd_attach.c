@@ -250,7 +250,8 @@ static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, 
 	close(fd);
 	if (!prog) {
 		cli_error(ctx, "%s: cannot use it: %s", spec,
-			  err == EINVAL ? "not an XDP program" : strerror(err));
+			  err == EINVAL ? "not an XDP program (the message above says what it is)"
+					: strerror(err));
 		*rc = CLI_EXIT_FAIL;
 	}
 	return prog;
@@ -559,8 +560,8 @@ static void roll_back(struct cli_ctx *ctx, struct attach_args *a, int failed,
 	if (!failed)
 		return;
 	if (!kept[0])
-		report_more(ctx, "rolled back: detached it again from %s; no interface changed",
-			    undone);
+		report_more(ctx, "rolled back: detached it again from %s, whose chains run what "
+			    "they ran before (at new revisions)", undone);
 	else
 		report_more(ctx, "rollback failed: the program stays attached on %s%s%s", kept,
 			    undone[0] ? "; detached again from " : "", undone);
@@ -598,6 +599,21 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		cli_error(ctx, "--pin-maps takes one interface (each interface gets its own "
 			  "instance of the program and its own maps)");
 		ret = CLI_EXIT_USAGE;
+		goto out;
+	}
+	/* A foreign program refuses the attach: find it on any interface
+	 * before changing one, so that nothing needs rolling back. */
+	for (i = 0; a.nr_ifaces > 1 && !a.ao.replace_foreign && i < a.nr_ifaces; i++) {
+		char name[64] = "";
+		__u32 id = 0;
+
+		if (has_chain(ctx, a.ifindexes[i]) ||
+		    xdpchain_foreign_prog(a.ifindexes[i], &id, name, sizeof(name)) || !id)
+			continue;
+		cli_error(ctx, "%s already runs XDP program id %u name '%s', not attached by "
+			  "xdpchain; nothing attached anywhere (--replace-foreign replaces it)",
+			  a.ifnames[i], id, name);
+		ret = CLI_EXIT_FAIL;
 		goto out;
 	}
 	/* One transaction per interface, in the order given. */

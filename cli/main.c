@@ -164,7 +164,7 @@ static void usage_all(FILE *out)
 		"                  {\"error\": \"...\"}\n"
 		"  -r, --root DIR  bpffs state root (default: $" XDPCHAIN_ROOT_ENV ", else\n"
 		"                  " XDPCHAIN_DEFAULT_ROOT ")\n"
-		"  -v, --verbose   log what the library does on stderr (-vv: libbpf debug too)\n"
+		"  -v, --verbose   log what the library does on stderr (-vv: its debug messages and libbpf's too)\n"
 		"  -h, --help      show this help ('xdpchain help COMMAND': one command's)\n"
 		"  -V, --version   same as 'xdpchain version'\n"
 		"\nExit status:\n"
@@ -277,7 +277,9 @@ static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list ar
 		while (n && w[n - 1] == '\n')
 			w[--n] = '\0';
 	}
-	if (level != XDPCHAIN_WARN && verbosity < 1)
+	/* Info with -v, debug (the freplace probe's refusals among them)
+	 * with -vv. */
+	if ((level == XDPCHAIN_INFO && verbosity < 1) || (level == XDPCHAIN_DEBUG && verbosity < 2))
 		return 0;
 	fputs("xdpchain: ", stderr);
 	return vfprintf(stderr, fmt, args);

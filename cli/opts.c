@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <net/if.h>
 #include "opts.h"
 
@@ -74,8 +75,16 @@ int opt_verdicts(struct cli_ctx *ctx, const char *str, __u32 *mask)
 		return 0;
 	if (bad_len > INT_MAX)
 		bad_len = INT_MAX;
-	cli_error(ctx, "invalid verdict '%.*s' in --continue-on (expected aborted, drop, pass, "
-		  "tx, redirect, all, none)", bad ? (int)bad_len : 0, bad ? bad : "");
+	/* "all" and "none" are whole sets: valid alone, not in a list. */
+	if (bad && ((bad_len == 3 && !strncasecmp(bad, "all", 3)) ||
+		    (bad_len == 4 && !strncasecmp(bad, "none", 4))))
+		cli_error(ctx, "'%.*s' in --continue-on stands alone, not in a list (expected a "
+			  "comma-separated list of aborted, drop, pass, tx, redirect; or all or none "
+			  "alone)", (int)bad_len, bad);
+	else
+		cli_error(ctx, "invalid verdict '%.*s' in --continue-on (expected a comma-separated "
+			  "list of aborted, drop, pass, tx, redirect; or all or none alone)",
+			  bad ? (int)bad_len : 0, bad ? bad : "");
 	return CLI_EXIT_USAGE;
 }
 
@@ -144,6 +153,17 @@ static const struct option *find_long(const struct option *longopts, const char 
 	return NULL;
 }
 
+/* A global option (xdpchain -j CMD), given after the command. */
+static bool is_global_long(const char *name, size_t len)
+{
+	static const char *const globals[] = { "json", "root", "verbose" };
+
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+		if (strlen(globals[i]) == len && !strncmp(name, globals[i], len))
+			return true;
+	return false;
+}
+
 int opt_bad_option(struct cli_ctx *ctx, int c, char **argv, const struct option *longopts)
 {
 	/* "see 'xdpchain help attach'", or "see 'xdpchain help'" before a
@@ -164,12 +184,18 @@ int opt_bad_option(struct cli_ctx *ctx, int c, char **argv, const struct option 
 	else if (is_long && optopt)
 		cli_error(ctx, "option '--%.*s' does not take an argument (see 'xdpchain help%s%s')",
 			  len, arg + 2, sp, cmd);
+	else if (is_long && ctx->cmd && is_global_long(arg + 2, (size_t)len))
+		cli_error(ctx, "unknown option '--%.*s' (global options go before the command: "
+			  "'xdpchain --%.*s %s ...')", len, arg + 2, len, arg + 2, cmd);
 	else if (is_long)
 		cli_error(ctx, "unknown or ambiguous option '--%.*s' (see 'xdpchain help%s%s')",
 			  len, arg + 2, sp, cmd);
 	else if (short_ok && c == ':')
 		cli_error(ctx, "option '-%c' requires an argument (see 'xdpchain help%s%s')",
 			  optopt, sp, cmd);
+	else if (short_ok && ctx->cmd && strchr("jrv", optopt))
+		cli_error(ctx, "unknown option '-%c' (global options go before the command: "
+			  "'xdpchain -%c %s ...')", optopt, optopt, cmd);
 	else if (short_ok)
 		cli_error(ctx, "unknown option '-%c' (see 'xdpchain help%s%s')", optopt, sp, cmd);
 	else

@@ -54,6 +54,12 @@ struct xdpchain_prog *xdpchain_prog__from_fd(int prog_fd)
 
 	if (prog_fd < 0)
 		return xc_err_ptr(-EBADF);
+	/* A map's or link's descriptor gives object info too (of another
+	 * kind, whose id would be taken for a program's). */
+	if (!xc_fd_is(prog_fd, XC_FD_PROG)) {
+		xc_warn("descriptor %d is not a BPF program (a map or a link?)\n", prog_fd);
+		return xc_err_ptr(-EINVAL);
+	}
 	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
 	if (err)
 		return xc_err_ptr(-errno);

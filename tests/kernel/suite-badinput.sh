@@ -202,6 +202,19 @@ t_state_not_visible() {
 	unchanged && ok
 }
 
+t_pinned_map() {
+	begin "pinned:PATH of a map: exit 1, says it is not a program (not a program of the map's id)"
+	base1 || return
+	bpftool map create "$bpffs/a-map" type array key 4 value 4 entries 1 name a_map ||
+		{ not_ok "bpftool map create"; return; }
+	mark
+	bad 1 "is not a BPF program \(a map or a link\?\)" \
+		attach -b "$backend" xt0 "pinned:$bpffs/a-map" || { rm -f "$bpffs/a-map"; return; }
+	unchanged || { rm -f "$bpffs/a-map"; return; }
+	rm "$bpffs/a-map"
+	ok
+}
+
 t_verifier_reject() {
 	begin "a program the verifier rejects: exit 1, the end of the verifier log is shown"
 	base1 || return
@@ -618,7 +631,7 @@ t_no_cwd_lookup() {
 }
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
-	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_state_not_visible t_verifier_reject t_bad_values t_unknown_interface \
+	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \

@@ -60,29 +60,40 @@ t_json() {
 }
 
 t_rollback() {
-	start "a failure on one interface rolls the others back and names it"
+	start "a foreign program on one interface refuses the attach before any change; a later failure rolls the others back and says so"
 	local fid rev
 	att t_pass_b -P 1 || { not_ok "attach xt0"; return; }
 	rev=$(revision)
-	# Something foreign on xt2: xdpchain must not replace it.
+	# Something foreign on xt2: xdpchain must not replace it, and finds it
+	# before changing xt0.
 	fid=$(in_ns "$XT" attach-foreign xt2 "$OBJ" t_drop) || { not_ok "foreign"; return; }
 	expect_exit 1 xc attach -b "$backend" xt0,xt2 "$OBJ" -p t_pass_a || return
+	expect "names the interface" "yes" \
+		"$(grep -q "xt2 already runs XDP program id $fid.*nothing attached anywhere" <<<"$err" &&
+		   echo yes)" || return
+	expect "xt0 untouched, its revision too" "t_pass_b $rev" "$(names xt0) $(revision)" || return
+	expect "foreign program untouched" "$fid" \
+		"$(xc -j status xt2 | jq -r '.[0].foreign.id')" || return
+	in_ns "$XT" detach-foreign xt2 >/dev/null || { not_ok "detach-foreign"; return; }
+	# A failure found only while attaching (xt2 runs a chain in skb mode):
+	# xt0 is rolled back, and the message says its revision moved on.
+	xc attach -b "$backend" -m skb xt2 "$OBJ" -p t_pass_c >/dev/null || { not_ok "attach xt2"; return; }
+	expect_exit 1 xc attach -b "$backend" -m native xt0,xt2 "$OBJ" -p t_pass_a || return
 	expect "names the interface" "yes" "$(grep -q "xt2: cannot attach" <<<"$err" && echo yes)" || return
 	expect "says what was rolled back" "yes" \
-		"$(grep -q "rolled back: detached it again from xt0" <<<"$err" && echo yes)" || return
+		"$(grep -q "rolled back: detached it again from xt0, whose chains run what they ran before (at new revisions)" <<<"$err" && echo yes)" || return
 	expect "xt0 as before" "t_pass_b" "$(names xt0)" || return
 	# The rollback is a transaction of its own: the revision moved on.
 	expect "xt0 revision" "$((rev + 2))" "$(revision)" || return
-	expect "foreign program untouched" "$fid" \
-		"$(xc -j status xt2 | jq -r '.[0].foreign.id')" || return
 	local j
-	j=$(xc -j attach -b "$backend" xt0,xt2 "$OBJ" -p t_pass_a)
+	j=$(xc -j attach -b "$backend" -m native xt0,xt2 "$OBJ" -p t_pass_a)
 	expect "JSON error says both" "yes" \
 		"$(jq -r '.error' <<<"$j" | grep "xt2.*rolled back" >/dev/null && echo yes)" || return
 	# A new chain on xt0 is removed again entirely.
 	xc detach xt0 --all >/dev/null || { not_ok "detach"; return; }
-	expect_exit 1 xc attach -b "$backend" xt0,xt2 "$OBJ" -p t_pass_a || return
-	expect "no chain left on xt0" "-" "$(names xt0)" && ok
+	expect_exit 1 xc attach -b "$backend" -m native xt0,xt2 "$OBJ" -p t_pass_a || return
+	expect "no chain left on xt0" "-" "$(names xt0)" || return
+	xc detach xt2 --all >/dev/null && ok
 }
 
 t_usage() {

@@ -89,8 +89,13 @@ static void test_verdicts(void)
 	CHECK(!ctx.has_error);
 
 	CHECK(opt_verdicts(&ctx, "pas", &m) == CLI_EXIT_USAGE);
-	CHECK(error_has("attach: invalid verdict 'pas' in --continue-on (expected aborted, drop, "
-			"pass, tx, redirect, all, none)"));
+	CHECK(error_has("attach: invalid verdict 'pas' in --continue-on (expected a "
+			"comma-separated list of aborted, drop, pass, tx, redirect; or all or none "
+			"alone)"));
+	reset("attach");
+	/* all and none are valid, but only alone. */
+	CHECK(opt_verdicts(&ctx, "all,drop", &m) == CLI_EXIT_USAGE);
+	CHECK(error_has("'all' in --continue-on stands alone, not in a list"));
 	reset("attach");
 	CHECK(opt_verdicts(&ctx, "pass,pas,drop", &m) == CLI_EXIT_USAGE);
 	CHECK(error_has("invalid verdict 'pas' "));
@@ -232,6 +237,8 @@ static void test_bad_option(void)
 	char *a7[] = { "attach", "--prio", NULL };
 	char *a8[] = { "attach", "--priority=5", "-Pq", "-z", NULL };
 	char *a9[] = { "xdpchain", "--bogus=1", NULL };
+	char *a10[] = { "status", "-j", NULL };
+	char *a11[] = { "status", "veth0", "--json", NULL };
 
 	CHECK(bad_option("attach", ":p:P:", a1) == CLI_EXIT_USAGE);
 	CHECK(error_has("attach: unknown option '-x' (see 'xdpchain help attach')"));
@@ -251,6 +258,13 @@ static void test_bad_option(void)
 	CHECK(error_has("unknown option '-z'"));
 	CHECK(bad_option(NULL, "+:jr:", a9) == CLI_EXIT_USAGE);
 	CHECK(error_has("xdpchain: unknown or ambiguous option '--bogus' (see 'xdpchain help')"));
+	/* A global option after the command: say where it goes. */
+	CHECK(bad_option("status", ":", a10) == CLI_EXIT_USAGE);
+	CHECK(error_has("unknown option '-j' (global options go before the command: "
+			"'xdpchain -j status ...')"));
+	CHECK(bad_option("status", ":", a11) == CLI_EXIT_USAGE);
+	CHECK(error_has("unknown option '--json' (global options go before the command: "
+			"'xdpchain --json status ...')"));
 }
 
 /* cli_error(): the first error is kept in json mode; text mode writes
