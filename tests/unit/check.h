@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* A minimal test harness: CHECK() counts failures, TEST_MAIN prints the
- * totals and sets the exit status for meson. */
+/* A minimal test harness: CHECK() counts failures, check_report() prints
+ * the totals and sets the exit status for meson. Helpers shared by the
+ * tests of lib/ internals follow, when lib/internal.h was included first. */
 #ifndef XDPCHAIN_TEST_CHECK_H
 #define XDPCHAIN_TEST_CHECK_H
 #include <stdio.h>
@@ -22,4 +23,23 @@ static inline int check_report(const char *name)
 	printf("%s: %d checks, %d failed\n", name, check_total, check_failures);
 	return check_failures ? 1 : 0;
 }
+
+#ifdef XDPCHAIN_MODEL_H
+#include <string.h>
+/* A tail-call slot with the default continue-on set (test_meta.c,
+ * test_order.c). */
+static inline struct xdpchain_slot_meta slot(__u32 id, int prio, const char *name, __u8 tag0)
+{
+	struct xdpchain_slot_meta s;
+
+	memset(&s, 0, sizeof(s));
+	s.prog_id = id;
+	s.priority = prio;
+	s.kind = XDPCHAIN_SLOT_TAILCALL;
+	s.continue_on = XDPCHAIN_DEFAULT_CONTINUE;
+	s.tag[0] = tag0;
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	return s;
+}
+#endif
 #endif

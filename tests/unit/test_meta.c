@@ -1,57 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* Ordering and metadata validation: what is read back from bpffs must be
- * rejected unless it is exactly what a writer could have produced. */
+/* lib/meta.c: building and validating chain metadata. What is read back
+ * from bpffs must be rejected unless it is exactly what a writer could have
+ * produced. Also the backend and frags a chain's slots make, the spare
+ * positions a rebuild leaves, stats index assignment and owner labels. */
 #include <string.h>
 #include "kobj.h"
 #include "check.h"
-
-static struct xdpchain_slot_meta slot(__u32 id, int prio, const char *name, __u8 tag0)
-{
-	struct xdpchain_slot_meta s;
-
-	memset(&s, 0, sizeof(s));
-	s.prog_id = id;
-	s.priority = prio;
-	s.kind = XDPCHAIN_SLOT_TAILCALL;
-	s.continue_on = XDPCHAIN_DEFAULT_CONTINUE;
-	s.tag[0] = tag0;
-	snprintf(s.name, sizeof(s.name), "%s", name);
-	return s;
-}
-
-static void test_order(void)
-{
-	struct xdpchain_slot_meta s[5];
-	struct xdpchain_slot_meta a, b;
-
-	s[0] = slot(5, 20, "b", 1);
-	s[1] = slot(4, 10, "z", 1);
-	s[2] = slot(3, 20, "a", 9);
-	s[3] = slot(2, 20, "a", 2);
-	s[4] = slot(1, -3, "q", 0);
-	xc_slots_sort(s, 5);
-	CHECK(s[0].prog_id == 1); /* negative priority first */
-	CHECK(s[1].prog_id == 4);
-	CHECK(s[2].prog_id == 2); /* same priority, same name: tag decides */
-	CHECK(s[3].prog_id == 3);
-	CHECK(s[4].prog_id == 5);
-
-	/* Attach order (ids) never decides between different programs. */
-	a = slot(100, 7, "fw", 1);
-	b = slot(1, 7, "lb", 1);
-	CHECK(xc_slot_cmp(&a, &b) < 0 && xc_slot_cmp(&b, &a) > 0);
-	/* Identical code and settings: id is the last resort. */
-	a = slot(100, 7, "fw", 1);
-	b = slot(1, 7, "fw", 1);
-	CHECK(xc_slot_cmp(&b, &a) < 0);
-	snprintf(b.owner, sizeof(b.owner), "zz");
-	CHECK(xc_slot_cmp(&a, &b) < 0);
-	CHECK(xc_slot_cmp(&a, &a) == 0);
-	/* Extreme priorities do not overflow a subtraction. */
-	a = slot(1, -2147483647 - 1, "x", 0);
-	b = slot(2, 2147483647, "x", 0);
-	CHECK(xc_slot_cmp(&a, &b) < 0);
-}
 
 static void good_meta(struct xdpchain_meta *m)
 {
@@ -146,7 +100,9 @@ static void test_validate(void)
 	CHECK(!xc_meta_frags(&m));
 }
 
-static void test_owner(void)
+/* Owner labels (xc_owner_valid(), in lib/meta.c): printable, no spaces,
+ * at most 31 bytes. Not the owner-bound slots of lib/owner.c. */
+static void test_owner_valid(void)
 {
 	CHECK(xc_owner_valid("fw") == 0);
 	CHECK(xc_owner_valid("") == 0);
@@ -228,30 +184,6 @@ static void test_stats_idx(void)
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
 }
 
-static void test_stat_parse(void)
-{
-	/* /proc/PID/stat: comm may hold spaces and ')'. Field 22 is the
-	 * start time. */
-	const char *ok = "1234 (a b) c)) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 "
-			 "20 0 1 0 98765 1000 100 18446744073709551615";
-	const char *zombie = "7 (x) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 55 0 0";
-	char state = 0;
-	__u64 start = 0;
-
-	CHECK(xc_stat_parse(ok, strlen(ok), &state, &start) == 0);
-	CHECK(state == 'S' && start == 98765);
-	CHECK(xc_stat_parse(zombie, strlen(zombie), &state, &start) == 0);
-	CHECK(state == 'Z' && start == 55);
-	CHECK(xc_stat_parse("1 (x) S 1 2", 11, &state, &start) == -EINVAL);
-	CHECK(xc_stat_parse("no parenthesis", 14, &state, &start) == -EINVAL);
-	CHECK(xc_stat_parse("", 0, &state, &start) == -EINVAL);
-	/* Truncated in the middle of field 22: only the digits read count. */
-	CHECK(xc_stat_parse(ok, 64, &state, &start) == -EINVAL);
-	const char *big = "7 (x) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
-			  "99999999999999999999999 0";
-	CHECK(xc_stat_parse(big, strlen(big), &state, &start) == -ERANGE);
-}
-
 /* How many spare positions a rebuild leaves: 8 or half the chain, within
  * the 64 slots. */
 static void test_spares(void)
@@ -293,10 +225,8 @@ static void test_spares(void)
 int main(void)
 {
 	test_spares();
-	test_stat_parse();
-	test_order();
 	test_validate();
-	test_owner();
+	test_owner_valid();
 	test_stats_idx();
 	return check_report("test_meta");
 }

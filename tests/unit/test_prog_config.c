@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* The run config that BPF objects declare with <xdpchain/prog.h> (or in
  * libxdp's spelling), read back through the public API from the objects
- * this build compiled: the macros must produce what the reader expects.
+ * this build compiled: the macros must produce what the reader expects,
+ * and what is set through the API overrides it (overrides()).
  * Usage: test_prog_config BPF_DIR TEST_BPF_DIR */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xdpchain/xdpchain.h>
 #include "check.h"
@@ -33,6 +35,82 @@ static const struct expect cases[] = {
 	{ 1, "test_progs.o", "t_pass_a", XDPCHAIN_DEFAULT_PRIORITY, XDPCHAIN_DEFAULT_CONTINUE },
 };
 
+/* Reads all of path into *buf (malloc'd); its size, or 0 on error. */
+static size_t slurp(const char *path, void **buf)
+{
+	FILE *f = fopen(path, "rb");
+	long size;
+
+	*buf = NULL;
+	if (!f)
+		return 0;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) ||
+	    !(*buf = malloc((size_t)size)) || fread(*buf, 1, (size_t)size, f) != (size_t)size)
+		size = 0;
+	fclose(f);
+	return (size_t)size;
+}
+
+/*
+ * The command line wins over the declaration. The declaration is applied
+ * once, when the object is opened; xdpchain attach then sets only the
+ * options given (--priority, --continue-on: cli/cmd_attach.c), as
+ * cmd_apply.c and library users do. So, for p opened from path:
+ *  - setting the priority changes it and keeps the declared continue-on
+ *    set, and setting the continue-on set keeps the priority that was set
+ *    (neither setter resets the other field or re-applies the declaration);
+ *  - a continue-on set with a bit beyond XDPCHAIN_VERDICTS_ALL is refused
+ *    and leaves both values as they were;
+ *  - the declaration stays in the object: opening the same file again, or
+ *    its bytes from memory, gives the declared values, while p keeps the
+ *    ones set on it.
+ * The values set differ from the declared ones and from the defaults.
+ */
+static void overrides(struct xdpchain_prog *p, const struct expect *c, const char *path)
+{
+	XDPCHAIN_OPTS(xdpchain_open_opts, oo, .prog_name = c->prog, .obj_name = c->file);
+	const int prio = c->priority + 1000;
+	const __u32 cont = XDPCHAIN_VERDICTS_ALL & ~c->cont;
+	struct xdpchain_prog *again;
+	void *buf;
+	size_t size;
+
+	/* The premise (a new case could break it). */
+	CHECK(prio != XDPCHAIN_DEFAULT_PRIORITY && cont != c->cont &&
+	      cont != XDPCHAIN_DEFAULT_CONTINUE);
+	CHECK(xdpchain_prog__set_priority(p, prio) == 0);
+	CHECK(xdpchain_prog__priority(p) == prio);
+	CHECK(xdpchain_prog__continue_on(p) == c->cont);
+	CHECK(xdpchain_prog__set_continue_on(p, cont) == 0);
+	CHECK(xdpchain_prog__continue_on(p) == cont);
+	CHECK(xdpchain_prog__priority(p) == prio);
+
+	CHECK(xdpchain_prog__set_continue_on(p, c->cont | (XDPCHAIN_VERDICTS_ALL + 1)) == -EINVAL);
+	CHECK(xdpchain_prog__set_continue_on(p, c->cont | (1u << 31)) == -EINVAL);
+	CHECK(xdpchain_prog__continue_on(p) == cont);
+	CHECK(xdpchain_prog__priority(p) == prio);
+
+	again = xdpchain_prog__open_file(path, &oo);
+	CHECK(again != NULL);
+	if (again) {
+		CHECK(xdpchain_prog__priority(again) == c->priority);
+		CHECK(xdpchain_prog__continue_on(again) == c->cont);
+		xdpchain_prog__close(again);
+	}
+	size = slurp(path, &buf);
+	CHECK(size > 0);
+	again = size ? xdpchain_prog__open_mem(buf, size, &oo) : NULL;
+	CHECK(again != NULL);
+	if (again) {
+		CHECK(xdpchain_prog__priority(again) == c->priority);
+		CHECK(xdpchain_prog__continue_on(again) == c->cont);
+		xdpchain_prog__close(again);
+	}
+	free(buf);
+	CHECK(xdpchain_prog__priority(p) == prio);
+	CHECK(xdpchain_prog__continue_on(p) == cont);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
@@ -60,8 +138,7 @@ int main(int argc, char **argv)
 				xdpchain_prog__continue_on(p), c->priority, c->cont);
 		CHECK(xdpchain_prog__priority(p) == c->priority);
 		CHECK(xdpchain_prog__continue_on(p) == c->cont);
-		/* The command line (or a library user) still wins. */
-		CHECK(xdpchain_prog__set_priority(p, 99) == 0 && xdpchain_prog__priority(p) == 99);
+		overrides(p, c, path);
 		xdpchain_prog__close(p);
 	}
 	return check_report("test_prog_config");
