@@ -4,7 +4,7 @@
  *   run IFACE [--repeat N] [--size N]   BPF_PROG_TEST_RUN of what runs on IFACE
  *                                       on a trace packet: "verdict=NAME trace=a1,a2"
  *   send IFACE --count N [--dport P]    N real trace packets out of IFACE
- *   hits PROG_ID                        the program's hits_* counter
+ *   hits PROG_ID...                     each program's hits_* counter (one line)
  *   objs                                "progs N maps N links N" in the kernel
  *   attach-foreign IFACE FILE PROG [skb|native]   plain netlink attach (a
  *                                       "foreign" tool); prints the id
@@ -186,15 +186,13 @@ static int cmd_send(int argc, char **argv)
 
 /* The sum of the hits_* variables in the program's .bss: every program
  * of test_progs.o is loaded on its own, so only its own counter moves. */
-static int cmd_hits(int argc, char **argv)
+static int prog_hits(const char *id, __u64 *sum)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), map_ids[16], i;
 	int fd;
 
-	if (argc < 2)
-		return 2;
-	fd = bpf_prog_get_fd_by_id((__u32)strtoul(argv[1], NULL, 10));
+	fd = bpf_prog_get_fd_by_id((__u32)strtoul(id, NULL, 10));
 	if (fd < 0)
 		return fail("program id");
 	info.nr_map_ids = 16;
@@ -224,9 +222,9 @@ static int cmd_hits(int argc, char **argv)
 			return fail("map BTF");
 		sec = btf__type_by_id(btf, mi.btf_value_type_id);
 		vs = btf_var_secinfos(sec);
-		__u64 sum = 0;
 		int found = 0;
 
+		*sum = 0;
 		for (int j = 0; j < btf_vlen(sec); j++, vs++) {
 			const struct btf_type *v = btf__type_by_id(btf, vs->type);
 			const char *name = btf__name_by_offset(btf, v->name_off);
@@ -235,18 +233,33 @@ static int cmd_hits(int argc, char **argv)
 			if (strncmp(name, "hits", 4) || vs->offset + sizeof(h) > mi.value_size)
 				continue;
 			memcpy(&h, val + vs->offset, sizeof(h));
-			sum += h;
+			*sum += h;
 			found = 1;
 		}
 		btf__free(btf);
 		close(mfd);
-		if (found) {
-			printf("%llu\n", (unsigned long long)sum);
+		if (found)
 			return 0;
-		}
 	}
-	fprintf(stderr, "xdptest: no hits_* counter in program %s\n", argv[1]);
+	fprintf(stderr, "xdptest: no hits_* counter in program %s\n", id);
 	return 1;
+}
+
+/* hits PROG_ID...: each program's counter, space-separated on one line. */
+static int cmd_hits(int argc, char **argv)
+{
+	__u64 sum;
+	int i;
+
+	if (argc < 2)
+		return 2;
+	for (i = 1; i < argc; i++) {
+		if (prog_hits(argv[i], &sum))
+			return 1;
+		printf("%s%llu", i > 1 ? " " : "", (unsigned long long)sum);
+	}
+	printf("\n");
+	return 0;
 }
 
 static unsigned int count_ids(int (*next)(__u32, __u32 *))
