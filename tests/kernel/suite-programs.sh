@@ -1,0 +1,392 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Programs from other projects, and programs in the styles deployments
+# use, join a chain with our test programs; real packets from the veth
+# peer show what each did (counters of the programs after them, their own
+# counters, the chain's verdict counters):
+#   tests/kernel/suite-programs.sh tailcall|freplace
+#
+# 1. xdp-tools' programs as Debian ships them (/usr/lib/<arch>/bpf, package
+#    libxdp1, installed with xdp-tools), unchanged:
+#    - xdp-filter: xdpfilt_alw_udp.o drops the UDP ports set in its map
+#      filter_ports (value: flags MAP_FLAG_DST 2 | MAP_FLAG_UDP 8, key: the
+#      port in network byte order in a __u32, a hit adds 1 << 6 to the
+#      value), xdpfilt_dny_udp.o passes only those ports (default deny);
+#      both count verdicts in xdp_stats_map. Their maps are pinned by name
+#      (LIBBPF_PIN_BY_NAME): libbpf pins them under /sys/fs/bpf, which is
+#      not a BPF filesystem inside 'ip netns exec' (it remounts /sys), so
+#      the attach would fail; the suite runs that attach with a directory
+#      of its own bpffs bind-mounted on /sys/fs/bpf (by_name_attach), and
+#      configures the filter through those pins with bpftool, the way
+#      xdp-filter's own tool writes filter_ports.
+#    - xdpdump_xdp.o (xdpdump's capture program) passes everything on,
+#      also with its capture path switched on (trace_cfg in its .data).
+#    - xsk_def_xdp_prog.o (libxdp's AF_XDP program) redirects queue 0 to
+#      the socket in xsks_map, reached with attach --pin-maps: xsktest
+#      (tests/tools/xsktest.c: raw AF_XDP, UAPI only) receives what an
+#      xdp-filter ahead of it passes and nothing it drops; with the socket
+#      closed the program passes packets on. AF_XDP on veth: copy mode
+#      only (veth has no zero-copy), and it works with the chain in native
+#      mode and in skb mode alike: both tested. The receiving veth needs
+#      no XDP on its peer for this (frames redirected out of a veth do:
+#      below).
+# 2. Our programs in deployment styles (bpf/test/test_styles.bpf.c,
+#    test_loop.bpf.c): bpf_xdp_adjust_head (push and pop an outer header)
+#    and bpf_xdp_adjust_tail seen by later programs; metadata written with
+#    bpf_xdp_adjust_meta by one program and read by a later one (the
+#    dispatcher passes the same xdp_md on); redirects through a DEVMAP and
+#    with bpf_redirect() out of a second veth pair (xr0 -> xr1, where a
+#    chain of its own counts arrivals: frames redirected out of a veth
+#    arrive only if its peer runs XDP, else they are lost silently);
+#    bpf2bpf calls (a global and a static subprogram); a 496-byte stack
+#    frame; bpf_loop (Linux 5.17+, else skipped).
+# The chain runs in native mode on the veth unless a test says otherwise.
+set -uo pipefail
+
+backend=${1:?usage: suite-programs.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+
+XSKTEST=${XSKTEST:-$(dirname "$XT")/xsktest}
+SOBJ=$TEST_BPF_DIR/test_styles.o
+LOBJ=$TEST_BPF_DIR/test_loop.o
+# xdp-tools' BPF objects, wherever this architecture keeps them.
+XDPTOOLS=${XDPTOOLS_BPF_DIR:-$(dirname "$(dpkg -L libxdp1 2>/dev/null |
+	grep '/xsk_def_xdp_prog\.o$' | head -n 1)")}
+# Every pin this suite makes (attach --pin-maps, libbpf's by-name pins):
+# removed by reset, so that finish's leak check sees none of it.
+pins=$bpffs/pins
+libpins=$pins/libbpf
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; cleanup' EXIT
+
+# A second veth pair, the redirect tests' way out: frames redirected out
+# of xr0 arrive on xr1.
+ip -n "$ns" link add xr0 type veth peer name xr1 || exit 1
+ip -n "$ns" link set xr0 up && ip -n "$ns" link set xr1 up || exit 1
+
+# Back to nothing (no foreign program is ever attached here; xr1 has a
+# chain only after a redirect test).
+xr1_used=0
+reset() {
+	xc detach xt0 --all >/dev/null 2>&1
+	[ "$xr1_used" = 1 ] && xc detach xr1 --all >/dev/null 2>&1
+	xr1_used=0
+	rm -rf "$pins"
+	mkdir -p "$libpins"
+	true
+}
+
+# satt PROG [options]: attach a program of test_styles.o.
+satt() { local p=$1; shift; xc attach -b "$backend" xt0 "$SOBJ" -p "$p" "$@" >/dev/null; }
+# by_name_attach FILE [options]: attach to xt0 an object whose maps
+# libbpf pins by name, with $libpins on /sys/fs/bpf for the attach.
+by_name_attach() {
+	in_ns sh -c 'mount --bind "$1" /sys/fs/bpf && shift && exec "$@"' sh "$libpins" \
+		"$XC" attach -b "$backend" xt0 "$@" >/dev/null
+}
+# ids NAME...: the ids of the programs NAME in xt0's chain (IFACE:NAME: in
+# IFACE's), space-separated; one status per interface (each process
+# costs a good part of a second in the emulated VM).
+ids() {
+	local n ifc name id out=()
+	declare -A got=() idof=()
+	for n in "$@"; do
+		ifc=xt0 name=$n
+		[[ $n == *:* ]] && { ifc=${n%%:*}; name=${n#*:}; }
+		if [ -z "${got[$ifc]:-}" ]; then
+			got[$ifc]=1
+			while read -r n id; do
+				[ -n "$n" ] && [ -z "${idof[$ifc:$n]:-}" ] && idof[$ifc:$n]=$id
+			done <<<"$(xc -j status "$ifc" | jq -r '.[0].programs[] | "\(.name) \(.id)"')"
+		fi
+		out+=("${idof[$ifc:$name]:-none}")
+	done
+	echo "${out[*]}"
+}
+# hits NAME...: the programs' hits_* counters, space-separated.
+hits() { "$XT" hits $(ids "$@"); }
+# settle WHAT WANT NAME...: packets are processed shortly after they are
+# sent: wait up to 5 s for the counters of NAME... to be WANT. More than
+# WANT still fails.
+settle() {
+	local what=$1 want=$2 got i list
+	shift 2
+	list=$(ids "$@")
+	[[ " $list " == *" none "* ]] &&
+		{ not_ok "$what: not all of '$*' are in the chain (ids: $list)"; return 1; }
+	for i in $(seq 50); do
+		got=$("$XT" hits $list)
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	not_ok "$what: expected '$want', got '$got'"
+	return 1
+}
+# send N PORT: N xdptest frames from the peer to UDP port PORT.
+send() { in_ns "$XT" send xt1 --count "$1" --dport "$2"; }
+# vstat NAME:FIELD...: programs' verdict counters (attach --stats),
+# space-separated.
+vstat() {
+	local q='' nf
+	for nf in "$@"; do
+		q+="${q:+, }([.[0].programs[] | select(.name == \"${nf%%:*}\")][0].stats.${nf#*:})"
+	done
+	status_json | jq -r "[$q] | map(tostring) | join(\" \")"
+}
+# le32 N: N as 4 little-endian bytes, bpftool's way.
+le32() { echo $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+ifindex() { in_ns cat "/sys/class/net/$1/ifindex"; }
+# percpu_u64 PIN KEY...: the first 8 bytes of a per-CPU map's value (a
+# little-endian __u64), summed over the CPUs.
+percpu_u64() {
+	local pin=$1
+	shift
+	bpftool -j map lookup pinned "$pin" key "$@" |
+		jq -r '.values[] | .value[0:8] | join(" ")' | {
+		local line b i sum=0
+		while read -r line; do
+			i=0
+			for b in $line; do
+				sum=$((sum + (b << (8 * i))))
+				i=$((i + 1))
+			done
+		done
+		echo "$sum"
+	}
+}
+# pinned_var PIN VAR: variable VAR of the pinned .bss/.data map PIN, as
+# bpftool formats it from the map's BTF.
+pinned_var() {
+	bpftool -j map lookup pinned "$1" key 0 0 0 0 |
+		jq -r --arg v "$2" '.formatted.value[][] | select(has($v)) | .[$v]'
+}
+# xdp-filter's filter_ports key for a port: the port in network byte
+# order, read as a __u32 by the program.
+port_key() { echo $(($1 >> 8)) $(($1 & 255)) 0 0; }
+# filter_port PORT FLAGS: set xdp-filter's entry for PORT (all CPUs).
+filter_port() {
+	bpftool map update pinned "$libpins/filter_ports" key $(port_key "$1") \
+		value $(($2 & 255)) 0 0 0 0 0 0 0
+}
+
+# ---- xdp-tools ----
+
+have_xdptools() {
+	[ -f "$XDPTOOLS/xdpfilt_alw_udp.o" ] || { skip "xdp-tools' BPF objects not found (libxdp1)"; return 1; }
+}
+
+t_xdp_filter_deny() {
+	begin "xdp-tools' xdp-filter (xdpfilt_alw_udp.o) drops the UDP port set in its map; the chain goes on after the rest"
+	have_xdptools || return
+	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
+	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
+	expect "its own run config: priority 10, continue on pass" "10 pass" \
+		"$(status_json | jq -r '.[0].programs[0] | "\(.priority) \(.continue_on | join(","))"')" || return
+	expect "its maps, pinned by name" "filter_ports xdp_stats_map" "$(ls "$libpins" | xargs)" || return
+	# Nothing configured: everything passes.
+	send 2 7777 || { not_ok "send"; return; }
+	settle "counter before the configuration" 2 t_pass_a || return
+	filter_port 7777 $((2 | 8)) || { not_ok "configure port 7777 (dst, udp)"; return; }
+	send 5 7777 && send 3 5000 || { not_ok "send"; return; }
+	settle "counter after it" 5 t_pass_a || return
+	expect "the filter's verdicts (chain counters: drop pass)" "5 5" \
+		"$(vstat xdpfilt_alw_udp:drop xdpfilt_alw_udp:pass)" || return
+	expect "its own drop counter (xdp_stats_map[XDP_DROP])" 5 \
+		"$(percpu_u64 "$libpins/xdp_stats_map" 1 0 0 0)" || return
+	expect "its rule's hit count (filter_ports value >> 6)" 5 \
+		$(($(percpu_u64 "$libpins/filter_ports" $(port_key 7777)) >> 6)) || return
+	# The rule removed: the port passes again.
+	filter_port 7777 0 || { not_ok "clear port 7777"; return; }
+	send 2 7777 || { not_ok "send"; return; }
+	settle "counter after the rule went" 7 t_pass_a && ok
+}
+
+t_xdp_filter_allow() {
+	begin "xdp-tools' xdp-filter in deny-all mode (xdpfilt_dny_udp.o) passes only the UDP port set in its map"
+	have_xdptools || return
+	by_name_attach "$XDPTOOLS/xdpfilt_dny_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
+	att t_pass_a -P 5 && att t_pass_b -P 60 || { not_ok "attach the counters"; return; }
+	filter_port 5000 $((2 | 8)) || { not_ok "configure port 5000"; return; }
+	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
+	settle "counters before and after it" "7 3" t_pass_a t_pass_b || return
+	expect "the filter's verdicts (drop pass)" "4 3" \
+		"$(vstat xdpfilt_dny_udp:drop xdpfilt_dny_udp:pass)" && ok
+}
+
+t_xdpdump() {
+	begin "xdp-tools' xdpdump_xdp.o passes every packet on, its capture path on or off"
+	have_xdptools || return
+	local dir=$pins/xdpdump
+	att t_pass_a -P 10 --stats && att t_pass_b -P 60 || { not_ok "attach the counters"; return; }
+	xc attach -b "$backend" xt0 "$XDPTOOLS/xdpdump_xdp.o" --pin-maps "$dir" >/dev/null ||
+		{ not_ok "attach xdpdump"; return; }
+	expect "its place" "t_pass_a xdpdump t_pass_b" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	send 2 5000 || { not_ok "send"; return; }
+	settle "after it, capture off" "2 2" t_pass_a t_pass_b || return
+	# trace_cfg {capture_if_ifindex, capture_snaplen, capture_prog_index}:
+	# xt0's packets now go to its perf buffer (no reader here: the output
+	# fails, the packet passes all the same).
+	bpftool map update pinned "$dir/xdpdump__data" key 0 0 0 0 \
+		value $(le32 "$(ifindex xt0)") $(le32 128) $(le32 0) || { not_ok "set trace_cfg"; return; }
+	expect "trace_cfg" "$(ifindex xt0)" "$(pinned_var "$dir/xdpdump__data" trace_cfg |
+		jq -r .capture_if_ifindex)" || return
+	send 4 5000 || { not_ok "send"; return; }
+	settle "after it, capture on" "6 6" t_pass_a t_pass_b || return
+	expect "its verdicts (pass packets)" "6 6" "$(vstat xdpdump:pass xdpdump:packets)" && ok
+}
+
+# xsk_round MODE: xdp-filter (port 7777 denied), xsk_def_prog, a counter;
+# an AF_XDP socket on queue 0 gets what the filter passes.
+xsk_round() {
+	local mode=$1 dir=$pins/xsk pid i out
+	[ "$(in_ns ls /sys/class/net/xt0/queues | grep -c '^rx-')" = 1 ] ||
+		{ skip "xt0 has more than one receive queue: packets could miss queue 0"; return 1; }
+	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -m "$mode" --stats ||
+		{ not_ok "attach xdp-filter ($mode)"; return 1; }
+	filter_port 7777 $((2 | 8)) || { not_ok "configure port 7777"; return 1; }
+	xc attach -b "$backend" xt0 "$XDPTOOLS/xsk_def_xdp_prog.o" --pin-maps "$dir" >/dev/null ||
+		{ not_ok "attach xsk_def_xdp_prog"; return 1; }
+	att t_pass_a -P 60 || { not_ok "attach the counter"; return 1; }
+	expect "the chain ($mode)" "xdpfilt_alw_udp xsk_def_prog t_pass_a $mode" \
+		"$(status_json | jq -r '[.[0].programs[].name, .[0].mode] | join(" ")')" || return 1
+	in_ns "$XSKTEST" xt0 "$dir/xsks_map" --count 3 --timeout 10000 >"$tmp/xsk" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q '^ready$' "$tmp/xsk" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^ready$' "$tmp/xsk" ||
+		{ kill "$pid" 2>/dev/null; wait "$pid"; not_ok "xsktest: $(cat "$tmp/xsk")"; return 1; }
+	# The denied ones first: had one got through, it would be among the
+	# first three the socket receives.
+	send 4 7777 && send 3 5000 || { kill "$pid"; wait "$pid"; not_ok "send"; return 1; }
+	wait "$pid" || { not_ok "xsktest failed: $(cat "$tmp/xsk")"; return 1; }
+	out=$(grep '^received' "$tmp/xsk")
+	expect "the socket's packets ($mode)" "received 3 ports 5000:3" "$out" || return 1
+	expect "verdicts: filter drop, xsk redirect ($mode)" "4 3" \
+		"$(vstat xdpfilt_alw_udp:drop xsk_def_prog:redirect)" || return 1
+	expect "nothing reached the counter ($mode)" 0 "$(hits t_pass_a)" || return 1
+	# The socket closed, the kernel took it out of the map: the program
+	# passes packets on (bpf_redirect_map's XDP_PASS default).
+	send 2 5000 || { not_ok "send"; return 1; }
+	settle "the counter after the socket closed ($mode)" 2 t_pass_a
+}
+
+t_xsk_native() {
+	begin "AF_XDP (xsk_def_xdp_prog.o) behind xdp-filter, native mode: the socket gets what the filter passes"
+	have_xdptools || return
+	xsk_round native && ok
+}
+
+t_xsk_skb() {
+	begin "AF_XDP (xsk_def_xdp_prog.o) behind xdp-filter, skb mode: the socket gets what the filter passes"
+	have_xdptools || return
+	xsk_round skb && ok
+}
+
+# ---- deployment styles (test_styles.o, test_loop.o) ----
+
+t_adjust_head() {
+	begin "bpf_xdp_adjust_head: a header pushed by one program is popped by a later one; the next sees the frame as sent"
+	local pop
+	satt s_push -P 10 && satt s_pop -P 20 && satt s_exact -P 30 || { not_ok "attach"; return; }
+	send 5 5000 || { not_ok "send"; return; }
+	settle "push pop exact" "5 5 5" s_push s_pop s_exact || return
+	# Without the pop, the frame that goes on is not the one sent.
+	pop=$(prog_id s_pop)
+	xc detach xt0 s_pop >/dev/null || { not_ok "detach s_pop"; return; }
+	prog_gone "$pop" || { not_ok "s_pop still loaded"; return; }
+	send 3 5000 || { not_ok "send"; return; }
+	settle "push exact, no pop" "8 5" s_push s_exact && ok
+}
+
+t_adjust_tail() {
+	begin "bpf_xdp_adjust_tail: a frame trimmed by one program is that much shorter for the next"
+	satt s_exact -P 10 && satt s_trim -P 20 && satt s_trimmed -P 30 || { not_ok "attach"; return; }
+	send 4 5000 || { not_ok "send"; return; }
+	settle "exact trim trimmed" "4 4 4" s_exact s_trim s_trimmed || return
+	# BPF_PROG_TEST_RUN of the chain: the same on xdptest's frame.
+	expect "test run" "verdict=pass" "$(run | cut -d' ' -f1)" || return
+	expect "exact trim trimmed after the test run" "5 5 5" "$(hits s_exact s_trim s_trimmed)" && ok
+}
+
+t_metadata() {
+	begin "bpf_xdp_adjust_meta: metadata written by one program is read by a later one, past another"
+	local dir=$pins/meta set
+	satt s_meta_set -P 10 && att t_pass_a -P 20 && satt s_meta_get -P 30 --pin-maps "$dir" ||
+		{ not_ok "attach"; return; }
+	send 5 5000 || { not_ok "send"; return; }
+	settle "set, in between, get" "5 5 5" s_meta_set t_pass_a s_meta_get || return
+	expect "the last one's sequence number" 5 "$(pinned_var "$dir/test_sty_bss" meta_seen_seq)" ||
+		return
+	# Without the writer there is nothing to read.
+	set=$(prog_id s_meta_set)
+	xc detach xt0 s_meta_set >/dev/null || { not_ok "detach s_meta_set"; return; }
+	prog_gone "$set" || { not_ok "s_meta_set still loaded"; return; }
+	send 3 5000 || { not_ok "send"; return; }
+	settle "in between, get, without the writer" "8 5" t_pass_a s_meta_get || return
+	expect "no metadata seen last" 0 "$(pinned_var "$dir/test_sty_bss" meta_seen_len)" && ok
+}
+
+# redirect_round PROG MAP: PROG sends UDP to 7777 out of xr0 (its MAP's
+# entry 0 set to xr0's ifindex); xr1's own chain counts the arrivals.
+redirect_round() {
+	local prog=$1 map=$2 dir=$pins/redirect
+	xr1_used=1
+	xc attach -b "$backend" xr1 "$OBJ" -p t_pass_b >/dev/null || { not_ok "attach on xr1"; return 1; }
+	satt "$prog" -P 10 --pin-maps "$dir" && att t_pass_a -P 20 || { not_ok "attach"; return 1; }
+	in_ns bpftool map update pinned "$dir/$map" key 0 0 0 0 value $(le32 "$(ifindex xr0)") ||
+		{ not_ok "set $map"; return 1; }
+	send 4 7777 && send 3 5000 || { not_ok "send"; return 1; }
+	settle "redirected, arrived on xr1, passed on xt0" "4 4 3" \
+		"$prog" xr1:t_pass_b t_pass_a
+}
+
+t_redirect_devmap() {
+	begin "bpf_redirect_map through a DEVMAP: the frames leave by the other veth pair, the rest go on"
+	redirect_round s_redirect_map tx_ports && ok
+}
+
+t_redirect() {
+	begin "bpf_redirect to an ifindex: the frames leave by the other veth pair, the rest go on"
+	redirect_round s_redirect redirect_cfg && ok
+}
+
+t_bpf2bpf() {
+	begin "bpf2bpf calls: a global and a static subprogram decide the verdict"
+	local id calls
+	satt s_calls -P 10 && att t_pass_a -P 20 || { not_ok "attach"; return; }
+	id=$(prog_id s_calls)
+	# Real calls, not inlined: two call sites of subprograms.
+	calls=$(bpftool prog dump xlated id "$id" 2>/dev/null | grep -cE 'call pc[+-]')
+	expect "bpf2bpf call sites in the loaded program" 2 "$calls" || return
+	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
+	settle "dropped by it, passed to the next" "4 3" s_calls t_pass_a && ok
+}
+
+t_bigstack() {
+	begin "a 496-byte stack frame (the limit is 512) runs in the chain"
+	satt s_bigstack -P 10 && att t_pass_a -P 20 || { not_ok "attach"; return; }
+	send 5 5000 || { not_ok "send"; return; }
+	settle "it and the next" "5 5" s_bigstack t_pass_a && ok
+}
+
+t_bpf_loop() {
+	begin "bpf_loop: a checksum over the IPv4 header in 10 iterations"
+	local v dir=$pins/loop
+	v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+	[ "$v" -ge 5017 ] || { skip "bpf_loop needs Linux 5.17 (this is $(uname -r))"; return; }
+	xc attach -b "$backend" xt0 "$LOBJ" -p s_loop -P 10 --pin-maps "$dir" >/dev/null &&
+		att t_pass_a -P 20 || { not_ok "attach"; return; }
+	send 6 5000 || { not_ok "send"; return; }
+	settle "the next" 6 t_pass_a || return
+	expect "its hits, the last frame's iterations, folded sum, bpf_loop's return" "6 10 65535 10" \
+		"$(hits s_loop) $(pinned_var "$dir/test_loo_bss" loop_iters) $(pinned_var "$dir/test_loo_bss" loop_sum) $(pinned_var "$dir/test_loo_bss" loop_ret)" && ok
+}
+
+run_tests t_xdp_filter_deny t_xdp_filter_allow t_xdpdump t_xsk_native t_xsk_skb \
+	t_adjust_head t_adjust_tail t_metadata t_redirect_devmap t_redirect t_bpf2bpf t_bigstack \
+	t_bpf_loop
+finish
