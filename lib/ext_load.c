@@ -41,8 +41,10 @@ static int prepare(struct bpf_program *prog, struct bpf_prog_load_opts *opts, bo
 	struct ext_target *t = pending;
 
 	if (!t || t->prog != prog) {
-		/* libbpf's own SEC("xdp.frags") handler adds this flag. */
-		if (frags && bpf_program__type(prog) == BPF_PROG_TYPE_XDP)
+		/* libbpf's own SEC("xdp.frags") handler adds this flag; a
+		 * kernel without multi-buffer XDP refuses the bit. */
+		if (frags && bpf_program__type(prog) == BPF_PROG_TYPE_XDP &&
+		    xc_kernel_has_frags())
 			opts->prog_flags |= BPF_F_XDP_HAS_FRAGS;
 		return 0;
 	}

@@ -2,6 +2,8 @@
 /* Small questions to the kernel about one BPF object or one interface
  * (layer 1): what a file descriptor is, what runs on an interface, a
  * program's name and tag, and waiting for packets in flight. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,4 +118,37 @@ void xc_wait_inflight(void)
 		return;
 	xc_debug("membarrier: %s; waiting 20 ms for packets in flight\n", strerror(errno));
 	usleep(20000);
+}
+
+static pthread_once_t frags_once = PTHREAD_ONCE_INIT;
+static bool frags_ok = true;
+
+static void frags_probe(void)
+{
+	/* r0 = XDP_PASS; exit */
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_XDP_HAS_FRAGS);
+	int fd;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpchain_frags", "GPL", insns, 2, &opts);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	/* Before 5.18 the flag is an unknown bit: EINVAL. Any other error
+	 * (privileges, memlock) says nothing about it, and the real load
+	 * will report that error itself. */
+	frags_ok = errno != EINVAL;
+	xc_debug("multi-buffer probe: %s\n", frags_ok ? strerror(errno) : "not supported");
+}
+
+/* A program declared xdp.frags handles single-buffer packets too, so on
+ * an older kernel it loads without the flag rather than not at all. */
+bool xc_kernel_has_frags(void)
+{
+	pthread_once(&frags_once, frags_probe);
+	return frags_ok;
 }

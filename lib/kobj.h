@@ -29,6 +29,8 @@ XDPCHAIN_HIDDEN int xc_prog_tag(int fd, __u8 tag[8], __u32 *id);
 XDPCHAIN_HIDDEN __u32 xc_mode_flags(enum xdpchain_mode mode);
 /* Wait until packets that entered a program just replaced have left it. */
 XDPCHAIN_HIDDEN void xc_wait_inflight(void);
+/* Whether the kernel takes multi-buffer (xdp.frags) programs: Linux 5.18+. */
+XDPCHAIN_HIDDEN bool xc_kernel_has_frags(void);
 
 /* ---- dispatcher.c ---- */
 /* The dispatcher's program name: what makes it recognisable as ours on an

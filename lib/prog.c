@@ -114,6 +114,11 @@ static int prog_select(struct xdpchain_prog *p, const char *want, const char *wh
 	 * time, so the section name is what tells. */
 	p->frags = !strncmp(bpf_program__section_name(found), "xdp.frags", 9) ||
 		   (bpf_program__flags(found) & BPF_F_XDP_HAS_FRAGS);
+	if (p->frags && !xc_kernel_has_frags()) {
+		xc_info("%s: this kernel has no multi-buffer XDP (Linux 5.18+): it runs "
+			"without xdp.frags, on single-buffer packets only\n", p->name);
+		p->frags = false;
+	}
 	btf = bpf_object__btf(p->obj);
 	p->has_btf = btf && btf__find_by_name_kind(btf, p->name, BTF_KIND_FUNC) > 0;
 	err = xc_runcfg_read(btf, p->name, &cfg);

@@ -13,6 +13,10 @@ XT=${XDPTEST:?set XDPTEST to the xdptest binary}
 SKELAPP=${SKELAPP:-$(dirname "$XT")/skelapp}
 OBJ=${TEST_BPF_DIR:?set TEST_BPF_DIR}/test_progs.o
 RCOBJ=$TEST_BPF_DIR/test_runcfg.o
+# Plain XDP programs only (t_pass_a: trace e1, t_pass_b: e2), for loads
+# outside the library: bpftool loads every program of an object, and
+# test_progs.o's xdp.frags one fails to load on kernels before 5.18.
+V2OBJ=$TEST_BPF_DIR/test_progs_v2.o
 passed=0
 failed=0
 skipped=0
@@ -77,6 +81,13 @@ prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name ==
 revision() { status_json | jq -r '.[0].revision // 0'; }
 
 current=""
+# kernel_at_least 5 18: whether the running kernel is that version or newer.
+kernel_at_least() {
+	local v
+	v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
+	[ "$v" -ge $(($1 * 1000 + $2)) ]
+}
+
 begin() { current=$1; reset; }
 ok() { echo "ok - $current"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $current"; echo "# $*"; failed=$((failed + 1)); }

@@ -8,7 +8,6 @@ set -uo pipefail
 backend=${1:?usage: suite-apply.sh tailcall|freplace}
 source "$(dirname "$0")/lib.sh"
 
-V2OBJ=$TEST_BPF_DIR/test_progs_v2.o
 cfgdir=$(mktemp -d)
 trap 'rm -rf "$cfgdir"; cleanup' EXIT
 conf=$cfgdir/chain.json

@@ -382,7 +382,7 @@ t_state_wrong_prog_pin() {
 	local d ida idb
 	d=$(statedir)
 	ida=$(prog_id t_pass_a)
-	rm "$d/prog-$ida" && bpftool prog load "$OBJ" "$d/prog-$ida" 2>/dev/null ||
+	rm "$d/prog-$ida" && bpftool prog load "$V2OBJ" "$d/prog-$ida" 2>/dev/null ||
 		{ not_ok "plant"; return; }
 	# Appended in place, the chain does not use the pins of its programs.
 	att t_pass_d -P 40 || { not_ok "append"; return; }
@@ -476,7 +476,7 @@ t_state_stale_link() {
 	local d
 	d=$(statedir)
 	bpftool link detach pinned "$d/dispatcher" 2>/dev/null || { not_ok "detach the link"; return; }
-	bpftool prog load "$OBJ" "$d/prog-4000000000" 2>/dev/null || { not_ok "plant"; return; }
+	bpftool prog load "$V2OBJ" "$d/prog-4000000000" 2>/dev/null || { not_ok "plant"; return; }
 	expect "nothing runs" "none" "$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"')" || return
 	expect "status" "[]" "$(status_json | jq -c '.[0].programs')" || return
 	att t_pass_c -P 30 || { not_ok "attach"; return; }

@@ -375,9 +375,8 @@ t_bigstack() {
 
 t_bpf_loop() {
 	begin "bpf_loop: a checksum over the IPv4 header in 10 iterations"
-	local v dir=$pins/loop
-	v=$(uname -r | awk -F. '{ print $1 * 1000 + $2 }')
-	[ "$v" -ge 5017 ] || { skip "bpf_loop needs Linux 5.17 (this is $(uname -r))"; return; }
+	local dir=$pins/loop
+	kernel_at_least 5 17 || { skip "bpf_loop needs Linux 5.17 (this is $(uname -r))"; return; }
 	xc attach -b "$backend" xt0 "$LOBJ" -p s_loop -P 10 --pin-maps "$dir" >/dev/null &&
 		att t_pass_a -P 20 || { not_ok "attach"; return; }
 	send 6 5000 || { not_ok "send"; return; }

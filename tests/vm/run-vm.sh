@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-# Runs a command inside a QEMU guest booted on one of Debian 12's kernels,
-# with the host's root filesystem as the guest's (read-only 9p share under a
-# RAM overlay), so the guest runs the host's binaries and the project's
-# build tree. See tests/vm/README.md.
+# Runs a command inside a QEMU guest booted on one of Debian's kernels (5.10
+# from bullseye, 6.1 and 6.12 from bookworm, the newest one of sid and
+# trixie-backports), with the host's root filesystem as the guest's
+# (read-only 9p share under a RAM overlay), so the guest runs the host's
+# binaries and the project's build tree. See tests/vm/README.md.
 #
-#   tests/vm/run-vm.sh --kernel 6.1|6.12 [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
+#   tests/vm/run-vm.sh --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
+#   tests/vm/run-vm.sh --kernel K --fetch-only    (fill the cache, boot nothing)
 #
 # COMMAND's stdout and stderr stream to this script's stdout; the script
 # exits with COMMAND's status, 124 if the guest ran past --timeout, 125 if
@@ -37,13 +39,14 @@ die() {
 }
 usage() {
 	cat >&2 <<EOF
-usage: $0 --kernel 6.1|6.12 [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
+usage: $0 --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
+       $0 --kernel 5.10|6.1|6.12|newest --fetch-only
 Cache: \${XDPCHAIN_VM_CACHE:-/var/cache/xdpchain-vm} (now $cache).
 EOF
 	exit 2
 }
 
-series='' timeout=900 cwd=$PWD
+series='' timeout=900 cwd=$PWD fetch_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) [ $# -ge 2 ] || usage; series=$2; shift 2 ;;
@@ -52,16 +55,34 @@ while [ $# -gt 0 ]; do
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--cwd) [ $# -ge 2 ] || usage; cwd=$2; shift 2 ;;
 	--cwd=*) cwd=${1#*=}; shift ;;
+	--fetch-only) fetch_only=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	*) say "unknown argument: $1"; usage ;;
 	esac
 done
-[ $# -ge 1 ] || usage
+[ $# -ge 1 ] || [ "$fetch_only" = 1 ] || usage
+# pkg_re: the kernel package's name; suites: where apt finds it. Debian 12's
+# own sources serve 6.1 and 6.12. The others come from a private apt
+# configuration under the cache (never the system's sources): bullseye's
+# 5.10 (the oldest kernel README promises), and for "newest" the highest
+# version in sid and trixie-backports, found by name at run time so the
+# tier follows new releases. Since 6.17 or so Debian splits the image into
+# linux-binary-unsigned-V (vmlinuz), linux-modules-V and linux-base-V
+# (config, modules.builtin), all under usr/lib/modules/V.
+suites=''
 case $series in
+5.10)
+	pkg_re='^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$'
+	suites='bullseye bullseye-security'
+	;;
 6.1) pkg_re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
 6.12) pkg_re='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
-*) say "--kernel must be 6.1 or 6.12"; usage ;;
+newest)
+	pkg_re='^linux-binary-unsigned-[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64$'
+	suites='sid trixie-backports'
+	;;
+*) say "--kernel must be 5.10, 6.1, 6.12 or newest"; usage ;;
 esac
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || { say "--timeout must be a positive number of seconds"; usage; }
 [ -d "$cwd" ] || { say "--cwd $cwd is not a directory"; exit 2; }
@@ -93,20 +114,51 @@ flock 9
 # Leftovers of a harness killed while filling the cache.
 rm -rf "$cache"/.fetch.* "$cache"/.initramfs.*
 
+# --- apt: the system's configuration, or a private one for other suites.
+apt_opts=()
+apt_refresh() {
+	apt-get "${apt_opts[@]}" update -qq >&2 || say "warning: apt-get update failed"
+}
+if [ -n "$suites" ]; then
+	adir=$cache/apt/$series
+	mkdir -p "$adir/lists/partial" "$adir/archives/partial"
+	for s in $suites; do
+		case $s in *-security) url=http://deb.debian.org/debian-security ;; *) url=http://deb.debian.org/debian ;; esac
+		# The keyring of Debian 12's debian-archive-keyring signs every
+		# suite used here (bullseye's keys and trixie's are in it).
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $url $s main"
+	done >"$adir/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$adir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$adir/lists" -o "Dir::Cache=$adir" -o Dir::Cache::pkgcache=
+		-o Dir::Cache::srcpkgcache= -o APT::Architecture=amd64)
+	# Lists older than a day (or none): refresh, so "newest" follows the
+	# archive. Debian 12's lists are left to the system, as before.
+	if [ -z "$(find "$adir/lists" -maxdepth 1 -name '*_Packages' -mmin -1440 -print -quit)" ]; then
+		apt_refresh
+	fi
+fi
+
 # --- pick the kernel package: the newest in the apt lists for the series.
 newest_pkg() { # prints nothing when apt knows no such package
-	{ apt-cache search --names-only "$pkg_re" 2>/dev/null || true; } |
+	{ apt-cache "${apt_opts[@]}" search --names-only "$pkg_re" 2>/dev/null || true; } |
 		awk '{ print $1 }' | { grep -E "$pkg_re" || true; } | sort -V | tail -n 1
 }
 pkg=$(newest_pkg)
 if [ -z "$pkg" ]; then
 	# Empty or stale apt lists (fresh machine): refresh once.
-	apt-get update -qq >&2 || say "warning: apt-get update failed"
+	apt_refresh
 	pkg=$(newest_pkg)
 fi
 kver_of() { # package name -> kernel release (the modules dir name)
 	local k=${1#linux-image-}
+	k=${k#linux-binary-unsigned-}
 	echo "${k%-unsigned}"
+}
+pkg_of() { # kernel release -> package name (the inverse of kver_of)
+	case $series in
+	newest) echo "linux-binary-unsigned-$1" ;;
+	*) echo "linux-image-$1-unsigned" ;;
+	esac
 }
 series_dirs() { # cached kernel dirs of this series, oldest first
 	local d
@@ -114,7 +166,7 @@ series_dirs() { # cached kernel dirs of this series, oldest first
 		[ -e "$d" ] || continue
 		d=${d%/vmlinuz}
 		d=${d##*/}
-		if [[ linux-image-$d-unsigned =~ $pkg_re ]]; then echo "$d"; fi
+		if [[ $(pkg_of "$d") =~ $pkg_re ]]; then echo "$d"; fi
 	done | sort -V
 }
 if [ -z "$pkg" ]; then
@@ -140,25 +192,46 @@ moddir=$kdir/modules-$mkey
 # and the modules in ${modules[@]} plus dependencies (the full tree is up to
 # 400 MB).
 fetch_kernel() {
-	local work deb root mdir line path name m f
-	local -a order=()
+	local work deb root mdir line path name m f vmlinuz config
+	local -a order=() pkgs
 	[ -n "$pkg" ] || die "cache for $kver is incomplete and apt-cache has no package to refetch"
+	pkgs=("$pkg")
+	# The split packages of newer kernels: modules and config live apart.
+	[ "$series" != newest ] || pkgs+=("linux-modules-$kver" "linux-base-$kver")
 	work=$(mktemp -d "$cache/.fetch.XXXXXX")
-	say "fetching $pkg"
-	# _apt cannot write to a root-only dir: download as root, quietly.
-	if ! (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg") >"$work/apt.log" 2>&1; then
+	say "fetching ${pkgs[*]}"
+	# _apt cannot write to a root-only dir: download as root, quietly. A
+	# failure may be stale lists (the package was superseded): refresh and
+	# try once more.
+	if ! (cd "$work" && apt-get "${apt_opts[@]}" download -q -o APT::Sandbox::User=root "${pkgs[@]}") >"$work/apt.log" 2>&1 &&
+		! { apt_refresh && (cd "$work" && apt-get "${apt_opts[@]}" download -q -o APT::Sandbox::User=root "${pkgs[@]}") >"$work/apt.log" 2>&1; }; then
 		cat "$work/apt.log" >&2
 		rm -rf "$work"
-		die "apt-get download $pkg failed"
+		die "apt-get download ${pkgs[*]} failed"
 	fi
-	deb=$(echo "$work"/*.deb)
 	root=$work/root
-	dpkg-deb -x "$deb" "$root"
-	[ -f "$root/boot/vmlinuz-$kver" ] || die "$deb has no boot/vmlinuz-$kver"
+	for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$root"; done
+	# Older packages: boot/vmlinuz-V, boot/config-V, lib/modules/V; the
+	# split ones: usr/lib/modules/V/{vmlinuz.unsigned,config}.
 	mdir=$root/lib/modules/$kver
+	[ -d "$mdir" ] || mdir=$root/usr/lib/modules/$kver
+	vmlinuz='' config=''
+	for f in "$root/boot/vmlinuz-$kver" "$mdir/vmlinuz.unsigned" "$mdir/vmlinuz"; do
+		[ -f "$f" ] && { vmlinuz=$f; break; }
+	done
+	for f in "$root/boot/config-$kver" "$mdir/config"; do
+		[ -f "$f" ] && { config=$f; break; }
+	done
+	[ -n "$vmlinuz" ] || die "${pkgs[*]}: no vmlinuz for $kver"
+	[ -n "$config" ] || die "${pkgs[*]}: no config for $kver"
+	[ -d "$mdir/kernel" ] || die "${pkgs[*]}: no modules for $kver"
 	# Debian generates modules.dep in the package's postinst, so the .deb
 	# has none: make it.
-	[ -f "$mdir/modules.dep" ] || depmod -b "$root" "$kver"
+	if [ ! -f "$mdir/modules.dep" ]; then
+		# depmod -b looks in BASE/lib/modules: point it at usr/lib/modules.
+		[ -d "$root/lib/modules/$kver" ] || { mkdir -p "$root/lib" && ln -s ../usr/lib/modules "$root/lib/modules"; }
+		depmod -b "$root" "$kver"
+	fi
 
 	declare -A path_of=() deps_of=() builtin=() seen=()
 	while IFS= read -r line; do
@@ -203,8 +276,8 @@ fetch_kernel() {
 		echo "$f" >>"$moddir.tmp/load-order"
 	done
 	mkdir -p "$kdir"
-	cp "$root/boot/vmlinuz-$kver" "$kdir/vmlinuz.tmp"
-	cp "$root/boot/config-$kver" "$kdir/config"
+	cp "$vmlinuz" "$kdir/vmlinuz.tmp"
+	cp "$config" "$kdir/config"
 	rm -rf "$moddir"
 	mv "$moddir.tmp" "$moddir"
 	mv "$kdir/vmlinuz.tmp" "$kdir/vmlinuz"
@@ -242,6 +315,10 @@ if [ ! -f "$initramfs" ]; then
 	while IFS= read -r old; do
 		[ "$old" = "$kver" ] || rm -rf "${cache:?}/$old"
 	done < <(series_dirs)
+fi
+if [ "$fetch_only" = 1 ]; then
+	say "cached: Linux $kver in $kdir"
+	exit 0
 fi
 # --- per-run files
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xdpchain-vm.XXXXXX")
@@ -283,62 +360,64 @@ mkdir -p "$tmp/job/job"
 # Release the cache lock only now: a run with a newer guest-init.sh may
 # replace the initramfs we just copied.
 exec 9>&-
-: >"$tmp/status"
 
-say "booting Linux $kver (TCG)"
-# The job's output leaves QEMU through a FIFO that cat copies to our stdout.
-# (A "stdio" chardev does not work with stdin at EOF, as in CI: QEMU then
-# marks the port disconnected and the guest's writes block forever.) We
-# hold a write end open ourselves so cat's open() does not wait for QEMU and
-# cat sees EOF only once both QEMU and we are done. out.in is the port's
-# unused input side.
-mkfifo "$tmp/out.in" "$tmp/out.out"
-cat "$tmp/out.out" &
-cpid=$!
-exec 8>"$tmp/out.out"
-# -nodefaults: no NIC/VGA/monitor; the serial console goes to a log file,
-# the job's output to one virtio-serial port, its exit status to another
-# backed by a file. -no-reboot + panic=-1: a kernel panic ends QEMU.
-# multidevs=remap: the host root spans several filesystems; remap keeps
-# inode numbers unique in the guest. -cpu max: the kernel sees TCG's
-# newest CPU model as not vulnerable to Meltdown (no page-table isolation,
-# costly under TCG); mitigations=off drops the remaining retpolines. An
-# exec-heavy loop ran about 1.5x faster than on the default qemu64 CPU.
-timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-nodefaults -no-user-config -nographic -no-reboot \
-	-accel tcg -cpu max -m 2048 -smp 2 \
-	-kernel "$kdir/vmlinuz" -initrd "$tmp/initrd" \
-	-append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
-	-serial "file:$tmp/console.log" \
-	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
-	-device virtio-serial-pci \
-	-chardev "pipe,id=out,path=$tmp/out" \
-	-device virtserialport,chardev=out,name=xdpchain.out \
-	-chardev "file,id=status,path=$tmp/status" \
-	-device virtserialport,chardev=status,name=xdpchain.status \
-	</dev/null >/dev/null 2>"$tmp/qemu.err" &
-tpid=$!
-set +e
-wait -n -p first "$tpid" "$cpid"
-qrc=$?
-set -e
-if [ "${first:-}" = "$cpid" ]; then
-	# cat ended before QEMU: our stdout is gone (say, a reader that quit
-	# early). Stop the guest, whose writes would otherwise block until the
-	# timeout.
-	cpid=''
-	kill "$tpid" 2>/dev/null || true
-	wait "$tpid" 2>/dev/null || true
+boot() { # one boot of the guest; sets qrc, or exits early
+	# The job's output leaves QEMU through a FIFO that cat copies to our stdout.
+	# (A "stdio" chardev does not work with stdin at EOF, as in CI: QEMU then
+	# marks the port disconnected and the guest's writes block forever.) We
+	# hold a write end open ourselves so cat's open() does not wait for QEMU and
+	# cat sees EOF only once both QEMU and we are done. out.in is the port's
+	# unused input side.
+	rm -f "$tmp/out.in" "$tmp/out.out" "$tmp/console.log"
+	: >"$tmp/status"
+	mkfifo "$tmp/out.in" "$tmp/out.out"
+	cat "$tmp/out.out" &
+	cpid=$!
+	exec 8>"$tmp/out.out"
+	# -nodefaults: no NIC/VGA/monitor; the serial console goes to a log file,
+	# the job's output to one virtio-serial port, its exit status to another
+	# backed by a file. -no-reboot + panic=-1: a kernel panic ends QEMU.
+	# multidevs=remap: the host root spans several filesystems; remap keeps
+	# inode numbers unique in the guest. -cpu max: the kernel sees TCG's
+	# newest CPU model as not vulnerable to Meltdown (no page-table isolation,
+	# costly under TCG); mitigations=off drops the remaining retpolines. An
+	# exec-heavy loop ran about 1.5x faster than on the default qemu64 CPU.
+	timeout -k 10 "$timeout" qemu-system-x86_64 \
+		-nodefaults -no-user-config -nographic -no-reboot \
+		-accel tcg -cpu max -m 2048 -smp 2 \
+		-kernel "$kdir/vmlinuz" -initrd "$tmp/initrd" \
+		-append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
+		-serial "file:$tmp/console.log" \
+		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-device virtio-serial-pci \
+		-chardev "pipe,id=out,path=$tmp/out" \
+		-device virtserialport,chardev=out,name=xdpchain.out \
+		-chardev "file,id=status,path=$tmp/status" \
+		-device virtserialport,chardev=status,name=xdpchain.status \
+		</dev/null >/dev/null 2>"$tmp/qemu.err" &
+	tpid=$!
+	set +e
+	wait -n -p first "$tpid" "$cpid"
+	qrc=$?
+	set -e
+	if [ "${first:-}" = "$cpid" ]; then
+		# cat ended before QEMU: our stdout is gone (say, a reader that quit
+		# early). Stop the guest, whose writes would otherwise block until the
+		# timeout.
+		cpid=''
+		kill "$tpid" 2>/dev/null || true
+		wait "$tpid" 2>/dev/null || true
+		tpid=''
+		say "error: stdout was closed, stopped the guest"
+		exit 141
+	fi
 	tpid=''
-	say "error: stdout was closed, stopped the guest"
-	exit 141
-fi
-tpid=''
-# Let cat drain the FIFO, so all output precedes our own messages.
-exec 8>&-
-wait "$cpid" || true
-cpid=''
+	# Let cat drain the FIFO, so all output precedes our own messages.
+	exec 8>&-
+	wait "$cpid" || true
+	cpid=''
+}
 
 console() { # the serial console log without the BIOS's terminal escapes
 	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' "$tmp/console.log" | tr -d '\r'
@@ -351,6 +430,21 @@ show_console() {
 		tail -n 20 "$tmp/qemu.err" >&2
 	fi
 }
+# A kernel that panics while booting (seen once in 7.3 under TCG with two
+# vCPUs: a live-patched instruction executed mid-patch) never started
+# the job, so nothing of it was streamed yet: boot again, twice at most.
+attempt=1
+while :; do
+	say "booting Linux $kver (TCG)"
+	boot
+	[ "$qrc" -ne 124 ] && [ "$qrc" -ne 137 ] || break
+	[ -z "$(tr -d '\r\n' <"$tmp/status")" ] || break
+	console | grep -q "xdpchain-vm init: running the job" && break
+	[ "$attempt" -lt 3 ] || break
+	say "warning: the guest died before the job started (attempt $attempt); end of its console:"
+	console | tail -n 8 >&2 || true
+	attempt=$((attempt + 1))
+done
 if [ "${XDPCHAIN_VM_DEBUG:-0}" = 1 ]; then
 	say "console:"
 	console >&2 || true
