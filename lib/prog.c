@@ -418,7 +418,7 @@ void xc_prog_free(struct xdpchain_prog *p)
 /* The last lines of the verifier log, or at least the error. */
 static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 {
-	const char *start;
+	const char *start, *reason;
 	size_t len = log ? strnlen(log, VERIFIER_LOG_SIZE) : 0;
 	int lines = 0;
 
@@ -434,6 +434,15 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 			break;
 	xc_warn("%s: the verifier rejected the program (%s); end of its log:\n%.*s\n",
 		p->name, strerror(-err), (int)(log + len - start), start);
+	/* Since Linux 7.x the verifier explains itself in sections (At:,
+	 * Causal path:, Suggestion:) and its reason is a "^-- error: ..."
+	 * line under the source line, far above the end: name it too. */
+	reason = strstr(log, "^-- error: ");
+	if (reason && reason < start) {
+		reason += 4;
+		xc_warn("%s: the verifier's reason: %.*s\n", p->name,
+			(int)strcspn(reason, "\n"), reason);
+	}
 }
 
 int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_btf_id,

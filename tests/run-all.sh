@@ -75,13 +75,13 @@ job_host() { # tiers 2 and 4, in this order, never beside each other
 	echo "### tier 4: unit and host kernel tiers under ASan + UBSan"
 	tests/sanitizers.sh 2>&1 | tee "$logdir/sanitizers.log"
 }
-job_vm() { # kernel suite
-	echo "### tier 3: VM kernel $1, freplace backend, $2"
+job_vm() { # kernel backend suite
+	echo "### tier 3: VM kernel $1, $2 backend, $3"
 	# One boot per suite (about 5 s): a hung suite costs only its own
 	# timeout, and each suite starts from a freshly booted kernel.
 	tests/vm/run-vm.sh --kernel "$1" --timeout 1500 --cwd "$top" -- \
 		env XDPCHAIN="$XDPCHAIN" XDPTEST="$XDPTEST" TEST_BPF_DIR="$TEST_BPF_DIR" \
-		SUITES="$2" tests/kernel/run.sh freplace 2>&1
+		SUITES="$3" tests/kernel/run.sh "$2" 2>&1
 }
 
 joblist=("host job_host")
@@ -110,9 +110,16 @@ else
 				skipped=$((skipped + 1))
 				continue
 			fi
-			joblist+=("vm-$k-freplace-$s job_vm $k $s")
+			joblist+=("vm-$k-freplace-$s job_vm $k freplace $s")
 			logs+=("vm-$k-freplace-$s")
 		done
+	done
+	# The tail-call backend is the host's (tier 2); on the VM kernels its
+	# core scenario runs too, since what tail calls from subprograms may
+	# do differs between kernels (5.10 is the oldest that allows them).
+	for k in $kernels; do
+		joblist+=("vm-$k-tailcall-scenarios job_vm $k tailcall scenarios")
+		logs+=("vm-$k-tailcall-scenarios")
 	done
 fi
 
