@@ -110,6 +110,9 @@ XDPCHAIN_HIDDEN int xc_prog_load(struct xdpchain_prog *prog, bool ext, int targe
 
 /* ---- probe.c ---- */
 XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it */
+/* 0, or the -errno that refused an extension calling a global function
+ * with the context as argument (Linux 5.10). */
+XDPCHAIN_HIDDEN int xc_probe_ext_global_calls(void);
 /* The slot kind prog joins through with this backend; *err: the backend
  * is impossible for it (reported). */
 XDPCHAIN_HIDDEN enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,

@@ -155,6 +155,9 @@ struct xdpchain_prog {
 	__u32 id;
 	bool from_fd;
 	bool has_btf;             /* BTF func info: can become EXT */
+	/* Its object has global (non-static) functions other than programs
+	 * taking a context pointer: not callable from an EXT program on 5.10. */
+	bool global_calls;
 	bool frags;               /* declared multi-buffer support */
 	/* Its object has program arrays: the program may tail-call programs
 	 * of its own, which the object keeps loadable and the chain keeps

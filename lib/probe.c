@@ -10,7 +10,8 @@
 #include "xdpchain_probe.skel.h"
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
-static int probe_result;
+static pthread_once_t gcall_once = PTHREAD_ONCE_INIT;
+static int probe_result, gcall_result;
 
 /* A refused EXT load is an expected answer, not a warning: libbpf's
  * messages during the probe become our debug messages. */
@@ -21,10 +22,12 @@ static int probe_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-static void probe_run(void)
+/* Loads one program of the probe object as EXT, the other not at all. */
+static int probe_ext(bool gcall)
 {
 	struct xdpchain_dispatcher *d;
 	struct xdpchain_probe *p = NULL;
+	struct bpf_program *prog = NULL;
 	libbpf_print_fn_t old;
 	__u32 btf_id;
 	int err;
@@ -36,22 +39,44 @@ static void probe_run(void)
 	d = xc_disp_load_ext_target(false, &btf_id);
 	if (d)
 		p = xdpchain_probe__open();
+	if (p) {
+		prog = gcall ? p->progs.xdpchain_probe_gcall : p->progs.xdpchain_probe;
+		bpf_program__set_autoload(gcall ? p->progs.xdpchain_probe
+						: p->progs.xdpchain_probe_gcall, false);
+	}
 	if (!d || !p)
 		err = -errno;
 	else
-		err = xc_ext_load(p->obj, p->progs.xdpchain_probe, xc_disp_prog_fd(d), btf_id,
-				  false);
+		err = xc_ext_load(p->obj, prog, xc_disp_prog_fd(d), btf_id, false);
 	libbpf_set_print(old);
 	xdpchain_probe__destroy(p);
 	xc_disp_free(d);
-	probe_result = err;
-	xc_debug("freplace probe: %s\n", err ? strerror(-err) : "supported");
+	return err;
+}
+
+static void probe_run(void)
+{
+	probe_result = probe_ext(false);
+	xc_debug("freplace probe: %s\n", probe_result ? strerror(-probe_result) : "supported");
+}
+
+static void gcall_run(void)
+{
+	gcall_result = probe_ext(true);
+	xc_debug("freplace probe, global function with a context argument: %s\n",
+		 gcall_result ? strerror(-gcall_result) : "supported");
 }
 
 int xc_probe_freplace(void)
 {
 	pthread_once(&probe_once, probe_run);
 	return probe_result;
+}
+
+int xc_probe_ext_global_calls(void)
+{
+	pthread_once(&gcall_once, gcall_run);
+	return gcall_result;
 }
 
 enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
@@ -90,6 +115,23 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 		return XDPCHAIN_SLOT_TAILCALL;
 	}
 	probe = xc_probe_freplace();
+	if (!probe && prog->global_calls && xc_probe_ext_global_calls()) {
+		/* Linux 5.10: the verifier does not take an extension's
+		 * context argument for the program type's in a global
+		 * function ("Caller passes invalid args"). */
+		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
+			xc_warn("%s: its object has global functions taking the packet "
+				"context, which this kernel does not let an extension "
+				"(freplace) program call (fixed after Linux 5.10); make them "
+				"static, or use --backend auto or tailcall\n", prog->name);
+			*err = -EOPNOTSUPP;
+		} else {
+			xc_info("%s: global functions taking the packet context, which this "
+				"kernel refuses in an extension: joins through a tail-call slot\n",
+				prog->name);
+		}
+		return XDPCHAIN_SLOT_TAILCALL;
+	}
 	if (!probe)
 		return XDPCHAIN_SLOT_FREPLACE;
 	if (backend == XDPCHAIN_BACKEND_FREPLACE) {

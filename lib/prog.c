@@ -61,6 +61,53 @@ static bool has_prog_arrays(struct bpf_object *obj)
 	return false;
 }
 
+/* The type behind typedefs and qualifiers, or NULL. */
+static const struct btf_type *resolved(const struct btf *btf, __u32 id)
+{
+	int r = btf__resolve_type(btf, id);
+
+	return r > 0 ? btf__type_by_id(btf, (__u32)r) : NULL;
+}
+
+static bool is_xdp_md_ptr(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = resolved(btf, id);
+
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = resolved(btf, t->type);
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "xdp_md");
+}
+
+/* Whether the object has a global function, other than a program, with a
+ * "struct xdp_md *" parameter: libbpf adds such a function to every
+ * program that calls it, and Linux 5.10 refuses that in an extension. An
+ * object-wide answer (which program calls which function is known only
+ * after relocation), so at worst a program of such an object that calls
+ * none joins through a tail-call slot there. */
+static bool global_ctx_funcs(const struct bpf_object *obj, const struct btf *btf)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id), *proto;
+		const struct btf_param *par;
+
+		/* A FUNC's vlen is its linkage. */
+		if (!btf_is_func(t) || btf_vlen(t) != BTF_FUNC_GLOBAL ||
+		    bpf_object__find_program_by_name(obj, btf__name_by_offset(btf, t->name_off)))
+			continue;
+		proto = btf__type_by_id(btf, t->type);
+		if (!proto || !btf_is_func_proto(proto))
+			continue;
+		par = btf_params(proto);
+		for (__u16 k = 0; k < btf_vlen(proto); k++)
+			if (is_xdp_md_ptr(btf, par[k].type))
+				return true;
+	}
+	return false;
+}
+
 /* Choose the program, apply its run config, and keep only it loadable. */
 static int prog_select(struct xdpchain_prog *p, const char *want, const char *what)
 {
@@ -121,6 +168,7 @@ static int prog_select(struct xdpchain_prog *p, const char *want, const char *wh
 	}
 	btf = bpf_object__btf(p->obj);
 	p->has_btf = btf && btf__find_by_name_kind(btf, p->name, BTF_KIND_FUNC) > 0;
+	p->global_calls = btf && global_ctx_funcs(p->obj, btf);
 	err = xc_runcfg_read(btf, p->name, &cfg);
 	if (err) {
 		xc_warn("%s: invalid .xdp_run_config for '%s'\n", what, p->name);
@@ -437,6 +485,13 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 	/* Since Linux 7.x the verifier explains itself in sections (At:,
 	 * Causal path:, Suggestion:) and its reason is a "^-- error: ..."
 	 * line under the source line, far above the end: name it too. */
+	/* Before Linux 6.4 a full log buffer fails the load with ENOSPC
+	 * and keeps the log's beginning, so its end above is not why. */
+	if (err == -ENOSPC)
+		xc_warn("%s: the verifier's log outgrew %d KiB, so the load failed with "
+			"ENOSPC; the program is too complex for this kernel to explain (its "
+			"real error is past the end of the log)\n", p->name,
+			VERIFIER_LOG_SIZE / 1024);
 	reason = strstr(log, "^-- error: ");
 	if (reason && reason < start) {
 		reason += 4;

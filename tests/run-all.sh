@@ -169,9 +169,11 @@ for ((l = 0; l < lanes; l++)); do lane & done
 wait
 echo "### tiers 2-4: $(($(date +%s) - t_all)) s"
 rm -rf "$qdir"
+echo "### per tier and kernel"
 for l in "${logs[@]}"; do
 	[ -f "$logdir/$l.log" ] || { echo "# no log $l.log: counting it as one failure"; failed=$((failed + 1)); continue; }
 	add_counts "$logdir/$l.log"
+	printf '# %-40s %s\n' "$l:" "$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/$l.log" | tail -n 1)"
 done
 
 echo "$passed $failed $skipped" > build/test-summary.txt

@@ -153,7 +153,12 @@ int s_meta_set(struct xdp_md *ctx)
 	if ((void *)(m + 1) > data)
 		return XDP_ABORTED;
 	m->magic = META_MAGIC;
-	m->seq = (__u32)__sync_fetch_and_add(&hits_s_meta_set, 1) + 1;
+	/* Not the value __sync_fetch_and_add() returns: that is a fetching
+	 * atomic (BPF_ATOMIC | BPF_FETCH), which Linux 5.10's verifier
+	 * refuses ("BPF_STX uses reserved fields"); the plain add is XADD.
+	 * The test sends one packet at a time, so read-then-add is exact. */
+	m->seq = hits_s_meta_set + 1;
+	__sync_fetch_and_add(&hits_s_meta_set, 1);
 	return XDP_PASS;
 }
 
