@@ -93,10 +93,10 @@ if [ "${XDPCHAIN_SKIP_VM:-0}" = 1 ]; then
 else
 	# Every suite runs on 6.12 and the newest kernel; on 5.10 and 6.1 the
 	# suites whose outcome depends on the kernel's BPF core (verifier,
-	# freplace linking, tail calls, RCU, packets in flight) run too, the
-	# rest (CLI, apply, namespaces, stress) only with XDPCHAIN_VM_ALL=1:
-	# emulated time keeps CI under its limit.
-	core="scenarios suite-crash suite-stats suite-traffic"
+	# freplace linking, tail calls, RCU, packets in flight, what programs
+	# may do) run too, the rest (CLI, apply, namespaces, stress) only with
+	# XDPCHAIN_VM_ALL=1: emulated time keeps CI under its limit.
+	core="scenarios suite-crash suite-stats suite-traffic suite-programs"
 	kernels=${XDPCHAIN_VM_KERNELS:-"newest 6.12 6.1 5.10"}
 	# Longest first (measured under TCG), so that no lane is left with a
 	# long job at the end; suites not listed here run last.
