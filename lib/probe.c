@@ -115,21 +115,16 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 		return XDPCHAIN_SLOT_TAILCALL;
 	}
 	probe = xc_probe_freplace();
-	if (!probe && prog->global_calls && xc_probe_ext_global_calls()) {
-		/* Linux 5.10: the verifier does not take an extension's
-		 * context argument for the program type's in a global
-		 * function ("Caller passes invalid args"). */
-		if (backend == XDPCHAIN_BACKEND_FREPLACE) {
-			xc_warn("%s: its object has global functions taking the packet "
-				"context, which this kernel does not let an extension "
-				"(freplace) program call (fixed after Linux 5.10); make them "
-				"static, or use --backend auto or tailcall\n", prog->name);
-			*err = -EOPNOTSUPP;
-		} else {
-			xc_info("%s: global functions taking the packet context, which this "
-				"kernel refuses in an extension: joins through a tail-call slot\n",
-				prog->name);
-		}
+	/* Linux 5.10: the verifier does not take an extension's context
+	 * argument for the program type's in a global function ("Caller
+	 * passes invalid args"). Which program calls which function is known
+	 * only at load, so "auto" decides by the object; an explicit
+	 * freplace is tried, and its failure explained (prog.c). */
+	if (!probe && backend != XDPCHAIN_BACKEND_FREPLACE && prog->global_calls &&
+	    xc_probe_ext_global_calls()) {
+		xc_info("%s: its object has global functions taking the packet context, "
+			"which this kernel refuses in an extension: joins through a tail-call "
+			"slot\n", prog->name);
 		return XDPCHAIN_SLOT_TAILCALL;
 	}
 	if (!probe)

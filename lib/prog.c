@@ -492,6 +492,10 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 			"ENOSPC; the program is too complex for this kernel to explain (its "
 			"real error is past the end of the log)\n", p->name,
 			VERIFIER_LOG_SIZE / 1024);
+	if (p->global_calls && strstr(log, "Caller passes invalid args"))
+		xc_warn("%s: this kernel (5.10) does not let an extension (freplace) program "
+			"call a global function taking the packet context; make the function "
+			"static, or use --backend auto or tailcall\n", p->name);
 	reason = strstr(log, "^-- error: ");
 	if (reason && reason < start) {
 		reason += 4;

@@ -365,7 +365,7 @@ t_bpf2bpf() {
 		# the program a tail-call slot instead.
 		expect_exit 1 xc attach -b freplace xt0 "$SOBJ" -p s_calls -P 10 || return
 		expect "explains" "yes" \
-			"$(grep -q "global functions taking the packet context" <<<"$err" && echo yes)" || return
+			"$(grep -q "call a global function taking the packet context" <<<"$err" && echo yes)" || return
 		xc attach -b auto xt0 "$SOBJ" -p s_calls -P 10 >/dev/null && att t_pass_a -P 20 ||
 			{ not_ok "attach with --backend auto"; return; }
 		expect "slot kinds" "tailcall freplace" \
