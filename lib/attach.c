@@ -67,7 +67,7 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 		return xc_err(-EINVAL);
 	c.owner_pid = (__u32)pid;
 	/* Fail early when the backend is impossible, before any lock. */
-	xc_pick_kind(prog, p.backend, &err);
+	xc_pick_kind(prog, p.backend, false, &err);
 	if (err)
 		return xc_err(err);
 	err = xc_txn_run(ifindex, &p, &c, 1, NULL);
@@ -264,7 +264,7 @@ int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
 		return xc_err(-EINVAL);
 	err = check_attachable(prog);
 	if (!err)
-		xc_pick_kind(prog, t->p.backend, &err);
+		xc_pick_kind(prog, t->p.backend, false, &err);
 	if (err)
 		return xc_err(err);
 	c = txn_add(t, XC_ATTACH);

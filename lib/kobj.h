@@ -114,9 +114,12 @@ XDPCHAIN_HIDDEN int xc_probe_freplace(void); /* 0 or the -errno that refused it 
  * with the context as argument (Linux 5.10). */
 XDPCHAIN_HIDDEN int xc_probe_ext_global_calls(void);
 /* The slot kind prog joins through with this backend; *err: the backend
- * is impossible for it (reported). */
+ * is impossible for it (reported). say: also tell (info) why a program
+ * gets a tail-call slot under auto; the early checks before a
+ * transaction pass false, so it is said once per attach. */
 XDPCHAIN_HIDDEN enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
-						     enum xdpchain_backend backend, int *err);
+						     enum xdpchain_backend backend, bool say,
+						     int *err);
 
 /* ---- owner.c: owner-bound attachments ---- */
 /* Parse /proc/PID/stat text: state (field 3) and start time (field 22). */

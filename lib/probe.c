@@ -80,7 +80,7 @@ int xc_probe_ext_global_calls(void)
 }
 
 enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
-				     enum xdpchain_backend backend, int *err)
+				     enum xdpchain_backend backend, bool say, int *err)
 {
 	int probe;
 
@@ -97,7 +97,7 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 				"fill with XDP programs; use --backend auto or tailcall\n",
 				prog->name);
 			*err = -EOPNOTSUPP;
-		} else {
+		} else if (say) {
 			xc_info("%s: tail calls of its own: joins through a tail-call slot\n",
 				prog->name);
 		}
@@ -122,9 +122,10 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 	 * freplace is tried, and its failure explained (prog.c). */
 	if (!probe && backend != XDPCHAIN_BACKEND_FREPLACE && prog->global_calls &&
 	    xc_probe_ext_global_calls()) {
-		xc_info("%s: its object has global functions taking the packet context, "
-			"which this kernel refuses in an extension: joins through a tail-call "
-			"slot\n", prog->name);
+		if (say)
+			xc_info("%s: its object has global functions taking the packet "
+				"context, which this kernel refuses in an extension: joins "
+				"through a tail-call slot\n", prog->name);
 		return XDPCHAIN_SLOT_TAILCALL;
 	}
 	if (!probe)

@@ -88,7 +88,7 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	struct timespec now;
 	int err;
 
-	c->slot_kind = xc_pick_kind(prog, p->backend, &err);
+	c->slot_kind = xc_pick_kind(prog, p->backend, true, &err);
 	if (err)
 		return err;
 	memset(m, 0, sizeof(*m));
