@@ -62,6 +62,10 @@ def main():
         f = line.split()
         if len(f) < 8 or not f[0][:-1].isdigit() or f[6] == 'UND':
             continue
+        # Local symbols are not exported: aarch64's ld puts the section
+        # symbols of .init and .data in .dynsym.
+        if f[4] == 'LOCAL':
+            continue
         typ, name = f[3], f[7]
         sym, _, ver = name.partition('@')
         ver = ver.lstrip('@')
