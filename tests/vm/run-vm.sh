@@ -384,7 +384,7 @@ boot() { # one boot of the guest; sets qrc, or exits early
 	# exec-heavy loop ran about 1.5x faster than on the default qemu64 CPU.
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		-nodefaults -no-user-config -nographic -no-reboot \
-		-accel tcg -cpu max -m 2048 -smp 2 \
+		-accel tcg -cpu max -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
 		-kernel "$kdir/vmlinuz" -initrd "$tmp/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
 		-serial "file:$tmp/console.log" \
