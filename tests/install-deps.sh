@@ -10,11 +10,8 @@ pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-
 # (tests/fuzz/run.sh); valgrind: tests/kernel/suite-valgrind.sh.
 # python3-yaml: tests/unit/check_k8s.py (the example Kubernetes manifest).
 # xdp-tools: suite-badinput.sh (libxdp's dispatcher); util-linux: setpriv.
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
+source "$(dirname "$0")/lib/missing-pkgs.sh"
+mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive

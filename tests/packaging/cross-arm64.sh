@@ -33,11 +33,8 @@ fi
 pkgs=(meson ninja-build gcc clang llvm bpftool pkg-config libbpf-dev libelf-dev zlib1g-dev
       file gcc-aarch64-linux-gnu pkgconf:arm64 libbpf-dev:arm64 libelf-dev:arm64
       zlib1g-dev:arm64 libxdp-dev:arm64)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
+source tests/lib/missing-pkgs.sh
+mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing: ${missing[*]}"
 	apt_get update -qq || exit 1

@@ -16,11 +16,8 @@ src=$PWD
 
 pkgs=(rpm rpm2cpio git meson ninja-build gcc clang llvm bpftool libbpf-dev libelf-dev
       zlib1g-dev pkg-config systemd python3 groff-base binutils)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
+source tests/lib/missing-pkgs.sh
+mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
