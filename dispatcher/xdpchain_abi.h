@@ -26,16 +26,30 @@
  * (its link or array entry removed in place, docs/protocol.md), which a
  * reader of version 2 would not see: it must leave such a chain alone.
  * 4: the metadata grew nr_spare and slot_btf_id at its end, and programs
- * may be appended in place (struct xdpchain_live). Versions 2 and 3 are
- * still read (they have no spare positions; their metadata ends before
- * nr_spare, XDPCHAIN_META_SIZE_V3). */
-#define XDPCHAIN_META_VERSION 4u
+ * may be appended in place (struct xdpchain_live). 5: the same layout; an
+ * empty slot returns XDPCHAIN_RET_EMPTY, no longer 31, so a program's
+ * verdict 31 is final like every unknown verdict; a vacated tail-call slot
+ * of a version 5 dispatcher holds a stub returning the new value, which an
+ * older reader would not know. Versions 2 to 4 are still read (they have
+ * no spare positions before 4; their metadata ends before nr_spare,
+ * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
+#define XDPCHAIN_META_VERSION 5u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
- * program-array entry). The dispatcher skips it as if the slot did not
- * exist. 31 is outside the XDP actions and still a valid shift count. */
-#define XDPCHAIN_RET_EMPTY 31
+ * program-array entry) of a version 5 dispatcher, which skips it as if the
+ * slot did not exist. Any 32-bit value is a verdict a program could
+ * return, so one must be reserved: this one ("XDCE") is no XDP action, far
+ * from the small and negative values a faulty program returns (a small
+ * value such as 31, used up to version 4, ends the chain as every unknown
+ * verdict does), and positive, so it is the same as a 32-bit immediate and
+ * as a sign-extended 64-bit one. */
+#define XDPCHAIN_RET_EMPTY 0x58444345
+/* What the empty slots of dispatchers of versions 2 to 4 return. */
+#define XDPCHAIN_RET_EMPTY_V4 31
+/* Verdicts below this are tested against a continue-on set (a shift
+ * count); the rest are final, but for XDPCHAIN_RET_EMPTY. */
+#define XDPCHAIN_NR_VERDICT_BITS 32
 
 #define XDPCHAIN_NAME_LEN 64
 #define XDPCHAIN_OWNER_LEN 32

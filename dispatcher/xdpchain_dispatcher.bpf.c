@@ -8,8 +8,8 @@
  * Verdict semantics (docs/protocol.md): programs run in order; if a
  * program's verdict v is in its continue-on set, the next program runs;
  * otherwise v is final. When the last program continues, its own verdict is
- * returned. An empty slot is skipped. A verdict >= 32 is always final and is
- * never used as a shift count.
+ * returned. An empty slot (XDPCHAIN_RET_EMPTY) is skipped. Any other
+ * verdict >= 32 is always final and is never used as a shift count.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -181,10 +181,12 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * sees everything after it as unreachable and removes it: an unused slot
  * costs nothing per packet (testing "n < nr_progs" around each slot
  * instead would leave a dead load behind for every one of the 64
- * positions). One unsigned "ret >= 31" test is all the common path
+ * positions). One unsigned "ret >= 32" test is all the common path
  * makes before the continue-on test; off it, an empty slot
- * (XDPCHAIN_RET_EMPTY) is skipped and an unknown verdict, negative ones
- * included, is final and never a shift count >= 32.
+ * (XDPCHAIN_RET_EMPTY) is skipped and any other verdict, negative ones
+ * included, is final and never a shift count >= 32. Verdicts below 32
+ * that are no XDP action (5 to 31) are final too: continue-on sets hold
+ * XDP actions only.
  *
  * The last program's verdict is the chain's whatever its continue-on set,
  * so a last tail-call slot is entered with a tail call from here, not from
@@ -201,7 +203,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
  * nr, constant too) none of theirs.
  */
 #define XDPCHAIN_VERDICT(cont)                                                 \
-	if ((__u32)ret >= XDPCHAIN_RET_EMPTY) {                                \
+	if ((__u32)ret >= XDPCHAIN_NR_VERDICT_BITS) {                          \
 		if (ret != XDPCHAIN_RET_EMPTY)                                 \
 			return ret;                                            \
 	} else {                                                               \

@@ -178,6 +178,8 @@ int xdpchain_trace__run(struct xdpchain_trace *t, const void *pkt, size_t len,
 	}
 	if (bpf_map_lookup_elem(fd, &key, &rec))
 		return xc_err(-errno);
+	/* An empty slot's verdict is reported as is. */
+	_Static_assert(XDPCHAIN_TRACE_EMPTY == XDPCHAIN_RET_EMPTY, "empty slot value");
 	r.verdict = (int)o.retval;
 	r.nr_run = rec.nr_run < t->n ? rec.nr_run : t->n;
 	for (unsigned int i = 0; i < r.nr_run; i++)

@@ -4,7 +4,8 @@
  * dispatcher (docs/protocol.md, "Vacant slots").
  *
  * A slot whose freplace link or program-array entry is gone returns
- * XDPCHAIN_RET_EMPTY and is skipped, so unlinking one program takes it out
+ * XDPCHAIN_RET_EMPTY (XDPCHAIN_RET_EMPTY_V4 before version 5) and is
+ * skipped, so unlinking one program takes it out
  * of the packet path at once, each packet seeing the chain with it or
  * without it, and needs neither a new dispatcher nor a wait for packets in
  * flight. Whether a slot is vacant is read from the objects that decide it
@@ -22,15 +23,15 @@
  * Empty entry pos of a tail-call slot's program array. Not by deleting
  * it: deleting an entry that a JIT-patched direct tail call targets took
  * 10-15 ms on Linux 6.18 (replacing one takes 40 us). The entry gets a
- * stub that returns XDPCHAIN_RET_EMPTY instead, exactly what an empty
- * slot returns, and the array holds its only reference. The kernel lets
+ * stub that returns what an empty slot of this dispatcher's version
+ * returns instead, and the array holds its only reference. The kernel lets
  * only programs of the array owner's type and frags flag in.
  */
-static int empty_entry(int array_fd, unsigned int pos, bool frags)
+static int empty_entry(int array_fd, unsigned int pos, bool frags, __u32 version)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDPCHAIN_RET_EMPTY },
+		  .imm = version >= 5 ? XDPCHAIN_RET_EMPTY : XDPCHAIN_RET_EMPTY_V4 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
@@ -70,14 +71,15 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		err = fd;
 		/* The last tail-call position is entered from the
 		 * dispatcher's main function, so whatever it runs returns
-		 * straight to the kernel: a stub's XDPCHAIN_RET_EMPTY would
+		 * straight to the kernel: a stub's empty value would
 		 * be the packet's verdict. An empty entry makes the tail call
 		 * fall through to the previous verdict instead (the slow
 		 * way). Appended positions are always entered by a call. */
 		if (fd >= 0 && pos + 1 == st->disp_nr)
 			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
 		else if (fd >= 0)
-			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
+			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS,
+					  st->base.version);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -16,6 +16,9 @@ TEST_PROG("xdp", t_aborted, 0xab, XDP_ABORTED)
 TEST_PROG("xdp", t_redirect_ret, 0x4e, XDP_REDIRECT)
 /* Not an XDP action: must be final and must not break the dispatcher. */
 TEST_PROG("xdp", t_bogus, 0xb0, 77)
+/* 31: what empty slots returned up to metadata version 4 (and a valid
+ * shift count): must be final like 77, not skipped as an empty slot. */
+TEST_PROG("xdp", t_ret31, 0x31, 31)
 TEST_PROG("xdp.frags", t_frags_pass, 0xf0, XDP_PASS)
 
 char _license[] SEC("license") = "GPL";

@@ -80,9 +80,17 @@ t_last_continues() {
 }
 
 t_bogus_final() {
-	begin "an unknown verdict is final even with continue-on all"
+	begin "an unknown verdict (77, 31) is final even with continue-on all"
 	att t_bogus -P 1 -c all && att t_pass_a -P 2 || { not_ok "attach"; return; }
-	expect "bogus" "verdict=77 trace=b0" "$(run)" && ok
+	expect "bogus" "verdict=77 trace=b0" "$(run)" || return
+	# 31 was the empty-slot value up to metadata version 4.
+	reset
+	att t_ret31 -P 1 -c all && att t_pass_a -P 2 || { not_ok "attach"; return; }
+	expect "31, first of two" "verdict=31 trace=31" "$(run)" || return
+	reset
+	att t_pass_a -P 1 && att t_ret31 -P 2 -c all && att t_pass_b -P 3 ||
+		{ not_ok "attach"; return; }
+	expect "31, in the middle" "verdict=31 trace=a1,31" "$(run)" && ok
 }
 
 t_ab() {

@@ -493,9 +493,11 @@ struct xdpchain_trace_opts {
 
 /* The verdict recorded for a position whose slot was empty (its program
  * left while the trace ran); the chain skipped it. Part of the trace API
- * because a result must tell such a position from every XDP action; it is
- * no XDP action itself (they are 0 to 4). */
-#define XDPCHAIN_TRACE_EMPTY 31
+ * because a result must tell such a position from every XDP action. It is
+ * the dispatcher's empty-slot value (docs/protocol.md, "Verdicts"): the one
+ * 32-bit value reserved; a program returning it is skipped as an empty
+ * slot, any other unknown verdict is final. */
+#define XDPCHAIN_TRACE_EMPTY 0x58444345
 
 struct xdpchain_trace_result {
 	size_t sz;
