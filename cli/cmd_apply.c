@@ -305,10 +305,16 @@ static void print_step_text(const struct iface *f, const struct plan_step *s)
 		printf("  detach %s (id %u): %s\n", h->name, h->id, reason_str(s->reason));
 		break;
 	case PLAN_UPDATE:
+		/* Only what changes: "pass -> pass" reads as a change. */
 		fmt_verdicts(h->continue_on, c1, sizeof(c1));
 		fmt_verdicts(w->continue_on, c2, sizeof(c2));
-		printf("  update %s (id %u): priority %d -> %d, continue-on %s -> %s\n", h->name,
-		       h->id, h->priority, w->priority, c1, c2);
+		printf("  update %s (id %u):", h->name, h->id);
+		if (h->priority != w->priority)
+			printf(" priority %d -> %d%s", h->priority, w->priority,
+			       h->continue_on != w->continue_on ? "," : "");
+		if (h->continue_on != w->continue_on)
+			printf(" continue-on %s -> %s", c1, c2);
+		printf("\n");
 		break;
 	case PLAN_ATTACH:
 		fmt_verdicts(w->continue_on, c2, sizeof(c2));

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
@@ -157,12 +158,31 @@ static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode)
 	return err;
 }
 
+/*
+ * The revision of a new chain: the time since boot in microseconds, never
+ * 1, so that no revision is ever reused on an interface (an expected
+ * revision read from an earlier chain, since detached, could otherwise
+ * match a new one: docs/protocol.md, "Revisions"). Nothing needs to be
+ * remembered once a chain is gone: every change takes far more than a
+ * microsecond (several system calls under the interface lock), so a
+ * chain's revision stays below the clock, and the next chain starts above
+ * it. CLOCK_BOOTTIME never goes back and counts suspended time.
+ */
+static __u64 first_revision(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts))
+		return 1;
+	return (__u64)ts.tv_sec * 1000000 + (__u64)ts.tv_nsec / 1000;
+}
+
 /* The new revision's metadata for e[0..n) (sorted here); *fresh_idx: the
  * stats indexes given out anew. */
 static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		    const struct xc_build *b, struct xdpchain_meta *meta, __u64 *fresh_idx)
 {
-	__u64 rev = st->have ? st->meta.revision + 1 : 1, running_idx = 0;
+	__u64 rev = st->have ? st->meta.revision + 1 : first_revision(), running_idx = 0;
 	bool fresh[XDPCHAIN_MAX_SLOTS];
 	char why[160];
 	unsigned int i;

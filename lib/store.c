@@ -285,6 +285,11 @@ int xc_store_check(const struct xc_state *st)
 	return check_bpffs(st->root, false);
 }
 
+int xc_store_root_check(const char *root)
+{
+	return check_bpffs(root, false);
+}
+
 struct xc_state *xc_state_new(void)
 {
 	struct xc_state *st = calloc(1, sizeof(*st));

@@ -59,6 +59,8 @@ XDPCHAIN_HIDDEN int xc_store_lock(struct xc_state *st, bool create, bool nonbloc
 /* 0 if st's root is on a BPF filesystem (or would be, below one); else
  * -ENOTSUP, with a message that says why and what to do. */
 XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
+/* The same for a state root (gc, before any state is opened). */
+XDPCHAIN_HIDDEN int xc_store_root_check(const char *root);
 /* Close the chain's descriptors (st->have becomes false). */
 XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
 /* The same, and drop the lock. */

@@ -40,13 +40,17 @@ plan() { jq -r '[.interfaces[0].plan[] | "\(.action):\(.name)"] | join(" ")' <<<
 t_apply_three() {
 	begin "apply: three programs in one transaction, in priority order"
 	cfg fleet t_pass_c:30 t_pass_a:10 t_pass_b:20
-	local out
+	local out rev
+	# Another owner's program, so that the chain exists before: its
+	# revision is then known (a new chain's is the time since boot).
+	att t_pass_d -P 40 -o other || { not_ok "attach t_pass_d"; return; }
+	rev=$(revision)
 	out=$(apply) || { not_ok "apply failed: $out"; return; }
 	expect "plan" "attach:t_pass_c attach:t_pass_a attach:t_pass_b" "$(plan "$out")" || return
-	expect "order" "verdict=pass trace=a1,a2,a3" "$(run)" || return
-	expect "one revision for the whole plan" "1" "$(revision)" || return
-	expect "result revision" "1" "$(jq -r '.interfaces[0].revision' <<<"$out")" || return
-	expect "owner" "fleet fleet fleet" \
+	expect "order" "verdict=pass trace=a1,a2,a3,a4" "$(run)" || return
+	expect "one revision for the whole plan" "$((rev + 1))" "$(revision)" || return
+	expect "result revision" "$((rev + 1))" "$(jq -r '.interfaces[0].revision' <<<"$out")" || return
+	expect "owner" "fleet fleet fleet other" \
 		"$(status_json | jq -r '[.[0].programs[].owner] | join(" ")')" || return
 	expect "backend" "$backend" "$(status_json | jq -r '.[0].backend')" && ok
 }
@@ -82,7 +86,12 @@ t_reprioritise() {
 		"$(status_json | jq -r '[.[0].programs[].id] | sort | join(" ")')" || return
 	expect "new order and continue-on" "verdict=pass trace=a1,d0,a2" "$(run)" || return
 	expect "old values in the plan" "20" \
-		"$(jq -r '.interfaces[0].plan[0].old_priority' <<<"$out")" && ok
+		"$(jq -r '.interfaces[0].plan[0].old_priority' <<<"$out")" || return
+	# Text: only what changes, never "pass -> pass".
+	cfg fleet t_pass_a:10 t_pass_b:50 t_drop:30:drop
+	out=$(xc apply "$conf") || { not_ok "text apply failed: $out"; return; }
+	expect "text plan" "  update t_pass_b (id $(prog_id t_pass_b)): priority 40 -> 50|  update t_drop (id $(prog_id t_drop)): continue-on drop,pass -> drop" \
+		"$(grep '^  update' <<<"$out" | paste -sd'|')" && ok
 }
 
 t_remove_one() {
@@ -227,9 +236,11 @@ t_boot_wrapper() {
 	expect "names it" "yes" "$(grep -q '20-bad.json' "$d/err" && echo yes)" || { rm -rf "$d"; return; }
 	expect "the others applied" "verdict=pass trace=a1,a3" "$(run)" || { rm -rf "$d"; return; }
 	rm "$d/20-bad.json"
+	local rev
+	rev=$(revision)
 	in_ns env XDPCHAIN="$XC" "$wrapper" "$d" >/dev/null 2>&1 || { not_ok "second run"; rm -rf "$d"; return; }
 	rm -rf "$d"
-	expect "again: nothing changes" "2" "$(revision)" && ok
+	expect "again: nothing changes" "$rev" "$(revision)" && ok
 }
 
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \

@@ -103,6 +103,16 @@ t_dead_detached_explicitly() {
 	kill_owner "$owner"
 	xc detach xt0 "$a" >/dev/null || { not_ok "detach of the exited owner's program: $?"; return; }
 	expect "removed" "verdict=pass trace=a2" "$(run)" || return
+	# By name, right after status listed it.
+	start_owner
+	att t_pass_d -P 40 --owner-pid "$owner" || { not_ok "attach d"; return; }
+	kill_owner "$owner"
+	expect "status lists it" "t_pass_b t_pass_d" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	local out
+	out=$(xc detach xt0 t_pass_d 2>&1) ||
+		{ not_ok "detach by name of the exited owner's program: $out"; return; }
+	expect "removed by name" "verdict=pass trace=a2" "$(run)" || return
 	# apply with nothing to change still collects exited owners.
 	start_owner
 	att t_pass_c -P 30 --owner-pid "$owner" || { not_ok "attach c"; return; }

@@ -81,9 +81,10 @@ t_vanish_gc() { vanish_with gc "gc"; }
 
 t_ifindex_reused() {
 	begin "a new interface with the old one's ifindex is not taken for its chain"
-	local idx dir h st
+	local idx dir h st old
 	mk_xv || { not_ok "veth"; return; }
 	att_xv t_pass_a 10 && att_xv t_pass_b 20 || { not_ok "attach"; return; }
+	old=$(xc -j status xv0 | jq -r '.[0].revision')
 	idx=$(ifindex_of "$ns" xv0)
 	dir=$(nsdir "$ns")/if-$idx
 	h=$(held xv0)
@@ -98,10 +99,13 @@ t_ifindex_reused() {
 	expect "nothing runs on the new xv0" "" "$(in_ns "$XT" run xv0 2>/dev/null)" || return
 	att_xv t_pass_c 30 || { not_ok "attach to the new xv0"; return; }
 	st=$(xc -j status xv0)
-	expect "a new chain" "1 t_pass_c" "$(echo "$st" | jq -r '.[0] | "\(.revision) \([.programs[].name] | join(","))"')" ||
+	expect "a new chain, at a revision never used" "true t_pass_c" \
+		"$(echo "$st" | jq -r --argjson old "$old" '.[0] | "\(.revision > $old) \([.programs[].name] | join(","))"')" ||
 		return
 	expect "it runs alone" "verdict=pass trace=a3" "$(in_ns "$XT" run xv0)" || return
-	expect "pins" "disp-1 dispatcher meta-1 prog-$(echo "$st" | jq '.[0].programs[0].id') progs-1 " \
+	local r
+	r=$(echo "$st" | jq '.[0].revision')
+	expect "pins" "disp-$r dispatcher meta-$r prog-$(echo "$st" | jq '.[0].programs[0].id') progs-$r " \
 		"$(ls "$dir" | grep -v '^link-' | sort | tr '\n' ' ')" || return
 	xc detach xv0 --all >/dev/null || { not_ok "detach"; return; }
 	ip -n "$ns" link del xv0

@@ -376,7 +376,9 @@ struct xdpchain_gc_opts {
  * interface of the caller's network namespace; 0: every interface of the
  * caller's namespace, and the directories of other namespaces that no
  * longer exist (docs/protocol.md, "Garbage collection"). A running chain
- * is never touched. Returns the number of entries removed, or -errno. */
+ * is never touched. Returns the number of entries removed, or -errno
+ * (-ENOTSUP: the state root is not on a BPF filesystem, so no state can be
+ * seen from here). */
 XDPCHAIN_API int xdpchain_gc(int ifindex, const struct xdpchain_gc_opts *opts);
 
 /* ---- status ---- */
