@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
@@ -25,6 +26,10 @@ enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
 
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
 struct attach_args {
 	/* The interface being worked on (one of ifnames[]/ifindexes[]). */
 	const char *ifname;
@@ -38,6 +43,7 @@ struct attach_args {
 	struct xdpchain_attach_opts ao;
 	const char *owner;
 	const char *pin_maps; /* --pin-maps DIR */
+	bool made_dir;        /* this command created DIR */
 	char **pinned;        /* the pins made there */
 	int npinned;
 	bool has_prio, has_cont;
@@ -320,11 +326,50 @@ static bool has_chain(struct cli_ctx *ctx, int ifindex)
 	return c != NULL;
 }
 
+/* After a failed attach: a map declared LIBBPF_PIN_BY_NAME that libbpf
+ * could not pin because its directory is not on a BPF filesystem (libbpf
+ * keeps the pins of maps it reused, and removes those it made, when a load
+ * fails). Writes the hint and returns true if there is one; the library's
+ * warning above says the same and also covers a pin it could not reuse. */
+static bool pin_hint(const struct attach_args *a, const struct xdpchain_prog *prog, char *hint,
+		     size_t len)
+{
+	struct bpf_object *obj = xdpchain_prog__bpf_obj(prog);
+	struct bpf_map *m;
+	struct statfs fs;
+	char dir[PATH_MAX];
+
+	if (!obj)
+		return false;
+	bpf_object__for_each_map(m, obj) {
+		const char *path = bpf_map__pin_path(m);
+		char *slash;
+
+		if (!path || bpf_map__is_pinned(m))
+			continue;
+		snprintf(dir, sizeof(dir), "%s", path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (!statfs(dir[0] ? dir : "/", &fs) && fs.f_type == BPF_FS_MAGIC)
+			continue;
+		/* (Paths cut at 160 bytes: the hint has room for two.) */
+		snprintf(hint, len, " (map %s is declared LIBBPF_PIN_BY_NAME: cannot pin it as "
+			 "%.160s: %.160s is not a BPF filesystem here: %s)", bpf_map__name(m), path,
+			 dir,
+			 a->pin_maps ? "give --pin-maps a directory on a bpffs"
+				     : "use --pin-maps DIR on a bpffs, or nsenter --net instead of "
+				       "ip netns exec");
+		return true;
+	}
+	return false;
+}
+
 static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 			 const struct xdpchain_prog *prog, int err)
 {
 	const char *name = xdpchain_prog__name(prog);
-	char hint[160];
+	char hint[CLI_ERROR_MAX / 2];
 
 	switch (err) {
 	case EEXIST:
@@ -355,7 +400,9 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 			 (int)a->ao.owner_pid);
 		break;
 	default:
-		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+		/* Not loaded (its maps come first): a map pinned by name? */
+		if (xdpchain_prog__id(prog) || !pin_hint(a, prog, hint, sizeof(hint)))
+			snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
 	}
 	cli_error(ctx, "%s: cannot attach %s: %s%s", a->ifname, name ? name : a->file,
 		  strerror(err), hint);
@@ -374,6 +421,10 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	int prio = xdpchain_prog__priority(prog);
 	__u32 cont = xdpchain_prog__continue_on(prog);
 	const char *name = xdpchain_prog__name(prog);
+	/* With --pin-maps, libbpf's pins of the maps declared
+	 * LIBBPF_PIN_BY_NAME are in DIR too (made or reused). */
+	struct bpf_object *obj = xdpchain_prog__bpf_obj(prog);
+	struct bpf_map *m;
 
 	if (chain) {
 		n = xdpchain_chain__nr_progs(chain);
@@ -424,6 +475,9 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 			json_start_array(ctx->jw);
 			for (int i = 0; i < a->npinned; i++)
 				json_string(ctx->jw, a->pinned[i]);
+			bpf_object__for_each_map(m, obj)
+				if (bpf_map__is_pinned(m) && bpf_map__pin_path(m))
+					json_string(ctx->jw, bpf_map__pin_path(m));
 			json_end_array(ctx->jw);
 		}
 		json_end_object(ctx->jw);
@@ -433,9 +487,14 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	} else {
 		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
 	}
-	if (!ctx->json && a->pin_maps)
+	if (!ctx->json && a->pin_maps) {
 		for (int i = 0; i < a->npinned; i++)
 			printf("pinned map %s\n", a->pinned[i]);
+		bpf_object__for_each_map(m, obj)
+			if (bpf_map__is_pinned(m) && bpf_map__pin_path(m))
+				printf("pinned map %s (LIBBPF_PIN_BY_NAME, by libbpf)\n",
+				       bpf_map__pin_path(m));
+	}
 	xdpchain_chain__free(chain);
 }
 
@@ -477,13 +536,30 @@ report_more(struct cli_ctx *ctx, const char *fmt, ...)
 	snprintf(ctx->error + len, sizeof(ctx->error) - len, "; %s", msg);
 }
 
-/* --pin-maps DIR: every map of the program's object pinned as DIR/NAME,
- * named as bpftool's "pinmaps" and bpf_object__pin_maps() name them (dots
- * become underscores: bpffs refuses them), so that other processes can
- * read and update them. Maps that libbpf pinned itself (LIBBPF_PIN_BY_NAME)
- * keep their own pins. The pins belong to the caller: they outlive the
- * program's time in the chain, and removing them frees the maps. On
- * failure the pins made so far are removed again. */
+/* --pin-maps DIR: created before the object is opened, as the root of
+ * its LIBBPF_PIN_BY_NAME maps' pins (libbpf pins them as DIR/NAME when it
+ * loads the object, or reuses a compatible map pinned there). */
+static int make_pin_dir(struct cli_ctx *ctx, struct attach_args *a)
+{
+	if (!mkdir(a->pin_maps, 0700)) {
+		a->made_dir = true;
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps, strerror(errno));
+	return CLI_EXIT_FAIL;
+}
+
+/* --pin-maps DIR, once the program joined: every other map of the
+ * program's object pinned as DIR/NAME, named as bpftool's "pinmaps" and
+ * bpf_object__pin_maps() name them (dots become underscores: bpffs
+ * refuses them), so that other processes can read and update them. Maps
+ * that libbpf pinned itself (LIBBPF_PIN_BY_NAME, in DIR) keep their own
+ * pins. The pins belong to the caller: they outlive the program's time in
+ * the chain, and removing them frees the maps. On failure the pins made
+ * here so far are removed again (libbpf's stay: other objects may share
+ * them). */
 static int pin_maps(struct cli_ctx *ctx, struct attach_args *a, struct xdpchain_prog *prog)
 {
 	struct bpf_object *obj = xdpchain_prog__bpf_obj(prog);
@@ -496,11 +572,6 @@ static int pin_maps(struct cli_ctx *ctx, struct attach_args *a, struct xdpchain_
 	a->pinned = calloc((size_t)n + 1, sizeof(*a->pinned));
 	if (!a->pinned) {
 		cli_error(ctx, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	if (mkdir(a->pin_maps, 0700) && errno != EEXIST) {
-		err = -errno;
-		cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps, strerror(-err));
 		return CLI_EXIT_FAIL;
 	}
 	bpf_object__for_each_map(m, obj) {
@@ -601,6 +672,12 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_EXIT_USAGE;
 		goto out;
 	}
+	if (a.pin_maps) {
+		ret = make_pin_dir(ctx, &a);
+		if (ret)
+			goto out;
+		a.oo.pin_root_path = a.pin_maps;
+	}
 	/* A foreign program refuses the attach: find it on any interface
 	 * before changing one, so that nothing needs rolling back. */
 	for (i = 0; a.nr_ifaces > 1 && !a.ao.replace_foreign && i < a.nr_ifaces; i++) {
@@ -637,6 +714,8 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	if (ret) {
 		/* All or nothing: the exit status 1 means nothing changed. */
 		roll_back(ctx, &a, i, progs);
+		if (a.made_dir)
+			rmdir(a.pin_maps); /* if empty: nothing was pinned there */
 		goto out;
 	}
 	/* Several interfaces: a list of the single-interface results. */

@@ -2,9 +2,9 @@
 /*
  * Layer 1, kernel objects (docs/architecture.md): one BPF object or one
  * kernel query at a time, no bpffs state. kobj.c (fd, id, tag and name
- * helpers), dispatcher.c, ext_load.c, elf_check.c, prog.c, probe.c,
- * owner.c; within the layer, a file calls only those before it in this
- * list.
+ * helpers), dispatcher.c, ext_load.c, elf_check.c, mappins.c, prog.c,
+ * probe.c, owner.c; within the layer, a file calls only those before it in
+ * this list.
  */
 #ifndef XDPCHAIN_KOBJ_H
 #define XDPCHAIN_KOBJ_H
@@ -80,6 +80,15 @@ XDPCHAIN_HIDDEN int xc_elf_check_mem(const void *buf, size_t size, const char *w
 /* Its ELF header: an ELF file, 64-bit, for EM_BPF, not cut short. */
 XDPCHAIN_HIDDEN int xc_elf_check_header(const void *buf, size_t len, const char *what);
 
+/* ---- mappins.c: the maps libbpf pins by name (LIBBPF_PIN_BY_NAME) ---- */
+/* After a failed load of obj: if a map with a pin path could be neither
+ * reused nor pinned (a pin there that libbpf cannot reuse, a directory
+ * that is missing or no BPF filesystem), warn which, where and what to
+ * do, and return true. what: the program, for the message. */
+XDPCHAIN_HIDDEN bool xc_pin_failure(struct bpf_object *obj, const char *what);
+/* Take every map of obj off its pin path: a throwaway load pins nothing. */
+XDPCHAIN_HIDDEN int xc_pins_clear(struct bpf_object *obj);
+
 /* ---- prog.c: the program handle ---- */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_new(void);
 XDPCHAIN_HIDDEN void xc_prog_free(struct xdpchain_prog *p);
@@ -89,13 +98,16 @@ XDPCHAIN_HIDDEN void xc_prog_free(struct xdpchain_prog *p);
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open(struct bpf_object *obj, const char *what,
 						   const char *prog_name);
 /* Read the object at path once, check it (elf_check.c) and open it from
- * memory, choosing prog_name (NULL: the first XDP program). */
-XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name);
+ * memory, choosing prog_name (NULL: the first XDP program). pin_root:
+ * where its LIBBPF_PIN_BY_NAME maps are pinned (NULL: libbpf's default). */
+XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name,
+							const char *pin_root);
 /* The same from a copy of buf; obj_name: libbpf's object name (NULL: its
  * default) and the name in messages. */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len,
 						       const char *obj_name,
-						       const char *prog_name);
+						       const char *prog_name,
+						       const char *pin_root);
 /* A handle for the caller's opened (not loaded) obj, which stays the
  * caller's; its program prog_name (NULL: the first XDP one). */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_from_obj(struct bpf_object *obj,

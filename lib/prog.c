@@ -295,9 +295,11 @@ static void object_name(const char *path, char *name, size_t len)
 /* Check buf (the handle's own copy of the object, kept for tag()) and open
  * it. what: the file or object name for messages. */
 static struct xdpchain_prog *open_buf(void *buf, size_t len, const char *what,
-				      const char *obj_name, const char *prog_name)
+				      const char *obj_name, const char *prog_name,
+				      const char *pin_root)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = obj_name);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = obj_name,
+		    .pin_root_path = pin_root);
 	struct xdpchain_prog *p;
 	int err;
 
@@ -325,7 +327,8 @@ static struct xdpchain_prog *open_buf(void *buf, size_t len, const char *what,
 	return p;
 }
 
-struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name)
+struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name,
+					const char *pin_root)
 {
 	char name[BPF_OBJ_NAME_LEN * 4];
 	size_t len = 0;
@@ -336,18 +339,19 @@ struct xdpchain_prog *xc_prog_open_file(const char *path, const char *prog_name)
 	if (err)
 		return xc_err_ptr(err);
 	object_name(path, name, sizeof(name));
-	return open_buf(buf, len, path, name, prog_name);
+	return open_buf(buf, len, path, name, prog_name, pin_root);
 }
 
 struct xdpchain_prog *xc_prog_open_mem(const void *buf, size_t len, const char *obj_name,
-				       const char *prog_name)
+				       const char *prog_name, const char *pin_root)
 {
 	void *copy = malloc(len);
 
 	if (!copy)
 		return xc_err_ptr(-ENOMEM);
 	memcpy(copy, buf, len);
-	return open_buf(copy, len, obj_name ? obj_name : "<memory>", obj_name, prog_name);
+	return open_buf(copy, len, obj_name ? obj_name : "<memory>", obj_name, prog_name,
+			pin_root);
 }
 
 struct xdpchain_prog *xc_prog_from_obj(struct bpf_object *obj, const char *prog_name)
@@ -434,6 +438,14 @@ int xc_prog_tag_of(struct xdpchain_prog *p, __u8 tag[8])
 	err = libbpf_get_error(obj);
 	if (err)
 		return err < 0 ? err : -EINVAL;
+	/* Its LIBBPF_PIN_BY_NAME maps would be pinned (or pins reused) in
+	 * /sys/fs/bpf: the throwaway copy leaves no trace, and the tag does
+	 * not depend on the maps (the kernel hashes map references as 0). */
+	err = xc_pins_clear(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return err;
+	}
 	bpf_object__for_each_program(bp, obj) {
 		bool me = !strcmp(bpf_program__name(bp), p->name);
 
@@ -472,6 +484,9 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 
 	while (len && (log[len - 1] == '\n' || log[len - 1] == '\0'))
 		len--;
+	/* No program was loaded: a map could not be pinned by name. */
+	if (!len && xc_pin_failure(p->obj, p->name))
+		return;
 	if (!len) {
 		xc_warn("%s: the kernel refused to load the program: %s\n", p->name,
 			strerror(-err));

@@ -15,7 +15,8 @@ struct xdpchain_prog *xdpchain_prog__open_file(const char *path,
 {
 	if (!path || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
-	return xc_prog_open_file(path, XC_OPTS_GET(opts, prog_name, NULL));
+	return xc_prog_open_file(path, XC_OPTS_GET(opts, prog_name, NULL),
+				 XC_OPTS_GET(opts, pin_root_path, NULL));
 }
 
 struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
@@ -24,7 +25,8 @@ struct xdpchain_prog *xdpchain_prog__open_mem(const void *buf, size_t size,
 	if (!buf || !size || !XC_OPTS_VALID(opts, xdpchain_open_opts))
 		return xc_err_ptr(-EINVAL);
 	return xc_prog_open_mem(buf, size, XC_OPTS_GET(opts, obj_name, NULL),
-				XC_OPTS_GET(opts, prog_name, NULL));
+				XC_OPTS_GET(opts, prog_name, NULL),
+				XC_OPTS_GET(opts, pin_root_path, NULL));
 }
 
 struct xdpchain_prog *xdpchain_prog__from_bpf_obj(struct bpf_object *obj, const char *prog_name,
@@ -37,6 +39,14 @@ struct xdpchain_prog *xdpchain_prog__from_bpf_obj(struct bpf_object *obj, const 
 	opt_name = XC_OPTS_GET(opts, prog_name, NULL);
 	if (opt_name && prog_name && strcmp(opt_name, prog_name))
 		return xc_err_ptr(-EINVAL);
+	/* The object was opened by the caller, and with it the pin paths
+	 * of its LIBBPF_PIN_BY_NAME maps: a root given here would be lost. */
+	if (XC_OPTS_GET(opts, pin_root_path, NULL)) {
+		xc_warn("%s: pin_root_path applies when the object is opened: set it in "
+			"bpf_object_open_opts (or bpf_map__set_pin_path() per map)\n",
+			bpf_object__name(obj));
+		return xc_err_ptr(-EINVAL);
+	}
 	return xc_prog_from_obj(obj, prog_name ? prog_name : opt_name);
 }
 

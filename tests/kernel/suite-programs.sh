@@ -13,12 +13,16 @@
 #      port in network byte order in a __u32, a hit adds 1 << 6 to the
 #      value), xdpfilt_dny_udp.o passes only those ports (default deny);
 #      both count verdicts in xdp_stats_map. Their maps are pinned by name
-#      (LIBBPF_PIN_BY_NAME): libbpf pins them under /sys/fs/bpf, which is
-#      not a BPF filesystem inside 'ip netns exec' (it remounts /sys), so
-#      the attach would fail; the suite runs that attach with a directory
-#      of its own bpffs bind-mounted on /sys/fs/bpf (by_name_attach), and
-#      configures the filter through those pins with bpftool, the way
-#      xdp-filter's own tool writes filter_ports.
+#      (LIBBPF_PIN_BY_NAME): libbpf pins them under /sys/fs/bpf by default,
+#      which is not a BPF filesystem inside 'ip netns exec' (it remounts
+#      /sys): attach --pin-maps DIR makes DIR (on the suite's own bpffs)
+#      their pin root, and the suite configures the filter through those
+#      pins with bpftool, the way xdp-filter's own tool writes
+#      filter_ports. Without --pin-maps the attach fails, naming the map
+#      and the fix, and the chain is unchanged; with it, a second object
+#      declaring the same maps shares them, also after a detach; libbpf's
+#      default location is still used once, with a directory of the
+#      suite's bpffs bind-mounted on /sys/fs/bpf (by_name_attach).
 #    - xdpdump_xdp.o (xdpdump's capture program) passes everything on,
 #      also with its capture path switched on (trace_cfg in its .data).
 #    - xsk_def_xdp_prog.o (libxdp's AF_XDP program) redirects queue 0 to
@@ -81,10 +85,17 @@ reset() {
 # satt PROG [options]: attach a program of test_styles.o.
 satt() { local p=$1; shift; xc attach -b "$backend" xt0 "$SOBJ" -p "$p" "$@" >/dev/null; }
 # by_name_attach FILE [options]: attach to xt0 an object whose maps
-# libbpf pins by name, with $libpins on /sys/fs/bpf for the attach.
+# libbpf pins by name, with $libpins on /sys/fs/bpf for the attach
+# (libbpf's default pin root; filter_attach is the way without a mount).
 by_name_attach() {
 	in_ns sh -c 'mount --bind "$1" /sys/fs/bpf && shift && exec "$@"' sh "$libpins" \
 		"$XC" attach -b "$backend" xt0 "$@" >/dev/null
+}
+# filter_attach FILE [options]: attach to xt0 an object whose maps libbpf
+# pins by name, pinned in $fpins (--pin-maps).
+fpins=$pins/filter
+filter_attach() {
+	xc attach -b "$backend" xt0 "$@" --pin-maps "$fpins" >/dev/null
 }
 # ids NAME...: the ids of the programs NAME in xt0's chain (IFACE:NAME: in
 # IFACE's), space-separated; one status per interface (each process
@@ -165,10 +176,24 @@ pinned_var() {
 # xdp-filter's filter_ports key for a port: the port in network byte
 # order, read as a __u32 by the program.
 port_key() { echo $(($1 >> 8)) $(($1 & 255)) 0 0; }
-# filter_port PORT FLAGS: set xdp-filter's entry for PORT (all CPUs).
+# filter_port PORT FLAGS [DIR]: set xdp-filter's entry for PORT (all
+# CPUs) through its pin in DIR (default $fpins).
 filter_port() {
-	bpftool map update pinned "$libpins/filter_ports" key $(port_key "$1") \
+	bpftool map update pinned "${3:-$fpins}/filter_ports" key $(port_key "$1") \
 		value $(($2 & 255)) 0 0 0 0 0 0 0
+}
+# settle_vstat WHAT WANT NAME:FIELD...: wait up to 5 s for the verdict
+# counters to be WANT.
+settle_vstat() {
+	local what=$1 want=$2 got i
+	shift 2
+	for i in $(seq 50); do
+		got=$(vstat "$@")
+		[ "$got" = "$want" ] && return 0
+		sleep 0.1
+	done
+	not_ok "$what: expected '$want', got '$got'"
+	return 1
 }
 
 # ---- xdp-tools ----
@@ -180,11 +205,13 @@ have_xdptools() {
 t_xdp_filter_deny() {
 	begin "xdp-tools' xdp-filter (xdpfilt_alw_udp.o) drops the UDP port set in its map; the chain goes on after the rest"
 	have_xdptools || return
-	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
+	filter_attach "$XDPTOOLS/xdpfilt_alw_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
 	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
 	expect "its own run config: priority 10, continue on pass" "10 pass" \
 		"$(status_json | jq -r '.[0].programs[0] | "\(.priority) \(.continue_on | join(","))"')" || return
-	expect "its maps, pinned by name" "filter_ports xdp_stats_map" "$(ls "$libpins" | xargs)" || return
+	expect "its maps, pinned by name in the --pin-maps directory" "filter_ports xdp_stats_map" \
+		"$(ls "$fpins" | xargs)" || return
+	expect "nothing in libbpf's default location" "" "$(ls "$libpins" | xargs)" || return
 	# Nothing configured: everything passes.
 	send 2 7777 || { not_ok "send"; return; }
 	settle "counter before the configuration" 2 t_pass_a || return
@@ -194,9 +221,9 @@ t_xdp_filter_deny() {
 	expect "the filter's verdicts (chain counters: drop pass)" "5 5" \
 		"$(vstat xdpfilt_alw_udp:drop xdpfilt_alw_udp:pass)" || return
 	expect "its own drop counter (xdp_stats_map[XDP_DROP])" 5 \
-		"$(percpu_u64 "$libpins/xdp_stats_map" 1 0 0 0)" || return
+		"$(percpu_u64 "$fpins/xdp_stats_map" 1 0 0 0)" || return
 	expect "its rule's hit count (filter_ports value >> 6)" 5 \
-		$(($(percpu_u64 "$libpins/filter_ports" $(port_key 7777)) >> 6)) || return
+		$(($(percpu_u64 "$fpins/filter_ports" $(port_key 7777)) >> 6)) || return
 	# The rule removed: the port passes again.
 	filter_port 7777 0 || { not_ok "clear port 7777"; return; }
 	send 2 7777 || { not_ok "send"; return; }
@@ -204,11 +231,15 @@ t_xdp_filter_deny() {
 }
 
 t_xdp_filter_allow() {
-	begin "xdp-tools' xdp-filter in deny-all mode (xdpfilt_dny_udp.o) passes only the UDP port set in its map"
+	begin "xdp-tools' xdp-filter in deny-all mode (xdpfilt_dny_udp.o) passes only the UDP port set in its map; its maps in libbpf's default location"
 	have_xdptools || return
+	# /sys/fs/bpf, libbpf's default pin root, made a bpffs (a directory
+	# of the suite's) for the attach: no --pin-maps.
 	by_name_attach "$XDPTOOLS/xdpfilt_dny_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
+	expect "its maps, pinned by name in /sys/fs/bpf" "filter_ports xdp_stats_map" \
+		"$(ls "$libpins" | xargs)" || return
 	att t_pass_a -P 5 && att t_pass_b -P 60 || { not_ok "attach the counters"; return; }
-	filter_port 5000 $((2 | 8)) || { not_ok "configure port 5000"; return; }
+	filter_port 5000 $((2 | 8)) "$libpins" || { not_ok "configure port 5000"; return; }
 	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
 	settle "counters before and after it" "7 3" t_pass_a t_pass_b || return
 	expect "the filter's verdicts (drop pass)" "4 3" \
@@ -244,7 +275,7 @@ xsk_round() {
 	local mode=$1 dir=$pins/xsk pid i out
 	[ "$(in_ns ls /sys/class/net/xt0/queues | grep -c '^rx-')" = 1 ] ||
 		{ skip "xt0 has more than one receive queue: packets could miss queue 0"; return 1; }
-	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -m "$mode" --stats ||
+	filter_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -m "$mode" --stats ||
 		{ not_ok "attach xdp-filter ($mode)"; return 1; }
 	filter_port 7777 $((2 | 8)) || { not_ok "configure port 7777"; return 1; }
 	xc attach -b "$backend" xt0 "$XDPTOOLS/xsk_def_xdp_prog.o" --pin-maps "$dir" >/dev/null ||
@@ -286,6 +317,72 @@ t_xsk_skb() {
 	begin "AF_XDP (xsk_def_xdp_prog.o) behind xdp-filter, skb mode: the socket gets what the filter passes"
 	have_xdptools || return
 	xsk_round skb && ok
+}
+
+t_pin_by_name_refused() {
+	begin "maps pinned by name, no --pin-maps, inside ip netns exec: the attach fails naming the map and the fix; the chain is unchanged"
+	have_xdptools || return
+	local before rev json
+	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
+	before=$(status_json | jq -c '[.[0].revision, [.[0].programs[] | .name, .id]]')
+	expect_exit 1 xc attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" || return
+	expect "the error names the map, its path and the fix" "yes" \
+		"$(grep "^Error: " <<<"$err" | grep "map xdp_stats_map is declared LIBBPF_PIN_BY_NAME" |
+			grep "/sys/fs/bpf/xdp_stats_map" | grep -q -- "use --pin-maps DIR on a bpffs, or nsenter --net" &&
+			echo yes || echo "no: $err")" || return
+	expect "the library says it too, not 'the kernel refused'" "yes no" \
+		"$(grep -q "xdpfilt_alw_udp: map xdp_stats_map is declared LIBBPF_PIN_BY_NAME: cannot pin it as /sys/fs/bpf/xdp_stats_map: /sys/fs/bpf is not a BPF filesystem here" <<<"$err" && echo yes || echo no) $(grep -q "the kernel refused" <<<"$err" && echo yes || echo no)" || return
+	json=$(xc -j attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" 2>/dev/null)
+	expect "exit status with -j" 1 "$?" || return
+	expect "the JSON error says the same" "yes" \
+		"$(jq -r '.error' <<<"$json" | grep "map xdp_stats_map is declared LIBBPF_PIN_BY_NAME" |
+			grep -q -- "--pin-maps DIR" && echo yes || echo "no: $json")" || return
+	expect "the chain (revision, programs)" "$before" \
+		"$(status_json | jq -c '[.[0].revision, [.[0].programs[] | .name, .id]]')" || return
+	send 2 5000 || { not_ok "send"; return; }
+	settle "the counter still sees every packet" 2 t_pass_a && ok
+}
+
+t_pin_by_name_shared() {
+	begin "maps pinned by name in --pin-maps DIR are shared by the next object declaring them, and outlive a detach"
+	have_xdptools || return
+	local out dny alw mid ids
+	# Deny-all first (passes only the ports in filter_ports), then the
+	# allow-all one (drops them): with one shared map, 7777 passes the
+	# first and is dropped by the second, 5000 is dropped by the first.
+	xc attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_dny_udp.o" -P 5 --stats \
+		--pin-maps "$fpins" >/dev/null || { not_ok "attach xdpfilt_dny_udp"; return; }
+	out=$(xc -j attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" -P 10 --pin-maps "$fpins") ||
+		{ not_ok "attach xdpfilt_alw_udp with the same DIR"; return; }
+	expect "the second attach names the pins it uses" \
+		"$fpins/xdp_stats_map $fpins/filter_ports" "$(jq -r '.pinned_maps | join(" ")' <<<"$out")" || return
+	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
+	read -r dny alw <<<"$(ids xdpfilt_dny_udp xdpfilt_alw_udp)"
+	mid=$(bpftool -j map show pinned "$fpins/filter_ports" | jq -r .id)
+	ids=$(for p in "$dny" "$alw"; do
+		bpftool -j prog show id "$p" | jq -r --argjson m "$mid" '.map_ids | index($m) != null'
+	done | xargs)
+	expect "both programs use the pinned filter_ports (map $mid)" "true true" "$ids" || return
+	filter_port 7777 $((2 | 8)) || { not_ok "configure port 7777"; return; }
+	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
+	settle_vstat "deny-all's drop and pass, allow-all's drop" "3 4 4" \
+		xdpfilt_dny_udp:drop xdpfilt_dny_udp:pass xdpfilt_alw_udp:drop || return
+	expect "nothing reached the counter" 0 "$(hits t_pass_a)" || return
+	expect "drops in the shared xdp_stats_map" 7 "$(percpu_u64 "$fpins/xdp_stats_map" 1 0 0 0)" ||
+		return
+	expect "the rule's hits by both programs" 8 \
+		$(($(percpu_u64 "$fpins/filter_ports" $(port_key 7777)) >> 6)) || return
+	# Detached, the pins and the rule stay; the next load reuses them.
+	xc detach xt0 xdpfilt_dny_udp >/dev/null && xc detach xt0 xdpfilt_alw_udp >/dev/null ||
+		{ not_ok "detach the filters"; return; }
+	prog_gone "$alw" && prog_gone "$dny" || { not_ok "the filters are still loaded"; return; }
+	expect "the pins after the detach" "filter_ports xdp_stats_map" "$(ls "$fpins" | xargs)" || return
+	filter_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -P 10 || { not_ok "attach xdpfilt_alw_udp again"; return; }
+	expect "the same map" "$mid" "$(bpftool -j map show pinned "$fpins/filter_ports" | jq -r .id)" ||
+		return
+	send 2 7777 && send 1 5000 || { not_ok "send"; return; }
+	settle "the counter: 5000 passes, 7777 is dropped by the rule set before" 1 t_pass_a || return
+	expect "the rule's hits" 10 $(($(percpu_u64 "$fpins/filter_ports" $(port_key 7777)) >> 6)) && ok
 }
 
 # ---- deployment styles (test_styles.o, test_loop.o) ----
@@ -400,7 +497,8 @@ t_bpf_loop() {
 		"$(hits s_loop) $(pinned_var "$dir/test_loo_bss" loop_iters) $(pinned_var "$dir/test_loo_bss" loop_sum) $(pinned_var "$dir/test_loo_bss" loop_ret)" && ok
 }
 
-run_tests t_xdp_filter_deny t_xdp_filter_allow t_xdpdump t_xsk_native t_xsk_skb \
+run_tests t_xdp_filter_deny t_xdp_filter_allow t_pin_by_name_refused t_pin_by_name_shared \
+	t_xdpdump t_xsk_native t_xsk_skb \
 	t_adjust_head t_adjust_tail t_metadata t_redirect_devmap t_redirect t_bpf2bpf t_bigstack \
 	t_bpf_loop
 finish

@@ -130,9 +130,20 @@ struct xdpchain_open_opts {
 	const char *prog_name;
 	/* Name used in logs for an object opened from memory. */
 	const char *obj_name;
+	/* The directory where maps declared with LIBBPF_PIN_BY_NAME are
+	 * pinned (as DIR/NAME) and reused, if a compatible map is pinned
+	 * there already, when the program is loaded: libbpf's
+	 * bpf_object_open_opts.pin_root_path. NULL: libbpf's default,
+	 * /sys/fs/bpf. It must be on a BPF filesystem ('ip netns exec'
+	 * remounts /sys, so /sys/fs/bpf is none inside it). The pins outlive
+	 * the program: the next load of an object declaring the same map
+	 * shares it (libbpf's semantics). xdpchain_prog__from_bpf_obj()
+	 * refuses it (-EINVAL): its caller sets pin_root_path when opening
+	 * the object. */
+	const char *pin_root_path;
 	size_t :0;
 };
-#define xdpchain_open_opts__last_field obj_name
+#define xdpchain_open_opts__last_field pin_root_path
 
 /* Open an ELF object; the program is loaded at attach time. Its run
  * config (.xdp_run_config, libxdp's convention) gives priority and
