@@ -247,8 +247,7 @@ again:
 		xc_state_close(st);
 		return err;
 	}
-	if (err || xc_meta_validate(&st->base, why, sizeof(why)) ||
-	    st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino) {
+	if (err || xc_meta_validate(&st->base, why, sizeof(why))) {
 		/* Not a chain of ours - unless the link moved on meanwhile. */
 		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
 			close(st->disp_fd);
@@ -257,13 +256,12 @@ again:
 		}
 		if (err)
 			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
-		else if (st->base.ifindex == (__u32)st->ifindex &&
-			 st->base.netns_ino == st->netns_ino)
-			; /* why says it */
-		else if (!xc_meta_validate(&st->base, why, sizeof(why)))
-			snprintf(why, sizeof(why), "metadata of another interface or namespace");
 		return alien(st, li.prog_id, why);
 	}
+	/* Built for another ifindex or namespace: the interface moved
+	 * (with its link; moved.c). Whether it runs here is checked below,
+	 * against the kernel, as for every chain. */
+	st->moved = st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino;
 	/* Appended and vacant slots are read before the check below: a
 	 * writer collects a revision's links only after swapping it out, so
 	 * if the dispatcher still runs after they were read, what was read
@@ -306,6 +304,19 @@ stale:
 	return 0;
 }
 
+/* The id of the xdpchain dispatcher the kernel runs on st's interface,
+ * by its name; 0 if none. */
+static __u32 running_dispatcher(const struct xc_state *st)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+
+	if (xc_xdp_prog_id(st->ifindex, &id, NULL) || !id)
+		return 0;
+	xc_prog_name_by_id(id, name, sizeof(name));
+	return strcmp(name, XC_DISP_PROG_NAME) ? 0 : id;
+}
+
 /* No state of a chain here, but the interface runs an xdpchain
  * dispatcher: is that because the state root cannot be seen from here
  * (no bpffs in this mount namespace, a root that is not on bpffs)? Then
@@ -313,15 +324,29 @@ stale:
  * or absent. */
 static int unseen_chain(struct xc_state *st)
 {
-	char name[BPF_OBJ_NAME_LEN];
-	__u32 id;
-
-	if (st->have || st->alien_id || xc_xdp_prog_id(st->ifindex, &id, NULL) || !id)
-		return 0;
-	xc_prog_name_by_id(id, name, sizeof(name));
-	if (strcmp(name, XC_DISP_PROG_NAME))
+	if (st->have || st->alien_id || !running_dispatcher(st))
 		return 0;
 	return xc_store_check(st) ? -ENOTSUP : 0;
+}
+
+/* No chain in our directory, but the interface runs an xdpchain
+ * dispatcher: is its state under another namespace's directory (the
+ * interface moved here)? Readers read it there; st->dir then names it. */
+static int read_moved(struct xc_state *st)
+{
+	char dir[sizeof(st->dir)];
+	__u32 id;
+
+	if (st->have || st->alien_id)
+		return 0;
+	id = running_dispatcher(st);
+	if (!id || xc_store_find_moved(st, id, dir, sizeof(dir)))
+		return 0;
+	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
+		"network namespace); the next change here adopts it\n", st->ifindex, dir);
+	xc_state_close(st);
+	snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	return read_chain(st);
 }
 
 int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
@@ -331,8 +356,30 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 	if (!err)
 		err = read_chain(st);
 	if (!err)
+		err = read_moved(st);
+	if (!err)
 		err = unseen_chain(st);
 	return err;
+}
+
+/* A writer with no chain in its (locked, collected) directory, on an
+ * interface that runs an xdpchain dispatcher: adopt the state of the
+ * chain from the namespace the interface moved from, then read it. */
+static int adopt_moved(struct xc_state *st, bool nonblock)
+{
+	char dir[sizeof(st->dir)];
+	__u32 id;
+	int err;
+
+	if (st->have || st->alien_id)
+		return 0;
+	id = running_dispatcher(st);
+	if (!id || xc_store_find_moved(st, id, dir, sizeof(dir)))
+		return 0;
+	err = xc_store_adopt(st, dir, id, nonblock);
+	if (err == -ESTALE)
+		return 0; /* changed meanwhile: as if it had not been there */
+	return err ? err : read_chain(st);
 }
 
 int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create,
@@ -340,9 +387,17 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 {
 	int err;
 
+	char dir[sizeof(st->dir)];
+	__u32 id;
+
 	err = xc_state_open(st, ifindex, opt_root);
 	if (!err)
 		err = xc_store_lock(st, create, nonblock);
+	/* No directory here, but the interface brought its chain from
+	 * another namespace: make ours, to adopt that one. */
+	if (err == -ENOENT && !create && (id = running_dispatcher(st)) &&
+	    !xc_store_find_moved(st, id, dir, sizeof(dir)))
+		err = xc_store_lock(st, true, nonblock);
 	if (err)
 		return err;
 	err = read_chain(st);
@@ -351,5 +406,14 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 		return err;
 	}
 	xc_state_gc(st, st->have ? &st->meta : NULL, rep);
+	if (st->have || st->alien_id)
+		return 0;
+	err = adopt_moved(st, nonblock);
+	if (err) {
+		xc_state_unlock(st);
+		return err;
+	}
+	if (st->have)
+		xc_state_gc(st, &st->meta, rep);
 	return 0;
 }

@@ -316,6 +316,7 @@ void xc_state_close(struct xc_state *st)
 		close(st->disp_fd);
 	st->link_fd = st->disp_fd = -1;
 	st->have = false;
+	st->moved = false;
 }
 
 void xc_state_unlock(struct xc_state *st)

@@ -2,8 +2,9 @@
 /*
  * Layer 2, the store (docs/architecture.md): the state directory of an
  * interface on bpffs, its lock, its pins, the collection of pins the
- * running chain does not use, and the interface's stats map. store.c,
- * orphans.c, stats.c.
+ * running chain does not use, the interface's stats map, and the state
+ * of an interface that moved in from another namespace. store.c,
+ * orphans.c, stats.c, moved.c.
  */
 #ifndef XDPCHAIN_STORE_H
 #define XDPCHAIN_STORE_H
@@ -30,6 +31,10 @@ struct xc_state {
 	 * its program id. Nothing in the directory is touched then. */
 	__u32 alien_id;
 	char alien_why[160];
+	/* The running dispatcher was built for another ifindex or network
+	 * namespace: the interface moved here (moved.c). The next change
+	 * rebuilds it, so that its metadata names where it runs. */
+	bool moved;
 	int link_fd;         /* pinned dispatcher link */
 	int disp_fd;         /* running dispatcher program */
 	__u32 disp_id;
@@ -61,6 +66,19 @@ XDPCHAIN_HIDDEN int xc_store_lock(struct xc_state *st, bool create, bool nonbloc
 XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
 /* The same for a state root (gc, before any state is opened). */
 XDPCHAIN_HIDDEN int xc_store_root_check(const char *root);
+/* ---- moved.c ---- */
+/* Another state directory under st's root whose dispatcher pin is the XDP
+ * link that runs prog_id on st's interface: the interface moved here from
+ * that directory's namespace. Its path in buf; -ENOENT if there is none. */
+XDPCHAIN_HIDDEN int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf,
+					size_t len);
+/* Take the lock of that directory (from), check it again, and rename it
+ * to st->dir (which must be empty, or absent), whose lock it replaces:
+ * the chain's state is this namespace's from then on. -ESTALE: it
+ * changed meanwhile. */
+XDPCHAIN_HIDDEN int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id,
+				   bool nonblock);
+
 /* Close the chain's descriptors (st->have becomes false). */
 XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
 /* The same, and drop the lock. */

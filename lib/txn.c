@@ -143,7 +143,9 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 	int idx = xc_plan_in_place(&run, e, n, plan, p->stats);
 	unsigned int slot;
 
-	if (idx < 0)
+	/* A moved chain is rebuilt, so that its metadata names where it
+	 * runs now. */
+	if (idx < 0 || st->moved)
 		return false;
 	slot = st->pos[idx];
 	if (xc_vacate(st, (unsigned int)idx)) {
@@ -165,7 +167,7 @@ static int try_append(struct xc_state *st, const struct xc_params *p, struct xc_
 {
 	int err;
 
-	if (nc != 1 || c->kind != XC_ATTACH || ndead || p->stats || !st->have ||
+	if (nc != 1 || c->kind != XC_ATTACH || ndead || p->stats || !st->have || st->moved ||
 	    !xc_plan_can_append(&st->base, &c->m, c->prog->fd >= 0 ? c->prog->id : 0,
 				xc_plan_chain_frags(e, n, c)))
 		return 0;

@@ -137,6 +137,55 @@ t_moved_interface() {
 	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
 }
 
+t_moved_adopted() {
+	begin "an interface moved to another namespace: the new one sees its chain, adopts it at the first change, and so does the old one when it comes back"
+	local io ib names
+	ip netns del "$nsa" 2>/dev/null
+	ip netns del "$nsb" 2>/dev/null
+	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return; }
+	ip -n "$nsa" link add xm0 type veth peer name xm1 &&
+		ip -n "$nsa" link set xm0 up && ip -n "$nsa" link set xm1 up ||
+		{ not_ok "veth"; return; }
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	# xm0's index is taken in the new namespace: it gets another one.
+	ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
+		{ not_ok "veth with index $io"; return; }
+	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach"; return; }
+	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
+	ip -n "$nsb" link set xm0 up
+	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
+	[ "$ib" != "$io" ] || { not_ok "the index did not change"; return; }
+	names() { nx "$1" "$XC" -j status xm0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")'; }
+	expect "the new namespace sees the chain (read-only)" "t_pass_a,t_drop" "$(names "$nsb")" || return
+	expect "its state is still the old namespace's" 1 \
+		"$(pins_of "$nsa" "$io" | tr ' ' '\n' | grep -c '^dispatcher$')" || return
+	expect "nothing in the new namespace yet" "" "$(pins_of "$nsb" "$ib")" || return
+	nx "$nsb" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_b -P 30 >/dev/null ||
+		{ not_ok "attach in the new namespace"; return; }
+	expect "adopted: the chain" "t_pass_b,t_pass_a,t_drop" "$(names "$nsb")" || return
+	expect "it runs" "verdict=drop trace=a2,a1,d0" "$(nx "$nsb" "$XT" run xm0)" || return
+	expect "the state moved" "0 1" \
+		"$(pins_of "$nsa" "$io" | wc -w) $(pins_of "$nsb" "$ib" | tr ' ' '\n' | grep -c '^dispatcher$')" ||
+		return
+	expect "the old namespace sees nothing of it" "0" \
+		"$(nx "$nsa" "$XC" -j status | jq '[.[].programs[]?] | length')" || return
+	nx "$nsb" "$XC" detach xm0 t_pass_b >/dev/null || { not_ok "detach in the new namespace"; return; }
+	expect "detached" "verdict=drop trace=a1,d0" "$(nx "$nsb" "$XT" run xm0)" || return
+	# Back home: the old namespace adopts it again, at its first change.
+	ip -n "$nsb" link set xm0 netns "$nsa" || { not_ok "move back"; return; }
+	ip -n "$nsa" link set xm0 up
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	expect "moved back: seen" "t_pass_a,t_drop" "$(names "$nsa")" || return
+	nx "$nsa" "$XC" detach xm0 t_drop >/dev/null || { not_ok "detach after the move back"; return; }
+	expect "adopted back" "t_pass_a" "$(names "$nsa")" || return
+	expect "runs" "verdict=pass trace=a1" "$(nx "$nsa" "$XT" run xm0)" || return
+	expect "no state left in the other namespace" "" "$(pins_of "$nsb" "$ib")" || return
+	nx "$nsa" "$XC" detach xm0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
+}
+
 # def RUNNER...: run with the default root; nse: the same through nsenter.
 def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
 nse() { def nsenter --net="/run/netns/$ns" "$@"; }
@@ -251,7 +300,7 @@ t_no_bpffs_mounted() {
 	ok
 }
 
-run_tests t_same_ifindex t_moved_interface t_nsenter_default_root t_ip_netns_exec_default_root \
+run_tests t_same_ifindex t_moved_interface t_moved_adopted t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish
