@@ -271,7 +271,17 @@ t_revision() {
 	r2=$(revision)
 	xc detach xt0 t_pass_a >/dev/null || { not_ok "detach"; return; }
 	r3=$(revision)
-	expect "revisions" "$((r1 + 1)) $((r1 + 2))" "$r2 $r3" && ok
+	expect "revisions" "$((r1 + 1)) $((r1 + 2))" "$r2 $r3" || return
+	# Never reused: a new chain does not start again where the old one
+	# did, so an expected revision of the removed chain matches nothing.
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	att t_pass_c -P 3 || { not_ok "attach a new chain"; return; }
+	expect "a new chain's revision is above the old ones" "true" \
+		"$([ "$(revision)" -gt "$r3" ] && echo true)" || return
+	local err
+	err=$(xc attach -b "$backend" xt0 "$OBJ" -p t_pass_d --expect-revision "$r1" 2>&1)
+	expect "the old chain's first revision is refused" "1 yes" \
+		"$? $(grep -q "chain revision is $(revision), expected $r1" <<<"$err" && echo yes)" && ok
 }
 
 t_run_config() {
