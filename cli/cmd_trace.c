@@ -103,17 +103,25 @@ static void show_json(struct json_writer *w, const struct xdpchain_chain *c, uns
 	json_kv_uint(w, "wire_length", origlen > len ? origlen : len);
 	json_key(w, "programs");
 	json_start_array(w);
-	for (unsigned int i = 0; i < r->nr_run; i++) {
+	/* Every program of the chain, as the text lists them: those after
+	 * the one that decided did not run ("action": "not_run"). */
+	for (unsigned int i = 0; i < xdpchain_chain__nr_progs(c); i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
 		const char *what;
 
 		if (!e)
 			break;
-		what = action(e, r->verdicts[i]);
 		json_start_object(w);
 		json_kv_uint(w, "position", i + 1);
 		json_kv_uint(w, "id", xdpchain_entry__id(e));
 		json_kv_string(w, "name", xdpchain_entry__name(e));
+		if (i >= r->nr_run) {
+			json_kv_null(w, "verdict");
+			json_kv_string(w, "action", "not_run");
+			json_end_object(w);
+			continue;
+		}
+		what = action(e, r->verdicts[i]);
 		if (r->verdicts[i] == XDPCHAIN_TRACE_EMPTY)
 			json_kv_null(w, "verdict");
 		else

@@ -221,7 +221,7 @@ t_trace() {
 		{ not_ok "attach"; return; }
 	pkt=$(in_ns "$XT" packet)
 	out=$(xc -j trace xt0 --packet "$pkt") || { not_ok "trace failed: $out"; return; }
-	expect "programs that ran" "t_pass_a:pass:continue t_drop:drop:final" \
+	expect "every program, and whether it ran" "t_pass_a:pass:continue t_drop:drop:final t_pass_b:null:not_run" \
 		"$(echo "$out" | jq -r '[.packets[0].programs[] | "\(.name):\(.verdict):\(.action)"] | join(" ")')" ||
 		return
 	expect "final verdict" "drop" "$(echo "$out" | jq -r '.packets[0].verdict')" || return
