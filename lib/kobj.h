@@ -77,6 +77,10 @@ XDPCHAIN_HIDDEN int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog
 
 /* ---- elf_check.c: refuse objects that libbpf 1.1 would crash on ---- */
 XDPCHAIN_HIDDEN int xc_elf_check_mem(const void *buf, size_t size, const char *what);
+/* After libbpf failed to open buf with ENOENT: if the object refers to a
+ * symbol it does not define and libbpf cannot resolve (neither __ksym nor
+ * __kconfig), say which (a warning) and return 1; else 0. */
+XDPCHAIN_HIDDEN int xc_elf_explain_externs(const void *buf, size_t size, const char *what);
 /* Its ELF header: an ELF file, 64-bit, for EM_BPF, not cut short. */
 XDPCHAIN_HIDDEN int xc_elf_check_header(const void *buf, size_t len, const char *what);
 

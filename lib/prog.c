@@ -314,6 +314,9 @@ static struct xdpchain_prog *open_buf(void *buf, size_t len, const char *what,
 	p = xc_prog_open(bpf_object__open_mem(buf, len, &oo), what, prog_name);
 	if (!p) {
 		err = -errno;
+		/* An extern libbpf cannot resolve is not "no program". */
+		if (err == -ENOENT && xc_elf_explain_externs(buf, len, what))
+			err = -ENOEXEC;
 		free(buf);
 		return xc_err_ptr(err);
 	}

@@ -167,6 +167,16 @@ t_no_btf_maps() {
 	unchanged && ok
 }
 
+t_unresolved_extern() {
+	begin "a call to a function nothing defines (not __ksym): exit 1, names the symbol (was 'no XDP program in it')"
+	base1 || return
+	mark
+	bad 1 "test_extern.o: refers to xc_not_linked_in, which it does not define.*bpftool gen object" \
+		attach -b "$backend" xt0 "$TEST_BPF_DIR/test_extern.o" || return
+	expect "not 'no XDP program'" "" "$(grep 'no XDP program' <<<"$err")" || return
+	unchanged && ok
+}
+
 t_fifo_and_exit_codes() {
 	begin "a FIFO as object or pcap file is refused at once; an owner too long exits 2 like a bad one; a missing pcap exits 1 like a missing object"
 	base1 || return
@@ -640,7 +650,7 @@ t_no_cwd_lookup() {
 }
 
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
-	t_program_not_found t_no_btf t_no_btf_maps t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
+	t_program_not_found t_no_btf t_no_btf_maps t_unresolved_extern t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
