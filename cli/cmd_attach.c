@@ -21,7 +21,7 @@
 #include "opts.h"
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
-       OPT_PIN_MAPS };
+       OPT_PIN_MAPS, OPT_BEFORE, OPT_AFTER };
 
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
@@ -49,6 +49,9 @@ struct attach_args {
 	bool has_prio, has_cont;
 	int prio;
 	__u32 cont;
+	/* --before/--after NAME|ID: resolved on each interface's chain */
+	const char *anchor;
+	bool anchor_after;
 };
 
 static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *a)
@@ -133,6 +136,8 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		{ "until-exit", no_argument, NULL, OPT_UNTIL_EXIT },
 		{ "owner-pid", required_argument, NULL, OPT_OWNER_PID },
 		{ "pin-maps", required_argument, NULL, OPT_PIN_MAPS },
+		{ "before", required_argument, NULL, OPT_BEFORE },
+		{ "after", required_argument, NULL, OPT_AFTER },
 		{},
 	};
 	int c, ret;
@@ -192,6 +197,21 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		case OPT_STATS:
 			a->ao.stats = true;
 			ret = 0;
+			break;
+		case OPT_BEFORE:
+		case OPT_AFTER:
+			ret = 0;
+			if (a->anchor) {
+				cli_error(ctx, "--before and --after: a program is placed relative "
+					  "to one program, given once");
+				ret = CLI_EXIT_USAGE;
+			} else if (!*optarg) {
+				cli_error(ctx, "--%s: empty program name",
+					  c == OPT_BEFORE ? "before" : "after");
+				ret = CLI_EXIT_USAGE;
+			}
+			a->anchor = optarg;
+			a->anchor_after = c == OPT_AFTER;
 			break;
 		case OPT_PIN_MAPS:
 			a->pin_maps = optarg;
@@ -317,6 +337,50 @@ static int apply_settings(struct cli_ctx *ctx, struct xdpchain_prog *prog,
 	return 0;
 }
 
+/* --before/--after NAME|ID on the interface being worked on: the id of
+ * that program of its chain (a number is an id; a name must be unique). */
+static int resolve_anchor(struct cli_ctx *ctx, struct attach_args *a)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	const char *opt = a->anchor_after ? "--after" : "--before";
+	struct xdpchain_chain *c;
+	__u32 id = 0;
+	unsigned int found = 0;
+
+	a->ao.before_id = a->ao.after_id = 0;
+	if (!a->anchor)
+		return 0;
+	if (opt_all_digits(a->anchor)) {
+		int ret = opt_prog_id(ctx, a->anchor, &id);
+
+		if (ret)
+			return ret;
+	} else {
+		c = xdpchain_chain__get(a->ifindex, &qo);
+		for (unsigned int i = 0; c && i < xdpchain_chain__nr_progs(c); i++) {
+			const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+
+			if (!strcmp(xdpchain_entry__name(e), a->anchor)) {
+				found++;
+				id = xdpchain_entry__id(e);
+			}
+		}
+		xdpchain_chain__free(c);
+		if (found != 1) {
+			cli_error(ctx, "%s: %s %s: %s", a->ifname, opt, a->anchor,
+				  found ? "several programs have that name: give its id"
+					: "no program of that name in the chain (see 'xdpchain "
+					  "status')");
+			return CLI_EXIT_FAIL;
+		}
+	}
+	if (a->anchor_after)
+		a->ao.after_id = id;
+	else
+		a->ao.before_id = id;
+	return 0;
+}
+
 static bool has_chain(struct cli_ctx *ctx, int ifindex)
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
@@ -398,6 +462,14 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 	case ESRCH:
 		snprintf(hint, sizeof(hint), " (the owner process %d does not run)",
 			 (int)a->ao.owner_pid);
+		break;
+	case ENOENT:
+		if (a->anchor) {
+			snprintf(hint, sizeof(hint), " (no program %s in the chain to place it %s)",
+				 a->anchor, a->anchor_after ? "after" : "before");
+			break;
+		}
+		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
 		break;
 	default:
 		/* Not loaded (its maps come first): a map pinned by name? */
@@ -697,6 +769,9 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < a.nr_ifaces; i++) {
 		a.ifname = a.ifnames[i];
 		a.ifindex = a.ifindexes[i];
+		ret = resolve_anchor(ctx, &a);
+		if (ret)
+			break;
 		progs[i] = open_prog(ctx, &a, &ret);
 		if (!progs[i])
 			break;

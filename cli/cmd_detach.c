@@ -9,9 +9,9 @@
 #include "json.h"
 #include "opts.h"
 
-enum { OPT_ALL = 256, OPT_EXPECT_REVISION };
+enum { OPT_ALL = 256, OPT_EXPECT_REVISION, OPT_FORCE };
 
-#define DETACH_USAGE "usage: xdpchain detach IFACE (ID|NAME|--all) [--expect-revision N]"
+#define DETACH_USAGE "usage: xdpchain detach IFACE (ID|NAME|--all) [--expect-revision N] [--force]"
 
 struct detach_args {
 	const char *ifname;
@@ -40,6 +40,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct detach_
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "expect-revision", required_argument, NULL, OPT_EXPECT_REVISION },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{},
 	};
 	int c, ret, nargs;
@@ -49,6 +50,9 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct detach_
 		switch (c) {
 		case OPT_ALL:
 			a->all = true;
+			break;
+		case OPT_FORCE:
+			a->dopts.force = true;
 			break;
 		case OPT_EXPECT_REVISION:
 			ret = opt_u64(ctx, "revision", optarg, &a->dopts.expected_revision);
@@ -150,6 +154,10 @@ static void detach_error(struct cli_ctx *ctx, const struct detach_args *a,
 	else if (err == EEXIST && !a->by_id && !a->all)
 		snprintf(hint, sizeof(hint), " (several programs are named %s: detach by id)",
 			 a->target);
+	else if (err == ENOTEMPTY)
+		snprintf(hint, sizeof(hint), " (other programs are placed relative to it, named "
+			 "above: detach them first, or --force: they then keep their own "
+			 "priorities)");
 	else if (err == ESTALE)
 		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
 			 (unsigned long long)a->dopts.expected_revision);

@@ -17,18 +17,38 @@
 
 /* One table row as text. */
 struct row {
-	char pos[12], id[12], prio[12], cont[64], when[FMT_TIME_LEN];
+	char pos[12], id[12], prio[96], cont[64], when[FMT_TIME_LEN];
 	char owner[80]; /* label, and the owner process if bound */
 	const char *name, *backend;
 };
 
-static void make_row(const struct xdpchain_entry *e, unsigned int i, struct row *r)
+/* The name of program id in c ("?" if it is not there). */
+static const char *name_of(const struct xdpchain_chain *c, __u32 id)
+{
+	for (unsigned int i = 0; i < xdpchain_chain__nr_progs(c); i++) {
+		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+
+		if (e && xdpchain_entry__id(e) == id)
+			return xdpchain_entry__name(e);
+	}
+	return "?";
+}
+
+static void make_row(const struct xdpchain_chain *c, const struct xdpchain_entry *e,
+		     unsigned int i, struct row *r)
 {
 	const char *owner = xdpchain_entry__owner(e), *name = xdpchain_entry__name(e);
+	bool after;
+	__u32 anchor = xdpchain_entry__anchor(e, &after);
 
 	snprintf(r->pos, sizeof(r->pos), "%u", i + 1);
 	snprintf(r->id, sizeof(r->id), "%u", xdpchain_entry__id(e));
-	snprintf(r->prio, sizeof(r->prio), "%d", xdpchain_entry__priority(e));
+	/* Placed relative to another program: that decides, not the number. */
+	if (anchor)
+		snprintf(r->prio, sizeof(r->prio), "%s %s", after ? "after" : "before",
+			 name_of(c, anchor));
+	else
+		snprintf(r->prio, sizeof(r->prio), "%d", xdpchain_entry__priority(e));
 	fmt_verdicts(xdpchain_entry__continue_on(e), r->cont, sizeof(r->cont));
 	fmt_time(xdpchain_entry__attach_time(e), r->when, sizeof(r->when));
 	r->name = name && *name ? name : "-";
@@ -110,7 +130,7 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 			n = i;
 			break;
 		}
-		make_row(e, i, r);
+		make_row(c, e, i, r);
 		w_pos = max_int(w_pos, strlen(r->pos));
 		w_id = max_int(w_id, strlen(r->id));
 		w_name = max_int(w_name, strlen(r->name));
@@ -191,6 +211,22 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		json_key(w, "continue_on");
 		json_verdicts(w, xdpchain_entry__continue_on(e));
 		json_kv_string(w, "owner", xdpchain_entry__owner(e));
+		/* Relative placement (attach --before/--after), or null. */
+		{
+			bool after;
+			__u32 anchor = xdpchain_entry__anchor(e, &after);
+
+			json_key(w, "placed");
+			if (anchor) {
+				json_start_object(w);
+				json_kv_string(w, "where", after ? "after" : "before");
+				json_kv_uint(w, "id", anchor);
+				json_kv_string(w, "name", name_of(c, anchor));
+				json_end_object(w);
+			} else {
+				json_null(w);
+			}
+		}
 		/* Owner-bound (attach --until-exit): the process, and whether it
 		 * runs (null: this process cannot tell, e.g. another pid
 		 * namespace). */

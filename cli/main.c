@@ -27,7 +27,8 @@ static const struct cmd {
 	  "[-m|--mode native|skb|generic|drv|hw]\n"
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[--replace-foreign] [--expect-revision N] [--stats]\n"
-	  "[--until-exit] [--owner-pid PID] [--pin-maps DIR]",
+	  "[--until-exit] [--owner-pid PID] [--pin-maps DIR]\n"
+	  "[--before NAME|ID | --after NAME|ID]",
 	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
@@ -57,13 +58,19 @@ static const struct cmd {
 	  "    --pin-maps DIR       pin every map of the program's object as DIR/NAME\n"
 	  "                         (bpftool's pinmaps names; DIR on a BPF filesystem,\n"
 	  "                         one interface) for other processes; the pins are\n"
-	  "                         yours: they and the maps outlive a detach" },
+	  "                         yours: they and the maps outlive a detach\n"
+	  "    --before P, --after P  run right before (after) program P of the chain\n"
+	  "                         (a name, or an id), whatever the priorities; the\n"
+	  "                         placement stays while other programs come and go" },
 	{ "detach", cmd_detach,
-	  "IFACE (ID|NAME|--all) [--expect-revision N]",
+	  "IFACE (ID|NAME|--all) [--expect-revision N] [--force]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"
 	  "    others keep running. Removing the last one, or --all, removes the\n"
 	  "    dispatcher, every program and all state of IFACE.\n"
-	  "    --expect-revision N  fail unless the chain's revision is N" },
+	  "    --expect-revision N  fail unless the chain's revision is N\n"
+	  "    --force              remove a program that others are placed before or\n"
+	  "                         after (--before, --after; refused without): they\n"
+	  "                         stay, ordered by their own priorities" },
 	{ "apply", cmd_apply,
 	  "FILE [-n|--dry-run]",
 	  "Make the chains hold what the JSON file FILE (- for stdin) declares for its\n"

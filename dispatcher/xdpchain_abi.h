@@ -30,7 +30,9 @@
  * empty slot returns XDPCHAIN_RET_EMPTY, no longer 31, so a program's
  * verdict 31 is final like every unknown verdict; a vacated tail-call slot
  * of a version 5 dispatcher holds a stub returning the new value, which an
- * older reader would not know. Versions 2 to 4 are still read (they have
+ * older reader would not know; and a slot may be placed relative to
+ * another (anchor, anchor_id: padding before), which changes the run
+ * order an older reader would check. Versions 2 to 4 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
 #define XDPCHAIN_META_VERSION 5u
@@ -53,6 +55,14 @@
 
 #define XDPCHAIN_NAME_LEN 64
 #define XDPCHAIN_OWNER_LEN 32
+
+/* Where a program runs relative to another one of the chain (its anchor),
+ * whatever their priorities: right before it, or right after it. */
+enum xdpchain_anchor {
+	XDPCHAIN_ANCHOR_NONE = 0,
+	XDPCHAIN_ANCHOR_BEFORE = 1,
+	XDPCHAIN_ANCHOR_AFTER = 2,
+};
 
 /* How a slot is filled. */
 enum xdpchain_slot_kind {
@@ -81,14 +91,16 @@ struct xdpchain_slot_meta {
 	__u8 kind;          /* enum xdpchain_slot_kind */
 	__u8 flags;         /* XDPCHAIN_SLOT_F_* */
 	__u8 stats_idx;     /* element of the stats arrays, 0..63, unique */
-	__u8 pad[1];
+	/* Version 5: enum xdpchain_anchor, placement relative to the
+	 * program anchor_id (docs/protocol.md, "Run order"); 0 before. */
+	__u8 anchor;
 	__u64 attach_time;  /* CLOCK_REALTIME, nanoseconds */
 	__u8 tag[8];        /* kernel program tag, for ordering ties */
 	char name[XDPCHAIN_NAME_LEN];   /* NUL-terminated */
 	char owner[XDPCHAIN_OWNER_LEN]; /* NUL-terminated, may be empty */
 	/* XDPCHAIN_SLOT_F_UNTIL_EXIT only, else 0: the owning process. */
 	__u32 owner_pid;    /* pid in the namespace owner_pidns */
-	__u32 owner_pad;    /* 0 */
+	__u32 anchor_id;    /* version 5: with anchor, else 0 (padding before) */
 	__u64 owner_start;  /* its start time, /proc/PID/stat field 22 (ticks) */
 	__u64 owner_pidns;  /* inode of its pid namespace */
 };

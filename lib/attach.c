@@ -36,6 +36,19 @@ static int params_from_attach(struct xc_params *p, const struct xdpchain_attach_
 	return 0;
 }
 
+/* The relative placement an attach asks for: at most one anchor. */
+static int anchor_from(struct xc_change *c, __u32 before_id, __u32 after_id)
+{
+	if (before_id && after_id) {
+		xc_warn("a program is placed before one program or after one, not both\n");
+		return -EINVAL;
+	}
+	c->anchor = before_id ? XDPCHAIN_ANCHOR_BEFORE
+			      : after_id ? XDPCHAIN_ANCHOR_AFTER : XDPCHAIN_ANCHOR_NONE;
+	c->anchor_id = before_id ? before_id : after_id;
+	return 0;
+}
+
 /* A handle joins one chain; after a failed attempt it may try again (its
  * program, if the attempt loaded it, is used as it is). */
 static int check_attachable(const struct xdpchain_prog *prog)
@@ -66,6 +79,9 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	if (pid < 0)
 		return xc_err(-EINVAL);
 	c.owner_pid = (__u32)pid;
+	err = anchor_from(&c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0));
+	if (err)
+		return xc_err(err);
 	/* Fail early when the backend is impossible, before any lock. */
 	xc_pick_kind(prog, p.backend, false, &err);
 	if (err)
@@ -95,6 +111,7 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 		return xc_err(-ENOMEM);
 	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
 	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	p.force = XC_OPTS_GET(opts, force, false);
 	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false, p.rev_set,
 			p.rev);
 	if (err == -ESTALE)
@@ -199,6 +216,7 @@ struct xdpchain_txn *xdpchain_txn__new(int ifindex, const struct xdpchain_txn_op
 	t->p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
 	t->p.rev = XC_OPTS_GET(opts, expected_revision, 0);
 	t->p.stats = XC_OPTS_GET(opts, stats, false);
+	t->p.force = XC_OPTS_GET(opts, force, false);
 	root = XC_OPTS_GET(opts, bpffs_root, NULL);
 	if (t->p.mode == XDPCHAIN_MODE_HW || t->p.mode > XDPCHAIN_MODE_HW ||
 	    t->p.backend > XDPCHAIN_BACKEND_TAILCALL || (root && !(t->root = strdup(root)))) {
@@ -272,6 +290,11 @@ int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
 		return xc_err(-errno);
 	c->prog = prog;
 	c->owner_pid = (__u32)pid;
+	err = anchor_from(c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0));
+	if (err) {
+		t->n--;
+		return xc_err(err);
+	}
 	return 0;
 }
 

@@ -39,6 +39,32 @@ int xc_owner_valid(const char *owner)
 
 #define WHY(...) (snprintf(why, why_len, __VA_ARGS__), -EBADMSG)
 
+/* The slots are in run order (order.c), and every anchor is a program
+ * of the chain. */
+static int check_order(const struct xdpchain_meta *meta, char *why, size_t why_len)
+{
+	const struct xdpchain_slot_meta *p[XDPCHAIN_MAX_SLOTS];
+	unsigned int perm[XDPCHAIN_MAX_SLOTS], i, j, n = meta->nr_progs;
+
+	for (i = 0; i < n; i++) {
+		const struct xdpchain_slot_meta *s = &meta->slots[i];
+
+		p[i] = s;
+		for (j = 0; s->anchor && j < n; j++)
+			if (meta->slots[j].prog_id == s->anchor_id)
+				break;
+		if (s->anchor && j == n)
+			return WHY("slot %u is placed relative to program %u, which is not in the "
+				   "chain", i, s->anchor_id);
+	}
+	if (xc_order(p, n, perm))
+		return WHY("the anchors of the slots form a loop");
+	for (i = 0; i < n; i++)
+		if (p[perm[i]] != &meta->slots[i])
+			return WHY("slot %u is out of order", i);
+	return 0;
+}
+
 int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len)
 {
 	unsigned int i, j;
@@ -79,8 +105,11 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
 		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT))
 			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
-		if (s->owner_pad)
-			return WHY("slot %u has non-zero padding", i);
+		if (s->anchor > XDPCHAIN_ANCHOR_AFTER || !s->anchor != !s->anchor_id ||
+		    (s->anchor && meta->version < 5))
+			return WHY("slot %u has a bad anchor (%u, %u)", i, s->anchor, s->anchor_id);
+		if (s->anchor && s->anchor_id == s->prog_id)
+			return WHY("slot %u is its own anchor", i);
 		if ((s->flags & XDPCHAIN_SLOT_F_UNTIL_EXIT)
 			    ? !s->owner_pid || !s->owner_pidns
 			    : s->owner_pid || s->owner_start || s->owner_pidns)
@@ -91,8 +120,6 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u has a bad owner", i);
 		if (s->stats_idx >= XDPCHAIN_MAX_SLOTS)
 			return WHY("slot %u has bad stats index %u", i, s->stats_idx);
-		if (i && xc_slot_cmp(&meta->slots[i - 1], s) >= 0)
-			return WHY("slots %u and %u are out of order", i - 1, i);
 		for (j = 0; j < i; j++) {
 			if (meta->slots[j].prog_id == s->prog_id)
 				return WHY("program %u is in slots %u and %u", s->prog_id, j, i);
@@ -107,7 +134,7 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 	for (; i < XDPCHAIN_MAX_SLOTS; i++)
 		if (meta->slots[i].prog_id)
 			return WHY("inactive slot %u is not empty", i);
-	return 0;
+	return check_order(meta, why, why_len);
 }
 
 bool xc_meta_frags(const struct xdpchain_meta *meta)

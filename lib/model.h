@@ -99,7 +99,14 @@ XDPCHAIN_HIDDEN const char *xc_mode_str(enum xdpchain_mode mode);
 /* ---- order.c ---- */
 XDPCHAIN_HIDDEN int xc_slot_cmp(const struct xdpchain_slot_meta *a,
 				const struct xdpchain_slot_meta *b);
-XDPCHAIN_HIDDEN void xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n);
+/* The run order of s[0..n) (n <= 64): s is sorted by xc_slot_cmp() in
+ * place, then perm[k] is the index in s of the k-th program to run, with
+ * programs placed relative to their anchors. -ELOOP if anchors form a
+ * loop (those programs come last). */
+XDPCHAIN_HIDDEN int xc_order(const struct xdpchain_slot_meta **s, unsigned int n,
+			     unsigned int *perm);
+/* Put slots[0..n) in run order; the error of xc_order(), or -ENOMEM. */
+XDPCHAIN_HIDDEN int xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n);
 
 /* ---- meta.c ---- */
 XDPCHAIN_HIDDEN int xc_meta_validate(const struct xdpchain_meta *meta,
@@ -188,6 +195,8 @@ struct xc_change {
 	enum xc_change_kind kind;
 	struct xdpchain_prog *prog; /* XC_ATTACH, borrowed */
 	__u32 owner_pid;            /* XC_ATTACH: bound to this process */
+	__u8 anchor;                /* XC_ATTACH: enum xdpchain_anchor */
+	__u32 anchor_id;            /* XC_ATTACH: with anchor */
 	__u32 id;                   /* XC_DETACH, XC_UPDATE */
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */
@@ -204,6 +213,9 @@ struct xc_params {
 	bool rev_set;
 	__u64 rev;
 	const char *root;
+	/* Detaching an anchor drops the placement of the programs placed
+	 * relative to it (else -ENOTEMPTY). */
+	bool force;
 };
 
 /* A program of the chain being built: its description and, once opened
@@ -229,14 +241,17 @@ struct xc_plan {
 	bool only_removed;     /* nothing joins or changes its place */
 };
 
-XDPCHAIN_HIDDEN void xc_entries_sort(struct xc_entry *e, unsigned int n);
+/* Put e[0..n) in run order (xc_order()). */
+XDPCHAIN_HIDDEN int xc_entries_sort(struct xc_entry *e, unsigned int n);
 XDPCHAIN_HIDDEN int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id);
 /* Apply the detaches and updates of c[0..nc) to e[0..*n) in order and
  * check the attaches (staged: c[i].m filled), dead[0..ndead): programs
- * already dropped (their detach is no error). ifname: for messages. */
+ * already dropped (their detach is no error). force: a detached anchor's
+ * programs lose their placement (else -ENOTEMPTY); placements on programs
+ * that left otherwise are dropped. ifname: for messages. */
 XDPCHAIN_HIDDEN int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
 				    unsigned int nc, const __u32 *dead, unsigned int ndead,
-				    const char *ifname, struct xc_plan *plan);
+				    bool force, const char *ifname, struct xc_plan *plan);
 /* The chain's size limits: XDPCHAIN_MAX_SLOTS programs, and at most
  * XDPCHAIN_MAX_TAILCALL_SLOTS of them tail-call programs. */
 XDPCHAIN_HIDDEN int xc_plan_limits(const struct xc_entry *e, unsigned int n,

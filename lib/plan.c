@@ -5,18 +5,34 @@
  * or changed. The transaction (txn.c) stages the attaches, asks this file,
  * and then makes one mutation (layer 4).
  */
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
 
-static int entry_cmp(const void *a, const void *b)
+int xc_entries_sort(struct xc_entry *e, unsigned int n)
 {
-	return xc_slot_cmp(&((const struct xc_entry *)a)->m, &((const struct xc_entry *)b)->m);
-}
+	const struct xdpchain_slot_meta *p[XDPCHAIN_MAX_SLOTS];
+	unsigned int perm[XDPCHAIN_MAX_SLOTS];
+	struct xc_entry *tmp;
+	int err;
 
-void xc_entries_sort(struct xc_entry *e, unsigned int n)
-{
-	qsort(e, n, sizeof(*e), entry_cmp);
+	if (n > XDPCHAIN_MAX_SLOTS)
+		return -E2BIG;
+	tmp = malloc(n * sizeof(*tmp) + 1); /* up to 14 KB: not on the stack */
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, e, n * sizeof(*tmp));
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = &tmp[i].m;
+	err = xc_order(p, n, perm);
+	/* p[k] points into tmp: its entry is the one holding it. */
+	for (unsigned int i = 0; i < n; i++)
+		e[i] = *(const struct xc_entry *)((const char *)p[perm[i]] -
+						   offsetof(struct xc_entry, m));
+	free(tmp);
+	return err;
 }
 
 int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id)
@@ -35,12 +51,70 @@ static bool id_in(const __u32 *ids, unsigned int n, __u32 id)
 	return false;
 }
 
+/* Detaching e[idx]: the programs placed relative to it are named and the
+ * detach refused, or (force) they lose their placement. */
+static int detach_anchor(struct xc_entry *e, unsigned int n, int idx, bool force,
+			 const char *ifname, struct xc_plan *plan)
+{
+	__u32 id = e[idx].m.prog_id;
+	unsigned int deps = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!e[i].m.anchor || e[i].m.anchor_id != id)
+			continue;
+		deps++;
+		if (!force) {
+			xc_warn("%s (%u) on %s runs %s %s (%u): detach it first, or force the "
+				"detach (it then keeps its own priority)\n", e[i].m.name,
+				e[i].m.prog_id, ifname,
+				e[i].m.anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before",
+				e[idx].m.name, id);
+			continue;
+		}
+		xc_info("%s (%u) on %s loses its place relative to %s (%u)\n", e[i].m.name,
+			e[i].m.prog_id, ifname, e[idx].m.name, id);
+		e[i].m.anchor = XDPCHAIN_ANCHOR_NONE;
+		e[i].m.anchor_id = 0;
+		plan->only_removed = false;
+	}
+	return deps && !force ? -ENOTEMPTY : 0;
+}
+
+/* After the changes: an anchor must be in the chain. A program whose
+ * anchor left with its exited owner keeps its own priority; a joining one
+ * names an anchor that must be there. */
+static int check_anchors(struct xc_entry *e, unsigned int n, const struct xc_change *c,
+			 unsigned int nc, const char *ifname, struct xc_plan *plan)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (!e[i].m.anchor || xc_entries_find(e, n, e[i].m.anchor_id) >= 0)
+			continue;
+		xc_info("%s (%u) on %s loses its place relative to program %u, which left\n",
+			e[i].m.name, e[i].m.prog_id, ifname, e[i].m.anchor_id);
+		e[i].m.anchor = XDPCHAIN_ANCHOR_NONE;
+		e[i].m.anchor_id = 0;
+		plan->changed = true;
+		plan->only_removed = false;
+	}
+	for (unsigned int i = 0; i < nc; i++) {
+		if (c[i].kind != XC_ATTACH || !c[i].m.anchor ||
+		    xc_entries_find(e, n, c[i].m.anchor_id) >= 0)
+			continue;
+		xc_warn("%s: cannot run %s program %u on %s: it is not in the chain (an anchor "
+			"must be there before the change)\n", c[i].prog->name,
+			c[i].m.anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before",
+			c[i].m.anchor_id, ifname);
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
-		    unsigned int nc, const __u32 *dead, unsigned int ndead, const char *ifname,
-		    struct xc_plan *plan)
+		    unsigned int nc, const __u32 *dead, unsigned int ndead, bool force,
+		    const char *ifname, struct xc_plan *plan)
 {
 	unsigned int i, j;
-	int idx;
+	int idx, err;
 
 	plan->nattach = 0;
 	plan->changed = ndead > 0;
@@ -58,6 +132,9 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 				return -ENOENT;
 			}
 			if (c[i].kind == XC_DETACH) {
+				err = detach_anchor(e, *n, idx, force, ifname, plan);
+				if (err)
+					return err;
 				memmove(&e[idx], &e[idx + 1],
 					(*n - (unsigned int)idx - 1) * sizeof(*e));
 				(*n)--;
@@ -87,7 +164,7 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 			break;
 		}
 	}
-	return 0;
+	return check_anchors(e, *n, c, nc, ifname, plan);
 }
 
 int xc_plan_limits(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
@@ -225,8 +302,13 @@ bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slo
 	const struct xdpchain_slot_meta *last;
 
 	if (!b || b->version < 4 || !b->nr_spare || !b->nr_progs ||
-	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS))
+	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS) || m->anchor)
 		return false;
+	/* A placement relative to an anchor changes where programs sort:
+	 * not worth a special case for appends. */
+	for (unsigned int i = 0; i < b->nr_progs; i++)
+		if (b->slots[i].anchor)
+			return false;
 	last = &b->slots[b->nr_progs - 1];
 	/* A program loaded before (id known) may still have a vacant
 	 * position of its own here: a program appears once per dispatcher. */

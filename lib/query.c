@@ -251,6 +251,13 @@ __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_UNTIL_EXIT) ? e->m.owner_pid : 0;
 }
 
+__u32 xdpchain_entry__anchor(const struct xdpchain_entry *e, bool *after)
+{
+	if (after)
+		*after = e && e->m.anchor == XDPCHAIN_ANCHOR_AFTER;
+	return e && e->m.anchor ? e->m.anchor_id : 0;
+}
+
 const __u8 *xdpchain_entry__tag(const struct xdpchain_entry *e)
 {
 	return e ? e->m.tag : NULL;

@@ -99,6 +99,8 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	m->attach_time = (__u64)now.tv_sec * 1000000000ull + (__u64)now.tv_nsec;
 	snprintf(m->name, sizeof(m->name), "%s", prog->name);
 	snprintf(m->owner, sizeof(m->owner), "%s", prog->owner);
+	m->anchor = c->anchor;
+	m->anchor_id = c->anchor_id;
 	if (c->owner_pid) {
 		err = xc_owner_init(m, c->owner_pid);
 		if (err) {
@@ -217,7 +219,7 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 		if (err)
 			return err;
 	}
-	err = xc_plan_changes(e, &n, c, nc, dead, ndead, ifname, &plan);
+	err = xc_plan_changes(e, &n, c, nc, dead, ndead, p->force, ifname, &plan);
 	if (err || !plan.changed)
 		return err;
 	if (!st->have && plan.nattach) {

@@ -699,10 +699,43 @@ t_own_tail_calls() {
 	rm -r "$dir" && ok
 }
 
+t_relative_order() {
+	begin "--before/--after: placed next to the anchor whatever the priorities, kept while others come and go; an anchor is detached only with --force"
+	att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	att t_pass_c -P 99 --after t_pass_a || { not_ok "attach --after"; return; }
+	expect "c after a (priority 99 notwithstanding)" "verdict=pass trace=a1,a3,a2" "$(run)" || return
+	att t_pass_d -P 15 || { not_ok "attach d"; return; }
+	expect "d (15) joins after a's group" "verdict=pass trace=a1,a3,a4,a2" "$(run)" || return
+	att t_pass_e -P -7 --before "$(prog_id t_pass_b)" || { not_ok "attach --before ID"; return; }
+	expect "e before b (by id)" "verdict=pass trace=a1,a3,a4,a5,a2" "$(run)" || return
+	expect "status" "t_pass_c:after:t_pass_a t_pass_e:before:t_pass_b" \
+		"$(status_json | jq -r '[.[0].programs[] | select(.placed) | "\(.name):\(.placed.where):\(.placed.name)"] | join(" ")')" ||
+		return
+	# A program placed on another stays placed when unrelated ones leave.
+	xc detach xt0 t_pass_d >/dev/null || { not_ok "detach d"; return; }
+	expect "without d" "verdict=pass trace=a1,a3,a5,a2" "$(run)" || return
+	# Bad anchors: no change.
+	local before err rc
+	before=$(status_json)
+	err=$(xc attach -b "$backend" xt0 "$OBJ" -p t_pass_d --after nosuch 2>&1); rc=$?
+	expect "unknown name: exit 1, said" "1 yes" "$rc $(grep -q -- '--after nosuch: no program of that name' <<<"$err" && echo yes)" || return
+	err=$(xc attach -b "$backend" xt0 "$OBJ" -p t_pass_d --after 4000000000 2>&1); rc=$?
+	expect "unknown id: exit 1, said" "1 yes" "$rc $(grep -q 'program 4000000000 .*not in the chain' <<<"$err" && echo yes)" || return
+	expect_exit 2 xc attach -b "$backend" xt0 "$OBJ" -p t_pass_d --after t_pass_a --before t_pass_b || return
+	err=$(xc detach xt0 t_pass_a 2>&1); rc=$?
+	expect "detaching an anchor: refused, names who depends on it" "1 yes" \
+		"$rc $(grep -q 't_pass_c .* runs after t_pass_a' <<<"$err" && echo yes)" || return
+	expect "nothing changed" "$before" "$(status_json)" || return
+	xc detach xt0 t_pass_a --force >/dev/null || { not_ok "detach --force"; return; }
+	expect "c keeps running, by its own priority" "verdict=pass trace=a5,a2,a3" "$(run)" || return
+	expect "no placement left for c" "null" \
+		"$(status_json | jq -c '.[0].programs[] | select(.name == "t_pass_c") | .placed')" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls
+	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order
 finish

@@ -57,7 +57,21 @@ static void test_validate(void)
 	BAD(m.slots[0].flags = XDPCHAIN_SLOT_F_UNTIL_EXIT, "owner-process");
 	BAD(m.slots[0].owner_pid = 5, "owner-process");
 	BAD(m.slots[0].owner_start = 5, "owner-process");
-	BAD(m.slots[0].owner_pad = 1, "padding");
+	BAD(m.slots[0].anchor_id = 1, "anchor");
+	BAD(m.slots[0].anchor = XDPCHAIN_ANCHOR_AFTER, "anchor");
+	BAD((m.slots[0].anchor = 3, m.slots[0].anchor_id = 12), "anchor");
+	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_AFTER, m.slots[1].anchor_id = 12), "own anchor");
+	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_AFTER, m.slots[1].anchor_id = 99), "not in the chain");
+	/* b before a must run first: out of order as it stands. */
+	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_BEFORE, m.slots[1].anchor_id = 11), "order");
+	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_AFTER, m.slots[1].anchor_id = 11, m.version = 4),
+	    "anchor");
+	good_meta(&m);
+	m.slots[0] = slot(12, 20, "b", 0);
+	m.slots[1] = slot(11, 10, "a", 0);
+	m.slots[0].anchor = XDPCHAIN_ANCHOR_BEFORE;
+	m.slots[0].anchor_id = 11;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0); /* b placed before a */
 	good_meta(&m);
 	m.slots[0].flags = XDPCHAIN_SLOT_F_UNTIL_EXIT;
 	m.slots[0].owner_pid = 42;

@@ -3,6 +3,7 @@
  * xc_slots_sort()): lower priority first, then name, tag, continue-on set
  * and owner; the program id (attach order) only between identical
  * programs with identical settings. */
+#include <errno.h>
 #include "model.h"
 #include "check.h"
 
@@ -40,8 +41,70 @@ static void test_order(void)
 	CHECK(xc_slot_cmp(&a, &b) < 0);
 }
 
+static struct xdpchain_slot_meta anchored(__u32 id, int prio, const char *name, __u8 where,
+					  __u32 anchor)
+{
+	struct xdpchain_slot_meta s = slot(id, prio, name, 0);
+
+	s.anchor = where;
+	s.anchor_id = anchor;
+	return s;
+}
+
+/* The ids of s[0..n) in order, as "1 2 3". */
+static const char *ids(const struct xdpchain_slot_meta *s, unsigned int n)
+{
+	static char buf[256];
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? " " : "",
+					s[i].prog_id);
+	return buf;
+}
+
+#define ORDER(want, ...)                                                       \
+	do {                                                                   \
+		struct xdpchain_slot_meta v[] = { __VA_ARGS__ };               \
+		unsigned int n_ = sizeof(v) / sizeof(v[0]);                    \
+		CHECK(xc_slots_sort(v, n_) == 0);                              \
+		CHECK(!strcmp(ids(v, n_), want));                              \
+		if (strcmp(ids(v, n_), want))                                  \
+			fprintf(stderr, "  order %s, want %s\n", ids(v, n_), want); \
+	} while (0)
+
+/* Placement relative to an anchor: the anchor's place, whatever the
+ * program's own priority; several on one anchor in key order; chains of
+ * anchors; the roots keep the key order around them. */
+static void test_anchors(void)
+{
+	enum { B = XDPCHAIN_ANCHOR_BEFORE, A = XDPCHAIN_ANCHOR_AFTER };
+	struct xdpchain_slot_meta loop[2];
+
+	/* a(10) b(20); c(99) after a: a c b. */
+	ORDER("1 3 2", slot(1, 10, "a", 0), slot(2, 20, "b", 0), anchored(3, 99, "c", A, 1));
+	/* d(-5) before b: a d b (not first, although its priority is lowest). */
+	ORDER("1 4 2", slot(1, 10, "a", 0), slot(2, 20, "b", 0), anchored(4, -5, "d", B, 2));
+	/* Two after a, in their own key order, each right after a's group. */
+	ORDER("1 5 3 2", slot(1, 10, "a", 0), slot(2, 20, "b", 0), anchored(3, 99, "c", A, 1),
+	      anchored(5, 1, "e", A, 1));
+	/* A chain of anchors: f after c after a; g before c. */
+	ORDER("1 7 3 6 2", slot(1, 10, "a", 0), slot(2, 20, "b", 0), anchored(3, 99, "c", A, 1),
+	      anchored(6, 0, "f", A, 3), anchored(7, 0, "g", B, 3));
+	/* A program joining between keeps clear of a's group. */
+	ORDER("1 3 8 2", slot(1, 10, "a", 0), slot(2, 20, "b", 0), anchored(3, 99, "c", A, 1),
+	      slot(8, 15, "h", 0));
+	/* A loop is reported, nothing is lost. */
+	loop[0] = anchored(1, 1, "x", A, 2);
+	loop[1] = anchored(2, 2, "y", A, 1);
+	CHECK(xc_slots_sort(loop, 2) == -ELOOP);
+	CHECK(loop[0].prog_id + loop[1].prog_id == 3);
+}
+
 int main(void)
 {
 	test_order();
+	test_anchors();
 	return check_report("test_order");
 }

@@ -232,9 +232,17 @@ struct xdpchain_attach_opts {
 	 * (by any process) removes the program and collects its state.
 	 * -ESRCH if the process does not run. See docs/protocol.md. */
 	pid_t owner_pid;
+	/* Relative placement: run right before the program with this kernel
+	 * id (before_id), or right after it (after_id), whatever the
+	 * priorities; at most one of the two. The placement is recorded with
+	 * the chain and holds while other programs come and go; the program
+	 * sorts where its anchor sorts (docs/protocol.md, "Run order").
+	 * -ENOENT: no such program in the chain. */
+	__u32 before_id;
+	__u32 after_id;
 	size_t :0;
 };
-#define xdpchain_attach_opts__last_field owner_pid
+#define xdpchain_attach_opts__last_field after_id
 
 /* Add prog to the chain on ifindex (creating it). After a failure the
  * same handle may try again (another mode, say); once it joined a chain,
@@ -252,9 +260,14 @@ struct xdpchain_detach_opts {
 	__u64 expected_revision;
 	bool expect_revision_set;
 	const char *bpffs_root;
+	/* Detach a program that others are placed relative to (their
+	 * anchor): they stay, ordered by their own priorities from then on.
+	 * Without it, such a detach fails with -ENOTEMPTY and the log names
+	 * them. */
+	bool force;
 	size_t :0;
 };
-#define xdpchain_detach_opts__last_field bpffs_root
+#define xdpchain_detach_opts__last_field force
 
 /* Remove one program (by kernel id, or by name: -ENOENT if none,
  * -EEXIST if the name is ambiguous). Removing the last program removes the
@@ -329,16 +342,22 @@ struct xdpchain_txn_opts {
 	/* As xdpchain_attach_opts.stats: the commit switches the verdict
 	 * counters on (false keeps the chain's setting). */
 	bool stats;
+	/* As xdpchain_detach_opts.force, for the detaches of the commit. */
+	bool force;
 	size_t :0;
 };
-#define xdpchain_txn_opts__last_field stats
+#define xdpchain_txn_opts__last_field force
 
 struct xdpchain_txn_attach_opts {
 	size_t sz;
 	pid_t owner_pid; /* as xdpchain_attach_opts.owner_pid */
+	/* As xdpchain_attach_opts: the anchor must be in the chain before
+	 * the commit (not a program attached by the same commit). */
+	__u32 before_id;
+	__u32 after_id;
 	size_t :0;
 };
-#define xdpchain_txn_attach_opts__last_field owner_pid
+#define xdpchain_txn_attach_opts__last_field after_id
 
 /* An empty transaction on ifindex; nothing is locked or read before the
  * commit. -EOPNOTSUPP for hardware offload mode. */
@@ -489,6 +508,10 @@ XDPCHAIN_API int xdpchain_entry__stats(const struct xdpchain_entry *e,
  * change removes the program), negative errno if this process cannot tell
  * (-EXDEV: the owner is in another pid namespace). */
 XDPCHAIN_API __u32 xdpchain_entry__owner_pid(const struct xdpchain_entry *e);
+/* Relative placement of the program (xdpchain_attach_opts.before_id,
+ * after_id): the kernel id of its anchor, 0 if it has none; *after (may be
+ * NULL) tells after from before. */
+XDPCHAIN_API __u32 xdpchain_entry__anchor(const struct xdpchain_entry *e, bool *after);
 /* The kernel program tag (8 bytes: the hash of its instructions). */
 XDPCHAIN_API const __u8 *xdpchain_entry__tag(const struct xdpchain_entry *e);
 XDPCHAIN_API int xdpchain_entry__owner_alive(const struct xdpchain_entry *e);
