@@ -7,13 +7,17 @@
  * versions check every offset when they parse BTF; this does the same
  * for the types' own names and their members', parameters' and
  * enumerators' names, and refuses the object (-EINVAL) if one does not
- * resolve. libbpf 1.1 also crashes (a NULL dereference while it gives up
+ * resolve, and refuses it too (-EINVAL) if a type refers to a type id
+ * past the last one, which libbpf 1.1 follows to a NULL dereference when
+ * it reads the map definitions in SEC(".maps") (found by tests/fuzz,
+ * target elf). libbpf 1.1 also crashes (a NULL dereference while it gives up
  * on the object) when a section's header points outside the file, which
  * libelf then refuses to read, or when a section's or a symbol's name
  * does not resolve, and reads before the object's buffer when a symbol's
  * offset wraps its bounds check (found by tests/fuzz, target elf): every
  * section must be readable and named, every symbol named and inside its
- * section (-ENOEXEC otherwise).
+ * section, and every relocation inside the section it relocates, which
+ * libbpf 1.1 does not check for .rel.maps (-ENOEXEC otherwise).
  * Anything else wrong is left to libbpf, which refuses it. */
 #include <elf.h>
 #include <gelf.h>
@@ -52,6 +56,77 @@ static bool btf_names_ok(const struct btf *btf)
 			for (i = 0; i < vlen; i++)
 				if (!name_ok(btf, btf_params(t)[i].name_off))
 					return false;
+		}
+	}
+	return true;
+}
+
+/* The first type id that type t refers to and that does not exist, or 0
+ * (void, id 0, always does). libbpf 1.1 follows such references without
+ * checking them: its parse_btf_map_def() -> get_map_field_int() ->
+ * skip_mods_and_typedefs() reads the kind of btf__type_by_id()'s NULL when
+ * a member of a map definition in SEC(".maps") names a type past the last
+ * one (SIGSEGV, found by tests/fuzz, target elf). Later libbpf versions
+ * (1.3, btf_validate_type()) check every reference when they parse BTF;
+ * this checks the same ones: the referenced type of modifiers, typedefs,
+ * pointers, functions, variables and tags, an array's element and index
+ * types, members', parameters' (and a prototype's return) and a DATASEC's
+ * variables' types. */
+static __u32 bad_type_ref(const struct btf *btf, const struct btf_type *t)
+{
+	__u32 n = btf__type_cnt(btf);
+	__u16 i, vlen = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
+		return t->type < n ? 0 : t->type;
+	case BTF_KIND_ARRAY:
+		if (btf_array(t)->type >= n)
+			return btf_array(t)->type;
+		return btf_array(t)->index_type < n ? 0 : btf_array(t)->index_type;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = 0; i < vlen; i++)
+			if (btf_members(t)[i].type >= n)
+				return btf_members(t)[i].type;
+		return 0;
+	case BTF_KIND_FUNC_PROTO:
+		if (t->type >= n)
+			return t->type;
+		for (i = 0; i < vlen; i++)
+			if (btf_params(t)[i].type >= n)
+				return btf_params(t)[i].type;
+		return 0;
+	case BTF_KIND_DATASEC:
+		for (i = 0; i < vlen; i++)
+			if (btf_var_secinfos(t)[i].type >= n)
+				return btf_var_secinfos(t)[i].type;
+		return 0;
+	default: /* INT, ENUM, ENUM64, FWD, FLOAT: no reference */
+		return 0;
+	}
+}
+
+/* Every reference between types resolves; if not, says which and returns
+ * false. */
+static bool btf_refs_ok(const struct btf *btf, const char *what)
+{
+	__u32 id, bad, n = btf__type_cnt(btf);
+
+	for (id = 1; id < n; id++) {
+		bad = bad_type_ref(btf, btf__type_by_id(btf, id));
+		if (bad) {
+			xc_warn("%s: corrupted ELF: .BTF type %u refers to type %u, past the "
+				"last one (%u)\n", what, id, bad, n - 1);
+			return false;
 		}
 	}
 	return true;
@@ -100,6 +175,34 @@ static long bad_symbol(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, const char *
 	return -1;
 }
 
+/* Every relocation of a REL section lies inside the section it
+ * relocates (its sh_info); returns the index of the first that does not,
+ * or -1. libbpf 1.1 checks the offsets of a program's relocations but not
+ * those of .rel.maps, the declared contents (`.values = { ... }`) of
+ * program arrays and maps of maps: there r_offset + 8 wraps around for an
+ * offset near 2^64, the relocation then matches a map, and the slot index
+ * derived from it asks for a 4 GiB array that libbpf clears with a
+ * negative length, writing past it (found on a corrupted copy of
+ * test_tails.o while looking for the fuzzer's crash). As with symbols,
+ * every entry the data holds is looked at, whatever sh_entsize says. */
+static long bad_relocation(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	Elf_Scn *target = elf_getscn(elf, sh->sh_info);
+	GElf_Shdr tsh;
+	GElf_Rel rel;
+	int i;
+
+	if (!data || !sh->sh_info || !target || !gelf_getshdr(target, &tsh))
+		return -1; /* no such target: libbpf refuses the section */
+	/* A NOBITS section has no bytes to relocate, and its sh_size,
+	 * bounded by nothing, would let the offset wrap all the same. */
+	for (i = 0; gelf_getrel(data, i, &rel); i++)
+		if (tsh.sh_type == SHT_NOBITS || rel.r_offset >= tsh.sh_size)
+			return i;
+	return -1;
+}
+
 static int check_elf(Elf *elf, const char *what)
 {
 	Elf_Scn *scn = NULL;
@@ -130,6 +233,13 @@ static int check_elf(Elf *elf, const char *what)
 			if (bad >= 0) {
 				xc_warn("%s: corrupted ELF: symbol %ld in section %zu (%s) %s\n",
 					what, bad, elf_ndxscn(scn), name, why);
+				return -ENOEXEC;
+			}
+			bad = sh.sh_type == SHT_REL ? bad_relocation(elf, scn, &sh) : -1;
+			if (bad >= 0) {
+				xc_warn("%s: corrupted ELF: relocation %ld in section %zu (%s) points "
+					"outside the contents of section %u\n", what, bad,
+					elf_ndxscn(scn), name, sh.sh_info);
 				return -ENOEXEC;
 			}
 			continue;
@@ -168,6 +278,8 @@ static int check_elf(Elf *elf, const char *what)
 			err = -ENOEXEC;
 		} else if (!btf_names_ok(btf)) {
 			xc_warn("%s: .BTF names a string outside its string section\n", what);
+			err = -EINVAL;
+		} else if (!btf_refs_ok(btf, what)) {
 			err = -EINVAL;
 		}
 		btf__free(btf);
