@@ -130,22 +130,28 @@ kernel_held() {
 		'[.[] | select(((.pids // []) | length) == 0 and ((.pinned // []) | length) == 0)
 		  | .id | select(. as $i | $used | any(. == $i) | not)]' 2>/dev/null || echo '[]'
 }
-# owned_objs: "progs N maps N links N" of the kernel, without kernel_held.
-owned_objs() {
+# owned_from COUNTS: "progs N maps N links N" (xdptest objs) without the
+# maps of kernel_held.
+owned_from() {
 	local a held
-	a=($(in_ns "$XT" objs))
+	a=($1)
 	held=$(kernel_held | jq length 2>/dev/null)
 	[ ${#a[@]} -eq 6 ] && a[3]=$((a[3] - ${held:-0}))
 	echo "${a[*]}"
 }
+# owned_objs: the kernel's counts now, without kernel_held.
+owned_objs() { owned_from "$(in_ns "$XT" objs)"; }
 # settled_objs: the object counts once they stop moving (deferred frees
 # of an earlier run settle within a second or so; give up after 5 s).
+# The raw counts are sampled (one small syscall loop each); kernel_held
+# (two bpftool runs, which load bpftool's pid iterator: seconds under
+# TCG) only once they settled.
 settled_objs() {
 	local i same=0 prev now
-	prev=$(owned_objs)
+	prev=$(in_ns "$XT" objs)
 	for i in $(seq 1 25); do
 		sleep 0.2
-		now=$(owned_objs)
+		now=$(in_ns "$XT" objs)
 		if [ "$now" = "$prev" ]; then
 			same=$((same + 1))
 			[ $same -ge 3 ] && break
@@ -154,7 +160,7 @@ settled_objs() {
 		fi
 		prev=$now
 	done
-	echo "$now"
+	owned_from "$now"
 }
 baseline=$(settled_objs)
 
