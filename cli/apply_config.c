@@ -131,7 +131,8 @@ static int parse_continue_on(struct ctx *c, const struct json_value *v, const ch
 
 static int parse_prog(struct ctx *c, const struct json_value *v, struct apply_prog *p)
 {
-	static const char *const keys[] = { "file", "program", "priority", "continue_on", NULL };
+	static const char *const keys[] = { "file", "program", "priority", "continue_on", "before",
+					    "after", NULL };
 	const struct json_value *x;
 	char sub[APPLY_PATH_LEN];
 	int err;
@@ -143,6 +144,17 @@ static int parse_prog(struct ctx *c, const struct json_value *v, struct apply_pr
 		err = get_string(c, v, p->path, "file", true, 4095, &p->file);
 	if (!err)
 		err = get_string(c, v, p->path, "program", false, 63, &p->program);
+	if (!err)
+		err = get_string(c, v, p->path, "before", false, 63, &p->anchor);
+	if (!err && json_get(v, "after")) {
+		if (p->anchor) {
+			path_key(sub, p->path, "after");
+			return bad(c, json_get(v, "after"), sub, "\"before\" and \"after\" exclude "
+				   "each other (a program is placed next to one program)");
+		}
+		err = get_string(c, v, p->path, "after", false, 63, &p->anchor);
+		p->anchor_after = true;
+	}
 	if (err)
 		return err;
 	x = json_get(v, "priority");
@@ -352,6 +364,7 @@ void apply_config_free(struct apply_config *cfg)
 		for (size_t j = 0; j < f->nprogs; j++) {
 			free(f->progs[j].file);
 			free(f->progs[j].program);
+			free(f->progs[j].anchor);
 		}
 		free(f->progs);
 		free(f->name);

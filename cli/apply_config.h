@@ -26,6 +26,10 @@ struct apply_prog {
 	int priority;
 	bool has_continue_on;
 	__u32 continue_on;
+	/* "before" or "after": the name of the program (of the chain, or
+	 * of this file for this interface) to run right next to; NULL: none */
+	char *anchor;
+	bool anchor_after;
 };
 
 struct apply_iface {

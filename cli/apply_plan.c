@@ -28,7 +28,24 @@ static bool same(const struct plan_want *w, const struct plan_have *h)
 	return w->backend == XDPCHAIN_BACKEND_AUTO || w->backend == h->kind;
 }
 
-int plan_compute(const char *owner, const struct plan_want *want, size_t nwant,
+/* Whether running program h, matched to want[i], is placed otherwise than
+ * the file says. An anchor that is attached by this plan is a new
+ * program: always a change. */
+static bool placement_differs(const struct plan_want *want, size_t i, const struct plan_have *h,
+			      const struct plan_have *have, const int *wmatch)
+{
+	__u32 id;
+
+	if (want[i].anchor == PLAN_PLACE_NONE)
+		return h->anchor != PLAN_PLACE_NONE;
+	if (want[i].anchor_want >= 0)
+		id = wmatch[want[i].anchor_want] >= 0 ? have[wmatch[want[i].anchor_want]].id : 0;
+	else
+		id = want[i].anchor_id;
+	return h->anchor != want[i].anchor || !id || h->anchor_id != id;
+}
+
+int plan_compute(const char *owner, struct plan_want *want, size_t nwant,
 		 const struct plan_have *have, size_t nhave, struct plan_step *steps,
 		 int *dup_a, int *dup_b)
 {
@@ -70,13 +87,18 @@ int plan_compute(const char *owner, const struct plan_want *want, size_t nwant,
 	}
 	for (i = 0; i < nwant; i++) {
 		const struct plan_have *h;
+		bool reorder, place;
 
+		want[i].have = wmatch[i];
 		if (wmatch[i] < 0)
 			continue;
 		h = &have[wmatch[i]];
-		if (h->priority != want[i].priority || h->continue_on != want[i].continue_on)
+		reorder = h->priority != want[i].priority || h->continue_on != want[i].continue_on;
+		place = placement_differs(want, i, h, have, wmatch);
+		if (reorder || place)
 			steps[n++] = (struct plan_step){
 				.action = PLAN_UPDATE, .want = (int)i, .have = wmatch[i],
+				.reorder = reorder, .place = place,
 			};
 	}
 	for (i = 0; i < nwant; i++)

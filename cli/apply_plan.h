@@ -21,6 +21,13 @@
 #include <linux/types.h>
 #include <xdpchain/xdpchain.h>
 
+/* A relative placement (xdpchain attach --before/--after). */
+enum plan_place {
+	PLAN_PLACE_NONE = 0,
+	PLAN_PLACE_BEFORE,
+	PLAN_PLACE_AFTER,
+};
+
 struct plan_want {
 	const char *name;     /* resolved program name */
 	int priority;         /* effective (file's run config or given) */
@@ -28,6 +35,13 @@ struct plan_want {
 	enum xdpchain_backend backend; /* AUTO: any slot kind */
 	bool has_tag;         /* false: no running candidate, nothing to match */
 	__u8 tag[8];
+	/* Relative placement: enum plan_place, next to want[anchor_want]
+	 * (>= 0) or to the running program anchor_id of another owner. */
+	__u8 anchor;
+	int anchor_want;
+	__u32 anchor_id;
+	/* set by plan_compute(): the matched running program, or -1 */
+	int have;
 };
 
 struct plan_have {
@@ -39,6 +53,8 @@ struct plan_have {
 	enum xdpchain_backend kind; /* FREPLACE or TAILCALL */
 	__u8 tag[8];
 	bool dead;            /* owner process exited: leaves anyway */
+	__u8 anchor;          /* its placement: enum plan_place, anchor_id */
+	__u32 anchor_id;
 };
 
 enum plan_action {
@@ -58,6 +74,8 @@ struct plan_step {
 	int want;            /* ATTACH, UPDATE: index into want[]; else -1 */
 	int have;            /* DETACH, UPDATE: index into have[]; else -1 */
 	enum plan_reason reason;
+	bool reorder;        /* UPDATE: priority or continue-on set */
+	bool place;          /* UPDATE: relative placement */
 };
 
 /* Whether some running program could match a wanted one by owner and name
@@ -66,9 +84,9 @@ bool plan_has_candidate(const char *owner, const char *name, const struct plan_h
 			size_t nhave);
 
 /* Fill steps (room for nwant + nhave) in order: detaches, updates,
- * attaches. Returns the number of steps, or -EINVAL if two wanted
+ * attaches; want[].have tells each wanted program's match. Returns the number of steps, or -EINVAL if two wanted
  * programs have the same name (*dup_a, *dup_b: their indices). */
-int plan_compute(const char *owner, const struct plan_want *want, size_t nwant,
+int plan_compute(const char *owner, struct plan_want *want, size_t nwant,
 		 const struct plan_have *have, size_t nhave, struct plan_step *steps,
 		 int *dup_a, int *dup_b);
 

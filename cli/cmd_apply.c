@@ -208,8 +208,58 @@ static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *
 		h->kind = xdpchain_entry__backend(e);
 		memcpy(h->tag, xdpchain_entry__tag(e), 8);
 		h->dead = xdpchain_entry__owner_alive(e) == 0;
+		{
+			bool after;
+
+			h->anchor_id = xdpchain_entry__anchor(e, &after);
+			h->anchor = !h->anchor_id ? PLAN_PLACE_NONE
+				    : after ? PLAN_PLACE_AFTER : PLAN_PLACE_BEFORE;
+		}
 	}
 	return 0;
+}
+
+/* "before"/"after" NAME of want i: a program of the file for this
+ * interface, else one that runs there and that this file does not manage
+ * (the owner's others are detached). */
+static int resolve_anchor(struct cli_ctx *ctx, const struct apply *a, struct iface *f, size_t i)
+{
+	const struct apply_prog *cfg = f->w[i].cfg;
+	struct plan_want *pw = &f->pw[i];
+	unsigned int found = 0;
+
+	pw->anchor = !cfg->anchor ? PLAN_PLACE_NONE
+		     : cfg->anchor_after ? PLAN_PLACE_AFTER : PLAN_PLACE_BEFORE;
+	pw->anchor_want = -1;
+	pw->anchor_id = 0;
+	if (!cfg->anchor)
+		return 0;
+	if (!strcmp(cfg->anchor, pw->name)) {
+		cli_error(ctx, "%s: %s.%s: a program is not placed relative to itself", a->file,
+			  cfg->path, cfg->anchor_after ? "after" : "before");
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t j = 0; j < f->cfg->nprogs; j++)
+		if (j != i && !strcmp(f->pw[j].name, cfg->anchor)) {
+			pw->anchor_want = (int)j;
+			return 0;
+		}
+	for (size_t j = 0; j < f->nhave; j++) {
+		const struct plan_have *h = &f->have[j];
+
+		if (h->dead || !h->name || strcmp(h->name, cfg->anchor) ||
+		    (h->owner && !strcmp(h->owner, a->cfg.owner)))
+			continue;
+		found++;
+		pw->anchor_id = h->id;
+	}
+	if (found == 1)
+		return 0;
+	cli_error(ctx, "%s: %s.%s: %s", a->file, cfg->path, cfg->anchor_after ? "after" : "before",
+		  found ? "several programs of that name run there: place it by priority instead"
+			: "no program of that name in the file for this interface, nor running "
+			  "there");
+	return CLI_EXIT_FAIL;
 }
 
 static int plan_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
@@ -219,6 +269,11 @@ static int plan_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *
 	ret = read_chain(ctx, a, f);
 	if (ret)
 		return ret;
+	for (size_t i = 0; i < f->cfg->nprogs; i++) {
+		ret = resolve_anchor(ctx, a, f, i);
+		if (ret)
+			return ret;
+	}
 	for (size_t i = 0; i < f->cfg->nprogs; i++) {
 		struct plan_want *pw = &f->pw[i];
 
@@ -249,6 +304,35 @@ static int plan_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *
 	return 0;
 }
 
+/* The anchor of want i for the library: a running program by id (one of
+ * the file's that matched, or another owner's), or one of the file's that
+ * this commit attaches. */
+static void anchor_opts(const struct iface *f, int i, __u32 *before_id, __u32 *after_id,
+			struct xdpchain_prog **before_prog, struct xdpchain_prog **after_prog)
+{
+	const struct plan_want *pw = &f->pw[i];
+	struct xdpchain_prog *prog = NULL;
+	__u32 id = pw->anchor_id;
+
+	if (pw->anchor == PLAN_PLACE_NONE)
+		return;
+	if (pw->anchor_want >= 0) {
+		const struct plan_want *aw = &f->pw[pw->anchor_want];
+
+		if (aw->have >= 0)
+			id = f->have[aw->have].id;
+		else
+			prog = f->w[pw->anchor_want].prog;
+	}
+	if (pw->anchor == PLAN_PLACE_AFTER) {
+		*after_id = id;
+		*after_prog = prog;
+	} else {
+		*before_id = id;
+		*before_prog = prog;
+	}
+}
+
 static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface *f)
 {
 	XDPCHAIN_OPTS(xdpchain_txn_opts, to, .mode = f->cfg->has_mode ? f->cfg->mode : 0,
@@ -257,20 +341,42 @@ static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface
 	struct xdpchain_txn *t = xdpchain_txn__new(f->ifindex, &to);
 	int err = t ? 0 : -errno;
 
-	for (int i = 0; i < f->nsteps && !err; i++) {
-		const struct plan_step *s = &f->steps[i];
+	/* Updates first: a placement moved off a program that leaves must
+	 * be queued before its detach. */
+	static const enum plan_action order[] = { PLAN_UPDATE, PLAN_DETACH, PLAN_ATTACH };
 
-		switch (s->action) {
-		case PLAN_DETACH:
-			err = xdpchain_txn__detach(t, f->have[s->have].id);
-			break;
-		case PLAN_UPDATE:
-			err = xdpchain_txn__update(t, f->have[s->have].id, f->pw[s->want].priority,
-						   f->pw[s->want].continue_on);
-			break;
-		case PLAN_ATTACH:
-			err = xdpchain_txn__attach(t, f->w[s->want].prog, NULL);
-			break;
+	for (int k = 0; k < 3 && !err; k++) {
+		for (int i = 0; i < f->nsteps && !err; i++) {
+			const struct plan_step *s = &f->steps[i];
+
+			if (s->action != order[k])
+				continue;
+			switch (s->action) {
+			case PLAN_DETACH:
+				err = xdpchain_txn__detach(t, f->have[s->have].id);
+				break;
+			case PLAN_UPDATE:
+				if (s->reorder)
+					err = xdpchain_txn__update(t, f->have[s->have].id,
+								   f->pw[s->want].priority,
+								   f->pw[s->want].continue_on);
+				if (!err && s->place) {
+					XDPCHAIN_OPTS(xdpchain_txn_place_opts, po);
+
+					anchor_opts(f, s->want, &po.before_id, &po.after_id,
+						    &po.before_prog, &po.after_prog);
+					err = xdpchain_txn__place(t, f->have[s->have].id, &po);
+				}
+				break;
+			case PLAN_ATTACH: {
+				XDPCHAIN_OPTS(xdpchain_txn_attach_opts, ao);
+
+				anchor_opts(f, s->want, &ao.before_id, &ao.after_id, &ao.before_prog,
+					    &ao.after_prog);
+				err = xdpchain_txn__attach(t, f->w[s->want].prog, &ao);
+				break;
+			}
+			}
 		}
 	}
 	if (!err)
@@ -294,8 +400,18 @@ static const char *reason_str(enum plan_reason r)
 				    : r == PLAN_R_NOT_WANTED ? "not in the file" : "";
 }
 
+/* "after NAME" / "before NAME" of a wanted program. */
+static const char *placed_str(const struct iface *f, const struct plan_want *w, char *buf,
+			      size_t len)
+{
+	snprintf(buf, len, "%s %s", w->anchor == PLAN_PLACE_AFTER ? "after" : "before",
+		 f->w[w - f->pw].cfg->anchor);
+	return buf;
+}
+
 static void print_step_text(const struct iface *f, const struct plan_step *s)
 {
+	char pl[96];
 	const struct plan_have *h = s->have >= 0 ? &f->have[s->have] : NULL;
 	const struct plan_want *w = s->want >= 0 ? &f->pw[s->want] : NULL;
 	char c1[64], c2[64];
@@ -311,15 +427,21 @@ static void print_step_text(const struct iface *f, const struct plan_step *s)
 		printf("  update %s (id %u):", h->name, h->id);
 		if (h->priority != w->priority)
 			printf(" priority %d -> %d%s", h->priority, w->priority,
-			       h->continue_on != w->continue_on ? "," : "");
+			       h->continue_on != w->continue_on || s->place ? "," : "");
 		if (h->continue_on != w->continue_on)
-			printf(" continue-on %s -> %s", c1, c2);
+			printf(" continue-on %s -> %s%s", c1, c2, s->place ? "," : "");
+		if (s->place && w->anchor != PLAN_PLACE_NONE)
+			printf(" placed %s", placed_str(f, w, pl, sizeof(pl)));
+		else if (s->place)
+			printf(" no longer placed next to another program");
 		printf("\n");
 		break;
 	case PLAN_ATTACH:
 		fmt_verdicts(w->continue_on, c2, sizeof(c2));
 		printf("  attach %s from %s: priority %d, continue-on %s", w->name,
 		       f->w[s->want].path, w->priority, c2);
+		if (w->anchor != PLAN_PLACE_NONE)
+			printf(", %s", placed_str(f, w, pl, sizeof(pl)));
 		if (f->applied)
 			printf(" (id %u)", xdpchain_prog__id(f->w[s->want].prog));
 		printf("\n");
@@ -352,6 +474,17 @@ static void print_step_json(struct json_writer *jw, const struct iface *f,
 		json_kv_int(jw, "priority", w->priority);
 		json_key(jw, "continue_on");
 		json_verdicts(jw, w->continue_on);
+	}
+	if (s->action != PLAN_DETACH) {
+		json_key(jw, "placed");
+		if (w->anchor != PLAN_PLACE_NONE) {
+			json_start_object(jw);
+			json_kv_string(jw, "where", w->anchor == PLAN_PLACE_AFTER ? "after" : "before");
+			json_kv_string(jw, "name", f->w[s->want].cfg->anchor);
+			json_end_object(jw);
+		} else {
+			json_null(jw);
+		}
 	}
 	if (s->action == PLAN_UPDATE) {
 		json_kv_int(jw, "old_priority", h->priority);

@@ -36,16 +36,19 @@ static int params_from_attach(struct xc_params *p, const struct xdpchain_attach_
 	return 0;
 }
 
-/* The relative placement an attach asks for: at most one anchor. */
-static int anchor_from(struct xc_change *c, __u32 before_id, __u32 after_id)
+/* The relative placement a change asks for: at most one anchor, by id or
+ * (a transaction's) a program that joins with it. */
+static int anchor_from(struct xc_change *c, __u32 before_id, __u32 after_id,
+		       struct xdpchain_prog *before_prog, struct xdpchain_prog *after_prog)
 {
-	if (before_id && after_id) {
+	if (!!before_id + !!after_id + !!before_prog + !!after_prog > 1) {
 		xc_warn("a program is placed before one program or after one, not both\n");
 		return -EINVAL;
 	}
-	c->anchor = before_id ? XDPCHAIN_ANCHOR_BEFORE
-			      : after_id ? XDPCHAIN_ANCHOR_AFTER : XDPCHAIN_ANCHOR_NONE;
+	c->anchor = before_id || before_prog ? XDPCHAIN_ANCHOR_BEFORE
+		    : after_id || after_prog ? XDPCHAIN_ANCHOR_AFTER : XDPCHAIN_ANCHOR_NONE;
 	c->anchor_id = before_id ? before_id : after_id;
+	c->anchor_prog = before_prog ? before_prog : after_prog;
 	return 0;
 }
 
@@ -79,7 +82,8 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	if (pid < 0)
 		return xc_err(-EINVAL);
 	c.owner_pid = (__u32)pid;
-	err = anchor_from(&c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0));
+	err = anchor_from(&c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0),
+			  NULL, NULL);
 	if (err)
 		return xc_err(err);
 	/* Fail early when the backend is impossible, before any lock. */
@@ -290,7 +294,12 @@ int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
 		return xc_err(-errno);
 	c->prog = prog;
 	c->owner_pid = (__u32)pid;
-	err = anchor_from(c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0));
+	err = anchor_from(c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0),
+			  XC_OPTS_GET(opts, before_prog, NULL), XC_OPTS_GET(opts, after_prog, NULL));
+	if (!err && c->anchor_prog == prog) {
+		xc_warn("%s cannot be placed relative to itself\n", prog->name);
+		err = -EINVAL;
+	}
 	if (err) {
 		t->n--;
 		return xc_err(err);
@@ -324,6 +333,27 @@ int xdpchain_txn__update(struct xdpchain_txn *t, __u32 prog_id, int priority,
 	c->id = prog_id;
 	c->priority = priority;
 	c->continue_on = continue_on;
+	return 0;
+}
+
+int xdpchain_txn__place(struct xdpchain_txn *t, __u32 prog_id,
+			const struct xdpchain_txn_place_opts *opts)
+{
+	struct xc_change *c;
+	int err;
+
+	if (!t || !prog_id || !XC_OPTS_VALID(opts, xdpchain_txn_place_opts))
+		return xc_err(-EINVAL);
+	c = txn_add(t, XC_PLACE);
+	if (!c)
+		return xc_err(-errno);
+	c->id = prog_id;
+	err = anchor_from(c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0),
+			  XC_OPTS_GET(opts, before_prog, NULL), XC_OPTS_GET(opts, after_prog, NULL));
+	if (err) {
+		t->n--;
+		return xc_err(err);
+	}
 	return 0;
 }
 

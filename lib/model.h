@@ -189,15 +189,19 @@ enum xc_change_kind {
 	XC_ATTACH = 1,
 	XC_DETACH,
 	XC_UPDATE,
+	XC_PLACE,   /* a running program's relative placement */
 };
 
 struct xc_change {
 	enum xc_change_kind kind;
 	struct xdpchain_prog *prog; /* XC_ATTACH, borrowed */
 	__u32 owner_pid;            /* XC_ATTACH: bound to this process */
-	__u8 anchor;                /* XC_ATTACH: enum xdpchain_anchor */
-	__u32 anchor_id;            /* XC_ATTACH: with anchor */
-	__u32 id;                   /* XC_DETACH, XC_UPDATE */
+	__u8 anchor;                /* XC_ATTACH, XC_PLACE: enum xdpchain_anchor */
+	__u32 anchor_id;            /* with anchor: a program in the chain, or */
+	/* a program attached by the same transaction (its id is known once
+	 * it is loaded: the rebuild fills anchor_id in then) */
+	struct xdpchain_prog *anchor_prog;
+	__u32 id;                   /* XC_DETACH, XC_UPDATE, XC_PLACE */
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */
 	/* staged at commit (XC_ATTACH) */

@@ -80,6 +80,15 @@ static int detach_anchor(struct xc_entry *e, unsigned int n, int idx, bool force
 	return deps && !force ? -ENOTEMPTY : 0;
 }
 
+/* Whether prog joins with one of the attaches of c. */
+static bool joins(const struct xc_change *c, unsigned int nc, const struct xdpchain_prog *prog)
+{
+	for (unsigned int i = 0; i < nc; i++)
+		if (c[i].kind == XC_ATTACH && c[i].prog == prog)
+			return true;
+	return false;
+}
+
 /* After the changes: an anchor must be in the chain. A program whose
  * anchor left with its exited owner keeps its own priority; a joining one
  * names an anchor that must be there. */
@@ -87,7 +96,9 @@ static int check_anchors(struct xc_entry *e, unsigned int n, const struct xc_cha
 			 unsigned int nc, const char *ifname, struct xc_plan *plan)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		if (!e[i].m.anchor || xc_entries_find(e, n, e[i].m.anchor_id) >= 0)
+		/* anchor_id 0: a program that joins now (XC_PLACE). */
+		if (!e[i].m.anchor || !e[i].m.anchor_id ||
+		    xc_entries_find(e, n, e[i].m.anchor_id) >= 0)
 			continue;
 		xc_info("%s (%u) on %s loses its place relative to program %u, which left\n",
 			e[i].m.name, e[i].m.prog_id, ifname, e[i].m.anchor_id);
@@ -97,13 +108,25 @@ static int check_anchors(struct xc_entry *e, unsigned int n, const struct xc_cha
 		plan->only_removed = false;
 	}
 	for (unsigned int i = 0; i < nc; i++) {
-		if (c[i].kind != XC_ATTACH || !c[i].m.anchor ||
-		    xc_entries_find(e, n, c[i].m.anchor_id) >= 0)
+		if ((c[i].kind != XC_ATTACH && c[i].kind != XC_PLACE) || !c[i].anchor)
+			continue;
+		if (c[i].anchor_prog) {
+			if (joins(c, nc, c[i].anchor_prog))
+				continue;
+			xc_warn("%s: cannot place it %s %s, which neither is in the chain on %s "
+				"nor joins it in this change\n",
+				c[i].kind == XC_ATTACH ? c[i].prog->name : "a program",
+				c[i].anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before",
+				c[i].anchor_prog->name, ifname);
+			return -ENOENT;
+		}
+		if (xc_entries_find(e, n, c[i].anchor_id) >= 0)
 			continue;
 		xc_warn("%s: cannot run %s program %u on %s: it is not in the chain (an anchor "
-			"must be there before the change)\n", c[i].prog->name,
-			c[i].m.anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before",
-			c[i].m.anchor_id, ifname);
+			"must be there before the change, or join with it)\n",
+			c[i].kind == XC_ATTACH ? c[i].prog->name : "a program",
+			c[i].anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before",
+			c[i].anchor_id, ifname);
 		return -ENOENT;
 	}
 	return 0;
@@ -121,6 +144,23 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 	plan->only_removed = true;
 	for (i = 0; i < nc; i++) {
 		switch (c[i].kind) {
+		case XC_PLACE:
+			idx = xc_entries_find(e, *n, c[i].id);
+			if (idx < 0 || c[i].id == c[i].anchor_id ||
+			    (c[i].anchor_prog && c[i].anchor_prog->id == c[i].id && c[i].id)) {
+				xc_warn(idx < 0 ? "no program with id %u in the chain on %s\n"
+						: "program %u cannot be placed relative to itself (%s)\n",
+					c[i].id, ifname);
+				return idx < 0 ? -ENOENT : -EINVAL;
+			}
+			if (e[idx].m.anchor == c[i].anchor && e[idx].m.anchor_id == c[i].anchor_id &&
+			    !c[i].anchor_prog)
+				break;
+			e[idx].m.anchor = c[i].anchor;
+			e[idx].m.anchor_id = c[i].anchor_prog ? 0 : c[i].anchor_id;
+			plan->changed = true;
+			plan->only_removed = false;
+			break;
 		case XC_DETACH:
 		case XC_UPDATE:
 			idx = xc_entries_find(e, *n, c[i].id);

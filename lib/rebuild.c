@@ -414,6 +414,24 @@ static int load_for(struct xdpchain_prog *prog, enum xdpchain_slot_kind kind, bo
 	return err;
 }
 
+/* Placements on programs that joined with this change: their ids are
+ * known now that they are loaded. */
+static void anchors_joined(struct xc_entry *e, unsigned int n, const struct xc_change *c,
+			   unsigned int nc)
+{
+	for (unsigned int i = 0; i < nc; i++) {
+		__u32 id;
+		int idx;
+
+		if (!c[i].anchor_prog || (c[i].kind != XC_ATTACH && c[i].kind != XC_PLACE))
+			continue;
+		id = c[i].kind == XC_ATTACH ? c[i].prog->id : c[i].id;
+		idx = xc_entries_find(e, n, id);
+		if (idx >= 0)
+			e[idx].m.anchor_id = c[i].anchor_prog->id;
+	}
+}
+
 int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n, struct xc_change *c,
 	       unsigned int nc, const struct xc_build *b)
 {
@@ -444,6 +462,7 @@ int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n, struct x
 		n++;
 		nopen++;
 	}
+	anchors_joined(e, n, c, nc);
 	err = commit(st, e, n, b);
 out:
 	entries_close(e, nopen);

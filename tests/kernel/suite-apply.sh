@@ -15,18 +15,20 @@ conf=$cfgdir/chain.json
 # cfg OWNER SPEC...: write $conf for xt0; SPEC is NAME:PRIORITY[:CONTINUE[:OBJECT]]
 # with CONTINUE a comma list ("-" for the file's default).
 cfg() {
-	local owner=$1 sep="" spec name prio cont obj
+	local owner=$1 sep="" spec name prio cont obj place
 	shift
 	{
 		printf '{"version": 1, "owner": "%s", "interfaces": {"xt0": {"backend": "%s", "programs": [' \
 			"$owner" "$backend"
 		for spec in "$@"; do
-			IFS=: read -r name prio cont obj <<<"$spec"
+			IFS=: read -r name prio cont obj place <<<"$spec"
 			printf '%s{"file": "%s", "program": "%s", "priority": %s' "$sep" "${obj:-$OBJ}" \
 				"$name" "$prio"
 			if [ -n "$cont" ] && [ "$cont" != "-" ]; then
 				printf ', "continue_on": [%s]' "$(sed 's/[a-z][a-z]*/"&"/g' <<<"$cont")"
 			fi
+			# PLACE: after=NAME or before=NAME
+			[ -n "$place" ] && printf ', "%s": "%s"' "${place%%=*}" "${place#*=}"
 			printf '}'
 			sep=", "
 		done
@@ -92,6 +94,43 @@ t_reprioritise() {
 	out=$(xc apply "$conf") || { not_ok "text apply failed: $out"; return; }
 	expect "text plan" "  update t_pass_b (id $(prog_id t_pass_b)): priority 40 -> 50|  update t_drop (id $(prog_id t_drop)): continue-on drop,pass -> drop" \
 		"$(grep '^  update' <<<"$out" | paste -sd'|')" && ok
+}
+
+t_apply_placement() {
+	begin "apply: before/after place programs, also on one attached by the same apply; changing or removing a placement updates in place"
+	local out ids
+	cfg fleet t_pass_a:10 t_pass_b:20 t_pass_c:99:-::after=t_pass_a
+	out=$(apply) || { not_ok "apply failed: $out"; return; }
+	expect "c right after a, both new" "verdict=pass trace=a1,a3,a2" "$(run)" || return
+	expect "status" "t_pass_c:after:t_pass_a" \
+		"$(status_json | jq -r '[.[0].programs[] | select(.placed) | "\(.name):\(.placed.where):\(.placed.name)"] | join(" ")')" ||
+		return
+	expect "again: nothing to do" "0" "$(apply | jq '.interfaces[0].plan | length')" || return
+	ids=$(status_json | jq -r '[.[0].programs[].id] | sort | join(" ")')
+	cfg fleet t_pass_a:10 t_pass_b:20 t_pass_c:99:-::before=t_pass_a
+	out=$(apply) || { not_ok "apply (before) failed: $out"; return; }
+	expect "plan" "update:t_pass_c" "$(plan "$out")" || return
+	expect "c before a now" "verdict=pass trace=a3,a1,a2" "$(run)" || return
+	cfg fleet t_pass_a:10 t_pass_b:20 t_pass_c:99
+	out=$(xc apply "$conf") || { not_ok "apply (none) failed: $out"; return; }
+	expect "text" "yes" "$(grep -q 'update t_pass_c .*no longer placed' <<<"$out" && echo yes)" || return
+	expect "c by its priority" "verdict=pass trace=a1,a2,a3" "$(run)" || return
+	expect "same programs throughout (updated, not reloaded)" "$ids" \
+		"$(status_json | jq -r '[.[0].programs[].id] | sort | join(" ")')" || return
+	# Another owner's program placed on fleet's t_pass_a keeps it.
+	att t_pass_d -P 1 -o other --after t_pass_a || { not_ok "attach d after a"; return; }
+	cfg fleet t_pass_b:20 t_pass_c:99
+	local before rc err
+	before=$(status_json)
+	err=$(xc apply "$conf" 2>&1); rc=$?
+	expect "detaching another owner's anchor: refused, named" "1 yes" \
+		"$rc $(grep -q 't_pass_d .* runs after t_pass_a' <<<"$err" && echo yes)" || return
+	expect "nothing changed" "$before" "$(status_json)" || return
+	# An anchor that is nowhere: refused before anything changes.
+	cfg fleet t_pass_a:10 t_pass_b:20:-::after=nosuch
+	err=$(xc apply "$conf" 2>&1); rc=$?
+	expect "unknown anchor" "1 yes" "$rc $(grep -q 'programs\[1\].after: no program of that name' <<<"$err" && echo yes)" &&
+		ok
 }
 
 t_remove_one() {
@@ -244,5 +283,5 @@ t_boot_wrapper() {
 }
 
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
-	t_dry_run t_bad_files t_relative_path t_boot_wrapper
+	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement
 finish

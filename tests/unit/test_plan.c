@@ -124,13 +124,13 @@ static void test_anchors(void)
 	} while (0)
 	CHAIN();
 	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
-	c[0].m.anchor = XDPCHAIN_ANCHOR_BEFORE;
-	c[0].m.anchor_id = 6;
+	c[0].anchor = c[0].m.anchor = XDPCHAIN_ANCHOR_BEFORE;
+	c[0].anchor_id = c[0].m.anchor_id = 6;
 	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
-	c[0].m.anchor_id = 42;
+	c[0].anchor_id = c[0].m.anchor_id = 42;
 	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
 	/* Its anchor detached by the same transaction, in either order. */
-	c[0].m.anchor_id = 6;
+	c[0].anchor_id = c[0].m.anchor_id = 6;
 	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 6 };
 	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == -ENOENT);
 	CHAIN();
@@ -156,6 +156,29 @@ static void test_anchors(void)
 	n = 2;
 	CHECK(xc_plan_changes(e, &n, c, 0, dead, 1, false, "v0", &plan) == 0);
 	CHECK(!e[1].m.anchor && plan.changed && !plan.only_removed);
+	/* A placement on a program that joins in the same change; a new
+	 * placement (XC_PLACE) for z, by id or on a joining program. */
+	CHAIN();
+	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
+	c[1] = (struct xc_change){ .kind = XC_PLACE, .id = 6, .anchor = XDPCHAIN_ANCHOR_AFTER,
+				   .anchor_prog = &a };
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(e[1].m.anchor == XDPCHAIN_ANCHOR_AFTER && !e[1].m.anchor_id && !plan.only_removed);
+	CHECK(xc_plan_changes(e, &n, &c[1], 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHAIN();
+	c[0] = (struct xc_change){ .kind = XC_PLACE, .id = 7, .anchor = XDPCHAIN_ANCHOR_BEFORE,
+				   .anchor_id = 6 };
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(e[2].m.anchor == XDPCHAIN_ANCHOR_BEFORE && e[2].m.anchor_id == 6);
+	/* ... which frees x: its detach needs no force now. */
+	CHAIN();
+	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 5 };
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0 && n == 2);
+	CHAIN();
+	c[0].anchor_id = 42;
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	c[0].anchor_id = 7;
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -EINVAL);
 #undef CHAIN
 }
 

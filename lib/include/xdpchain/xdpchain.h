@@ -351,13 +351,28 @@ struct xdpchain_txn_opts {
 struct xdpchain_txn_attach_opts {
 	size_t sz;
 	pid_t owner_pid; /* as xdpchain_attach_opts.owner_pid */
-	/* As xdpchain_attach_opts: the anchor must be in the chain before
-	 * the commit (not a program attached by the same commit). */
+	/* As xdpchain_attach_opts: an anchor in the chain before the
+	 * commit, by id, or (before_prog, after_prog) a program that the same
+	 * commit attaches. At most one of the four. */
 	__u32 before_id;
 	__u32 after_id;
+	struct xdpchain_prog *before_prog;
+	struct xdpchain_prog *after_prog;
 	size_t :0;
 };
-#define xdpchain_txn_attach_opts__last_field after_id
+#define xdpchain_txn_attach_opts__last_field after_prog
+
+/* The relative placement a transaction gives a program of the chain, as
+ * in xdpchain_txn_attach_opts; all zero: none (it sorts by its own keys). */
+struct xdpchain_txn_place_opts {
+	size_t sz;
+	__u32 before_id;
+	__u32 after_id;
+	struct xdpchain_prog *before_prog;
+	struct xdpchain_prog *after_prog;
+	size_t :0;
+};
+#define xdpchain_txn_place_opts__last_field after_prog
 
 /* An empty transaction on ifindex; nothing is locked or read before the
  * commit. -EOPNOTSUPP for hardware offload mode. */
@@ -377,6 +392,11 @@ XDPCHAIN_API int xdpchain_txn__update(struct xdpchain_txn *txn, __u32 prog_id,
 /* Apply everything (errors as xdpchain_attach(); -ENOENT: a program to
  * detach or update is not in the chain). A transaction commits once, even
  * if that failed (-EALREADY after). */
+/* Queue a new relative placement (or none) for program prog_id of the
+ * chain. A loop of placements fails the commit (-EINVAL, named in the
+ * log). */
+XDPCHAIN_API int xdpchain_txn__place(struct xdpchain_txn *txn, __u32 prog_id,
+				     const struct xdpchain_txn_place_opts *opts);
 XDPCHAIN_API int xdpchain_txn__commit(struct xdpchain_txn *txn);
 /* After a commit: the revision running (0: no chain). */
 XDPCHAIN_API __u64 xdpchain_txn__revision(const struct xdpchain_txn *txn);

@@ -111,6 +111,26 @@ static void test_config(void)
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [{\"file\": \"/a\"}]},\n \"e\": {\"programs\": []}}}",
 		      "line 2, column 7: duplicate key \"e\""));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
+		      "{\"programs\": [{\"file\": \"/a\", \"before\": \"x\", \"after\": \"y\"}]}}}",
+		      "programs[0].after: \"before\" and \"after\" exclude each other"));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
+		      "{\"programs\": [{\"file\": \"/a\", \"after\": \"\"}]}}}",
+		      "programs[0].after: must not be empty"));
+	{
+		const char *placed =
+			"{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": {\"programs\": "
+			"[{\"file\": \"/a\", \"after\": \"fw\"}, {\"file\": \"/b\", \"before\": \"lb\"}]}}}";
+
+		CHECK(cfg_parse(placed, &cfg) == 0);
+		if (cfg.nifaces == 1 && cfg.ifaces[0].nprogs == 2) {
+			CHECK(!strcmp(cfg.ifaces[0].progs[0].anchor, "fw") &&
+			      cfg.ifaces[0].progs[0].anchor_after);
+			CHECK(!strcmp(cfg.ifaces[0].progs[1].anchor, "lb") &&
+			      !cfg.ifaces[0].progs[1].anchor_after);
+		}
+		apply_config_free(&cfg);
+	}
 	CHECK(cfg_bad("{\"version\": 1,", "line 1, column"));
 	CHECK(cfg_bad("[]", "$: must be an object"));
 }
@@ -260,6 +280,47 @@ static void test_plan(void)
 		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
 					 have(2, "b", "fleet", 20, TAG_B) };
 		PLAN(w, h, "detach:2 update:1 attach:n");
+	}
+	/* Relative placement (b after a): as running, nothing to do; else an
+	 * update, also to remove it; an anchor of another owner by id; an
+	 * anchor that is attached anew (other code): always an update. */
+	{
+		struct plan_want w[] = { want("a", 10, TAG_A), want("b", 20, TAG_B) };
+		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
+					 have(2, "b", "fleet", 20, TAG_B) };
+		w[1].anchor = PLAN_PLACE_AFTER;
+		w[1].anchor_want = 0;
+		PLAN(w, h, "update:2");
+		h[1].anchor = PLAN_PLACE_AFTER;
+		h[1].anchor_id = 1;
+		PLAN(w, h, "");
+		w[1].anchor = PLAN_PLACE_BEFORE;
+		PLAN(w, h, "update:2");
+		w[1].anchor = PLAN_PLACE_NONE;
+		PLAN(w, h, "update:2");
+	}
+	{
+		struct plan_want w[] = { want("a", 10, TAG_A) };
+		struct plan_have h[] = { have(9, "x", "other", 5, TAG_B),
+					 have(1, "a", "fleet", 10, TAG_A) };
+		w[0].anchor = PLAN_PLACE_AFTER;
+		w[0].anchor_want = -1;
+		w[0].anchor_id = 9;
+		h[1].anchor = PLAN_PLACE_AFTER;
+		h[1].anchor_id = 9;
+		PLAN(w, h, "");
+		w[0].anchor_id = 8;
+		PLAN(w, h, "update:1");
+	}
+	{
+		struct plan_want w[] = { want("a", 10, TAG_B), want("b", 20, TAG_B) };
+		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
+					 have(2, "b", "fleet", 20, TAG_B) };
+		w[1].anchor = PLAN_PLACE_AFTER;
+		w[1].anchor_want = 0;
+		h[1].anchor = PLAN_PLACE_AFTER;
+		h[1].anchor_id = 1;
+		PLAN(w, h, "detach:1 update:2 attach:a");
 	}
 	/* The same name twice: refused, naming both. */
 	{
