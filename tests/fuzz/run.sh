@@ -16,6 +16,10 @@ top=$PWD
 bdir=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 targets=${TARGETS:-$(ls tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')}
 
+# Two runs at once (CI splits the targets over two lanes) build one at a
+# time: the second finds the targets built.
+exec 9>"$bdir.lock"
+flock 9
 if [ ! -f "$bdir/build.ninja" ]; then
 	CC=clang meson setup "$bdir" -Dfuzz=enabled >/dev/null || exit 1
 fi
@@ -27,6 +31,7 @@ done
 ninja -C "$bdir" "${ninja_targets[@]}" $(ninja -C "$bdir" -t targets all |
 	grep -o '^tests/fuzz/seeds-[a-z_]*\.list') >/dev/null ||
 	{ ninja -C "$bdir" "${ninja_targets[@]}"; exit 1; }
+flock -u 9
 
 # A failed allocation returns NULL as in production, where the code must
 # handle it (libbpf 1.1 asks malloc() for (size_t)-24 on some corrupt
