@@ -124,8 +124,16 @@ else
 	done
 	# The tail-call backend is the host's (tier 2); on the VM kernels its
 	# core scenario runs too, since what tail calls from subprograms may
-	# do differs between kernels (5.10 is the oldest that allows them).
+	# do differs between kernels (5.10 is the oldest that allows them):
+	# on 5.10, 6.1 and newest. Not on 6.12, which lies between 6.1 and
+	# the host's 6.18 (about 150 s of emulated time: CI stays under an
+	# hour; XDPCHAIN_VM_ALL=1 runs it).
 	for k in $kernels; do
+		if [ "$k" = 6.12 ] && [ "${XDPCHAIN_VM_ALL:-0}" != 1 ]; then
+			echo "### tier 3: VM kernel $k, tail-call scenarios: skipped (XDPCHAIN_VM_ALL=1 runs it)"
+			skipped=$((skipped + 1))
+			continue
+		fi
 		joblist+=("vm-$k-tailcall-scenarios job_vm $k tailcall scenarios")
 		logs+=("vm-$k-tailcall-scenarios")
 	done
