@@ -331,16 +331,26 @@ static int unseen_chain(struct xc_state *st)
 
 /* No chain in our directory, but the interface runs an xdpchain
  * dispatcher: is its state under another namespace's directory (the
- * interface moved here)? Readers read it there; st->dir then names it. */
-static int read_moved(struct xc_state *st)
+ * interface moved here)? The dispatcher's id, and that directory in dir
+ * (sizeof(st->dir)); 0 if not. */
+static __u32 moved_state(const struct xc_state *st, char *dir)
 {
-	char dir[sizeof(st->dir)];
 	__u32 id;
 
 	if (st->have || st->alien_id)
 		return 0;
 	id = running_dispatcher(st);
-	if (!id || xc_store_find_moved(st, id, dir, sizeof(dir)))
+	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->dir)))
+		return 0;
+	return id;
+}
+
+/* Readers read a moved chain's state where it is; st->dir then names it. */
+static int read_moved(struct xc_state *st)
+{
+	char dir[sizeof(st->dir)];
+
+	if (!moved_state(st, dir))
 		return 0;
 	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
 		"network namespace); the next change here adopts it\n", st->ifindex, dir);
@@ -368,13 +378,10 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 static int adopt_moved(struct xc_state *st, bool nonblock)
 {
 	char dir[sizeof(st->dir)];
-	__u32 id;
+	__u32 id = moved_state(st, dir);
 	int err;
 
-	if (st->have || st->alien_id)
-		return 0;
-	id = running_dispatcher(st);
-	if (!id || xc_store_find_moved(st, id, dir, sizeof(dir)))
+	if (!id)
 		return 0;
 	err = xc_store_adopt(st, dir, id, nonblock);
 	if (err == -ESTALE)
@@ -385,18 +392,15 @@ static int adopt_moved(struct xc_state *st, bool nonblock)
 int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create,
 		  bool nonblock, struct xc_gc_report *rep)
 {
-	int err;
-
 	char dir[sizeof(st->dir)];
-	__u32 id;
+	int err;
 
 	err = xc_state_open(st, ifindex, opt_root);
 	if (!err)
 		err = xc_store_lock(st, create, nonblock);
 	/* No directory here, but the interface brought its chain from
 	 * another namespace: make ours, to adopt that one. */
-	if (err == -ENOENT && !create && (id = running_dispatcher(st)) &&
-	    !xc_store_find_moved(st, id, dir, sizeof(dir)))
+	if (err == -ENOENT && !create && moved_state(st, dir))
 		err = xc_store_lock(st, true, nonblock);
 	if (err)
 		return err;
