@@ -102,15 +102,21 @@ t_same_ifindex() {
 # do. Its chain keeps running there, and nothing done in the old namespace
 # (status, gc, an attach elsewhere) detaches it; moved back, it is a chain
 # again.
+# moved_setup: fresh namespaces nsa and nsb, the veth pair xm0/xm1 up in
+# nsa (xm0 is the interface that moves).
+moved_setup() {
+	ip netns del "$nsa" 2>/dev/null
+	ip netns del "$nsb" 2>/dev/null
+	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return 1; }
+	ip -n "$nsa" link add xm0 type veth peer name xm1 &&
+		ip -n "$nsa" link set xm0 up && ip -n "$nsa" link set xm1 up ||
+		{ not_ok "veth"; return 1; }
+}
+
 t_moved_interface() {
 	begin "an interface moved to another namespace keeps its chain: read-only commands and gc in the old one never detach it"
 	local io
-	ip netns del "$nsa" 2>/dev/null
-	ip netns del "$nsb" 2>/dev/null
-	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return; }
-	ip -n "$nsa" link add xm0 type veth peer name xm1 &&
-		ip -n "$nsa" link set xm0 up && ip -n "$nsa" link set xm1 up ||
-		{ not_ok "veth"; return; }
+	moved_setup || return
 	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
 	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
 		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
@@ -140,12 +146,7 @@ t_moved_interface() {
 t_moved_adopted() {
 	begin "an interface moved to another namespace: the new one sees its chain, adopts it at the first change, and so does the old one when it comes back"
 	local io ib names
-	ip netns del "$nsa" 2>/dev/null
-	ip netns del "$nsb" 2>/dev/null
-	mkns "$nsa" && mkns "$nsb" || { not_ok "cannot create the namespaces"; return; }
-	ip -n "$nsa" link add xm0 type veth peer name xm1 &&
-		ip -n "$nsa" link set xm0 up && ip -n "$nsa" link set xm1 up ||
-		{ not_ok "veth"; return; }
+	moved_setup || return
 	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
 	# xm0's index is taken in the new namespace: it gets another one.
 	ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
