@@ -105,6 +105,9 @@ XDPCHAIN_HIDDEN int xc_slot_cmp(const struct xdpchain_slot_meta *a,
  * loop (those programs come last). */
 XDPCHAIN_HIDDEN int xc_order(const struct xdpchain_slot_meta **s, unsigned int n,
 			     unsigned int *perm);
+/* Put the n elements of size bytes at base in run order, each holding
+ * its slot description at meta_off; the error of xc_order(), or -ENOMEM. */
+XDPCHAIN_HIDDEN int xc_order_array(void *base, unsigned int n, size_t size, size_t meta_off);
 /* Put slots[0..n) in run order; the error of xc_order(), or -ENOMEM. */
 XDPCHAIN_HIDDEN int xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n);
 

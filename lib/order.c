@@ -91,24 +91,30 @@ int xc_order(const struct xdpchain_slot_meta **s, unsigned int n, unsigned int *
 	return err;
 }
 
-int xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n)
+int xc_order_array(void *base, unsigned int n, size_t size, size_t meta_off)
 {
 	const struct xdpchain_slot_meta *p[XDPCHAIN_MAX_SLOTS];
-	struct xdpchain_slot_meta *tmp;
 	unsigned int perm[XDPCHAIN_MAX_SLOTS];
+	char *tmp;
 	int err;
 
 	if (n > XDPCHAIN_MAX_SLOTS)
 		return -E2BIG;
-	tmp = malloc(n * sizeof(*tmp) + 1); /* up to 10 KB: not on the stack */
+	tmp = malloc(n * size + 1); /* up to 14 KB: not on the stack */
 	if (!tmp)
 		return -ENOMEM;
+	memcpy(tmp, base, n * size);
 	for (unsigned int i = 0; i < n; i++)
-		p[i] = &slots[i];
+		p[i] = (const struct xdpchain_slot_meta *)(tmp + i * size + meta_off);
 	err = xc_order(p, n, perm);
+	/* p[k] points into tmp: its element is the one holding it. */
 	for (unsigned int i = 0; i < n; i++)
-		tmp[i] = *p[perm[i]];
-	memcpy(slots, tmp, n * sizeof(*tmp));
+		memcpy((char *)base + i * size, (const char *)p[perm[i]] - meta_off, size);
 	free(tmp);
 	return err;
+}
+
+int xc_slots_sort(struct xdpchain_slot_meta *slots, unsigned int n)
+{
+	return xc_order_array(slots, n, sizeof(*slots), 0);
 }

@@ -13,26 +13,7 @@
 
 int xc_entries_sort(struct xc_entry *e, unsigned int n)
 {
-	const struct xdpchain_slot_meta *p[XDPCHAIN_MAX_SLOTS];
-	unsigned int perm[XDPCHAIN_MAX_SLOTS];
-	struct xc_entry *tmp;
-	int err;
-
-	if (n > XDPCHAIN_MAX_SLOTS)
-		return -E2BIG;
-	tmp = malloc(n * sizeof(*tmp) + 1); /* up to 14 KB: not on the stack */
-	if (!tmp)
-		return -ENOMEM;
-	memcpy(tmp, e, n * sizeof(*tmp));
-	for (unsigned int i = 0; i < n; i++)
-		p[i] = &tmp[i].m;
-	err = xc_order(p, n, perm);
-	/* p[k] points into tmp: its entry is the one holding it. */
-	for (unsigned int i = 0; i < n; i++)
-		e[i] = *(const struct xc_entry *)((const char *)p[perm[i]] -
-						   offsetof(struct xc_entry, m));
-	free(tmp);
-	return err;
+	return xc_order_array(e, n, sizeof(*e), offsetof(struct xc_entry, m));
 }
 
 int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id)
