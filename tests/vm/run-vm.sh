@@ -14,6 +14,13 @@
 # the harness or the guest's boot failed, 141 if our stdout closed early, 2
 # on a usage error.
 # XDPCHAIN_VM_DEBUG=1 also prints the guest's serial console to stderr.
+# XDPCHAIN_VM_ASLR=1 keeps address space layout randomisation on in the
+# guest (off by default: see the job script below).
+# XDPCHAIN_VM_ICOUNT=1 runs the guest with one emulated vCPU thread and
+# guest time derived from the instructions executed (QEMU -icount
+# shift=0): the guest's clocks then measure instructions, not the host's
+# load, and BPF_PROG_TEST_RUN figures repeat exactly (bench/run.sh
+# --icount). Slower than the default; no effect on what runs.
 set -euo pipefail
 # The whole script is one compound command that bash reads completely
 # before running it, so editing this file cannot break a run in progress.
@@ -346,6 +353,16 @@ mkdir -p "$tmp/job/job"
 	while IFS= read -r v; do
 		printf 'export %s=%q\n' "$v" "${!v}"
 	done < <(compgen -e | grep -E '^(XDPCHAIN_[A-Za-z0-9_]*|XDPCHAIN|XDPTEST|TEST_BPF_DIR|SUITES|ONLY)$' || true)
+	# QEMU's TCG keys the code it has translated by the guest's virtual
+	# addresses: with address space layout randomisation every process
+	# maps libc, libbpf and the rest elsewhere and has all of them
+	# translated again. Without it the guest runs a process 2 to 3 times
+	# faster (measured on 6.12: /bin/true 43 -> 17 ms, xdpchain version
+	# 115 -> 43-60 ms), and the suites exec thousands. A throwaway guest
+	# loses nothing by it; XDPCHAIN_VM_ASLR=1 keeps the kernel's default.
+	if [ "${XDPCHAIN_VM_ASLR:-0}" != 1 ]; then
+		echo 'echo 0 >/proc/sys/kernel/randomize_va_space || exit 125'
+	fi
 	printf 'cd -- %q || exit 125\n' "$cwd"
 	printf 'exec'
 	printf ' %q' "$@"
@@ -382,9 +399,15 @@ boot() { # one boot of the guest; sets qrc, or exits early
 	# newest CPU model as not vulnerable to Meltdown (no page-table isolation,
 	# costly under TCG); mitigations=off drops the remaining retpolines. An
 	# exec-heavy loop ran about 1.5x faster than on the default qemu64 CPU.
+	accel=(-accel tcg)
+	if [ "${XDPCHAIN_VM_ICOUNT:-0}" = 1 ]; then
+		# align=off, sleep=off: the guest's clock never waits for the
+		# host's, so an idle guest does not pace real time either.
+		accel=(-accel tcg,thread=single -icount shift=0,align=off,sleep=off)
+	fi
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		-nodefaults -no-user-config -nographic -no-reboot \
-		-accel tcg -cpu max -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
+		"${accel[@]}" -cpu max -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
 		-kernel "$kdir/vmlinuz" -initrd "$tmp/initrd" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
 		-serial "file:$tmp/console.log" \
