@@ -38,7 +38,8 @@ XDPCHAIN_HIDDEN bool xc_kernel_has_frags(void);
 #define XC_DISP_PROG_NAME "xdpchain_disp"
 struct xdpchain_dispatcher;
 /* A one-slot dispatcher to load an extension against (its slot_0, BTF id
- * in *btf_id); the caller frees it once the extension is loaded. */
+ * in *btf_id); the caller frees it once the extension is loaded.
+ * xc_ext_target() keeps one per process: use that. */
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_ext_target(bool frags, __u32 *btf_id);
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta);
 /* With XDPCHAIN_META_F_STATS: count into the map stats_fd (-1: a new one). */
@@ -65,12 +66,18 @@ XDPCHAIN_HIDDEN int xc_disp_live_map(int disp_fd, int pin_fd);
 /* The metadata d was loaded with, slot BTF ids included. */
 XDPCHAIN_HIDDEN void xc_disp_get_meta(struct xdpchain_dispatcher *d, struct xdpchain_meta *meta);
 
+/* ---- ext_target.c ---- */
+/* The program fd of this process's one-slot dispatcher of this kind to load
+ * extensions against (slot_0's BTF id in *btf_id), loaded on first use and
+ * kept: the caller must not close it. -errno on failure. */
+XDPCHAIN_HIDDEN int xc_ext_target(bool frags, __u32 *btf_id);
+
 /* ---- ext_load.c ---- */
 /* Registers libxdpchain's SEC("xdp")/SEC("xdp.frags") libbpf handlers, once;
  * called before opening any object that may be loaded as EXT. */
 XDPCHAIN_HIDDEN void xc_ext_init(void);
 /* Load obj with prog as EXT of slot_0 (BTF id btf_id) of target_fd (from
- * xc_disp_load_ext_target()), without libbpf's CAP_SYS_ADMIN-only BTF
+ * xc_ext_target()), without libbpf's CAP_SYS_ADMIN-only BTF
  * lookup where possible. */
 XDPCHAIN_HIDDEN int xc_ext_load(struct bpf_object *obj, struct bpf_program *prog,
 				int target_fd, __u32 btf_id, bool frags);

@@ -25,32 +25,31 @@ static int probe_print(enum libbpf_print_level level, const char *fmt, va_list a
 /* Loads one program of the probe object as EXT, the other not at all. */
 static int probe_ext(bool gcall)
 {
-	struct xdpchain_dispatcher *d;
 	struct xdpchain_probe *p = NULL;
 	struct bpf_program *prog = NULL;
 	libbpf_print_fn_t old;
 	__u32 btf_id;
-	int err;
+	int err, target;
 
 	old = libbpf_set_print(probe_print);
-	/* The same load path as a chained program's (ext_load.c), so the
-	 * answer holds for this process's privileges too. */
+	/* The same load path and target as a chained program's (ext_load.c,
+	 * ext_target.c), so the answer holds for this process's privileges
+	 * too, and the target loaded here serves the program next. */
 	xc_ext_init();
-	d = xc_disp_load_ext_target(false, &btf_id);
-	if (d)
+	target = xc_ext_target(false, &btf_id);
+	if (target >= 0)
 		p = xdpchain_probe__open();
 	if (p) {
 		prog = gcall ? p->progs.xdpchain_probe_gcall : p->progs.xdpchain_probe;
 		bpf_program__set_autoload(gcall ? p->progs.xdpchain_probe
 						: p->progs.xdpchain_probe_gcall, false);
 	}
-	if (!d || !p)
+	if (target < 0 || !p)
 		err = -errno;
 	else
-		err = xc_ext_load(p->obj, prog, xc_disp_prog_fd(d), btf_id, false);
+		err = xc_ext_load(p->obj, prog, target, btf_id, false);
 	libbpf_set_print(old);
 	xdpchain_probe__destroy(p);
-	xc_disp_free(d);
 	return err;
 }
 

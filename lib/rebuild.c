@@ -396,22 +396,19 @@ out:
 	return err;
 }
 
-/* Load prog for a slot of this kind: an extension against a throwaway
- * one-slot dispatcher (xc_disp_load_ext_target()), or plain XDP. */
+/* Load prog for a slot of this kind: an extension against this process's
+ * one-slot dispatcher (xc_ext_target()), or plain XDP. */
 static int load_for(struct xdpchain_prog *prog, enum xdpchain_slot_kind kind, bool frags)
 {
-	struct xdpchain_dispatcher *tmp = NULL;
 	__u32 btf_id = 0;
-	int err;
+	int target = -1;
 
 	if (kind == XDPCHAIN_SLOT_FREPLACE) {
-		tmp = xc_disp_load_ext_target(frags, &btf_id);
-		if (!tmp)
-			return -errno;
+		target = xc_ext_target(frags, &btf_id);
+		if (target < 0)
+			return target;
 	}
-	err = xc_prog_load(prog, tmp != NULL, tmp ? xc_disp_prog_fd(tmp) : -1, btf_id, frags);
-	xc_disp_free(tmp);
-	return err;
+	return xc_prog_load(prog, target >= 0, target, btf_id, frags);
 }
 
 /* Placements on programs that joined with this change: their ids are
