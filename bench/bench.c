@@ -8,6 +8,8 @@
  *   xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes 1,2,5,10,32,64]
  *                  [--repeat N] [--runs K] [--side NAME]... [--json FILE]
  *                  [--dispatcher FILE]
+ *   xdpchain-bench --first-attach SIDE --iface IF --objdir DIR   (one sample,
+ *                  run by the bench itself: first_attach.h)
  * --dispatcher: also load xdpchain's dispatcher object alone at 1, 10 and
  * 64 freplace slots and 1, 10 and 32 tail-call slots (verifier cost).
  * Sides: xdpchain-tailcall, xdpchain-freplace, libxdp (default: all that
@@ -26,6 +28,7 @@
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
 #include "disp_cost.h"
+#include "first_attach.h"
 #include "measure.h"
 #include "sides.h"
 
@@ -41,6 +44,7 @@ struct side_result {
 	int attached;
 	double detach10, detach64, status_ns;
 	int status_n;
+	struct first_attach first;
 	long memlock[MAX_SIZES];
 	__u32 verified[MAX_SIZES];
 };
@@ -288,7 +292,13 @@ static void write_json(FILE *f, const struct paired *base, long base_mem, struct
 		fprintf(f, "],\n      \"attach_ns\": [");
 		for (int k = 0; k < r->attached; k++)
 			fprintf(f, "%s%.0f", k ? ", " : "", r->attach_ns[k]);
-		fprintf(f, "],\n      \"detach_middle_of_10_ns\": %.0f,\n"
+		if (r->first.med >= 0)
+			fprintf(f, "],\n      \"first_attach_ns\": {\"med\": %.0f, \"min\": %.0f, "
+				   "\"max\": %.0f, \"runs\": %d", r->first.med, r->first.min,
+				r->first.max, r->first.n);
+		else
+			fprintf(f, "],\n      \"first_attach_ns\": {\"med\": null");
+		fprintf(f, "},\n      \"detach_middle_of_10_ns\": %.0f,\n"
 			   "      \"detach_middle_of_64_ns\": %.0f,\n"
 			   "      \"status_ns\": %.0f, \"status_n\": %d,\n"
 			   "      \"complete\": %s\n    }",
@@ -332,6 +342,17 @@ static void print_table(const struct paired *base, struct paired *direct,
 		       r->attached ? r->attach_ns[r->attached - 1] / 1e6 : 0, r->detach10 / 1e6,
 		       r->detach64 / 1e6, r->status_n, r->status_ns / 1e6);
 	}
+	printf("\nfirst attach on the empty interface, a fresh process each (ms, median of %d "
+	       "[min-max]):\n", FIRST_ATTACH_RUNS);
+	for (int j = 0; j < nr; j++) {
+		const struct first_attach *fa = &res[j].first;
+
+		if (fa->med >= 0)
+			printf("%-18s %.2f [%.2f-%.2f]\n", res[j].side.name, fa->med / 1e6,
+			       fa->min / 1e6, fa->max / 1e6);
+		else
+			printf("%-18s -\n", res[j].side.name);
+	}
 }
 
 int main(int argc, char **argv)
@@ -342,9 +363,13 @@ int main(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'k' },  { "side", required_argument, NULL, 'S' },
 		{ "json", required_argument, NULL, 'j' },  { "ref-iface", required_argument, NULL, 'R' },
 		{ "dispatcher", required_argument, NULL, 'D' },
+		{ "first-attach", required_argument, NULL, 'F' },
 		{},
 	};
-	const char *iface = NULL, *ref_iface = NULL, *json = NULL, *want[MAX_SIDES];
+	const char *iface = NULL, *ref_iface = NULL, *json = NULL, *want[MAX_SIDES], *first = NULL;
+	const char *measured[MAX_SIDES];
+	struct first_attach firsts[MAX_SIDES];
+	int nr_measured = 0;
 	struct side_result res[MAX_SIDES] = {};
 	struct paired base, direct[MAX_SIZES];
 	int c, nr_want = 0, nr = 0, ifindex;
@@ -366,8 +391,15 @@ int main(int argc, char **argv)
 		case 'S': if (nr_want < MAX_SIDES) want[nr_want++] = optarg; break;
 		case 'j': json = optarg; break;
 		case 'D': dispatcher = optarg; break;
+		case 'F': first = optarg; break;
 		default: return 2;
 		}
+	}
+	if (first && iface && objdir) {
+		libbpf_set_print(quiet_libbpf);
+		xdpchain_set_print(quiet_xc);
+		snprintf(pass_obj, sizeof(pass_obj), "%s/bench_pass.o", objdir);
+		return first_attach_child(first, (int)if_nametoindex(iface), pass_obj);
 	}
 	if (!iface || !ref_iface || !objdir || !repeat || !runs) {
 		fprintf(stderr, "usage: xdpchain-bench --iface IF --ref-iface IF --objdir DIR [--sizes L] "
@@ -408,6 +440,17 @@ int main(int argc, char **argv)
 		}
 	}
 	const char *all[] = { "xdpchain-freplace", "xdpchain-tailcall", "libxdp" };
+	/* First, while this process has loaded nothing of any side: the
+	 * samples are fresh processes anyway. */
+	for (int j = 0; j < MAX_SIDES; j++) {
+		bool on = !nr_want;
+
+		for (int w = 0; w < nr_want; w++)
+			on |= !strcmp(want[w], all[j]);
+		if (on)
+			measured[nr_measured++] = all[j];
+	}
+	first_attach_measure(measured, nr_measured, iface, objdir, firsts);
 	for (int j = 0; j < MAX_SIDES; j++) {
 		bool on = !nr_want;
 		int err;
@@ -426,6 +469,10 @@ int main(int argc, char **argv)
 				return 1;
 			continue;
 		}
+		res[nr].first.med = -1;
+		for (int m = 0; m < nr_measured; m++)
+			if (!strcmp(measured[m], all[j]))
+				res[nr].first = firsts[m];
 		run_side(&res[nr]);
 		res[nr].side.clear(&res[nr].side);
 		nr++;

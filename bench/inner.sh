@@ -28,6 +28,8 @@ ip netns exec "$ns" env XDPCHAIN_BPFFS_ROOT="$fs/xdpchain" LIBXDP_BPFFS="$fs" \
 	"$build/bench/xdpchain-bench" --iface bn0 --ref-iface bn2 --objdir "$build/bench" \
 	--dispatcher "$build/dispatcher/xdpchain_dispatcher.o" --json "$fs.json" "$@" >&2
 echo BENCH-JSON-BEGIN
-cat "$fs.json"
+# The clock the figures are in (bench/run.sh): "real", or "icount"
+# (instructions executed, 1 ns each).
+jq --arg c "${BENCH_CLOCK:-real}" '. + {clock: $c}' "$fs.json"
 echo BENCH-JSON-END
 rm -f "$fs.json"

@@ -15,6 +15,10 @@ for f in "$@"; do
 	k=$(jq -r .kernel "$f")
 	echo "## Kernel $k ($(basename "$f" .json))"
 	echo
+	if [ "$(jq -r '.clock // "real"' "$f")" = icount ]; then
+		echo "Instruction-counted time (QEMU -icount shift=0, one vCPU): a nanosecond here is one guest instruction executed, so the per-packet figures repeat exactly from run to run and show the instructions each side runs, not cache or branch effects. Control-plane figures include what waits (RCU grace periods) at the guest timer's resolution (4 ms)."
+		echo
+	fi
 	echo "$(jq .runs "$f") runs x $(jq .repeat "$f") packets per run. Each run is paired with a run of a reference program (one pass program attached directly to a second interface) taken right after it; a cell is the median of the per-run ratios [min-max]. The reference is the same program as the single program attached directly ($(jq '.base.med | .*100|round/100' "$f") ns per packet), so that program's own ratio, $(jq '.base.ratio.med | .*1000|round/1000' "$f")x [$(jq '.base.ratio.min | .*1000|round/1000' "$f")-$(jq '.base.ratio.max | .*1000|round/1000' "$f")], is the method's error in this run."
 	echo
 	sides=$(jq -r '.sides | keys_unsorted | join(" ")' "$f")
@@ -31,15 +35,16 @@ for f in "$@"; do
 		"| \(.sizes[$i]) | \(cell(.direct[$i])) |" +
 		([$sides | split(" ")[] | " \(cell($r.sides[.].dataplane[$i])) |"] | join(""))' "$f"
 	echo
-	echo "Control plane (ms): attach of the k-th program, detach from the middle, status."
+	echo "Control plane (ms): the first attach on the empty interface in a fresh process (median [min-max] of $(jq '[.sides[].first_attach_ns.runs // 0] | max' "$f") processes per side, the sides taking turns: xdpchain's freplace probe included), attach of the k-th program in one process, detach from the middle, status."
 	echo
-	echo "| side | attach #1 | attach #10 | attach #last | detach of 10 | detach of 64 | status | verified insns (1 / 10 / 64) | dispatcher memlock at 1 / max |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| side | first attach | attach #1 | attach #10 | attach #last | detach of 10 | detach of 64 | status | verified insns (1 / 10 / 64) | dispatcher memlock at 1 / max |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	jq -r '.sizes as $sz | .sides | to_entries[] | .key as $k | .value as $v |
 		def ms(x): if x == null or x == 0 then "-" else (x / 1e4 | round / 100 | tostring) end;
 		def at(n): ([range(0; $sz | length) | select($sz[.] == n)][0]) as $i |
 			if $i == null then "-" else ($v.verified_insns[$i] | tostring) end;
-		"| \($k) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
+		def fa: $v.first_attach_ns // {} | if .med == null then "-" else "\(ms(.med)) [\(ms(.min))-\(ms(.max))]" end;
+		"| \($k) | \(fa) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
 	echo
 	if jq -e '.dispatcher_load' "$f" >/dev/null; then
 		echo "The dispatcher alone, as a rebuild of N programs of one kind loads it (the smallest build that holds them and the spare slots it gets, docs/protocol.md 6b), attached nowhere (median of 5 loads: verifier and JIT):"
@@ -66,6 +71,10 @@ for f in "$@"; do
 			(if $r.sides.libxdp != null and $r.sides.libxdp.dataplane[$i10] != null then
 				", libxdp \(ns(per($r.sides.libxdp.dataplane; $i1; $i10))) ns (target <= libxdp: \(if per($v.dataplane; $i1; $i10) <= per($r.sides.libxdp.dataplane; $i1; $i10) then "holds" else "MISSED" end))"
 			else "" end)
+		else "" end) +
+		(if $r.sides.libxdp.first_attach_ns.med != null and $v.first_attach_ns.med != null then
+			($v.first_attach_ns.med / $r.sides.libxdp.first_attach_ns.med) as $fr |
+			"; the first attach takes \($fr * 100 | round / 100)x libxdp'"'"'s (target <= 1x: \(if $fr <= 1 then "holds" else "MISSED" end))"
 		else "" end) +
 		(if $r.sides.libxdp != null and ($r.sides.libxdp.attach_ns | length) >= 2 then
 			(([$v.attach_ns[1:($r.sides.libxdp.attach_ns | length)][]] | add) / ([$r.sides.libxdp.attach_ns[1:][]] | add)) as $ar |
