@@ -32,10 +32,13 @@
  * of a version 5 dispatcher holds a stub returning the new value, which an
  * older reader would not know; and a slot may be placed relative to
  * another (anchor, anchor_id: padding before), which changes the run
- * order an older reader would check. Versions 2 to 4 are still read (they have
+ * order an older reader would check. 6: the same layout; the dispatcher
+ * may be the extension-only build (XDPCHAIN_META_F_EXT_ONLY), whose slots
+ * cannot tail-call: an older writer would append a tail-call program into
+ * it, which would never run. Versions 2 to 5 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
-#define XDPCHAIN_META_VERSION 5u
+#define XDPCHAIN_META_VERSION 6u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
@@ -76,6 +79,11 @@ enum xdpchain_slot_kind {
 /* Only on a throwaway dispatcher that is never linked to an interface
  * (xdpchain trace): record every position's verdict in xdpchain_trace. */
 #define XDPCHAIN_META_F_TRACE (1u << 2)
+/* Version 6: the extension-only build, loaded for a chain of freplace
+ * slots only and neither stats nor trace: its slot functions hold no tail
+ * call, which spares every packet the JIT's tail-call counter. A tail-call
+ * program joins such a chain only through a new dispatcher. */
+#define XDPCHAIN_META_F_EXT_ONLY (1u << 3)
 
 /* slot.flags */
 #define XDPCHAIN_SLOT_F_FRAGS (1u << 0) /* program declared frags support */

@@ -98,6 +98,10 @@ struct {
 #define XDPCHAIN_RUN_SPARE(n) return last;
 #else
 #define XDPCHAIN_RECORD(n)
+#ifdef XDPCHAIN_EXT_ONLY
+/* No tail-call slot (see XDPCHAIN_SLOT_FUNC). */
+#define XDPCHAIN_LAST_TAIL(n)
+#else
 /* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT),
  * while it is the last: nothing appended after it. */
 #define XDPCHAIN_LAST_TAIL(n)                                                  \
@@ -106,6 +110,7 @@ struct {
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return last;                                                   \
 	}
+#endif
 /* An appended position: below the live end, its continue-on set in
  * xdpchain_live. */
 #define XDPCHAIN_RUN_SPARE(n)                                                  \
@@ -132,6 +137,7 @@ struct {
  * XDPCHAIN_RET_EMPTY" into the caller and drop the callee's verdict (or
  * the EXT program's).
  */
+#ifndef XDPCHAIN_EXT_ONLY
 #define XDPCHAIN_SLOT_FUNC(n)                                                  \
 	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
 	{                                                                      \
@@ -139,6 +145,29 @@ struct {
 		bpf_tail_call(ctx, &chain_progs, n);                           \
 		return ret;                                                    \
 	}
+#else
+/*
+ * The extension-only build (XDPCHAIN_META_F_EXT_ONLY), for chains whose
+ * slots are all freplace: no tail call anywhere in the program. The
+ * verifier marks a program that can reach a tail call (any subprogram
+ * holding one, dead or not), and the JIT then carries the tail-call
+ * counter through it: set up in the prologue, reloaded before every call
+ * (x86-64: 8 instructions per packet and one per position). A freplace
+ * slot never tail-calls, so this build saves that, and the last-position
+ * shortcut below, which only tail-call slots take. The volatile keeps
+ * clang from folding the empty value into the caller (the EXT program
+ * replaces this body); the empty asm keeps ctx used, or clang would see an
+ * unused argument and stop passing it, and the verifier refuses a global
+ * function called without its context ("Caller passes invalid args").
+ */
+#define XDPCHAIN_SLOT_FUNC(n)                                                  \
+	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
+	{                                                                      \
+		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
+		asm volatile("" : : "r"(ctx));                                 \
+		return ret;                                                    \
+	}
+#endif
 
 #define XDPCHAIN_SLOTS_8(a, b, c, d, e, f, g, h)                               \
 	XDPCHAIN_SLOT_FUNC(a) XDPCHAIN_SLOT_FUNC(b) XDPCHAIN_SLOT_FUNC(c)   \

@@ -7,7 +7,10 @@
  * holds it, which verifies fastest), and the instrumented one (64 slots)
  * with verdict counters and tracing. A chain with neither switched on runs
  * a plain one, so it costs what it cost before counters existed (see the
- * dispatcher source). All builds have the same metadata, maps and names. */
+ * dispatcher source), and a chain of freplace slots only the extension-only
+ * plain build (XDPCHAIN_META_F_EXT_ONLY: no tail call, so no tail-call
+ * counter per packet), in the same four sizes. All builds have the same
+ * metadata, maps and names. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,10 @@
 #include "xdpchain_dispatcher_8.skel.h"
 #include "xdpchain_dispatcher_16.skel.h"
 #include "xdpchain_dispatcher_32.skel.h"
+#include "xdpchain_dispatcher_ext8.skel.h"
+#include "xdpchain_dispatcher_ext16.skel.h"
+#include "xdpchain_dispatcher_ext32.skel.h"
+#include "xdpchain_dispatcher_ext64.skel.h"
 #include "xdpchain_dispatcher_inst.skel.h"
 
 
@@ -26,6 +33,10 @@ struct xdpchain_dispatcher {
 	struct xc_disp_plain16 *plain16;
 	struct xc_disp_plain32 *plain32;
 	struct xc_disp_plain *plain;
+	struct xc_disp_ext8 *ext8;
+	struct xc_disp_ext16 *ext16;
+	struct xc_disp_ext32 *ext32;
+	struct xc_disp_ext64 *ext64;
 	struct xc_disp_inst *inst;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
@@ -78,10 +89,46 @@ static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
 	return 0;
 }
 
+/* Whether meta may run in the extension-only build: plain, every slot
+ * freplace. */
+static bool ext_only(const struct xdpchain_meta *meta)
+{
+	if (meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))
+		return false;
+	for (unsigned int i = 0; i < meta->nr_progs; i++)
+		if (meta->slots[i].kind != XDPCHAIN_SLOT_FREPLACE)
+			return false;
+	return true;
+}
+
 static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *meta)
 {
 	unsigned int end = meta->nr_progs + meta->nr_spare;
+	struct xdpchain_meta *m;
+	size_t sz;
+	int err;
 
+	if (ext_only(meta)) {
+		if (end <= 8)
+			err = DISP_OPEN_PLAIN(d, ext8, meta);
+		else if (end <= 16)
+			err = DISP_OPEN_PLAIN(d, ext16, meta);
+		else if (end <= 32)
+			err = DISP_OPEN_PLAIN(d, ext32, meta);
+		else
+			err = DISP_OPEN_PLAIN(d, ext64, meta);
+		if (err)
+			return err;
+		/* In the loaded copy (the pinned metadata, and what
+		 * xc_disp_get_meta() returns; writable until the load, like
+		 * the skeleton's rodata): readers and writers learn from it
+		 * that no tail-call program may be appended. */
+		m = (struct xdpchain_meta *)bpf_map__initial_value(d->rodata, &sz);
+		if (!m || sz < sizeof(*m))
+			return -EINVAL;
+		m->flags |= XDPCHAIN_META_F_EXT_ONLY;
+		return 0;
+	}
 	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
 		if (end <= 8)
 			return DISP_OPEN_PLAIN(d, plain8, meta);
@@ -248,6 +295,10 @@ void xc_disp_free(struct xdpchain_dispatcher *d)
 	xc_disp_plain16__destroy(d->plain16);
 	xc_disp_plain32__destroy(d->plain32);
 	xc_disp_plain__destroy(d->plain);
+	xc_disp_ext8__destroy(d->ext8);
+	xc_disp_ext16__destroy(d->ext16);
+	xc_disp_ext32__destroy(d->ext32);
+	xc_disp_ext64__destroy(d->ext64);
 	xc_disp_inst__destroy(d->inst);
 	free(d);
 }

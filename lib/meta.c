@@ -80,8 +80,13 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 	if (meta->mode != XDPCHAIN_MODE_NATIVE && meta->mode != XDPCHAIN_MODE_SKB)
 		return WHY("bad mode %u", meta->mode);
 	/* XDPCHAIN_META_F_TRACE never runs on an interface. */
-	if (meta->flags & ~(XDPCHAIN_META_F_FRAGS | XDPCHAIN_META_F_STATS))
+	if (meta->flags & ~(XDPCHAIN_META_F_FRAGS | XDPCHAIN_META_F_STATS |
+			    XDPCHAIN_META_F_EXT_ONLY))
 		return WHY("unknown flags 0x%x", meta->flags);
+	if ((meta->flags & XDPCHAIN_META_F_EXT_ONLY) &&
+	    (meta->version < 6 || (meta->flags & XDPCHAIN_META_F_STATS)))
+		return WHY("extension-only flag in a version %u chain%s", meta->version,
+			   meta->flags & XDPCHAIN_META_F_STATS ? " with counters" : "");
 	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
 		return WHY("frags flag disagrees with the slots");
 	if (meta->pad_v4 || (meta->version < 4 && meta->nr_spare))
@@ -101,6 +106,8 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u has no program id", i);
 		if (s->kind != XDPCHAIN_SLOT_FREPLACE && s->kind != XDPCHAIN_SLOT_TAILCALL)
 			return WHY("slot %u has bad kind %u", i, s->kind);
+		if (s->kind == XDPCHAIN_SLOT_TAILCALL && (meta->flags & XDPCHAIN_META_F_EXT_ONLY))
+			return WHY("slot %u is a tail-call slot of an extension-only dispatcher", i);
 		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
 		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT))

@@ -325,6 +325,9 @@ bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slo
 	if (!b || b->version < 4 || !b->nr_spare || !b->nr_progs ||
 	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS) || m->anchor)
 		return false;
+	/* The extension-only build's slots cannot tail-call. */
+	if (m->kind == XDPCHAIN_SLOT_TAILCALL && (b->flags & XDPCHAIN_META_F_EXT_ONLY))
+		return false;
 	/* A placement relative to an anchor changes where programs sort:
 	 * not worth a special case for appends. */
 	for (unsigned int i = 0; i < b->nr_progs; i++)

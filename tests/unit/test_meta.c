@@ -96,6 +96,17 @@ static void test_validate(void)
 	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.version = 3), "version 4");
 	BAD(m.pad_v4 = 1, "version 4");
 	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.flags = XDPCHAIN_META_F_STATS), "counters");
+	/* Version 6: the extension-only build holds freplace slots only,
+	 * never counters, and is unknown before version 6. */
+	good_meta(&m);
+	m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE;
+	m.flags = XDPCHAIN_META_F_EXT_ONLY;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	BAD((m.flags = XDPCHAIN_META_F_EXT_ONLY), "tail-call slot of an extension-only");
+	BAD((m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE,
+	     m.flags = XDPCHAIN_META_F_EXT_ONLY, m.version = 5), "extension-only flag");
+	BAD((m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE,
+	     m.flags = XDPCHAIN_META_F_EXT_ONLY | XDPCHAIN_META_F_STATS), "counters");
 	/* One vacancy-era layout, zero-filled at the end, is still valid. */
 	good_meta(&m);
 	m.version = 3;

@@ -339,6 +339,14 @@ static void test_can_append(void)
 	b->version = 3;
 	CHECK(!xc_plan_can_append(b, &m, 0, false));
 	b->version = XDPCHAIN_META_VERSION;
+	/* The extension-only build takes freplace programs only. */
+	b->flags |= XDPCHAIN_META_F_EXT_ONLY;
+	CHECK(xc_plan_can_append(b, &m, 0, false));
+	m.kind = XDPCHAIN_SLOT_TAILCALL;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	b->flags &= ~XDPCHAIN_META_F_EXT_ONLY;
+	CHECK(xc_plan_can_append(b, &m, 0, false));
+	m.kind = XDPCHAIN_SLOT_FREPLACE;
 	CHECK(!xc_plan_can_append(NULL, &m, 0, false));
 	b->nr_progs = 0;
 	CHECK(!xc_plan_can_append(b, &m, 0, false));
