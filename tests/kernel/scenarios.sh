@@ -372,6 +372,46 @@ eventually() {
 }
 chain_field() { jq -r ".[0].$1" <<<"$2"; }
 
+t_ext_only() {
+	begin "a chain of freplace slots runs the build without tail calls; a tail-call program sorting last gets a new dispatcher there"
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	tails() {
+		bpftool prog dump xlated id "$(status_json | jq -r '.[0].dispatcher_id')" 2>/dev/null |
+			grep -c 'bpf_tail_call'
+	}
+	local pin=$bpffs/app-tail s0 s1 n
+	att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	s0=$(status_json)
+	n=$(tails)
+	if [ "$backend" = freplace ]; then
+		expect "tail calls in the dispatcher" 0 "$n" || return
+	else
+		[ "$n" -gt 0 ] || { not_ok "a tail-call chain's dispatcher without tail calls"; return; }
+	fi
+	bpftool prog load "$V2OBJ" "$pin" type xdp 2>/dev/null || { not_ok "bpftool prog load"; return; }
+	xc attach xt0 "pinned:$pin" -P 30 >/dev/null || { not_ok "attach pinned"; rm -f "$pin"; return; }
+	rm -f "$pin"
+	expect "runs" "verdict=pass trace=a1,a2,e1" "$(run)" || return
+	s1=$(status_json)
+	if [ "$backend" = freplace ]; then
+		expect "new dispatcher, nothing appended" "true 0 mixed" \
+			"$([ "$(chain_field dispatcher_id "$s1")" != "$(chain_field dispatcher_id "$s0")" ] && echo true) $(chain_field appended_slots "$s1") $(chain_field backend "$s1")" ||
+			return
+		[ "$(tails)" -gt 0 ] || { not_ok "the mixed chain's dispatcher has no tail call"; return; }
+	else
+		expect "appended in place" "$(chain_field dispatcher_id "$s0") 1" \
+			"$(chain_field dispatcher_id "$s1") $(chain_field appended_slots "$s1")" || return
+	fi
+	# Back to freplace slots only: the next rebuild drops the tail calls.
+	xc detach xt0 "$(status_json | jq -r '.[0].programs[2].id')" >/dev/null || { not_ok "detach"; return; }
+	att t_pass_c -P 5 || { not_ok "attach first"; return; }
+	expect "runs" "verdict=pass trace=a3,a1,a2" "$(run)" || return
+	if [ "$backend" = freplace ]; then
+		expect "tail calls after the rebuild" 0 "$(tails)" || return
+	fi
+	ok
+}
+
 t_detach_in_place() {
 	begin "detaching one of four programs empties its slot in place; the next change compacts"
 	local s0 s1 s2 s3 b_id
@@ -735,7 +775,7 @@ t_relative_order() {
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
-	t_skb_mode t_frags t_loaded_program t_detach_in_place t_detach_last_in_place \
+	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order
 finish
