@@ -152,7 +152,7 @@ struct {
  * verifier marks a program that can reach a tail call (any subprogram
  * holding one, dead or not), and the JIT then carries the tail-call
  * counter through it: set up in the prologue, reloaded before every call
- * (x86-64: 8 instructions per packet and one per position). A freplace
+ * (x86-64: 7 instructions per packet and one per position). A freplace
  * slot never tail-calls, so this build saves that, and the last-position
  * shortcut below, which only tail-call slots take. The volatile keeps
  * clang from folding the empty value into the caller (the EXT program
