@@ -156,15 +156,23 @@ struct {
  * slot never tail-calls, so this build saves that, and the last-position
  * shortcut below, which only tail-call slots take. The volatile keeps
  * clang from folding the empty value into the caller (the EXT program
- * replaces this body); the empty asm keeps ctx used, or clang would see an
- * unused argument and stop passing it, and the verifier refuses a global
- * function called without its context ("Caller passes invalid args").
+ * replaces this body).
+ *
+ * The kernel lets an extension that changes packet data (bpf_xdp_adjust_head
+ * and the like) replace only a function that may change it too ("Extension
+ * program changes packet data, while original does not": Linux 6.13, and
+ * 6.12.y), and a tail call counts as one. So the slot adjusts the head by
+ * nothing, which leaves every packet as it is (a frame too short for it is
+ * refused unchanged) and costs one helper call at an empty slot only: a
+ * filled one runs its program instead. It also keeps ctx used, without
+ * which clang would stop passing it and the verifier would refuse the call
+ * ("Caller passes invalid args").
  */
 #define XDPCHAIN_SLOT_FUNC(n)                                                  \
 	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
 	{                                                                      \
 		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
-		asm volatile("" : : "r"(ctx));                                 \
+		bpf_xdp_adjust_head(ctx, 0);                                   \
 		return ret;                                                    \
 	}
 #endif
