@@ -249,6 +249,48 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 		last = ret;                                                    \
 	}
 
+/*
+ * A rebuilt position's test, specialised on its continue-on set: a
+ * constant the verifier knows (frozen .rodata), so it keeps the one case
+ * that applies and removes the others, compares included, as dead code.
+ * A set of one action, by far the most common ("continue on pass"), needs
+ * no shift and no range test: that action continues, the empty value is
+ * skipped, every other value is final, which is what the general test
+ * decides for such a set. On the common path that is one compare with an
+ * immediate (the general test: a load, a range compare, a shift, a mask
+ * and a compare). Other sets, and appended positions (whose sets are in
+ * the mutable xdpchain_live), take the general test.
+ */
+#define XDPCHAIN_VERDICT_ONE(v)                                                \
+	if (ret != (v)) {                                                      \
+		if (ret != XDPCHAIN_RET_EMPTY)                                 \
+			return ret;                                            \
+	} else {                                                               \
+		last = (v);                                                    \
+	}
+
+#define XDPCHAIN_VERDICT_CONST(cont)                                           \
+	switch (cont) {                                                        \
+	case 1u << XDP_PASS:                                                   \
+		XDPCHAIN_VERDICT_ONE(XDP_PASS)                                 \
+		break;                                                         \
+	case 1u << XDP_DROP:                                                   \
+		XDPCHAIN_VERDICT_ONE(XDP_DROP)                                 \
+		break;                                                         \
+	case 1u << XDP_TX:                                                     \
+		XDPCHAIN_VERDICT_ONE(XDP_TX)                                   \
+		break;                                                         \
+	case 1u << XDP_REDIRECT:                                               \
+		XDPCHAIN_VERDICT_ONE(XDP_REDIRECT)                             \
+		break;                                                         \
+	case 1u << XDP_ABORTED:                                                \
+		XDPCHAIN_VERDICT_ONE(XDP_ABORTED)                              \
+		break;                                                         \
+	default:                                                               \
+		XDPCHAIN_VERDICT(cont)                                         \
+		break;                                                         \
+	}
+
 #define XDPCHAIN_RUN_SLOT(n)                                                   \
 	if (n >= nr) {                                                         \
 		XDPCHAIN_RUN_SPARE(n)                                          \
@@ -256,7 +298,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 		XDPCHAIN_LAST_TAIL(n)                                          \
 		ret = slot_##n(ctx);                                           \
 		XDPCHAIN_RECORD(n)                                             \
-		XDPCHAIN_VERDICT(xdpchain_meta.slots[n].continue_on)           \
+		XDPCHAIN_VERDICT_CONST(xdpchain_meta.slots[n].continue_on)     \
 	}
 
 #define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \

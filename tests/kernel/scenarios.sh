@@ -62,6 +62,30 @@ t_continue_on() {
 	expect "aborted and tx continue" "verdict=pass trace=ab,70,a1" "$(run)" && ok
 }
 
+t_continue_on_single() {
+	begin "a continue-on set of one action: that action continues, any other verdict is final"
+	local p v
+	# Rebuilt positions specialise their test on a set of one action
+	# (the dispatcher's XDPCHAIN_VERDICT_ONE): each action, the one that
+	# continues and one that does not, and unknown verdicts.
+	for p in t_drop:drop:d0 t_tx:tx:70 t_redirect_ret:redirect:4e t_aborted:aborted:ab \
+		t_pass_b:pass:a2; do
+		v=${p#*:}
+		reset
+		att "${p%%:*}" -P 1 -c "${v%%:*}" && att t_pass_a -P 2 || { not_ok "attach ${p%%:*}"; return; }
+		expect "${v%%:*} continues" "verdict=pass trace=${v#*:},a1" "$(run)" || return
+	done
+	local prog set
+	for p in t_pass_b:drop:pass:a2 t_drop:pass:drop:d0 t_bogus:pass:77:b0 t_ret31:pass:31:31; do
+		reset
+		prog=${p%%:*} v=${p#*:}
+		set=${v%%:*} v=${v#*:}
+		att "$prog" -P 1 -c "$set" && att t_pass_a -P 2 || { not_ok "attach $prog"; return; }
+		expect "$prog final with -c $set" "verdict=${v%%:*} trace=${v#*:}" "$(run)" || return
+	done
+	ok
+}
+
 t_last_continues() {
 	begin "when the last program continues, its own verdict is returned (1..N)"
 	att t_tx -c tx || { not_ok "attach"; return; }
@@ -778,6 +802,7 @@ t_relative_order() {
 }
 
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
+	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
