@@ -323,7 +323,7 @@ int xdpchain_disp(struct xdp_md *ctx)
 	 */
 	__u32 nr;
 #ifndef XDPCHAIN_INSTRUMENTED
-	__u32 end;
+	__u32 end, spare;
 #else
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
@@ -342,14 +342,16 @@ int xdpchain_disp(struct xdp_md *ctx)
 	nr = xdpchain_meta.nr_progs;
 #ifndef XDPCHAIN_INSTRUMENTED
 	end = nr;
-	if (xdpchain_meta.nr_spare) {
+	/* Read once: each read of the const volatile is a load. */
+	spare = xdpchain_meta.nr_spare;
+	if (spare) {
 		/* volatile: the library raises it while packets run; this
 		 * packet runs the positions that were live when it started. */
 		end = *(volatile __u32 *)&xdpchain_live.nr_end;
 		/* Never written by the library (readers call such a chain
 		 * alien): fail closed. And the verifier learns from it that
 		 * no position past the spares runs, so it removes them. */
-		if (end > nr + xdpchain_meta.nr_spare)
+		if (end > nr + spare)
 			return XDP_ABORTED;
 	}
 #endif
