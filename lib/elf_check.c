@@ -203,6 +203,24 @@ static long bad_relocation(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
 	return -1;
 }
 
+/* libbpf reads relocations and symbols straight from a section's bytes,
+ * whatever libelf makes of them, while the checks here read them through
+ * libelf: a relocation or symbol section that libelf does not present as
+ * one (with SHF_COMPRESSED set, its data is a compression header) would
+ * escape them. libbpf 1.1 then took a .rel.maps entry at offset -8 and
+ * asked for a 4 GiB array of map slots (found by the fuzzer). */
+static bool typed_as(Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *data;
+
+	if (sh->sh_type != SHT_REL && sh->sh_type != SHT_SYMTAB)
+		return true;
+	if (sh->sh_flags & SHF_COMPRESSED)
+		return false;
+	data = elf_getdata(scn, NULL);
+	return !data || data->d_type == (sh->sh_type == SHT_REL ? ELF_T_REL : ELF_T_SYM);
+}
+
 static int check_elf(Elf *elf, const char *what)
 {
 	Elf_Scn *scn = NULL;
@@ -226,6 +244,12 @@ static int check_elf(Elf *elf, const char *what)
 			return -ENOEXEC;
 		}
 		btf_maps = btf_maps || !strcmp(name, ".maps");
+		if (!typed_as(scn, &sh)) {
+			xc_warn("%s: corrupted ELF: section %zu (%s) is not readable as %s "
+				"(flagged compressed?)\n", what, elf_ndxscn(scn), name,
+				sh.sh_type == SHT_REL ? "relocations" : "symbols");
+			return -ENOEXEC;
+		}
 		if (sh.sh_type == SHT_NOBITS || !sh.sh_size || elf_getdata(scn, NULL)) {
 			const char *why = NULL;
 			long bad = sh.sh_type == SHT_SYMTAB ? bad_symbol(elf, scn, &sh, &why) : -1;
