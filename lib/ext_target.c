@@ -15,10 +15,8 @@
  * process that closed descriptors it did not open (a daemon closing every
  * descriptor, say) gets a new target, and the stale number, which may be
  * someone else's by then, is never used or closed. */
-#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 #include "kobj.h"
 
 struct target {
@@ -32,18 +30,17 @@ static struct target targets[2] = { { .fd = -1 }, { .fd = -1 } };
 
 static bool still_ours(const struct target *t)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
+	__u8 tag[8];
+	__u32 id;
 
-	return t->fd >= 0 && !bpf_obj_get_info_by_fd(t->fd, &info, &len) &&
-	       info.id == t->prog_id;
+	return t->fd >= 0 && !xc_prog_tag(t->fd, tag, &id) && id == t->prog_id;
 }
 
 static int load_target(struct target *t, bool frags)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), btf_id;
 	struct xdpchain_dispatcher *d;
+	__u32 btf_id, id;
+	__u8 tag[8];
 	int fd, err;
 
 	d = xc_disp_load_ext_target(frags, &btf_id);
@@ -51,17 +48,17 @@ static int load_target(struct target *t, bool frags)
 		return -errno;
 	/* Above the standard streams: a process that closed them must not
 	 * get its program as its stdout. */
-	fd = fcntl(xc_disp_prog_fd(d), F_DUPFD_CLOEXEC, 3);
+	fd = fcntl_dupfd(xc_disp_prog_fd(d));
 	err = fd < 0 ? -errno : 0;
 	xc_disp_free(d);
 	if (err)
 		return err;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
+	err = xc_prog_tag(fd, tag, &id);
+	if (err) {
 		close(fd);
 		return err;
 	}
-	*t = (struct target){ .fd = fd, .prog_id = info.id, .btf_id = btf_id };
+	*t = (struct target){ .fd = fd, .prog_id = id, .btf_id = btf_id };
 	return 0;
 }
 
