@@ -71,6 +71,14 @@ struct xdpchain_dispatcher {
 		__err;                                                         \
 	})
 
+/* Open the smallest of a family's four builds (8, 16, 32 and 64 slot
+ * functions) that holds end positions. */
+#define DISP_OPEN_SIZED(d, f8, f16, f32, f64, meta, end)                       \
+	((end) <= 8    ? DISP_OPEN_PLAIN(d, f8, meta)                          \
+	 : (end) <= 16 ? DISP_OPEN_PLAIN(d, f16, meta)                         \
+	 : (end) <= 32 ? DISP_OPEN_PLAIN(d, f32, meta)                         \
+		       : DISP_OPEN_PLAIN(d, f64, meta))
+
 /* The BTF id of every slot function of the build into its metadata
  * (xdpchain_abi.h: appended programs link to them). */
 static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
@@ -109,14 +117,7 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 	int err;
 
 	if (ext_only(meta)) {
-		if (end <= 8)
-			err = DISP_OPEN_PLAIN(d, ext8, meta);
-		else if (end <= 16)
-			err = DISP_OPEN_PLAIN(d, ext16, meta);
-		else if (end <= 32)
-			err = DISP_OPEN_PLAIN(d, ext32, meta);
-		else
-			err = DISP_OPEN_PLAIN(d, ext64, meta);
+		err = DISP_OPEN_SIZED(d, ext8, ext16, ext32, ext64, meta, end);
 		if (err)
 			return err;
 		/* In the loaded copy (the pinned metadata, and what
@@ -129,15 +130,8 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 		m->flags |= XDPCHAIN_META_F_EXT_ONLY;
 		return 0;
 	}
-	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
-		if (end <= 8)
-			return DISP_OPEN_PLAIN(d, plain8, meta);
-		if (end <= 16)
-			return DISP_OPEN_PLAIN(d, plain16, meta);
-		if (end <= 32)
-			return DISP_OPEN_PLAIN(d, plain32, meta);
-		return DISP_OPEN_PLAIN(d, plain, meta);
-	}
+	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+		return DISP_OPEN_SIZED(d, plain8, plain16, plain32, plain, meta, end);
 	d->inst = xc_disp_inst__open();
 	if (!d->inst)
 		return -errno;
