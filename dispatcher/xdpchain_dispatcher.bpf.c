@@ -269,23 +269,18 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 		last = (v);                                                    \
 	}
 
+#define XDPCHAIN_CASE_ONE(v)                                                   \
+	case 1u << (v):                                                        \
+		XDPCHAIN_VERDICT_ONE(v)                                        \
+		break;
+
 #define XDPCHAIN_VERDICT_CONST(cont)                                           \
 	switch (cont) {                                                        \
-	case 1u << XDP_PASS:                                                   \
-		XDPCHAIN_VERDICT_ONE(XDP_PASS)                                 \
-		break;                                                         \
-	case 1u << XDP_DROP:                                                   \
-		XDPCHAIN_VERDICT_ONE(XDP_DROP)                                 \
-		break;                                                         \
-	case 1u << XDP_TX:                                                     \
-		XDPCHAIN_VERDICT_ONE(XDP_TX)                                   \
-		break;                                                         \
-	case 1u << XDP_REDIRECT:                                               \
-		XDPCHAIN_VERDICT_ONE(XDP_REDIRECT)                             \
-		break;                                                         \
-	case 1u << XDP_ABORTED:                                                \
-		XDPCHAIN_VERDICT_ONE(XDP_ABORTED)                              \
-		break;                                                         \
+	XDPCHAIN_CASE_ONE(XDP_PASS)                                            \
+	XDPCHAIN_CASE_ONE(XDP_DROP)                                            \
+	XDPCHAIN_CASE_ONE(XDP_TX)                                              \
+	XDPCHAIN_CASE_ONE(XDP_REDIRECT)                                        \
+	XDPCHAIN_CASE_ONE(XDP_ABORTED)                                         \
 	default:                                                               \
 		XDPCHAIN_VERDICT(cont)                                         \
 		break;                                                         \
