@@ -21,7 +21,7 @@
 #include "opts.h"
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
-       OPT_PIN_MAPS, OPT_BEFORE, OPT_AFTER };
+       OPT_PIN_MAPS, OPT_BEFORE, OPT_AFTER, OPT_OBSERVER };
 
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
@@ -52,6 +52,7 @@ struct attach_args {
 	/* --before/--after NAME|ID: resolved on each interface's chain */
 	const char *anchor;
 	bool anchor_after;
+	bool observer; /* --observer */
 };
 
 static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *a)
@@ -138,6 +139,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		{ "pin-maps", required_argument, NULL, OPT_PIN_MAPS },
 		{ "before", required_argument, NULL, OPT_BEFORE },
 		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "observer", no_argument, NULL, OPT_OBSERVER },
 		{},
 	};
 	int c, ret;
@@ -196,6 +198,10 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		}
 		case OPT_STATS:
 			a->ao.stats = true;
+			ret = 0;
+			break;
+		case OPT_OBSERVER:
+			a->observer = true;
 			ret = 0;
 			break;
 		case OPT_BEFORE:
@@ -323,6 +329,10 @@ static int apply_settings(struct cli_ctx *ctx, struct xdpchain_prog *prog,
 	if (a->has_cont && (err = xdpchain_prog__set_continue_on(prog, a->cont))) {
 		cli_error(ctx, "cannot set the continue-on set: %s", strerror(-err));
 		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+	}
+	if (a->observer && (err = xdpchain_prog__set_observer(prog, true))) {
+		cli_error(ctx, "cannot make it an observer: %s", strerror(-err));
+		return CLI_EXIT_FAIL;
 	}
 	if (a->owner && (err = xdpchain_prog__set_owner(prog, a->owner))) {
 		/* Too long or a bad character: both a usage error. */

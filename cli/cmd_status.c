@@ -49,7 +49,11 @@ static void make_row(const struct xdpchain_chain *c, const struct xdpchain_entry
 			 name_of(c, anchor));
 	else
 		snprintf(r->prio, sizeof(r->prio), "%d", xdpchain_entry__priority(e));
-	fmt_verdicts(xdpchain_entry__continue_on(e), r->cont, sizeof(r->cont));
+	/* An observer's verdict is ignored: it has no continue-on set. */
+	if (xdpchain_entry__observer(e))
+		snprintf(r->cont, sizeof(r->cont), "(observer)");
+	else
+		fmt_verdicts(xdpchain_entry__continue_on(e), r->cont, sizeof(r->cont));
 	fmt_time(xdpchain_entry__attach_time(e), r->when, sizeof(r->when));
 	r->name = name && *name ? name : "-";
 	if (xdpchain_entry__owner_pid(e)) {
@@ -244,6 +248,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		}
 		json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(e)));
 		json_kv_bool(w, "frags", xdpchain_entry__frags(e));
+		json_kv_bool(w, "observer", xdpchain_entry__observer(e));
 		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
 		json_kv_uint(w, "slot", xdpchain_entry__slot(e));
 		json_key(w, "stats");

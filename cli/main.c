@@ -28,7 +28,7 @@ static const struct cmd {
 	  "[-b|--backend auto|freplace|tailcall]\n"
 	  "[--replace-foreign] [--expect-revision N] [--stats]\n"
 	  "[--until-exit] [--owner-pid PID] [--pin-maps DIR]\n"
-	  "[--before NAME|ID | --after NAME|ID]",
+	  "[--before NAME|ID | --after NAME|ID] [--observer]",
 	  "Add the XDP program NAME (default: the first XDP program) of the ELF object\n"
 	  "    FILE to IFACE's chain, creating the chain if there is none. FILE may also be\n"
 	  "    id:N or pinned:PATH for an XDP program already loaded (it joins through a\n"
@@ -61,7 +61,10 @@ static const struct cmd {
 	  "                         yours: they and the maps outlive a detach\n"
 	  "    --before P, --after P  run right before (after) program P of the chain\n"
 	  "                         (a name, or an id), whatever the priorities; the\n"
-	  "                         placement stays while other programs come and go" },
+	  "                         placement stays while other programs come and go\n"
+	  "    --observer           join as an observer: run after the chain has decided,\n"
+	  "                         read the decision (<xdpchain/prog.h>), change nothing\n"
+	  "                         (its verdict is ignored); at most 8 per chain" },
 	{ "detach", cmd_detach,
 	  "IFACE (ID|NAME|--all) [--expect-revision N] [--force]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"

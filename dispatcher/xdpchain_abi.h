@@ -35,10 +35,13 @@
  * order an older reader would check. 6: the same layout; the dispatcher
  * may be the extension-only build (XDPCHAIN_META_F_EXT_ONLY), whose slots
  * cannot tail-call: an older writer would append a tail-call program into
- * it, which would never run. Versions 2 to 5 are still read (they have
+ * it, which would never run. 7: the same layout; a slot may be an observer
+ * (XDPCHAIN_SLOT_F_OBSERVER), run after the chain decided, whose verdict
+ * is ignored: an older reader would count it as a program that decides.
+ * Versions 2 to 6 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
-#define XDPCHAIN_META_VERSION 6u
+#define XDPCHAIN_META_VERSION 7u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
@@ -84,6 +87,10 @@ enum xdpchain_slot_kind {
  * call, which spares every packet the JIT's tail-call counter. A tail-call
  * program joins such a chain only through a new dispatcher. */
 #define XDPCHAIN_META_F_EXT_ONLY (1u << 3)
+/* Version 7: the chain has observers (XDPCHAIN_SLOT_F_OBSERVER), which
+ * only the instrumented build runs: the dispatcher records the final
+ * verdict and who decided it in xdpchain_final, then runs them. */
+#define XDPCHAIN_META_F_OBSERVE (1u << 4)
 
 /* slot.flags */
 #define XDPCHAIN_SLOT_F_FRAGS (1u << 0) /* program declared frags support */
@@ -91,6 +98,12 @@ enum xdpchain_slot_kind {
  * owner_start, in pid namespace owner_pidns): once that process is gone,
  * the next change of the chain removes the program (docs/protocol.md). */
 #define XDPCHAIN_SLOT_F_UNTIL_EXIT (1u << 4)
+/* Version 7: an observer. It runs after the chain decided (observers sort
+ * after every other program, among themselves by the usual rules), reads
+ * the decision in xdpchain_final, and its own verdict is ignored. */
+#define XDPCHAIN_SLOT_F_OBSERVER (1u << 5)
+/* Observers per chain (they take slots like other programs). */
+#define XDPCHAIN_MAX_OBSERVERS 8
 
 struct xdpchain_slot_meta {
 	__u32 prog_id;      /* kernel id of the chained program */
@@ -191,6 +204,31 @@ struct xdpchain_stats_rec {
 struct xdpchain_trace_rec {
 	__u32 nr_run;                      /* positions that ran */
 	__s32 verdict[XDPCHAIN_MAX_SLOTS]; /* by position */
+};
+
+/*
+ * What observers read (XDPCHAIN_META_F_OBSERVE): one PERCPU_ARRAY map of
+ * one element per interface, "xdpchain_final", pinned as "verdict" in
+ * the interface's state directory and shared by every dispatcher revision
+ * and every observer (the library makes an observer's map of this name
+ * this one when it loads it). The dispatcher writes it for each packet
+ * before its first observer runs; an XDP program runs to its end on one
+ * CPU, so this CPU's element is this packet's. The dispatcher returns the
+ * verdict it decided, whatever an observer writes here.
+ */
+#define XDPCHAIN_VERDICT_MAP_NAME "xdpchain_final" /* 15 bytes at most (BPF_OBJ_NAME_LEN) */
+#define XDPCHAIN_VERDICT_PIN "verdict"
+/* slot when no program decided (an empty chain, or empty slots only): the
+ * verdict is then XDP_PASS. */
+#define XDPCHAIN_SLOT_NONE 0xffffffffu
+struct xdpchain_verdict_rec {
+	__s32 verdict;    /* the chain's final verdict (the one returned) */
+	__u32 slot;       /* dispatcher slot of the program that decided it
+			   * (the last one that ran; empty slots do not run),
+			   * or XDPCHAIN_SLOT_NONE. The run position but where
+			   * a program left in place (a vacant slot) */
+	__u32 prog_id;    /* that program's kernel id, or 0 */
+	__u32 nr_run;     /* programs that ran before the decision, it included */
 };
 
 #endif

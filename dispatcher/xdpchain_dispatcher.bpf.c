@@ -76,6 +76,18 @@ struct {
 	__type(value, struct xdpchain_trace_rec);
 } xdpchain_trace SEC(".maps");
 
+/*
+ * What observers read (XDPCHAIN_META_F_OBSERVE): the final verdict and who
+ * decided it, for this packet. Created by the library and shared by every
+ * revision and every observer, see xdpchain_abi.h.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpchain_verdict_rec);
+} xdpchain_final SEC(".maps");
+
 /* After position n ran with verdict ret (not for an empty slot). */
 #define XDPCHAIN_RECORD(n)                                                     \
 	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
@@ -91,12 +103,30 @@ struct {
 	if (trace) {                                                           \
 		trace->verdict[n] = ret;                                       \
 		trace->nr_run = n + 1;                                         \
+	}                                                                      \
+	if (obs && ret != XDPCHAIN_RET_EMPTY) {                                \
+		obs->slot = n;                                             \
+		obs->prog_id = xdpchain_meta.slots[n].prog_id;                 \
+		obs->nr_run++;                                                 \
 	}
-/* Counters and traces need every verdict back: no shortcut. */
+/* Counters, traces and observers need every verdict back: no shortcut. */
 #define XDPCHAIN_LAST_TAIL(n)
-/* The instrumented build is loaded without spare positions. */
-#define XDPCHAIN_RUN_SPARE(n) return last;
+/* The instrumented build is loaded without spare positions. Past the last
+ * program, or at the first observer (observers sort last), every program
+ * continued: the verdict of the last one that ran is the chain's. */
+#define XDPCHAIN_RUN_SPARE(n) XDPCHAIN_DECIDE(last)
+#define XDPCHAIN_OBSERVER_AT(n)                                                \
+	if (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)           \
+		XDPCHAIN_DECIDE(last)
+/* The chain decided v: observers run before it is returned. */
+#define XDPCHAIN_DECIDE(v)                                                     \
+	{                                                                      \
+		final = (v);                                                   \
+		goto decided;                                                  \
+	}
 #else
+#define XDPCHAIN_OBSERVER_AT(n)
+#define XDPCHAIN_DECIDE(v) return (v);
 #define XDPCHAIN_RECORD(n)
 #ifdef XDPCHAIN_EXT_ONLY
 /* No tail-call slot (see XDPCHAIN_SLOT_FUNC). */
@@ -242,10 +272,10 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 #define XDPCHAIN_VERDICT(cont)                                                 \
 	if ((__u32)ret >= XDPCHAIN_NR_VERDICT_BITS) {                          \
 		if (ret != XDPCHAIN_RET_EMPTY)                                 \
-			return ret;                                            \
+			XDPCHAIN_DECIDE(ret)                                   \
 	} else {                                                               \
 		if (!(((cont) >> ret) & 1))                                    \
-			return ret;                                            \
+			XDPCHAIN_DECIDE(ret)                                   \
 		last = ret;                                                    \
 	}
 
@@ -264,7 +294,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 #define XDPCHAIN_VERDICT_ONE(v)                                                \
 	if (ret != (v)) {                                                      \
 		if (ret != XDPCHAIN_RET_EMPTY)                                 \
-			return ret;                                            \
+			XDPCHAIN_DECIDE(ret)                                   \
 	} else {                                                               \
 		last = (v);                                                    \
 	}
@@ -290,11 +320,24 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 	if (n >= nr) {                                                         \
 		XDPCHAIN_RUN_SPARE(n)                                          \
 	} else {                                                               \
+		XDPCHAIN_OBSERVER_AT(n)                                        \
 		XDPCHAIN_LAST_TAIL(n)                                          \
 		ret = slot_##n(ctx);                                           \
 		XDPCHAIN_RECORD(n)                                             \
 		XDPCHAIN_VERDICT_CONST(xdpchain_meta.slots[n].continue_on)     \
 	}
+
+#ifdef XDPCHAIN_INSTRUMENTED
+/* After the decision: observer n runs (its verdict is ignored). Constant
+ * tests: only observers' positions keep code. */
+#define XDPCHAIN_OBSERVE(n)                                                    \
+	if (n < nr && (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)) \
+		slot_##n(ctx);
+#define XDPCHAIN_OBSERVE_8(a, b, c, d, e, f, g, h)                             \
+	XDPCHAIN_OBSERVE(a) XDPCHAIN_OBSERVE(b) XDPCHAIN_OBSERVE(c)            \
+	XDPCHAIN_OBSERVE(d) XDPCHAIN_OBSERVE(e) XDPCHAIN_OBSERVE(f)            \
+	XDPCHAIN_OBSERVE(g) XDPCHAIN_OBSERVE(h)
+#endif
 
 #define XDPCHAIN_RUN_8(a, b, c, d, e, f, g, h)                                 \
 	XDPCHAIN_RUN_SLOT(a) XDPCHAIN_RUN_SLOT(b) XDPCHAIN_RUN_SLOT(c)         \
@@ -322,8 +365,10 @@ int xdpchain_disp(struct xdp_md *ctx)
 #else
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
+	struct xdpchain_verdict_rec *obs = NULL;
 	__u32 key = XDPCHAIN_STATS_COUNTERS;
 	__u64 len = 0;
+	int final;
 
 	if (xdpchain_meta.flags & XDPCHAIN_META_F_STATS) {
 		stats = bpf_map_lookup_elem(&xdpchain_stats, &key);
@@ -332,6 +377,15 @@ int xdpchain_disp(struct xdp_md *ctx)
 	if (xdpchain_meta.flags & XDPCHAIN_META_F_TRACE) {
 		key = 0;
 		trace = bpf_map_lookup_elem(&xdpchain_trace, &key);
+	}
+	if (xdpchain_meta.flags & XDPCHAIN_META_F_OBSERVE) {
+		key = 0;
+		obs = bpf_map_lookup_elem(&xdpchain_final, &key);
+		if (obs) {
+			obs->slot = XDPCHAIN_SLOT_NONE;
+			obs->prog_id = 0;
+			obs->nr_run = 0;
+		}
 	}
 #endif
 	nr = xdpchain_meta.nr_progs;
@@ -369,7 +423,36 @@ int xdpchain_disp(struct xdp_md *ctx)
 	 * library never loads: fail closed rather than skip programs. */
 	if (nr > XDPCHAIN_NR_SLOTS)
 		return XDP_ABORTED;
+#ifndef XDPCHAIN_INSTRUMENTED
 	return last;
+#else
+	final = last;
+decided:
+	/*
+	 * The observers see the decision in this CPU's record and cannot
+	 * change it: their verdicts are dropped, and the one returned is the
+	 * one kept in a register here, whatever they write in the record.
+	 * Without the flag (constant) the verifier removes all of this.
+	 */
+	if (obs) {
+		obs->verdict = final;
+		XDPCHAIN_OBSERVE_8(0, 1, 2, 3, 4, 5, 6, 7)
+#if XDPCHAIN_NR_SLOTS > 8
+		XDPCHAIN_OBSERVE_8(8, 9, 10, 11, 12, 13, 14, 15)
+#endif
+#if XDPCHAIN_NR_SLOTS > 16
+		XDPCHAIN_OBSERVE_8(16, 17, 18, 19, 20, 21, 22, 23)
+		XDPCHAIN_OBSERVE_8(24, 25, 26, 27, 28, 29, 30, 31)
+#endif
+#if XDPCHAIN_NR_SLOTS > 32
+		XDPCHAIN_OBSERVE_8(32, 33, 34, 35, 36, 37, 38, 39)
+		XDPCHAIN_OBSERVE_8(40, 41, 42, 43, 44, 45, 46, 47)
+		XDPCHAIN_OBSERVE_8(48, 49, 50, 51, 52, 53, 54, 55)
+		XDPCHAIN_OBSERVE_8(56, 57, 58, 59, 60, 61, 62, 63)
+#endif
+	}
+	return final;
+#endif
 }
 
 char _license[] SEC("license") = "GPL";

@@ -45,6 +45,7 @@ struct xdpchain_dispatcher {
 	struct bpf_map *live;   /* .bss: struct xdpchain_live */
 	struct bpf_map *stats; /* NULL unless XDPCHAIN_META_F_STATS */
 	struct bpf_map *trace; /* NULL unless XDPCHAIN_META_F_TRACE */
+	struct bpf_map *verdict; /* NULL unless XDPCHAIN_META_F_OBSERVE */
 };
 
 /* Open the plain build d->field (skeleton xc_disp_<field>) into d. The skeleton's
@@ -101,7 +102,7 @@ static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
  * freplace. */
 static bool ext_only(const struct xdpchain_meta *meta)
 {
-	if (meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))
+	if (meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE | XDPCHAIN_META_F_OBSERVE))
 		return false;
 	for (unsigned int i = 0; i < meta->nr_progs; i++)
 		if (meta->slots[i].kind != XDPCHAIN_SLOT_FREPLACE)
@@ -130,7 +131,7 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 		m->flags |= XDPCHAIN_META_F_EXT_ONLY;
 		return 0;
 	}
-	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE | XDPCHAIN_META_F_OBSERVE)))
 		return DISP_OPEN_SIZED(d, plain8, plain16, plain32, plain, meta, end);
 	d->inst = xc_disp_inst__open();
 	if (!d->inst)
@@ -152,10 +153,15 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 		d->trace = d->inst->maps.xdpchain_trace;
 	else
 		bpf_map__set_autocreate(d->inst->maps.xdpchain_trace, false);
+	if (meta->flags & XDPCHAIN_META_F_OBSERVE)
+		d->verdict = d->inst->maps.xdpchain_final;
+	else
+		bpf_map__set_autocreate(d->inst->maps.xdpchain_final, false);
 	return 0;
 }
 
-struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta, int stats_fd)
+struct xdpchain_dispatcher *xc_disp_load_maps(const struct xdpchain_meta *meta, int stats_fd,
+					      int verdict_fd)
 {
 	struct xdpchain_dispatcher *d;
 	__u32 flags;
@@ -180,6 +186,12 @@ struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,
 		if (err)
 			xc_warn("cannot reuse the stats map: %s\n", strerror(-err));
 	}
+	/* Observers read the interface's one verdict map (xdpchain_abi.h). */
+	if (!err && d->verdict && verdict_fd >= 0) {
+		err = bpf_map__reuse_fd(d->verdict, verdict_fd);
+		if (err)
+			xc_warn("cannot reuse the verdict map: %s\n", strerror(-err));
+	}
 	if (!err)
 		err = bpf_object__load(d->obj);
 	if (err) {
@@ -192,7 +204,7 @@ struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,
 
 struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta)
 {
-	return xc_disp_load_stats(meta, -1);
+	return xc_disp_load_maps(meta, -1, -1);
 }
 
 /*

@@ -42,9 +42,10 @@ struct xdpchain_dispatcher;
  * xc_ext_target() keeps one per process: use that. */
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_ext_target(bool frags, __u32 *btf_id);
 XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load(const struct xdpchain_meta *meta);
-/* With XDPCHAIN_META_F_STATS: count into the map stats_fd (-1: a new one). */
-XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_stats(const struct xdpchain_meta *meta,
-							       int stats_fd);
+/* With the interface's stats map (XDPCHAIN_META_F_STATS) and verdict map
+ * (XDPCHAIN_META_F_OBSERVE) when their fds are >= 0; -1: its own, new. */
+XDPCHAIN_HIDDEN struct xdpchain_dispatcher *xc_disp_load_maps(const struct xdpchain_meta *meta,
+							      int stats_fd, int verdict_fd);
 XDPCHAIN_HIDDEN int xc_disp_stats_fd(struct xdpchain_dispatcher *d);
 XDPCHAIN_HIDDEN int xc_disp_trace_fd(struct xdpchain_dispatcher *d);
 /* The stats map a running dispatcher uses: pin_fd (consumed) if it is

@@ -81,8 +81,17 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		return WHY("bad mode %u", meta->mode);
 	/* XDPCHAIN_META_F_TRACE never runs on an interface. */
 	if (meta->flags & ~(XDPCHAIN_META_F_FRAGS | XDPCHAIN_META_F_STATS |
-			    XDPCHAIN_META_F_EXT_ONLY))
+			    XDPCHAIN_META_F_EXT_ONLY | XDPCHAIN_META_F_OBSERVE))
 		return WHY("unknown flags 0x%x", meta->flags);
+	if ((meta->flags & XDPCHAIN_META_F_OBSERVE) &&
+	    (meta->version < 7 || (meta->flags & XDPCHAIN_META_F_EXT_ONLY) || meta->nr_spare))
+		return WHY("observer flag in a version %u chain%s", meta->version,
+			   meta->nr_spare ? " with spare positions" : " of the wrong build");
+	if (!!(meta->flags & XDPCHAIN_META_F_OBSERVE) != (xc_meta_observers(meta) > 0))
+		return WHY("observer flag disagrees with the slots");
+	if (xc_meta_observers(meta) > XDPCHAIN_MAX_OBSERVERS)
+		return WHY("%u observers exceed the %u allowed", xc_meta_observers(meta),
+			   XDPCHAIN_MAX_OBSERVERS);
 	if ((meta->flags & XDPCHAIN_META_F_EXT_ONLY) &&
 	    (meta->version < 6 || (meta->flags & XDPCHAIN_META_F_STATS)))
 		return WHY("extension-only flag in a version %u chain%s", meta->version,
@@ -110,8 +119,13 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			return WHY("slot %u is a tail-call slot of an extension-only dispatcher", i);
 		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
-		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT))
+		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT |
+				 XDPCHAIN_SLOT_F_OBSERVER))
 			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
+		/* Observers last: the dispatcher ends the chain at the first. */
+		if (i && (meta->slots[i - 1].flags & XDPCHAIN_SLOT_F_OBSERVER) &&
+		    !(s->flags & XDPCHAIN_SLOT_F_OBSERVER))
+			return WHY("slot %u is a program after an observer", i);
 		if (s->anchor > XDPCHAIN_ANCHOR_AFTER || !s->anchor != !s->anchor_id ||
 		    (s->anchor && meta->version < 5))
 			return WHY("slot %u has a bad anchor (%u, %u)", i, s->anchor, s->anchor_id);
@@ -142,6 +156,15 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		if (meta->slots[i].prog_id)
 			return WHY("inactive slot %u is not empty", i);
 	return check_order(meta, why, why_len);
+}
+
+unsigned int xc_meta_observers(const struct xdpchain_meta *meta)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < meta->nr_progs && i < XDPCHAIN_MAX_SLOTS; i++)
+		k += !!(meta->slots[i].flags & XDPCHAIN_SLOT_F_OBSERVER);
+	return k;
 }
 
 bool xc_meta_frags(const struct xdpchain_meta *meta)
@@ -213,7 +236,8 @@ __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsigned int n, cons
 bool xc_meta_whole(const struct xdpchain_meta *meta)
 {
 	return meta->nr_progs == 1 && meta->slots[0].kind == XDPCHAIN_SLOT_FREPLACE &&
-	       !(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE));
+	       !(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE |
+				XDPCHAIN_META_F_OBSERVE));
 }
 
 /*
@@ -227,14 +251,14 @@ bool xc_meta_whole(const struct xdpchain_meta *meta)
  * per packet, nothing until it is used, but one compare at the first
  * unused one. None for one program (it runs without dispatching,
  * xc_meta_whole() and the dispatcher's last tail call) nor with counters
- * (the instrumented build has none).
+ * or observers (the instrumented build has none).
  */
 unsigned int xc_meta_spares(unsigned int n, __u32 flags)
 {
 	unsigned int want = n / 2 > 8 ? n / 2 : 8;
 
 	if (n < 2 || n >= XDPCHAIN_MAX_SLOTS ||
-	    (flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+	    (flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE | XDPCHAIN_META_F_OBSERVE)))
 		return 0;
 	return want < XDPCHAIN_MAX_SLOTS - n ? want : XDPCHAIN_MAX_SLOTS - n;
 }

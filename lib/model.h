@@ -118,6 +118,8 @@ XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
 				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
 XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
+/* How many slots of meta are observers (XDPCHAIN_SLOT_F_OBSERVER). */
+XDPCHAIN_HIDDEN unsigned int xc_meta_observers(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
 /* True when the chain is one freplace program: it then replaces the
  * dispatcher's main function instead of slot_0 (docs/protocol.md). */
@@ -180,6 +182,7 @@ struct xdpchain_prog {
 	int priority;
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];
+	bool observer;            /* joins as an observer (SLOT_F_OBSERVER) */
 };
 
 /* ---- plan.c: what a transaction will do, decided before any change ----

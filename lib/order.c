@@ -11,8 +11,12 @@
 
 int xc_slot_cmp(const struct xdpchain_slot_meta *a, const struct xdpchain_slot_meta *b)
 {
+	bool oa = a->flags & XDPCHAIN_SLOT_F_OBSERVER, ob = b->flags & XDPCHAIN_SLOT_F_OBSERVER;
 	int c;
 
+	/* Observers run after the chain decided: after every program. */
+	if (oa != ob)
+		return oa ? 1 : -1;
 	if (a->priority != b->priority)
 		return a->priority < b->priority ? -1 : 1;
 	c = strncmp(a->name, b->name, sizeof(a->name));

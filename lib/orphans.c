@@ -55,6 +55,8 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			drop = !meta || rev != base_rev;
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
+		else if (!strcmp(name, XDPCHAIN_VERDICT_PIN))
+			drop = !meta || !(meta->flags & XDPCHAIN_META_F_OBSERVE);
 		else {
 			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
 			continue;

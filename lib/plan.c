@@ -188,20 +188,71 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 	return check_anchors(e, *n, c, nc, ifname, plan);
 }
 
+static bool is_observer(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
+			unsigned int nc, __u32 id, const struct xdpchain_prog *prog)
+{
+	int idx = id ? xc_entries_find(e, n, id) : -1;
+
+	if (idx >= 0)
+		return e[idx].m.flags & XDPCHAIN_SLOT_F_OBSERVER;
+	for (unsigned int i = 0; i < nc; i++)
+		if (c[i].kind == XC_ATTACH && (c[i].prog == prog || (id && c[i].prog->id == id)))
+			return c[i].m.flags & XDPCHAIN_SLOT_F_OBSERVER;
+	return false;
+}
+
+/* Observers run after every program: none is placed relative to a
+ * program, nor a program relative to one. */
+static bool roles_mixed(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
+			unsigned int nc, const char *ifname)
+{
+	for (unsigned int i = 0; i < n + nc; i++) {
+		const struct xdpchain_slot_meta *m = i < n ? &e[i].m : &c[i - n].m;
+		const struct xdpchain_prog *anchor_prog = i < n ? NULL : c[i - n].anchor_prog;
+		bool obs;
+
+		if (i >= n && c[i - n].kind != XC_ATTACH)
+			continue;
+		if (!m->anchor || (!m->anchor_id && !anchor_prog))
+			continue;
+		obs = !!(m->flags & XDPCHAIN_SLOT_F_OBSERVER);
+		if (obs == is_observer(e, n, c, nc, m->anchor_id, anchor_prog))
+			continue;
+		xc_warn("%s: cannot place %s %s program %u on %s: observers run after every "
+			"program, so an observer is placed only relative to another observer\n",
+			m->name[0] ? m->name : "a program", obs ? "an observer" : "a program",
+			m->anchor == XDPCHAIN_ANCHOR_AFTER ? "after" : "before", m->anchor_id,
+			ifname);
+		return true;
+	}
+	return false;
+}
+
 int xc_plan_limits(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
 		   unsigned int nc, unsigned int nattach, const char *ifname)
 {
-	unsigned int tails = 0, i;
+	unsigned int tails = 0, obs = 0, i;
 
 	if (n + nattach > XDPCHAIN_MAX_SLOTS) {
 		xc_warn("the chain on %s is full: %d programs is the maximum\n", ifname,
 			XDPCHAIN_MAX_SLOTS);
 		return -E2BIG;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		tails += e[i].m.kind == XDPCHAIN_SLOT_TAILCALL;
-	for (i = 0; i < nc; i++)
+		obs += !!(e[i].m.flags & XDPCHAIN_SLOT_F_OBSERVER);
+	}
+	for (i = 0; i < nc; i++) {
 		tails += c[i].kind == XC_ATTACH && c[i].slot_kind == XDPCHAIN_SLOT_TAILCALL;
+		obs += c[i].kind == XC_ATTACH && (c[i].m.flags & XDPCHAIN_SLOT_F_OBSERVER);
+	}
+	if (obs > XDPCHAIN_MAX_OBSERVERS) {
+		xc_warn("the chain on %s would have %u observers; %d is the maximum\n", ifname,
+			obs, XDPCHAIN_MAX_OBSERVERS);
+		return -E2BIG;
+	}
+	if (roles_mixed(e, n, c, nc, ifname))
+		return -EINVAL;
 	if (tails > XDPCHAIN_MAX_TAILCALL_SLOTS) {
 		xc_warn("the chain on %s would have %u tail-call programs; %d is the most "
 			"the kernel can run per packet (its tail-call limit); the "
@@ -314,6 +365,10 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 		else
 			return -1;
 	}
+	/* The last observer leaving takes the dispatcher back to a build
+	 * without them; any observer leaving, for simplicity, rebuilds. */
+	if (gone >= 0 && (meta->slots[gone].flags & XDPCHAIN_SLOT_F_OBSERVER))
+		return -1;
 	return j == n ? gone : -1;
 }
 
@@ -324,6 +379,9 @@ bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slo
 
 	if (!b || b->version < 4 || !b->nr_spare || !b->nr_progs ||
 	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS) || m->anchor)
+		return false;
+	/* An observer needs the instrumented build: a new dispatcher. */
+	if (m->flags & XDPCHAIN_SLOT_F_OBSERVER)
 		return false;
 	/* The extension-only build's slots cannot tail-call. */
 	if (m->kind == XDPCHAIN_SLOT_TAILCALL && (b->flags & XDPCHAIN_META_F_EXT_ONLY))

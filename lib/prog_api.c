@@ -162,6 +162,19 @@ bool xdpchain_prog__frags(const struct xdpchain_prog *p)
 	return p && p->frags;
 }
 
+int xdpchain_prog__set_observer(struct xdpchain_prog *p, bool observer)
+{
+	if (!p)
+		return xc_err(-EINVAL);
+	p->observer = observer;
+	return 0;
+}
+
+bool xdpchain_prog__observer(const struct xdpchain_prog *p)
+{
+	return p && p->observer;
+}
+
 
 int xdpchain_prog__tag(struct xdpchain_prog *p, __u8 tag[8])
 {

@@ -213,6 +213,11 @@ bool xdpchain_entry__frags(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_FRAGS);
 }
 
+bool xdpchain_entry__observer(const struct xdpchain_entry *e)
+{
+	return e && (e->m.flags & XDPCHAIN_SLOT_F_OBSERVER);
+}
+
 unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e)
 {
 	return e ? e->slot : 0;

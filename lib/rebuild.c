@@ -203,6 +203,8 @@ static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		meta->flags |= XDPCHAIN_META_F_FRAGS;
 	if (b->stats)
 		meta->flags |= XDPCHAIN_META_F_STATS;
+	if (xc_meta_observers(meta))
+		meta->flags |= XDPCHAIN_META_F_OBSERVE;
 	if (xc_meta_validate(meta, why, sizeof(why))) {
 		xc_warn("refusing to build an invalid chain: %s\n", why);
 		return -EINVAL;
@@ -348,7 +350,7 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 {
 	struct xdpchain_dispatcher *d = NULL;
 	struct xdpchain_meta *meta;
-	int err, stats_fd = -1;
+	int err, stats_fd = -1, verdict_fd = -1;
 	__u64 fresh_idx;
 
 	meta = malloc(sizeof(*meta)); /* about 10 KB: not on the stack */
@@ -361,9 +363,14 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		if (stats_fd < 0 && stats_fd != -ENOENT)
 			err = stats_fd;
 	}
+	if (!err && (meta->flags & XDPCHAIN_META_F_OBSERVE)) {
+		verdict_fd = xc_verdict_map_get(st);
+		if (verdict_fd < 0)
+			err = verdict_fd;
+	}
 	if (err)
 		goto out;
-	d = xc_disp_load_stats(meta, stats_fd);
+	d = xc_disp_load_maps(meta, stats_fd, verdict_fd);
 	if (!d) {
 		err = -errno;
 		goto out;
@@ -390,6 +397,8 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);
+	if (verdict_fd >= 0)
+		close(verdict_fd);
 	xc_state_gc(st, st->have ? &st->meta : NULL, NULL);
 	xc_disp_free(d);
 	free(meta);
@@ -447,6 +456,11 @@ int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n, struct x
 
 		if (c[i].kind != XC_ATTACH)
 			continue;
+		if (c[i].m.flags & XDPCHAIN_SLOT_F_OBSERVER) {
+			err = xc_observer_prepare(st, prog);
+			if (err)
+				goto out;
+		}
 		err = load_for(prog, c[i].slot_kind, c[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
 		if (err)
 			goto out;

@@ -8,6 +8,7 @@
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
  *       progs-<rev>         tail-call program array of revision <rev>
  *       stats               verdict counters, while the chain counts them
+ *       verdict             what observers read, while the chain has some
  *       disp-<rev>          dispatcher program of revision <rev>
  *       meta-<rev>          its .rodata (metadata) map
  *       live-<rev>          its .bss: programs appended in place (append.c)

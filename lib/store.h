@@ -116,4 +116,12 @@ XDPCHAIN_HIDDEN int xc_stats_reset(int fd, __u64 idx_mask);
 /* Per stats index, summed over CPUs, baselines subtracted. */
 XDPCHAIN_HIDDEN int xc_stats_read(int fd, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]);
 
+/* ---- observe.c ---- */
+/* The interface's verdict map (checked; created and pinned if missing): a
+ * new fd, or -errno. */
+XDPCHAIN_HIDDEN int xc_verdict_map_get(struct xc_state *st);
+/* Before an observer loads: its map xdpchain_final, if it has one,
+ * becomes the interface's (-EINVAL if it is not of that kind). */
+XDPCHAIN_HIDDEN int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog);
+
 #endif

@@ -104,6 +104,11 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 	meta->flags &= ~XDPCHAIN_META_F_STATS;
 	meta->flags |= XDPCHAIN_META_F_TRACE;
 	meta->nr_spare = 0; /* every program in a position of its own */
+	/* Observers (last) decide nothing: a trace shows the programs. */
+	meta->flags &= ~XDPCHAIN_META_F_OBSERVE;
+	while (meta->nr_progs &&
+	       (meta->slots[meta->nr_progs - 1].flags & XDPCHAIN_SLOT_F_OBSERVER))
+		memset(&meta->slots[--meta->nr_progs], 0, sizeof(meta->slots[0]));
 	for (; !err && t->n < meta->nr_progs; t->n++) {
 		t->link_fd[t->n] = -1;
 		t->prog_fd[t->n] = slot_prog(st, &meta->slots[t->n]);

@@ -101,6 +101,8 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	snprintf(m->owner, sizeof(m->owner), "%s", prog->owner);
 	m->anchor = c->anchor;
 	m->anchor_id = c->anchor_id;
+	if (prog->observer)
+		m->flags |= XDPCHAIN_SLOT_F_OBSERVER;
 	if (c->owner_pid) {
 		err = xc_owner_init(m, c->owner_pid);
 		if (err) {

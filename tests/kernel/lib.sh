@@ -164,11 +164,12 @@ settled_objs() {
 }
 baseline=$(settled_objs)
 
-# run_tests T...: run the named test functions (only $ONLY if set).
+# run_tests T...: run the named test functions (only those in $ONLY, a
+# space-separated list, if set).
 run_tests() {
 	local t
 	for t in "$@"; do
-		if [ -n "${ONLY:-}" ] && [ "$t" != "$ONLY" ]; then continue; fi
+		if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $t "* ]]; then continue; fi
 		$t
 	done
 }

@@ -801,11 +801,106 @@ t_relative_order() {
 		"$(status_json | jq -c '.[0].programs[] | select(.name == "t_pass_c") | .placed')" && ok
 }
 
+# The observer's .bss variable NAME (bpftool names it by BTF), of the
+# observer program with id ID: its value as JSON.
+obs_var() {
+	local map
+	map=$(bpftool -j prog show id "$1" | jq -r '.map_ids[]?' | while read -r m; do
+		bpftool -j map show id "$m" | jq -r 'select(.name | endswith(".bss")) | .id'
+	done | head -1)
+	[ -n "$map" ] || { echo "no .bss"; return; }
+	bpftool -j map dump id "$map" |
+		jq -c --arg v "$2" '.[0].formatted.value[]?[]? | select(type == "object" and has($v)) | .[$v]'
+}
+
+t_observer() {
+	begin "observers run after the decision, see the verdict and the decider, change nothing, and cost nothing once gone"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o oid did
+	att t_pass_a -P 1 && att t_drop -P 2 && att t_pass_b -P 3 || { not_ok "attach"; return; }
+	local plain
+	plain=$(settled_objs)
+	# Priority 0 notwithstanding, it runs last, and its XDP_TX is ignored.
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer -P 0 >/dev/null ||
+		{ not_ok "attach --observer"; return; }
+	expect "order: the observer last" "t_pass_a:false t_drop:false t_pass_b:false t_observer:true" \
+		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" || return
+	expect "status shows it" "yes" "$(xc status xt0 | grep -q 't_observer .*(observer)' && echo yes)" || return
+	expect "verdict unchanged" "verdict=drop trace=a1,d0" "$(run)" || return
+	oid=$(prog_id t_observer); did=$(prog_id t_drop)
+	expect "observer ran once" "1" "$(in_ns "$XT" hits "$oid")" || return
+	expect "decided by position 1 (t_drop), drop" "[0,1,0,0,0,0]" "$(obs_var "$oid" t_observer_by_slot | jq -c '.[1]')" || return
+	expect "the decider's id, 2 programs ran" "$did 2" \
+		"$(obs_var "$oid" t_observer_last_id) $(obs_var "$oid" t_observer_last_nr_run)" || return
+	[ -e "$(state_dir)/verdict" ] || { not_ok "no verdict map pinned"; return; }
+	# The decider changes; the observer stays and sees it.
+	xc detach xt0 t_drop >/dev/null || { not_ok "detach t_drop"; return; }
+	expect "then pass" "verdict=pass trace=a1,a2" "$(run)" || return
+	# Detached in place: t_pass_b stays in slot 2, and the record says so.
+	local bslot
+	bslot=$(status_json | jq '.[0].programs[] | select(.name == "t_pass_b") | .slot')
+	expect "decided by t_pass_b (the last), pass, from its slot" "2 [0,0,1,0,0,0] $(prog_id t_pass_b)" \
+		"$bslot $(obs_var "$oid" t_observer_by_slot | jq -c ".[$bslot]") $(obs_var "$oid" t_observer_last_id)" || return
+	# A second observer, and a program that joins: a rebuild each; both
+	# observers see every packet.
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer >/dev/null ||
+		{ not_ok "second observer"; return; }
+	att t_tx -P 5 || { not_ok "attach t_tx"; return; }
+	expect "observers last, in their own order" "t_pass_a t_pass_b t_tx t_observer t_observer_b" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	expect "tx, not the observers' own tx" "verdict=tx trace=a1,a2,70" "$(run)" || return
+	# (t_observer counted t_pass_b's pass at slot 2 before the rebuild.)
+	expect "both saw it: slot 2, tx" "[0,0,1,1,0,0] [0,0,0,1,0,0]" \
+		"$(obs_var "$oid" t_observer_by_slot | jq -c '.[2]') $(obs_var "$(prog_id t_observer_b)" t_observer_b_by_slot | jq -c '.[2]')" || return
+	# Observers gone: the dispatcher without them again (no verdict map).
+	xc detach xt0 t_observer >/dev/null && xc detach xt0 t_observer_b >/dev/null ||
+		{ not_ok "detach observers"; return; }
+	expect "chain as before" "verdict=tx trace=a1,a2,70" "$(run)" || return
+	[ ! -e "$(state_dir)/verdict" ] || { not_ok "verdict map still pinned"; return; }
+	expect "dispatcher has no observer map" "" \
+		"$(bpftool -j prog show id "$(status_json | jq -r '.[0].dispatcher_id')" | jq -r '.map_ids[]?' |
+		   while read -r m; do bpftool -j map show id "$m" | jq -r 'select(.name == "xdpchain_final") | .name'; done)" || return
+	expect "same objects as a chain never observed" "$plain" "$(settled_objs)" && ok
+}
+
+t_observer_errors() {
+	begin "observers: wrong map, placement next to a program, at most 8; nothing changes"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o before err rc
+	att t_pass_a -P 1 && att t_drop -P 2 || { not_ok "attach"; return; }
+	before=$(status_json)
+	err=$(xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_observer_bad.o" --observer 2>&1); rc=$?
+	expect "a map of another kind by the observers' name: exit 1, said" "1 yes" \
+		"$rc $(grep -q 'xdpchain_final is not the one observers read' <<<"$err" && echo yes)" || return
+	err=$(xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer --after t_pass_a 2>&1); rc=$?
+	expect "placed after a program: exit 1, said" "1 yes" \
+		"$rc $(grep -q 'observers run after every program' <<<"$err" && echo yes)" || return
+	expect "nothing changed" "$before" "$(status_json)" || return
+	# Placed relative to another observer: fine.
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null &&
+		xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer --before t_observer >/dev/null ||
+		{ not_ok "observer before observer"; return; }
+	expect "order" "t_pass_a t_drop t_observer_b t_observer" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	err=$(xc attach -b "$backend" xt0 "$OBJ" -p t_pass_b --before t_observer 2>&1); rc=$?
+	expect "a program placed before an observer: exit 1" "1 yes" \
+		"$rc $(grep -q 'observers run after every program' <<<"$err" && echo yes)" || return
+	local i
+	for i in 3 4 5 6 7 8; do
+		xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null ||
+			{ not_ok "observer $i"; return; }
+	done
+	before=$(status_json)
+	err=$(xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer 2>&1); rc=$?
+	expect "a 9th: exit 1, said" "1 yes" \
+		"$rc $(grep -q 'would have 9 observers; 8 is the maximum' <<<"$err" && echo yes)" || return
+	expect "nothing changed" "$before" "$(status_json)" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order
+	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
+	t_observer t_observer_errors
 finish

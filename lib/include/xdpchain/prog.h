@@ -63,4 +63,54 @@
 #define XDPCHAIN_PROG_CONFIG(prog, ...) \
 	struct { __VA_ARGS__ } XDPCHAIN_RUN_CONFIG(prog)
 
+/*
+ * Observers (xdpchain attach --observer, xdpchain_prog__set_observer()):
+ * a program that runs after the chain has decided, reads the decision and
+ * cannot change it (its verdict is ignored; it must not write the packet
+ * nor call bpf_redirect*()). Declare the map once, at file scope, and read
+ * the decision for the packet at hand:
+ *
+ *   XDPCHAIN_OBSERVER_MAP;
+ *
+ *   SEC("xdp")
+ *   int count_drops(struct xdp_md *ctx)
+ *   {
+ *           const struct xdpchain_decision *d = xdpchain_observed();
+ *
+ *           if (d && d->verdict == XDP_DROP)
+ *                   ... d->prog_id decided it, from dispatcher slot d->slot
+ *           return XDP_PASS;
+ *   }
+ *
+ * The library makes the object's map the interface's own when it loads
+ * the observer: the dispatcher writes this CPU's element before the first
+ * observer runs (the same layout as xdpchain_abi.h's struct
+ * xdpchain_verdict_rec; docs/protocol.md, "Observers").
+ */
+struct xdpchain_decision {
+	int verdict;                /* the chain's final verdict */
+	unsigned int slot;          /* dispatcher slot of the program that
+				     * decided (xdpchain_entry__slot(): its
+				     * run position, 0-based, unless programs
+				     * left in place), or XDPCHAIN_NO_SLOT */
+	unsigned int prog_id;       /* its kernel program id, or 0 */
+	unsigned int nr_run;        /* programs that ran, the decider included */
+};
+/* No program decided (none ran): the verdict is XDP_PASS. */
+#define XDPCHAIN_NO_SLOT 0xffffffffu
+
+#define XDPCHAIN_OBSERVER_MAP                                                  \
+	struct {                                                               \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                       \
+		__uint(max_entries, 1);                                        \
+		__type(key, unsigned int);                                     \
+		__type(value, struct xdpchain_decision);                       \
+	} xdpchain_final SEC(".maps")
+
+/* This packet's decision, or NULL (never, once the observer runs in a
+ * chain; test it anyway: the verifier requires it). */
+#define xdpchain_observed()                                                    \
+	((const struct xdpchain_decision *)bpf_map_lookup_elem(               \
+		&xdpchain_final, &(unsigned int){ 0 }))
+
 #endif

@@ -191,6 +191,16 @@ XDPCHAIN_API __u32 xdpchain_prog__continue_on(const struct xdpchain_prog *prog);
 /* Owner label, at most 31 bytes of printable ASCII. */
 XDPCHAIN_API int xdpchain_prog__set_owner(struct xdpchain_prog *prog,
 					  const char *owner);
+/* Join as an observer (docs/protocol.md, "Observers"): the program runs
+ * after the chain has decided, with every other observer, whatever its
+ * priority among the programs; it reads the decision with
+ * xdpchain_observed() (<xdpchain/prog.h>) and its own verdict is ignored.
+ * It must not change the packet nor call bpf_redirect*() (the decision
+ * is the chain's). At most XDPCHAIN_MAX_OBSERVERS per chain; a chain with
+ * observers runs the instrumented dispatcher, one without them costs
+ * nothing. Read when the program joins. */
+XDPCHAIN_API int xdpchain_prog__set_observer(struct xdpchain_prog *prog, bool observer);
+XDPCHAIN_API bool xdpchain_prog__observer(const struct xdpchain_prog *prog);
 /* The program's (function's) name, as the chain will show it. */
 XDPCHAIN_API const char *xdpchain_prog__name(const struct xdpchain_prog *prog);
 /* Kernel id once loaded (when it joined a chain, or by an attempt that
@@ -511,6 +521,9 @@ XDPCHAIN_API enum xdpchain_backend
 xdpchain_entry__backend(const struct xdpchain_entry *e);
 /* Whether it runs frags-aware. */
 XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
+/* Whether it is an observer (xdpchain_prog__set_observer()): observers
+ * are the last entries. */
+XDPCHAIN_API bool xdpchain_entry__observer(const struct xdpchain_entry *e);
 /* The dispatcher slot it runs in (slot_N in bpftool's and perf's view of
  * the dispatcher, and the program-array index of a tail-call program):
  * what ties the entry to what the kernel's tools show. Not the run order,
