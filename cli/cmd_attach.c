@@ -19,6 +19,7 @@
 #include "format.h"
 #include "json.h"
 #include "opts.h"
+#include "progref.h"
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
        OPT_PIN_MAPS, OPT_BEFORE, OPT_AFTER, OPT_OBSERVER };
@@ -348,42 +349,19 @@ static int apply_settings(struct cli_ctx *ctx, struct xdpchain_prog *prog,
 }
 
 /* --before/--after NAME|ID on the interface being worked on: the id of
- * that program of its chain (a number is an id; a name must be unique). */
+ * that program of its chain. */
 static int resolve_anchor(struct cli_ctx *ctx, struct attach_args *a)
 {
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
-	const char *opt = a->anchor_after ? "--after" : "--before";
-	struct xdpchain_chain *c;
 	__u32 id = 0;
-	unsigned int found = 0;
+	int ret;
 
 	a->ao.before_id = a->ao.after_id = 0;
 	if (!a->anchor)
 		return 0;
-	if (opt_all_digits(a->anchor)) {
-		int ret = opt_prog_id(ctx, a->anchor, &id);
-
-		if (ret)
-			return ret;
-	} else {
-		c = xdpchain_chain__get(a->ifindex, &qo);
-		for (unsigned int i = 0; c && i < xdpchain_chain__nr_progs(c); i++) {
-			const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-
-			if (!strcmp(xdpchain_entry__name(e), a->anchor)) {
-				found++;
-				id = xdpchain_entry__id(e);
-			}
-		}
-		xdpchain_chain__free(c);
-		if (found != 1) {
-			cli_error(ctx, "%s: %s %s: %s", a->ifname, opt, a->anchor,
-				  found ? "several programs have that name: give its id"
-					: "no program of that name in the chain (see 'xdpchain "
-					  "status')");
-			return CLI_EXIT_FAIL;
-		}
-	}
+	ret = progref_id(ctx, a->ifindex, a->ifname, a->anchor_after ? "--after" : "--before",
+			 a->anchor, &id);
+	if (ret)
+		return ret;
 	if (a->anchor_after)
 		a->ao.after_id = id;
 	else

@@ -113,6 +113,24 @@ static const struct cmd {
 	  "    themselves do run, so their own maps see the packets.\n"
 	  "    --packet HEX   one Ethernet frame in hex (\"ff:ff:...\" or \"ffff...\")\n"
 	  "    --pcap FILE    every packet of a classic pcap file (Ethernet; - is stdin)" },
+	{ "dump", cmd_dump,
+	  "IFACE [--verdict LIST] [--program NAME|ID] [-w FILE] [-c N] [-s SNAPLEN]",
+	  "Capture the packets IFACE's chain decides on, live, with the final verdict\n"
+	  "    and the program that decided it, until Ctrl-C (or N packets). A built-in\n"
+	  "    observer joins the chain for the time of the dump, bound to this process,\n"
+	  "    and leaves it when the dump stops: nothing is left behind. Traffic is not\n"
+	  "    changed. One line per packet, or with -j one object with the list of\n"
+	  "    packets, printed when the dump stops.\n"
+	  "    --verdict LIST     only these final verdicts: aborted, drop, pass, tx,\n"
+	  "                       redirect, other (not an XDP action), all\n"
+	  "    --program P        only packets decided by program P (a name, or an id)\n"
+	  "    -w, --write FILE   write a pcapng file (- for stdout; an existing file is\n"
+	  "                       not overwritten): each packet's comment holds the\n"
+	  "                       verdict and the program (Wireshark shows it, tcpdump\n"
+	  "                       reads the packets)\n"
+	  "    -c, --count N      stop after N packets\n"
+	  "    -s, --snaplen N    capture at most N bytes of each packet (default and\n"
+	  "                       at most 65000)" },
 	{ "gc", cmd_gc,
 	  "[IFACE|IFINDEX]",
 	  "Remove the state on bpffs that no running chain uses: what a crashed\n"

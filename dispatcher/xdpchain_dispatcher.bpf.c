@@ -328,11 +328,15 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 	}
 
 #ifdef XDPCHAIN_INSTRUMENTED
-/* After the decision: observer n runs (its verdict is ignored). Constant
- * tests: only observers' positions keep code. */
+/* After the decision: observer n runs (its verdict is ignored), each with
+ * the record as the dispatcher wrote it (an observer can write it: the
+ * next one must not see that). Constant tests: only observers' positions
+ * keep code. */
 #define XDPCHAIN_OBSERVE(n)                                                    \
-	if (n < nr && (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)) \
-		slot_##n(ctx);
+	if (n < nr && (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)) { \
+		*obs = decision;                                               \
+		slot_##n(ctx);                                                 \
+	}
 #define XDPCHAIN_OBSERVE_8(a, b, c, d, e, f, g, h)                             \
 	XDPCHAIN_OBSERVE(a) XDPCHAIN_OBSERVE(b) XDPCHAIN_OBSERVE(c)            \
 	XDPCHAIN_OBSERVE(d) XDPCHAIN_OBSERVE(e) XDPCHAIN_OBSERVE(f)            \
@@ -431,11 +435,13 @@ decided:
 	/*
 	 * The observers see the decision in this CPU's record and cannot
 	 * change it: their verdicts are dropped, and the one returned is the
-	 * one kept in a register here, whatever they write in the record.
+	 * one kept here, whatever they write in the record.
 	 * Without the flag (constant) the verifier removes all of this.
 	 */
 	if (obs) {
-		obs->verdict = final;
+		struct xdpchain_verdict_rec decision = *obs;
+
+		decision.verdict = final;
 		XDPCHAIN_OBSERVE_8(0, 1, 2, 3, 4, 5, 6, 7)
 #if XDPCHAIN_NR_SLOTS > 8
 		XDPCHAIN_OBSERVE_8(8, 9, 10, 11, 12, 13, 14, 15)

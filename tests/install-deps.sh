@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev groff-base
       zlib1g-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod
-      libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux)
+      libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux tcpdump)
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of clang 14
 # (tests/fuzz/run.sh); valgrind: tests/kernel/suite-valgrind.sh.
 # python3-yaml: tests/unit/check_k8s.py (the example Kubernetes manifest).

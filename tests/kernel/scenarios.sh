@@ -895,6 +895,96 @@ t_observer_errors() {
 	expect "nothing changed" "$before" "$(status_json)" && ok
 }
 
+# dump_running: the dump observer joined (polls for up to 20 s).
+dump_running() {
+	local i
+	for i in $(seq 1 100); do
+		[ -n "$(status_json | jq -r '.[0].programs[]? | select(.name == "xdpchain_dump") | .id')" ] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+t_dump() {
+	begin "dump: a firewall drops port 9; --verdict drop sees exactly those, decided by the firewall; a user's observer counts per decider; traffic unaffected; Ctrl-C and kill -9 leave nothing"
+	local out=/tmp/xdpc-dump-$$ pid rc base fw pb oid
+	rm -f "$out".*
+	xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_firewall.o" -P 10 >/dev/null && att t_pass_b -P 20 &&
+		xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_observer.o" -p t_observer --observer >/dev/null ||
+		{ not_ok "attach"; return; }
+	fw=$(prog_id t_fw_port9); pb=$(prog_id t_pass_b); oid=$(prog_id t_observer)
+	base=$(settled_objs)
+	# Not through in_ns (a function: $! would be a subshell, which ignores
+	# SIGINT in the background): ip netns exec execs the CLI, same pid.
+	ip netns exec "$ns" "$XC" -j dump xt0 --verdict drop -w "$out.pcapng" >"$out.json" 2>"$out.err" &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "the dump observer never joined: $(cat "$out.err")"; return; }
+	in_ns "$XT" send xt1 --count 5 --dport 9 && in_ns "$XT" send xt1 --count 7 --dport 5000 ||
+		{ kill "$pid"; not_ok "send"; return; }
+	sleep 0.5
+	kill -INT "$pid"; wait "$pid"; rc=$?
+	expect "Ctrl-C: exit 0" "0" "$rc" || return
+	# t_observer runs first and writes XDP_TX into its record: the dump
+	# must still see drop.
+	expect "-j: 5 captured, all drops by the firewall from slot 0" "5 5" \
+		"$(jq -r --argjson fw "$fw" '"\(.captured) \([.packets[] | select(.verdict == "drop" and .program == "t_fw_port9" and .id == $fw and .slot == 0 and .len == 128)] | length)"' "$out.json")" || return
+	expect "pcapng: 5 packets, the verdict and the firewall in each comment" \
+		"5 128 128 xdpchain: verdict=drop program=t_fw_port9 id=$fw slot=0" \
+		"$("$(dirname "${BASH_SOURCE[0]}")/../tools/pcapng_comments.py" "$out.pcapng" | sort | uniq -c | sed 's/^ *//')" || return
+	if command -v tcpdump >/dev/null; then
+		expect "tcpdump reads it: 5 packets to UDP port 9" "5" \
+			"$(tcpdump -nn -r "$out.pcapng" 'udp dst port 9' 2>/dev/null | wc -l)" || return
+	fi
+	expect "traffic unaffected: the firewall saw 12, the next program the 7 it passed" "12 7" \
+		"$(in_ns "$XT" hits "$fw") $(in_ns "$XT" hits "$pb")" || return
+	expect "the user's observer: 5 drops by slot 0, 7 passes by slot 1" "[0,5,0,0,0,0] [0,0,7,0,0,0] $pb" \
+		"$(obs_var "$oid" t_observer_by_slot | jq -c '.[0], .[1]' | tr '\n' ' ')$(obs_var "$oid" t_observer_last_id)" || return
+	expect "the dump observer left the chain" "t_fw_port9 t_pass_b t_observer" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	expect "nothing left behind" "$base" "$(settled_objs)" || return
+	# -c N: text, only t_pass_b's decisions, stops by itself.
+	ip netns exec "$ns" "$XC" dump xt0 --program t_pass_b -c 3 >"$out.txt" 2>"$out.err" &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "second dump never joined"; return; }
+	in_ns "$XT" send xt1 --count 2 --dport 9 && in_ns "$XT" send xt1 --count 5 --dport 5000
+	wait "$pid"; rc=$?
+	expect "-c 3: exit 0, 3 lines, each a pass by t_pass_b" "0 3 3" \
+		"$rc $(wc -l <"$out.txt") $(grep -c " pass by t_pass_b (id $pb, slot 1) 128 bytes: IPv4 UDP .*> .*:5000$" "$out.txt")" || return
+	# kill -9: the observer stays until the next change of the chain.
+	ip netns exec "$ns" "$XC" dump xt0 >/dev/null 2>&1 &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "third dump never joined"; return; }
+	kill -KILL "$pid"; wait "$pid" 2>/dev/null
+	att t_pass_c -P 30 || { not_ok "attach after kill -9"; return; }
+	expect "after kill -9, the next change removed it" "t_fw_port9 t_pass_b t_pass_c t_observer" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	rm -f "$out".*
+	ok
+}
+
+t_dump_errors() {
+	begin "dump: bad input is refused with a clear error, the exit code, and nothing changes"
+	local out=/tmp/xdpc-dump-$$ before err rc
+	err=$(xc dump xt0 2>&1); rc=$?
+	expect "no chain: exit 1, said" "1 yes" "$rc $(grep -q 'no xdpchain chain on this interface' <<<"$err" && echo yes)" || return
+	att t_pass_a || { not_ok "attach"; return; }
+	before=$(status_json)
+	err=$(xc dump xt0 --program nosuch 2>&1); rc=$?
+	expect "unknown program: exit 1, said" "1 yes" "$rc $(grep -q -- '--program nosuch: no program of that name' <<<"$err" && echo yes)" || return
+	err=$(xc dump xt0 --program 4000000000 2>&1); rc=$?
+	expect "unknown id: exit 1, said" "1 yes" "$rc $(grep -q 'no such program in the chain' <<<"$err" && echo yes)" || return
+	expect_exit 2 xc dump xt0 --verdict bogus || return
+	expect_exit 2 xc dump xt0 -s 0 || return
+	expect_exit 2 xc dump xt0 -c 0 || return
+	expect_exit 2 xc dump || return
+	: >"$out.exists"
+	err=$(xc dump xt0 -w "$out.exists" 2>&1); rc=$?
+	rm -f "$out.exists"
+	expect "an existing -w file: exit 1, not overwritten" "1 yes" "$rc $(grep -q 'not overwritten' <<<"$err" && echo yes)" || return
+	expect "nothing changed" "$before" "$(status_json)" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
@@ -902,5 +992,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
-	t_observer t_observer_errors
+	t_observer t_observer_errors t_dump t_dump_errors
 finish

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * xdpchain dump IFACE: capture live packets with the chain's final verdict
+ * and the program that decided it. A built-in observer
+ * (dispatcher/xdpchain_dump.bpf.c) joins the chain bound to this process
+ * (--until-exit semantics) and sends each matching packet through a perf
+ * event ring buffer; the observer leaves the chain when the dump stops
+ * (Ctrl-C, -c, SIGTERM), and if this process dies the next change of the
+ * chain removes it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <xdpchain/xdpchain.h>
+#include "cli.h"
+#include "config.h"
+#include "json.h"
+#include "opts.h"
+#include "pcapng.h"
+#include "pktsum.h"
+#include "progref.h"
+#include "xdpchain_dump.h"
+#include "xdpchain_dump.skel.h"
+
+#define DUMP_USAGE "usage: xdpchain dump IFACE [--verdict LIST] [--program NAME|ID] " \
+		   "[-w FILE] [-c N] [-s SNAPLEN]"
+/* Per CPU: 1 MiB, some 700 full-size frames of slack. */
+#define DUMP_PAGES 256
+/* Chain checks (our observer still there, names of new programs). */
+#define DUMP_RECHECK_NS 1000000000ull
+
+enum { OPT_VERDICT = 256, OPT_PROGRAM };
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct dump {
+	struct cli_ctx *ctx;
+	const char *ifname;
+	int ifindex;
+	__u32 self_id;                /* our observer */
+	FILE *pcap;                   /* -w, or NULL */
+	__u64 max, captured, lost;    /* -c N (0: no limit) */
+	int64_t mono_to_real;         /* ns to add to a bpf_ktime_get_ns() */
+	struct xdpchain_chain *chain; /* for the deciders' names */
+	__u64 chain_at;               /* when it was read (monotonic ns) */
+	int err;                      /* a write failed: -errno */
+};
+
+static __u64 now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static void chain_refresh(struct dump *d)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = d->ctx->root);
+	struct xdpchain_chain *c = xdpchain_chain__get(d->ifindex, &qo);
+
+	if (c) {
+		xdpchain_chain__free(d->chain);
+		d->chain = c;
+	}
+	d->chain_at = now_ns(CLOCK_MONOTONIC);
+}
+
+/* The name of program id, re-reading the chain (at most once a second)
+ * for a program that joined since. */
+static const char *prog_name(struct dump *d, __u32 id)
+{
+	for (int pass = 0; id && pass < 2; pass++) {
+		for (unsigned int i = 0; d->chain && i < xdpchain_chain__nr_progs(d->chain); i++) {
+			const struct xdpchain_entry *e = xdpchain_chain__entry(d->chain, i);
+
+			if (e && xdpchain_entry__id(e) == id)
+				return xdpchain_entry__name(e);
+		}
+		if (now_ns(CLOCK_MONOTONIC) - d->chain_at < DUMP_RECHECK_NS)
+			break;
+		chain_refresh(d);
+	}
+	return id ? "?" : "-";
+}
+
+static const char *verdict_str(int v, char *buf, size_t len)
+{
+	const char *name = xdpchain_verdict_name(v);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%d", v);
+	return buf;
+}
+
+static void show_text(struct dump *d, const struct xdpchain_dump_hdr *h,
+		      const unsigned char *pkt, __u64 real_ns, const char *name)
+{
+	time_t t = (time_t)(real_ns / 1000000000ull);
+	char when[16] = "?", vb[16], sum[160];
+	struct tm tm;
+
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	pkt_summary(pkt, h->cap_len, sum, sizeof(sum));
+	if (h->prog_id)
+		printf("%s.%06u %s by %s (id %u, slot %u) %u bytes: %s\n", when,
+		       (unsigned int)(real_ns % 1000000000ull / 1000), verdict_str(h->verdict, vb, sizeof(vb)),
+		       name, h->prog_id, h->slot, h->pkt_len, sum);
+	else
+		printf("%s.%06u %s (no program ran) %u bytes: %s\n", when,
+		       (unsigned int)(real_ns % 1000000000ull / 1000),
+		       verdict_str(h->verdict, vb, sizeof(vb)), h->pkt_len, sum);
+	fflush(stdout);
+}
+
+static void show_json(struct dump *d, const struct xdpchain_dump_hdr *h,
+		      const unsigned char *pkt, __u64 real_ns, const char *name)
+{
+	struct json_writer *w = d->ctx->jw;
+	const char *vname = xdpchain_verdict_name(h->verdict);
+	char sum[160];
+
+	json_start_object(w);
+	json_kv_uint(w, "time_ns", real_ns);
+	if (vname)
+		json_kv_string(w, "verdict", vname);
+	else
+		json_kv_int(w, "verdict", h->verdict);
+	if (h->prog_id) {
+		json_kv_uint(w, "id", h->prog_id);
+		json_kv_string(w, "program", name);
+		json_kv_uint(w, "slot", h->slot);
+	} else {
+		json_kv_null(w, "id");
+		json_kv_null(w, "program");
+		json_kv_null(w, "slot");
+	}
+	json_kv_uint(w, "len", h->pkt_len);
+	json_kv_uint(w, "caplen", h->cap_len);
+	pkt_summary(pkt, h->cap_len, sum, sizeof(sum));
+	json_kv_string(w, "summary", sum);
+	/* The bytes, unless they go to the -w file. */
+	if (!d->pcap) {
+		char *hex = malloc((size_t)h->cap_len * 2 + 1);
+
+		if (hex) {
+			for (__u32 i = 0; i < h->cap_len; i++)
+				snprintf(hex + 2 * i, 3, "%02x", pkt[i]);
+			hex[2 * h->cap_len] = 0;
+			json_kv_string(w, "data", hex);
+			free(hex);
+		}
+	}
+	json_end_object(w);
+}
+
+static void on_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct dump *d = ctx;
+	struct xdpchain_dump_hdr h;
+	const unsigned char *pkt = (const unsigned char *)data + sizeof(h);
+	const char *name;
+	__u64 real_ns;
+
+	(void)cpu;
+	if (size < sizeof(h) || stop || (d->max && d->captured >= d->max))
+		return;
+	memcpy(&h, data, sizeof(h));
+	if (h.cap_len > size - sizeof(h))
+		h.cap_len = size - (__u32)sizeof(h);
+	real_ns = h.ts_ns + (__u64)d->mono_to_real;
+	name = prog_name(d, h.prog_id);
+	d->captured++;
+	if (d->pcap && !d->err) {
+		char comment[160], vb[16];
+
+		/* The verdict and the decider, in the packet's comment. */
+		if (h.prog_id)
+			snprintf(comment, sizeof(comment), "xdpchain: verdict=%s program=%s id=%u slot=%u",
+				 verdict_str(h.verdict, vb, sizeof(vb)), name, h.prog_id, h.slot);
+		else
+			snprintf(comment, sizeof(comment), "xdpchain: verdict=%s program=- id=0",
+				 verdict_str(h.verdict, vb, sizeof(vb)));
+		d->err = pcapng_packet(d->pcap, real_ns, pkt, h.cap_len, h.pkt_len, comment);
+		if (!d->err && fflush(d->pcap))
+			d->err = -errno;
+	}
+	if (d->ctx->json)
+		show_json(d, &h, pkt, real_ns, name);
+	else if (!d->pcap)
+		show_text(d, &h, pkt, real_ns, name);
+	if (d->max && d->captured >= d->max)
+		stop = 1;
+}
+
+static void on_lost(void *ctx, int cpu, __u64 n)
+{
+	(void)cpu;
+	((struct dump *)ctx)->lost += n;
+}
+
+/* --verdict LIST: the verdicts of --continue-on, and "other" (any verdict
+ * that is no XDP action). */
+static int parse_verdicts(struct cli_ctx *ctx, const char *arg, __u32 *mask)
+{
+	char *copy = strdup(arg), *tok, *save = NULL, *rest;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!copy) {
+		cli_error(ctx, "out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	rest = calloc(1, strlen(arg) + 1);
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); rest && tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "other")) {
+			*mask |= 1u << XDPCHAIN_DUMP_OTHER;
+			continue;
+		}
+		n += (size_t)sprintf(rest + n, "%s%s", n ? "," : "", tok);
+	}
+	if (!rest) {
+		cli_error(ctx, "out of memory");
+		ret = CLI_EXIT_FAIL;
+	} else if (n) {
+		__u32 m;
+
+		ret = opt_verdicts(ctx, rest, &m);
+		*mask |= m;
+	} else if (!*mask) {
+		cli_error(ctx, "invalid verdict list '%s': aborted, drop, pass, tx, redirect, "
+			  "other, all", arg);
+		ret = CLI_EXIT_USAGE;
+	}
+	free(rest);
+	free(copy);
+	return ret;
+}
+
+struct dump_args {
+	__u32 mask;
+	const char *program, *file;
+	__u64 count, snaplen;
+};
+
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct dump_args *a)
+{
+	static const struct option longopts[] = {
+		{ "verdict", required_argument, NULL, OPT_VERDICT },
+		{ "program", required_argument, NULL, OPT_PROGRAM },
+		{ "write", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{},
+	};
+	int c, ret;
+
+	a->mask = XDPCHAIN_DUMP_ALL;
+	a->snaplen = XDPCHAIN_DUMP_SNAPLEN_MAX;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":w:c:s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_VERDICT:
+			ret = parse_verdicts(ctx, optarg, &a->mask);
+			break;
+		case OPT_PROGRAM:
+			a->program = optarg;
+			ret = 0;
+			break;
+		case 'w':
+			a->file = optarg;
+			ret = 0;
+			break;
+		case 'c':
+			ret = opt_u64(ctx, "packet count", optarg, &a->count);
+			if (!ret && !a->count) {
+				cli_error(ctx, "invalid packet count '0': at least 1");
+				ret = CLI_EXIT_USAGE;
+			}
+			break;
+		case 's':
+			ret = opt_u64(ctx, "snap length", optarg, &a->snaplen);
+			if (!ret && (!a->snaplen || a->snaplen > XDPCHAIN_DUMP_SNAPLEN_MAX)) {
+				cli_error(ctx, "invalid snap length '%s': 1 to %u bytes", optarg,
+					  XDPCHAIN_DUMP_SNAPLEN_MAX);
+				ret = CLI_EXIT_USAGE;
+			}
+			break;
+		default:
+			return opt_bad_option(ctx, c, argv, longopts);
+		}
+		if (ret)
+			return ret;
+	}
+	if (argc - optind == 1)
+		return 0;
+	if (argc - optind > 1)
+		cli_error(ctx, "unexpected argument '%s' (" DUMP_USAGE ")", argv[optind + 1]);
+	else
+		cli_error(ctx, "missing IFACE (" DUMP_USAGE ")");
+	return CLI_EXIT_USAGE;
+}
+
+/* Our observer, configured, joins the chain bound to this process. */
+static int observer_attach(struct dump *d, struct xc_dump *skel, const struct dump_args *a,
+			   __u32 filter_id)
+{
+	XDPCHAIN_OPTS(xdpchain_attach_opts, ao, .bpffs_root = d->ctx->root,
+		      .owner_pid = getpid());
+	const char *pname = xdpchain_chain__frags(d->chain) ? "xdpchain_dump_frags"
+							     : "xdpchain_dump";
+	struct xdpchain_prog *prog;
+	int err;
+
+	skel->rodata->verdict_mask = a->mask;
+	skel->rodata->prog_filter = filter_id;
+	skel->rodata->snaplen = (__u32)a->snaplen;
+	prog = xdpchain_prog__from_bpf_obj(skel->obj, pname, NULL);
+	if (!prog) {
+		err = errno;
+		cli_error(d->ctx, "%s: cannot open the dump observer: %s", d->ifname, strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	err = xdpchain_prog__set_observer(prog, true);
+	if (!err)
+		err = xdpchain_prog__set_owner(prog, "xdpchain-dump");
+	if (!err)
+		err = xdpchain_attach(prog, d->ifindex, &ao);
+	d->self_id = xdpchain_prog__id(prog);
+	xdpchain_prog__close(prog);
+	if (err) {
+		cli_error(d->ctx, "%s: cannot add the dump observer to the chain: %s%s", d->ifname,
+			  strerror(-err), cli_errno_hint(-err));
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Whether our observer still runs (someone may detach it). */
+static bool self_present(struct dump *d)
+{
+	chain_refresh(d);
+	for (unsigned int i = 0; d->chain && i < xdpchain_chain__nr_progs(d->chain); i++)
+		if (xdpchain_entry__id(xdpchain_chain__entry(d->chain, i)) == d->self_id)
+			return true;
+	return false;
+}
+
+static int capture(struct dump *d, struct xc_dump *skel)
+{
+	struct perf_buffer *pb;
+	__u64 checked = now_ns(CLOCK_MONOTONIC);
+	int err = 0, ret = CLI_EXIT_OK;
+
+	pb = perf_buffer__new(bpf_map__fd(skel->maps.xdpchain_dump_events), DUMP_PAGES, on_sample,
+			      on_lost, d, NULL);
+	if (!pb) {
+		cli_error(d->ctx, "%s: cannot open the ring buffers: %s", d->ifname, strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	if (!d->ctx->json)
+		fprintf(stderr, "dumping %s: Ctrl-C stops\n", d->ifname);
+	while (!stop && !d->err) {
+		err = perf_buffer__poll(pb, 100);
+		if (err < 0 && err != -EINTR) {
+			cli_error(d->ctx, "%s: reading the ring buffers: %s", d->ifname, strerror(-err));
+			ret = CLI_EXIT_FAIL;
+			break;
+		}
+		if (now_ns(CLOCK_MONOTONIC) - checked >= DUMP_RECHECK_NS) {
+			checked = now_ns(CLOCK_MONOTONIC);
+			if (!self_present(d)) {
+				cli_error(d->ctx, "%s: the dump observer (id %u) left the chain: stopped",
+					  d->ifname, d->self_id);
+				ret = CLI_EXIT_FAIL;
+				break;
+			}
+		}
+	}
+	/* What is in the buffers already: within -c, if given. */
+	if (ret == CLI_EXIT_OK && !d->err)
+		perf_buffer__consume(pb);
+	if (d->err) {
+		cli_error(d->ctx, "writing the capture: %s", strerror(-d->err));
+		ret = CLI_EXIT_FAIL;
+	}
+	perf_buffer__free(pb);
+	return ret;
+}
+
+int cmd_dump(struct cli_ctx *ctx, int argc, char **argv)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	XDPCHAIN_OPTS(xdpchain_detach_opts, dopt, .bpffs_root = ctx->root);
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	struct dump d = { .ctx = ctx };
+	struct dump_args a = {};
+	struct xc_dump *skel = NULL;
+	__u32 filter_id = 0;
+	int ret, err;
+
+	ret = parse_args(ctx, argc, argv, &a);
+	if (ret)
+		return ret;
+	d.ifname = argv[optind];
+	ret = opt_ifindex(ctx, d.ifname, &d.ifindex);
+	if (ret)
+		return ret;
+	d.max = a.count;
+	d.chain = xdpchain_chain__get(d.ifindex, &qo);
+	if (!d.chain) {
+		err = errno;
+		cli_error(ctx, "%s: %s", d.ifname,
+			  err == ENOENT ? "no xdpchain chain on this interface: nothing to dump"
+					: strerror(err));
+		return CLI_EXIT_FAIL;
+	}
+	d.chain_at = now_ns(CLOCK_MONOTONIC);
+	if (a.program) {
+		ret = progref_id(ctx, d.ifindex, d.ifname, "--program", a.program, &filter_id);
+		if (!ret && !strcmp(prog_name(&d, filter_id), "?")) {
+			cli_error(ctx, "%s: --program %s: no such program in the chain (see "
+				  "'xdpchain status')", d.ifname, a.program);
+			ret = CLI_EXIT_FAIL;
+		}
+		if (ret)
+			goto out;
+	}
+	if (a.file) {
+		d.pcap = strcmp(a.file, "-") ? fopen(a.file, "wbx") : stdout;
+		if (!d.pcap) {
+			cli_error(ctx, "-w %s: %s%s", a.file, strerror(errno),
+				  errno == EEXIST ? " (it is not overwritten)" : "");
+			ret = CLI_EXIT_FAIL;
+			goto out;
+		}
+		if (d.pcap == stdout && ctx->json) {
+			cli_error(ctx, "-w - and -j both write to stdout: choose one");
+			ret = CLI_EXIT_USAGE;
+			goto out;
+		}
+		d.err = pcapng_start(d.pcap, "xdpchain " XDPCHAIN_VERSION, d.ifname, (__u32)a.snaplen);
+		if (!d.err && fflush(d.pcap))
+			d.err = -errno;
+		if (d.err) {
+			cli_error(ctx, "-w %s: %s", a.file, strerror(-d.err));
+			ret = CLI_EXIT_FAIL;
+			goto out;
+		}
+	}
+	skel = xc_dump__open();
+	if (!skel) {
+		cli_error(ctx, "cannot open the dump observer: %s", strerror(errno));
+		ret = CLI_EXIT_FAIL;
+		goto out;
+	}
+	/* Signals before the attach: a Ctrl-C from here on still detaches. */
+	stop = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	d.mono_to_real = (int64_t)(now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC));
+	ret = observer_attach(&d, skel, &a, filter_id);
+	if (ctx->json) {
+		json_start_object(ctx->jw);
+		json_kv_string(ctx->jw, "ifname", d.ifname);
+		json_key(ctx->jw, "packets");
+		json_start_array(ctx->jw);
+	}
+	if (!ret && !stop)
+		ret = capture(&d, skel);
+	if (d.self_id) {
+		err = xdpchain_detach_id(d.ifindex, d.self_id, &dopt);
+		/* Gone already (someone detached it, or the chain): fine. */
+		if (err && err != -ENOENT) {
+			cli_error(ctx, "%s: cannot remove the dump observer (id %u): %s (the next "
+				  "change of the chain removes it, as its process exited)",
+				  d.ifname, d.self_id, strerror(-err));
+			ret = CLI_EXIT_FAIL;
+		}
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (ctx->json) {
+		json_end_array(ctx->jw);
+		json_kv_uint(ctx->jw, "captured", d.captured);
+		json_kv_uint(ctx->jw, "lost", d.lost);
+		json_end_object(ctx->jw);
+	} else {
+		fprintf(stderr, "%" PRIu64 " packets captured, %" PRIu64 " lost\n",
+			(uint64_t)d.captured, (uint64_t)d.lost);
+	}
+out:
+	if (d.pcap && d.pcap != stdout && fclose(d.pcap) && !ret) {
+		cli_error(ctx, "-w %s: %s", a.file, strerror(errno));
+		ret = CLI_EXIT_FAIL;
+	}
+	xc_dump__destroy(skel);
+	xdpchain_chain__free(d.chain);
+	return ret;
+}
