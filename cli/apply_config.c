@@ -132,7 +132,7 @@ static int parse_continue_on(struct ctx *c, const struct json_value *v, const ch
 static int parse_prog(struct ctx *c, const struct json_value *v, struct apply_prog *p)
 {
 	static const char *const keys[] = { "file", "program", "priority", "continue_on", "before",
-					    "after", NULL };
+					    "after", "observer", NULL };
 	const struct json_value *x;
 	char sub[APPLY_PATH_LEN];
 	int err;
@@ -168,6 +168,13 @@ static int parse_prog(struct ctx *c, const struct json_value *v, struct apply_pr
 				   (long long)x->integer, INT32_MIN, INT32_MAX);
 		p->has_priority = true;
 		p->priority = (int)x->integer;
+	}
+	x = json_get(v, "observer");
+	if (x) {
+		path_key(sub, p->path, "observer");
+		if (x->type != JSON_BOOL)
+			return bad(c, x, sub, "must be true or false, not %s", json_type_name(x->type));
+		p->observer = x->boolean;
 	}
 	x = json_get(v, "continue_on");
 	if (x) {

@@ -30,6 +30,7 @@ struct apply_prog {
 	 * of this file for this interface) to run right next to; NULL: none */
 	char *anchor;
 	bool anchor_after;
+	bool observer;             /* "observer": true */
 };
 
 struct apply_iface {

@@ -22,8 +22,10 @@ bool plan_has_candidate(const char *owner, const char *name, const struct plan_h
 
 static bool same(const struct plan_want *w, const struct plan_have *h)
 {
+	/* An observer and a program are different things, even with the same
+	 * code: a role changes by a detach and an attach. */
 	if (!w->has_tag || !h->name || strcmp(w->name, h->name) ||
-	    memcmp(w->tag, h->tag, sizeof(w->tag)))
+	    memcmp(w->tag, h->tag, sizeof(w->tag)) || w->observer != h->observer)
 		return false;
 	return w->backend == XDPCHAIN_BACKEND_AUTO || w->backend == h->kind;
 }

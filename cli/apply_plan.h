@@ -33,6 +33,7 @@ struct plan_want {
 	int priority;         /* effective (file's run config or given) */
 	__u32 continue_on;
 	enum xdpchain_backend backend; /* AUTO: any slot kind */
+	bool observer;        /* joins as an observer */
 	bool has_tag;         /* false: no running candidate, nothing to match */
 	__u8 tag[8];
 	/* Relative placement: enum plan_place, next to want[anchor_want]
@@ -51,6 +52,7 @@ struct plan_have {
 	int priority;
 	__u32 continue_on;
 	enum xdpchain_backend kind; /* FREPLACE or TAILCALL */
+	bool observer;        /* runs as an observer */
 	__u8 tag[8];
 	bool dead;            /* owner process exited: leaves anyway */
 	__u8 anchor;          /* its placement: enum plan_place, anchor_id */

@@ -159,6 +159,7 @@ static int open_want(struct cli_ctx *ctx, const struct apply *a, struct iface *f
 		xdpchain_prog__set_priority(w->prog, w->cfg->priority);
 	if (w->cfg->has_continue_on)
 		xdpchain_prog__set_continue_on(w->prog, w->cfg->continue_on);
+	xdpchain_prog__set_observer(w->prog, w->cfg->observer);
 	if (xdpchain_prog__set_owner(w->prog, a->cfg.owner)) {
 		cli_error(ctx, "%s: $.owner: invalid owner '%s'", a->file, a->cfg.owner);
 		return CLI_EXIT_USAGE;
@@ -167,6 +168,7 @@ static int open_want(struct cli_ctx *ctx, const struct apply *a, struct iface *f
 	pw->priority = xdpchain_prog__priority(w->prog);
 	pw->continue_on = xdpchain_prog__continue_on(w->prog);
 	pw->backend = f->cfg->backend;
+	pw->observer = w->cfg->observer;
 	return 0;
 }
 
@@ -206,6 +208,7 @@ static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *
 		h->priority = xdpchain_entry__priority(e);
 		h->continue_on = xdpchain_entry__continue_on(e);
 		h->kind = xdpchain_entry__backend(e);
+		h->observer = xdpchain_entry__observer(e);
 		memcpy(h->tag, xdpchain_entry__tag(e), 8);
 		h->dead = xdpchain_entry__owner_alive(e) == 0;
 		{

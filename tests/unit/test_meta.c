@@ -107,6 +107,37 @@ static void test_validate(void)
 	     m.flags = XDPCHAIN_META_F_EXT_ONLY, m.version = 5), "extension-only flag");
 	BAD((m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE,
 	     m.flags = XDPCHAIN_META_F_EXT_ONLY | XDPCHAIN_META_F_STATS), "counters");
+	/* Observers (version 7): the flag iff an observer slot, observers
+	 * last, at most XDPCHAIN_MAX_OBSERVERS, no spare positions. */
+	good_meta(&m);
+	m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER;
+	m.flags = XDPCHAIN_META_F_OBSERVE;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	CHECK(xc_meta_observers(&m) == 1);
+	CHECK(!xc_meta_whole(&m) && !xc_meta_spares(20, m.flags));
+	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER), "observer flag disagrees");
+	BAD((m.flags = XDPCHAIN_META_F_OBSERVE), "observer flag disagrees");
+	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE,
+	     m.version = 6), "observer flag in a version 6");
+	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE,
+	     m.nr_spare = 2, m.slot_btf_id[2] = m.slot_btf_id[3] = 5), "spare positions");
+	/* An observer before a program (priority 10 < 20 notwithstanding,
+	 * observers sort last: out of order as well). */
+	BAD((m.slots[0].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE),
+	    "a program after an observer");
+	good_meta(&m);
+	m.nr_progs = XDPCHAIN_MAX_OBSERVERS + 2;
+	for (unsigned int i = 1; i < m.nr_progs; i++) {
+		m.slots[i] = slot(100 + i, 20, "o", 0);
+		m.slots[i].flags = XDPCHAIN_SLOT_F_OBSERVER;
+		m.slots[i].stats_idx = (__u8)i;
+	}
+	m.flags = XDPCHAIN_META_F_OBSERVE;
+	why[0] = 0;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG && strstr(why, "9 observers"));
+	m.nr_progs--;
+	memset(&m.slots[m.nr_progs], 0, sizeof(m.slots[0]));
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 	/* One vacancy-era layout, zero-filled at the end, is still valid. */
 	good_meta(&m);
 	m.version = 3;

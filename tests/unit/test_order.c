@@ -39,6 +39,12 @@ static void test_order(void)
 	a = slot(1, -2147483647 - 1, "x", 0);
 	b = slot(2, 2147483647, "x", 0);
 	CHECK(xc_slot_cmp(&a, &b) < 0);
+	/* Observers after every program, whatever the priorities; among
+	 * themselves, the usual keys. */
+	a.flags = XDPCHAIN_SLOT_F_OBSERVER;
+	CHECK(xc_slot_cmp(&a, &b) > 0 && xc_slot_cmp(&b, &a) < 0);
+	b.flags = XDPCHAIN_SLOT_F_OBSERVER;
+	CHECK(xc_slot_cmp(&a, &b) < 0);
 }
 
 static struct xdpchain_slot_meta anchored(__u32 id, int prio, const char *name, __u8 where,

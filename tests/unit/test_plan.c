@@ -201,6 +201,25 @@ static void test_limits(void)
 	c[0].slot_kind = XDPCHAIN_SLOT_TAILCALL;
 	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_TAILCALL_SLOTS, c, 1, 1, "v0") == -E2BIG);
 	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_TAILCALL_SLOTS - 1, c, 1, 1, "v0") == 0);
+	/* Observers: at most XDPCHAIN_MAX_OBSERVERS. */
+	for (i = 0; i < XDPCHAIN_MAX_OBSERVERS; i++)
+		e[i].m.flags = XDPCHAIN_SLOT_F_OBSERVER;
+	c[0].slot_kind = XDPCHAIN_SLOT_FREPLACE;
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == 0);
+	c[0].m.flags = XDPCHAIN_SLOT_F_OBSERVER;
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == -E2BIG);
+	/* Placed relative to each other: only in the same role. */
+	e[0].m.flags = 0;
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == 0);
+	c[0].m.anchor = XDPCHAIN_ANCHOR_AFTER;
+	c[0].m.anchor_id = e[1].m.prog_id; /* an observer */
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == 0);
+	c[0].m.anchor_id = e[0].m.prog_id; /* a program */
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == -EINVAL);
+	c[0].m.flags = 0; /* a program after a program */
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == 0);
+	c[0].m.anchor_id = e[1].m.prog_id; /* a program after an observer */
+	CHECK(xc_plan_limits(e, XDPCHAIN_MAX_OBSERVERS + 2, c, 1, 1, "v0") == -EINVAL);
 	free(e);
 }
 
@@ -300,6 +319,17 @@ static void test_in_place(void)
 	for (i = 0; i < 5; i++)
 		e[i].m = meta->slots[i + 1];
 	CHECK(xc_plan_in_place(&run, e, 5, &plan, false) == -1);
+	/* An observer leaving: a rebuild (the last one's takes the chain
+	 * back to the dispatcher without observers). */
+	meta->nr_progs = 7;
+	for (i = 0; i < 7; i++)
+		meta->slots[i] = base->slots[i + 1];
+	meta->slots[6].flags = XDPCHAIN_SLOT_F_OBSERVER;
+	for (i = 0; i < 6; i++)
+		e[i].m = meta->slots[i];
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == -1);
+	meta->slots[6].flags = 0;
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == 6);
 	/* The entries must be the running programs minus one. */
 	meta->nr_progs = 7;
 	for (i = 0; i < 6; i++)
@@ -319,6 +349,10 @@ static void test_can_append(void)
 	b->nr_spare = 5;
 	m = entry(0, 30, "q", XDPCHAIN_SLOT_FREPLACE, false).m;
 	CHECK(xc_plan_can_append(b, &m, 0, false));
+	/* An observer needs the instrumented dispatcher. */
+	m.flags = XDPCHAIN_SLOT_F_OBSERVER;
+	CHECK(!xc_plan_can_append(b, &m, 0, false));
+	m.flags = 0;
 	m.priority = 10;
 	CHECK(!xc_plan_can_append(b, &m, 0, false));
 	/* Equal priority: by name, after the last one only. */

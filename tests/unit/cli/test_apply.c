@@ -41,7 +41,7 @@ static void test_config(void)
 		" \"eth1\": {\"mode\": \"skb\", \"backend\": \"tailcall\", \"programs\": [\n"
 		"  {\"file\": \"/a.o\", \"program\": \"fw\", \"priority\": -5,\n"
 		"   \"continue_on\": [\"pass\", \"drop\"]},\n"
-		"  {\"file\": \"b.o\"}]},\n"
+		"  {\"file\": \"b.o\", \"observer\": true}]},\n"
 		" \"eth0.100\": {\"programs\": []}}}";
 
 	CHECK(cfg_parse(good, &cfg) == 0);
@@ -58,6 +58,7 @@ static void test_config(void)
 		CHECK(!strcmp(f->progs[0].path, "$.interfaces.eth1.programs[0]"));
 		CHECK(!f->progs[1].program && !f->progs[1].has_priority &&
 		      !f->progs[1].has_continue_on);
+		CHECK(!f->progs[0].observer && f->progs[1].observer);
 		f = &cfg.ifaces[1];
 		CHECK(!strcmp(f->name, "eth0.100") && !f->has_mode && f->nprogs == 0);
 		CHECK(f->backend == XDPCHAIN_BACKEND_AUTO);
@@ -87,6 +88,9 @@ static void test_config(void)
 		      "{\"programs\": [], \"mod\": 1}}}", "$.interfaces.e.mod: unknown key"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [], \"mode\": \"fast\"}}}", "unknown mode \"fast\""));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
+		      "{\"programs\": [{\"file\": \"a.o\", \"observer\": 1}]}}}",
+		      "$.interfaces.e.programs[0].observer: must be true or false, not a number"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [], \"mode\": \"hw\"}}}", "offload"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
@@ -242,6 +246,18 @@ static void test_plan(void)
 		PLAN(w, h, "detach:1 attach:a");
 		CHECK(plan_compute("fleet", w, 1, h, 1, st, &da, &db) == 2 &&
 		      st[0].reason == PLAN_R_REPLACED);
+	}
+	/* The same code as an observer, or no longer one: a detach and an
+	 * attach (the role is not updated in place). */
+	{
+		struct plan_want w[] = { want("a", 10, TAG_A), want("b", 20, TAG_B) };
+		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
+					 have(2, "b", "fleet", 20, TAG_B) };
+		w[0].observer = true;
+		h[1].observer = true;
+		PLAN(w, h, "detach:1 detach:2 attach:a attach:b");
+		w[1].observer = true;
+		PLAN(w, h, "detach:1 attach:a");
 	}
 	/* No tag known (no candidate was loaded): never matches. */
 	{
