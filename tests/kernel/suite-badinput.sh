@@ -553,7 +553,7 @@ t_state_alien_link() {
 with_caps() { local c=$1; shift; in_ns setpriv --inh-caps="-all$c" --ambient-caps="-all$c" --bounding-set="-all$c" -- "$XC" "$@"; }
 
 t_least_privilege() {
-	begin "attach, status, trace, stats, top, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
+	begin "attach, status, trace, stats, top, dump, detach with CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON only (no CAP_SYS_ADMIN)"
 	local caps=",+bpf,+net_admin,+perfmon"
 	with_caps "$caps" attach -b "$backend" xt0 "$OBJ" -p t_pass_a -P 10 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach: $(cat "$work/err")"; return; }
@@ -579,6 +579,21 @@ t_least_privilege() {
 	with_caps "$caps" -j top xt0 -n 1 -d 0.1 >"$work/out" 2>"$work/err" ||
 		{ not_ok "top: $(cat "$work/err")"; return; }
 	with_caps "$caps" stats xt0 off >/dev/null 2>"$work/err" || { not_ok "stats off: $(cat "$work/err")"; return; }
+	# dump: an observer joins (the verdict map by its pin), the perf ring
+	# buffers open (CAP_PERFMON), it leaves again.
+	timeout 120 ip netns exec "$ns" setpriv --inh-caps="-all$caps" --ambient-caps="-all$caps" \
+		--bounding-set="-all$caps" -- "$XC" dump xt0 -c 1 >"$work/out" 2>"$work/err" &
+	local pid=$! i
+	for i in $(seq 1 100); do
+		[ -n "$(status_json | jq -r '.[0].programs[]? | select(.name == "xdpchain_dump") | .id')" ] && break
+		sleep 0.2
+	done
+	in_ns "$XT" send xt1 --count 1 >/dev/null
+	wait "$pid" || { not_ok "dump: $(cat "$work/err")"; return; }
+	expect "dump saw the packet, decided by the last program" "1" \
+		"$(grep -c ' pass by t_pass_c ' "$work/out")" || return
+	expect "dump left" "t_pass_a t_pass_b t_pass_c" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
 	with_caps "$caps" detach xt0 t_pass_a >/dev/null 2>"$work/err" || { not_ok "detach: $(cat "$work/err")"; return; }
 	expect "runs" "verdict=pass trace=a2,a3" "$(run)" || return
 	with_caps "$caps" detach xt0 --all >/dev/null 2>"$work/err" || { not_ok "detach --all: $(cat "$work/err")"; return; }
