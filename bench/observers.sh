@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# What observers cost per packet (docs/performance.md, "Observers"): a
+# chain of N pass programs without observers, with one observer
+# (bench_observer.o), with two, and back without: the dispatcher's
+# BPF_PROG_TEST_RUN time per packet (bpftool prog run ... repeat R), on the
+# running kernel. Meant for a guest booted with XDPCHAIN_VM_ICOUNT=1, where
+# the figures are instructions executed and repeat exactly:
+#   XDPCHAIN_VM_ICOUNT=1 XDPCHAIN_VM_SMP=1 tests/vm/run-vm.sh --kernel 6.12 \
+#       --cwd "$PWD" -- env BENCH_BUILD=$PWD/build bench/observers.sh
+# Prints one line per configuration: "N programs, K observers: T ns".
+set -euo pipefail
+build=${BENCH_BUILD:?set BENCH_BUILD to the meson build directory}
+repeat=${REPEAT:-20000}
+ns=xdpc-obs-$$
+fs=/tmp/xdpc-obs-bpffs-$$
+pkt=/tmp/xdpc-obs-pkt-$$
+cleanup() {
+	ip netns del "$ns" 2>/dev/null || true
+	umount "$fs" 2>/dev/null || true
+	rmdir "$fs" 2>/dev/null || true
+	rm -f "$pkt"
+}
+trap cleanup EXIT
+mkdir -p "$fs"
+mount -t bpf bpf "$fs"
+ip netns add "$ns"
+ip -n "$ns" link add bo0 type veth peer name bo1
+ip -n "$ns" link set bo0 up
+ip -n "$ns" link set bo1 up
+export XDPCHAIN_BPFFS_ROOT=$fs/xdpchain
+xc() { nsenter --net="/run/netns/$ns" "$build/cli/xdpchain" "$@"; }
+# 64 bytes: an Ethernet header (IPv4) and zeros.
+printf '\xff\xff\xff\xff\xff\xff\x02\x00\x00\x00\x00\x01\x08\x00' >"$pkt"
+head -c 50 /dev/zero >>"$pkt"
+
+measure() {
+	local id
+	id=$(xc -j status bo0 | jq -r '.[0].dispatcher_id')
+	# The median of three runs (they repeat exactly under icount).
+	for _ in 1 2 3; do
+		bpftool prog run id "$id" data_in "$pkt" repeat "$repeat" 2>&1 |
+			sed -n 's/.*duration (average): \([0-9]*\)ns.*/\1/p'
+	done | sort -n | sed -n 2p
+}
+
+row() { echo "$1 programs, $2 observers: $(measure) ns"; }
+
+for n in ${SIZES:-2 5}; do
+	xc detach bo0 --all >/dev/null 2>&1 || true
+	for i in $(seq 1 "$n"); do
+		xc attach bo0 "$build/bench/bench_pass.o" -P "$i" >/dev/null
+	done
+	row "$n" 0
+	xc attach bo0 "$build/bench/bench_observer.o" --observer >/dev/null
+	row "$n" 1
+	xc attach bo0 "$build/bench/bench_observer.o" --observer >/dev/null
+	row "$n" 2
+	for id in $(xc -j status bo0 | jq -r '.[0].programs[] | select(.observer) | .id'); do
+		xc detach bo0 "$id" >/dev/null
+	done
+	echo "$n programs, observers gone: $(measure) ns ($(xc -j status bo0 | jq -r '.[0].backend'))"
+done
