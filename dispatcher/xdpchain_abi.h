@@ -228,7 +228,7 @@ struct xdpchain_verdict_rec {
 			   * or XDPCHAIN_SLOT_NONE. The run position but where
 			   * a program left in place (a vacant slot) */
 	__u32 prog_id;    /* that program's kernel id, or 0 */
-	__u32 nr_run;     /* programs that ran before the decision, it included */
+	__u32 pad;        /* 0 */
 };
 
 #endif

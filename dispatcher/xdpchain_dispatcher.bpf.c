@@ -103,28 +103,44 @@ struct {
 	if (trace) {                                                           \
 		trace->verdict[n] = ret;                                       \
 		trace->nr_run = n + 1;                                         \
-	}                                                                      \
-	if (obs && ret != XDPCHAIN_RET_EMPTY) {                                \
-		obs->slot = n;                                             \
-		obs->prog_id = xdpchain_meta.slots[n].prog_id;                 \
-		obs->nr_run++;                                                 \
 	}
 /* Counters, traces and observers need every verdict back: no shortcut. */
 #define XDPCHAIN_LAST_TAIL(n)
+/*
+ * Who decided, for observers: the position at hand (a constant, here) when
+ * its program's verdict is final, else the last position that continued
+ * (lpos, a register: one move per continuing position, and none at all
+ * without observers, where "observing" is a constant the verifier knows).
+ * Written to the record only once the chain has decided: nothing per
+ * position touches memory.
+ */
+#define XDPCHAIN_HERE(n) const __u32 here = n;
+#define XDPCHAIN_CONTINUED                                                     \
+	if (observing)                                                         \
+		lpos = here;
 /* The instrumented build is loaded without spare positions. Past the last
  * program, or at the first observer (observers sort last), every program
  * continued: the verdict of the last one that ran is the chain's. */
-#define XDPCHAIN_RUN_SPARE(n) XDPCHAIN_DECIDE(last)
+#define XDPCHAIN_RUN_SPARE(n) XDPCHAIN_DECIDE_LAST
 #define XDPCHAIN_OBSERVER_AT(n)                                                \
 	if (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)           \
-		XDPCHAIN_DECIDE(last)
-/* The chain decided v: observers run before it is returned. */
+		XDPCHAIN_DECIDE_LAST
+#define XDPCHAIN_DECIDE_LAST                                                   \
+	{                                                                      \
+		final = last;                                                  \
+		dpos = lpos;                                                   \
+		goto decided;                                                  \
+	}
+/* The program here decided v: observers run before it is returned. */
 #define XDPCHAIN_DECIDE(v)                                                     \
 	{                                                                      \
 		final = (v);                                                   \
+		dpos = here;                                                   \
 		goto decided;                                                  \
 	}
 #else
+#define XDPCHAIN_HERE(n)
+#define XDPCHAIN_CONTINUED
 #define XDPCHAIN_OBSERVER_AT(n)
 #define XDPCHAIN_DECIDE(v) return (v);
 #define XDPCHAIN_RECORD(n)
@@ -277,6 +293,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 		if (!(((cont) >> ret) & 1))                                    \
 			XDPCHAIN_DECIDE(ret)                                   \
 		last = ret;                                                    \
+		XDPCHAIN_CONTINUED                                             \
 	}
 
 /*
@@ -297,6 +314,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 			XDPCHAIN_DECIDE(ret)                                   \
 	} else {                                                               \
 		last = (v);                                                    \
+		XDPCHAIN_CONTINUED                                             \
 	}
 
 #define XDPCHAIN_CASE_ONE(v)                                                   \
@@ -320,6 +338,7 @@ XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
 	if (n >= nr) {                                                         \
 		XDPCHAIN_RUN_SPARE(n)                                          \
 	} else {                                                               \
+		XDPCHAIN_HERE(n)                                               \
 		XDPCHAIN_OBSERVER_AT(n)                                        \
 		XDPCHAIN_LAST_TAIL(n)                                          \
 		ret = slot_##n(ctx);                                           \
@@ -369,9 +388,12 @@ int xdpchain_disp(struct xdp_md *ctx)
 #else
 	struct xdpchain_stats_rec *stats = NULL;
 	struct xdpchain_trace_rec *trace = NULL;
-	struct xdpchain_verdict_rec *obs = NULL;
+	struct xdpchain_verdict_rec *obs;
 	__u32 key = XDPCHAIN_STATS_COUNTERS;
 	__u64 len = 0;
+	/* Read once (constant data: known to the verifier, see above). */
+	const __u32 observing = xdpchain_meta.flags & XDPCHAIN_META_F_OBSERVE;
+	__u32 lpos = XDPCHAIN_SLOT_NONE, dpos;
 	int final;
 
 	if (xdpchain_meta.flags & XDPCHAIN_META_F_STATS) {
@@ -381,15 +403,6 @@ int xdpchain_disp(struct xdp_md *ctx)
 	if (xdpchain_meta.flags & XDPCHAIN_META_F_TRACE) {
 		key = 0;
 		trace = bpf_map_lookup_elem(&xdpchain_trace, &key);
-	}
-	if (xdpchain_meta.flags & XDPCHAIN_META_F_OBSERVE) {
-		key = 0;
-		obs = bpf_map_lookup_elem(&xdpchain_final, &key);
-		if (obs) {
-			obs->slot = XDPCHAIN_SLOT_NONE;
-			obs->prog_id = 0;
-			obs->nr_run = 0;
-		}
 	}
 #endif
 	nr = xdpchain_meta.nr_progs;
@@ -431,17 +444,28 @@ int xdpchain_disp(struct xdp_md *ctx)
 	return last;
 #else
 	final = last;
+	dpos = lpos;
 decided:
 	/*
 	 * The observers see the decision in this CPU's record and cannot
 	 * change it: their verdicts are dropped, and the one returned is the
-	 * one kept here, whatever they write in the record.
-	 * Without the flag (constant) the verifier removes all of this.
+	 * one kept here, whatever they write in the record. Without the flag
+	 * (constant) the verifier removes all of this.
 	 */
+	if (!observing)
+		return final;
+	key = 0;
+	obs = bpf_map_lookup_elem(&xdpchain_final, &key);
 	if (obs) {
-		struct xdpchain_verdict_rec decision = *obs;
+		struct xdpchain_verdict_rec decision = {
+			.verdict = final,
+			.slot = dpos,
+			/* A bounded index into constant data. */
+			.prog_id = dpos < XDPCHAIN_MAX_SLOTS
+					   ? xdpchain_meta.slots[dpos & (XDPCHAIN_MAX_SLOTS - 1)].prog_id
+					   : 0,
+		};
 
-		decision.verdict = final;
 		XDPCHAIN_OBSERVE_8(0, 1, 2, 3, 4, 5, 6, 7)
 #if XDPCHAIN_NR_SLOTS > 8
 		XDPCHAIN_OBSERVE_8(8, 9, 10, 11, 12, 13, 14, 15)

@@ -33,7 +33,6 @@ XDPCHAIN_OBSERVER_MAP;
 	__u64 name##_by_slot[OBS_SLOTS][OBS_VERDICTS];                            \
 	__u64 name##_none;                                                     \
 	__u32 name##_last_id;                                                  \
-	__u32 name##_last_nr_run;                                              \
 	SEC("xdp") int name(struct xdp_md *ctx)                                \
 	{                                                                      \
 		struct xdpchain_decision *d;                                   \
@@ -45,7 +44,6 @@ XDPCHAIN_OBSERVER_MAP;
 		if (!d)                                                        \
 			return XDP_TX;                                         \
 		name##_last_id = d->prog_id;                                   \
-		name##_last_nr_run = d->nr_run;                                \
 		v = (__u32)d->verdict < OBS_VERDICTS - 1 ? (__u32)d->verdict   \
 							 : OBS_VERDICTS - 1;   \
 		if (d->slot == XDPCHAIN_NO_SLOT)                       \

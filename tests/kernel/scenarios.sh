@@ -829,8 +829,7 @@ t_observer() {
 	oid=$(prog_id t_observer); did=$(prog_id t_drop)
 	expect "observer ran once" "1" "$(in_ns "$XT" hits "$oid")" || return
 	expect "decided by position 1 (t_drop), drop" "[0,1,0,0,0,0]" "$(obs_var "$oid" t_observer_by_slot | jq -c '.[1]')" || return
-	expect "the decider's id, 2 programs ran" "$did 2" \
-		"$(obs_var "$oid" t_observer_last_id) $(obs_var "$oid" t_observer_last_nr_run)" || return
+	expect "the decider's id" "$did" "$(obs_var "$oid" t_observer_last_id)" || return
 	[ -e "$(state_dir)/verdict" ] || { not_ok "no verdict map pinned"; return; }
 	# The decider changes; the observer stays and sees it.
 	xc detach xt0 t_drop >/dev/null || { not_ok "detach t_drop"; return; }

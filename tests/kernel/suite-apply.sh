@@ -12,8 +12,9 @@ cfgdir=$(mktemp -d)
 trap 'rm -rf "$cfgdir"; cleanup' EXIT
 conf=$cfgdir/chain.json
 
-# cfg OWNER SPEC...: write $conf for xt0; SPEC is NAME:PRIORITY[:CONTINUE[:OBJECT]]
-# with CONTINUE a comma list ("-" for the file's default).
+# cfg OWNER SPEC...: write $conf for xt0; SPEC is
+# NAME:PRIORITY[:CONTINUE[:OBJECT[:PLACE]]] with CONTINUE a comma list ("-"
+# for the file's default), PLACE after=NAME, before=NAME or observer.
 cfg() {
 	local owner=$1 sep="" spec name prio cont obj place
 	shift
@@ -27,8 +28,12 @@ cfg() {
 			if [ -n "$cont" ] && [ "$cont" != "-" ]; then
 				printf ', "continue_on": [%s]' "$(sed 's/[a-z][a-z]*/"&"/g' <<<"$cont")"
 			fi
-			# PLACE: after=NAME or before=NAME
-			[ -n "$place" ] && printf ', "%s": "%s"' "${place%%=*}" "${place#*=}"
+			# PLACE: after=NAME or before=NAME, or observer
+			if [ "$place" = observer ]; then
+				printf ', "observer": true'
+			elif [ -n "$place" ]; then
+				printf ', "%s": "%s"' "${place%%=*}" "${place#*=}"
+			fi
 			printf '}'
 			sep=", "
 		done
@@ -282,6 +287,26 @@ t_boot_wrapper() {
 	expect "again: nothing changes" "$rev" "$(revision)" && ok
 }
 
+t_apply_observer() {
+	begin "apply: \"observer\": true joins as an observer; applied twice, nothing changes; the role changes by a detach and an attach"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o out rev
+	cfg fleet t_pass_a:10 t_drop:20 "t_observer:0:-:$OOBJ:observer"
+	apply >/dev/null || { not_ok "apply"; return; }
+	expect "the observer last" "t_pass_a:false t_drop:false t_observer:true" \
+		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" || return
+	expect "runs" "verdict=drop trace=a1,d0" "$(run)" || return
+	expect "the observer ran" "1" "$(in_ns "$XT" hits "$(prog_id t_observer)")" || return
+	rev=$(revision)
+	out=$(apply) || { not_ok "second apply: $out"; return; }
+	expect "twice: empty plan, same revision" "0 $rev" \
+		"$(jq '.interfaces[0].plan | length' <<<"$out") $(revision)" || return
+	cfg fleet t_pass_a:10 t_drop:20 "t_observer:0:-:$OOBJ"
+	out=$(apply) || { not_ok "apply without observer: $out"; return; }
+	expect "no longer an observer: replaced" "detach:t_observer attach:t_observer" "$(plan "$out")" || return
+	expect "a program now, first by priority" "t_observer:false t_pass_a:false t_drop:false" \
+		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" && ok
+}
+
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
-	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement
+	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement t_apply_observer
 finish

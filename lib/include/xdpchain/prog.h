@@ -94,7 +94,7 @@ struct xdpchain_decision {
 				     * run position, 0-based, unless programs
 				     * left in place), or XDPCHAIN_NO_SLOT */
 	unsigned int prog_id;       /* its kernel program id, or 0 */
-	unsigned int nr_run;        /* programs that ran, the decider included */
+	unsigned int pad;           /* 0 */
 };
 /* No program decided (none ran): the verdict is XDP_PASS. */
 #define XDPCHAIN_NO_SLOT 0xffffffffu
