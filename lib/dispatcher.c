@@ -9,7 +9,9 @@
  * a plain one, so it costs what it cost before counters existed (see the
  * dispatcher source), and a chain of freplace slots only the extension-only
  * plain build (XDPCHAIN_META_F_EXT_ONLY: no tail call, so no tail-call
- * counter per packet), in the same four sizes. All builds have the same
+ * counter per packet), in the same four sizes. A chain with observers and
+ * without counters runs the observed build (64 slots), with counters the
+ * instrumented one, which runs observers too. All builds have the same
  * metadata, maps and names. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include "xdpchain_dispatcher_ext32.skel.h"
 #include "xdpchain_dispatcher_ext64.skel.h"
 #include "xdpchain_dispatcher_inst.skel.h"
+#include "xdpchain_dispatcher_obs.skel.h"
 
 
 struct xdpchain_dispatcher {
@@ -38,6 +41,7 @@ struct xdpchain_dispatcher {
 	struct xc_disp_ext32 *ext32;
 	struct xc_disp_ext64 *ext64;
 	struct xc_disp_inst *inst;
+	struct xc_disp_obs *obs;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct bpf_map *progs;
@@ -133,6 +137,13 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 	}
 	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE | XDPCHAIN_META_F_OBSERVE)))
 		return DISP_OPEN_SIZED(d, plain8, plain16, plain32, plain, meta, end);
+	if (!(meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE))) {
+		int err = DISP_OPEN_PLAIN(d, obs, meta);
+
+		if (!err)
+			d->verdict = d->obs->maps.xdpchain_final;
+		return err;
+	}
 	d->inst = xc_disp_inst__open();
 	if (!d->inst)
 		return -errno;
@@ -306,6 +317,7 @@ void xc_disp_free(struct xdpchain_dispatcher *d)
 	xc_disp_ext32__destroy(d->ext32);
 	xc_disp_ext64__destroy(d->ext64);
 	xc_disp_inst__destroy(d->inst);
+	xc_disp_obs__destroy(d->obs);
 	free(d);
 }
 

@@ -353,6 +353,12 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 	base_n = base->nr_progs;
 	if (base_n - n > base_n / 4 || (stats_on && !(meta->flags & XDPCHAIN_META_F_STATS)))
 		return -1;
+	/* Not from a chain with observers: the dispatcher tells them the last
+	 * program decided when every program continued, which holds only
+	 * while no slot is empty; and the last observer leaving takes the
+	 * chain back to a build without them. */
+	if (base->flags & XDPCHAIN_META_F_OBSERVE)
+		return -1;
 	for (i = 0; i < n; i++)
 		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);
 	if (frags != !!(base->flags & XDPCHAIN_META_F_FRAGS))
@@ -365,10 +371,6 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 		else
 			return -1;
 	}
-	/* The last observer leaving takes the dispatcher back to a build
-	 * without them; any observer leaving, for simplicity, rebuilds. */
-	if (gone >= 0 && (meta->slots[gone].flags & XDPCHAIN_SLOT_F_OBSERVER))
-		return -1;
 	return j == n ? gone : -1;
 }
 

@@ -834,10 +834,12 @@ t_observer() {
 	# The decider changes; the observer stays and sees it.
 	xc detach xt0 t_drop >/dev/null || { not_ok "detach t_drop"; return; }
 	expect "then pass" "verdict=pass trace=a1,a2" "$(run)" || return
-	# Detached in place: t_pass_b stays in slot 2, and the record says so.
+	# Nothing leaves a chain with observers in place (the dispatcher's
+	# "last program decided" needs every slot filled): a rebuild, and
+	# t_pass_b moves to slot 1, where t_drop's drop was counted.
 	local bslot
 	bslot=$(status_json | jq '.[0].programs[] | select(.name == "t_pass_b") | .slot')
-	expect "decided by t_pass_b (the last), pass, from its slot" "2 [0,0,1,0,0,0] $(prog_id t_pass_b)" \
+	expect "decided by t_pass_b (the last), pass, from its slot" "1 [0,1,1,0,0,0] $(prog_id t_pass_b)" \
 		"$bslot $(obs_var "$oid" t_observer_by_slot | jq -c ".[$bslot]") $(obs_var "$oid" t_observer_last_id)" || return
 	# A second observer, and a program that joins: a rebuild each; both
 	# observers see every packet.
@@ -847,8 +849,7 @@ t_observer() {
 	expect "observers last, in their own order" "t_pass_a t_pass_b t_tx t_observer t_observer_b" \
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
 	expect "tx, not the observers' own tx" "verdict=tx trace=a1,a2,70" "$(run)" || return
-	# (t_observer counted t_pass_b's pass at slot 2 before the rebuild.)
-	expect "both saw it: slot 2, tx" "[0,0,1,1,0,0] [0,0,0,1,0,0]" \
+	expect "both saw it: slot 2, tx" "[0,0,0,1,0,0] [0,0,0,1,0,0]" \
 		"$(obs_var "$oid" t_observer_by_slot | jq -c '.[2]') $(obs_var "$(prog_id t_observer_b)" t_observer_b_by_slot | jq -c '.[2]')" || return
 	# Observers gone: the dispatcher without them again (no verdict map).
 	xc detach xt0 t_observer >/dev/null && xc detach xt0 t_observer_b >/dev/null ||
@@ -859,6 +860,22 @@ t_observer() {
 		"$(bpftool -j prog show id "$(status_json | jq -r '.[0].dispatcher_id')" | jq -r '.map_ids[]?' |
 		   while read -r m; do bpftool -j map show id "$m" | jq -r 'select(.name == "xdpchain_final") | .name'; done)" || return
 	expect "same objects as a chain never observed" "$plain" "$(settled_objs)" && ok
+}
+
+t_observer_alone() {
+	begin "an observer alone: the chain passes, no program decided (slot none, id 0)"
+	xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_observer.o" -p t_observer --observer >/dev/null ||
+		{ not_ok "attach"; return; }
+	expect "passes" "verdict=pass trace=" "$(run)" || return
+	local oid
+	oid=$(prog_id t_observer)
+	expect "seen, decided by none" "1 1 0" \
+		"$(in_ns "$XT" hits "$oid") $(obs_var "$oid" t_observer_none) $(obs_var "$oid" t_observer_last_id)" || return
+	# A program joins before it: decides from slot 0.
+	att t_drop || { not_ok "attach t_drop"; return; }
+	expect "drop" "verdict=drop trace=d0" "$(run)" || return
+	expect "decided by t_drop in slot 0" "[0,1,0,0,0,0] $(prog_id t_drop)" \
+		"$(obs_var "$oid" t_observer_by_slot | jq -c '.[0]') $(obs_var "$oid" t_observer_last_id)" && ok
 }
 
 t_observer_errors() {
@@ -991,5 +1008,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
-	t_observer t_observer_errors t_dump t_dump_errors
+	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors
 finish
