@@ -79,8 +79,10 @@ static void show_text(const struct xdpchain_chain *c, unsigned int idx, size_t l
 			if (!strcmp(what, "final"))
 				stop = i + 1;
 		} else {
+			/* Observers decide nothing: a trace leaves them out. */
 			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
-			       w_name, xdpchain_entry__name(e), "-", "not run");
+			       w_name, xdpchain_entry__name(e), "-",
+			       xdpchain_entry__observer(e) ? "observer (not traced)" : "not run");
 		}
 	}
 	printf("  verdict: %s", verdict_str(r->verdict, vb, sizeof(vb)));
@@ -117,7 +119,8 @@ static void show_json(struct json_writer *w, const struct xdpchain_chain *c, uns
 		json_kv_string(w, "name", xdpchain_entry__name(e));
 		if (i >= r->nr_run) {
 			json_kv_null(w, "verdict");
-			json_kv_string(w, "action", "not_run");
+			json_kv_string(w, "action",
+				       xdpchain_entry__observer(e) ? "observer" : "not_run");
 			json_end_object(w);
 			continue;
 		}

@@ -826,6 +826,9 @@ t_observer() {
 		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" || return
 	expect "status shows it" "yes" "$(xc status xt0 | grep -q 't_observer .*(observer)' && echo yes)" || return
 	expect "verdict unchanged" "verdict=drop trace=a1,d0" "$(run)" || return
+	expect "trace: the observer is listed, not run" "pass/continue drop/final null/not_run null/observer" \
+		"$(xc -j trace xt0 --packet "$(in_ns "$XT" packet)" |
+		   jq -r '[.packets[0].programs[] | "\(.verdict)/\(.action)"] | join(" ")')" || return
 	oid=$(prog_id t_observer); did=$(prog_id t_drop)
 	expect "observer ran once" "1" "$(in_ns "$XT" hits "$oid")" || return
 	expect "decided by position 1 (t_drop), drop" "[0,1,0,0,0,0]" "$(obs_var "$oid" t_observer_by_slot | jq -c '.[1]')" || return
