@@ -50,12 +50,68 @@ int xc_verdict_map_get(struct xc_state *st)
 	return fd;
 }
 
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info mi = {};
+	__u32 len = sizeof(mi);
+
+	return bpf_obj_get_info_by_fd(fd, &mi, &len) ? 0 : mi.id;
+}
+
+/* A program loaded elsewhere (xdpchain_prog__from_fd()): its maps are what
+ * they are. One of the observers' name that is not the interface's would
+ * read zeros for ever: refused. Its maps are found by id, which needs
+ * CAP_SYS_ADMIN; without it the check is skipped (said at debug level). */
+static int loaded_observer_check(struct xc_state *st, struct xdpchain_prog *prog)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), ids[64] = { 0 }, want;
+	int fd, err = 0;
+
+	fd = xc_verdict_map_get(st);
+	if (fd < 0)
+		return fd;
+	want = map_id(fd);
+	close(fd);
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog->fd, &info, &len))
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct bpf_map_info mi = {};
+		__u32 mlen = sizeof(mi);
+
+		if (ids[i] == want)
+			return 0;
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0) {
+			xc_debug("%s: cannot check its map %u: %s\n", prog->name, ids[i],
+				 strerror(errno));
+			continue;
+		}
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
+		    !strcmp(mi.name, XDPCHAIN_VERDICT_MAP_NAME))
+			err = -EINVAL;
+		close(fd);
+		if (err) {
+			xc_warn("%s (%u): its map " XDPCHAIN_VERDICT_MAP_NAME " (%u) is not the "
+				"interface's (%u): as an observer it would never see a decision; "
+				"attach it from its object file, which xdpchain loads with the "
+				"interface's map\n", prog->name, prog->id, ids[i], want);
+			return err;
+		}
+	}
+	return 0;
+}
+
 int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog)
 {
 	struct bpf_map *map;
 	int fd, err;
 
-	/* Loaded already (a retry), or wrapped from an fd: as it is. */
+	if (prog->from_fd)
+		return loaded_observer_check(st, prog);
+	/* Loaded already (a retry): as it is. */
 	if (!prog->obj || prog->fd >= 0)
 		return 0;
 	map = bpf_object__find_map_by_name(prog->obj, XDPCHAIN_VERDICT_MAP_NAME);

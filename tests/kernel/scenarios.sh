@@ -889,6 +889,13 @@ t_observer_errors() {
 	err=$(xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_observer_bad.o" --observer 2>&1); rc=$?
 	expect "a map of another kind by the observers' name: exit 1, said" "1 yes" \
 		"$rc $(grep -q 'xdpchain_final is not the one observers read' <<<"$err" && echo yes)" || return
+	# Loaded elsewhere with a map of its own: it would never see a decision.
+	local pin=$bpffs/t_observer_loaded
+	bpftool prog load "$OOBJ" "$pin" type xdp 2>/dev/null || { not_ok "bpftool prog load"; return; }
+	err=$(xc attach xt0 "pinned:$pin" --observer 2>&1); rc=$?
+	rm -f "$pin"
+	expect "loaded elsewhere with its own map: exit 1, said" "1 yes" \
+		"$rc $(grep -q "xdpchain_final ([0-9]*) is not the interface's" <<<"$err" && echo yes)" || return
 	err=$(xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer --after t_pass_a 2>&1); rc=$?
 	expect "placed after a program: exit 1, said" "1 yes" \
 		"$rc $(grep -q 'observers run after every program' <<<"$err" && echo yes)" || return
