@@ -3,10 +3,13 @@
  * xdpchain dump IFACE: capture live packets with the chain's final verdict
  * and the program that decided it. A built-in observer
  * (dispatcher/xdpchain_dump.bpf.c) joins the chain bound to this process
- * (--until-exit semantics) and sends each matching packet through a perf
- * event ring buffer; the observer leaves the chain when the dump stops
+ * (--until-exit semantics) and sends each matching packet through a BPF
+ * ring buffer; the observer leaves the chain when the dump stops
  * (Ctrl-C, -c, SIGTERM), and if this process dies the next change of the
  * chain removes it.
+ *
+ * The observer sends through a BPF ring buffer: no perf event to open
+ * (CAP_PERFMON, or CAP_SYS_ADMIN on Debian's kernels), see the BPF side.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,8 +34,6 @@
 
 #define DUMP_USAGE "usage: xdpchain dump IFACE [--verdict LIST] [--program NAME|ID] " \
 		   "[-w FILE] [-c N] [-s SNAPLEN]"
-/* Per CPU: 1 MiB, some 700 full-size frames of slack. */
-#define DUMP_PAGES 256
 /* Chain checks (our observer still there, names of new programs). */
 #define DUMP_RECHECK_NS 1000000000ull
 
@@ -169,20 +170,20 @@ static void show_json(struct dump *d, const struct xdpchain_dump_hdr *h,
 	json_end_object(w);
 }
 
-static void on_sample(void *ctx, int cpu, void *data, __u32 size)
+static int on_record(void *ctx, void *data, size_t size)
 {
+	const struct xdpchain_dump_rec *rec = data;
+	const unsigned char *pkt = rec->data;
 	struct dump *d = ctx;
 	struct xdpchain_dump_hdr h;
-	const unsigned char *pkt = (const unsigned char *)data + sizeof(h);
 	const char *name;
 	__u64 real_ns;
 
-	(void)cpu;
 	if (size < sizeof(h) || stop || (d->max && d->captured >= d->max))
-		return;
-	memcpy(&h, data, sizeof(h));
+		return 0;
+	memcpy(&h, &rec->hdr, sizeof(h));
 	if (h.cap_len > size - sizeof(h))
-		h.cap_len = size - (__u32)sizeof(h);
+		h.cap_len = (__u32)(size - sizeof(h));
 	real_ns = h.ts_ns + (__u64)d->mono_to_real;
 	name = prog_name(d, h.prog_id);
 	d->captured++;
@@ -206,12 +207,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 		show_text(d, &h, pkt, real_ns, name);
 	if (d->max && d->captured >= d->max)
 		stop = 1;
-}
-
-static void on_lost(void *ctx, int cpu, __u64 n)
-{
-	(void)cpu;
-	((struct dump *)ctx)->lost += n;
+	return 0;
 }
 
 /* --verdict LIST: the verdicts of --continue-on, and "other" (any verdict
@@ -364,22 +360,21 @@ static bool self_present(struct dump *d)
 
 static int capture(struct dump *d, struct xc_dump *skel)
 {
-	struct perf_buffer *pb;
+	struct ring_buffer *rb;
 	__u64 checked = now_ns(CLOCK_MONOTONIC);
 	int err = 0, ret = CLI_EXIT_OK;
 
-	pb = perf_buffer__new(bpf_map__fd(skel->maps.xdpchain_dump_events), DUMP_PAGES, on_sample,
-			      on_lost, d, NULL);
-	if (!pb) {
-		cli_error(d->ctx, "%s: cannot open the ring buffers: %s", d->ifname, strerror(errno));
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xdpchain_dump_ring), on_record, d, NULL);
+	if (!rb) {
+		cli_error(d->ctx, "%s: cannot open the ring buffer: %s", d->ifname, strerror(errno));
 		return CLI_EXIT_FAIL;
 	}
 	if (!d->ctx->json)
 		fprintf(stderr, "dumping %s: Ctrl-C stops\n", d->ifname);
 	while (!stop && !d->err) {
-		err = perf_buffer__poll(pb, 100);
+		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
-			cli_error(d->ctx, "%s: reading the ring buffers: %s", d->ifname, strerror(-err));
+			cli_error(d->ctx, "%s: reading the ring buffer: %s", d->ifname, strerror(-err));
 			ret = CLI_EXIT_FAIL;
 			break;
 		}
@@ -393,14 +388,17 @@ static int capture(struct dump *d, struct xc_dump *skel)
 			}
 		}
 	}
-	/* What is in the buffers already: within -c, if given. */
+	/* What is in the buffer already: within -c, if given. */
 	if (ret == CLI_EXIT_OK && !d->err)
-		perf_buffer__consume(pb);
+		ring_buffer__consume(rb);
+	/* The observer's own count (its .bss, mapped by the skeleton). */
+	if (skel->bss)
+		d->lost = __atomic_load_n(&skel->bss->lost, __ATOMIC_RELAXED);
 	if (d->err) {
 		cli_error(d->ctx, "writing the capture: %s", strerror(-d->err));
 		ret = CLI_EXIT_FAIL;
 	}
-	perf_buffer__free(pb);
+	ring_buffer__free(rb);
 	return ret;
 }
 

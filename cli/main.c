@@ -130,7 +130,7 @@ static const struct cmd {
 	  "                       reads the packets)\n"
 	  "    -c, --count N      stop after N packets\n"
 	  "    -s, --snaplen N    capture at most N bytes of each packet (default and\n"
-	  "                       at most 65000)" },
+	  "                       at most 9216)" },
 	{ "gc", cmd_gc,
 	  "[IFACE|IFINDEX]",
 	  "Remove the state on bpffs that no running chain uses: what a crashed\n"

@@ -3,14 +3,15 @@
  * The observer behind "xdpchain dump": for each packet the chain decided
  * on, if the verdict and the deciding program pass the filters, a header
  * (the decision) and the packet's first bytes go to user space through a
- * perf event ring buffer (one per CPU).
+ * BPF ring buffer.
  *
- * Why a perf event array and not a BPF ring buffer: bpf_perf_event_output()
- * copies the packet bytes straight from the XDP context, any length up to
- * the packet's, in the one helper call, on every kernel xdpchain supports.
- * With a BPF ring buffer the program would reserve a fixed size and copy
- * the bytes itself (bpf_xdp_load_bytes() is Linux 5.18+; a byte loop costs
- * a bounded loop in the verifier and per packet).
+ * Why a BPF ring buffer and not a perf event array: reading a perf event
+ * array takes one perf event per CPU, which perf_event_open() grants only
+ * with CAP_PERFMON, and on Debian's kernels (perf_event_paranoid 3) only
+ * with CAP_SYS_ADMIN; a ring buffer is a map, read through its own
+ * mapping. The price: a record has a size fixed at compile time, and the
+ * program copies the bytes itself (bpf_xdp_load_bytes() is Linux 5.18+),
+ * 8 at a time, in a bounded loop.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -28,19 +29,21 @@ const volatile __u32 verdict_mask = XDPCHAIN_DUMP_ALL; /* bit v: verdict v */
 const volatile __u32 prog_filter;                      /* 0: any program */
 const volatile __u32 snaplen = XDPCHAIN_DUMP_SNAPLEN_MAX;
 
+/* Records the ring buffer had no room for (read by the dump command). */
+__u64 lost;
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u32));
-} xdpchain_dump_events SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XDPCHAIN_DUMP_RING_SIZE);
+} xdpchain_dump_ring SEC(".maps");
 
 /* __always_inline: one body for both sections below, each its own program. */
 static __always_inline int dump(struct xdp_md *ctx)
 {
 	const struct xdpchain_decision *d = xdpchain_observed();
-	struct xdpchain_dump_hdr h = {};
-	__u64 len, cap;
-	__u32 v;
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct xdpchain_dump_rec *r;
+	__u32 v, len, cap, off;
 
 	if (!d)
 		return XDP_PASS;
@@ -49,20 +52,38 @@ static __always_inline int dump(struct xdp_md *ctx)
 		return XDP_PASS;
 	if (prog_filter && d->prog_id != prog_filter)
 		return XDP_PASS;
-	len = (__u64)(ctx->data_end - ctx->data);
+	r = bpf_ringbuf_reserve(&xdpchain_dump_ring, sizeof(*r), 0);
+	if (!r) {
+		__sync_fetch_and_add(&lost, 1);
+		return XDP_PASS;
+	}
+	len = (__u32)(end - data);
 	cap = len < snaplen ? len : snaplen;
-	h.ts_ns = bpf_ktime_get_ns();
-	h.verdict = d->verdict;
-	h.slot = d->slot;
-	h.prog_id = d->prog_id;
-	h.pkt_len = (__u32)len;
-	h.cap_len = (__u32)cap;
-	h.ifindex = ctx->ingress_ifindex;
-	/* The upper 32 bits of the flags: how many packet bytes to append
-	 * after h (BPF_F_CTXLEN_MASK). A full buffer loses the sample, which
-	 * user space counts; the packet is not affected either way. */
-	bpf_perf_event_output(ctx, &xdpchain_dump_events,
-			      BPF_F_CURRENT_CPU | ((cap << 32) & BPF_F_CTXLEN_MASK), &h, sizeof(h));
+	r->hdr.ts_ns = bpf_ktime_get_ns();
+	r->hdr.verdict = d->verdict;
+	r->hdr.slot = d->slot;
+	r->hdr.prog_id = d->prog_id;
+	r->hdr.pkt_len = len;
+	r->hdr.cap_len = cap;
+	r->hdr.ifindex = ctx->ingress_ifindex;
+	/*
+	 * 8 bytes at a time while 8 remain within cap, then byte by byte.
+	 * The bound is a constant the verifier unrolls (1152 steps for the
+	 * 9216-byte maximum, each checked against the packet's end, as the
+	 * verifier needs); a packet stops the loop at its cap.
+	 */
+	for (off = 0; off + 8 <= XDPCHAIN_DUMP_SNAPLEN_MAX; off += 8) {
+		if (off + 8 > cap || data + off + 8 > end)
+			break;
+		*(__u64 *)&r->data[off] = *(__u64 *)(data + off);
+	}
+	for (int i = 0; i < 8; i++, off++) {
+		if (off >= cap || off >= XDPCHAIN_DUMP_SNAPLEN_MAX || data + off + 1 > end)
+			break;
+		r->data[off] = *(__u8 *)(data + off);
+	}
+	/* A full ring buffer would have lost the record, never the packet. */
+	bpf_ringbuf_submit(r, 0);
 	/* Ignored: an observer's verdict is not the chain's. */
 	return XDP_PASS;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* What the dump observer (xdpchain_dump.bpf.c) sends to "xdpchain dump"
- * for each packet, followed by cap_len bytes of the packet. */
+ * for each packet through its ring buffer: one fixed-size record, the
+ * decision and the first cap_len bytes of the packet. */
 #ifndef XDPCHAIN_DUMP_H
 #define XDPCHAIN_DUMP_H
 
@@ -10,8 +11,11 @@
  * verdict. */
 #define XDPCHAIN_DUMP_OTHER 5
 #define XDPCHAIN_DUMP_ALL 0x3fu
-/* A perf sample's size is 16 bits, headers included. */
-#define XDPCHAIN_DUMP_SNAPLEN_MAX 65000u
+/* Bytes captured at most: a jumbo frame's. A record is this large
+ * whatever the packet (a ring buffer record's size is a constant). */
+#define XDPCHAIN_DUMP_SNAPLEN_MAX 9216u
+/* 4 MiB: some 450 records of slack. */
+#define XDPCHAIN_DUMP_RING_SIZE (4u << 20)
 
 struct xdpchain_dump_hdr {
 	__u64 ts_ns;     /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
@@ -19,8 +23,13 @@ struct xdpchain_dump_hdr {
 	__u32 slot;      /* of the deciding program, or XDPCHAIN_NO_SLOT */
 	__u32 prog_id;   /* the deciding program, or 0 */
 	__u32 pkt_len;   /* bytes in the packet (its first buffer) */
-	__u32 cap_len;   /* bytes that follow */
+	__u32 cap_len;   /* bytes of data[] that hold it */
 	__u32 ifindex;   /* where it arrived */
+};
+
+struct xdpchain_dump_rec {
+	struct xdpchain_dump_hdr hdr;
+	__u8 data[XDPCHAIN_DUMP_SNAPLEN_MAX];
 };
 
 #endif
