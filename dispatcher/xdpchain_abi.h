@@ -35,9 +35,11 @@
  * order an older reader would check. 6: the same layout; the dispatcher
  * may be the extension-only build (XDPCHAIN_META_F_EXT_ONLY), whose slots
  * cannot tail-call: an older writer would append a tail-call program into
- * it, which would never run. 7: the same layout; a slot may be an observer
- * (XDPCHAIN_SLOT_F_OBSERVER), run after the chain decided, whose verdict
- * is ignored: an older reader would count it as a program that decides.
+ * it, which would never run. 7: the same metadata layout; a slot may be
+ * an observer (XDPCHAIN_SLOT_F_OBSERVER), run after the chain decided,
+ * whose verdict is ignored: an older reader would count it as a program
+ * that decides; and struct xdpchain_live grew test[] at its end, which an
+ * older writer would not fill when appending.
  * Versions 2 to 6 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
@@ -157,14 +159,24 @@ struct xdpchain_meta {
  * interface lock: a position's description first, then its program is
  * linked (or put in its array entry), then nr_end grows by one with a
  * single store, the commit point of an append. The dispatcher reads
- * nr_end and the continue-on set of appended positions per packet; it
- * never reads slots[] below nr_progs (those are in xdpchain_meta).
+ * nr_end and, per appended position, its test (version 7) and, for a set
+ * of several actions or none, its continue-on set, per packet; it never
+ * reads slots[] below nr_progs (those are in xdpchain_meta).
  */
 struct xdpchain_live {
 	__u32 nr_end;     /* nr_progs <= nr_end <= nr_progs + nr_spare */
 	__u32 pad;        /* 0 */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
+	/* Version 7, per appended position, written with its description:
+	 * the one action of its continue-on set (0..4), compared with the
+	 * zero-extended verdict in one instruction, or XDPCHAIN_LIVE_GENERAL
+	 * for a set of several actions or none, which no 32-bit verdict
+	 * equals: the general test on slots[position].continue_on. */
+	__u64 test[XDPCHAIN_MAX_SLOTS];
 };
+#define XDPCHAIN_LIVE_GENERAL (1ull << 32)
+/* The size of versions 4 to 6 (which end with slots[]). */
+#define XDPCHAIN_LIVE_SIZE_V6 (__builtin_offsetof(struct xdpchain_live, test))
 #define XDPCHAIN_LIVE_PIN "live"
 
 /*

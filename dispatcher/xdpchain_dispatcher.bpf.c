@@ -186,13 +186,31 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 		return last;                                                   \
 	}
 #endif
-/* An appended position: below the live end, its continue-on set in
- * xdpchain_live. */
+/*
+ * An appended position: below the live end, its continue-on set in
+ * xdpchain_live, which is not constant. Its test (xdpchain_abi.h) is the
+ * one action of a set of one, compared with the verdict zero-extended to
+ * 64 bits: on the common path one load and one compare, as a rebuilt
+ * position's one compare with an immediate plus the load (the general
+ * test: a range compare, a load, a shift, a mask and a compare). For
+ * other sets the test is XDPCHAIN_LIVE_GENERAL, which no 32-bit value
+ * equals, and the general test decides.
+ */
 #define XDPCHAIN_RUN_SPARE(n)                                                  \
 	if (n >= end)                                                          \
 		return last;                                                   \
 	ret = slot_##n(ctx);                                                   \
-	XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)
+	{                                                                      \
+		__u64 t = xdpchain_live.test[n];                               \
+                                                                               \
+		if ((__u64)(__u32)ret == t) {                                  \
+			last = ret;                                            \
+		} else if (ret != XDPCHAIN_RET_EMPTY) {                        \
+			if (t != XDPCHAIN_LIVE_GENERAL)                        \
+				return ret;                                    \
+			XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)   \
+		}                                                              \
+	}
 #endif
 
 /*

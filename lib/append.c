@@ -84,8 +84,11 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 			(uint64_t)st->base.revision, strerror(-err));
 		return err;
 	}
-	/* Read only at positions below the live end: not yet. */
+	/* Read only at positions below the live end: not yet. A version 6
+	 * dispatcher's live map ends before test[]. */
 	live->slots[pos] = *m;
+	if (st->base.version >= 7)
+		live->test[pos] = xc_live_test(m->continue_on);
 	err = fill(st, m, prog->fd, pos);
 	if (err) {
 		xc_warn("cannot put %s (%u) in spare position %u: %s\n", m->name, m->prog_id,

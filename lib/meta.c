@@ -158,6 +158,14 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 	return check_order(meta, why, why_len);
 }
 
+__u64 xc_live_test(__u32 continue_on)
+{
+	if (!continue_on || (continue_on & (continue_on - 1)) ||
+	    (continue_on & ~XDPCHAIN_VERDICTS_ALL))
+		return XDPCHAIN_LIVE_GENERAL;
+	return (__u64)__builtin_ctz(continue_on);
+}
+
 unsigned int xc_meta_observers(const struct xdpchain_meta *meta)
 {
 	unsigned int i, k = 0;

@@ -118,6 +118,9 @@ XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
 				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
 XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
+/* An appended position's test (struct xdpchain_live, version 7): the one
+ * action of a continue-on set of one, else XDPCHAIN_LIVE_GENERAL. */
+XDPCHAIN_HIDDEN __u64 xc_live_test(__u32 continue_on);
 /* How many slots of meta are observers (XDPCHAIN_SLOT_F_OBSERVER). */
 XDPCHAIN_HIDDEN unsigned int xc_meta_observers(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);

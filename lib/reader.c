@@ -69,6 +69,18 @@ again:
 		err = -EBADMSG;
 		goto out;
 	}
+	/* Version 7: each appended position's test must be its set's (else
+	 * the dispatcher would decide otherwise than the description says). */
+	for (__u32 i = b->nr_progs; b->version >= 7 && i < live->nr_end; i++) {
+		if (live->test[i] == xc_live_test(live->slots[i].continue_on))
+			continue;
+		snprintf(why, why_len, "appended position %u tests 0x%llx, its set 0x%x", i,
+			 (unsigned long long)live->test[i], live->slots[i].continue_on);
+		err = -EBADMSG;
+		if (tries++ < 3)
+			goto again;
+		goto out;
+	}
 	/* The spares left stay spare: nr_progs + nr_spare is constant. */
 	memcpy(&b->slots[b->nr_progs], &live->slots[b->nr_progs],
 	       (live->nr_end - b->nr_progs) * sizeof(b->slots[0]));

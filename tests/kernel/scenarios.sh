@@ -560,6 +560,34 @@ t_append_in_place() {
 		"$(status_json | jq -r '.[0] | "\(.revision) \(.dispatcher_revision)"')" && ok
 }
 
+t_append_continue_on() {
+	begin "appended positions decide as rebuilt ones: one-action sets (pass, drop), several, none, unknown verdicts, empty slots"
+	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	local d0
+	d0=$(status_json | jq -r '.[0].dispatcher_id')
+	# One action other than pass continues; then several; then none.
+	att t_drop -P 3 -c drop && att t_pass_c -P 4 && att t_tx -P 5 -c pass,tx &&
+		att t_aborted -P 6 -c none && att t_pass_d -P 7 || { not_ok "append"; return; }
+	expect "appended in place" "$d0 5" \
+		"$(status_json | jq -r '.[0] | "\(.dispatcher_id) \(.appended_slots)"')" || return
+	expect "drop continues, tx continues, aborted is final" \
+		"verdict=aborted trace=a1,a2,d0,a3,70,ab" "$(run)" || return
+	# The same chain rebuilt decides the same.
+	att t_pass_e -P 0 || { not_ok "rebuild"; return; }
+	expect "rebuilt: the same" "verdict=aborted trace=a5,a1,a2,d0,a3,70,ab" "$(run)" || return
+	reset
+	# Appended: pass continues; an unknown verdict (77, 31) is final even
+	# with a one-action set of pass or with all; an empty slot is skipped.
+	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_pass_c -P 3 &&
+		att t_bogus -P 4 && att t_pass_d -P 5 || { not_ok "attach 2"; return; }
+	expect "77 final" "verdict=77 trace=a1,a2,a3,b0" "$(run)" || return
+	xc detach xt0 t_bogus >/dev/null || { not_ok "detach bogus"; return; }
+	expect "vacated appended slot skipped" "verdict=pass trace=a1,a2,a3,a4" "$(run)" || return
+	expect "in place" "1" "$(status_json | jq -r '.[0].vacant_slots')" || return
+	att t_ret31 -P 6 -c all && att t_pass_e -P 7 || { not_ok "append 31"; return; }
+	expect "31 final" "verdict=31 trace=a1,a2,a3,a4,31" "$(run)" && ok
+}
+
 t_append_vacated_program() {
 	begin "a loaded program emptied in place and attached again last gets a rebuild, not a second position"
 	local pin=$bpffs/app-prog id r
@@ -1016,7 +1044,7 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision t_append_in_place t_append_vacated_program t_append_fills_spares \
+	t_detach_in_place_expect_revision t_append_in_place t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
 	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors
 finish

@@ -138,6 +138,16 @@ static void test_validate(void)
 	m.nr_progs--;
 	memset(&m.slots[m.nr_progs], 0, sizeof(m.slots[0]));
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	/* An appended position's test: the one action of a set of one, else
+	 * a value no zero-extended 32-bit verdict equals. */
+	CHECK(xc_live_test(XDPCHAIN_VERDICT_BIT(XDP_PASS)) == XDP_PASS);
+	CHECK(xc_live_test(XDPCHAIN_VERDICT_BIT(XDP_ABORTED)) == XDP_ABORTED);
+	CHECK(xc_live_test(XDPCHAIN_VERDICT_BIT(XDP_REDIRECT)) == XDP_REDIRECT);
+	CHECK(xc_live_test(0) == XDPCHAIN_LIVE_GENERAL);
+	CHECK(xc_live_test(XDPCHAIN_VERDICT_BIT(XDP_PASS) | XDPCHAIN_VERDICT_BIT(XDP_DROP)) ==
+	      XDPCHAIN_LIVE_GENERAL);
+	CHECK(xc_live_test(1u << 7) == XDPCHAIN_LIVE_GENERAL);
+	CHECK(XDPCHAIN_LIVE_GENERAL > 0xffffffffull);
 	/* One vacancy-era layout, zero-filled at the end, is still valid. */
 	good_meta(&m);
 	m.version = 3;
