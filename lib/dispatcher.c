@@ -164,10 +164,12 @@ static int disp_open(struct xdpchain_dispatcher *d, const struct xdpchain_meta *
 		d->trace = d->inst->maps.xdpchain_trace;
 	else
 		bpf_map__set_autocreate(d->inst->maps.xdpchain_trace, false);
+	/* Created even without observers (a private one, 16 bytes per CPU):
+	 * xdpchain_observe(), which uses it, is a global function, and before
+	 * Linux 6.8 the verifier checks every global function, reached or not,
+	 * and refuses a reference to a map that was not created. */
 	if (meta->flags & XDPCHAIN_META_F_OBSERVE)
 		d->verdict = d->inst->maps.xdpchain_final;
-	else
-		bpf_map__set_autocreate(d->inst->maps.xdpchain_final, false);
 	return 0;
 }
 
