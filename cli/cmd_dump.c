@@ -179,7 +179,11 @@ static int on_record(void *ctx, void *data, size_t size)
 	const char *name;
 	__u64 real_ns;
 
-	if (size < sizeof(h) || stop || (d->max && d->captured >= d->max))
+	/* Stop reading at once: libbpf keeps consuming while records come
+	 * in, which under a flood would be for ever; an error ends it. */
+	if (stop || (d->max && d->captured >= d->max))
+		return -EINTR;
+	if (size < sizeof(h))
 		return 0;
 	memcpy(&h, &rec->hdr, sizeof(h));
 	if (h.cap_len > size - sizeof(h))
@@ -388,9 +392,6 @@ static int capture(struct dump *d, struct xc_dump *skel)
 			}
 		}
 	}
-	/* What is in the buffer already: within -c, if given. */
-	if (ret == CLI_EXIT_OK && !d->err)
-		ring_buffer__consume(rb);
 	/* The observer's own count (its .bss, mapped by the skeleton). */
 	if (skel->bss)
 		d->lost = __atomic_load_n(&skel->bss->lost, __ATOMIC_RELAXED);
