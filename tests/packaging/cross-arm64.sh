@@ -37,18 +37,15 @@ source tests/lib/missing-pkgs.sh
 mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "installing: ${missing[*]}"
-	# The sources must serve arm64 (deb.debian.org does; a mirror
-	# restricted with "Architectures: amd64" would not). apt-cache takes
-	# no lock: while another job's "apt-get update" (CI runs the
-	# packaging and bench lanes side by side) rewrites the lists, it can
-	# find nothing, so update and look again, up to three times.
-	for try in 1 2 3; do
-		apt_get update -qq || exit 1
-		apt-cache policy libbpf-dev:arm64 | grep -q 'Candidate: [0-9]' && break
-		sleep 10
-	done
+	apt_get update -qq || exit 1
 	update=0
-	if ! apt-cache policy libbpf-dev:arm64 | grep -q 'Candidate: [0-9]'; then
+	# The sources must serve arm64 (deb.debian.org does; a mirror
+	# restricted with "Architectures: amd64" would not). Read whole, not
+	# piped into grep -q: with pipefail, grep's early exit makes
+	# apt-cache's SIGPIPE fail the test (it did, once the version table
+	# grew).
+	policy=$(apt-cache policy libbpf-dev:arm64)
+	if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
 		echo "FAIL: no libbpf-dev:arm64 in the apt sources (do they serve arm64?)"
 		echo "0 passed, 1 failed"
 		exit 1
