@@ -24,6 +24,7 @@
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 #include "config.h"
+#include "format.h"
 #include "json.h"
 #include "opts.h"
 #include "pcapng.h"
@@ -98,16 +99,6 @@ static const char *prog_name(struct dump *d, __u32 id)
 	return id ? "?" : "-";
 }
 
-static const char *verdict_str(int v, char *buf, size_t len)
-{
-	const char *name = xdpchain_verdict_name(v);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "%d", v);
-	return buf;
-}
-
 static void show_text(struct dump *d, const struct xdpchain_dump_hdr *h,
 		      const unsigned char *pkt, __u64 real_ns, const char *name)
 {
@@ -120,12 +111,12 @@ static void show_text(struct dump *d, const struct xdpchain_dump_hdr *h,
 	pkt_summary(pkt, h->cap_len, sum, sizeof(sum));
 	if (h->prog_id)
 		printf("%s.%06u %s by %s (id %u, slot %u) %u bytes: %s\n", when,
-		       (unsigned int)(real_ns % 1000000000ull / 1000), verdict_str(h->verdict, vb, sizeof(vb)),
+		       (unsigned int)(real_ns % 1000000000ull / 1000), fmt_verdict(h->verdict, vb, sizeof(vb)),
 		       name, h->prog_id, h->slot, h->pkt_len, sum);
 	else
 		printf("%s.%06u %s (no program ran) %u bytes: %s\n", when,
 		       (unsigned int)(real_ns % 1000000000ull / 1000),
-		       verdict_str(h->verdict, vb, sizeof(vb)), h->pkt_len, sum);
+		       fmt_verdict(h->verdict, vb, sizeof(vb)), h->pkt_len, sum);
 	fflush(stdout);
 }
 
@@ -197,10 +188,10 @@ static int on_record(void *ctx, void *data, size_t size)
 		/* The verdict and the decider, in the packet's comment. */
 		if (h.prog_id)
 			snprintf(comment, sizeof(comment), "xdpchain: verdict=%s program=%s id=%u slot=%u",
-				 verdict_str(h.verdict, vb, sizeof(vb)), name, h.prog_id, h.slot);
+				 fmt_verdict(h.verdict, vb, sizeof(vb)), name, h.prog_id, h.slot);
 		else
 			snprintf(comment, sizeof(comment), "xdpchain: verdict=%s program=- id=0",
-				 verdict_str(h.verdict, vb, sizeof(vb)));
+				 fmt_verdict(h.verdict, vb, sizeof(vb)));
 		d->err = pcapng_packet(d->pcap, real_ns, pkt, h.cap_len, h.pkt_len, comment);
 		if (!d->err && fflush(d->pcap))
 			d->err = -errno;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
+#include "format.h"
 #include "hex.h"
 #include "json.h"
 #include "opts.h"
@@ -24,17 +25,6 @@ enum { OPT_PACKET = 256, OPT_PCAP };
 #define HEX_MAX 65536
 /* Enough for a few thousand packets: trace is for looking at them. */
 #define PCAP_MAX_FILE (256u << 20)
-
-/* "pass", or the number of an unknown verdict. */
-static const char *verdict_str(int v, char *buf, size_t len)
-{
-	const char *name = xdpchain_verdict_name(v);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "%d", v);
-	return buf;
-}
 
 /* What a position's verdict meant for the chain. */
 static const char *action(const struct xdpchain_entry *e, int v)
@@ -75,7 +65,7 @@ static void show_text(const struct xdpchain_chain *c, unsigned int idx, size_t l
 			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
 			       w_name, xdpchain_entry__name(e),
 			       r->verdicts[i] == XDPCHAIN_TRACE_EMPTY ? "-"
-				       : verdict_str(r->verdicts[i], vb, sizeof(vb)), what);
+				       : fmt_verdict(r->verdicts[i], vb, sizeof(vb)), what);
 			if (!strcmp(what, "final"))
 				stop = i + 1;
 		} else {
@@ -85,7 +75,7 @@ static void show_text(const struct xdpchain_chain *c, unsigned int idx, size_t l
 			       xdpchain_entry__observer(e) ? "observer (not traced)" : "not run");
 		}
 	}
-	printf("  verdict: %s", verdict_str(r->verdict, vb, sizeof(vb)));
+	printf("  verdict: %s", fmt_verdict(r->verdict, vb, sizeof(vb)));
 	if (stop)
 		printf(" (from position %u, %s)\n", stop,
 		       xdpchain_entry__name(xdpchain_chain__entry(c, stop - 1)));
@@ -128,14 +118,14 @@ static void show_json(struct json_writer *w, const struct xdpchain_chain *c, uns
 		if (r->verdicts[i] == XDPCHAIN_TRACE_EMPTY)
 			json_kv_null(w, "verdict");
 		else
-			json_kv_string(w, "verdict", verdict_str(r->verdicts[i], vb, sizeof(vb)));
+			json_kv_string(w, "verdict", fmt_verdict(r->verdicts[i], vb, sizeof(vb)));
 		json_kv_string(w, "action", what);
 		json_end_object(w);
 		if (!strcmp(what, "final"))
 			stop = i + 1;
 	}
 	json_end_array(w);
-	json_kv_string(w, "verdict", verdict_str(r->verdict, vb, sizeof(vb)));
+	json_kv_string(w, "verdict", fmt_verdict(r->verdict, vb, sizeof(vb)));
 	if (stop)
 		json_kv_uint(w, "stopped_at", stop);
 	else

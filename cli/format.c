@@ -23,6 +23,16 @@ void fmt_verdicts(__u32 mask, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+const char *fmt_verdict(int v, char *buf, size_t len)
+{
+	const char *name = xdpchain_verdict_name(v);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "%d", v);
+	return buf;
+}
+
 void fmt_time(__u64 ns, char *buf, size_t len)
 {
 	time_t t = (time_t)(ns / 1000000000ull);

@@ -12,6 +12,9 @@ struct json_writer;
 /* A JSON list of lowercase verdict names in ascending order, e.g.
  * ["drop","pass"]; [] for the empty set. */
 void json_verdicts(struct json_writer *w, __u32 mask);
+/* A verdict's name ("pass"), or the number of an unknown one, written to
+ * buf; returns the name or buf. */
+const char *fmt_verdict(int v, char *buf, size_t len);
 /* "drop,pass", or "none" (truncated to fit len). */
 void fmt_verdicts(__u32 mask, char *buf, size_t len);
 /* Nanoseconds since the epoch as local time "2026-11-25 08:10:10"; "-"
