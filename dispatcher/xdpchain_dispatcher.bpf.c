@@ -290,20 +290,32 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 #error "XDPCHAIN_NR_SLOTS must be 8, 16, 32 or 64"
 #endif
 
-XDPCHAIN_SLOTS_8(0, 1, 2, 3, 4, 5, 6, 7)
+/* M(a, ..., h) for every group of 8 slots of this build: the slot
+ * functions, the positions and the observers are unrolled over the same
+ * slots. */
+#define XDPCHAIN_GROUP_0(M) M(0, 1, 2, 3, 4, 5, 6, 7)
 #if XDPCHAIN_NR_SLOTS > 8
-XDPCHAIN_SLOTS_8(8, 9, 10, 11, 12, 13, 14, 15)
+#define XDPCHAIN_GROUP_1(M) M(8, 9, 10, 11, 12, 13, 14, 15)
+#else
+#define XDPCHAIN_GROUP_1(M)
 #endif
 #if XDPCHAIN_NR_SLOTS > 16
-XDPCHAIN_SLOTS_8(16, 17, 18, 19, 20, 21, 22, 23)
-XDPCHAIN_SLOTS_8(24, 25, 26, 27, 28, 29, 30, 31)
+#define XDPCHAIN_GROUP_2(M)                                                    \
+	M(16, 17, 18, 19, 20, 21, 22, 23) M(24, 25, 26, 27, 28, 29, 30, 31)
+#else
+#define XDPCHAIN_GROUP_2(M)
 #endif
 #if XDPCHAIN_NR_SLOTS > 32
-XDPCHAIN_SLOTS_8(32, 33, 34, 35, 36, 37, 38, 39)
-XDPCHAIN_SLOTS_8(40, 41, 42, 43, 44, 45, 46, 47)
-XDPCHAIN_SLOTS_8(48, 49, 50, 51, 52, 53, 54, 55)
-XDPCHAIN_SLOTS_8(56, 57, 58, 59, 60, 61, 62, 63)
+#define XDPCHAIN_GROUP_3(M)                                                    \
+	M(32, 33, 34, 35, 36, 37, 38, 39) M(40, 41, 42, 43, 44, 45, 46, 47)    \
+	M(48, 49, 50, 51, 52, 53, 54, 55) M(56, 57, 58, 59, 60, 61, 62, 63)
+#else
+#define XDPCHAIN_GROUP_3(M)
 #endif
+#define XDPCHAIN_EACH_8(M)                                                     \
+	XDPCHAIN_GROUP_0(M) XDPCHAIN_GROUP_1(M) XDPCHAIN_GROUP_2(M) XDPCHAIN_GROUP_3(M)
+
+XDPCHAIN_EACH_8(XDPCHAIN_SLOTS_8)
 
 /*
  * One chain position. The conditions read constant data only, but for
@@ -463,20 +475,7 @@ int xdpchain_disp(struct xdp_md *ctx)
 	}
 #endif
 
-	XDPCHAIN_RUN_8(0, 1, 2, 3, 4, 5, 6, 7)
-#if XDPCHAIN_NR_SLOTS > 8
-	XDPCHAIN_RUN_8(8, 9, 10, 11, 12, 13, 14, 15)
-#endif
-#if XDPCHAIN_NR_SLOTS > 16
-	XDPCHAIN_RUN_8(16, 17, 18, 19, 20, 21, 22, 23)
-	XDPCHAIN_RUN_8(24, 25, 26, 27, 28, 29, 30, 31)
-#endif
-#if XDPCHAIN_NR_SLOTS > 32
-	XDPCHAIN_RUN_8(32, 33, 34, 35, 36, 37, 38, 39)
-	XDPCHAIN_RUN_8(40, 41, 42, 43, 44, 45, 46, 47)
-	XDPCHAIN_RUN_8(48, 49, 50, 51, 52, 53, 54, 55)
-	XDPCHAIN_RUN_8(56, 57, 58, 59, 60, 61, 62, 63)
-#endif
+	XDPCHAIN_EACH_8(XDPCHAIN_RUN_8)
 	/* Reached only if nr_progs exceeded this build's size, which the
 	 * library never loads: fail closed rather than skip programs. */
 	if (nr > XDPCHAIN_NR_SLOTS)
@@ -517,20 +516,7 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 			.prog_id = id,
 		};
 
-		XDPCHAIN_OBSERVE_8(0, 1, 2, 3, 4, 5, 6, 7)
-#if XDPCHAIN_NR_SLOTS > 8
-		XDPCHAIN_OBSERVE_8(8, 9, 10, 11, 12, 13, 14, 15)
-#endif
-#if XDPCHAIN_NR_SLOTS > 16
-		XDPCHAIN_OBSERVE_8(16, 17, 18, 19, 20, 21, 22, 23)
-		XDPCHAIN_OBSERVE_8(24, 25, 26, 27, 28, 29, 30, 31)
-#endif
-#if XDPCHAIN_NR_SLOTS > 32
-		XDPCHAIN_OBSERVE_8(32, 33, 34, 35, 36, 37, 38, 39)
-		XDPCHAIN_OBSERVE_8(40, 41, 42, 43, 44, 45, 46, 47)
-		XDPCHAIN_OBSERVE_8(48, 49, 50, 51, 52, 53, 54, 55)
-		XDPCHAIN_OBSERVE_8(56, 57, 58, 59, 60, 61, 62, 63)
-#endif
+		XDPCHAIN_EACH_8(XDPCHAIN_OBSERVE_8)
 	}
 	return final;
 }
