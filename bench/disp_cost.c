@@ -79,8 +79,6 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		.version = XDPCHAIN_META_VERSION,
 		.revision = 1,
 		.nr_progs = nr,
-		/* As a rebuild of nr programs has them (lib/meta.c). */
-		.nr_spare = xc_meta_spares(nr, 0),
 	};
 	double ns[MAX_LOADS];
 	struct sample s;
@@ -97,6 +95,8 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		meta.slots[i].continue_on = 1u << XDP_PASS;
 		meta.slots[i].stats_idx = (__u8)i;
 	}
+	/* As a rebuild of nr programs has them (lib/meta.c). */
+	meta.nr_spare = xc_meta_spares(&meta);
 	path = variant(path, nr + meta.nr_spare, buf, sizeof(buf));
 	for (i = 0; i < loads; i++) {
 		err = load_once(path, &meta, &ns[i], &out->verified, &out->xlated);

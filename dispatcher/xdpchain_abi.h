@@ -39,11 +39,16 @@
  * an observer (XDPCHAIN_SLOT_F_OBSERVER), run after the chain decided,
  * whose verdict is ignored: an older reader would count it as a program
  * that decides; and struct xdpchain_live grew test[] at its end, which an
- * older writer would not fill when appending.
- * Versions 2 to 6 are still read (they have
+ * older writer would not fill when appending. 8: pad_v4 became main_btf_id;
+ * a chain of one freplace program gets a spare position, and its program
+ * runs in place of the main function through a second link, pinned as
+ * main-<rev>, which the append of a second program removes and waits for:
+ * an older writer would append behind that link, and the program it
+ * appended would never run.
+ * Versions 2 to 7 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
-#define XDPCHAIN_META_VERSION 7u
+#define XDPCHAIN_META_VERSION 8u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
@@ -142,7 +147,10 @@ struct xdpchain_meta {
 	 * can take appended programs without a new dispatcher: which of them
 	 * are in use is in struct xdpchain_live. */
 	__u32 nr_spare;
-	__u32 pad_v4;     /* 0 */
+	/* Version 8 (0 before): BTF id of the main function, for the same
+	 * reason as slot_btf_id: the append that ends the chain of one's
+	 * shortcut (docs/protocol.md) waits on it. */
+	__u32 main_btf_id;
 	/* BTF id of slot_N() in this dispatcher's BTF, for every position
 	 * of this build: an appended freplace program links to it. Read
 	 * from here because the dispatcher's BTF is readable by id only
@@ -178,6 +186,10 @@ struct xdpchain_live {
 /* The size of versions 4 to 6 (which end with slots[]). */
 #define XDPCHAIN_LIVE_SIZE_V6 (__builtin_offsetof(struct xdpchain_live, test))
 #define XDPCHAIN_LIVE_PIN "live"
+/* Version 8: the link that runs a chain of one's program in place of the
+ * main function, pinned as main-<rev> while the chain is that one
+ * program (docs/protocol.md, "A chain of one"). */
+#define XDPCHAIN_MAIN_PIN "main"
 
 /*
  * Verdict counters (XDPCHAIN_META_F_STATS): one PERCPU_ARRAY map per

@@ -14,6 +14,7 @@
  * packet reaches and pins no reader counts (collected by the next
  * transaction); a crash after it leaves the complete new chain.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,12 +58,51 @@ static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int pro
 	return err;
 }
 
+/* The wait for the kernel to release the main function's link: it drops
+ * the pin's reference after an RCU grace period; longer only if another
+ * process holds the link open. */
+#define UNHOOK_TIMEOUT_MS 10000
+
+/* A chain of one stops running its program in place of the main
+ * function: the link's pin goes (already gone after a crash). Returns the
+ * probe to wait with, or -errno with nothing changed. */
+static int unhook(struct xc_state *st)
+{
+	int probe, err;
+
+	probe = xc_unhook_probe(st->disp_fd, st->base.main_btf_id);
+	if (probe < 0) {
+		xc_warn("cannot load the program that waits for the dispatcher's main "
+			"function: %s\n", strerror(-probe));
+		return probe;
+	}
+	err = xc_unpin_at(st, XDPCHAIN_MAIN_PIN "-%" PRIu64, (uint64_t)st->base.revision);
+	if (err && err != -ENOENT) {
+		close(probe);
+		return err;
+	}
+	return probe;
+}
+
+/* After the commit: the appended program runs once the kernel released
+ * the main function's link. */
+static void unhook_wait(struct xc_state *st, int probe, const char *name)
+{
+	int err = xc_unhook_wait(probe, UNHOOK_TIMEOUT_MS);
+
+	close(probe);
+	if (err)
+		xc_warn("%s is in the chain of ifindex %d, but the kernel has not released "
+			"the dispatcher's shortcut to the first program yet (%s): it runs "
+			"once it has\n", name, st->ifindex, strerror(-err));
+}
+
 int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
 {
 	unsigned int pos = st->base.nr_progs;
 	struct xdpchain_live *live;
 	size_t len = live_len();
-	int fd, err;
+	int fd, err, probe = -1;
 
 	err = xc_prog_load(prog, m->kind == XDPCHAIN_SLOT_FREPLACE, st->disp_fd,
 			   st->base.slot_btf_id[pos], m->flags & XDPCHAIN_SLOT_F_FRAGS);
@@ -72,17 +112,24 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	if (err)
 		return err;
 	m->stats_idx = 0; /* no counters with spares */
+	if (xc_meta_whole(&st->base) && st->base.version >= 8) {
+		probe = unhook(st);
+		if (probe < 0)
+			return probe;
+	}
 
 	fd = xc_live_map(st);
-	if (fd < 0)
-		return fd;
+	if (fd < 0) {
+		err = fd;
+		goto out;
+	}
 	live = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = live == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (err) {
 		xc_warn("cannot map the live map of revision %" PRIu64 ": %s\n",
 			(uint64_t)st->base.revision, strerror(-err));
-		return err;
+		goto out;
 	}
 	/* Read only at positions below the live end: not yet. A version 6
 	 * dispatcher's live map ends before test[]. */
@@ -94,7 +141,7 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 		xc_warn("cannot put %s (%u) in spare position %u: %s\n", m->name, m->prog_id,
 			pos, strerror(-err));
 		munmap(live, len);
-		return err;
+		goto out;
 	}
 	/* The commit point: one aligned store, after the description and
 	 * the link (release: no packet sees the position before them). */
@@ -105,5 +152,11 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	st->base.nr_progs++;
 	st->base.nr_spare--;
 	xc_state_effective(st);
+	if (probe >= 0)
+		unhook_wait(st, probe, m->name);
 	return 0;
+out:
+	if (probe >= 0)
+		close(probe);
+	return err;
 }

@@ -84,8 +84,10 @@ struct xdpchain_dispatcher {
 	 : (end) <= 32 ? DISP_OPEN_PLAIN(d, f32, meta)                         \
 		       : DISP_OPEN_PLAIN(d, f64, meta))
 
-/* The BTF id of every slot function of the build into its metadata
- * (xdpchain_abi.h: appended programs link to them). */
+/* The BTF id of every slot function of the build, and of its main
+ * function, into its metadata (xdpchain_abi.h: appended programs link to
+ * the slots; the append that ends a chain of one's shortcut waits on the
+ * main function). */
 static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
 {
 	const struct btf *btf = bpf_object__btf(obj);
@@ -98,6 +100,12 @@ static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
 		meta->slot_btf_id[i] = id > 0 ? (__u32)id : 0;
 		if (id <= 0 && i < meta->nr_progs + meta->nr_spare)
 			return -ENOENT;
+	}
+	if (meta->version >= 8) {
+		id = btf__find_by_name_kind(btf, XC_DISP_PROG_NAME, BTF_KIND_FUNC);
+		if (id <= 0)
+			return -ENOENT;
+		meta->main_btf_id = (__u32)id;
 	}
 	return 0;
 }

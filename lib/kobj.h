@@ -3,7 +3,7 @@
  * Layer 1, kernel objects (docs/architecture.md): one BPF object or one
  * kernel query at a time, no bpffs state. kobj.c (fd, id, tag and name
  * helpers), dispatcher.c, ext_load.c, elf_check.c, mappins.c, prog.c,
- * probe.c, owner.c; within the layer, a file calls only those before it in
+ * probe.c, owner.c, unhook.c; within the layer, a file calls only those before it in
  * this list.
  */
 #ifndef XDPCHAIN_KOBJ_H
@@ -155,5 +155,13 @@ XDPCHAIN_HIDDEN int xc_owner_init(struct xdpchain_slot_meta *m, __u32 pid);
 /* 1: alive or not owner-bound; 0: the owner exited; -EXDEV: the owner is
  * in another pid namespace, cannot tell; other -errno: cannot tell. */
 XDPCHAIN_HIDDEN int xc_owner_alive(const struct xdpchain_slot_meta *m);
+
+/* ---- unhook.c ---- */
+/* A do-nothing fentry program on function btf_id of program target_fd:
+ * its fd, or -errno. */
+XDPCHAIN_HIDDEN int xc_unhook_probe(int target_fd, __u32 btf_id);
+/* Wait until no extension replaces the probe's function (an extension's
+ * link released by the kernel): 0, -ETIMEDOUT, or the attach's -errno. */
+XDPCHAIN_HIDDEN int xc_unhook_wait(int probe_fd, unsigned int timeout_ms);
 
 #endif

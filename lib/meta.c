@@ -98,8 +98,12 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			   meta->flags & XDPCHAIN_META_F_STATS ? " with counters" : "");
 	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
 		return WHY("frags flag disagrees with the slots");
-	if (meta->pad_v4 || (meta->version < 4 && meta->nr_spare))
-		return WHY("bad version 4 fields");
+	if ((meta->version < 4 && meta->nr_spare) || (meta->version < 8 && meta->main_btf_id))
+		return WHY("bad version 4 or 8 fields");
+	/* A chain of one with a spare: the append that ends its shortcut
+	 * needs the main function's id (version 8). */
+	if (xc_meta_whole(meta) && meta->nr_spare && !meta->main_btf_id)
+		return WHY("a chain of one with spare positions has no main BTF id");
 	if (meta->nr_spare > XDPCHAIN_MAX_SLOTS - meta->nr_progs)
 		return WHY("%u spare positions after %u programs exceed the %u slots",
 			   meta->nr_spare, meta->nr_progs, XDPCHAIN_MAX_SLOTS);
@@ -249,24 +253,35 @@ bool xc_meta_whole(const struct xdpchain_meta *meta)
 }
 
 /*
- * Spare positions a rebuilt chain of n programs gets (append.c): 8, or
+ * Spare positions a rebuilt chain gets (append.c): for n programs, 8, or
  * half the chain when that is more, within the 64 slots, so that the next
  * appends (the common change: an application starts with the lowest
- * priority) need no new dispatcher. A chain grown one program at a time
- * to 64 builds 6 dispatchers, at 1, 2, 11, 20, 31 and 47 programs. A
- * spare costs verification at each rebuild (the dispatcher verifies the
- * positions up to nr_progs + nr_spare, not the rest of its build) and,
- * per packet, nothing until it is used, but one compare at the first
- * unused one. None for one program (it runs without dispatching,
- * xc_meta_whole() and the dispatcher's last tail call) nor with counters
- * or observers (the instrumented build has none).
+ * priority) need no new dispatcher. A spare costs verification at each
+ * rebuild (the dispatcher verifies the positions up to nr_progs +
+ * nr_spare, not the rest of its build) and, per packet, nothing until it
+ * is used, but one compare at the first unused one.
+ *
+ * A chain of one freplace program (xc_meta_whole()) gets one, for the
+ * second program: its program runs in place of the main function, so the
+ * spare costs its packets nothing, and its verification the first attach
+ * little (one position; eight would cost the first attach more than
+ * libxdp's, docs/performance.md). The third program rebuilds, with 8.
+ * A chain grown one program at a time to 64 then builds 5 dispatchers,
+ * at 1, 3, 12, 21 and 32 programs, and a sixth at 48.
+ *
+ * None for a tail-call program alone (the dispatcher's last tail call
+ * needs a constant end), nor with counters, tracing or observers (the
+ * instrumented build has none).
  */
-unsigned int xc_meta_spares(unsigned int n, __u32 flags)
+unsigned int xc_meta_spares(const struct xdpchain_meta *meta)
 {
-	unsigned int want = n / 2 > 8 ? n / 2 : 8;
+	unsigned int n = meta->nr_progs, want = n / 2 > 8 ? n / 2 : 8;
 
+	if (xc_meta_whole(meta))
+		return XDPCHAIN_WHOLE_SPARES;
 	if (n < 2 || n >= XDPCHAIN_MAX_SLOTS ||
-	    (flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE | XDPCHAIN_META_F_OBSERVE)))
+	    (meta->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE |
+			    XDPCHAIN_META_F_OBSERVE)))
 		return 0;
 	return want < XDPCHAIN_MAX_SLOTS - n ? want : XDPCHAIN_MAX_SLOTS - n;
 }

@@ -125,11 +125,14 @@ XDPCHAIN_HIDDEN __u64 xc_live_test(__u32 continue_on);
 XDPCHAIN_HIDDEN unsigned int xc_meta_observers(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
 /* True when the chain is one freplace program: it then replaces the
- * dispatcher's main function instead of slot_0 (docs/protocol.md). */
+ * dispatcher's main function, instead of slot_0 before version 8, besides
+ * it since (docs/protocol.md, "A chain of one"). */
 XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
-/* Spare positions for a rebuilt chain of n programs with these flags. */
-XDPCHAIN_HIDDEN unsigned int xc_meta_spares(unsigned int n, __u32 flags);
+/* Spare positions for a rebuilt chain (meta's programs and flags). */
+XDPCHAIN_HIDDEN unsigned int xc_meta_spares(const struct xdpchain_meta *meta);
+/* What a chain of one freplace program gets: room for the second. */
+#define XDPCHAIN_WHOLE_SPARES 1u
 /* Give every slot a stats index of its own, keeping the ones it has unless
  * fresh[i] (joins now) or taken by an earlier slot. New ones avoid the
  * indexes in avoid (the running revision's, which still count for their

@@ -53,6 +53,10 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			  sscanf(name, "meta-%llu%n", &rev, &n) == 1 ||
 			  sscanf(name, XDPCHAIN_LIVE_PIN "-%llu%n", &rev, &n) == 1) && !name[n])
 			drop = !meta || rev != base_rev;
+		/* The running chain's shortcut, while it is one program
+		 * (rebuild.c, append.c). */
+		else if (sscanf(name, XDPCHAIN_MAIN_PIN "-%llu%n", &rev, &n) == 1 && !name[n])
+			drop = !meta || rev != base_rev || !xc_meta_whole(&st->base);
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
 		else if (!strcmp(name, XDPCHAIN_VERDICT_PIN))

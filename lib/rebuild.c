@@ -210,7 +210,7 @@ static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		return -EINVAL;
 	}
 	/* After validation: the slot BTF ids come with the build. */
-	meta->nr_spare = xc_meta_spares(n, meta->flags);
+	meta->nr_spare = xc_meta_spares(meta);
 	return 0;
 }
 
@@ -253,12 +253,35 @@ static int pin_revision(struct xc_state *st, struct xdpchain_dispatcher *d,
 	return err;
 }
 
+/* A freplace link from prog_fd to function btf_id of the dispatcher,
+ * pinned under name. */
+static int link_pin(struct xc_state *st, struct xdpchain_dispatcher *d, int prog_fd,
+		    int btf_id, const char *what, const char *name)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = (__u32)btf_id);
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, xc_disp_prog_fd(d), 0, &lo);
+	if (fd < 0) {
+		err = -errno;
+		xc_warn("cannot attach %s: %s\n", what, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_EXT_LINK, what);
+	err = xc_pin_at(st, fd, "%s", name);
+	close(fd);
+	return err;
+}
+
 /* Every program into its slot: its program-array entry, or its freplace
- * link, pinned. */
+ * link, pinned. A chain of one freplace program is linked to the main
+ * function too (xc_meta_whole()): that link runs it while the chain is
+ * that one program, the slot's once a second one is appended. */
 static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
 		const struct xdpchain_meta *meta, const struct xc_entry *e, unsigned int n)
 {
-	int array_fd = xc_disp_array_fd(d), fd, err;
+	int array_fd = xc_disp_array_fd(d), err;
+	char what[XDPCHAIN_NAME_LEN + 64], name[64];
 
 	for (unsigned int i = 0; i < n; i++) {
 		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL) {
@@ -273,25 +296,19 @@ static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
 			xc_fault(XC_FAULT_TAIL_UPDATE, e[i].m.name);
 			continue;
 		}
-		LIBBPF_OPTS(bpf_link_create_opts, lo,
-			    .target_btf_id = (__u32)(xc_meta_whole(meta)
-						     ? xc_disp_main_btf_id(d)
-						     : xc_disp_slot_btf_id(d, i)));
-		fd = bpf_link_create(e[i].fd, xc_disp_prog_fd(d), 0, &lo);
-		if (fd < 0) {
-			err = -errno;
-			xc_warn("cannot attach %s (%u) to slot %u: %s\n", e[i].m.name,
-				e[i].m.prog_id, i, strerror(errno));
-			return err;
-		}
-		xc_fault(XC_FAULT_EXT_LINK, e[i].m.name);
-		err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)meta->revision,
-				e[i].m.prog_id);
-		close(fd);
+		snprintf(what, sizeof(what), "%s (%u) to slot %u", e[i].m.name, e[i].m.prog_id, i);
+		snprintf(name, sizeof(name), "link-%" PRIu64 "-%u", (uint64_t)meta->revision,
+			 e[i].m.prog_id);
+		err = link_pin(st, d, e[i].fd, xc_disp_slot_btf_id(d, i), what, name);
 		if (err)
 			return err;
 	}
-	return 0;
+	if (!xc_meta_whole(meta))
+		return 0;
+	snprintf(what, sizeof(what), "%s (%u) in place of the dispatcher", e[0].m.name,
+		 e[0].m.prog_id);
+	snprintf(name, sizeof(name), XDPCHAIN_MAIN_PIN "-%" PRIu64, (uint64_t)meta->revision);
+	return link_pin(st, d, e[0].fd, xc_disp_main_btf_id(d), what, name);
 }
 
 /* The dispatcher disp_fd runs on the interface from now on: swapped in

@@ -207,20 +207,28 @@ t_dispatcher_size() {
 	shape() { echo "$(slots) $(status_json | jq -r '.[0] | "\(.vacant_slots) \(.appended_slots) \(.spare_slots)"')"; }
 	local i
 	att t_pass_a -P 1 || { not_ok "attach"; return; }
-	expect "1 program: no spares" "8 0 0 0" "$(shape)" || return
-	# Two: 8 spares, in the smallest build that holds 10 positions: 16
-	# slots; the next seven are appended to it.
+	# One freplace program gets a spare for the second (t_append_second);
+	# the tail-call one none. Then 8 spares at the first rebuild (the
+	# third or the second), in the smallest build that holds them: 16
+	# slots; the next are appended to it.
+	if [ "$backend" = freplace ]; then
+		expect "1 program: one spare" "8 0 0 1" "$(shape)" || return
+	else
+		expect "1 program: no spares" "8 0 0 0" "$(shape)" || return
+	fi
 	for i in $(seq 2 9); do
 		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
 	done
-	expect "9 programs" "16 0 7 1" "$(shape)" || return
+	local grown="16 0 7 1" # slots, vacant, appended, spare
+	[ "$backend" = freplace ] && grown="16 0 6 2"
+	expect "9 programs" "$grown" "$(shape)" || return
 	expect "all ran" 9 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
 	# The first two detaches empty their slots in place (the same
 	# dispatcher); the third rebuilds the chain: 6 programs and 8 spares.
 	for i in 1 2 3; do
 		xc detach xt0 "$(status_json | jq -r '.[0].programs[4].id')" >/dev/null ||
 			{ not_ok "detach #$i"; return; }
-		[ "$i" = 1 ] && { expect "in place" "16 1 7 1" "$(shape)" || return; }
+		[ "$i" = 1 ] && { expect "in place" "${grown/ 0 / 1 }" "$(shape)" || return; }
 	done
 	expect "6 programs, rebuilt" "16 0 0 8" "$(shape)" || return
 	expect "all ran" 6 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" || return
@@ -518,7 +526,9 @@ t_detach_in_place_expect_revision() {
 t_append_in_place() {
 	begin "a program that sorts last joins the running dispatcher in place; its continue-on set holds"
 	local s0 s1 s2 d_id
-	att t_pass_a -P 10 && att t_pass_b -P 20 || { not_ok "attach"; return; }
+	# The second sorts first: a rebuild, with 8 spares (a second program
+	# sorting last would take a freplace chain of one's spare).
+	att t_pass_b -P 20 && att t_pass_a -P 10 || { not_ok "attach"; return; }
 	s0=$(status_json)
 	att t_tx -P 30 -c tx,pass && att t_pass_d -P 40 || { not_ok "append"; return; }
 	expect "trace" "verdict=pass trace=a1,a2,70,a4" "$(run)" || return
@@ -560,9 +570,89 @@ t_append_in_place() {
 		"$(status_json | jq -r '.[0] | "\(.revision) \(.dispatcher_revision)"')" && ok
 }
 
+# A chain of one freplace program runs it in place of the dispatcher's
+# main function and has one spare position: the second program is
+# appended, and the attach returns once the kernel has released the main
+# function's link (lib/unhook.c), so the program runs at once.
+t_append_second() {
+	begin "the second program joins a chain of one in place and runs when the attach returns"
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	local s0 s1 d r main got
+	# links D: the functions of program D freplace links target (BTF ids).
+	links() { in_ns "$XT" links "$1" | sort -n; }
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	s0=$(status_json)
+	d=$(chain_field dispatcher_id "$s0")
+	r=$(chain_field dispatcher_revision "$s0")
+	if [ "$backend" = tailcall ]; then
+		# A tail-call program alone: entered with the dispatcher's last
+		# tail call, which needs a constant end: no spare, a rebuild.
+		expect "no spare" 0 "$(chain_field spare_slots "$s0")" || return
+		att t_pass_b -P 20 || { not_ok "attach 2"; return; }
+		expect "rebuilt" "verdict=pass trace=a1,a2 true" \
+			"$(run) $([ "$(status_json | jq -r '.[0].dispatcher_id')" != "$d" ] && echo true)" && ok
+		return
+	fi
+	main=$(bpftool btf dump prog id "$d" 2>/dev/null | sed -n "s/^\[\([0-9]*\)\] FUNC 'xdpchain_disp' .*/\1/p")
+	[ -n "$main" ] || { not_ok "no BTF id for the main function of dispatcher $d"; return; }
+	expect "one spare, the main function's link pinned" "1 true" \
+		"$(chain_field spare_slots "$s0") $([ -e "$(state_dir)/main-$r" ] && echo true)" || return
+	# Link info names the target since Linux 5.13.
+	local li=true
+	kernel_at_least 5 13 || li=false
+	if $li; then
+		expect "linked to slot 0 and to the main function" 2 "$(links "$d" | wc -l)" || return
+		expect "one of them is the main function's" "$main" "$(links "$d" | grep -x "$main")" ||
+			return
+	fi
+	expect "one program" "verdict=pass trace=a1" "$(run)" || return
+	# Another process holds the main function's link open for 3 s: the
+	# kernel releases it only then, and the attach waits for that. No
+	# sleep, no retry after it: the attach returned, so the program runs
+	# (an attach that did not wait would see the first program alone).
+	local out holder i
+	out=$(mktemp)
+	"$XT" hold "$(state_dir)/main-$r" 3 >"$out" 2>&1 &
+	holder=$!
+	for i in $(seq 50); do grep -q held "$out" && break; sleep 0.1; done
+	if ! grep -q held "$out"; then
+		not_ok "the holder did not start: $(cat "$out")"; kill $holder; rm -f "$out"; return
+	fi
+	att t_drop -P 20 && got=$(run) || { not_ok "attach 2"; kill $holder; rm -f "$out"; return; }
+	got="$got $(grep -c closing "$out")"
+	wait $holder; rm -f "$out"
+	expect "runs when the attach returns, after the holder closed the link" \
+		"verdict=drop trace=a1,d0 1" "$got" || return
+	s1=$(status_json)
+	expect "appended to the same dispatcher" "$d 1 0 $r" \
+		"$(jq -r '.[0] | "\(.dispatcher_id) \(.appended_slots) \(.spare_slots) \(.dispatcher_revision)"' <<<"$s1")" ||
+		return
+	expect "the main function's pin is gone" "" "$([ -e "$(state_dir)/main-$r" ] && echo left)" || return
+	if $li; then
+		expect "the main function's link is gone" 0 "$(links "$d" | grep -cx "$main")" || return
+		expect "two slot links" 2 "$(links "$d" | wc -l)" || return
+	fi
+	expect "the program that waited is gone" "" \
+		"$(bpftool -j prog show 2>/dev/null | jq -r '.[] | select(.name == "xdpchain_unhook") | .id')" || return
+	# The third rebuilds, with 8 spares, and the state holds no main link.
+	att t_pass_c -P 30 || { not_ok "attach 3"; return; }
+	expect "third: rebuilt" "verdict=drop trace=a1,d0 8 true" \
+		"$(run) $(status_json | jq -r '.[0].spare_slots') $([ "$(status_json | jq -r '.[0].dispatcher_id')" != "$d" ] && echo true)" ||
+		return
+	expect "no main link pinned" "" "$(ls "$(state_dir)" | grep '^main-')" || return
+	# Back to one program by a rebuild: the shortcut again, and gc keeps it.
+	xc detach xt0 t_drop >/dev/null && xc detach xt0 t_pass_c >/dev/null || { not_ok "detach"; return; }
+	xc detach xt0 t_pass_a >/dev/null; att t_pass_a -P 10 || { not_ok "attach again"; return; }
+	r=$(status_json | jq -r '.[0].dispatcher_revision')
+	xc gc >/dev/null || { not_ok "gc"; return; }
+	expect "main link kept by gc" "true verdict=pass trace=a1" \
+		"$([ -e "$(state_dir)/main-$r" ] && echo true) $(run)" && ok
+}
+
 t_append_continue_on() {
 	begin "appended positions decide as rebuilt ones: one-action sets (pass, drop), several, none, unknown verdicts, empty slots"
-	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	# Rebuilt with 8 spares (the second sorts first, t_append_in_place).
+	att t_pass_b -P 2 && att t_pass_a -P 1 || { not_ok "attach"; return; }
 	local d0
 	d0=$(status_json | jq -r '.[0].dispatcher_id')
 	# One action other than pass continues; then several; then none.
@@ -578,7 +668,7 @@ t_append_continue_on() {
 	reset
 	# Appended: pass continues; an unknown verdict (77, 31) is final even
 	# with a one-action set of pass or with all; an empty slot is skipped.
-	att t_pass_a -P 1 && att t_pass_b -P 2 && att t_pass_c -P 3 &&
+	att t_pass_b -P 2 && att t_pass_a -P 1 && att t_pass_c -P 3 &&
 		att t_bogus -P 4 && att t_pass_d -P 5 || { not_ok "attach 2"; return; }
 	expect "77 final" "verdict=77 trace=a1,a2,a3,b0" "$(run)" || return
 	xc detach xt0 t_bogus >/dev/null || { not_ok "detach bogus"; return; }
@@ -624,7 +714,8 @@ t_append_vacated_program() {
 t_append_fills_spares() {
 	begin "appends fill every spare slot of the dispatcher, then the next attach rebuilds with new spares"
 	local s0 spare i d0 names
-	att t_pass_a -P 1 && att t_pass_b -P 2 || { not_ok "attach"; return; }
+	# Rebuilt with 8 spares (the second sorts first, t_append_in_place).
+	att t_pass_b -P 2 && att t_pass_a -P 1 || { not_ok "attach"; return; }
 	s0=$(status_json)
 	spare=$(chain_field spare_slots "$s0")
 	d0=$(chain_field dispatcher_id "$s0")
@@ -1044,7 +1135,7 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision t_append_in_place t_append_continue_on t_append_vacated_program t_append_fills_spares \
+	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
 	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors
 finish

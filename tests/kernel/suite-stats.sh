@@ -113,7 +113,10 @@ t_survive_changes() {
 t_off_is_free() {
 	begin "counters off: no stats map, the same xlated code as without counters"
 	local plain on off
-	att t_pass_a -P 10 && att t_drop -P 20 || { not_ok "attach"; return; }
+	# Rebuilt (the second sorts first), as off rebuilds: the same build
+	# (a second program sorting last is appended to a freplace chain of
+	# one's dispatcher, protocol.md section 6b).
+	att t_drop -P 20 && att t_pass_a -P 10 || { not_ok "attach"; return; }
 	plain=$(xlated_insns "$(disp_id)")
 	[ "$plain" -gt 0 ] || { not_ok "cannot read the xlated code"; return; }
 	expect "no stats map without counters" "" "$(map_names "$(disp_id)" | grep -o xdpchain_stats)" ||

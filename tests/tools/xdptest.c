@@ -640,6 +640,51 @@ static int cmd_alive(void)
 	return 0;
 }
 
+/* links PROG_ID: the BTF id of the function each tracing (freplace)
+ * link into program PROG_ID targets, one per line. */
+static int cmd_links(int argc, char **argv)
+{
+	__u32 id = 0, target;
+
+	if (argc < 2)
+		return 2;
+	target = (__u32)strtoul(argv[1], NULL, 10);
+	while (!bpf_link_get_next_id(id, &id)) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_LINK_TYPE_TRACING && info.tracing.target_obj_id == target)
+			printf("%u\n", info.tracing.target_btf_id);
+		close(fd);
+	}
+	return 0;
+}
+
+/* hold PATH SECONDS: keep the object pinned at PATH open (a reference
+ * of another process), say "held", and after SECONDS say "closing" and
+ * close it. */
+static int cmd_hold(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 3)
+		return 2;
+	fd = bpf_obj_get(argv[1]);
+	if (fd < 0)
+		return fail("bpf_obj_get");
+	printf("held\n");
+	fflush(stdout);
+	sleep((unsigned int)strtoul(argv[2], NULL, 10));
+	printf("closing\n"); /* before: a waiter returns after the close */
+	fflush(stdout);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 2;
@@ -669,9 +714,13 @@ int main(int argc, char **argv)
 			ret = cmd_alive();
 		else if (!strcmp(argv[1], "link-foreign"))
 			ret = cmd_link_foreign(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "links"))
+			ret = cmd_links(argc - 1, argv + 1);
+		else if (!strcmp(argv[1], "hold"))
+			ret = cmd_hold(argc - 1, argv + 1);
 	}
 	if (ret == 2)
 		fprintf(stderr, "usage: xdptest run|send|hits|objs|attach-foreign|detach-foreign|"
-				"packet|pcap|prog-exists|held|alive|link-foreign ...\n");
+				"packet|pcap|prog-exists|held|alive|link-foreign|links|hold ...\n");
 	return ret;
 }

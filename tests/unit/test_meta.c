@@ -94,7 +94,21 @@ static void test_validate(void)
 	BAD((m.nr_spare = 6, m.slot_btf_id[2] = 1), "BTF id");
 	BAD(m.nr_spare = 63, "spare");
 	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.version = 3), "version 4");
-	BAD(m.pad_v4 = 1, "version 4");
+	BAD((m.main_btf_id = 9, m.version = 7), "version 4 or 8");
+	/* Version 8: a chain of one freplace program with its spare needs
+	 * the main function's BTF id (the append ends its shortcut). */
+	good_meta(&m);
+	m.nr_progs = 1;
+	m.slots[1] = (struct xdpchain_slot_meta){ 0 };
+	m.slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
+	m.nr_spare = 1;
+	m.slot_btf_id[1] = 5;
+	m.main_btf_id = 4;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
+	m.main_btf_id = 0;
+	why[0] = 0;
+	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
+	CHECK(strstr(why, "main BTF id") != NULL);
 	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.flags = XDPCHAIN_META_F_STATS), "counters");
 	/* Version 6: the extension-only build holds freplace slots only,
 	 * never counters, and is unknown before version 6. */
@@ -114,7 +128,7 @@ static void test_validate(void)
 	m.flags = XDPCHAIN_META_F_OBSERVE;
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 	CHECK(xc_meta_observers(&m) == 1);
-	CHECK(!xc_meta_whole(&m) && !xc_meta_spares(20, m.flags));
+	CHECK(!xc_meta_whole(&m) && !xc_meta_spares(&m));
 	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER), "observer flag disagrees");
 	BAD((m.flags = XDPCHAIN_META_F_OBSERVE), "observer flag disagrees");
 	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE,
@@ -252,6 +266,19 @@ static void test_stats_idx(void)
 
 /* How many spare positions a rebuild leaves: 8 or half the chain, within
  * the 64 slots. */
+/* xc_meta_spares() of a chain of n programs of kind with flags. */
+static unsigned int spares(unsigned int n, __u32 flags, enum xdpchain_slot_kind kind)
+{
+	static struct xdpchain_meta m; /* 10 KB */
+
+	memset(&m, 0, sizeof(m));
+	m.nr_progs = n;
+	m.flags = flags;
+	for (unsigned int i = 0; i < n; i++)
+		m.slots[i].kind = kind;
+	return xc_meta_spares(&m);
+}
+
 static void test_spares(void)
 {
 	static const struct {
@@ -262,30 +289,43 @@ static void test_spares(void)
 		{ 60, 4 }, { 63, 1 }, { 64, 0 },
 	};
 	unsigned int i, rebuilds = 0, n, spare = 0;
+	const enum xdpchain_slot_kind tc = XDPCHAIN_SLOT_TAILCALL, fr = XDPCHAIN_SLOT_FREPLACE;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		CHECK(xc_meta_spares(want[i].n, 0) == want[i].spares);
-		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_FRAGS) == want[i].spares);
-		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_STATS) == 0);
-		CHECK(xc_meta_spares(want[i].n, XDPCHAIN_META_F_TRACE) == 0);
+		CHECK(spares(want[i].n, 0, tc) == want[i].spares);
+		CHECK(spares(want[i].n, XDPCHAIN_META_F_FRAGS, tc) == want[i].spares);
+		CHECK(spares(want[i].n, XDPCHAIN_META_F_STATS, tc) == 0);
+		CHECK(spares(want[i].n, XDPCHAIN_META_F_TRACE, tc) == 0);
+		if (want[i].n != 1)
+			CHECK(spares(want[i].n, 0, fr) == want[i].spares);
 	}
+	/* A freplace program alone: one, for the second; none with
+	 * counters, tracing or as an observer. */
+	CHECK(spares(1, 0, fr) == XDPCHAIN_WHOLE_SPARES && XDPCHAIN_WHOLE_SPARES == 1);
+	CHECK(spares(1, XDPCHAIN_META_F_FRAGS, fr) == 1);
+	CHECK(spares(1, XDPCHAIN_META_F_EXT_ONLY, fr) == 1);
+	CHECK(spares(1, XDPCHAIN_META_F_STATS, fr) == 0);
+	CHECK(spares(1, XDPCHAIN_META_F_TRACE, fr) == 0);
+	CHECK(spares(1, XDPCHAIN_META_F_OBSERVE, fr) == 0);
 	for (n = 2; n < 64; n++) {
-		unsigned int s = xc_meta_spares(n, 0);
+		unsigned int s = spares(n, 0, fr);
 
 		CHECK(n + s <= 64);
 		CHECK(s >= 8 || n + s == 64);
 	}
-	/* Growing a chain one appended program at a time from 1 to 64:
-	 * the first attach, then a rebuild whenever the spares ran out. */
+	/* Growing a freplace chain one appended program at a time from 1
+	 * to 64: the first attach, then a rebuild whenever the spares ran
+	 * out. */
+	spare = spares(1, 0, fr);
 	for (n = 2; n <= 64; n++) {
 		if (!spare) {
 			rebuilds++;
-			spare = xc_meta_spares(n, 0);
+			spare = spares(n, 0, fr);
 		} else {
 			spare--;
 		}
 	}
-	CHECK(rebuilds == 5); /* at 2, 11, 20, 31 and 47 programs */
+	CHECK(rebuilds == 5); /* at 3, 12, 21, 32 and 48 programs */
 }
 
 int main(void)
