@@ -37,14 +37,14 @@ for f in "$@"; do
 	echo
 	echo "Control plane (ms): the first attach on the empty interface in a fresh process (median [min-max] of $(jq '[.sides[].first_attach_ns.runs // 0] | max' "$f") processes per side, the sides taking turns: xdpchain's freplace probe included), attach of the k-th program in one process, detach from the middle, status."
 	echo
-	echo "| side | first attach | attach #1 | attach #10 | attach #last | detach of 10 | detach of 64 | status | verified insns (1 / 10 / 64) | dispatcher memlock at 1 / max |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
+	echo "| side | first attach | attach #1 | attach #2 | attach #3 | attach #10 | attach #last | detach of 10 | detach of 64 | status | verified insns (1 / 10 / 64) | dispatcher memlock at 1 / max |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	jq -r '.sizes as $sz | .sides | to_entries[] | .key as $k | .value as $v |
 		def ms(x): if x == null or x == 0 then "-" else (x / 1e4 | round / 100 | tostring) end;
 		def at(n): ([range(0; $sz | length) | select($sz[.] == n)][0]) as $i |
 			if $i == null then "-" else ($v.verified_insns[$i] | tostring) end;
 		def fa: $v.first_attach_ns // {} | if .med == null then "-" else "\(ms(.med)) [\(ms(.min))-\(ms(.max))]" end;
-		"| \($k) | \(fa) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
+		"| \($k) | \(fa) | \(ms($v.attach_ns[0])) | \(ms($v.attach_ns[1])) | \(ms($v.attach_ns[2])) | \(ms($v.attach_ns[9])) | #\($v.attach_ns | length): \(ms($v.attach_ns[-1])) | \(ms($v.detach_middle_of_10_ns)) | \(ms($v.detach_middle_of_64_ns)) | \(ms($v.status_ns)) | \(at(1)) / \(at(10)) / \(at(64)) | \($v.memlock[0]) / \([$v.memlock[] | select(. > 0)] | max) |"' "$f"
 	echo
 	if jq -e '.dispatcher_load' "$f" >/dev/null; then
 		echo "The dispatcher alone, as a rebuild of N programs of one kind loads it (the smallest build that holds them and the spare slots it gets, docs/protocol.md 6b), attached nowhere (median of 5 loads: verifier and JIT):"
@@ -75,6 +75,10 @@ for f in "$@"; do
 		(if $r.sides.libxdp.first_attach_ns.med != null and $v.first_attach_ns.med != null then
 			($v.first_attach_ns.med / $r.sides.libxdp.first_attach_ns.med) as $fr |
 			"; the first attach takes \($fr * 100 | round / 100)x libxdp'"'"'s (target <= 1x: \(if $fr <= 1 then "holds" else "MISSED" end))"
+		else "" end) +
+		(if $r.sides.libxdp != null and ($r.sides.libxdp.attach_ns | length) >= 2 and ($v.attach_ns | length) >= 2 then
+			($v.attach_ns[1] / $r.sides.libxdp.attach_ns[1]) as $sr |
+			"; the second attach takes \($sr * 100 | round / 100)x libxdp'"'"'s"
 		else "" end) +
 		(if $r.sides.libxdp != null and ($r.sides.libxdp.attach_ns | length) >= 2 then
 			(([$v.attach_ns[1:($r.sides.libxdp.attach_ns | length)][]] | add) / ([$r.sides.libxdp.attach_ns[1:][]] | add)) as $ar |
