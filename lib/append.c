@@ -36,6 +36,7 @@ static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int pro
 		unsigned int pos)
 {
 	__u64 rev = st->base.revision;
+	char name[64];
 	int fd, err;
 
 	if (m->kind == XDPCHAIN_SLOT_TAILCALL) {
@@ -48,14 +49,10 @@ static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int pro
 			xc_fault(XC_FAULT_TAIL_UPDATE, m->name);
 		return err;
 	}
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = st->base.slot_btf_id[pos]);
-	fd = bpf_link_create(prog_fd, st->disp_fd, 0, &lo);
-	if (fd < 0)
-		return -errno;
-	xc_fault(XC_FAULT_EXT_LINK, m->name);
-	err = xc_pin_at(st, fd, "link-%" PRIu64 "-%u", (uint64_t)rev, m->prog_id);
-	close(fd);
-	return err;
+	snprintf(name, sizeof(name), "link-%" PRIu64 "-%u", (uint64_t)rev, m->prog_id);
+	/* Reported by the caller. */
+	return xc_ext_link_pin(st, prog_fd, st->disp_fd, st->base.slot_btf_id[pos], NULL,
+			       m->name, name);
 }
 
 /* The wait for the kernel to release the main function's link: it drops

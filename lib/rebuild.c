@@ -253,26 +253,6 @@ static int pin_revision(struct xc_state *st, struct xdpchain_dispatcher *d,
 	return err;
 }
 
-/* A freplace link from prog_fd to function btf_id of the dispatcher,
- * pinned under name. */
-static int link_pin(struct xc_state *st, struct xdpchain_dispatcher *d, int prog_fd,
-		    int btf_id, const char *what, const char *name)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = (__u32)btf_id);
-	int fd, err;
-
-	fd = bpf_link_create(prog_fd, xc_disp_prog_fd(d), 0, &lo);
-	if (fd < 0) {
-		err = -errno;
-		xc_warn("cannot attach %s: %s\n", what, strerror(errno));
-		return err;
-	}
-	xc_fault(XC_FAULT_EXT_LINK, what);
-	err = xc_pin_at(st, fd, "%s", name);
-	close(fd);
-	return err;
-}
-
 /* Every program into its slot: its program-array entry, or its freplace
  * link, pinned. A chain of one freplace program is linked to the main
  * function too (xc_meta_whole()): that link runs it while the chain is
@@ -299,7 +279,8 @@ static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
 		snprintf(what, sizeof(what), "%s (%u) to slot %u", e[i].m.name, e[i].m.prog_id, i);
 		snprintf(name, sizeof(name), "link-%" PRIu64 "-%u", (uint64_t)meta->revision,
 			 e[i].m.prog_id);
-		err = link_pin(st, d, e[i].fd, xc_disp_slot_btf_id(d, i), what, name);
+		err = xc_ext_link_pin(st, e[i].fd, xc_disp_prog_fd(d),
+				      (__u32)xc_disp_slot_btf_id(d, i), what, e[i].m.name, name);
 		if (err)
 			return err;
 	}
@@ -308,7 +289,8 @@ static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
 	snprintf(what, sizeof(what), "%s (%u) in place of the dispatcher", e[0].m.name,
 		 e[0].m.prog_id);
 	snprintf(name, sizeof(name), XDPCHAIN_MAIN_PIN "-%" PRIu64, (uint64_t)meta->revision);
-	return link_pin(st, d, e[0].fd, xc_disp_main_btf_id(d), what, name);
+	return xc_ext_link_pin(st, e[0].fd, xc_disp_prog_fd(d), (__u32)xc_disp_main_btf_id(d),
+			       what, e[0].m.name, name);
 }
 
 /* The dispatcher disp_fd runs on the interface from now on: swapped in

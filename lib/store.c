@@ -247,6 +247,25 @@ int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
 	return 0;
 }
 
+int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd, __u32 btf_id,
+		    const char *what, const char *prog_name, const char *name)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = btf_id);
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, target_fd, 0, &lo);
+	if (fd < 0) {
+		err = -errno;
+		if (what)
+			xc_warn("cannot attach %s: %s\n", what, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_EXT_LINK, prog_name);
+	err = xc_pin_at(st, fd, "%s", name);
+	close(fd);
+	return err;
+}
+
 int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 {
 	char path[400];

@@ -88,6 +88,13 @@ XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
 XDPCHAIN_HIDDEN void xc_state_dir_remove(struct xc_state *st);
 XDPCHAIN_HIDDEN int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A freplace link from prog_fd to function btf_id of program target_fd,
+ * pinned as name in the state directory (its last reference then the
+ * pin's): 0 or -errno. A failed link is reported as "cannot attach
+ * <what>" unless what is NULL; prog_name is the crash point's detail. */
+XDPCHAIN_HIDDEN int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd,
+				    __u32 btf_id, const char *what, const char *prog_name,
+				    const char *name);
 /* 0, or -errno (-ENOENT: there was no such pin). */
 XDPCHAIN_HIDDEN int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
