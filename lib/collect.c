@@ -91,7 +91,9 @@ static void remove_dir(struct gc_ctx *g, const char *dir, const char *why)
 }
 
 /* The dispatcher link pinned in dir: the ifindex it runs on (0: detached,
- * its interface gone), -ENOENT if there is none, or another -errno. */
+ * its interface gone), -ENOENT if there is none, or another -errno: then
+ * nothing is known (an LSM's EPERM, EMFILE, ENOMEM), and the caller must
+ * not take it for "no link". A pin that is no link is -EINVAL. */
 static int pinned_link_ifindex(const char *dir)
 {
 	struct bpf_link_info li = {};
@@ -99,13 +101,19 @@ static int pinned_link_ifindex(const char *dir)
 	char path[400];
 	int fd, ret;
 
+	ret = xc_fail(XC_FAIL_LINK_INFO);
+	if (ret)
+		return ret;
 	snprintf(path, sizeof(path), "%s/dispatcher", dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	ret = bpf_obj_get_info_by_fd(fd, &li, &len) ? -errno
-	      : li.type != BPF_LINK_TYPE_XDP	     ? 0
-						     : (int)li.xdp.ifindex;
+	if (!xc_fd_is(fd, XC_FD_LINK))
+		ret = -EINVAL;
+	else
+		ret = bpf_obj_get_info_by_fd(fd, &li, &len) ? -errno
+		      : li.type != BPF_LINK_TYPE_XDP	     ? -EINVAL
+							     : (int)li.xdp.ifindex;
 	close(fd);
 	return ret;
 }
@@ -217,6 +225,24 @@ static bool netns_seen(__u64 ino)
 	return seen;
 }
 
+/* Whether another namespace's interface directory may go: only when its
+ * dispatcher link is known to be absent or detached. Any other answer
+ * (an attached link, or an error that says nothing) keeps it: the
+ * namespace may live on, held by a descriptor or a bind mount that
+ * netns_seen() cannot see, and unpinning its link would detach a running
+ * chain. */
+static bool other_ns_collectable(const char *dir)
+{
+	int linked = pinned_link_ifindex(dir);
+
+	if (linked == 0 || linked == -ENOENT)
+		return true;
+	if (linked < 0)
+		xc_warn("%s: cannot read its dispatcher link (%s): left alone, as if its "
+			"chain ran\n", dir, strerror(-linked));
+	return false;
+}
+
 /* Another namespace's directory: collect each interface whose dispatcher
  * link is absent or detached, under its lock; leave the rest. We cannot
  * ask that namespace what runs on its interfaces, so a link that is still
@@ -254,7 +280,7 @@ static int gc_other_ns(struct gc_ctx *g, const char *nsdir, __u64 ino)
 		if (st->dir_fd < 0)
 			continue;
 		if (!flock(st->dir_fd, LOCK_EX | LOCK_NB) && !fstat(st->dir_fd, &a) &&
-		    a.st_nlink && pinned_link_ifindex(st->dir) <= 0) {
+		    a.st_nlink && other_ns_collectable(st->dir)) {
 			g->why = "namespace gone";
 			xc_state_gc(st, NULL, &g->rep);
 			remove_dir(g, st->dir, g->why);

@@ -12,9 +12,16 @@
  *   XDPCHAIN_FAULT=list      print "STEP BACKEND" for every step (BACKEND:
  *                            the backend whose transactions pass it, or
  *                            "any") and exit 0 before main() runs
- * The variable is read with secure_getenv(): a set-uid caller cannot be
- * made to crash.
+ *   XDPCHAIN_FAIL=CALL:ERRNO[:N]
+ *                            the N-th (default: every) time the library
+ *                            is about to make CALL, it takes the call as
+ *                            failed with ERRNO (a number or a name such
+ *                            as EPERM) instead; CALL: link-detach,
+ *                            link-info (enum xc_fail_call)
+ * The variables are read with secure_getenv(): a set-uid caller cannot be
+ * made to crash or fail.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +82,55 @@ __attribute__((constructor)) static void fault_init(void)
 			"shows them)\n", env);
 		_exit(125);
 	}
+}
+
+static const char *const calls[XC_FAIL__MAX] = {
+	[XC_FAIL_LINK_DETACH] = "link-detach",
+	[XC_FAIL_LINK_INFO] = "link-info",
+};
+static const struct {
+	const char *name;
+	int err;
+} errnos[] = {
+	{ "EPERM", EPERM }, { "EACCES", EACCES }, { "EMFILE", EMFILE },
+	{ "ENOMEM", ENOMEM }, { "EIO", EIO }, { "EBUSY", EBUSY },
+};
+static int fail_call = -1, fail_err;
+static unsigned long fail_n, fail_seen;
+
+/* XDPCHAIN_FAIL=CALL:ERRNO[:N] */
+__attribute__((constructor)) static void fail_init(void)
+{
+	const char *env = secure_getenv("XDPCHAIN_FAIL");
+	char name[32], err[16];
+	unsigned long n = 0;
+	int k;
+
+	if (!env || !*env)
+		return;
+	k = sscanf(env, "%31[^:]:%15[^:]:%lu", name, err, &n);
+	for (int i = 0; k >= 2 && i < XC_FAIL__MAX; i++)
+		if (!strcmp(name, calls[i]))
+			fail_call = i;
+	fail_err = atoi(err);
+	for (size_t i = 0; k >= 2 && i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (!strcmp(err, errnos[i].name))
+			fail_err = errnos[i].err;
+	fail_n = n;
+	if (fail_call < 0 || fail_err <= 0 || (k == 3 && !n)) {
+		/* A typo must not let a test pass without injecting. */
+		fprintf(stderr, "xdpchain: XDPCHAIN_FAIL=%s: expected CALL:ERRNO[:N] with CALL "
+			"one of link-detach, link-info\n", env);
+		_exit(125);
+	}
+}
+
+int xc_fail(enum xc_fail_call call)
+{
+	if ((int)call != fail_call)
+		return 0;
+	fail_seen++;
+	return !fail_n || fail_seen == fail_n ? -fail_err : 0;
 }
 
 void xc_fault_step(enum xc_fault_step step, const char *detail)

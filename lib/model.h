@@ -83,11 +83,23 @@ enum xc_fault_step {
 	XC_FAULT_APPEND,      /* a program was appended in place (append.c) */
 	XC_FAULT__MAX,
 };
+/* Calls whose failure a test injects (XDPCHAIN_FAIL, lib/fault.c): kernel
+ * errors that cannot be provoked on demand (an LSM's EPERM, EMFILE), on
+ * paths where an error must keep the state, not be taken for an answer.
+ * xc_fail() is called right before the call and returns 0 or the -errno
+ * to fail it with. */
+enum xc_fail_call {
+	XC_FAIL_LINK_DETACH,  /* bpf_link_detach() of the dispatcher link */
+	XC_FAIL_LINK_INFO,    /* reading a pinned dispatcher link (gc) */
+	XC_FAIL__MAX,
+};
 #ifdef XDPCHAIN_FAULT_INJECTION
 XDPCHAIN_HIDDEN void xc_fault_step(enum xc_fault_step step, const char *detail);
+XDPCHAIN_HIDDEN int xc_fail(enum xc_fail_call call);
 #define xc_fault(step, detail) xc_fault_step(step, detail)
 #else
 #define xc_fault(step, detail) do { (void)(detail); } while (0)
+#define xc_fail(call) ((void)(call), 0)
 #endif
 
 /* ---- verdict.c ---- */

@@ -677,12 +677,37 @@ t_no_cwd_lookup() {
 	expect "runs" "verdict=pass trace=a1" "$(run)" && ok
 }
 
+# Issue 24: a detach --all whose link detach fails (an LSM's EPERM,
+# injected: lib/fault.c XDPCHAIN_FAIL) fails, changes nothing, and a retry
+# completes it. Before, it warned, unpinned everything and returned 0.
+t_detach_all_fails() {
+	begin "detach --all with a failing link detach: exit 1, the chain and its state kept, a retry removes it"
+	base1 || return
+	local v
+	v=$(run)
+	mark
+	if ! XDPCHAIN_FAIL=link-detach:EPERM xc version >/dev/null 2>&1; then
+		skip "no fault injection in this build (meson -Dfault_injection=true)"
+		return
+	fi
+	expect_exit 1 in_ns env XDPCHAIN_FAIL=link-detach:EPERM "$XC" detach xt0 --all ||
+		return
+	grep -q "cannot detach the dispatcher link.*Operation not permitted" <<<"$err" ||
+		{ not_ok "message: $err"; return; }
+	unchanged || return
+	expect "verdict after the failed detach" "$v" "$(run)" || return
+	xc detach xt0 --all >/dev/null || { not_ok "the retry failed"; return; }
+	expect "state after the retry" "" "$(ls "$XDPCHAIN_BPFFS_ROOT"/ns-*/ 2>/dev/null)" || return
+	expect "program on xt0 after the retry" "none" \
+		"$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"')" && ok
+}
+
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
 	t_program_not_found t_no_btf t_no_btf_maps t_unresolved_extern t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
 	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
-	t_no_cwd_lookup t_json_errors
+	t_no_cwd_lookup t_json_errors t_detach_all_fails
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and
 # object checks of this suite; 64 attaches take minutes under TCG, so it
 # runs only when asked for (ONLY=t_chain_full).

@@ -301,7 +301,48 @@ t_no_bpffs_mounted() {
 	ok
 }
 
-run_tests t_same_ifindex t_moved_interface t_moved_adopted t_nsenter_default_root t_ip_netns_exec_default_root \
+# Issue 24: gc from another namespace collects an interface's state only
+# when its dispatcher link is known to be gone. Here the namespace lives on,
+# held by a bind mount outside /run/netns (gc cannot see it), and reading
+# its link fails (an LSM's EPERM, injected: lib/fault.c XDPCHAIN_FAIL).
+# Before, gc took the error for "no link", unpinned the chain and so
+# detached it.
+t_gc_other_ns_error() {
+	begin "gc of a hidden namespace whose link cannot be read keeps its chain and says why"
+	local keep=/tmp/xdpc-keep-$$ ino io out
+	if ! XDPCHAIN_FAIL=link-info:EPERM "$XC" version >/dev/null 2>&1; then
+		skip "no fault injection in this build (meson -Dfault_injection=true)"
+		return
+	fi
+	ip netns del "$nsa" 2>/dev/null
+	mkns "$nsa" || { not_ok "cannot create the namespace"; return; }
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach"; return; }
+	ino=$(ino_of "$nsa")
+	io=$(nx "$nsa" cat /sys/class/net/xs0/ifindex)
+	touch "$keep" && mount --bind "/run/netns/$nsa" "$keep" || { not_ok "bind mount"; return; }
+	ip netns del "$nsa"
+	local pins
+	pins=$(ls "$private_root/ns-$ino/if-$io" | sort | tr '\n' ' ')
+	out=$(XDPCHAIN_FAIL=link-info:EPERM xc gc 2>&1)
+	expect "the hidden chain's pins after gc" "$pins" \
+		"$(ls "$private_root/ns-$ino/if-$io" 2>/dev/null | sort | tr '\n' ' ')" &&
+		expect "the hidden chain still runs" "verdict=drop trace=a1,d0" \
+			"$(nsenter --net="$keep" "$XT" run xs0)" &&
+		{ grep -q "cannot read its dispatcher link (Operation not permitted)" <<<"$out" ||
+			{ not_ok "gc did not say why it kept the state: $out"; false; }; } &&
+		xc gc >/dev/null 2>&1 &&
+		expect "and after a gc without the error" "verdict=drop trace=a1,d0" \
+			"$(nsenter --net="$keep" "$XT" run xs0)"
+	local rc=$?
+	nsenter --net="$keep" "$XC" detach xs0 --all >/dev/null 2>&1
+	umount "$keep"
+	rm -f "$keep"
+	[ $rc -eq 0 ] && ok
+}
+
+run_tests t_same_ifindex t_gc_other_ns_error t_moved_interface t_moved_adopted t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish
