@@ -10,6 +10,8 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
+/* attach: done, but a program does not run yet (libxdpchain EINPROGRESS). */
+#define CLI_EXIT_PENDING 3
 
 #define CLI_ERROR_MAX 1024
 

@@ -530,6 +530,7 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 				       xdpchain_backend_str(xdpchain_entry__backend(e)));
 		else
 			json_kv_null(ctx->jw, "backend");
+		json_kv_bool(ctx->jw, "pending", e && xdpchain_entry__pending(e));
 		if (a->pin_maps) {
 			json_key(ctx->jw, "pinned_maps");
 			json_start_array(ctx->jw);
@@ -542,8 +543,9 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 		}
 		json_end_object(ctx->jw);
 	} else if (e) {
-		printf("attached %s (id %u) to %s at position %u of %u, revision %llu\n", name, id,
-		       a->ifname, pos, n, (unsigned long long)xdpchain_chain__revision(chain));
+		printf("attached %s (id %u) to %s at position %u of %u, revision %llu%s\n", name,
+		       id, a->ifname, pos, n, (unsigned long long)xdpchain_chain__revision(chain),
+		       xdpchain_entry__pending(e) ? " (pending: does not run yet)" : "");
 	} else {
 		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
 	}
@@ -703,6 +705,7 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	struct xdpchain_prog *progs[MAX_IFACES] = {};
 	struct attach_args a;
 	int ret = 0, err, i;
+	unsigned int pending = 0;
 
 	/* memset: the library checks that bytes it does not know are 0. */
 	memset(&a, 0, sizeof(a));
@@ -764,6 +767,12 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		if (!progs[i])
 			break;
 		err = xdpchain_attach(progs[i], a.ifindex, &a.ao);
+		/* Joined, not running yet (the library said why): the attach
+		 * stands, the exit status says so. */
+		if (err == -EINPROGRESS) {
+			pending++;
+			err = 0;
+		}
 		if (err) {
 			attach_error(ctx, &a, progs[i], -err);
 			ret = CLI_EXIT_FAIL;
@@ -791,6 +800,12 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (a.nr_ifaces > 1 && ctx->json)
 		json_end_array(ctx->jw);
+	if (pending) {
+		fprintf(stderr, "xdpchain: attached, but %u program%s not run yet "
+			"(exit status %d; 'xdpchain status' shows when it does)\n", pending,
+			pending == 1 ? " does" : "s do", CLI_EXIT_PENDING);
+		ret = CLI_EXIT_PENDING;
+	}
 out:
 	for (i = 0; i < a.nr_ifaces; i++)
 		xdpchain_prog__close(progs[i]);

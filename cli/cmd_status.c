@@ -68,6 +68,11 @@ static void make_row(const struct xdpchain_chain *c, const struct xdpchain_entry
 		snprintf(r->owner, sizeof(r->owner), "%s", owner && *owner ? owner : "-");
 	}
 	r->backend = xdpchain_backend_str(xdpchain_entry__backend(e));
+	/* In the chain, not running yet (libxdpchain(3), EINPROGRESS). */
+	if (xdpchain_entry__pending(e))
+		r->backend = xdpchain_entry__backend(e) == XDPCHAIN_BACKEND_FREPLACE
+				     ? "freplace (pending)"
+				     : "tailcall (pending)";
 }
 
 static int max_int(int a, size_t b)
@@ -108,6 +113,8 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	int w_pos = 3, w_id = 2, w_name = 4, w_prio = 8, w_cont = 11, w_owner = 5, w_be = 7;
 	struct row rows[XDPCHAIN_MAX_PROGS];
 	XDPCHAIN_OPTS(xdpchain_layout, l);
+	unsigned int pending = 0;
+	__u64 exhausted;
 
 	xdpchain_chain__layout(c, &l);
 	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s, "
@@ -120,6 +127,10 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	if (l.vacant_slots)
 		printf("  %u vacant slot%s (emptied in place; the next change compacts them)\n",
 		       l.vacant_slots, l.vacant_slots == 1 ? "" : "s");
+	if (!xdpchain_chain__exhausted(c, &exhausted) && exhausted)
+		printf("  %llu packet%s ABORTED: a tail-call program was out of the kernel's "
+		       "budget of tail calls per packet (README, \"Limits\")\n",
+		       (unsigned long long)exhausted, exhausted == 1 ? "" : "s");
 	if (n > XDPCHAIN_MAX_PROGS)
 		n = XDPCHAIN_MAX_PROGS;
 	if (!n) {
@@ -142,7 +153,12 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 		w_cont = max_int(w_cont, strlen(r->cont));
 		w_owner = max_int(w_owner, strlen(r->owner));
 		w_be = max_int(w_be, strlen(r->backend));
+		pending += xdpchain_entry__pending(e);
 	}
+	if (pending)
+		printf("  %u program%s pending: in the chain, not running yet: another process "
+		       "holds open the link that runs the first program in place of the "
+		       "dispatcher\n", pending, pending == 1 ? "" : "s");
 	printf("  %-*s  %-*s  %-*s  %*s  %-*s  %-*s  %-*s  %s\n", w_pos, "POS", w_id, "ID", w_name,
 	       "NAME", w_prio, "PRIORITY", w_cont, "CONTINUE-ON", w_owner, "OWNER", w_be,
 	       "BACKEND", "ATTACHED");
@@ -182,6 +198,7 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 static void show_chain_json(struct json_writer *w, const char *ifname, int ifindex,
 			    const struct xdpchain_chain *c)
 {
+	__u64 exhausted;
 	unsigned int n = xdpchain_chain__nr_progs(c);
 	XDPCHAIN_OPTS(xdpchain_layout, l);
 
@@ -200,6 +217,11 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	json_kv_uint(w, "spare_slots", l.spare_slots);
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
 	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
+	json_key(w, "exhausted");
+	if (!xdpchain_chain__exhausted(c, &exhausted))
+		json_uint(w, exhausted);
+	else
+		json_null(w);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < n; i++) {
@@ -249,6 +271,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(e)));
 		json_kv_bool(w, "frags", xdpchain_entry__frags(e));
 		json_kv_bool(w, "observer", xdpchain_entry__observer(e));
+		json_kv_bool(w, "pending", xdpchain_entry__pending(e));
 		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
 		json_kv_uint(w, "slot", xdpchain_entry__slot(e));
 		json_key(w, "stats");

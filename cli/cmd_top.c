@@ -24,6 +24,8 @@ struct sample {
 	__u64 t_ns;          /* CLOCK_MONOTONIC */
 	__u64 revision;
 	bool stats;
+	bool exhausted_known;
+	__u64 exhausted;     /* xdpchain_chain__exhausted() */
 	unsigned int n;
 	struct {
 		__u32 id;
@@ -79,6 +81,7 @@ static int take(struct cli_ctx *ctx, int ifindex, struct sample *s)
 	s->t_ns = now_ns(CLOCK_MONOTONIC);
 	s->revision = xdpchain_chain__revision(c);
 	s->stats = xdpchain_chain__stats(c);
+	s->exhausted_known = !xdpchain_chain__exhausted(c, &s->exhausted);
 	s->n = 0;
 	for (i = 0; i < xdpchain_chain__nr_progs(c) && i < XDPCHAIN_MAX_PROGS; i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
@@ -132,6 +135,14 @@ static void frame_text(const char *ifname, const struct sample *prev, const stru
 	printf("%s: revision %llu, %u program%s, every %.3gs, %s%s\n", ifname,
 	       (unsigned long long)cur->revision, cur->n, cur->n == 1 ? "" : "s",
 	       (double)delay / 1e9, when, tty ? "  (Ctrl-C quits)" : "");
+	/* Counted whether or not the counters are on: shown once it is not 0. */
+	if (cur->exhausted_known && cur->exhausted)
+		printf("  ABORTED, out of tail calls: %.1f/s (%llu in all): a tail-call program "
+		       "was out of the kernel's budget\n",
+		       prev->exhausted_known
+			       ? rate_per_sec(prev->exhausted, cur->exhausted, cur->t_ns - prev->t_ns)
+			       : 0.0,
+		       (unsigned long long)cur->exhausted);
 	if (!cur->stats) {
 		printf("  (the counters are off: 'xdpchain stats %s on' switches them on)\n",
 		       ifname);
@@ -167,6 +178,11 @@ static void frame_json(struct json_writer *w, const struct sample *prev,
 	json_kv_double(w, "interval", (double)(cur->t_ns - prev->t_ns) / 1e9);
 	json_kv_uint(w, "revision", cur->revision);
 	json_kv_bool(w, "stats", cur->stats);
+	json_key(w, "exhausted");
+	if (cur->exhausted_known)
+		json_uint(w, cur->exhausted);
+	else
+		json_null(w);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < cur->n; i++) {

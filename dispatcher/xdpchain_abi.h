@@ -44,11 +44,15 @@
  * runs in place of the main function through a second link, pinned as
  * main-<rev>, which the append of a second program removes and waits for:
  * an older writer would append behind that link, and the program it
- * appended would never run.
- * Versions 2 to 7 are still read (they have
+ * appended would never run. 9: struct xdpchain_live grew nr_exhausted at
+ * its end; a tail-call slot that the kernel's tail-call budget no longer
+ * reaches aborts the packet (XDPCHAIN_RET_EXHAUSTED, counted there) instead
+ * of being skipped, so the last tail-call position is never emptied in
+ * place (its empty entry would now abort): an older writer would empty it.
+ * Versions 2 to 8 are still read (they have
  * no spare positions before 4; their metadata ends before nr_spare,
  * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
-#define XDPCHAIN_META_VERSION 8u
+#define XDPCHAIN_META_VERSION 9u
 #define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
@@ -60,6 +64,15 @@
  * verdict does), and positive, so it is the same as a 32-bit immediate and
  * as a sign-extended 64-bit one. */
 #define XDPCHAIN_RET_EMPTY 0x58444345
+/* Version 9: what a tail-call slot returns when its tail call fell through
+ * although a program fills it (a vacated one holds a stub returning
+ * XDPCHAIN_RET_EMPTY): the kernel's budget of tail calls per packet
+ * (MAX_TAIL_CALL_CNT) ran out, taken by the chain's tail calls and the
+ * programs' own. The program was not run, so nothing after it may pass the
+ * packet: the dispatcher returns XDP_ABORTED (the kernel's xdp_exception
+ * trace event) and counts it in xdpchain_live.nr_exhausted. ("XDCX": no
+ * XDP action, like XDPCHAIN_RET_EMPTY.) */
+#define XDPCHAIN_RET_EXHAUSTED 0x58444358
 /* What the empty slots of dispatchers of versions 2 to 4 return. */
 #define XDPCHAIN_RET_EMPTY_V4 31
 /* Verdicts below this are tested against a continue-on set (a shift
@@ -109,6 +122,15 @@ enum xdpchain_slot_kind {
  * after every other program, among themselves by the usual rules), reads
  * the decision in xdpchain_final, and its own verdict is ignored. */
 #define XDPCHAIN_SLOT_F_OBSERVER (1u << 5)
+/* Version 9: the program's object has program arrays, so it may make tail
+ * calls of its own, which take from the same per-packet budget as the
+ * chain's (XDPCHAIN_RET_EXHAUSTED): writers warn when such a program joins
+ * a chain with tail-call slots. Informational: the dispatcher never reads
+ * it. */
+#define XDPCHAIN_SLOT_F_TAILCALLS (1u << 6)
+/* The kernel's tail calls per packet (MAX_TAIL_CALL_CNT; 32 before Linux
+ * 5.17), what a chain's tail-call slots and its programs' own share. */
+#define XDPCHAIN_TAILCALL_BUDGET 33
 /* Observers per chain (they take slots like other programs). */
 #define XDPCHAIN_MAX_OBSERVERS 8
 
@@ -181,15 +203,29 @@ struct xdpchain_live {
 	 * for a set of several actions or none, which no 32-bit verdict
 	 * equals: the general test on slots[position].continue_on. */
 	__u64 test[XDPCHAIN_MAX_SLOTS];
+	/* Version 9: packets aborted because a tail-call slot was out of
+	 * the kernel's tail-call budget (XDPCHAIN_RET_EXHAUSTED), written
+	 * only by the dispatcher (an atomic add); a new revision starts from
+	 * the count of the one it replaces. */
+	__u64 nr_exhausted;
 };
 #define XDPCHAIN_LIVE_GENERAL (1ull << 32)
 /* The size of versions 4 to 6 (which end with slots[]). */
 #define XDPCHAIN_LIVE_SIZE_V6 (__builtin_offsetof(struct xdpchain_live, test))
+/* The size of versions 7 and 8 (which end with test[]). */
+#define XDPCHAIN_LIVE_SIZE_V8 (__builtin_offsetof(struct xdpchain_live, nr_exhausted))
 #define XDPCHAIN_LIVE_PIN "live"
 /* Version 8: the link that runs a chain of one's program in place of the
  * main function, pinned as main-<rev> while the chain is that one
  * program (docs/protocol.md, "A chain of one"). */
 #define XDPCHAIN_MAIN_PIN "main"
+/* Version 9: the append that ends a chain of one's shortcut waited in vain
+ * for the kernel to release the main function's link (another process
+ * holds it open): its program is in the chain but does not run yet. The
+ * do-nothing fentry program it waited with is pinned as pending-<rev>;
+ * whoever can attach it (once) knows the link is gone (docs/protocol.md,
+ * "A chain of one"). */
+#define XDPCHAIN_PENDING_PIN "pending"
 
 /*
  * Verdict counters (XDPCHAIN_META_F_STATS): one PERCPU_ARRAY map per

@@ -9,7 +9,10 @@
  * program's verdict v is in its continue-on set, the next program runs;
  * otherwise v is final. When the last program continues, its own verdict is
  * returned. An empty slot (XDPCHAIN_RET_EMPTY) is skipped. Any other
- * verdict >= 32 is always final and is never used as a shift count.
+ * verdict >= 32 is always final and is never used as a shift count. A
+ * tail-call slot whose program the kernel's tail-call budget no longer
+ * reaches (XDPCHAIN_RET_EXHAUSTED) ends the chain with XDP_ABORTED: the
+ * program did not judge the packet, so no later one may pass it.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -44,6 +47,23 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } chain_progs SEC(".maps");
+
+/* A packet aborted for want of tail calls (XDPCHAIN_RET_EXHAUSTED): off
+ * the packet path, so one shared counter, added to atomically. */
+#define XDPCHAIN_COUNT_EXHAUSTED() __sync_fetch_and_add(&xdpchain_live.nr_exhausted, 1)
+/* The verdict a final ret of position n makes: a tail-call slot out of
+ * budget did not run its program, which must not let the next one (or the
+ * previous verdict) pass the packet. A constant test but at appended
+ * positions; the extension-only build has no tail call to run out of. */
+#ifdef XDPCHAIN_EXT_ONLY
+#define XDPCHAIN_FINAL(n, v) (v)
+#else
+#define XDPCHAIN_FINAL(n, v)                                                   \
+	((n >= nr || xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL) &&  \
+			 (v) == XDPCHAIN_RET_EXHAUSTED                         \
+		 ? XDP_ABORTED                                                 \
+		 : (v))
+#endif
 
 /*
  * The observed build (XDPCHAIN_OBSERVED): a chain with observers and
@@ -178,12 +198,15 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 #define XDPCHAIN_LAST_TAIL(n)
 #else
 /* The last tail-call slot is entered from here (see XDPCHAIN_RUN_SLOT),
- * while it is the last: nothing appended after it. */
+ * while it is the last: nothing appended after it. Its entry always holds
+ * its program (the library rebuilds rather than empty this position in
+ * place), so a tail call that falls through ran out of the budget. */
 #define XDPCHAIN_LAST_TAIL(n)                                                  \
 	if (n + 1 == nr && xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL && \
 	    end == nr) {                                                       \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
-		return last;                                                   \
+		XDPCHAIN_COUNT_EXHAUSTED();                                    \
+		return XDP_ABORTED;                                            \
 	}
 #endif
 /*
@@ -207,8 +230,8 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 			last = ret;                                            \
 		} else if (ret != XDPCHAIN_RET_EMPTY) {                        \
 			if (t != XDPCHAIN_LIVE_GENERAL)                        \
-				return ret;                                    \
-			XDPCHAIN_VERDICT(xdpchain_live.slots[n].continue_on)   \
+				return XDPCHAIN_FINAL(n, ret);                 \
+			XDPCHAIN_VERDICT(n, xdpchain_live.slots[n].continue_on) \
 		}                                                              \
 	}
 #endif
@@ -231,11 +254,29 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
  * the EXT program's).
  */
 #ifndef XDPCHAIN_EXT_ONLY
+/*
+ * A tail call falls through when the entry is empty or when the kernel's
+ * budget of tail calls per packet ran out. A tail-call position's entry
+ * is never empty (a vacated one holds a stub that returns
+ * XDPCHAIN_RET_EMPTY), so there it means the budget: the slot says so
+ * (counted once, here). A freplace position's entry is always empty: its
+ * function runs only while no extension replaces it, i.e. it is vacant.
+ * The kind is constant data at the dispatcher's own positions, and read
+ * from the live map at appended ones, after the fall-through only.
+ */
+#define XDPCHAIN_TAIL_AT(n)                                                    \
+	(n < xdpchain_meta.nr_progs                                            \
+		 ? xdpchain_meta.slots[n].kind == XDPCHAIN_SLOT_TAILCALL       \
+		 : xdpchain_live.slots[n].kind == XDPCHAIN_SLOT_TAILCALL)
 #define XDPCHAIN_SLOT_FUNC(n)                                                  \
 	__attribute__((noinline)) int slot_##n(struct xdp_md *ctx)             \
 	{                                                                      \
 		volatile int ret = XDPCHAIN_RET_EMPTY;                         \
 		bpf_tail_call(ctx, &chain_progs, n);                           \
+		if (XDPCHAIN_TAIL_AT(n)) {                                     \
+			XDPCHAIN_COUNT_EXHAUSTED();                            \
+			return XDPCHAIN_RET_EXHAUSTED;                         \
+		}                                                              \
 		return ret;                                                    \
 	}
 #else
@@ -344,10 +385,10 @@ XDPCHAIN_EACH_8(XDPCHAIN_SLOTS_8)
  * the code of one kind only, and a dispatcher without spares (end is then
  * nr, constant too) none of theirs.
  */
-#define XDPCHAIN_VERDICT(cont)                                                 \
+#define XDPCHAIN_VERDICT(n, cont)                                              \
 	if ((__u32)ret >= XDPCHAIN_NR_VERDICT_BITS) {                          \
 		if (ret != XDPCHAIN_RET_EMPTY)                                 \
-			XDPCHAIN_DECIDE(ret)                                   \
+			XDPCHAIN_DECIDE(XDPCHAIN_FINAL(n, ret))                \
 	} else {                                                               \
 		if (!(((cont) >> ret) & 1))                                    \
 			XDPCHAIN_DECIDE(ret)                                   \
@@ -366,28 +407,28 @@ XDPCHAIN_EACH_8(XDPCHAIN_SLOTS_8)
  * and a compare). Other sets, and appended positions (whose sets are in
  * the mutable xdpchain_live), take the general test.
  */
-#define XDPCHAIN_VERDICT_ONE(v)                                                \
+#define XDPCHAIN_VERDICT_ONE(n, v)                                             \
 	if (ret != (v)) {                                                      \
 		if (ret != XDPCHAIN_RET_EMPTY)                                 \
-			XDPCHAIN_DECIDE(ret)                                   \
+			XDPCHAIN_DECIDE(XDPCHAIN_FINAL(n, ret))                \
 	} else {                                                               \
 		last = (v);                                                    \
 	}
 
-#define XDPCHAIN_CASE_ONE(v)                                                   \
+#define XDPCHAIN_CASE_ONE(n, v)                                                \
 	case 1u << (v):                                                        \
-		XDPCHAIN_VERDICT_ONE(v)                                        \
+		XDPCHAIN_VERDICT_ONE(n, v)                                     \
 		break;
 
-#define XDPCHAIN_VERDICT_CONST(cont)                                           \
+#define XDPCHAIN_VERDICT_CONST(n, cont)                                        \
 	switch (cont) {                                                        \
-	XDPCHAIN_CASE_ONE(XDP_PASS)                                            \
-	XDPCHAIN_CASE_ONE(XDP_DROP)                                            \
-	XDPCHAIN_CASE_ONE(XDP_TX)                                              \
-	XDPCHAIN_CASE_ONE(XDP_REDIRECT)                                        \
-	XDPCHAIN_CASE_ONE(XDP_ABORTED)                                         \
+	XDPCHAIN_CASE_ONE(n, XDP_PASS)                                         \
+	XDPCHAIN_CASE_ONE(n, XDP_DROP)                                         \
+	XDPCHAIN_CASE_ONE(n, XDP_TX)                                           \
+	XDPCHAIN_CASE_ONE(n, XDP_REDIRECT)                                     \
+	XDPCHAIN_CASE_ONE(n, XDP_ABORTED)                                      \
 	default:                                                               \
-		XDPCHAIN_VERDICT(cont)                                         \
+		XDPCHAIN_VERDICT(n, cont)                                      \
 		break;                                                         \
 	}
 
@@ -400,7 +441,7 @@ XDPCHAIN_EACH_8(XDPCHAIN_SLOTS_8)
 		XDPCHAIN_LAST_TAIL(n)                                          \
 		ret = slot_##n(ctx);                                           \
 		XDPCHAIN_RECORD(n)                                             \
-		XDPCHAIN_VERDICT_CONST(xdpchain_meta.slots[n].continue_on)     \
+		XDPCHAIN_VERDICT_CONST(n, xdpchain_meta.slots[n].continue_on)  \
 	}
 
 #ifdef XDPCHAIN_DECIDING

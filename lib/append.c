@@ -82,16 +82,31 @@ static int unhook(struct xc_state *st)
 }
 
 /* After the commit: the appended program runs once the kernel released
- * the main function's link. */
-static void unhook_wait(struct xc_state *st, int probe, const char *name)
+ * the main function's link. 0 when it has; -EINPROGRESS when another
+ * process still holds it open (or the wait failed): the program is in the
+ * chain, committed, and runs once that process lets go. The probe is
+ * then pinned as pending-<rev>, which tells readers (status) and later
+ * writers that the program waits, until someone can attach it. */
+static int unhook_wait(struct xc_state *st, int probe, const char *name)
 {
 	int err = xc_unhook_wait(probe, UNHOOK_TIMEOUT_MS);
+	char holders[256] = "";
 
+	if (!err) {
+		close(probe);
+		return 0;
+	}
+	if (xc_unhook_holders(st->base.slots[0].prog_id, holders, sizeof(holders)) <= 0)
+		snprintf(holders, sizeof(holders), "a process this one cannot see");
+	if (xc_pin_at(st, probe, XDPCHAIN_PENDING_PIN "-%" PRIu64, (uint64_t)st->base.revision))
+		xc_warn("cannot pin %s-%" PRIu64 ": status will not show the program as "
+			"pending\n", XDPCHAIN_PENDING_PIN, (uint64_t)st->base.revision);
 	close(probe);
-	if (err)
-		xc_warn("%s is in the chain of ifindex %d, but the kernel has not released "
-			"the dispatcher's shortcut to the first program yet (%s): it runs "
-			"once it has\n", name, st->ifindex, strerror(-err));
+	xc_warn("%s is in the chain of ifindex %d but does not run yet: the kernel has not "
+		"released the dispatcher's shortcut to its first program (%s), which %s "
+		"holds open; it runs once that lets go ('xdpchain status' shows it pending)\n",
+		name, st->ifindex, strerror(-err), holders);
+	return -EINPROGRESS;
 }
 
 int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
@@ -149,9 +164,7 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	st->base.nr_progs++;
 	st->base.nr_spare--;
 	xc_state_effective(st);
-	if (probe >= 0)
-		unhook_wait(st, probe, m->name);
-	return 0;
+	return probe >= 0 ? unhook_wait(st, probe, m->name) : 0;
 out:
 	if (probe >= 0)
 		close(probe);

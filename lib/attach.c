@@ -91,7 +91,8 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	if (err)
 		return xc_err(err);
 	err = xc_txn_run(ifindex, &p, &c, 1, NULL);
-	prog->joined = !err;
+	/* -EINPROGRESS: joined, not running yet (xdpchain.h). */
+	prog->joined = !err || err == -EINPROGRESS;
 	return xc_err(err);
 }
 
@@ -368,7 +369,7 @@ int xdpchain_txn__commit(struct xdpchain_txn *t)
 	/* One shot: the programs of a failed commit may have been loaded. */
 	t->committed = true;
 	err = xc_txn_run(t->ifindex, &t->p, t->c, t->n, &t->revision);
-	for (unsigned int i = 0; i < t->n && !err; i++)
+	for (unsigned int i = 0; i < t->n && (!err || err == -EINPROGRESS); i++)
 		if (t->c[i].kind == XC_ATTACH)
 			t->c[i].prog->joined = true;
 	return xc_err(err);

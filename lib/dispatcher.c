@@ -394,6 +394,7 @@ static bool is_live_map(int fd, const struct bpf_map_info *mi)
 {
 	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
 	       (mi->value_size == sizeof(struct xdpchain_live) ||
+		mi->value_size == XDPCHAIN_LIVE_SIZE_V8 ||
 		mi->value_size == XDPCHAIN_LIVE_SIZE_V6) && mi->max_entries == 1 &&
 	       name_ends(mi, ".bss");
 }

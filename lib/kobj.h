@@ -163,5 +163,8 @@ XDPCHAIN_HIDDEN int xc_unhook_probe(int target_fd, __u32 btf_id);
 /* Wait until no extension replaces the probe's function (an extension's
  * link released by the kernel): 0, -ETIMEDOUT, or the attach's -errno. */
 XDPCHAIN_HIDDEN int xc_unhook_wait(int probe_fd, unsigned int timeout_ms);
+/* The processes that hold a tracing link of program prog_id open (other
+ * than this one), as "pid N (comm)" items in buf: how many, or -errno. */
+XDPCHAIN_HIDDEN int xc_unhook_holders(__u32 prog_id, char *buf, size_t len);
 
 #endif

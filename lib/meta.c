@@ -124,7 +124,8 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
 		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT |
-				 XDPCHAIN_SLOT_F_OBSERVER))
+				 XDPCHAIN_SLOT_F_OBSERVER |
+				 (meta->version >= 9 ? XDPCHAIN_SLOT_F_TAILCALLS : 0)))
 			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
 		/* Observers last: the dispatcher ends the chain at the first. */
 		if (i && (meta->slots[i - 1].flags & XDPCHAIN_SLOT_F_OBSERVER) &&

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "store.h"
 
 static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
@@ -16,6 +17,21 @@ static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
 		if (meta->slots[i].prog_id == id)
 			return true;
 	return false;
+}
+
+int xc_state_pending(struct xc_state *st)
+{
+	int fd, err;
+
+	fd = xc_get_at(st, XDPCHAIN_PENDING_PIN "-%llu", (unsigned long long)st->base.revision);
+	if (fd < 0)
+		return 0;
+	/* Anything but a program there is no probe of ours: nothing waits. */
+	err = xc_fd_is(fd, XC_FD_PROG) ? xc_unhook_wait(fd, 0) : 0;
+	close(fd);
+	/* Another error (a reader without the right to attach it) cannot
+	 * tell: say it may wait, which is what the writer said. */
+	return err != 0;
 }
 
 void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
@@ -57,6 +73,10 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 		 * (rebuild.c, append.c). */
 		else if (sscanf(name, XDPCHAIN_MAIN_PIN "-%llu%n", &rev, &n) == 1 && !name[n])
 			drop = !meta || rev != base_rev || !xc_meta_whole(&st->base);
+		/* Until the first program stops running in place of the main
+		 * function (append.c), or the revision is replaced. */
+		else if (sscanf(name, XDPCHAIN_PENDING_PIN "-%llu%n", &rev, &n) == 1 && !name[n])
+			drop = !meta || rev != base_rev || !xc_state_pending(st);
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
 		else if (!strcmp(name, XDPCHAIN_VERDICT_PIN))

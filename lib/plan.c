@@ -228,6 +228,43 @@ static bool roles_mixed(const struct xc_entry *e, unsigned int n, const struct x
 	return false;
 }
 
+/*
+ * Programs with tail calls of their own share the kernel's budget of tail
+ * calls per packet with the chain's tail-call slots. How many they make
+ * is theirs to decide (a loop can take all), so no chain with them is
+ * known to fit: say what is left for them when one joins or is there,
+ * and what happens to a packet that runs out (the dispatcher aborts it,
+ * protocol.md "Verdicts"). Not for freplace slots: they take none.
+ */
+static void warn_own_tails(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
+			   unsigned int nc, unsigned int tails, const char *ifname)
+{
+	const char *name = NULL;
+	unsigned int own = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].m.kind == XDPCHAIN_SLOT_TAILCALL &&
+		    (e[i].m.flags & XDPCHAIN_SLOT_F_TAILCALLS)) {
+			own++;
+			name = e[i].m.name;
+		}
+	for (i = 0; i < nc; i++)
+		if (c[i].kind == XC_ATTACH && c[i].slot_kind == XDPCHAIN_SLOT_TAILCALL &&
+		    (c[i].m.flags & XDPCHAIN_SLOT_F_TAILCALLS)) {
+			own++;
+			name = c[i].m.name;
+		}
+	if (!own)
+		return;
+	xc_warn("on %s, %u tail-call program%s (%s%s) may make tail calls of %s own: the "
+		"chain's %u tail-call programs leave %s %u of the kernel's %u tail calls per "
+		"packet (%u before Linux 5.17); a packet that runs out is aborted, not passed, "
+		"and counted ('xdpchain status')\n", ifname, own, own == 1 ? "" : "s", name,
+		own == 1 ? "" : ", ...", own == 1 ? "its" : "their", tails,
+		own == 1 ? "it" : "them", XDPCHAIN_TAILCALL_BUDGET - tails,
+		XDPCHAIN_TAILCALL_BUDGET, XDPCHAIN_TAILCALL_BUDGET - 1 - tails);
+}
+
 int xc_plan_limits(const struct xc_entry *e, unsigned int n, const struct xc_change *c,
 		   unsigned int nc, unsigned int nattach, const char *ifname)
 {
@@ -260,6 +297,8 @@ int xc_plan_limits(const struct xc_entry *e, unsigned int n, const struct xc_cha
 			XDPCHAIN_MAX_TAILCALL_SLOTS, XDPCHAIN_MAX_SLOTS);
 		return -E2BIG;
 	}
+	if (nattach)
+		warn_own_tails(e, n, c, nc, tails, ifname);
 	return 0;
 }
 

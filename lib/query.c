@@ -11,6 +11,7 @@
 struct xdpchain_entry {
 	struct xdpchain_slot_meta m;
 	unsigned int slot;
+	bool pending;                   /* in the chain, not running yet */
 	int stats_err;                  /* 0: stats valid */
 	__u64 stats[XDPCHAIN_STAT_NR];
 };
@@ -21,6 +22,8 @@ struct xdpchain_chain {
 	__u64 disp_revision;
 	unsigned int vacant;
 	unsigned int spare, appended;
+	__u64 exhausted;
+	int exhausted_err;
 	struct xdpchain_meta meta;
 	struct xdpchain_entry entries[XDPCHAIN_MAX_SLOTS];
 };
@@ -52,6 +55,7 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	__u64 (*sums)[XDPCHAIN_STAT_NR] = NULL; /* 3 KB: not on the stack */
 	struct xdpchain_chain *c;
 	unsigned int i;
+	bool pending;
 	int err;
 
 	c = calloc(1, sizeof(*c));
@@ -68,10 +72,15 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->vacant = xc_state_vacant(st);
 	c->spare = st->base.nr_spare;
 	c->appended = st->base.nr_progs - st->disp_nr;
+	c->exhausted_err = xc_state_exhausted(st, &c->exhausted);
+	/* Waiting for the main function's link to go (append.c): every
+	 * program but the first, which runs in its place meanwhile. */
+	pending = xc_state_pending(st) > 0;
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
 	for (i = 0; i < st->meta.nr_progs; i++) {
 		c->entries[i].m = st->meta.slots[i];
 		c->entries[i].slot = st->pos[i];
+		c->entries[i].pending = pending && st->pos[i] > 0;
 		c->entries[i].stats_err = err;
 		if (!err)
 			memcpy(c->entries[i].stats, sums[st->meta.slots[i].stats_idx],
@@ -213,6 +222,11 @@ bool xdpchain_entry__frags(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_FRAGS);
 }
 
+bool xdpchain_entry__pending(const struct xdpchain_entry *e)
+{
+	return e && e->pending;
+}
+
 bool xdpchain_entry__observer(const struct xdpchain_entry *e)
 {
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_OBSERVER);
@@ -221,6 +235,16 @@ bool xdpchain_entry__observer(const struct xdpchain_entry *e)
 unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e)
 {
 	return e ? e->slot : 0;
+}
+
+int xdpchain_chain__exhausted(const struct xdpchain_chain *c, __u64 *packets)
+{
+	if (!c || !packets)
+		return xc_err(-EINVAL);
+	if (c->exhausted_err)
+		return xc_err(c->exhausted_err);
+	*packets = c->exhausted;
+	return 0;
 }
 
 bool xdpchain_chain__stats(const struct xdpchain_chain *c)

@@ -35,6 +35,23 @@ static int live_read(struct xc_state *st, struct xdpchain_live *live)
 	return err;
 }
 
+int xc_state_exhausted(struct xc_state *st, __u64 *n)
+{
+	struct xdpchain_live *live;
+	int err;
+
+	if (st->base.version < 9)
+		return -ENODATA;
+	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
+	if (!live)
+		return -ENOMEM;
+	err = live_read(st, live);
+	if (!err)
+		*n = live->nr_exhausted;
+	free(live);
+	return err;
+}
+
 /* Extend st->base (validated) with the programs appended to it; sets
  * st->disp_nr. -errno with why filled if they cannot be read or are bad
  * (-EBADMSG: not a chain of ours). */

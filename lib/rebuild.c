@@ -248,7 +248,8 @@ static int pin_revision(struct xc_state *st, struct xdpchain_dispatcher *d,
 		err = xc_pin_at(st, xc_disp_prog_fd(d), "disp-%" PRIu64, rev);
 	if (!err)
 		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, rev);
-	if (!err && meta->nr_spare)
+	/* Always, since version 9: status reads nr_exhausted from it. */
+	if (!err)
 		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64, rev);
 	return err;
 }
@@ -342,6 +343,30 @@ out:
 	return err;
 }
 
+/* The new revision counts on from the old one's packets aborted for want
+ * of tail calls, so that the count is the chain's, not the revision's.
+ * Those the old one counts between this read and the swap are lost: a
+ * counter, not a ledger. Best effort: a count that cannot be read or
+ * written leaves the new one at 0, with a debug message. */
+static void carry_exhausted(struct xc_state *st, struct xdpchain_dispatcher *d)
+{
+	struct xdpchain_live *live;
+	__u32 key = 0;
+	__u64 n = 0;
+
+	if (!st->have || xc_state_exhausted(st, &n) || !n)
+		return;
+	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
+	if (!live)
+		return;
+	if (bpf_map_lookup_elem(xc_disp_live_fd(d), &key, live) == 0) {
+		live->nr_exhausted = n;
+		if (bpf_map_update_elem(xc_disp_live_fd(d), &key, live, BPF_EXIST))
+			xc_debug("cannot carry the exhausted count over: %s\n", strerror(errno));
+	}
+	free(live);
+}
+
 /* Build, fill and swap in (or attach) the dispatcher of e[0..n), whose
  * file descriptors are open. */
 static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
@@ -377,6 +402,8 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	xc_fault(XC_FAULT_DISP_LOAD, "dispatcher");
 	xc_disp_get_meta(d, meta);
 	err = b->stats ? counters(st, d, stats_fd, fresh_idx) : 0;
+	if (!err)
+		carry_exhausted(st, d);
 	if (!err)
 		err = pin_revision(st, d, meta);
 	if (!err)

@@ -114,6 +114,10 @@ struct xc_gc_report {
  * rep (may be NULL) hears of each. */
 XDPCHAIN_HIDDEN void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 				 struct xc_gc_report *rep);
+/* Whether the running revision's appended program waits for the kernel to
+ * release the main function's link (pending-<rev>, append.c): 1 yes, 0 no
+ * (no such pin, or the link is gone: one attach of the pinned probe). */
+XDPCHAIN_HIDDEN int xc_state_pending(struct xc_state *st);
 
 /* ---- stats.c ---- */
 /* The pinned stats map of the interface (checked), or -ENOENT. */

@@ -103,6 +103,8 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	m->anchor_id = c->anchor_id;
 	if (prog->observer)
 		m->flags |= XDPCHAIN_SLOT_F_OBSERVER;
+	if (prog->own_tails)
+		m->flags |= XDPCHAIN_SLOT_F_TAILCALLS;
 	if (c->owner_pid) {
 		err = xc_owner_init(m, c->owner_pid);
 		if (err) {
@@ -152,6 +154,14 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 	if (idx < 0 || st->moved)
 		return false;
 	slot = st->pos[idx];
+	/* The last of the dispatcher's own tail-call positions, while nothing
+	 * is appended after it, runs from the main function of the plain
+	 * build, where an empty entry aborts the packet and a stub's empty
+	 * value would be the verdict (vacate.c): a rebuild. */
+	if (st->meta.slots[idx].kind == XDPCHAIN_SLOT_TAILCALL && slot + 1 == st->disp_nr &&
+	    st->base.nr_progs == st->disp_nr && st->base.version >= 9 &&
+	    !(st->base.flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+		return false;
 	if (xc_vacate(st, (unsigned int)idx)) {
 		xc_warn("rebuilding the chain instead\n");
 		return false;
@@ -163,8 +173,9 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 }
 
 /* One program that sorts after the chain joins at a spare position.
- * Returns 1 if it did, 0 for a rebuild, or the error of a program that
- * did not load. */
+ * Returns 1 if it did, 0 for a rebuild, -EINPROGRESS if it did but does not
+ * run yet (append.c: committed, nothing to undo), or the error of a program
+ * that did not load. */
 static int try_append(struct xc_state *st, const struct xc_params *p, struct xc_change *c,
 		      const struct xc_entry *e, unsigned int n, unsigned int nc,
 		      unsigned int ndead)
@@ -176,12 +187,12 @@ static int try_append(struct xc_state *st, const struct xc_params *p, struct xc_
 				xc_plan_chain_frags(e, n, c)))
 		return 0;
 	err = xc_append(st, c->prog, &c->m);
-	if (!err) {
+	if (!err || err == -EINPROGRESS) {
 		xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), %s appended in "
 			"place at position %u\n", st->ifindex, (uint64_t)st->meta.revision,
 			st->meta.nr_progs, c->m.name, st->base.nr_progs - 1);
 		xc_state_gc(st, &st->meta, NULL);
-		return 1;
+		return err ? err : 1;
 	}
 	if (c->prog->fd < 0)
 		return err; /* the program itself did not load */

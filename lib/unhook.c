@@ -16,7 +16,11 @@
  * call to each packet. Used by append.c when a chain of one stops
  * running its program in place of the dispatcher's main function.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -69,4 +73,74 @@ int xc_unhook_wait(int probe_fd, unsigned int timeout_ms)
 		if (pause < 16000)
 			pause *= 2;
 	}
+}
+
+/* Whether /proc/PID/fdinfo/FD describes a tracing link of prog_id. */
+static bool holds_link(const char *path, __u32 prog_id)
+{
+	char line[128];
+	bool tracing = false, prog = false;
+	FILE *f = fopen(path, "re");
+	unsigned int id;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		tracing = tracing || !strcmp(line, "link_type:\ttracing\n");
+		prog = prog || (sscanf(line, "prog_id:\t%u", &id) == 1 && id == prog_id);
+	}
+	fclose(f);
+	return tracing && prog;
+}
+
+/*
+ * The kernel names no link's holders, but each holder's descriptor says
+ * what it holds in /proc/PID/fdinfo (link_type, prog_id). Scanning every
+ * process's descriptors is slow on a busy machine: only for the message
+ * of an append that waited in vain, never on a packet or a read path.
+ */
+int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
+{
+	DIR *proc = opendir("/proc"), *fds;
+	struct dirent *p, *fd;
+	char path[600], comm[64];
+	size_t used = 0;
+	int n = 0;
+
+	if (!proc)
+		return -errno;
+	if (len)
+		buf[0] = '\0';
+	while ((p = readdir(proc))) {
+		bool held = false;
+		FILE *f;
+
+		if (p->d_name[0] < '1' || p->d_name[0] > '9' || atoi(p->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		while (fds && !held && (fd = readdir(fds))) {
+			if (fd->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, fd->d_name);
+			held = holds_link(path, prog_id);
+		}
+		if (fds)
+			closedir(fds);
+		if (!held)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", p->d_name);
+		f = fopen(path, "re");
+		if (!f || !fgets(comm, sizeof(comm), f))
+			snprintf(comm, sizeof(comm), "?");
+		if (f)
+			fclose(f);
+		comm[strcspn(comm, "\n")] = '\0';
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%spid %s (%s)",
+						 n ? ", " : "", p->d_name, comm);
+		n++;
+	}
+	closedir(proc);
+	return n;
 }

@@ -66,16 +66,18 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 			 s->prog_id);
 		err = unlink(path) ? -errno : 0;
 	} else {
-		/* Synchronous: the kernel patches the slot's jump at once. */
+		/* Synchronous: the kernel patches the slot's jump at once.
+		 * Never the last of the dispatcher's own tail-call positions
+		 * while the plain build enters it from its main function
+		 * (nothing appended after it; txn.c rebuilds instead): a
+		 * stub's empty value would be the packet's verdict, and since
+		 * version 9 an empty entry there aborts the packet (it cannot
+		 * be told from a tail-call budget that ran out). Elsewhere the
+		 * slot function calls it, and the stub is skipped. Before
+		 * version 9 that entry was deleted. */
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
-		/* The last tail-call position is entered from the
-		 * dispatcher's main function, so whatever it runs returns
-		 * straight to the kernel: a stub's empty value would
-		 * be the packet's verdict. An empty entry makes the tail call
-		 * fall through to the previous verdict instead (the slow
-		 * way). Appended positions are always entered by a call. */
-		if (fd >= 0 && pos + 1 == st->disp_nr)
+		if (fd >= 0 && pos + 1 == st->disp_nr && st->base.version < 9)
 			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
 		else if (fd >= 0)
 			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS,

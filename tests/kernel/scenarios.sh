@@ -1130,6 +1130,48 @@ t_dump_errors() {
 	expect "nothing changed" "$before" "$(status_json)" && ok
 }
 
+# Issue 24: the kernel runs at most 33 tail calls per packet (32 before
+# 5.17), shared by the chain's tail-call slots and the programs' own. Two
+# pipelines with a tail call of their own (4 tail calls), 29 programs that
+# pass (29) and a firewall that drops, last: the firewall is the 34th and
+# never runs. The packet must not pass as if it had been judged: aborted,
+# counted in status, with both dispatcher builds (plain: the last slot is
+# entered from the main function; with counters: from its slot function).
+exhausted() { status_json | jq -r '.[0].exhausted'; }
+verdict_of_run() { run | grep -o 'verdict=[a-z_0-9]*'; }
+t_tailcall_budget() {
+	begin "a program out of the kernel's tail-call budget aborts the packet (counted), never lets it pass"
+	[ "$backend" = tailcall ] || { skip "freplace slots take no tail calls"; return; }
+	local obj=$TEST_BPF_DIR/test_tails.o i out n0 id
+	xc attach -b tailcall xt0 "$obj" -p xdp_pipe -P -2 >/dev/null 2>&1 &&
+		out=$(xc attach -b tailcall xt0 "$obj" -p xdp_pipe -P -1 2>&1 >/dev/null) ||
+		{ not_ok "attach the pipelines"; return; }
+	grep -q "may make tail calls of their own" <<<"$out" ||
+		{ not_ok "no warning about the budget: $out"; return; }
+	for i in $(seq 1 29); do
+		att t_pass_a -P "$i" 2>/dev/null || { not_ok "attach #$i"; return; }
+	done
+	att t_drop -P 30 2>/dev/null || { not_ok "attach the firewall"; return; }
+	n0=$(exhausted)
+	expect "plain build: verdict" "verdict=aborted" "$(verdict_of_run)" || return
+	expect "plain build: counted" "$((n0 + 1))" "$(exhausted)" || return
+	xc status xt0 | grep -q "ABORTED: a tail-call program was out of" ||
+		{ not_ok "status does not say it"; return; }
+	xc stats xt0 on >/dev/null || { not_ok "stats on"; return; }
+	expect "with counters: the count carried over" "$((n0 + 1))" "$(exhausted)" || return
+	expect "with counters: verdict" "verdict=aborted" "$(verdict_of_run)" || return
+	expect "with counters: counted" "$((n0 + 2))" "$(exhausted)" || return
+	# One program less: emptied in place, its slot still takes a tail
+	# call (the stub's) until the next rebuild; then the firewall runs.
+	id=$(prog_id t_pass_a)
+	xc detach xt0 "$id" >/dev/null || { not_ok "detach one"; return; }
+	expect "a vacant slot still takes its tail call" "verdict=aborted" "$(verdict_of_run)" ||
+		return
+	xc stats xt0 off >/dev/null || { not_ok "stats off"; return; }
+	expect "rebuilt within the budget: verdict" "verdict=drop" "$(verdict_of_run)" || return
+	expect "not counted" "$((n0 + 3))" "$(exhausted)" && ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
@@ -1137,5 +1179,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
-	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors
+	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_tailcall_budget
 finish

@@ -38,8 +38,7 @@ clean=0
 # The pins the running chain needs, from status (one per line, sorted).
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
-		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)",
-		(select(.spare_slots + .appended_slots > 0) | "live-\($r)"),
+		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)", "live-\($r)",
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
 }

@@ -105,11 +105,12 @@ t_ifindex_reused() {
 	expect "it runs alone" "verdict=pass trace=a3" "$(in_ns "$XT" run xv0)" || return
 	local r
 	r=$(echo "$st" | jq '.[0].revision')
-	# A freplace chain of one also has its spare (live-) and its link to
-	# the main function (main-), protocol.md section 6b.
+	# Every chain pins its live map (live-, protocol version 9); a
+	# freplace chain of one also its link to the main function (main-),
+	# protocol.md section 6b.
 	local one=""
-	[ "$backend" = freplace ] && one="live-$r main-$r "
-	expect "pins" "disp-$r dispatcher ${one}meta-$r prog-$(echo "$st" | jq '.[0].programs[0].id') progs-$r " \
+	[ "$backend" = freplace ] && one="main-$r "
+	expect "pins" "disp-$r dispatcher live-$r ${one}meta-$r prog-$(echo "$st" | jq '.[0].programs[0].id') progs-$r " \
 		"$(ls "$dir" | grep -v '^link-' | sort | tr '\n' ' ')" || return
 	xc detach xv0 --all >/dev/null || { not_ok "detach"; return; }
 	ip -n "$ns" link del xv0

@@ -261,7 +261,12 @@ struct xdpchain_attach_opts {
  * the chain is full; -EOPNOTSUPP mode or backend impossible; -ESTALE
  * revision mismatch; -EBUSY the dispatcher was swapped by a writer that
  * bypassed the interface lock (xdpchain writers wait for each other, so
- * concurrent attaches and detaches never fail because of each other). */
+ * concurrent attaches and detaches never fail because of each other).
+ * -EINPROGRESS is no failure: prog joined the chain (a second program
+ * appended to a chain of one freplace program) but does not run yet,
+ * because another process holds open the link that runs the first program
+ * in place of the dispatcher; it runs once that process closes it, and
+ * until then xdpchain_entry__pending() says so. */
 XDPCHAIN_API int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 				 const struct xdpchain_attach_opts *opts);
 
@@ -507,6 +512,16 @@ XDPCHAIN_API unsigned int xdpchain_chain__nr_progs(const struct xdpchain_chain *
 XDPCHAIN_API const struct xdpchain_entry *
 xdpchain_chain__entry(const struct xdpchain_chain *chain, unsigned int idx);
 
+/* Packets the chain aborted (XDP_ABORTED, the kernel's xdp:xdp_exception
+ * trace event) because a tail-call program was out of the kernel's budget
+ * of tail calls per packet (33, shared by the chain's tail calls and the
+ * programs' own), since the chain was created: such a program did not
+ * judge the packet, so none after it may pass it. Counted whether or not
+ * the chain counts verdicts. 0, or -errno: -ENODATA for a chain written by
+ * an older version, which skipped such programs instead. */
+XDPCHAIN_API int xdpchain_chain__exhausted(const struct xdpchain_chain *chain,
+					   __u64 *packets);
+
 /* The program's kernel id (for detach and updates). */
 XDPCHAIN_API __u32 xdpchain_entry__id(const struct xdpchain_entry *e);
 /* Its name (the function's), its priority and continue-on set, its owner
@@ -524,6 +539,11 @@ XDPCHAIN_API bool xdpchain_entry__frags(const struct xdpchain_entry *e);
 /* Whether it is an observer (xdpchain_prog__set_observer()): observers
  * are the last entries. */
 XDPCHAIN_API bool xdpchain_entry__observer(const struct xdpchain_entry *e);
+/* In the chain but not running yet: it was appended to a chain of one
+ * whose first program the kernel still runs in place of the dispatcher,
+ * because another process holds that link open (xdpchain_attach() returned
+ * -EINPROGRESS). It runs once that process closes it. */
+XDPCHAIN_API bool xdpchain_entry__pending(const struct xdpchain_entry *e);
 /* The dispatcher slot it runs in (slot_N in bpftool's and perf's view of
  * the dispatcher, and the program-array index of a tail-call program):
  * what ties the entry to what the kernel's tools show. Not the run order,
