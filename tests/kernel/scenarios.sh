@@ -649,6 +649,49 @@ t_append_second() {
 		"$([ -e "$(state_dir)/main-$r" ] && echo true) $(run)" && ok
 }
 
+# Issue 24: the second program's append waits at most 10 s for the kernel
+# to release the main function's link. Another process holds it for 14 s:
+# the attach must not look like a success (exit status 3, "pending"),
+# status shows the program pending while only the first runs, and once the
+# holder lets go it runs, status says so, and the next change collects the
+# pending-<rev> pin.
+t_append_pending() {
+	begin "an append whose program cannot run yet says so: exit 3, pending in status, running once the holder lets go"
+	[ "$backend" = freplace ] || { skip "only a freplace chain of one runs its program in place of the main function"; return; }
+	local r out holder i rc st
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	r=$(status_json | jq -r '.[0].dispatcher_revision')
+	[ -e "$(state_dir)/main-$r" ] || { skip "no main-function link (a kernel without it)"; return; }
+	out=$(mktemp)
+	"$XT" hold "$(state_dir)/main-$r" 14 >"$out" 2>&1 &
+	holder=$!
+	for i in $(seq 50); do grep -q held "$out" && break; sleep 0.1; done
+	grep -q held "$out" || { not_ok "the holder did not start: $(cat "$out")"; kill $holder; rm -f "$out"; return; }
+	xc attach -b "$backend" xt0 "$OBJ" -p t_drop -P 20 >/dev/null 2>"$out.err"
+	rc=$?
+	st=$(status_json)
+	local ran
+	ran=$(run)
+	expect "exit status of the attach" 3 "$rc" || { kill $holder; rm -f "$out" "$out.err"; return; }
+	grep -q "does not run yet.*xdptest" "$out.err" ||
+		{ not_ok "the message does not name the holder: $(cat "$out.err")"; kill $holder; rm -f "$out" "$out.err"; return; }
+	expect "pending in status" "t_pass_a:false t_drop:true" \
+		"$(jq -r '[.[0].programs[] | "\(.name):\(.pending)"] | join(" ")' <<<"$st")" ||
+		{ kill $holder; rm -f "$out" "$out.err"; return; }
+	expect "only the first runs meanwhile" "verdict=pass trace=a1" "$ran" ||
+		{ kill $holder; rm -f "$out" "$out.err"; return; }
+	xc status xt0 | grep -q "1 program pending" ||
+		{ not_ok "status text does not say pending"; kill $holder; rm -f "$out" "$out.err"; return; }
+	wait $holder
+	rm -f "$out" "$out.err"
+	eventually "verdict=drop trace=a1,d0" || return
+	expect "no longer pending" "false false" \
+		"$(status_json | jq -r '[.[0].programs[].pending] | join(" ")')" || return
+	expect "the pending pin stays until a change" 1 "$(ls "$(state_dir)" | grep -c '^pending-')" || return
+	att t_pass_c -P 30 || { not_ok "attach 3"; return; }
+	expect "collected by the next change" 0 "$(ls "$(state_dir)" | grep -c '^pending-')" && ok
+}
+
 t_append_continue_on() {
 	begin "appended positions decide as rebuilt ones: one-action sets (pass, drop), several, none, unknown verdicts, empty slots"
 	# Rebuilt with 8 spares (the second sorts first, t_append_in_place).
@@ -1177,7 +1220,7 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
-	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_continue_on t_append_vacated_program t_append_fills_spares \
+	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_pending t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
 	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_tailcall_budget
 finish
