@@ -39,7 +39,11 @@ for p in libxdp-dev xdp-tools gnuplot-nox; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	# The index may be older than the mirror (install-deps.sh updates it
+	# only when it installs something); recommends would pull ImageMagick
+	# and Ghostscript for gnuplot, which the plot does not need.
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 if [ -f build/build.ninja ]; then
 	meson setup --reconfigure build >/dev/null # picks up libxdp if just installed

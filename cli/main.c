@@ -199,7 +199,9 @@ static void usage_all(FILE *out)
 		"  0  success\n"
 		"  1  failure: the operation failed (attach and detach change nothing then)\n"
 		"  2  usage error: unknown command or option, missing argument, bad value,\n"
-		"     unknown interface\n");
+		"     unknown interface\n"
+		"  3  attach: attached, but a program does not run yet (status shows it\n"
+		"     pending; it runs once the process named in the message lets go)\n");
 }
 
 static void usage_cmd(FILE *out, const struct cmd *c)
