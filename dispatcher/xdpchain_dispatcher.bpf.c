@@ -525,7 +525,9 @@ __attribute__((noinline)) int xdpchain_observe(XDPCHAIN_OBSERVE_PARAMS)
 #ifdef XDPCHAIN_INSTRUMENTED
 	/* This CPU's counters again (see XDPCHAIN_OBSERVE_PARAMS): one
 	 * lookup per packet for all the observers. Without counters (a trace
-	 * dispatcher, which has no observers) the verifier removes it. */
+	 * dispatcher, which runs no observers) the stats map is not created
+	 * and this is dead code: the verifier, which checks this function
+	 * even unreached before Linux 6.8, never walks it. */
 	struct xdpchain_stats_rec *stats = NULL;
 	__u32 skey = XDPCHAIN_STATS_COUNTERS;
 

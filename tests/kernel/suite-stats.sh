@@ -326,6 +326,14 @@ t_observer_counts() {
 		"$(st t_observer tx) $(st t_observer drop) $(st t_observer pass) $(st t_observer aborted) $(st t_observer redirect) $(st t_observer other)" ||
 		return
 	expect "its bytes (128-byte packets)" "1920" "$(st t_observer bytes)" || return
+	# The trace dispatcher (the same build, without counters nor
+	# observers) still loads, and leaves the counters alone.
+	out=$(xc -j trace xt0 --packet "$(in_ns "$XT" packet)") || { not_ok "trace: $out"; return; }
+	expect "trace: the observer is not run" "drop/final null/observer" \
+		"$(jq -r '[.packets[0].programs[1:][] | "\(.verdict)/\(.action)"] | join(" ")' <<<"$out")" ||
+		return
+	snap
+	expect "trace: not counted" "15" "$(st t_observer packets)" || return
 	out=$(xc status xt0)
 	expect "text status: its row" "1" "$(grep -cE '^ +3 +t_observer +15 +0 +0 +0 +15 ' <<<"$out")" ||
 		return
