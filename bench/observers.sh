@@ -9,6 +9,8 @@
 #   XDPCHAIN_VM_ICOUNT=1 XDPCHAIN_VM_SMP=1 tests/vm/run-vm.sh --kernel 6.12 \
 #       --cwd "$PWD" -- env BENCH_BUILD=$PWD/build bench/observers.sh
 # Prints one line per configuration: "N programs, K observers: T ns".
+# STATS=1 switches the counters on first (the instrumented build, which
+# also counts the observers).
 set -euo pipefail
 build=${BENCH_BUILD:?set BENCH_BUILD to the meson build directory}
 repeat=${REPEAT:-20000}
@@ -51,6 +53,7 @@ for n in ${SIZES:-2 5}; do
 	for i in $(seq 1 "$n"); do
 		xc attach bo0 "$build/bench/bench_pass.o" -P "$i" >/dev/null
 	done
+	[ "${STATS:-0}" = 1 ] && xc stats bo0 on >/dev/null
 	row "$n" 0
 	xc attach bo0 "$build/bench/bench_observer.o" --observer >/dev/null
 	row "$n" 1

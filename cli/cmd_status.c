@@ -84,6 +84,8 @@ static int max_int(int a, size_t b)
 static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int w_pos,
 			    int w_name, const struct row *rows)
 {
+	bool observers = false;
+
 	printf("  %-*s  %-*s  %12s  %12s  %12s  %12s  %12s  %12s  %12s  %14s\n", w_pos, "POS",
 	       w_name, "NAME", "PACKETS", "PASS", "DROP", "ABORTED", "TX", "REDIRECT", "OTHER",
 	       "BYTES");
@@ -93,6 +95,7 @@ static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int 
 
 		if (!e)
 			break;
+		observers |= xdpchain_entry__observer(e);
 		if (xdpchain_entry__stats(e, &s)) {
 			printf("  %-*s  %-*s  (cannot read the counters: %s)\n", w_pos, rows[i].pos,
 			       w_name, rows[i].name, strerror(errno));
@@ -105,6 +108,8 @@ static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int 
 		       (unsigned long long)s.tx, (unsigned long long)s.redirect,
 		       (unsigned long long)s.other, (unsigned long long)s.bytes);
 	}
+	if (observers)
+		printf("  %s\n", FMT_OBSERVER_NOTE);
 }
 
 static void show_chain_text(const char *ifname, int ifindex, const struct xdpchain_chain *c)

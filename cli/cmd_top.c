@@ -27,9 +27,11 @@ struct sample {
 	bool exhausted_known;
 	__u64 exhausted;     /* xdpchain_chain__exhausted() */
 	unsigned int n;
+	bool observers;      /* some p[].observer */
 	struct {
 		__u32 id;
 		char name[64];
+		bool observer;
 		struct xdpchain_prog_stats s;
 	} p[XDPCHAIN_MAX_PROGS];
 };
@@ -83,6 +85,7 @@ static int take(struct cli_ctx *ctx, int ifindex, struct sample *s)
 	s->stats = xdpchain_chain__stats(c);
 	s->exhausted_known = !xdpchain_chain__exhausted(c, &s->exhausted);
 	s->n = 0;
+	s->observers = false;
 	for (i = 0; i < xdpchain_chain__nr_progs(c) && i < XDPCHAIN_MAX_PROGS; i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
 
@@ -90,6 +93,8 @@ static int take(struct cli_ctx *ctx, int ifindex, struct sample *s)
 			break;
 		s->p[i].id = xdpchain_entry__id(e);
 		snprintf(s->p[i].name, sizeof(s->p[i].name), "%s", xdpchain_entry__name(e));
+		s->p[i].observer = xdpchain_entry__observer(e);
+		s->observers |= s->p[i].observer;
 		memset(&s->p[i].s, 0, sizeof(s->p[i].s));
 		s->p[i].s.sz = sizeof(s->p[i].s);
 		if (s->stats && xdpchain_entry__stats(e, &s->p[i].s))
@@ -162,6 +167,8 @@ static void frame_text(const char *ifname, const struct sample *prev, const stru
 			printf("  %12.1f", r[j]);
 		putchar('\n');
 	}
+	if (cur->observers)
+		printf("  %s\n", FMT_OBSERVER_NOTE);
 out:
 	if (!tty)
 		putchar('\n');
@@ -190,6 +197,7 @@ static void frame_json(struct json_writer *w, const struct sample *prev,
 		json_kv_uint(w, "position", i + 1);
 		json_kv_uint(w, "id", cur->p[i].id);
 		json_kv_string(w, "name", cur->p[i].name);
+		json_kv_bool(w, "observer", cur->p[i].observer);
 		json_key(w, "rates");
 		if (cur->stats) {
 			rates(prev, cur, i, r);

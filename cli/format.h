@@ -21,5 +21,10 @@ void fmt_verdicts(__u32 mask, char *buf, size_t len);
  * for 0. len should be at least FMT_TIME_LEN. */
 #define FMT_TIME_LEN 32
 void fmt_time(__u64 ns, char *buf, size_t len);
+/* Under the counters of a chain with observers (status, top): an
+ * observer's verdict is not the chain's, but it is what its row counts. */
+#define FMT_OBSERVER_NOTE                                                      \
+	"(an observer counts the packets it saw, by its own verdict, which the " \
+	"dispatcher ignores)"
 
 #endif

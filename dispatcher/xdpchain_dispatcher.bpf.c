@@ -126,8 +126,9 @@ struct {
 } xdpchain_final SEC(".maps");
 
 #ifdef XDPCHAIN_INSTRUMENTED
-/* After position n ran with verdict ret (not for an empty slot). */
-#define XDPCHAIN_RECORD(n)                                                     \
+/* Slot n's program returned ret (not for an empty slot): count it. Also
+ * for an observer, in xdpchain_observe(), with its own (ignored) verdict. */
+#define XDPCHAIN_COUNT(n)                                                      \
 	if (stats && ret != XDPCHAIN_RET_EMPTY) {                              \
 		__u64 *c = stats->progs[xdpchain_meta.slots[n].stats_idx &     \
 					(XDPCHAIN_MAX_SLOTS - 1)];             \
@@ -137,16 +138,37 @@ struct {
 		asm volatile("" : "+r"(b));                                    \
 		c[b & (XDPCHAIN_STAT_NR - 1)]++;                               \
 		c[XDPCHAIN_STAT_BYTES] += len;                                 \
-	}                                                                      \
+	}
+/* After position n ran with verdict ret (not for an empty slot). */
+#define XDPCHAIN_RECORD(n)                                                     \
+	XDPCHAIN_COUNT(n)                                                      \
 	if (trace) {                                                           \
 		trace->verdict[n] = ret;                                       \
 		trace->nr_run = n + 1;                                         \
 	}
 /* Set when the chain has observers (a constant the verifier knows). */
 #define XDPCHAIN_OBSERVING (xdpchain_meta.flags & XDPCHAIN_META_F_OBSERVE)
+/*
+ * Observers count too (xdpchain_observe()), so it gets the packet's length
+ * at the chain's start, which every program's bytes count. Not the stats
+ * pointer: before Linux 5.12 a global function takes the context and
+ * scalars only, so it looks the counters up itself.
+ */
+#define XDPCHAIN_OBSERVE_PARAMS struct xdp_md *ctx, int final, __u32 dpos, __u64 len
+#define XDPCHAIN_OBSERVE_CALL(v, dpos) xdpchain_observe(ctx, (v), (dpos), len)
+/* Observer n runs and counts its own verdict, which nothing else uses. */
+#define XDPCHAIN_OBSERVER_RUN(n)                                               \
+	{                                                                      \
+		int ret = slot_##n(ctx);                                       \
+                                                                               \
+		XDPCHAIN_COUNT(n)                                              \
+	}
 #else
 #define XDPCHAIN_RECORD(n)
 #define XDPCHAIN_OBSERVING 1
+#define XDPCHAIN_OBSERVE_PARAMS struct xdp_md *ctx, int final, __u32 dpos
+#define XDPCHAIN_OBSERVE_CALL(v, dpos) xdpchain_observe(ctx, (v), (dpos))
+#define XDPCHAIN_OBSERVER_RUN(n) slot_##n(ctx);
 #endif
 /* Counters, traces and observers need every verdict back: no shortcut. */
 #define XDPCHAIN_LAST_TAIL(n)
@@ -166,7 +188,7 @@ struct {
  * observers never empties a slot in place (lib/plan.c): every removal
  * builds a new dispatcher.
  */
-__attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __u32 dpos);
+__attribute__((noinline)) int xdpchain_observe(XDPCHAIN_OBSERVE_PARAMS);
 #define XDPCHAIN_HERE(n) const __u32 here = n;
 /* These builds are loaded without spare positions. Past the last program,
  * or at the first observer (observers sort last), every program continued:
@@ -178,14 +200,14 @@ __attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __
 #define XDPCHAIN_DECIDE_LAST(n)                                                \
 	{                                                                      \
 		if (XDPCHAIN_OBSERVING)                                        \
-			return xdpchain_observe(ctx, last, (__u32)(n) - 1);    \
+			return XDPCHAIN_OBSERVE_CALL(last, (__u32)(n) - 1);    \
 		return last;                                                   \
 	}
 /* The program here decided v: observers run before it is returned. */
 #define XDPCHAIN_DECIDE(v)                                                     \
 	{                                                                      \
 		if (XDPCHAIN_OBSERVING)                                        \
-			return xdpchain_observe(ctx, (v), here);               \
+			return XDPCHAIN_OBSERVE_CALL((v), here);               \
 		return (v);                                                    \
 	}
 #else
@@ -452,7 +474,7 @@ XDPCHAIN_EACH_8(XDPCHAIN_SLOTS_8)
 #define XDPCHAIN_OBSERVE(n)                                                    \
 	if (n < nr && (xdpchain_meta.slots[n].flags & XDPCHAIN_SLOT_F_OBSERVER)) { \
 		*obs = decision;                                               \
-		slot_##n(ctx);                                                 \
+		XDPCHAIN_OBSERVER_RUN(n)                                       \
 	}
 #define XDPCHAIN_OBSERVE_8(a, b, c, d, e, f, g, h)                             \
 	XDPCHAIN_OBSERVE(a) XDPCHAIN_OBSERVE(b) XDPCHAIN_OBSERVE(c)            \
@@ -532,14 +554,27 @@ int xdpchain_disp(struct xdp_md *ctx)
 /*
  * The chain decided final, by the program in slot dpos (or
  * XDPCHAIN_SLOT_NONE): the observers see it in this CPU's record and
- * cannot change it; their verdicts are dropped and final is returned,
- * whatever they write in the record. A global function (verified once,
- * for any final and dpos), and noinline so that it stays one.
+ * cannot change it; their verdicts are dropped (but counted, with
+ * counters) and final is returned, whatever they write in the record. A
+ * global function (verified once, for any final and dpos), and noinline
+ * so that it stays one.
  */
-__attribute__((noinline)) int xdpchain_observe(struct xdp_md *ctx, int final, __u32 dpos)
+__attribute__((noinline)) int xdpchain_observe(XDPCHAIN_OBSERVE_PARAMS)
 {
 	struct xdpchain_verdict_rec *obs;
 	__u32 key = 0, nr = xdpchain_meta.nr_progs, id = 0;
+#ifdef XDPCHAIN_INSTRUMENTED
+	/* This CPU's counters again (see XDPCHAIN_OBSERVE_PARAMS): one
+	 * lookup per packet for all the observers. Without counters (a trace
+	 * dispatcher, which runs no observers) the stats map is not created
+	 * and this is dead code: the verifier, which checks this function
+	 * even unreached before Linux 6.8, never walks it. */
+	struct xdpchain_stats_rec *stats = NULL;
+	__u32 skey = XDPCHAIN_STATS_COUNTERS;
+
+	if (xdpchain_meta.flags & XDPCHAIN_META_F_STATS)
+		stats = bpf_map_lookup_elem(&xdpchain_stats, &skey);
+#endif
 
 	if (dpos < XDPCHAIN_MAX_SLOTS) {
 		__u32 i = dpos;

@@ -48,6 +48,18 @@ trace_maps_settled() {
 	done
 	trace_maps
 }
+# top_started PID: wait until top (PID) took its first sample, which it
+# does before it catches SIGINT (SigCgt in /proc/PID/status); not a guess
+# of how long an emulated guest takes to start it (2 s and then 8 s were
+# each too short once under TCG).
+top_started() {
+	local i cgt
+	for i in $(seq 600); do
+		cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		[ -n "$cgt" ] && [ $(((16#$cgt >> 1) & 1)) = 1 ] && return
+		sleep 0.1
+	done
+}
 pins() { ls "$XDPCHAIN_BPFFS_ROOT"/ns-*/if-*/ 2>/dev/null | tr '\n' ' '; }
 
 t_counts_exact() {
@@ -188,20 +200,13 @@ t_top() {
 		"$(echo "$out" | jq -r '[.[0].programs[].name] | join(" ")')" || return
 	expect "json: rate keys" "aborted bytes drop other packets pass redirect tx" \
 		"$(echo "$out" | jq -r '.[0].programs[0].rates | keys | join(" ")')" || return
-	# Ctrl-C: exit 0, and with -j still one complete document. SIGINT is
-	# sent once top catches it (SigCgt in /proc/PID/status), not after a
-	# guess of how long an emulated guest takes to start it (2 s and then
-	# 8 s were each too short once under TCG). "ip netns exec" execs the
-	# command, so $! is top itself.
-	local outf pid i cgt rc
+	# Ctrl-C: exit 0, and with -j still one complete document. "ip netns
+	# exec" execs the command, so $! is top itself.
+	local outf pid rc
 	outf=$(mktemp /tmp/xdpc-top.XXXXXX)
 	ip netns exec "$ns" "$XC" -j top xt0 -d 0.5 >"$outf" &
 	pid=$!
-	for i in $(seq 600); do
-		cgt=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
-		[ -n "$cgt" ] && [ $(((16#$cgt >> 1) & 1)) = 1 ] && break
-		sleep 0.1
-	done
+	top_started "$pid"
 	kill -INT "$pid"
 	wait "$pid"
 	rc=$?
@@ -302,6 +307,70 @@ t_in_place() {
 		"$(jq -r '[.packets[0].programs[] | "\(.name):\(.verdict)"] | join(" ")' <<<"$out")" && ok
 }
 
+t_observer_counts() {
+	begin "observers count the packets they saw and their own (ignored) verdicts: status, -j, top"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o oid out outf pid
+	att t_pass_a -P 10 --stats && att t_drop -P 20 || { not_ok "attach"; return; }
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null ||
+		{ not_ok "attach --observer"; return; }
+	oid=$(prog_id t_observer)
+	in_ns "$XT" run xt0 --repeat 5 >/dev/null || { not_ok "run"; return; }
+	send 10
+	settle t_observer packets 15
+	expect "the chain dropped them" "15 15" "$(st t_pass_a pass) $(st t_drop drop)" || return
+	expect "the observer saw every packet" "15" "$(st t_observer packets)" || return
+	expect "its own count agrees" "15" "$(in_ns "$XT" hits "$oid")" || return
+	# test_observer returns XDP_TX, which the dispatcher ignores: the
+	# verdict columns are the observer's own.
+	expect "by its own verdict, tx" "15 0 0 0 0 0" \
+		"$(st t_observer tx) $(st t_observer drop) $(st t_observer pass) $(st t_observer aborted) $(st t_observer redirect) $(st t_observer other)" ||
+		return
+	expect "its bytes (128-byte packets)" "1920" "$(st t_observer bytes)" || return
+	# The trace dispatcher (the same build, without counters nor
+	# observers) still loads, and leaves the counters alone.
+	out=$(xc -j trace xt0 --packet "$(in_ns "$XT" packet)") || { not_ok "trace: $out"; return; }
+	expect "trace: the observer is not run" "drop/final null/observer" \
+		"$(jq -r '[.packets[0].programs[1:][] | "\(.verdict)/\(.action)"] | join(" ")' <<<"$out")" ||
+		return
+	snap
+	expect "trace: not counted" "15" "$(st t_observer packets)" || return
+	out=$(xc status xt0)
+	expect "text status: its row" "1" "$(grep -cE '^ +3 +t_observer +15 +0 +0 +0 +15 ' <<<"$out")" ||
+		return
+	expect "text status says what the columns mean" "1" \
+		"$(grep -c "observer counts the packets it saw, by its own verdict, which the dispatcher ignores" <<<"$out")" || return
+	# top: packets sent between its two samples.
+	outf=$(mktemp /tmp/xdpc-top.XXXXXX)
+	ip netns exec "$ns" "$XC" -j top xt0 -n 1 -d 2 >"$outf" &
+	pid=$!
+	top_started "$pid"
+	send 10
+	wait "$pid" || { not_ok "top failed: $(cat "$outf")"; rm -f "$outf"; return; }
+	out=$(cat "$outf")
+	rm -f "$outf"
+	# The same packets, the same interval: the same rate.
+	expect "top -j: the observer's rate is the decider's, all tx" "true true true" \
+		"$(jq -r '.[0].programs as $p | ($p[] | select(.name == "t_drop")) as $d |
+			($p[] | select(.name == "t_observer")) as $o |
+			"\($o.rates.packets > 0) \($o.rates.packets == $d.rates.drop) \($o.rates.tx == $o.rates.packets)"' <<<"$out")" ||
+		return
+	expect "top -j: observer flags" "false false true" \
+		"$(jq -r '[.[0].programs[].observer] | join(" ")' <<<"$out")" || return
+	out=$(xc top xt0 -n 1 -d 0.2) || { not_ok "top failed: $out"; return; }
+	expect "top: its row and what the columns mean" "1 1" \
+		"$(grep -cw t_observer <<<"$out") $(grep -c "observer counts the packets it saw, by its own verdict, which the dispatcher ignores" <<<"$out")" ||
+		return
+	# Leaving and joining again: from zero, like any program.
+	xc detach xt0 t_observer >/dev/null &&
+		xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null ||
+		{ not_ok "detach and attach the observer again"; return; }
+	snap
+	expect "joins again from zero" "0" "$(st t_observer packets)" || return
+	send 2
+	settle t_observer packets 2
+	expect "then counts" "2 2" "$(st t_observer packets) $(st t_observer tx)" && ok
+}
+
 run_tests t_counts_exact t_verdict_buckets t_survive_changes t_off_is_free t_toggle t_stats_errors \
-	t_top t_trace t_trace_chains t_in_place
+	t_top t_trace t_trace_chains t_in_place t_observer_counts
 finish

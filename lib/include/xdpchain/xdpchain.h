@@ -315,7 +315,8 @@ XDPCHAIN_API int xdpchain_set_stats(int ifindex, bool enable,
 				    const struct xdpchain_stats_opts *opts);
 
 /* A program's verdict counts since it joined (or since counting started),
- * summed over CPUs: see xdpchain_entry__stats(). */
+ * summed over CPUs: see xdpchain_entry__stats(). An observer's are of the
+ * packets it saw, by its own verdict (which the dispatcher ignores). */
 struct xdpchain_prog_stats {
 	size_t sz;
 	__u64 packets;  /* every verdict below */
