@@ -676,10 +676,10 @@ static int run(struct cli_ctx *ctx, struct apply *a)
 			size_t n = 0;
 
 			for (size_t j = 0; j < i; j++)
-				if (a->ifs[j].applied && n < sizeof(done))
-					n += (size_t)snprintf(done + n, sizeof(done) - n, "%s%s",
-							      n ? ", " : "; already applied: ",
-							      a->ifs[j].cfg->name);
+				if (a->ifs[j].applied)
+					fmt_append(done, sizeof(done), &n, "%s%s",
+						   n ? ", " : "; already applied: ",
+						   a->ifs[j].cfg->name);
 			cli_error(ctx, "%s: cannot apply the plan: %s%s (nothing changed on %s%s)",
 				  f->cfg->name, strerror(-err), cli_errno_hint(-err), f->cfg->name,
 				  done);

@@ -682,11 +682,11 @@ static void roll_back(struct cli_ctx *ctx, struct attach_args *a, int failed,
 		int err = xdpchain_detach_id(a->ifindexes[i], xdpchain_prog__id(progs[i]), &dopts);
 
 		if (!err)
-			nu += snprintf(undone + nu, nu < sizeof(undone) ? sizeof(undone) - nu : 0,
-				       "%s%s", nu ? ", " : "", a->ifnames[i]);
+			fmt_append(undone, sizeof(undone), &nu, "%s%s", nu ? ", " : "",
+				   a->ifnames[i]);
 		else
-			nk += snprintf(kept + nk, nk < sizeof(kept) ? sizeof(kept) - nk : 0,
-				       "%s%s (%s)", nk ? ", " : "", a->ifnames[i], strerror(-err));
+			fmt_append(kept, sizeof(kept), &nk, "%s%s (%s)", nk ? ", " : "",
+				   a->ifnames[i], strerror(-err));
 	}
 	if (!failed)
 		return;
