@@ -185,7 +185,7 @@ static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *
 		if (errno == ENOENT)
 			return 0;
 		cli_error(ctx, "%s: cannot read the chain: %s%s", f->cfg->name, strerror(errno),
-			  cli_errno_hint(errno));
+			  cli_errno_hint(ctx, errno));
 		return CLI_EXIT_FAIL;
 	}
 	f->rev_before = xdpchain_chain__revision(f->chain);
@@ -681,7 +681,7 @@ static int run(struct cli_ctx *ctx, struct apply *a)
 						   n ? ", " : "; already applied: ",
 						   a->ifs[j].cfg->name);
 			cli_error(ctx, "%s: cannot apply the plan: %s%s (nothing changed on %s%s)",
-				  f->cfg->name, strerror(-err), cli_errno_hint(-err), f->cfg->name,
+				  f->cfg->name, strerror(-err), cli_errno_hint(ctx, -err), f->cfg->name,
 				  done);
 			return CLI_EXIT_FAIL;
 		}

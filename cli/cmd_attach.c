@@ -274,7 +274,7 @@ static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, 
 	if (fd < 0) {
 		err = errno;
 		cli_error(ctx, "%s: cannot get the program: %s%s", spec, strerror(err),
-			  cli_errno_hint(err));
+			  cli_errno_hint(ctx, err));
 		*rc = CLI_EXIT_FAIL;
 		return NULL;
 	}
@@ -441,7 +441,11 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 		snprintf(hint, sizeof(hint), " (the chain is full)");
 		break;
 	case EOPNOTSUPP:
-		snprintf(hint, sizeof(hint), " (the mode or backend is not possible here)");
+		/* Also the state root's (not on bpffs), which the library
+		 * names: the mode and backend are only the likely cause. */
+		snprintf(hint, sizeof(hint), "%s", cli_lib_warned()
+			 ? " (the library's message above says why)"
+			 : " (the mode or backend is not possible here)");
 		break;
 	case ESTALE:
 		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
@@ -457,12 +461,12 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 				 a->anchor, a->anchor_after ? "after" : "before");
 			break;
 		}
-		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(ctx, err));
 		break;
 	default:
 		/* Not loaded (its maps come first): a map pinned by name? */
 		if (xdpchain_prog__id(prog) || !pin_hint(a, prog, hint, sizeof(hint)))
-			snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+			snprintf(hint, sizeof(hint), "%s", cli_errno_hint(ctx, err));
 	}
 	cli_error(ctx, "%s: cannot attach %s: %s%s", a->ifname, name ? name : a->file,
 		  strerror(err), hint);

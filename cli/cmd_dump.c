@@ -337,7 +337,7 @@ static int observer_attach(struct dump *d, struct xc_dump *skel, const struct du
 	xdpchain_prog__close(prog);
 	if (err) {
 		cli_error(d->ctx, "%s: cannot add the dump observer to the chain: %s%s", d->ifname,
-			  strerror(-err), cli_errno_hint(-err));
+			  strerror(-err), cli_errno_hint(d->ctx, -err));
 		return CLI_EXIT_FAIL;
 	}
 	return 0;

@@ -293,6 +293,8 @@ static unsigned int nr_warnings;
 
 static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
+	if (level == XDPCHAIN_WARN)
+		cli_note_lib_warning();
 	if (level == XDPCHAIN_WARN && nr_warnings < MAX_WARNINGS) {
 		char *w = warnings[nr_warnings++];
 		va_list copy;
