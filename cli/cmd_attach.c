@@ -232,6 +232,12 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		if (ret)
 			return ret;
 	}
+	/* Accepted, it would read as if the set mattered. */
+	if (a->observer && a->has_cont) {
+		cli_error(ctx, "--continue-on does not apply to an observer: its verdict is ignored "
+			  "(it runs after the chain has decided); drop --continue-on");
+		return CLI_EXIT_USAGE;
+	}
 	if (argc - optind < 2) {
 		cli_error(ctx, "missing %s (usage: xdpchain attach IFACE[,IFACE...] FILE "
 			  "[OPTIONS])", argc - optind ? "FILE" : "IFACE and FILE");

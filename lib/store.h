@@ -130,5 +130,8 @@ XDPCHAIN_HIDDEN int xc_verdict_map_get(struct xc_state *st);
 /* Before an observer loads: its map xdpchain_final, if it has one,
  * becomes the interface's (-EINVAL if it is not of that kind). */
 XDPCHAIN_HIDDEN int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog);
+/* Before a program that is no observer joins: warn if its object reads
+ * the decision (declares xdpchain_final), which only observers get. */
+XDPCHAIN_HIDDEN void xc_observer_hint(const struct xdpchain_prog *prog);
 
 #endif

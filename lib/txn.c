@@ -103,6 +103,8 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	m->anchor_id = c->anchor_id;
 	if (prog->observer)
 		m->flags |= XDPCHAIN_SLOT_F_OBSERVER;
+	else
+		xc_observer_hint(prog);
 	if (c->owner_pid) {
 		err = xc_owner_init(m, c->owner_pid);
 		if (err) {

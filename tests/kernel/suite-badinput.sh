@@ -654,6 +654,37 @@ t_missing_capability() {
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" && ok
 }
 
+t_observer_misuse() {
+	begin "observers and dump: options that could never work are refused with the reason, an observer built as one is pointed at --observer"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o
+	base1 || return
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null || { not_ok "attach the observer"; return; }
+	mark
+	# dump's own verdict list: it named --continue-on, offered none and
+	# not other.
+	bad 2 "invalid verdict 'bogus' in --verdict \(expected a comma-separated list of aborted, drop, pass, tx, redirect, other; or all alone\)" \
+		dump xt0 --verdict bogus || return
+	expect "no --continue-on, no none" "no" "$(grep -qE -- '--continue-on|none' <<<"$err" && echo yes || echo no)" || return
+	bad 2 "'all' in --verdict stands alone" dump xt0 --verdict all,drop || return
+	# Captures that could never capture: they started and waited for ever.
+	bad 2 "--verdict none would capture nothing" dump xt0 --verdict none -c 1 || return
+	bad 1 "--program t_observer: t_observer is an observer, which never decides a packet" \
+		dump xt0 --program t_observer -c 1 || return
+	# An observer's verdict is ignored: a continue-on set was accepted.
+	bad 2 "--continue-on does not apply to an observer" \
+		attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer -c drop || return
+	unchanged || return
+	# Built as an observer, attached as a program: it joins, with the hint.
+	expect_exit 0 xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b || return
+	expect "the hint" "yes" "$(grep -q 't_observer_b: its object reads the chain.s decision .*attach it with --observer' <<<"$err" && echo yes)" || return
+	expect "it runs as a program" "t_pass_a t_observer_b t_observer false" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")') $(status_json | jq -r '.[0].programs[] | select(.name == "t_observer_b") | .observer')" || return
+	# Attached as one: no hint.
+	xc detach xt0 t_observer_b >/dev/null || { not_ok "detach"; return; }
+	expect_exit 0 xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer || return
+	expect "no hint as an observer" "" "$(grep 'reads the chain' <<<"$err")" && ok
+}
+
 t_state_root_permissions() {
 	begin "every capability, but the state root belongs to another user (uid 0 without CAP_DAC_OVERRIDE): exit 1, not blamed on the verifier"
 	local caps=",+bpf,+net_admin,+perfmon" c
@@ -707,7 +738,7 @@ run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_prog
 	t_program_not_found t_no_btf t_no_btf_maps t_unresolved_extern t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
-	t_least_privilege t_missing_capability t_state_root_permissions t_unprivileged_user t_state_dir_modes \
+	t_observer_misuse t_least_privilege t_missing_capability t_state_root_permissions t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and
 # object checks of this suite; 64 attaches take minutes under TCG, so it
