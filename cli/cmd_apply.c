@@ -399,8 +399,33 @@ static const char *action_str(enum plan_action act)
 
 static const char *reason_str(enum plan_reason r)
 {
-	return r == PLAN_R_REPLACED ? "replaced by another build of it"
-				    : r == PLAN_R_NOT_WANTED ? "not in the file" : "";
+	switch (r) {
+	case PLAN_R_REPLACED:
+		return "replaced by another build of it";
+	case PLAN_R_BECOMES_OBSERVER:
+		return "role change: it becomes an observer (attached again as one)";
+	case PLAN_R_STOPS_OBSERVER:
+		return "role change: it stops being an observer (attached again as a program)";
+	case PLAN_R_NOT_WANTED:
+		return "not in the file";
+	default:
+		return "";
+	}
+}
+
+/* The same, in JSON. */
+static const char *reason_key(enum plan_reason r)
+{
+	switch (r) {
+	case PLAN_R_REPLACED:
+		return "replaced";
+	case PLAN_R_BECOMES_OBSERVER:
+		return "becomes_observer";
+	case PLAN_R_STOPS_OBSERVER:
+		return "stops_observer";
+	default:
+		return "not_wanted";
+	}
 }
 
 /* "after NAME" / "before NAME" of a wanted program. */
@@ -471,8 +496,7 @@ static void print_step_json(struct json_writer *jw, const struct iface *f,
 		json_kv_uint(jw, "id", h->id);
 	}
 	if (s->action == PLAN_DETACH) {
-		json_kv_string(jw, "reason", s->reason == PLAN_R_REPLACED ? "replaced"
-									  : "not_wanted");
+		json_kv_string(jw, "reason", reason_key(s->reason));
 	} else {
 		json_kv_int(jw, "priority", w->priority);
 		json_key(jw, "continue_on");
