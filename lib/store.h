@@ -31,6 +31,9 @@ struct xc_state {
 	 * its program id. Nothing in the directory is touched then. */
 	__u32 alien_id;
 	char alien_why[160];
+	/* ... because the chain moved away with its interface to another
+	 * network namespace: a working chain, not a bad one. */
+	bool alien_moved;
 	/* The running dispatcher was built for another ifindex or network
 	 * namespace: the interface moved here (moved.c). The next change
 	 * rebuilds it, so that its metadata names where it runs. */
