@@ -112,7 +112,7 @@ int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog)
 	if (prog->from_fd)
 		return loaded_observer_check(st, prog);
 	/* Loaded already (a retry): as it is. */
-	if (!prog->obj || prog->fd >= 0)
+	if (!prog->obj || prog->fd >= 0 || prog->obj_loaded)
 		return 0;
 	map = bpf_object__find_map_by_name(prog->obj, XDPCHAIN_VERDICT_MAP_NAME);
 	if (!map)

@@ -745,12 +745,19 @@ skelapp_stop() {
 # its libbpf skeleton, blocking port 7777 set in .rodata before the load):
 # it joins, 5 packets to 7777 and 3 to 5000 reach it, its .bss counters
 # (through the skeleton's pointer and through the map) say so, and it
-# leaves. $1: what the chain held before it ("" or a program name).
+# leaves. $1: what the chain held before it ("" or a program name); $2:
+# "retry": its first attach must fail (the caller preloads failmmap.so) and
+# the retry with the same handle join.
 skelapp_round() {
 	local out id n
-	coproc APP { in_ns "$SKELAPP" xt0 7777 "$backend" 2>&1; }
+	coproc APP { in_ns env ${SKELAPP_PRELOAD:+LD_PRELOAD="$SKELAPP_PRELOAD"} "$SKELAPP" xt0 7777 "$backend" ${2:+"$2"} 2>&1; }
 	# libbpf's notes on the object come first on the shared output.
-	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* ]]; do :; done
+	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* || $out == libxdpchain:* ]]; do :; done
+	if [ "${2:-}" = retry ]; then
+		[[ $out == "retry: Cannot allocate memory" ]] ||
+			{ not_ok "the first attach did not fail as injected: $out"; skelapp_stop; return 1; }
+		while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* || $out == libxdpchain:* ]]; do :; done
+	fi
 	[[ $out == "id "* ]] || { not_ok "skelapp did not attach: $out"; skelapp_stop; return 1; }
 	id=${out#id }
 	expect "its place" "${1:+$1 }xdp_firewall" \
@@ -779,6 +786,17 @@ t_skeleton_app() {
 	skelapp_round "" || return
 	att t_pass_a -P 10 || { not_ok "attach"; return; }
 	skelapp_round t_pass_a && ok
+}
+
+t_skeleton_retry() {
+	begin "an application whose skeleton's maps could not be made live retries with the same handle: it joins, its maps live"
+	local shim
+	shim=$(dirname "$SKELAPP")/failmmap.so
+	[ -e "$shim" ] || { not_ok "no $shim"; return; }
+	# The first mmap of the skeleton's maps over its own memory fails
+	# (ENOMEM): the library had loaded the object, and a retry failed
+	# with EINVAL (libbpf loads an object once).
+	SKELAPP_PRELOAD=$shim skelapp_round "" retry && ok
 }
 
 # Variable $2 of the pinned .bss/.data map $1, as bpftool formats it from
@@ -1213,7 +1231,7 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place \
 	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_continue_on t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
+	t_skeleton_app t_skeleton_retry t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
 	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_dump_chain_gone \
 	t_dump_names_joiners
 finish
