@@ -397,35 +397,27 @@ static const char *action_str(enum plan_action act)
 	return act == PLAN_DETACH ? "detach" : act == PLAN_UPDATE ? "update" : "attach";
 }
 
+/* Why a detach: for the text plan, and its JSON key. */
+static const struct {
+	const char *text, *key;
+} reasons[] = {
+	[PLAN_R_NONE] = { "", "not_wanted" },
+	[PLAN_R_NOT_WANTED] = { "not in the file", "not_wanted" },
+	[PLAN_R_REPLACED] = { "replaced by another build of it", "replaced" },
+	[PLAN_R_BECOMES_OBSERVER] = { "role change: it becomes an observer (attached again as one)",
+				      "becomes_observer" },
+	[PLAN_R_STOPS_OBSERVER] = { "role change: it stops being an observer (attached again as "
+				    "a program)", "stops_observer" },
+};
+
 static const char *reason_str(enum plan_reason r)
 {
-	switch (r) {
-	case PLAN_R_REPLACED:
-		return "replaced by another build of it";
-	case PLAN_R_BECOMES_OBSERVER:
-		return "role change: it becomes an observer (attached again as one)";
-	case PLAN_R_STOPS_OBSERVER:
-		return "role change: it stops being an observer (attached again as a program)";
-	case PLAN_R_NOT_WANTED:
-		return "not in the file";
-	default:
-		return "";
-	}
+	return reasons[r].text;
 }
 
-/* The same, in JSON. */
 static const char *reason_key(enum plan_reason r)
 {
-	switch (r) {
-	case PLAN_R_REPLACED:
-		return "replaced";
-	case PLAN_R_BECOMES_OBSERVER:
-		return "becomes_observer";
-	case PLAN_R_STOPS_OBSERVER:
-		return "stops_observer";
-	default:
-		return "not_wanted";
-	}
+	return reasons[r].key;
 }
 
 /* "after NAME" / "before NAME" of a wanted program. */

@@ -423,8 +423,11 @@ static int capture(struct dump *d, struct xc_dump *skel)
 		if (now_ns(CLOCK_MONOTONIC) - checked >= DUMP_RECHECK_NS) {
 			checked = now_ns(CLOCK_MONOTONIC);
 			ret = check_chain(d, &unread);
-			if (ret)
+			if (ret) {
+				/* What was decided before it went. */
+				ring_buffer__consume(rb);
 				break;
+			}
 		}
 	}
 	/* The observer's own count (its .bss, mapped by the skeleton). */
