@@ -20,14 +20,39 @@ bool plan_has_candidate(const char *owner, const char *name, const struct plan_h
 	return false;
 }
 
+/* The same program (name, code, slot kind if asked for), in any role. */
+static bool same_code(const struct plan_want *w, const struct plan_have *h)
+{
+	if (!w->has_tag || !h->name || strcmp(w->name, h->name) ||
+	    memcmp(w->tag, h->tag, sizeof(w->tag)))
+		return false;
+	return w->backend == XDPCHAIN_BACKEND_AUTO || w->backend == h->kind;
+}
+
 static bool same(const struct plan_want *w, const struct plan_have *h)
 {
 	/* An observer and a program are different things, even with the same
 	 * code: a role changes by a detach and an attach. */
-	if (!w->has_tag || !h->name || strcmp(w->name, h->name) ||
-	    memcmp(w->tag, h->tag, sizeof(w->tag)) || w->observer != h->observer)
-		return false;
-	return w->backend == XDPCHAIN_BACKEND_AUTO || w->backend == h->kind;
+	return same_code(w, h) && w->observer == h->observer;
+}
+
+/* Why running program h of ours, which nothing matched, leaves. */
+static enum plan_reason detach_reason(const struct plan_want *want, size_t nwant,
+				      const struct plan_have *h)
+{
+	enum plan_reason r = PLAN_R_NOT_WANTED;
+
+	for (size_t i = 0; i < nwant; i++) {
+		if (!h->name || strcmp(want[i].name, h->name))
+			continue;
+		/* A wanted program has its name: other code or kind, or
+		 * the same in the other role. */
+		if (!same_code(&want[i], h))
+			r = PLAN_R_REPLACED;
+		else
+			return want[i].observer ? PLAN_R_BECOMES_OBSERVER : PLAN_R_STOPS_OBSERVER;
+	}
+	return r;
 }
 
 /* Whether running program h, matched to want[i], is placed otherwise than
@@ -80,12 +105,8 @@ int plan_compute(const char *owner, struct plan_want *want, size_t nwant,
 			continue;
 		steps[n++] = (struct plan_step){
 			.action = PLAN_DETACH, .want = -1, .have = (int)j,
-			.reason = PLAN_R_NOT_WANTED,
+			.reason = detach_reason(want, nwant, &have[j]),
 		};
-		/* Replaced: a wanted program has its name (other code or kind). */
-		for (i = 0; i < nwant; i++)
-			if (have[j].name && !strcmp(want[i].name, have[j].name))
-				steps[n - 1].reason = PLAN_R_REPLACED;
 	}
 	for (i = 0; i < nwant; i++) {
 		const struct plan_have *h;

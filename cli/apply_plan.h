@@ -69,6 +69,10 @@ enum plan_reason {
 	PLAN_R_NONE = 0,
 	PLAN_R_NOT_WANTED,   /* detach: not in the file */
 	PLAN_R_REPLACED,     /* detach: another build or kind of a wanted one */
+	/* detach: the same program, wanted in another role (a role changes
+	 * by a detach and an attach) */
+	PLAN_R_BECOMES_OBSERVER,
+	PLAN_R_STOPS_OBSERVER,
 };
 
 struct plan_step {

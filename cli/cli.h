@@ -53,8 +53,14 @@ int cmd_help(struct cli_ctx *ctx, int argc, char **argv);
 void cli_error(struct cli_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A parenthesised hint for errors any library call may return (" (are
- * you root? ...)"), or "" (err is a positive errno). */
-const char *cli_errno_hint(int err);
+/* A parenthesised hint for errors any library call may return of the
+ * running command (" (missing CAP_BPF: ...)"), or "" (err is a positive
+ * errno). */
+const char *cli_errno_hint(const struct cli_ctx *ctx, int err);
+
+/* The library printed a warning for this command (main's print callback
+ * notes it): hints then point at it rather than guess. */
+void cli_note_lib_warning(void);
+bool cli_lib_warned(void);
 
 #endif

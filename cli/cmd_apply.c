@@ -185,7 +185,7 @@ static int read_chain(struct cli_ctx *ctx, const struct apply *a, struct iface *
 		if (errno == ENOENT)
 			return 0;
 		cli_error(ctx, "%s: cannot read the chain: %s%s", f->cfg->name, strerror(errno),
-			  cli_errno_hint(errno));
+			  cli_errno_hint(ctx, errno));
 		return CLI_EXIT_FAIL;
 	}
 	f->rev_before = xdpchain_chain__revision(f->chain);
@@ -397,10 +397,27 @@ static const char *action_str(enum plan_action act)
 	return act == PLAN_DETACH ? "detach" : act == PLAN_UPDATE ? "update" : "attach";
 }
 
+/* Why a detach: for the text plan, and its JSON key. */
+static const struct {
+	const char *text, *key;
+} reasons[] = {
+	[PLAN_R_NONE] = { "", "not_wanted" },
+	[PLAN_R_NOT_WANTED] = { "not in the file", "not_wanted" },
+	[PLAN_R_REPLACED] = { "replaced by another build of it", "replaced" },
+	[PLAN_R_BECOMES_OBSERVER] = { "role change: it becomes an observer (attached again as one)",
+				      "becomes_observer" },
+	[PLAN_R_STOPS_OBSERVER] = { "role change: it stops being an observer (attached again as "
+				    "a program)", "stops_observer" },
+};
+
 static const char *reason_str(enum plan_reason r)
 {
-	return r == PLAN_R_REPLACED ? "replaced by another build of it"
-				    : r == PLAN_R_NOT_WANTED ? "not in the file" : "";
+	return reasons[r].text;
+}
+
+static const char *reason_key(enum plan_reason r)
+{
+	return reasons[r].key;
 }
 
 /* "after NAME" / "before NAME" of a wanted program. */
@@ -471,8 +488,7 @@ static void print_step_json(struct json_writer *jw, const struct iface *f,
 		json_kv_uint(jw, "id", h->id);
 	}
 	if (s->action == PLAN_DETACH) {
-		json_kv_string(jw, "reason", s->reason == PLAN_R_REPLACED ? "replaced"
-									  : "not_wanted");
+		json_kv_string(jw, "reason", reason_key(s->reason));
 	} else {
 		json_kv_int(jw, "priority", w->priority);
 		json_key(jw, "continue_on");
@@ -676,12 +692,12 @@ static int run(struct cli_ctx *ctx, struct apply *a)
 			size_t n = 0;
 
 			for (size_t j = 0; j < i; j++)
-				if (a->ifs[j].applied && n < sizeof(done))
-					n += (size_t)snprintf(done + n, sizeof(done) - n, "%s%s",
-							      n ? ", " : "; already applied: ",
-							      a->ifs[j].cfg->name);
+				if (a->ifs[j].applied)
+					fmt_append(done, sizeof(done), &n, "%s%s",
+						   n ? ", " : "; already applied: ",
+						   a->ifs[j].cfg->name);
 			cli_error(ctx, "%s: cannot apply the plan: %s%s (nothing changed on %s%s)",
-				  f->cfg->name, strerror(-err), cli_errno_hint(-err), f->cfg->name,
+				  f->cfg->name, strerror(-err), cli_errno_hint(ctx, -err), f->cfg->name,
 				  done);
 			return CLI_EXIT_FAIL;
 		}

@@ -232,6 +232,12 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct attach_
 		if (ret)
 			return ret;
 	}
+	/* Accepted, it would read as if the set mattered. */
+	if (a->observer && a->has_cont) {
+		cli_error(ctx, "--continue-on does not apply to an observer: its verdict is ignored "
+			  "(it runs after the chain has decided); drop --continue-on");
+		return CLI_EXIT_USAGE;
+	}
 	if (argc - optind < 2) {
 		cli_error(ctx, "missing %s (usage: xdpchain attach IFACE[,IFACE...] FILE "
 			  "[OPTIONS])", argc - optind ? "FILE" : "IFACE and FILE");
@@ -274,7 +280,7 @@ static struct xdpchain_prog *open_loaded(struct cli_ctx *ctx, const char *spec, 
 	if (fd < 0) {
 		err = errno;
 		cli_error(ctx, "%s: cannot get the program: %s%s", spec, strerror(err),
-			  cli_errno_hint(err));
+			  cli_errno_hint(ctx, err));
 		*rc = CLI_EXIT_FAIL;
 		return NULL;
 	}
@@ -441,7 +447,11 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 		snprintf(hint, sizeof(hint), " (the chain is full)");
 		break;
 	case EOPNOTSUPP:
-		snprintf(hint, sizeof(hint), " (the mode or backend is not possible here)");
+		/* Also the state root's (not on bpffs), which the library
+		 * names: the mode and backend are only the likely cause. */
+		snprintf(hint, sizeof(hint), "%s", cli_lib_warned()
+			 ? " (the library's message above says why)"
+			 : " (the mode or backend is not possible here)");
 		break;
 	case ESTALE:
 		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
@@ -457,12 +467,12 @@ static void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 				 a->anchor, a->anchor_after ? "after" : "before");
 			break;
 		}
-		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(ctx, err));
 		break;
 	default:
 		/* Not loaded (its maps come first): a map pinned by name? */
 		if (xdpchain_prog__id(prog) || !pin_hint(a, prog, hint, sizeof(hint)))
-			snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+			snprintf(hint, sizeof(hint), "%s", cli_errno_hint(ctx, err));
 	}
 	cli_error(ctx, "%s: cannot attach %s: %s%s", a->ifname, name ? name : a->file,
 		  strerror(err), hint);
@@ -684,11 +694,11 @@ static void roll_back(struct cli_ctx *ctx, struct attach_args *a, int failed,
 		int err = xdpchain_detach_id(a->ifindexes[i], xdpchain_prog__id(progs[i]), &dopts);
 
 		if (!err)
-			nu += snprintf(undone + nu, nu < sizeof(undone) ? sizeof(undone) - nu : 0,
-				       "%s%s", nu ? ", " : "", a->ifnames[i]);
+			fmt_append(undone, sizeof(undone), &nu, "%s%s", nu ? ", " : "",
+				   a->ifnames[i]);
 		else
-			nk += snprintf(kept + nk, nk < sizeof(kept) ? sizeof(kept) - nk : 0,
-				       "%s%s (%s)", nk ? ", " : "", a->ifnames[i], strerror(-err));
+			fmt_append(kept, sizeof(kept), &nk, "%s%s (%s)", nk ? ", " : "",
+				   a->ifnames[i], strerror(-err));
 	}
 	if (!failed)
 		return;

@@ -162,7 +162,7 @@ static void detach_error(struct cli_ctx *ctx, const struct detach_args *a,
 		snprintf(hint, sizeof(hint), " (the chain's revision is not %llu)",
 			 (unsigned long long)a->dopts.expected_revision);
 	else
-		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(err));
+		snprintf(hint, sizeof(hint), "%s", cli_errno_hint(ctx, err));
 	cli_error(ctx, "%s: cannot detach %s: %s%s", a->ifname, what, strerror(err), hint);
 }
 

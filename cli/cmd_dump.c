@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 #include "config.h"
+#include "dump_chain.h"
 #include "format.h"
 #include "json.h"
 #include "opts.h"
@@ -35,8 +37,10 @@
 
 #define DUMP_USAGE "usage: xdpchain dump IFACE [--verdict LIST] [--program NAME|ID] " \
 		   "[-w FILE] [-c N] [-s SNAPLEN]"
-/* Chain checks (our observer still there, names of new programs). */
+/* Chain checks: our observer, the chain and the interface still there. */
 #define DUMP_RECHECK_NS 1000000000ull
+/* Checks in a row that cannot read the chain before the dump says so. */
+#define DUMP_UNREAD_WARN 10
 
 enum { OPT_VERDICT = 256, OPT_PROGRAM };
 
@@ -56,8 +60,8 @@ struct dump {
 	FILE *pcap;                   /* -w, or NULL */
 	__u64 max, captured, lost;    /* -c N (0: no limit) */
 	int64_t mono_to_real;         /* ns to add to a bpf_ktime_get_ns() */
-	struct xdpchain_chain *chain; /* for the deciders' names */
-	__u64 chain_at;               /* when it was read (monotonic ns) */
+	struct dump_chain chain;      /* the deciders' names; still there? */
+	bool gone;                    /* the chain went, and our observer with it */
 	int err;                      /* a write failed: -errno */
 };
 
@@ -67,36 +71,6 @@ static __u64 now_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-static void chain_refresh(struct dump *d)
-{
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = d->ctx->root);
-	struct xdpchain_chain *c = xdpchain_chain__get(d->ifindex, &qo);
-
-	if (c) {
-		xdpchain_chain__free(d->chain);
-		d->chain = c;
-	}
-	d->chain_at = now_ns(CLOCK_MONOTONIC);
-}
-
-/* The name of program id, re-reading the chain (at most once a second)
- * for a program that joined since. */
-static const char *prog_name(struct dump *d, __u32 id)
-{
-	for (int pass = 0; id && pass < 2; pass++) {
-		for (unsigned int i = 0; d->chain && i < xdpchain_chain__nr_progs(d->chain); i++) {
-			const struct xdpchain_entry *e = xdpchain_chain__entry(d->chain, i);
-
-			if (e && xdpchain_entry__id(e) == id)
-				return xdpchain_entry__name(e);
-		}
-		if (now_ns(CLOCK_MONOTONIC) - d->chain_at < DUMP_RECHECK_NS)
-			break;
-		chain_refresh(d);
-	}
-	return id ? "?" : "-";
 }
 
 static void show_text(struct dump *d, const struct xdpchain_dump_hdr *h,
@@ -180,7 +154,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	if (h.cap_len > size - sizeof(h))
 		h.cap_len = (__u32)(size - sizeof(h));
 	real_ns = h.ts_ns + (__u64)d->mono_to_real;
-	name = prog_name(d, h.prog_id);
+	name = dump_chain_name(&d->chain, h.prog_id);
 	d->captured++;
 	if (d->pcap && !d->err) {
 		char comment[160], vb[16];
@@ -205,43 +179,64 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* --verdict LIST: the verdicts of --continue-on, and "other" (any verdict
- * that is no XDP action). */
+#define DUMP_VERDICTS "aborted, drop, pass, tx, redirect, other"
+
+/* One word of --verdict LIST (len bytes at w) -> its bit(s); else a
+ * CLI_EXIT_* code after the error. */
+static int verdict_word(struct cli_ctx *ctx, const char *w, size_t len, bool alone, __u32 *m)
+{
+	char word[16];
+
+	if (len == 5 && !strncasecmp(w, "other", 5)) {
+		*m = 1u << XDPCHAIN_DUMP_OTHER; /* any verdict that is no XDP action */
+		return 0;
+	}
+	if (len == 3 && !strncasecmp(w, "all", 3)) {
+		if (alone) {
+			*m = XDPCHAIN_DUMP_ALL;
+			return 0;
+		}
+		cli_error(ctx, "'all' in --verdict stands alone, not in a list");
+		return CLI_EXIT_USAGE;
+	}
+	/* A continue-on set may be empty; a capture of nothing never ends. */
+	if (len == 4 && !strncasecmp(w, "none", 4)) {
+		cli_error(ctx, "--verdict none would capture nothing: give the verdicts to capture "
+			  "(" DUMP_VERDICTS ") or all");
+		return CLI_EXIT_USAGE;
+	}
+	if (len && len < sizeof(word)) {
+		memcpy(word, w, len);
+		word[len] = '\0';
+		if (!xdpchain_verdicts_parse(word, m, NULL, NULL))
+			return 0;
+	}
+	cli_error(ctx, "invalid verdict '%.*s' in --verdict (expected a comma-separated list of "
+		  DUMP_VERDICTS "; or all alone)", (int)(len > 32 ? 32 : len), w);
+	return CLI_EXIT_USAGE;
+}
+
+/* --verdict LIST: XDP actions by name, "other" (any verdict that is no
+ * XDP action) or "all". Its own parser: the continue-on one names
+ * --continue-on in its errors and takes "none", never "other". */
 static int parse_verdicts(struct cli_ctx *ctx, const char *arg, __u32 *mask)
 {
-	char *copy = strdup(arg), *tok, *save = NULL, *rest;
-	size_t n = 0;
-	int ret = 0;
+	const char *w = arg;
+	size_t len;
+	__u32 m;
+	int ret;
 
-	if (!copy) {
-		cli_error(ctx, "out of memory");
-		return CLI_EXIT_FAIL;
-	}
-	rest = calloc(1, strlen(arg) + 1);
 	*mask = 0;
-	for (tok = strtok_r(copy, ",", &save); rest && tok; tok = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(tok, "other")) {
-			*mask |= 1u << XDPCHAIN_DUMP_OTHER;
-			continue;
-		}
-		n += (size_t)sprintf(rest + n, "%s%s", n ? "," : "", tok);
-	}
-	if (!rest) {
-		cli_error(ctx, "out of memory");
-		ret = CLI_EXIT_FAIL;
-	} else if (n) {
-		__u32 m;
-
-		ret = opt_verdicts(ctx, rest, &m);
+	for (;;) {
+		len = strcspn(w, ",");
+		ret = verdict_word(ctx, w, len, w == arg && !w[len], &m);
+		if (ret)
+			return ret;
 		*mask |= m;
-	} else if (!*mask) {
-		cli_error(ctx, "invalid verdict list '%s': aborted, drop, pass, tx, redirect, "
-			  "other, all", arg);
-		ret = CLI_EXIT_USAGE;
+		if (!w[len])
+			return 0;
+		w += len + 1;
 	}
-	free(rest);
-	free(copy);
-	return ret;
 }
 
 struct dump_args {
@@ -308,13 +303,38 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct dump_ar
 	return CLI_EXIT_USAGE;
 }
 
+/* --program NAME|ID: a program of the chain that decides packets. */
+static int program_filter(struct cli_ctx *ctx, struct dump *d, const char *arg, __u32 *id)
+{
+	const struct xdpchain_entry *e;
+	int ret;
+
+	ret = progref_id(ctx, d->ifindex, d->ifname, "--program", arg, id);
+	if (ret)
+		return ret;
+	e = dump_chain_entry(&d->chain, *id);
+	if (!e) {
+		cli_error(ctx, "%s: --program %s: no such program in the chain (see 'xdpchain "
+			  "status')", d->ifname, arg);
+		return CLI_EXIT_FAIL;
+	}
+	/* Its verdict is ignored: the dump would wait for ever. */
+	if (xdpchain_entry__observer(e)) {
+		cli_error(ctx, "%s: --program %s: %s is an observer, which never decides a packet "
+			  "(its verdict is ignored): give a program that is not one (see "
+			  "'xdpchain status')", d->ifname, arg, xdpchain_entry__name(e));
+		return CLI_EXIT_FAIL;
+	}
+	return 0;
+}
+
 /* Our observer, configured, joins the chain bound to this process. */
 static int observer_attach(struct dump *d, struct xc_dump *skel, const struct dump_args *a,
 			   __u32 filter_id)
 {
 	XDPCHAIN_OPTS(xdpchain_attach_opts, ao, .bpffs_root = d->ctx->root,
 		      .owner_pid = getpid());
-	const char *pname = xdpchain_chain__frags(d->chain) ? "xdpchain_dump_frags"
+	const char *pname = xdpchain_chain__frags(d->chain.cur) ? "xdpchain_dump_frags"
 							     : "xdpchain_dump";
 	struct xdpchain_prog *prog;
 	int err;
@@ -337,26 +357,53 @@ static int observer_attach(struct dump *d, struct xc_dump *skel, const struct du
 	xdpchain_prog__close(prog);
 	if (err) {
 		cli_error(d->ctx, "%s: cannot add the dump observer to the chain: %s%s", d->ifname,
-			  strerror(-err), cli_errno_hint(-err));
+			  strerror(-err), cli_errno_hint(d->ctx, -err));
 		return CLI_EXIT_FAIL;
 	}
 	return 0;
 }
 
-/* Whether our observer still runs (someone may detach it). */
-static bool self_present(struct dump *d)
+/* The periodic check: CLI_EXIT_OK to go on, else why the dump ends. */
+static int check_chain(struct dump *d, unsigned int *unread)
 {
-	chain_refresh(d);
-	for (unsigned int i = 0; d->chain && i < xdpchain_chain__nr_progs(d->chain); i++)
-		if (xdpchain_entry__id(xdpchain_chain__entry(d->chain, i)) == d->self_id)
-			return true;
-	return false;
+	int err;
+
+	switch (dump_chain_check(&d->chain, d->self_id, &err)) {
+	case DUMP_CHAIN_OK:
+		*unread = 0;
+		return CLI_EXIT_OK;
+	case DUMP_CHAIN_UNREAD:
+		/* A writer swapping the dispatcher, say: keep capturing
+		 * (packets still come), and say so if it lasts. */
+		if (++*unread == DUMP_UNREAD_WARN)
+			fprintf(stderr, "xdpchain: %s: cannot read the chain for %u s: %s; still "
+				"capturing\n", d->ifname, DUMP_UNREAD_WARN, strerror(-err));
+		return CLI_EXIT_OK;
+	case DUMP_CHAIN_GONE:
+		d->gone = true;
+		cli_error(d->ctx, "%s: the chain is gone (all its programs were detached, or it "
+			  "was removed): the dump stopped; start it again once a chain runs",
+			  d->ifname);
+		return CLI_EXIT_FAIL;
+	case DUMP_CHAIN_IFACE_GONE:
+		d->gone = true;
+		cli_error(d->ctx, "%s: the interface is gone (deleted, or moved to another network "
+			  "namespace), and its chain with it: the dump stopped", d->ifname);
+		return CLI_EXIT_FAIL;
+	case DUMP_CHAIN_SELF_GONE:
+	default:
+		d->gone = true;
+		cli_error(d->ctx, "%s: the dump observer (id %u) left the chain (someone detached "
+			  "it): the dump stopped", d->ifname, d->self_id);
+		return CLI_EXIT_FAIL;
+	}
 }
 
 static int capture(struct dump *d, struct xc_dump *skel)
 {
 	struct ring_buffer *rb;
 	__u64 checked = now_ns(CLOCK_MONOTONIC);
+	unsigned int unread = 0;
 	int err = 0, ret = CLI_EXIT_OK;
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.xdpchain_dump_ring), on_record, d, NULL);
@@ -375,10 +422,10 @@ static int capture(struct dump *d, struct xc_dump *skel)
 		}
 		if (now_ns(CLOCK_MONOTONIC) - checked >= DUMP_RECHECK_NS) {
 			checked = now_ns(CLOCK_MONOTONIC);
-			if (!self_present(d)) {
-				cli_error(d->ctx, "%s: the dump observer (id %u) left the chain: stopped",
-					  d->ifname, d->self_id);
-				ret = CLI_EXIT_FAIL;
+			ret = check_chain(d, &unread);
+			if (ret) {
+				/* What was decided before it went. */
+				ring_buffer__consume(rb);
 				break;
 			}
 		}
@@ -396,7 +443,6 @@ static int capture(struct dump *d, struct xc_dump *skel)
 
 int cmd_dump(struct cli_ctx *ctx, int argc, char **argv)
 {
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
 	XDPCHAIN_OPTS(xdpchain_detach_opts, dopt, .bpffs_root = ctx->root);
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	struct dump d = { .ctx = ctx };
@@ -413,22 +459,15 @@ int cmd_dump(struct cli_ctx *ctx, int argc, char **argv)
 	if (ret)
 		return ret;
 	d.max = a.count;
-	d.chain = xdpchain_chain__get(d.ifindex, &qo);
-	if (!d.chain) {
-		err = errno;
+	err = dump_chain_init(&d.chain, d.ifindex, ctx->root);
+	if (err) {
 		cli_error(ctx, "%s: %s", d.ifname,
-			  err == ENOENT ? "no xdpchain chain on this interface: nothing to dump"
-					: strerror(err));
+			  err == -ENOENT ? "no xdpchain chain on this interface: nothing to dump"
+					 : strerror(-err));
 		return CLI_EXIT_FAIL;
 	}
-	d.chain_at = now_ns(CLOCK_MONOTONIC);
 	if (a.program) {
-		ret = progref_id(ctx, d.ifindex, d.ifname, "--program", a.program, &filter_id);
-		if (!ret && !strcmp(prog_name(&d, filter_id), "?")) {
-			cli_error(ctx, "%s: --program %s: no such program in the chain (see "
-				  "'xdpchain status')", d.ifname, a.program);
-			ret = CLI_EXIT_FAIL;
-		}
+		ret = program_filter(ctx, &d, a.program, &filter_id);
 		if (ret)
 			goto out;
 	}
@@ -475,7 +514,7 @@ int cmd_dump(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!ret && !stop)
 		ret = capture(&d, skel);
-	if (d.self_id) {
+	if (d.self_id && !d.gone) {
 		err = xdpchain_detach_id(d.ifindex, d.self_id, &dopt);
 		/* Gone already (someone detached it, or the chain): fine. */
 		if (err && err != -ENOENT) {
@@ -502,6 +541,6 @@ out:
 		ret = CLI_EXIT_FAIL;
 	}
 	xc_dump__destroy(skel);
-	xdpchain_chain__free(d.chain);
+	dump_chain_free(&d.chain);
 	return ret;
 }

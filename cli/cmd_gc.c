@@ -71,7 +71,7 @@ int cmd_gc(struct cli_ctx *ctx, int argc, char **argv)
 	ret = xdpchain_gc(ifindex, &opts);
 	if (ret < 0) {
 		cli_error(ctx, "%s: cannot collect: %s%s", what, strerror(-ret),
-			  cli_errno_hint(-ret));
+			  cli_errno_hint(ctx, -ret));
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json) {

@@ -62,7 +62,7 @@ int cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 		err = -err;
 		cli_error(ctx, "%s: cannot switch the counters %s: %s%s", ifname, what,
 			  strerror(err), err == ENOENT ? " (there is no chain: attach a program "
-			  "first, with --stats to count from the start)" : cli_errno_hint(err));
+			  "first, with --stats to count from the start)" : cli_errno_hint(ctx, err));
 		return CLI_EXIT_FAIL;
 	}
 	c = xdpchain_chain__get(ifindex, &qo);

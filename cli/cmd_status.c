@@ -427,7 +427,7 @@ static int status_one(struct cli_ctx *ctx, const char *ifname)
 	err = show_iface(ctx, ifname, ifindex, true);
 	if (err < 0) {
 		cli_error(ctx, "%s: cannot read the XDP state: %s%s", ifname, strerror(-err),
-			  cli_errno_hint(-err));
+			  cli_errno_hint(ctx, -err));
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json)
@@ -460,7 +460,7 @@ static int status_all(struct cli_ctx *ctx)
 			continue;
 		if (err < 0) {
 			cli_error(ctx, "%s: cannot read the XDP state: %s%s", p->if_name,
-				  strerror(-err), cli_errno_hint(-err));
+				  strerror(-err), cli_errno_hint(ctx, -err));
 			ret = CLI_EXIT_FAIL;
 			break;
 		}

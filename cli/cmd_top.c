@@ -220,7 +220,7 @@ static int read_error(struct cli_ctx *ctx, const char *ifname, int err)
 		cli_error(ctx, "%s: there is no xdpchain chain", ifname);
 	else
 		cli_error(ctx, "%s: cannot read the chain: %s%s", ifname, strerror(err),
-			  cli_errno_hint(err));
+			  cli_errno_hint(ctx, err));
 	return CLI_EXIT_FAIL;
 }
 

@@ -151,7 +151,7 @@ static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *if
 		err = -err;
 		cli_error(ctx, "%s: packet %u (%zu bytes): cannot run it: %s%s", ifname, idx, len,
 			  strerror(err), err == EINVAL ? " (too large? an XDP test run takes at "
-			  "most about a page unless the chain is frags-aware)" : cli_errno_hint(err));
+			  "most about a page unless the chain is frags-aware)" : cli_errno_hint(ctx, err));
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json)
@@ -344,7 +344,7 @@ int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
 				  err == ESTALE ? " (the chain changed meanwhile: try again)"
-						: cli_errno_hint(err));
+						: cli_errno_hint(ctx, err));
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Output helpers (see format.h). */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <xdpchain/xdpchain.h>
 #include "format.h"
@@ -46,4 +48,25 @@ void fmt_time(__u64 ns, char *buf, size_t len)
 	}
 	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
 		snprintf(buf, len, "?");
+}
+
+void fmt_append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	/* Full already: only whether there was more to say. */
+	r = *n < size - 1 ? vsnprintf(buf + *n, size - *n, fmt, ap) : vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (r <= 0) {
+		buf[*n] = '\0';
+		return;
+	}
+	if (*n + (size_t)r < size) {
+		*n += (size_t)r;
+		return;
+	}
+	*n = size - 1;
+	memcpy(buf + size - 4, "...", 4);
 }

@@ -26,5 +26,12 @@ void fmt_time(__u64 ns, char *buf, size_t len);
 #define FMT_OBSERVER_NOTE                                                      \
 	"(an observer counts the packets it saw, by its own verdict, which the " \
 	"dispatcher ignores)"
+/* Append to the string of *n characters in buf (size bytes, size > 3) and
+ * advance *n; *n never passes size - 1, so buf + *n stays inside buf (a
+ * plain n += snprintf() runs past it once a message is cut, and forming
+ * that pointer is undefined behaviour). What does not fit is cut and the
+ * string ends in "...". */
+void fmt_append(char *buf, size_t size, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -64,7 +64,8 @@ static const struct cmd {
 	  "                         placement stays while other programs come and go\n"
 	  "    --observer           join as an observer: run after the chain has decided,\n"
 	  "                         read the decision (<xdpchain/prog.h>), change nothing\n"
-	  "                         (its verdict is ignored); at most 8 per chain" },
+	  "                         (its verdict is ignored: no --continue-on); at most\n"
+	  "                         8 per chain" },
 	{ "detach", cmd_detach,
 	  "IFACE (ID|NAME|--all) [--expect-revision N] [--force]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"
@@ -120,9 +121,10 @@ static const struct cmd {
 	  "    observer joins the chain for the time of the dump, bound to this process,\n"
 	  "    and leaves it when the dump stops: nothing is left behind. Traffic is not\n"
 	  "    changed. One line per packet, or with -j one object with the list of\n"
-	  "    packets, printed when the dump stops.\n"
+	  "    packets, printed when the dump stops. It stops with exit status 1 if the\n"
+	  "    chain or the interface goes away meanwhile.\n"
 	  "    --verdict LIST     only these final verdicts: aborted, drop, pass, tx,\n"
-	  "                       redirect, other (not an XDP action), all\n"
+	  "                       redirect, other (not an XDP action); or all alone\n"
 	  "    --program P        only packets decided by program P (a name, or an id)\n"
 	  "    -w, --write FILE   write a pcapng file (- for stdout; an existing file is\n"
 	  "                       not overwritten): each packet's comment holds the\n"
@@ -295,6 +297,8 @@ static unsigned int nr_warnings;
 
 static int print_cb(enum xdpchain_print_level level, const char *fmt, va_list args)
 {
+	if (level == XDPCHAIN_WARN)
+		cli_note_lib_warning();
 	if (level == XDPCHAIN_WARN && nr_warnings < MAX_WARNINGS) {
 		char *w = warnings[nr_warnings++];
 		va_list copy;

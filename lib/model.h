@@ -197,6 +197,11 @@ struct xdpchain_prog {
 	/* How it was loaded (fd >= 0): a failed attach leaves it loaded, and
 	 * a retry uses it as it is if the slot needs it so. */
 	bool loaded_ext, loaded_frags;
+	/* libbpf loaded obj (it cannot load it again), though fd may still
+	 * be -1: what followed the load failed (maps_live, for one), and a
+	 * retry does only that. */
+	bool obj_loaded;
+	bool maps_live;           /* obj_borrowed: its mmap-ed maps are live */
 	int priority;
 	__u32 continue_on;
 	char owner[XDPCHAIN_OWNER_LEN];

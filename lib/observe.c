@@ -112,7 +112,7 @@ int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog)
 	if (prog->from_fd)
 		return loaded_observer_check(st, prog);
 	/* Loaded already (a retry): as it is. */
-	if (!prog->obj || prog->fd >= 0)
+	if (!prog->obj || prog->fd >= 0 || prog->obj_loaded)
 		return 0;
 	map = bpf_object__find_map_by_name(prog->obj, XDPCHAIN_VERDICT_MAP_NAME);
 	if (!map)
@@ -133,4 +133,18 @@ int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog)
 	if (err)
 		xc_warn("%s: cannot give it the verdict map: %s\n", prog->name, strerror(-err));
 	return err;
+}
+
+void xc_observer_hint(const struct xdpchain_prog *prog)
+{
+	if (prog->observer || !prog->obj ||
+	    !bpf_object__find_map_by_name(prog->obj, XDPCHAIN_VERDICT_MAP_NAME))
+		return;
+	/* Not an error: a program may share an object with observers. But
+	 * as a program its xdpchain_final is a map of its own that nothing
+	 * writes, so xdpchain_observed() would read no decision, silently. */
+	xc_warn("%s: its object reads the chain's decision (it declares "
+		XDPCHAIN_VERDICT_MAP_NAME ": XDPCHAIN_OBSERVER_MAP, xdpchain_observed()), which "
+		"only observers get; it joins as a program, where it reads no decision: to "
+		"observe, attach it with --observer (xdpchain_prog__set_observer())\n", prog->name);
 }

@@ -522,16 +522,44 @@ static void load_error(const struct xdpchain_prog *p, int err, const char *log)
 	}
 }
 
+/* After libbpf's load: the caller's skeleton sees the kernel's maps, and
+ * the handle gets the program's fd and id. Each step is done once, so a
+ * retry after a failure here does only what is left. */
+static int load_finish(struct xdpchain_prog *p)
+{
+	int err, fd;
+
+	if (p->fd >= 0)
+		return 0;
+	if (p->obj_borrowed && !p->maps_live) {
+		err = maps_live(p->obj);
+		if (err)
+			return err;
+		p->maps_live = true;
+	}
+	fd = fcntl_dupfd(bpf_program__fd(p->bprog));
+	if (fd < 0)
+		return -errno;
+	err = xc_prog_tag(fd, (__u8[8]){ 0 }, &p->id);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	p->fd = fd;
+	return 0;
+}
+
 int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_btf_id,
 		 bool frags)
 {
 	char *log;
 	__u32 flags;
-	int err, fd;
+	int err;
 
-	if (p->fd >= 0 && (p->from_fd || (p->loaded_ext == ext && p->loaded_frags == frags)))
-		return 0; /* wrapped, or loaded as needed by an earlier attempt */
-	if (p->fd >= 0) {
+	if ((p->fd >= 0 || p->obj_loaded) &&
+	    (p->from_fd || (p->loaded_ext == ext && p->loaded_frags == frags)))
+		return load_finish(p); /* wrapped, or loaded as needed by an earlier attempt */
+	if (p->fd >= 0 || p->obj_loaded) {
 		xc_warn("%s: an earlier attempt loaded it as %s%s program; here it must be %s%s: "
 			"open the object again\n", p->name, p->loaded_ext ? "an extension" : "an XDP",
 			p->loaded_frags ? " (frags)" : "", ext ? "an extension" : "an XDP program",
@@ -558,16 +586,10 @@ int xc_prog_load(struct xdpchain_prog *p, bool ext, int target_fd, __u32 target_
 	free(log);
 	if (err)
 		return err;
-	if (p->obj_borrowed) {
-		err = maps_live(p->obj);
-		if (err)
-			return err;
-	}
-	fd = fcntl_dupfd(bpf_program__fd(p->bprog));
-	if (fd < 0)
-		return -errno;
-	p->fd = fd;
+	/* From here on a failure leaves the object loaded (libbpf refuses a
+	 * second load: a retry would fail with EINVAL), and says so. */
+	p->obj_loaded = true;
 	p->loaded_ext = ext;
 	p->loaded_frags = frags;
-	return xc_prog_tag(fd, (__u8[8]){ 0 }, &p->id);
+	return load_finish(p);
 }

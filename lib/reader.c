@@ -189,16 +189,22 @@ static int alien(struct xc_state *st, __u32 prog_id, const char *why)
 }
 
 /* The pinned link is attached, to an interface that is not ifindex of
- * this namespace (any more): leave everything alone, as for an alien
- * chain. */
+ * this namespace (any more): the chain moved away with its interface and
+ * runs there. Leave everything alone, as for an alien chain, but it is no
+ * bad chain, and every command of this namespace passes by it until the
+ * other namespace adopts its state: information, not a warning. */
 static int moved(struct xc_state *st, __u32 prog_id, __u32 link_ifindex)
 {
-	char why[160];
-
-	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
-		 "this network namespace does not show as ifindex %d: moved to another "
-		 "namespace?", link_ifindex, st->ifindex);
-	return alien(st, prog_id, why);
+	st->alien_id = prog_id;
+	st->alien_moved = true;
+	snprintf(st->alien_why, sizeof(st->alien_why), "it moved with its interface to another "
+		 "network namespace, where it runs as index %u", link_ifindex);
+	xc_info("%s: the chain of ifindex %d (dispatcher %u) moved with its interface to another "
+		"network namespace, where it runs as index %u: leaving its state alone (that "
+		"namespace adopts it at its first change)\n", st->dir, st->ifindex, prog_id,
+		link_ifindex);
+	xc_state_close(st);
+	return 0;
 }
 
 /*

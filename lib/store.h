@@ -31,6 +31,9 @@ struct xc_state {
 	 * its program id. Nothing in the directory is touched then. */
 	__u32 alien_id;
 	char alien_why[160];
+	/* ... because the chain moved away with its interface to another
+	 * network namespace: a working chain, not a bad one. */
+	bool alien_moved;
 	/* The running dispatcher was built for another ifindex or network
 	 * namespace: the interface moved here (moved.c). The next change
 	 * rebuilds it, so that its metadata names where it runs. */
@@ -134,5 +137,8 @@ XDPCHAIN_HIDDEN int xc_verdict_map_get(struct xc_state *st);
 /* Before an observer loads: its map xdpchain_final, if it has one,
  * becomes the interface's (-EINVAL if it is not of that kind). */
 XDPCHAIN_HIDDEN int xc_observer_prepare(struct xc_state *st, struct xdpchain_prog *prog);
+/* Before a program that is no observer joins: warn if its object reads
+ * the decision (declares xdpchain_final), which only observers get. */
+XDPCHAIN_HIDDEN void xc_observer_hint(const struct xdpchain_prog *prog);
 
 #endif

@@ -48,6 +48,13 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 	const char *what = "XDP program";
 	int err;
 
+	if (st->alien_moved) {
+		/* Another interface took the index of one that moved away. */
+		xc_warn("%s: %s/dispatcher keeps the chain of the interface that had this index "
+			"attached (%s); refusing to touch it (removing that pin detaches it)\n",
+			xc_ifname(st->ifindex, ifname), st->dir, st->alien_why);
+		return -EEXIST;
+	}
 	if (st->alien_id) {
 		xc_warn("%s: %s/dispatcher keeps program %u attached, which is not a valid "
 			"xdpchain chain (%s); refusing to touch it (removing that pin "
@@ -103,6 +110,8 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	m->anchor_id = c->anchor_id;
 	if (prog->observer)
 		m->flags |= XDPCHAIN_SLOT_F_OBSERVER;
+	else
+		xc_observer_hint(prog);
 	if (prog->own_tails)
 		m->flags |= XDPCHAIN_SLOT_F_TAILCALLS;
 	if (c->owner_pid) {

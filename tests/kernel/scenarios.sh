@@ -812,12 +812,19 @@ skelapp_stop() {
 # its libbpf skeleton, blocking port 7777 set in .rodata before the load):
 # it joins, 5 packets to 7777 and 3 to 5000 reach it, its .bss counters
 # (through the skeleton's pointer and through the map) say so, and it
-# leaves. $1: what the chain held before it ("" or a program name).
+# leaves. $1: what the chain held before it ("" or a program name); $2:
+# "retry": its first attach must fail (the caller preloads failmmap.so) and
+# the retry with the same handle join.
 skelapp_round() {
 	local out id n
-	coproc APP { in_ns "$SKELAPP" xt0 7777 "$backend" 2>&1; }
+	coproc APP { in_ns env ${SKELAPP_PRELOAD:+LD_PRELOAD="$SKELAPP_PRELOAD"} "$SKELAPP" xt0 7777 "$backend" ${2:+"$2"} 2>&1; }
 	# libbpf's notes on the object come first on the shared output.
-	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* ]]; do :; done
+	while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* || $out == libxdpchain:* ]]; do :; done
+	if [ "${2:-}" = retry ]; then
+		[[ $out == "retry: Cannot allocate memory" ]] ||
+			{ not_ok "the first attach did not fail as injected: $out"; skelapp_stop; return 1; }
+		while read -r -t 60 out <&"${APP[0]}" && [[ $out == libbpf:* || $out == libxdpchain:* ]]; do :; done
+	fi
 	[[ $out == "id "* ]] || { not_ok "skelapp did not attach: $out"; skelapp_stop; return 1; }
 	id=${out#id }
 	expect "its place" "${1:+$1 }xdp_firewall" \
@@ -846,6 +853,17 @@ t_skeleton_app() {
 	skelapp_round "" || return
 	att t_pass_a -P 10 || { not_ok "attach"; return; }
 	skelapp_round t_pass_a && ok
+}
+
+t_skeleton_retry() {
+	begin "an application whose skeleton's maps could not be made live retries with the same handle: it joins, its maps live"
+	local shim
+	shim=$(dirname "$SKELAPP")/failmmap.so
+	[ -e "$shim" ] || { not_ok "no $shim"; return; }
+	# The first mmap of the skeleton's maps over its own memory fails
+	# (ENOMEM): the library had loaded the object, and a retry failed
+	# with EINVAL (libbpf loads an object once).
+	SKELAPP_PRELOAD=$shim skelapp_round "" retry && ok
 }
 
 # Variable $2 of the pinned .bss/.data map $1, as bpftool formats it from
@@ -1107,11 +1125,11 @@ t_observer_errors() {
 	expect "nothing changed" "$before" "$(status_json)" && ok
 }
 
-# dump_running: the dump observer joined (polls for up to 20 s).
+# dump_running [IFACE]: the dump observer joined (polls for up to 20 s).
 dump_running() {
 	local i
 	for i in $(seq 1 100); do
-		[ -n "$(status_json | jq -r '.[0].programs[]? | select(.name == "xdpchain_dump") | .id')" ] &&
+		[ -n "$(xc -j status "${1:-xt0}" | jq -r '.[0].programs[]? | select(.name == "xdpchain_dump") | .id')" ] &&
 			return 0
 		sleep 0.2
 	done
@@ -1239,12 +1257,90 @@ t_tailcall_budget() {
 	expect "not counted" "$((n0 + 3))" "$(exhausted)" && ok
 }
 
+# dump_ended PID: the dump ended by itself within 10 s (else it is killed);
+# its exit status in $rc.
+dump_ended() {
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1" 2>/dev/null
+		return 1
+	fi
+	wait "$1"
+	rc=$?
+}
+
+t_dump_chain_gone() {
+	begin "dump: the chain removed by someone else, or the interface deleted: the dump ends, exit 1, says which"
+	local out=/tmp/xdpc-dump-$$ pid rc
+	att t_pass_a || { not_ok "attach"; return; }
+	# -c: it would wait for packets for ever (it kept the chain it read).
+	ip netns exec "$ns" "$XC" dump xt0 -c 1000 >"$out.txt" 2>"$out.err" &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "the dump observer never joined: $(cat "$out.err")"; return; }
+	xc detach xt0 --all >/dev/null || { kill "$pid"; not_ok "detach --all"; return; }
+	dump_ended "$pid" || { not_ok "the dump did not end once the chain was gone"; return; }
+	expect "chain gone: exit 1, said once" "1 1" \
+		"$rc $(grep -c 'Error: dump: xt0: the chain is gone (all its programs were detached, or it was removed): the dump stopped' "$out.err")" || return
+	expect "no other error (removing its observer)" "1" "$(grep -c '^Error' "$out.err")" || return
+	# The interface deleted under it.
+	ip -n "$ns" link add xg0 type veth peer name xg1 && ip -n "$ns" link set xg0 up &&
+		ip -n "$ns" link set xg1 up || { not_ok "veth xg0"; return; }
+	xc attach -b "$backend" xg0 "$OBJ" -p t_pass_a >/dev/null || { ip -n "$ns" link del xg0; not_ok "attach xg0"; return; }
+	ip netns exec "$ns" "$XC" dump xg0 -c 1000 >"$out.txt" 2>"$out.err" &
+	pid=$!
+	dump_running xg0 || { kill "$pid"; ip -n "$ns" link del xg0; not_ok "the dump observer never joined xg0"; return; }
+	ip -n "$ns" link del xg0
+	dump_ended "$pid" || { not_ok "the dump did not end once the interface was gone"; return; }
+	expect "interface gone: exit 1, said" "1 1" \
+		"$rc $(grep -c 'Error: dump: xg0: the interface is gone (deleted, or moved to another network namespace), and its chain with it: the dump stopped' "$out.err")" || return
+	xc gc >/dev/null
+	rm -f "$out".*
+	ok
+}
+
+t_dump_names_joiners() {
+	begin "dump: programs join and leave under traffic: every packet is named by the program that decided it (never program=?), and the dump goes on through the rebuilds"
+	local out=/tmp/xdpc-dump-$$ pid tpid rc p
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	ip netns exec "$ns" "$XC" -j dump xt0 >"$out.json" 2>"$out.err" &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "the dump observer never joined: $(cat "$out.err")"; return; }
+	( while :; do in_ns "$XT" send xt1 --count 5 >/dev/null 2>&1; sleep 0.01; done ) &
+	tpid=$!
+	# Each joins last (a rebuild each: the observer is in the chain) and
+	# decides from then on; t_pass_d leaves again.
+	for p in "t_pass_b -P 20" "t_pass_c -P 30" "t_pass_d -P 40"; do
+		sleep 0.4
+		# shellcheck disable=SC2086
+		att $p || { kill "$tpid" "$pid"; not_ok "attach $p"; return; }
+	done
+	sleep 0.4
+	xc detach xt0 t_pass_d >/dev/null || { kill "$tpid" "$pid"; not_ok "detach t_pass_d"; return; }
+	sleep 0.4
+	kill "$tpid"; wait "$tpid" 2>/dev/null
+	sleep 0.3
+	kill -INT "$pid"; wait "$pid"; rc=$?
+	expect "Ctrl-C: exit 0, went on through 4 rebuilds" "0" "$rc" || { cat "$out.err"; return; }
+	expect "no packet decided by an unnamed program" "0" \
+		"$(jq '[.packets[] | select(.id != null and .program == "?")] | length' "$out.json")" || return
+	expect "each program decided some" "t_pass_a t_pass_b t_pass_c t_pass_d" \
+		"$(jq -r '[.packets[].program] | unique | join(" ")' "$out.json")" || return
+	rm -f "$out".*
+	ok
+}
+
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
 	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place t_detach_last_tail_rebuilds \
 	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_pending t_append_continue_on t_append_vacated_program t_append_fills_spares \
-	t_skeleton_app t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
-	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_tailcall_budget
+	t_skeleton_app t_skeleton_retry t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
+	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_dump_chain_gone \
+	t_dump_names_joiners t_tailcall_budget
 finish

@@ -301,8 +301,13 @@ t_apply_observer() {
 	expect "twice: empty plan, same revision" "0 $rev" \
 		"$(jq '.interfaces[0].plan | length' <<<"$out") $(revision)" || return
 	cfg fleet t_pass_a:10 t_drop:20 "t_observer:0:-:$OOBJ"
+	# The plan names the role change (it said "replaced by another build
+	# of it", and "replaced" in JSON).
+	expect "dry run: the detach says the role changes" "1" \
+		"$(xc apply -n "$conf" 2>/dev/null | grep -c "detach t_observer (id [0-9]*): role change: it stops being an observer")" || return
 	out=$(apply) || { not_ok "apply without observer: $out"; return; }
-	expect "no longer an observer: replaced" "detach:t_observer attach:t_observer" "$(plan "$out")" || return
+	expect "no longer an observer: detached and attached again" "detach:t_observer attach:t_observer" "$(plan "$out")" || return
+	expect "reason" "stops_observer" "$(jq -r '.interfaces[0].plan[0].reason' <<<"$out")" || return
 	expect "a program now, first by priority" "t_observer:false t_pass_a:false t_drop:false" \
 		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" && ok
 }

@@ -211,6 +211,10 @@ t_state_not_visible() {
 	# gc used to say "nothing to collect".
 	bad 1 "state root $nb is not on a BPF filesystem" --root "$nb" gc || return
 	bad 1 "state root $nb is not on a BPF filesystem" --root "$nb" gc xt0 || return
+	# attach blamed it on "the mode or backend".
+	bad 1 "state root $nb is not on a BPF filesystem" --root "$nb" attach -b "$backend" xt0 "$OBJ" -p t_pass_b || return
+	expect "attach: the error points at the library's message, not at the mode" "yes no" \
+		"$(grep -q "Operation not supported (the library's message above says why)" <<<"$err" && echo yes || echo no) $(grep -q 'mode or backend' <<<"$err" && echo yes || echo no)" || return
 	expect "JSON: the reason" "true" \
 		"$(xc -j --root "$nb" status xt0 2>/dev/null | jq '[.warnings[]? | test("not on a BPF filesystem")] | any')" ||
 		return
@@ -637,12 +641,65 @@ t_missing_capability() {
 	else
 		expect "status names CAP_BPF" "yes" "$(grep -q "missing CAP_BPF" "$work/err" && echo yes)" || return
 	fi
+	# CAP_BPF alone: detach names what it lacks of what it needs
+	# (CAP_NET_ADMIN), not CAP_PERFMON, which it does not need.
+	expect_exit 1 with_caps ",+bpf" detach xt0 t_pass_a || return
+	expect "detach with CAP_BPF alone names CAP_NET_ADMIN only" "missing CAP_NET_ADMIN: detach needs CAP_BPF and CAP_NET_ADMIN" \
+		"$(grep -o 'missing [A-Z_, ]*: detach needs [A-Z_a-z ]*' <<<"$err")" || return
 	unchanged || return
 	# Detach needs CAP_BPF and CAP_NET_ADMIN only: the dispatcher makes no
 	# pointer comparison (which needs CAP_PERFMON) and no program is loaded.
 	expect_exit 0 with_caps ",+bpf,+net_admin" detach xt0 t_pass_b || return
 	expect "detached without CAP_PERFMON" "t_pass_a" \
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" && ok
+}
+
+t_observer_misuse() {
+	begin "observers and dump: options that could never work are refused with the reason, an observer built as one is pointed at --observer"
+	local OOBJ=$TEST_BPF_DIR/test_observer.o
+	base1 || return
+	xc attach -b "$backend" xt0 "$OOBJ" -p t_observer --observer >/dev/null || { not_ok "attach the observer"; return; }
+	mark
+	# dump's own verdict list: it named --continue-on, offered none and
+	# not other.
+	bad 2 "invalid verdict 'bogus' in --verdict \(expected a comma-separated list of aborted, drop, pass, tx, redirect, other; or all alone\)" \
+		dump xt0 --verdict bogus || return
+	expect "no --continue-on, no none" "no" "$(grep -qE -- '--continue-on|none' <<<"$err" && echo yes || echo no)" || return
+	bad 2 "'all' in --verdict stands alone" dump xt0 --verdict all,drop || return
+	# Captures that could never capture: they started and waited for ever.
+	bad 2 "--verdict none would capture nothing" dump xt0 --verdict none -c 1 || return
+	bad 1 "--program t_observer: t_observer is an observer, which never decides a packet" \
+		dump xt0 --program t_observer -c 1 || return
+	# An observer's verdict is ignored: a continue-on set was accepted.
+	bad 2 "--continue-on does not apply to an observer" \
+		attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer -c drop || return
+	unchanged || return
+	# Built as an observer, attached as a program: it joins, with the hint.
+	expect_exit 0 xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b || return
+	expect "the hint" "yes" "$(grep -q 't_observer_b: its object reads the chain.s decision .*attach it with --observer' <<<"$err" && echo yes)" || return
+	expect "it runs as a program" "t_pass_a t_observer_b t_observer false" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")') $(status_json | jq -r '.[0].programs[] | select(.name == "t_observer_b") | .observer')" || return
+	# Attached as one: no hint.
+	xc detach xt0 t_observer_b >/dev/null || { not_ok "detach"; return; }
+	expect_exit 0 xc attach -b "$backend" xt0 "$OOBJ" -p t_observer_b --observer || return
+	expect "no hint as an observer" "" "$(grep 'reads the chain' <<<"$err")" && ok
+}
+
+t_state_root_permissions() {
+	begin "every capability, but the state root belongs to another user (uid 0 without CAP_DAC_OVERRIDE): exit 1, not blamed on the verifier"
+	local caps=",+bpf,+net_admin,+perfmon" c
+	base1 || return
+	mark
+	chown -R 1000:1000 "$XDPCHAIN_BPFFS_ROOT"
+	for c in "attach -b $backend xt0 $OBJ -p t_pass_c" "detach xt0 t_pass_a" "status xt0"; do
+		# shellcheck disable=SC2086
+		expect_exit 1 with_caps "$caps" $c || { chown -R 0:0 "$XDPCHAIN_BPFFS_ROOT"; return; }
+		expect "${c%% *}: the library names the directory, the error points there" "yes no" \
+			"$(grep -q 'Permission denied (not a missing capability: the library.s message above says why)' <<<"$err" && echo yes || echo no) $(grep -q verifier <<<"$err" && echo yes || echo no)" ||
+			{ chown -R 0:0 "$XDPCHAIN_BPFFS_ROOT"; return; }
+	done
+	chown -R 0:0 "$XDPCHAIN_BPFFS_ROOT"
+	unchanged && ok
 }
 
 t_unprivileged_user() {
@@ -706,7 +763,7 @@ run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_prog
 	t_program_not_found t_no_btf t_no_btf_maps t_unresolved_extern t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
 	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
-	t_least_privilege t_missing_capability t_unprivileged_user t_state_dir_modes \
+	t_observer_misuse t_least_privilege t_missing_capability t_state_root_permissions t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors t_detach_all_fails
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and
 # object checks of this suite; 64 attaches take minutes under TCG, so it

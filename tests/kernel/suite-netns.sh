@@ -123,13 +123,29 @@ t_moved_interface() {
 		{ not_ok "attach"; return; }
 	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
 	ip -n "$nsb" link set xm0 up
-	# Every command that read or collected state in the old namespace.
-	nx "$nsa" "$XC" status >/dev/null 2>&1
-	nx "$nsa" "$XC" -j status >/dev/null 2>&1
-	nx "$nsa" "$XC" gc >/dev/null 2>&1
-	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_b >/dev/null ||
+	# Every command that read or collected state in the old namespace:
+	# none calls the moved chain bad (each said "not a valid xdpchain
+	# chain"); with -v they say it moved, and where it runs.
+	local errs=/tmp/xdpc-moved-errs-$$
+	: >"$errs"
+	nx "$nsa" "$XC" status >/dev/null 2>>"$errs"
+	nx "$nsa" "$XC" -j status >/dev/null 2>>"$errs"
+	nx "$nsa" "$XC" gc >/dev/null 2>>"$errs"
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_b >/dev/null 2>>"$errs" ||
 		{ not_ok "attach on another interface of the old namespace"; return; }
-	nx "$nsa" "$XC" detach xs0 --all >/dev/null || { not_ok "detach xs0"; return; }
+	nx "$nsa" "$XC" detach xs0 --all >/dev/null 2>>"$errs" || { not_ok "detach xs0"; return; }
+	expect "the old namespace's commands say nothing of it" "" "$(cat "$errs")" || return
+	expect "with -v: it moved, and its index there" "1" \
+		"$(nx "$nsa" "$XC" -v gc 2>&1 >/dev/null | grep -c "the chain of ifindex $io (dispatcher [0-9]*) moved with its interface to another network namespace, where it runs as index $io")" || return
+	# Another interface takes the index in the old namespace: an attach
+	# there is refused, naming the move (not a bad chain).
+	ip -n "$nsa" link add xr0 index "$io" type veth peer name xr1 || { not_ok "veth with index $io"; return; }
+	nx "$nsa" "$XC" attach -b "$backend" xr0 "$OBJ" -p t_pass_b >/dev/null 2>"$errs" &&
+		{ not_ok "attach on the index of the moved interface"; return; }
+	ip -n "$nsa" link del xr0
+	expect "refused, naming the move" "1 0" \
+		"$(grep -c "keeps the chain of the interface that had this index attached (it moved with its interface to another network namespace, where it runs as index $io)" "$errs") $(grep -c 'not a valid' "$errs")" || return
+	rm -f "$errs"
 	expect "the moved chain still runs" "verdict=drop trace=a1,d0" \
 		"$(nx "$nsb" "$XT" run xm0)" || return
 	expect "its pins in the old namespace" 1 \

@@ -8,9 +8,11 @@
  *            read through the skeleton's mmap-ed pointer, then through the
  *            map's file descriptor from xdpchain_prog__bpf_obj()
  *   quit     detach the program, close the handle, destroy the skeleton
- * usage: skelapp IFACE PORT tailcall|freplace|auto [fallback]
+ * usage: skelapp IFACE PORT tailcall|freplace|auto [fallback|retry]
  * fallback: native mode first and, if the interface refuses it, skb mode
  * with the same handle (as applications do; prints "retry skb").
+ * retry: if the attach fails, once more with the same handle (prints
+ * "retry: REASON").
  * Prints "id N" once attached; errors on stderr, exit 1.
  */
 #include <errno.h>
@@ -57,11 +59,12 @@ int main(int argc, char **argv)
 
 	if (argc < 4 || argc > 5 || !(ifindex = (int)if_nametoindex(argv[1])) ||
 	    xdpchain_backend_parse(argv[3], &ao.backend) ||
-	    (argc == 5 && strcmp(argv[4], "fallback"))) {
-		fprintf(stderr, "usage: skelapp IFACE PORT tailcall|freplace|auto [fallback]\n");
+	    (argc == 5 && strcmp(argv[4], "fallback") && strcmp(argv[4], "retry"))) {
+		fprintf(stderr, "usage: skelapp IFACE PORT tailcall|freplace|auto "
+			"[fallback|retry]\n");
 		return 2;
 	}
-	if (argc == 5)
+	if (argc == 5 && !strcmp(argv[4], "fallback"))
 		ao.mode = XDPCHAIN_MODE_NATIVE;
 	skel = xdp_firewall__open();
 	if (!skel)
@@ -73,7 +76,12 @@ int main(int argc, char **argv)
 	if (xdpchain_prog__bpf_obj(prog) != skel->obj)
 		return fail("bpf_obj is not the skeleton's object", EINVAL);
 	err = xdpchain_attach(prog, ifindex, &ao);
-	if (err == -EOPNOTSUPP && argc == 5) {
+	if (err && argc == 5 && !strcmp(argv[4], "retry")) {
+		printf("retry: %s\n", strerror(-err));
+		fflush(stdout);
+		err = xdpchain_attach(prog, ifindex, &ao);
+	}
+	if (err == -EOPNOTSUPP && argc == 5 && !strcmp(argv[4], "fallback")) {
 		printf("retry skb\n");
 		fflush(stdout);
 		ao.mode = XDPCHAIN_MODE_SKB;

@@ -258,7 +258,8 @@ struct xdpchain_attach_opts {
  * same handle may try again (another mode, say); once it joined a chain,
  * -EALREADY. Errors: -EEXIST a
  * foreign program or dispatcher runs there (named in the log); -E2BIG
- * the chain is full; -EOPNOTSUPP mode or backend impossible; -ESTALE
+ * the chain is full; -EOPNOTSUPP mode or backend impossible, or the state
+ * root is not on a BPF filesystem (the log says which); -ESTALE
  * revision mismatch; -EBUSY the dispatcher was swapped by a writer that
  * bypassed the interface lock (xdpchain writers wait for each other, so
  * concurrent attaches and detaches never fail because of each other).

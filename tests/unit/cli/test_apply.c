@@ -253,11 +253,23 @@ static void test_plan(void)
 		struct plan_want w[] = { want("a", 10, TAG_A), want("b", 20, TAG_B) };
 		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
 					 have(2, "b", "fleet", 20, TAG_B) };
+		struct plan_step st[4];
+		int da, db;
+
 		w[0].observer = true;
 		h[1].observer = true;
 		PLAN(w, h, "detach:1 detach:2 attach:a attach:b");
+		/* The detaches say what changes: the role, not the build (the
+		 * plan called it "replaced by another build of it"). */
+		CHECK(plan_compute("fleet", w, 2, h, 2, st, &da, &db) == 4 &&
+		      st[0].reason == PLAN_R_BECOMES_OBSERVER &&
+		      st[1].reason == PLAN_R_STOPS_OBSERVER);
 		w[1].observer = true;
 		PLAN(w, h, "detach:1 attach:a");
+		/* Other code and another role: replaced. */
+		memset(w[0].tag, 0x55, sizeof(w[0].tag));
+		CHECK(plan_compute("fleet", w, 2, h, 2, st, &da, &db) == 2 &&
+		      st[0].reason == PLAN_R_REPLACED);
 	}
 	/* No tag known (no candidate was loaded): never matches. */
 	{
