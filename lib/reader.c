@@ -157,31 +157,45 @@ static long link_ifindex(int link_fd)
 	return li.xdp.ifindex;
 }
 
+/* Nothing in the directory is ours to touch (collecting the pins would
+ * detach what the link runs). */
+static void hands_off(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	st->alien_id = prog_id;
+	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	xc_state_close(st);
+}
+
 /* The pinned link runs a program on our interface that is not a valid
  * chain of ours: leave everything alone (collecting the pins would
  * detach it, or unlink the programs of a chain we do not understand). */
 static int alien(struct xc_state *st, __u32 prog_id, const char *why)
 {
-	st->alien_id = prog_id;
-	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
 	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
 		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
 		why);
-	xc_state_close(st);
+	hands_off(st, prog_id, why);
 	return 0;
 }
 
 /* The pinned link is attached, to an interface that is not ifindex of
- * this namespace (any more): leave everything alone, as for an alien
- * chain. */
-static int moved(struct xc_state *st, __u32 prog_id, __u32 link_ifindex)
+ * this namespace (any more): the interface moved to another namespace,
+ * where its chain runs. Leave everything alone, as for an alien chain,
+ * but this is no error of anybody's: the interface that has the index
+ * here now (if any) has no chain, and its first writer parks this
+ * directory (xc_state_lock()). */
+static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_ifindex)
 {
 	char why[160];
 
 	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
 		 "this network namespace does not show as ifindex %d: moved to another "
-		 "namespace?", link_ifindex, st->ifindex);
-	return alien(st, prog_id, why);
+		 "namespace", link_ifindex, st->ifindex);
+	xc_info("%s/dispatcher runs program %u elsewhere (%s): not ifindex %d's chain, left "
+		"alone\n", st->dir, prog_id, why, st->ifindex);
+	hands_off(st, prog_id, why);
+	st->away_link = link_id;
+	return 0;
 }
 
 /*
@@ -227,7 +241,7 @@ again:
 			/* Attached to an interface that has another index now:
 			 * moved to another network namespace. The pin is what
 			 * keeps that chain attached: never collected. */
-			return moved(st, li.prog_id, li.xdp.ifindex);
+			return moved(st, li.prog_id, li.id, li.xdp.ifindex);
 		} else {
 			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
 				st->dir, st->ifindex);
@@ -308,7 +322,7 @@ raced:
 	 * the interface moved to another network namespace (where it may
 	 * keep its index). Collecting the pin would detach its chain there. */
 	if (link_ifindex(st->link_fd) > 0)
-		return moved(st, li.prog_id, (__u32)link_ifindex(st->link_fd));
+		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
 		st->dir, li.prog_id, st->ifindex);
 stale:
@@ -390,14 +404,20 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 static int adopt_moved(struct xc_state *st, bool nonblock)
 {
 	char dir[sizeof(st->dir)];
-	__u32 id = moved_state(st, dir);
-	int err;
+	int err = -ESTALE, tries;
+	__u32 id;
 
-	if (!id)
-		return 0;
-	err = xc_store_adopt(st, dir, id, nonblock);
+	/* Changed meanwhile: parked by the old namespace (renamed, so look
+	 * again), or no longer running here (then as if it had not been
+	 * there). */
+	for (tries = 0; err == -ESTALE && tries < 3; tries++) {
+		id = moved_state(st, dir);
+		if (!id)
+			return 0;
+		err = xc_store_adopt(st, dir, id, nonblock);
+	}
 	if (err == -ESTALE)
-		return 0; /* changed meanwhile: as if it had not been there */
+		return 0;
 	return err ? err : read_chain(st);
 }
 
@@ -417,6 +437,16 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 	if (err)
 		return err;
 	err = read_chain(st);
+	/* The directory of our index holds the chain of an interface that
+	 * moved away: park it, so that the interface that has the index now
+	 * gets a chain of its own (a new, empty directory). */
+	if (!err && st->away_link && create) {
+		err = xc_store_park(st);
+		if (!err)
+			err = xc_store_lock(st, true, nonblock);
+		if (!err)
+			err = read_chain(st);
+	}
 	if (err) {
 		xc_state_unlock(st);
 		return err;

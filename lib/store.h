@@ -31,6 +31,11 @@ struct xc_state {
 	 * its program id. Nothing in the directory is touched then. */
 	__u32 alien_id;
 	char alien_why[160];
+	/* The pinned dispatcher link is attached to an interface of another
+	 * namespace (the interface moved away, moved.c): its link id, with
+	 * alien_id set (nothing is touched). A writer that creates a chain
+	 * here parks the directory (xc_store_park()). */
+	__u32 away_link;
 	/* The running dispatcher was built for another ifindex or network
 	 * namespace: the interface moved here (moved.c). The next change
 	 * rebuilds it, so that its metadata names where it runs. */
@@ -67,6 +72,11 @@ XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
 /* The same for a state root (gc, before any state is opened). */
 XDPCHAIN_HIDDEN int xc_store_root_check(const char *root);
 /* ---- moved.c ---- */
+/* A parked directory (section 10a): moved-<link id> under ns-<inode>. */
+#define XC_PARKED_PREFIX "moved-"
+/* Whether an entry of an ns-<inode> directory is an interface's state
+ * directory, if-<ifindex> or moved-<link id>; its number in *num. */
+XDPCHAIN_HIDDEN bool xc_state_dir_name(const char *name, unsigned long long *num);
 /* Another state directory under st's root whose dispatcher pin is the XDP
  * link that runs prog_id on st's interface: the interface moved here from
  * that directory's namespace. Its path in buf; -ENOENT if there is none. */
@@ -78,6 +88,12 @@ XDPCHAIN_HIDDEN int xc_store_find_moved(const struct xc_state *st, __u32 prog_id
  * changed meanwhile. */
 XDPCHAIN_HIDDEN int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id,
 				   bool nonblock);
+/* st->dir (locked) holds the chain of an interface that moved to another
+ * namespace (st->away_link), and its index names another interface here:
+ * rename the directory to moved-<link id> next to it, where the other
+ * namespace still finds it, and drop its lock. st->dir is free then (not
+ * recreated), and st holds no chain. */
+XDPCHAIN_HIDDEN int xc_store_park(struct xc_state *st);
 
 /* Close the chain's descriptors (st->have becomes false). */
 XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);

@@ -187,6 +187,77 @@ t_moved_adopted() {
 	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
 }
 
+# Issue 24 (8): the old namespace gives the moved interface's index to a new
+# interface (by chance, or asked for as here). The state the moved chain
+# left under that index must not make the new interface's chain "foreign";
+# the moved chain runs on, and is managed from where it went. Once with the
+# index kept in the new namespace, once with another one there; the first
+# round ends with an adoption there, the second with the moved interface
+# deleted and gc.
+t_moved_index_reused() {
+	begin "an interface moved to another namespace leaves its index to a new interface: the new one gets a chain of its own; the moved chain runs on and is managed where it went"
+	local io ib keep nsdir left
+	for keep in same other; do
+		moved_setup || return
+		io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+		if [ "$keep" = other ]; then
+			ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
+				{ not_ok "veth with index $io in the new namespace"; return; }
+		fi
+		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
+			nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+			{ not_ok "attach ($keep)"; return; }
+		ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move ($keep)"; return; }
+		ip -n "$nsb" link set xm0 up
+		ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
+		if [ "$keep" = same ]; then
+			expect "the index kept in the new namespace" "$io" "$ib" || return
+		fi
+		ip -n "$nsa" link add xn0 index "$io" type veth peer name xn1 &&
+			ip -n "$nsa" link set xn0 up && ip -n "$nsa" link set xn1 up ||
+			{ not_ok "a new veth with index $io in the old namespace"; return; }
+		expect_exit 0 nx "$nsa" "$XC" status xn0 || return
+		expect "status of the new interface, no warning ($keep)" "" "$err" || return
+		expect "no chain there ($keep)" "0" \
+			"$(nx "$nsa" "$XC" -j status xn0 | jq '[.[0].programs[]?] | length')" || return
+		expect_exit 0 nx "$nsa" "$XC" attach -b "$backend" xn0 "$OBJ" -p t_pass_b || return
+		expect "the new interface's chain ($keep)" "t_pass_b" \
+			"$(nx "$nsa" "$XC" -j status xn0 | jq -r '[.[0].programs[]?.name] | join(",")')" ||
+			return
+		expect "it runs ($keep)" "verdict=pass trace=a2" "$(nx "$nsa" "$XT" run xn0)" || return
+		expect "the moved chain runs on ($keep)" "verdict=drop trace=a1,d0" \
+			"$(nx "$nsb" "$XT" run xm0)" || return
+		expect "and is seen where it went ($keep)" "t_pass_a,t_drop" \
+			"$(nx "$nsb" "$XC" -j status xm0 | jq -r '[.[0].programs[]?.name] | join(",")')" ||
+			return
+		nsdir=$private_root/ns-$(ino_of "$nsa")
+		expect "its state parked in the old namespace ($keep)" "1" \
+			"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+		if [ "$keep" = same ]; then
+			nx "$nsb" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_c -P 30 >/dev/null ||
+				{ not_ok "attach where it went"; return; }
+			expect "adopted and changed there" "verdict=drop trace=a3,a1,d0" \
+				"$(nx "$nsb" "$XT" run xm0)" || return
+			expect "nothing parked any more" "0" \
+				"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+			nx "$nsb" "$XC" detach xm0 --all >/dev/null || { not_ok "detach --all there"; return; }
+		else
+			# Deleted where it went: its link is detached, and the
+			# old namespace's gc collects the parked state.
+			ip -n "$nsb" link del xm0 || { not_ok "delete the moved interface"; return; }
+			nx "$nsa" "$XC" gc >/dev/null || { not_ok "gc"; return; }
+			expect "the parked state collected" "0" \
+				"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+		fi
+		expect "the new interface's chain is untouched ($keep)" "verdict=pass trace=a2" \
+			"$(nx "$nsa" "$XT" run xn0)" || return
+		nx "$nsa" "$XC" detach xn0 --all >/dev/null || { not_ok "detach xn0 ($keep)"; return; }
+		left=$(ls "$private_root/ns-$(ino_of "$nsa")" "$private_root/ns-$(ino_of "$nsb")" 2>/dev/null)
+		expect "no state left ($keep)" "" "$left" || return
+	done
+	ok
+}
+
 # def RUNNER...: run with the default root; nse: the same through nsenter.
 def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
 nse() { def nsenter --net="/run/netns/$ns" "$@"; }
@@ -301,7 +372,7 @@ t_no_bpffs_mounted() {
 	ok
 }
 
-run_tests t_same_ifindex t_moved_interface t_moved_adopted t_nsenter_default_root t_ip_netns_exec_default_root \
+run_tests t_same_ifindex t_moved_interface t_moved_adopted t_moved_index_reused t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish
