@@ -3,8 +3,8 @@
  * Layer 2, the store (docs/architecture.md): the state directory of an
  * interface on bpffs, its lock, its pins, the collection of pins the
  * running chain does not use, the interface's stats map, and the state
- * of an interface that moved in from another namespace. store.c,
- * orphans.c, stats.c, moved.c.
+ * of an interface that moved in from another namespace, and where maps
+ * pinned by name go. store.c, orphans.c, stats.c, moved.c, mapdir.c.
  */
 #ifndef XDPCHAIN_STORE_H
 #define XDPCHAIN_STORE_H
@@ -120,6 +120,22 @@ XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
  * and its id and tag in m. */
 XDPCHAIN_HIDDEN int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog,
 				  struct xdpchain_slot_meta *m);
+
+/* ---- mapdir.c ---- */
+/* <root>/maps: where the LIBBPF_PIN_BY_NAME maps of objects opened
+ * without pin_root_path are pinned (docs/protocol.md, section 5). */
+#define XC_MAP_DIR "maps"
+XDPCHAIN_HIDDEN int xc_map_dir(const char *root, char *buf, size_t len);
+/* Before prog loads: its maps libbpf would pin in /sys/fs/bpf (opened
+ * without pin_root_path) are pinned in st's root's map directory. */
+XDPCHAIN_HIDDEN int xc_map_dir_prepare(struct xc_state *st, struct xdpchain_prog *prog);
+/* Told of a map of program prog_id pinned as path (its name in the map
+ * directory: name). */
+typedef void (*xc_map_pin_fn)(__u32 prog_id, const char *name, const char *path, void *ctx);
+/* The maps program prog_id (of st's chain) uses that are pinned in the
+ * map directory: fn (may be NULL) hears of each. How many, or -errno. */
+XDPCHAIN_HIDDEN int xc_map_dir_find(struct xc_state *st, __u32 prog_id, xc_map_pin_fn fn,
+				    void *ctx);
 
 /* ---- orphans.c ---- */
 /* Told of every entry xc_state_gc() removed (gc's report). */

@@ -218,6 +218,8 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 		if (c[i].kind != XC_ATTACH)
 			continue;
 		err = stage_attach(p, &c[i]);
+		if (!err)
+			err = xc_map_dir_prepare(st, c[i].prog);
 		if (err)
 			return err;
 	}
