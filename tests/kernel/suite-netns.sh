@@ -113,6 +113,30 @@ moved_setup() {
 		{ not_ok "veth"; return 1; }
 }
 
+# moved_chain same|other: moved_setup, t_pass_a and t_drop on xm0 in nsa,
+# then xm0 moved to nsb, where it keeps its index (same) or, that index
+# taken there first by xq0, gets another one (other). Sets the caller's io
+# and ib: xm0's index in nsa, then in nsb.
+moved_chain() {
+	moved_setup || return 1
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	if [ "$1" = other ]; then
+		ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
+			{ not_ok "veth with index $io in the new namespace"; return 1; }
+	fi
+	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach"; return 1; }
+	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return 1; }
+	ip -n "$nsb" link set xm0 up
+	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
+	if [ "$1" = other ]; then
+		[ "$ib" != "$io" ] || { not_ok "the index did not change"; return 1; }
+	else
+		[ "$ib" = "$io" ] || { not_ok "the index changed ($io to $ib)"; return 1; }
+	fi
+}
+
 t_moved_interface() {
 	begin "an interface moved to another namespace keeps its chain: read-only commands and gc in the old one never detach it"
 	local io
@@ -146,18 +170,8 @@ t_moved_interface() {
 t_moved_adopted() {
 	begin "an interface moved to another namespace: the new one sees its chain, adopts it at the first change, and so does the old one when it comes back"
 	local io ib names
-	moved_setup || return
-	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
 	# xm0's index is taken in the new namespace: it gets another one.
-	ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
-		{ not_ok "veth with index $io"; return; }
-	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
-		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
-		{ not_ok "attach"; return; }
-	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
-	ip -n "$nsb" link set xm0 up
-	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
-	[ "$ib" != "$io" ] || { not_ok "the index did not change"; return; }
+	moved_chain other || return
 	names() { nx "$1" "$XC" -j status xm0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")'; }
 	expect "the new namespace sees the chain (read-only)" "t_pass_a,t_drop" "$(names "$nsb")" || return
 	expect "its state is still the old namespace's" 1 \
@@ -198,21 +212,7 @@ t_moved_index_reused() {
 	begin "an interface moved to another namespace leaves its index to a new interface: the new one gets a chain of its own; the moved chain runs on and is managed where it went"
 	local io ib keep nsdir left
 	for keep in same other; do
-		moved_setup || return
-		io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
-		if [ "$keep" = other ]; then
-			ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
-				{ not_ok "veth with index $io in the new namespace"; return; }
-		fi
-		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
-			nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
-			{ not_ok "attach ($keep)"; return; }
-		ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move ($keep)"; return; }
-		ip -n "$nsb" link set xm0 up
-		ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
-		if [ "$keep" = same ]; then
-			expect "the index kept in the new namespace" "$io" "$ib" || return
-		fi
+		moved_chain "$keep" || return
 		ip -n "$nsa" link add xn0 index "$io" type veth peer name xn1 &&
 			ip -n "$nsa" link set xn0 up && ip -n "$nsa" link set xn1 up ||
 			{ not_ok "a new veth with index $io in the old namespace"; return; }
