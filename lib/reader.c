@@ -355,15 +355,16 @@ static int unseen_chain(struct xc_state *st)
 	return xc_store_check(st) ? -ENOTSUP : 0;
 }
 
-/* No chain in our directory, but the interface runs an xdpchain
- * dispatcher: is its state under another namespace's directory (the
- * interface moved here)? The dispatcher's id, and that directory in dir
- * (sizeof(st->dir)); 0 if not. */
+/* No chain in our directory (or only the chain of an interface that
+ * moved away, which is not this one's), but the interface runs an
+ * xdpchain dispatcher: is its state under another namespace's directory
+ * (the interface moved here)? The dispatcher's id, and that directory in
+ * dir (sizeof(st->dir)); 0 if not. */
 static __u32 moved_state(const struct xc_state *st, char *dir)
 {
 	__u32 id;
 
-	if (st->have || st->alien_id)
+	if (st->have || (st->alien_id && !st->away_link))
 		return 0;
 	id = running_dispatcher(st);
 	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->dir)))
@@ -381,6 +382,7 @@ static int read_moved(struct xc_state *st)
 	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
 		"network namespace); the next change here adopts it\n", st->ifindex, dir);
 	xc_state_close(st);
+	st->alien_id = st->away_link = 0; /* (what our directory held) */
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	return read_chain(st);
 }
@@ -439,8 +441,9 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 	err = read_chain(st);
 	/* The directory of our index holds the chain of an interface that
 	 * moved away: park it, so that the interface that has the index now
-	 * gets a chain of its own (a new, empty directory). */
-	if (!err && st->away_link && create) {
+	 * gets a chain of its own (a new, empty directory), or adopts the
+	 * one it brought from another namespace. */
+	if (!err && st->away_link && (create || moved_state(st, dir))) {
 		err = xc_store_park(st);
 		if (!err)
 			err = xc_store_lock(st, true, nonblock);

@@ -17,6 +17,7 @@ backend=${1:?usage: suite-netns.sh tailcall|freplace}
 source "$(dirname "$0")/lib.sh"
 nsa=xdpc-na-$$
 nsb=xdpc-nb-$$
+nsc=xdpc-nc-$$
 private_root=$XDPCHAIN_BPFFS_ROOT
 sysroot=/sys/fs/bpf/xdpchain
 had_sysroot=0
@@ -29,7 +30,7 @@ ino_of() { stat -L -c %i "/run/netns/$1"; }
 
 netns_cleanup() {
 	local n
-	for n in "$nsa" "$nsb"; do
+	for n in "$nsa" "$nsb" "$nsc"; do
 		ip netns exec "$n" "$XC" detach xs0 --all >/dev/null 2>&1
 	done
 	# State this suite may have made under the default root (ours only).
@@ -42,7 +43,7 @@ netns_cleanup() {
 		[ "$had_sysroot" = 1 ] || rmdir "$sysroot" 2>/dev/null
 	fi
 	[ "$bound_init" = 1 ] && umount -c /proc/1/root/sys/fs/bpf 2>/dev/null
-	for n in "$nsa" "$nsb"; do ip netns del "$n" 2>/dev/null; done
+	for n in "$nsa" "$nsb" "$nsc"; do ip netns del "$n" 2>/dev/null; done
 	cleanup
 }
 trap netns_cleanup EXIT
@@ -258,6 +259,37 @@ t_moved_index_reused() {
 	ok
 }
 
+# The index a moved interface left is taken by an interface that brings a
+# chain of its own from a third namespace: its chain is seen at once and
+# adopted at the first change; the one that moved away runs on.
+t_moved_index_brought() {
+	begin "an interface moved away leaves its index to one that brings its own chain from a third namespace: each chain is seen and managed where its interface is"
+	local io ib left
+	moved_chain same || return
+	ip netns del "$nsc" 2>/dev/null
+	mkns "$nsc" && ip -n "$nsc" link add xy0 index "$io" type veth peer name xy1 &&
+		ip -n "$nsc" link set xy0 up || { not_ok "veth with index $io in a third namespace"; return; }
+	nx "$nsc" "$XC" attach -b "$backend" xy0 "$OBJ" -p t_drop >/dev/null ||
+		{ not_ok "attach in the third namespace"; return; }
+	ip -n "$nsc" link set xy0 netns "$nsa" && ip -n "$nsa" link set xy0 up ||
+		{ not_ok "move it to the old namespace"; return; }
+	expect "its index there" "$io" "$(nx "$nsa" cat /sys/class/net/xy0/ifindex)" || return
+	expect_exit 0 nx "$nsa" "$XC" status xy0 || return
+	expect "its chain seen, no warning" "t_drop " \
+		"$(nx "$nsa" "$XC" -j status xy0 | jq -r '[.[0].programs[]?.name] | join(",")') $err" || return
+	nx "$nsa" "$XC" attach -b "$backend" xy0 "$OBJ" -p t_pass_b -P 10 >/dev/null ||
+		{ not_ok "attach to it"; return; }
+	expect "adopted and changed" "verdict=drop trace=a2,d0" "$(nx "$nsa" "$XT" run xy0)" || return
+	expect "the one that moved away runs on" "verdict=drop trace=a1,d0" \
+		"$(nx "$nsb" "$XT" run xm0)" || return
+	expect "and is seen where it went" "t_pass_a,t_drop" \
+		"$(nx "$nsb" "$XC" -j status xm0 | jq -r '[.[0].programs[]?.name] | join(",")')" || return
+	nx "$nsa" "$XC" detach xy0 --all >/dev/null && nx "$nsb" "$XC" detach xm0 --all >/dev/null ||
+		{ not_ok "detach both"; return; }
+	left=$(for n in "$nsa" "$nsb" "$nsc"; do ls "$private_root/ns-$(ino_of "$n")" 2>/dev/null; done)
+	expect "no state left" "" "$left" && ok
+}
+
 # def RUNNER...: run with the default root; nse: the same through nsenter.
 def() { env -u XDPCHAIN_BPFFS_ROOT "$@"; }
 nse() { def nsenter --net="/run/netns/$ns" "$@"; }
@@ -372,7 +404,8 @@ t_no_bpffs_mounted() {
 	ok
 }
 
-run_tests t_same_ifindex t_moved_interface t_moved_adopted t_moved_index_reused t_nsenter_default_root t_ip_netns_exec_default_root \
+run_tests t_same_ifindex t_moved_interface t_moved_adopted t_moved_index_reused \
+	t_moved_index_brought t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish
