@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /*
- * xdpchain apply FILE [--dry-run] [--pin-maps DIR]: make each interface's chain hold what
- * FILE wants for its owner (docs/apply.md). Everything is checked before
- * anything changes (the file, the interfaces, every object and program);
- * then each interface gets one transaction: one new dispatcher revision
- * for its whole plan, none if the plan is empty.
+ * xdpchain apply FILE [--dry-run] [--pin-maps DIR]: make each interface's
+ * chain hold what FILE wants for its owner (docs/apply.md). Everything is
+ * checked before anything changes (the file, the interfaces, every object
+ * and program); then each interface gets one transaction: one new
+ * dispatcher revision for its whole plan, none if the plan is empty.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -436,9 +436,8 @@ static void print_step_text(const struct iface *f, const struct plan_step *s)
 	char pl[96];
 	const struct plan_have *h = s->have >= 0 ? &f->have[s->have] : NULL;
 	const struct plan_want *w = s->want >= 0 ? &f->pw[s->want] : NULL;
-	char c1[64], c2[64];
-
 	const struct pin_list *pins = &f->pins[s - f->steps];
+	char c1[64], c2[64];
 
 	switch (s->action) {
 	case PLAN_DETACH:
