@@ -87,7 +87,8 @@ static __u32 pinned_map_id(const char *path)
 
 int xc_map_dir_find(struct xc_state *st, __u32 prog_id, xc_map_pin_fn fn, void *ctx)
 {
-	__u32 ids[PROG_MAX_MAPS], id;
+	/* Zeroed: the kernel fills it, which valgrind does not see. */
+	__u32 ids[PROG_MAX_MAPS] = {}, id;
 	char dir[MAP_PATH_MAX], path[MAP_PATH_MAX];
 	struct dirent *de;
 	int nids, n = 0;
