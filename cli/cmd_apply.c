@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /*
- * xdpchain apply FILE [--dry-run]: make each interface's chain hold what
- * FILE wants for its owner (docs/apply.md). Everything is checked before
- * anything changes (the file, the interfaces, every object and program);
- * then each interface gets one transaction: one new dispatcher revision
- * for its whole plan, none if the plan is empty.
+ * xdpchain apply FILE [--dry-run] [--pin-maps DIR]: make each interface's
+ * chain hold what FILE wants for its owner (docs/apply.md). Everything is
+ * checked before anything changes (the file, the interfaces, every object
+ * and program); then each interface gets one transaction: one new
+ * dispatcher revision for its whole plan, none if the plan is empty.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,12 +22,13 @@
 #include "format.h"
 #include "json.h"
 #include "opts.h"
+#include "pins.h"
 
-#define APPLY_USAGE "usage: xdpchain apply FILE [--dry-run]"
+#define APPLY_USAGE "usage: xdpchain apply FILE [--dry-run] [--pin-maps DIR]"
 #define APPLY_MAX_FILE (1024 * 1024)
 #define APPLY_RETRIES 3
 
-enum { OPT_DRY_RUN = 256 };
+enum { OPT_DRY_RUN = 256, OPT_PIN_MAPS };
 
 struct want {
 	const struct apply_prog *cfg;
@@ -45,6 +46,9 @@ struct iface {
 	size_t nhave;
 	struct plan_step steps[2 * XDPCHAIN_MAX_PROGS];
 	int nsteps;
+	/* Per step, once applied: the map pins an attached program's object
+	 * uses (LIBBPF_PIN_BY_NAME), or those a detached one leaves. */
+	struct pin_list pins[2 * XDPCHAIN_MAX_PROGS];
 	__u64 rev_before, rev_after;
 	bool applied;
 };
@@ -52,6 +56,9 @@ struct iface {
 struct apply {
 	const char *file;
 	bool dry_run;
+	/* --pin-maps DIR: the root of the objects' LIBBPF_PIN_BY_NAME pins
+	 * (else the state root's map directory) */
+	const char *pin_maps;
 	struct apply_config cfg;
 	struct iface *ifs;
 };
@@ -134,7 +141,8 @@ static int resolve_path(struct cli_ctx *ctx, const struct apply *a, const struct
 
 static int open_want(struct cli_ctx *ctx, const struct apply *a, struct iface *f, size_t i)
 {
-	XDPCHAIN_OPTS(xdpchain_open_opts, oo, .prog_name = f->cfg->progs[i].program);
+	XDPCHAIN_OPTS(xdpchain_open_opts, oo, .prog_name = f->cfg->progs[i].program,
+		      .pin_root_path = a->pin_maps);
 	struct want *w = &f->w[i];
 	struct plan_want *pw = &f->pw[i];
 	int ret, err;
@@ -348,6 +356,8 @@ static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface
 	 * be queued before its detach. */
 	static const enum plan_action order[] = { PLAN_UPDATE, PLAN_DETACH, PLAN_ATTACH };
 
+	for (int i = 0; i < f->nsteps; i++)
+		pins_free(&f->pins[i]);
 	for (int k = 0; k < 3 && !err; k++) {
 		for (int i = 0; i < f->nsteps && !err; i++) {
 			const struct plan_step *s = &f->steps[i];
@@ -355,9 +365,15 @@ static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface
 			if (s->action != order[k])
 				continue;
 			switch (s->action) {
-			case PLAN_DETACH:
+			case PLAN_DETACH: {
+				XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+
+				/* Asked before the program goes: the pins stay. */
+				xdpchain_pinned_maps(f->ifindex, f->have[s->have].id, pins_add_cb,
+						     &f->pins[i], &qo);
 				err = xdpchain_txn__detach(t, f->have[s->have].id);
 				break;
+			}
 			case PLAN_UPDATE:
 				if (s->reorder)
 					err = xdpchain_txn__update(t, f->have[s->have].id,
@@ -387,6 +403,9 @@ static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface
 	if (!err) {
 		f->applied = true;
 		f->rev_after = xdpchain_txn__revision(t);
+		for (int i = 0; i < f->nsteps; i++)
+			if (f->steps[i].action == PLAN_ATTACH)
+				pins_of_prog(&f->pins[i], f->w[f->steps[i].want].prog);
 	}
 	xdpchain_txn__free(t);
 	return err;
@@ -434,11 +453,13 @@ static void print_step_text(const struct iface *f, const struct plan_step *s)
 	char pl[96];
 	const struct plan_have *h = s->have >= 0 ? &f->have[s->have] : NULL;
 	const struct plan_want *w = s->want >= 0 ? &f->pw[s->want] : NULL;
+	const struct pin_list *pins = &f->pins[s - f->steps];
 	char c1[64], c2[64];
 
 	switch (s->action) {
 	case PLAN_DETACH:
 		printf("  detach %s (id %u): %s\n", h->name, h->id, reason_str(s->reason));
+		pins_print(pins, "    ", "kept pinned map", PINS_KEPT_NOTE);
 		break;
 	case PLAN_UPDATE:
 		/* Only what changes: "pass -> pass" reads as a change. */
@@ -465,6 +486,7 @@ static void print_step_text(const struct iface *f, const struct plan_step *s)
 		if (f->applied)
 			printf(" (id %u)", xdpchain_prog__id(f->w[s->want].prog));
 		printf("\n");
+		pins_print(pins, "    ", "pinned map", PINS_MADE_NOTE);
 		break;
 	}
 }
@@ -509,6 +531,9 @@ static void print_step_json(struct json_writer *jw, const struct iface *f,
 		json_kv_int(jw, "old_priority", h->priority);
 		json_key(jw, "old_continue_on");
 		json_verdicts(jw, h->continue_on);
+	} else {
+		/* made or used (attach), left (detach) */
+		pins_json(jw, "pinned_maps", &f->pins[s - f->steps]);
 	}
 	json_end_object(jw);
 }
@@ -558,16 +583,24 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct apply *
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "pin-maps", required_argument, NULL, OPT_PIN_MAPS },
 		{},
 	};
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":n", longopts, NULL)) != -1) {
-		if (c == OPT_DRY_RUN || c == 'n')
+		if (c == OPT_DRY_RUN || c == 'n') {
 			a->dry_run = true;
-		else
+		} else if (c == OPT_PIN_MAPS) {
+			a->pin_maps = optarg;
+			if (!*optarg) {
+				cli_error(ctx, "--pin-maps: empty directory");
+				return CLI_EXIT_USAGE;
+			}
+		} else {
 			return opt_bad_option(ctx, c, argv, longopts);
+		}
 	}
 	if (argc - optind != 1) {
 		if (argc - optind > 1)
@@ -600,6 +633,17 @@ static int prepare(struct cli_ctx *ctx, struct apply *a)
 	if (ret) {
 		cli_error(ctx, "%s: %s", a->file, err);
 		return ret == -ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+	}
+	/* libbpf pins there when a program loads (a dry run loads none). */
+	if (a->pin_maps && !a->dry_run) {
+		bool made;
+
+		ret = pins_make_dir(a->pin_maps, &made);
+		if (ret) {
+			cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps,
+				  strerror(-ret));
+			return CLI_EXIT_FAIL;
+		}
 	}
 	a->ifs = calloc(a->cfg.nifaces ? a->cfg.nifaces : 1, sizeof(*a->ifs));
 	if (!a->ifs) {
@@ -737,6 +781,8 @@ int cmd_apply(struct cli_ctx *ctx, int argc, char **argv)
 
 		for (size_t j = 0; f->w && j < f->cfg->nprogs; j++)
 			xdpchain_prog__close(f->w[j].prog);
+		for (size_t j = 0; j < sizeof(f->pins) / sizeof(f->pins[0]); j++)
+			pins_free(&f->pins[j]);
 		free(f->w);
 		free(f->pw);
 		xdpchain_chain__free(f->chain);

@@ -19,6 +19,7 @@
 #include "format.h"
 #include "json.h"
 #include "opts.h"
+#include "pins.h"
 #include "progref.h"
 
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
@@ -491,10 +492,12 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	int prio = xdpchain_prog__priority(prog);
 	__u32 cont = xdpchain_prog__continue_on(prog);
 	const char *name = xdpchain_prog__name(prog);
-	/* With --pin-maps, libbpf's pins of the maps declared
-	 * LIBBPF_PIN_BY_NAME are in DIR too (made or reused). */
-	struct bpf_object *obj = xdpchain_prog__bpf_obj(prog);
-	struct bpf_map *m;
+	/* libbpf's pins of the maps declared LIBBPF_PIN_BY_NAME (made or
+	 * reused): in --pin-maps DIR, else in the state root's map
+	 * directory. Always said: they outlive the program. */
+	struct pin_list by_name = {};
+
+	pins_of_prog(&by_name, prog);
 
 	if (chain) {
 		n = xdpchain_chain__nr_progs(chain);
@@ -541,16 +544,13 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 		else
 			json_kv_null(ctx->jw, "backend");
 		json_kv_bool(ctx->jw, "pending", e && xdpchain_entry__pending(e));
-		if (a->pin_maps) {
-			json_key(ctx->jw, "pinned_maps");
-			json_start_array(ctx->jw);
-			for (int i = 0; i < a->npinned; i++)
-				json_string(ctx->jw, a->pinned[i]);
-			bpf_object__for_each_map(m, obj)
-				if (bpf_map__is_pinned(m) && bpf_map__pin_path(m))
-					json_string(ctx->jw, bpf_map__pin_path(m));
-			json_end_array(ctx->jw);
-		}
+		json_key(ctx->jw, "pinned_maps");
+		json_start_array(ctx->jw);
+		for (int i = 0; i < a->npinned; i++)
+			json_string(ctx->jw, a->pinned[i]);
+		for (unsigned int i = 0; i < by_name.n; i++)
+			json_string(ctx->jw, by_name.path[i]);
+		json_end_array(ctx->jw);
 		json_end_object(ctx->jw);
 	} else if (e) {
 		printf("attached %s (id %u) to %s at position %u of %u, revision %llu%s\n", name,
@@ -559,14 +559,12 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 	} else {
 		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
 	}
-	if (!ctx->json && a->pin_maps) {
+	if (!ctx->json) {
 		for (int i = 0; i < a->npinned; i++)
 			printf("pinned map %s\n", a->pinned[i]);
-		bpf_object__for_each_map(m, obj)
-			if (bpf_map__is_pinned(m) && bpf_map__pin_path(m))
-				printf("pinned map %s (LIBBPF_PIN_BY_NAME, by libbpf)\n",
-				       bpf_map__pin_path(m));
+		pins_print(&by_name, "", "pinned map", PINS_MADE_NOTE);
 	}
+	pins_free(&by_name);
 	xdpchain_chain__free(chain);
 }
 
@@ -613,13 +611,11 @@ report_more(struct cli_ctx *ctx, const char *fmt, ...)
  * loads the object, or reuses a compatible map pinned there). */
 static int make_pin_dir(struct cli_ctx *ctx, struct attach_args *a)
 {
-	if (!mkdir(a->pin_maps, 0700)) {
-		a->made_dir = true;
+	int err = pins_make_dir(a->pin_maps, &a->made_dir);
+
+	if (!err)
 		return 0;
-	}
-	if (errno == EEXIST)
-		return 0;
-	cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps, strerror(errno));
+	cli_error(ctx, "--pin-maps %s: cannot create it: %s", a->pin_maps, strerror(-err));
 	return CLI_EXIT_FAIL;
 }
 

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opts.h"
+#include "pins.h"
 
 enum { OPT_ALL = 256, OPT_EXPECT_REVISION, OPT_FORCE };
 
@@ -33,6 +34,10 @@ struct detach_view {
 	bool chain_left;      /* after: a chain still exists */
 	unsigned int left;    /* programs after */
 	__u64 revision;       /* after */
+	/* The pins of the maps the leaving programs declared
+	 * LIBBPF_PIN_BY_NAME (in the state root's map directory): a detach
+	 * leaves them, shared by design, and says where they are. */
+	struct pin_list pins;
 };
 
 static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct detach_args *a)
@@ -93,8 +98,9 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct detach_
 	return opt_ifindex(ctx, a->ifname, &a->ifindex);
 }
 
-/* Before detaching: how many programs, and the target's id and name (a
- * best effort for the report; the library decides). */
+/* Before detaching: how many programs, the target's id and name, and the
+ * map pins the leaving programs use (a best effort for the report; the
+ * library decides). */
 static void look_before(struct cli_ctx *ctx, const struct detach_args *a, struct detach_view *v)
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
@@ -121,6 +127,8 @@ static void look_before(struct cli_ctx *ctx, const struct detach_args *a, struct
 	if (matches > 1)
 		v->id = 0;
 	xdpchain_chain__free(c);
+	if (a->all || v->id)
+		xdpchain_pinned_maps(a->ifindex, a->all ? 0 : v->id, pins_add_cb, &v->pins, &qo);
 }
 
 static int look_after(struct cli_ctx *ctx, const struct detach_args *a, struct detach_view *v)
@@ -194,6 +202,7 @@ static void print_result(struct cli_ctx *ctx, const struct detach_args *a,
 			json_kv_uint(w, "revision", v->revision);
 		else
 			json_kv_null(w, "revision");
+		pins_json(w, "pinned_maps", &v->pins);
 		json_end_object(w);
 		return;
 	}
@@ -212,6 +221,7 @@ static void print_result(struct cli_ctx *ctx, const struct detach_args *a,
 		       v->left, v->left == 1 ? "" : "s", (unsigned long long)v->revision);
 	else
 		printf("detached %s from %s; dispatcher and state removed\n", what, a->ifname);
+	pins_print(&v->pins, "", "kept pinned map", PINS_KEPT_NOTE);
 }
 
 int cmd_detach(struct cli_ctx *ctx, int argc, char **argv)
@@ -237,6 +247,7 @@ int cmd_detach(struct cli_ctx *ctx, int argc, char **argv)
 		err = xdpchain_detach_name(a.ifindex, a.target, &a.dopts);
 	if (err) {
 		detach_error(ctx, &a, &v, -err);
+		pins_free(&v.pins);
 		return CLI_EXIT_FAIL;
 	}
 	err = look_after(ctx, &a, &v);
@@ -244,5 +255,6 @@ int cmd_detach(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "xdpchain: %s: detached, but cannot read the chain back: %s\n",
 			a.ifname, strerror(-err));
 	print_result(ctx, &a, &v);
+	pins_free(&v.pins);
 	return CLI_EXIT_OK;
 }

@@ -58,7 +58,10 @@ static const struct cmd {
 	  "    --pin-maps DIR       pin every map of the program's object as DIR/NAME\n"
 	  "                         (bpftool's pinmaps names; DIR on a BPF filesystem,\n"
 	  "                         one interface) for other processes; the pins are\n"
-	  "                         yours: they and the maps outlive a detach\n"
+	  "                         yours: they and the maps outlive a detach. DIR is\n"
+	  "                         also where libbpf pins the maps the object declares\n"
+	  "                         LIBBPF_PIN_BY_NAME: without it, the state root's\n"
+	  "                         maps/ (printed; they too outlive a detach)\n"
 	  "    --before P, --after P  run right before (after) program P of the chain\n"
 	  "                         (a name, or an id), whatever the priorities; the\n"
 	  "                         placement stays while other programs come and go\n"
@@ -70,13 +73,15 @@ static const struct cmd {
 	  "IFACE (ID|NAME|--all) [--expect-revision N] [--force]",
 	  "Remove one program, by kernel id (an all-digits argument) or by name; the\n"
 	  "    others keep running. Removing the last one, or --all, removes the\n"
-	  "    dispatcher, every program and all state of IFACE.\n"
+	  "    dispatcher, every program and all state of IFACE. Maps pinned by name\n"
+	  "    (LIBBPF_PIN_BY_NAME) in the state root's maps/ stay, shared by design:\n"
+	  "    it prints where.\n"
 	  "    --expect-revision N  fail unless the chain's revision is N\n"
 	  "    --force              remove a program that others are placed before or\n"
 	  "                         after (--before, --after; refused without): they\n"
 	  "                         stay, ordered by their own priorities" },
 	{ "apply", cmd_apply,
-	  "FILE [-n|--dry-run]",
+	  "FILE [-n|--dry-run] [--pin-maps DIR]",
 	  "Make the chains hold what the JSON file FILE (- for stdin) declares for its\n"
 	  "    owner, interface by interface: attach what is missing, update the priority\n"
 	  "    or continue-on set of what runs (the program stays loaded), detach the\n"
@@ -85,7 +90,11 @@ static const struct cmd {
 	  "    when nothing differs: applying a file twice changes nothing). Everything\n"
 	  "    is checked before anything changes. Schema and matching rules:\n"
 	  "    docs/apply.md.\n"
-	  "    -n, --dry-run        print the plan only" },
+	  "    -n, --dry-run        print the plan only\n"
+	  "    --pin-maps DIR       where libbpf pins the maps the objects declare\n"
+	  "                         LIBBPF_PIN_BY_NAME (default: the state root's maps/);\n"
+	  "                         the pins made or used, and those a detach leaves,\n"
+	  "                         are printed" },
 	{ "status", cmd_status,
 	  "[IFACE]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"

@@ -122,11 +122,9 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	if (err == -ESTALE)
 		goto out;
 	if (err == -ENOENT || (!err && !st->have)) {
-		if (!err && st->alien_moved)
-			xc_warn("there is no xdpchain chain on %s: %s/dispatcher keeps the chain "
-				"of the interface that had this index attached (%s); not touching "
-				"it\n", xc_ifname(ifindex, ifname), st->dir, st->alien_why);
-		else if (!err && st->alien_id)
+		/* (A chain that moved to another namespace with the
+		 * interface that had this index is not this one's.) */
+		if (!err && st->alien_id && !st->away_link)
 			xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a "
 				"valid xdpchain chain (%s); not touching it (removing that pin "
 				"detaches it)\n", st->dir, st->alien_id, xc_ifname(ifindex, ifname),

@@ -161,15 +161,89 @@ static bool parse_if(const char *name, int *ifindex)
 	return sscanf(name, "if-%d%n", ifindex, &n) == 1 && !name[n] && *ifindex > 0;
 }
 
-static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, int skip,
-		     bool vanished_only)
+/* Whether another namespace's interface directory may go: only when its
+ * dispatcher link is known to be absent or detached. Any other answer
+ * (an attached link, or an error that says nothing) keeps it: the
+ * namespace may live on, held by a descriptor or a bind mount that
+ * netns_seen() cannot see, and unpinning its link would detach a running
+ * chain. */
+static bool other_ns_collectable(const char *dir)
+{
+	int linked = pinned_link_ifindex(dir);
+
+	if (linked == 0 || linked == -ENOENT)
+		return true;
+	if (linked < 0)
+		xc_warn("%s: cannot read its dispatcher link (%s): left alone, as if its "
+			"chain ran\n", dir, strerror(-linked));
+	return false;
+}
+
+/* A directory we cannot judge by an interface of ours (another
+ * namespace's, or a parked one, section 10a): collect it, under its lock,
+ * only when its dispatcher link is absent or detached. A link that is
+ * still attached keeps everything; so does a held lock. */
+static void gc_unattached(struct gc_ctx *g, struct xc_state *st, const char *nsdir,
+			  const char *name, int ifindex, const char *why)
+{
+	struct stat a;
+
+	st->ifindex = ifindex;
+	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", nsdir, name) >= sizeof(st->dir))
+		return;
+	st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dir_fd < 0)
+		return;
+	if (!flock(st->dir_fd, LOCK_EX | LOCK_NB) && !fstat(st->dir_fd, &a) && a.st_nlink &&
+	    other_ns_collectable(st->dir)) {
+		g->why = why;
+		xc_state_gc(st, NULL, &g->rep);
+		remove_dir(g, st->dir, g->why);
+	}
+	close(st->dir_fd);
+	st->dir_fd = -1;
+}
+
+/* The parked directories of our namespace (moved-<link id>, section
+ * 10a) whose interface is gone: the new namespace adopts a live one. */
+static int gc_parked(struct gc_ctx *g, const char *nsdir, __u64 ino)
+{
+	struct xc_state *st = xc_state_new();
+	unsigned long long link;
+	struct dirent *de;
+	char dir[400];
+	DIR *d;
+
+	if (!st)
+		return -ENOMEM;
+	d = opendir(nsdir);
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, XC_PARKED_PREFIX, strlen(XC_PARKED_PREFIX)) ||
+		    !xc_state_dir_name(de->d_name, &link))
+			continue;
+		/* Cheap test first: attached somewhere, it stays. */
+		snprintf(dir, sizeof(dir), "%s/%s", nsdir, de->d_name);
+		if (pinned_link_ifindex(dir) > 0)
+			continue;
+		st->netns_ino = ino;
+		gc_unattached(g, st, nsdir, de->d_name, 0, "moved interface gone");
+	}
+	if (d)
+		closedir(d);
+	xc_state_free(st);
+	return 0;
+}
+
+static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, __u64 ino,
+		     int skip, bool vanished_only)
 {
 	struct dirent *de;
-	int ifindex, err = 0, ret;
+	int ifindex, err, ret;
 	DIR *d = opendir(nsdir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
+	err = gc_parked(g, nsdir, ino);
 	while ((de = readdir(d))) {
 		if (!parse_if(de->d_name, &ifindex) || ifindex == skip)
 			continue;
@@ -225,24 +299,6 @@ static bool netns_seen(__u64 ino)
 	return seen;
 }
 
-/* Whether another namespace's interface directory may go: only when its
- * dispatcher link is known to be absent or detached. Any other answer
- * (an attached link, or an error that says nothing) keeps it: the
- * namespace may live on, held by a descriptor or a bind mount that
- * netns_seen() cannot see, and unpinning its link would detach a running
- * chain. */
-static bool other_ns_collectable(const char *dir)
-{
-	int linked = pinned_link_ifindex(dir);
-
-	if (linked == 0 || linked == -ENOENT)
-		return true;
-	if (linked < 0)
-		xc_warn("%s: cannot read its dispatcher link (%s): left alone, as if its "
-			"chain ran\n", dir, strerror(-linked));
-	return false;
-}
-
 /* Another namespace's directory: collect each interface whose dispatcher
  * link is absent or detached, under its lock; leave the rest. We cannot
  * ask that namespace what runs on its interfaces, so a link that is still
@@ -267,26 +323,14 @@ static int gc_other_ns(struct gc_ctx *g, const char *nsdir, __u64 ino)
 		return errno == ENOENT ? 0 : -errno;
 	}
 	while ((de = readdir(d))) {
-		struct stat a;
+		unsigned long long num;
 
-		if (!parse_if(de->d_name, &ifindex))
+		if (!xc_state_dir_name(de->d_name, &num))
 			continue;
-		st->ifindex = ifindex;
 		st->netns_ino = ino;
-		if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", nsdir, de->d_name) >=
-		    sizeof(st->dir))
-			continue;
-		st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (st->dir_fd < 0)
-			continue;
-		if (!flock(st->dir_fd, LOCK_EX | LOCK_NB) && !fstat(st->dir_fd, &a) &&
-		    a.st_nlink && other_ns_collectable(st->dir)) {
-			g->why = "namespace gone";
-			xc_state_gc(st, NULL, &g->rep);
-			remove_dir(g, st->dir, g->why);
-		}
-		close(st->dir_fd);
-		st->dir_fd = -1;
+		/* (A parked directory's number is a link id, no ifindex.) */
+		ifindex = parse_if(de->d_name, &ifindex) ? ifindex : 0;
+		gc_unattached(g, st, nsdir, de->d_name, ifindex, "namespace gone");
 	}
 	closedir(d);
 	xc_state_free(st);
@@ -309,7 +353,7 @@ int xc_collect(const char *root, __u64 ino, int ifindex, bool vanished_only,
 		goto out;
 	}
 	snprintf(nsdir, sizeof(nsdir), "%s/ns-%" PRIu64, root, (uint64_t)ino);
-	err = gc_our_ns(&g, root, nsdir, 0, vanished_only);
+	err = gc_our_ns(&g, root, nsdir, ino, 0, vanished_only);
 	if (err || vanished_only)
 		goto out;
 	d = opendir(root);
@@ -338,6 +382,6 @@ void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex)
 	char nsdir[400];
 
 	snprintf(nsdir, sizeof(nsdir), "%s/ns-%" PRIu64, root, (uint64_t)netns_ino);
-	gc_our_ns(&g, root, nsdir, skip_ifindex, true);
+	gc_our_ns(&g, root, nsdir, netns_ino, skip_ifindex, true);
 	free(g.pending);
 }

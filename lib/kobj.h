@@ -100,6 +100,10 @@ XDPCHAIN_HIDDEN int xc_elf_check_header(const void *buf, size_t len, const char 
 XDPCHAIN_HIDDEN bool xc_pin_failure(struct bpf_object *obj, const char *what);
 /* Take every map of obj off its pin path: a throwaway load pins nothing. */
 XDPCHAIN_HIDDEN int xc_pins_clear(struct bpf_object *obj);
+/* The maps of obj that libbpf gave its default pin path (/sys/fs/bpf/NAME:
+ * LIBBPF_PIN_BY_NAME, opened without pin_root_path) are pinned as
+ * dir/NAME instead. Returns how many, or -errno. */
+XDPCHAIN_HIDDEN int xc_pins_move(struct bpf_object *obj, const char *dir);
 
 /* ---- prog.c: the program handle ---- */
 XDPCHAIN_HIDDEN struct xdpchain_prog *xc_prog_new(void);

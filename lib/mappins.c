@@ -110,3 +110,32 @@ int xc_pins_clear(struct bpf_object *obj)
 	}
 	return 0;
 }
+
+/* libbpf's pin root when bpf_object_open_opts.pin_root_path is NULL. */
+#define LIBBPF_PIN_ROOT "/sys/fs/bpf"
+
+int xc_pins_move(struct bpf_object *obj, const char *dir)
+{
+	const size_t root_len = strlen(LIBBPF_PIN_ROOT "/");
+	struct bpf_map *m;
+	int n = 0, err;
+	char *path;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *cur = bpf_map__pin_path(m);
+
+		/* Only the path libbpf gave a LIBBPF_PIN_BY_NAME map at open:
+		 * one the caller set through the bpf_object is theirs. */
+		if (!cur || strncmp(cur, LIBBPF_PIN_ROOT "/", root_len) ||
+		    strcmp(cur + root_len, bpf_map__name(m)))
+			continue;
+		if (asprintf(&path, "%s/%s", dir, bpf_map__name(m)) < 0)
+			return -ENOMEM;
+		err = bpf_map__set_pin_path(m, path);
+		free(path);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
+}

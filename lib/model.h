@@ -180,6 +180,9 @@ struct xdpchain_prog {
 	/* obj is the caller's (xdpchain_prog__from_bpf_obj()): never closed
 	 * here, and its mmap-ed maps are made live after the load. */
 	bool obj_borrowed;
+	/* Opened without pin_root_path: its LIBBPF_PIN_BY_NAME maps are
+	 * pinned under the state root (mapdir.c), not in /sys/fs/bpf. */
+	bool pins_default;
 	struct bpf_program *bprog;
 	int fd;                   /* loaded program, -1 before */
 	__u32 id;

@@ -10,6 +10,10 @@
  * proof) and a writer adopts it: it takes the directory's lock and renames
  * the directory to its own place, in one step, so that exactly one
  * namespace holds it at any time and nothing is ever copied or collected.
+ * In the old namespace, a new interface may get the index the moved one
+ * had: its first writer parks the moved chain's directory as
+ * moved-<link id>, still under the old namespace and still found from the
+ * new one, so that the index's directory is the new interface's.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -63,7 +67,7 @@ int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf, siz
 			continue;
 		d = opendir(nsdir);
 		while (d && found && (b = readdir(d))) {
-			if (sscanf(b->d_name, "if-%llu%n", &idx, &n) != 1 || b->d_name[n] ||
+			if (!xc_state_dir_name(b->d_name, &idx) ||
 			    (size_t)snprintf(buf, len, "%s/%s", nsdir, b->d_name) >= len ||
 			    !strcmp(buf, st->dir))
 				continue;
@@ -125,4 +129,40 @@ int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id, bool no
 fail:
 	close(fd);
 	return err;
+}
+
+bool xc_state_dir_name(const char *name, unsigned long long *num)
+{
+	int n = 0;
+
+	return (sscanf(name, "if-%llu%n", num, &n) == 1 ||
+		sscanf(name, XC_PARKED_PREFIX "%llu%n", num, &n) == 1) &&
+	       n && !name[n];
+}
+
+int xc_store_park(struct xc_state *st)
+{
+	char to[sizeof(st->dir)];
+	const char *slash = strrchr(st->dir, '/');
+
+	if (!slash || (size_t)snprintf(to, sizeof(to), "%.*s/" XC_PARKED_PREFIX "%u",
+				       (int)(slash - st->dir), st->dir, st->away_link) >= sizeof(to))
+		return -ENAMETOOLONG;
+	/* Under its lock, so no writer of ours is inside; one of the other
+	 * namespace waiting to adopt it finds its path gone and looks again. */
+	if (rename(st->dir, to)) {
+		int err = -errno;
+
+		xc_warn("ifindex %d: cannot move the state of the chain that moved to another "
+			"network namespace out of the way (%s to %s): %s\n", st->ifindex, st->dir,
+			to, strerror(-err));
+		return err;
+	}
+	xc_info("ifindex %d names another interface than the one whose chain is in %s, which "
+		"moved to another network namespace: its state is now %s, where that namespace "
+		"finds it\n", st->ifindex, st->dir, to);
+	xc_state_unlock(st);
+	st->alien_id = st->away_link = 0;
+	st->alien_why[0] = '\0';
+	return 0;
 }

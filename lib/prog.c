@@ -322,6 +322,7 @@ static struct xdpchain_prog *open_buf(void *buf, size_t len, const char *what,
 	}
 	p->elf = buf;
 	p->elf_len = len;
+	p->pins_default = !pin_root;
 	p->obj_name = obj_name ? strdup(obj_name) : NULL;
 	if (obj_name && !p->obj_name) {
 		xc_prog_free(p);

@@ -112,6 +112,39 @@ struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_qu
 	return err ? xc_err_ptr(err) : c;
 }
 
+int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn, void *ctx,
+			 const struct xdpchain_query_opts *opts)
+{
+	struct xc_state *st;
+	int err, n, total = 0;
+	bool found = false;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
+		return xc_err(-EINVAL);
+	st = xc_state_new();
+	if (!st)
+		return xc_err(-ENOMEM);
+	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (!err && !st->have)
+		err = -ENOENT;
+	for (unsigned int i = 0; !err && i < st->meta.nr_progs; i++) {
+		__u32 id = st->meta.slots[i].prog_id;
+
+		if (prog_id && id != prog_id)
+			continue;
+		found = true;
+		n = xc_map_dir_find(st, id, fn, ctx);
+		if (n < 0)
+			err = n;
+		else
+			total += n;
+	}
+	if (!err && !found)
+		err = -ENOENT;
+	xc_state_free(st);
+	return err ? xc_err(err) : total;
+}
+
 void xdpchain_chain__free(struct xdpchain_chain *c)
 {
 	free(c);

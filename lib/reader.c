@@ -174,36 +174,44 @@ static long link_ifindex(int link_fd)
 	return li.xdp.ifindex;
 }
 
+/* Nothing in the directory is ours to touch (collecting the pins would
+ * detach what the link runs). */
+static void hands_off(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	st->alien_id = prog_id;
+	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	xc_state_close(st);
+}
+
 /* The pinned link runs a program on our interface that is not a valid
  * chain of ours: leave everything alone (collecting the pins would
  * detach it, or unlink the programs of a chain we do not understand). */
 static int alien(struct xc_state *st, __u32 prog_id, const char *why)
 {
-	st->alien_id = prog_id;
-	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
 	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
 		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
 		why);
-	xc_state_close(st);
+	hands_off(st, prog_id, why);
 	return 0;
 }
 
 /* The pinned link is attached, to an interface that is not ifindex of
- * this namespace (any more): the chain moved away with its interface and
- * runs there. Leave everything alone, as for an alien chain, but it is no
- * bad chain, and every command of this namespace passes by it until the
- * other namespace adopts its state: information, not a warning. */
-static int moved(struct xc_state *st, __u32 prog_id, __u32 link_ifindex)
+ * this namespace (any more): the interface moved to another namespace,
+ * where its chain runs. Leave everything alone, as for an alien chain,
+ * but this is no error of anybody's: the interface that has the index
+ * here now (if any) has no chain, and its first writer parks this
+ * directory (xc_state_lock()). */
+static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_ifindex)
 {
-	st->alien_id = prog_id;
-	st->alien_moved = true;
-	snprintf(st->alien_why, sizeof(st->alien_why), "it moved with its interface to another "
-		 "network namespace, where it runs as index %u", link_ifindex);
-	xc_info("%s: the chain of ifindex %d (dispatcher %u) moved with its interface to another "
-		"network namespace, where it runs as index %u: leaving its state alone (that "
-		"namespace adopts it at its first change)\n", st->dir, st->ifindex, prog_id,
-		link_ifindex);
-	xc_state_close(st);
+	char why[160];
+
+	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
+		 "this network namespace does not show as ifindex %d: moved to another "
+		 "namespace", link_ifindex, st->ifindex);
+	xc_info("%s/dispatcher runs program %u elsewhere (%s): not ifindex %d's chain, left "
+		"alone\n", st->dir, prog_id, why, st->ifindex);
+	hands_off(st, prog_id, why);
+	st->away_link = link_id;
 	return 0;
 }
 
@@ -250,7 +258,7 @@ again:
 			/* Attached to an interface that has another index now:
 			 * moved to another network namespace. The pin is what
 			 * keeps that chain attached: never collected. */
-			return moved(st, li.prog_id, li.xdp.ifindex);
+			return moved(st, li.prog_id, li.id, li.xdp.ifindex);
 		} else {
 			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
 				st->dir, st->ifindex);
@@ -331,7 +339,7 @@ raced:
 	 * the interface moved to another network namespace (where it may
 	 * keep its index). Collecting the pin would detach its chain there. */
 	if (link_ifindex(st->link_fd) > 0)
-		return moved(st, li.prog_id, (__u32)link_ifindex(st->link_fd));
+		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
 		st->dir, li.prog_id, st->ifindex);
 stale:
@@ -364,15 +372,16 @@ static int unseen_chain(struct xc_state *st)
 	return xc_store_check(st) ? -ENOTSUP : 0;
 }
 
-/* No chain in our directory, but the interface runs an xdpchain
- * dispatcher: is its state under another namespace's directory (the
- * interface moved here)? The dispatcher's id, and that directory in dir
- * (sizeof(st->dir)); 0 if not. */
+/* No chain in our directory (or only the chain of an interface that
+ * moved away, which is not this one's), but the interface runs an
+ * xdpchain dispatcher: is its state under another namespace's directory
+ * (the interface moved here)? The dispatcher's id, and that directory in
+ * dir (sizeof(st->dir)); 0 if not. */
 static __u32 moved_state(const struct xc_state *st, char *dir)
 {
 	__u32 id;
 
-	if (st->have || st->alien_id)
+	if (st->have || (st->alien_id && !st->away_link))
 		return 0;
 	id = running_dispatcher(st);
 	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->dir)))
@@ -390,6 +399,7 @@ static int read_moved(struct xc_state *st)
 	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
 		"network namespace); the next change here adopts it\n", st->ifindex, dir);
 	xc_state_close(st);
+	st->alien_id = st->away_link = 0; /* (what our directory held) */
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	return read_chain(st);
 }
@@ -413,14 +423,20 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 static int adopt_moved(struct xc_state *st, bool nonblock)
 {
 	char dir[sizeof(st->dir)];
-	__u32 id = moved_state(st, dir);
-	int err;
+	int err = -ESTALE, tries;
+	__u32 id;
 
-	if (!id)
-		return 0;
-	err = xc_store_adopt(st, dir, id, nonblock);
+	/* Changed meanwhile: parked by the old namespace (renamed, so look
+	 * again), or no longer running here (then as if it had not been
+	 * there). */
+	for (tries = 0; err == -ESTALE && tries < 3; tries++) {
+		id = moved_state(st, dir);
+		if (!id)
+			return 0;
+		err = xc_store_adopt(st, dir, id, nonblock);
+	}
 	if (err == -ESTALE)
-		return 0; /* changed meanwhile: as if it had not been there */
+		return 0;
 	return err ? err : read_chain(st);
 }
 
@@ -440,6 +456,17 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 	if (err)
 		return err;
 	err = read_chain(st);
+	/* The directory of our index holds the chain of an interface that
+	 * moved away: park it, so that the interface that has the index now
+	 * gets a chain of its own (a new, empty directory), or adopts the
+	 * one it brought from another namespace. */
+	if (!err && st->away_link && (create || moved_state(st, dir))) {
+		err = xc_store_park(st);
+		if (!err)
+			err = xc_store_lock(st, true, nonblock);
+		if (!err)
+			err = read_chain(st);
+	}
 	if (err) {
 		xc_state_unlock(st);
 		return err;

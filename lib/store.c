@@ -15,6 +15,10 @@
  *       meta-<rev>          its .rodata (metadata) map
  *       live-<rev>          its .bss: programs appended in place (append.c)
  *       tails-<id>-<map>    a program array of program <id>'s own object
+ *   <root>/ns-<netns inode>/moved-<link id>/
+ *                           the same, parked: its interface moved away and
+ *                           its index names another interface (moved.c)
+ *   <root>/maps/NAME        maps declared LIBBPF_PIN_BY_NAME (mapdir.c)
  *
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything

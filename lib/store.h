@@ -3,8 +3,8 @@
  * Layer 2, the store (docs/architecture.md): the state directory of an
  * interface on bpffs, its lock, its pins, the collection of pins the
  * running chain does not use, the interface's stats map, and the state
- * of an interface that moved in from another namespace. store.c,
- * orphans.c, stats.c, moved.c.
+ * of an interface that moved in from another namespace, and where maps
+ * pinned by name go. store.c, orphans.c, stats.c, moved.c, mapdir.c.
  */
 #ifndef XDPCHAIN_STORE_H
 #define XDPCHAIN_STORE_H
@@ -31,9 +31,11 @@ struct xc_state {
 	 * its program id. Nothing in the directory is touched then. */
 	__u32 alien_id;
 	char alien_why[160];
-	/* ... because the chain moved away with its interface to another
-	 * network namespace: a working chain, not a bad one. */
-	bool alien_moved;
+	/* The pinned dispatcher link is attached to an interface of another
+	 * namespace (the interface moved away, moved.c): its link id, with
+	 * alien_id set (nothing is touched). A writer that creates a chain
+	 * here parks the directory (xc_store_park()). */
+	__u32 away_link;
 	/* The running dispatcher was built for another ifindex or network
 	 * namespace: the interface moved here (moved.c). The next change
 	 * rebuilds it, so that its metadata names where it runs. */
@@ -70,6 +72,11 @@ XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
 /* The same for a state root (gc, before any state is opened). */
 XDPCHAIN_HIDDEN int xc_store_root_check(const char *root);
 /* ---- moved.c ---- */
+/* A parked directory (section 10a): moved-<link id> under ns-<inode>. */
+#define XC_PARKED_PREFIX "moved-"
+/* Whether an entry of an ns-<inode> directory is an interface's state
+ * directory, if-<ifindex> or moved-<link id>; its number in *num. */
+XDPCHAIN_HIDDEN bool xc_state_dir_name(const char *name, unsigned long long *num);
 /* Another state directory under st's root whose dispatcher pin is the XDP
  * link that runs prog_id on st's interface: the interface moved here from
  * that directory's namespace. Its path in buf; -ENOENT if there is none. */
@@ -81,6 +88,12 @@ XDPCHAIN_HIDDEN int xc_store_find_moved(const struct xc_state *st, __u32 prog_id
  * changed meanwhile. */
 XDPCHAIN_HIDDEN int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id,
 				   bool nonblock);
+/* st->dir (locked) holds the chain of an interface that moved to another
+ * namespace (st->away_link), and its index names another interface here:
+ * rename the directory to moved-<link id> next to it, where the other
+ * namespace still finds it, and drop its lock. st->dir is free then (not
+ * recreated), and st holds no chain. */
+XDPCHAIN_HIDDEN int xc_store_park(struct xc_state *st);
 
 /* Close the chain's descriptors (st->have becomes false). */
 XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
@@ -107,6 +120,22 @@ XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
  * and its id and tag in m. */
 XDPCHAIN_HIDDEN int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog,
 				  struct xdpchain_slot_meta *m);
+
+/* ---- mapdir.c ---- */
+/* <root>/maps: where the LIBBPF_PIN_BY_NAME maps of objects opened
+ * without pin_root_path are pinned (docs/protocol.md, section 5). */
+#define XC_MAP_DIR "maps"
+XDPCHAIN_HIDDEN int xc_map_dir(const char *root, char *buf, size_t len);
+/* Before prog loads: its maps libbpf would pin in /sys/fs/bpf (opened
+ * without pin_root_path) are pinned in st's root's map directory. */
+XDPCHAIN_HIDDEN int xc_map_dir_prepare(struct xc_state *st, struct xdpchain_prog *prog);
+/* Told of a map of program prog_id pinned as path (its name in the map
+ * directory: name). */
+typedef void (*xc_map_pin_fn)(__u32 prog_id, const char *name, const char *path, void *ctx);
+/* The maps program prog_id (of st's chain) uses that are pinned in the
+ * map directory: fn (may be NULL) hears of each. How many, or -errno. */
+XDPCHAIN_HIDDEN int xc_map_dir_find(struct xc_state *st, __u32 prog_id, xc_map_pin_fn fn,
+				    void *ctx);
 
 /* ---- orphans.c ---- */
 /* Told of every entry xc_state_gc() removed (gc's report). */

@@ -48,13 +48,6 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 	const char *what = "XDP program";
 	int err;
 
-	if (st->alien_moved) {
-		/* Another interface took the index of one that moved away. */
-		xc_warn("%s: %s/dispatcher keeps the chain of the interface that had this index "
-			"attached (%s); refusing to touch it (removing that pin detaches it)\n",
-			xc_ifname(st->ifindex, ifname), st->dir, st->alien_why);
-		return -EEXIST;
-	}
 	if (st->alien_id) {
 		xc_warn("%s: %s/dispatcher keeps program %u attached, which is not a valid "
 			"xdpchain chain (%s); refusing to touch it (removing that pin "
@@ -238,6 +231,8 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 		if (c[i].kind != XC_ATTACH)
 			continue;
 		err = stage_attach(p, &c[i]);
+		if (!err)
+			err = xc_map_dir_prepare(st, c[i].prog);
 		if (err)
 			return err;
 	}

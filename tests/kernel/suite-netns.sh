@@ -17,6 +17,7 @@ backend=${1:?usage: suite-netns.sh tailcall|freplace}
 source "$(dirname "$0")/lib.sh"
 nsa=xdpc-na-$$
 nsb=xdpc-nb-$$
+nsc=xdpc-nc-$$
 private_root=$XDPCHAIN_BPFFS_ROOT
 sysroot=/sys/fs/bpf/xdpchain
 had_sysroot=0
@@ -29,7 +30,7 @@ ino_of() { stat -L -c %i "/run/netns/$1"; }
 
 netns_cleanup() {
 	local n
-	for n in "$nsa" "$nsb"; do
+	for n in "$nsa" "$nsb" "$nsc"; do
 		ip netns exec "$n" "$XC" detach xs0 --all >/dev/null 2>&1
 	done
 	# State this suite may have made under the default root (ours only).
@@ -42,7 +43,7 @@ netns_cleanup() {
 		[ "$had_sysroot" = 1 ] || rmdir "$sysroot" 2>/dev/null
 	fi
 	[ "$bound_init" = 1 ] && umount -c /proc/1/root/sys/fs/bpf 2>/dev/null
-	for n in "$nsa" "$nsb"; do ip netns del "$n" 2>/dev/null; done
+	for n in "$nsa" "$nsb" "$nsc"; do ip netns del "$n" 2>/dev/null; done
 	cleanup
 }
 trap netns_cleanup EXIT
@@ -113,6 +114,30 @@ moved_setup() {
 		{ not_ok "veth"; return 1; }
 }
 
+# moved_chain same|other: moved_setup, t_pass_a and t_drop on xm0 in nsa,
+# then xm0 moved to nsb, where it keeps its index (same) or, that index
+# taken there first by xq0, gets another one (other). Sets the caller's io
+# and ib: xm0's index in nsa, then in nsb.
+moved_chain() {
+	moved_setup || return 1
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	if [ "$1" = other ]; then
+		ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
+			{ not_ok "veth with index $io in the new namespace"; return 1; }
+	fi
+	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
+		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach"; return 1; }
+	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return 1; }
+	ip -n "$nsb" link set xm0 up
+	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
+	if [ "$1" = other ]; then
+		[ "$ib" != "$io" ] || { not_ok "the index did not change"; return 1; }
+	else
+		[ "$ib" = "$io" ] || { not_ok "the index changed ($io to $ib)"; return 1; }
+	fi
+}
+
 t_moved_interface() {
 	begin "an interface moved to another namespace keeps its chain: read-only commands and gc in the old one never detach it"
 	local io
@@ -136,15 +161,9 @@ t_moved_interface() {
 	nx "$nsa" "$XC" detach xs0 --all >/dev/null 2>>"$errs" || { not_ok "detach xs0"; return; }
 	expect "the old namespace's commands say nothing of it" "" "$(cat "$errs")" || return
 	expect "with -v: it moved, and its index there" "1" \
-		"$(nx "$nsa" "$XC" -v gc 2>&1 >/dev/null | grep -c "the chain of ifindex $io (dispatcher [0-9]*) moved with its interface to another network namespace, where it runs as index $io")" || return
-	# Another interface takes the index in the old namespace: an attach
-	# there is refused, naming the move (not a bad chain).
-	ip -n "$nsa" link add xr0 index "$io" type veth peer name xr1 || { not_ok "veth with index $io"; return; }
-	nx "$nsa" "$XC" attach -b "$backend" xr0 "$OBJ" -p t_pass_b >/dev/null 2>"$errs" &&
-		{ not_ok "attach on the index of the moved interface"; return; }
-	ip -n "$nsa" link del xr0
-	expect "refused, naming the move" "1 0" \
-		"$(grep -c "keeps the chain of the interface that had this index attached (it moved with its interface to another network namespace, where it runs as index $io)" "$errs") $(grep -c 'not a valid' "$errs")" || return
+		"$(nx "$nsa" "$XC" -v gc 2>&1 >/dev/null | grep -c "dispatcher runs program [0-9]* elsewhere (its link is attached to an interface (index $io there) that this network namespace does not show as ifindex $io: moved to another namespace)")" || return
+	# (Another interface that takes the index there gets a chain of its
+	# own: t_moved_index_reused.)
 	rm -f "$errs"
 	expect "the moved chain still runs" "verdict=drop trace=a1,d0" \
 		"$(nx "$nsb" "$XT" run xm0)" || return
@@ -162,18 +181,8 @@ t_moved_interface() {
 t_moved_adopted() {
 	begin "an interface moved to another namespace: the new one sees its chain, adopts it at the first change, and so does the old one when it comes back"
 	local io ib names
-	moved_setup || return
-	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
 	# xm0's index is taken in the new namespace: it gets another one.
-	ip -n "$nsb" link add xq0 index "$io" type veth peer name xq1 ||
-		{ not_ok "veth with index $io"; return; }
-	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_a >/dev/null &&
-		nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
-		{ not_ok "attach"; return; }
-	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
-	ip -n "$nsb" link set xm0 up
-	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
-	[ "$ib" != "$io" ] || { not_ok "the index did not change"; return; }
+	moved_chain other || return
 	names() { nx "$1" "$XC" -j status xm0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")'; }
 	expect "the new namespace sees the chain (read-only)" "t_pass_a,t_drop" "$(names "$nsb")" || return
 	expect "its state is still the old namespace's" 1 \
@@ -201,6 +210,94 @@ t_moved_adopted() {
 	expect "no state left in the other namespace" "" "$(pins_of "$nsb" "$ib")" || return
 	nx "$nsa" "$XC" detach xm0 --all >/dev/null || { not_ok "detach --all"; return; }
 	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
+}
+
+# Issue 24 (8): the old namespace gives the moved interface's index to a new
+# interface (by chance, or asked for as here). The state the moved chain
+# left under that index must not make the new interface's chain "foreign";
+# the moved chain runs on, and is managed from where it went. Once with the
+# index kept in the new namespace, once with another one there; the first
+# round ends with an adoption there, the second with the moved interface
+# deleted and gc.
+t_moved_index_reused() {
+	begin "an interface moved to another namespace leaves its index to a new interface: the new one gets a chain of its own; the moved chain runs on and is managed where it went"
+	local io ib keep nsdir left
+	for keep in same other; do
+		moved_chain "$keep" || return
+		ip -n "$nsa" link add xn0 index "$io" type veth peer name xn1 &&
+			ip -n "$nsa" link set xn0 up && ip -n "$nsa" link set xn1 up ||
+			{ not_ok "a new veth with index $io in the old namespace"; return; }
+		expect_exit 0 nx "$nsa" "$XC" status xn0 || return
+		expect "status of the new interface, no warning ($keep)" "" "$err" || return
+		expect "no chain there ($keep)" "0" \
+			"$(nx "$nsa" "$XC" -j status xn0 | jq '[.[0].programs[]?] | length')" || return
+		expect_exit 0 nx "$nsa" "$XC" attach -b "$backend" xn0 "$OBJ" -p t_pass_b || return
+		expect "the new interface's chain ($keep)" "t_pass_b" \
+			"$(nx "$nsa" "$XC" -j status xn0 | jq -r '[.[0].programs[]?.name] | join(",")')" ||
+			return
+		expect "it runs ($keep)" "verdict=pass trace=a2" "$(nx "$nsa" "$XT" run xn0)" || return
+		expect "the moved chain runs on ($keep)" "verdict=drop trace=a1,d0" \
+			"$(nx "$nsb" "$XT" run xm0)" || return
+		expect "and is seen where it went ($keep)" "t_pass_a,t_drop" \
+			"$(nx "$nsb" "$XC" -j status xm0 | jq -r '[.[0].programs[]?.name] | join(",")')" ||
+			return
+		nsdir=$private_root/ns-$(ino_of "$nsa")
+		expect "its state parked in the old namespace ($keep)" "1" \
+			"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+		if [ "$keep" = same ]; then
+			nx "$nsb" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_c -P 30 >/dev/null ||
+				{ not_ok "attach where it went"; return; }
+			expect "adopted and changed there" "verdict=drop trace=a3,a1,d0" \
+				"$(nx "$nsb" "$XT" run xm0)" || return
+			expect "nothing parked any more" "0" \
+				"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+			nx "$nsb" "$XC" detach xm0 --all >/dev/null || { not_ok "detach --all there"; return; }
+		else
+			# Deleted where it went: its link is detached, and the
+			# old namespace's gc collects the parked state.
+			ip -n "$nsb" link del xm0 || { not_ok "delete the moved interface"; return; }
+			nx "$nsa" "$XC" gc >/dev/null || { not_ok "gc"; return; }
+			expect "the parked state collected" "0" \
+				"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+		fi
+		expect "the new interface's chain is untouched ($keep)" "verdict=pass trace=a2" \
+			"$(nx "$nsa" "$XT" run xn0)" || return
+		nx "$nsa" "$XC" detach xn0 --all >/dev/null || { not_ok "detach xn0 ($keep)"; return; }
+		left=$(ls "$private_root/ns-$(ino_of "$nsa")" "$private_root/ns-$(ino_of "$nsb")" 2>/dev/null)
+		expect "no state left ($keep)" "" "$left" || return
+	done
+	ok
+}
+
+# The index a moved interface left is taken by an interface that brings a
+# chain of its own from a third namespace: its chain is seen at once and
+# adopted at the first change; the one that moved away runs on.
+t_moved_index_brought() {
+	begin "an interface moved away leaves its index to one that brings its own chain from a third namespace: each chain is seen and managed where its interface is"
+	local io ib left
+	moved_chain same || return
+	ip netns del "$nsc" 2>/dev/null
+	mkns "$nsc" && ip -n "$nsc" link add xy0 index "$io" type veth peer name xy1 &&
+		ip -n "$nsc" link set xy0 up || { not_ok "veth with index $io in a third namespace"; return; }
+	nx "$nsc" "$XC" attach -b "$backend" xy0 "$OBJ" -p t_drop >/dev/null ||
+		{ not_ok "attach in the third namespace"; return; }
+	ip -n "$nsc" link set xy0 netns "$nsa" && ip -n "$nsa" link set xy0 up ||
+		{ not_ok "move it to the old namespace"; return; }
+	expect "its index there" "$io" "$(nx "$nsa" cat /sys/class/net/xy0/ifindex)" || return
+	expect_exit 0 nx "$nsa" "$XC" status xy0 || return
+	expect "its chain seen, no warning" "t_drop " \
+		"$(nx "$nsa" "$XC" -j status xy0 | jq -r '[.[0].programs[]?.name] | join(",")') $err" || return
+	nx "$nsa" "$XC" attach -b "$backend" xy0 "$OBJ" -p t_pass_b -P 10 >/dev/null ||
+		{ not_ok "attach to it"; return; }
+	expect "adopted and changed" "verdict=drop trace=a2,d0" "$(nx "$nsa" "$XT" run xy0)" || return
+	expect "the one that moved away runs on" "verdict=drop trace=a1,d0" \
+		"$(nx "$nsb" "$XT" run xm0)" || return
+	expect "and is seen where it went" "t_pass_a,t_drop" \
+		"$(nx "$nsb" "$XC" -j status xm0 | jq -r '[.[0].programs[]?.name] | join(",")')" || return
+	nx "$nsa" "$XC" detach xy0 --all >/dev/null && nx "$nsb" "$XC" detach xm0 --all >/dev/null ||
+		{ not_ok "detach both"; return; }
+	left=$(for n in "$nsa" "$nsb" "$nsc"; do ls "$private_root/ns-$(ino_of "$n")" 2>/dev/null; done)
+	expect "no state left" "" "$left" && ok
 }
 
 # def RUNNER...: run with the default root; nse: the same through nsenter.
@@ -358,7 +455,8 @@ t_gc_other_ns_error() {
 	[ $rc -eq 0 ] && ok
 }
 
-run_tests t_same_ifindex t_gc_other_ns_error t_moved_interface t_moved_adopted t_nsenter_default_root t_ip_netns_exec_default_root \
+run_tests t_same_ifindex t_moved_interface t_moved_adopted t_gc_other_ns_error t_moved_index_reused \
+	t_moved_index_brought t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"
 finish

@@ -13,16 +13,16 @@
 #      port in network byte order in a __u32, a hit adds 1 << 6 to the
 #      value), xdpfilt_dny_udp.o passes only those ports (default deny);
 #      both count verdicts in xdp_stats_map. Their maps are pinned by name
-#      (LIBBPF_PIN_BY_NAME): libbpf pins them under /sys/fs/bpf by default,
-#      which is not a BPF filesystem inside 'ip netns exec' (it remounts
-#      /sys): attach --pin-maps DIR makes DIR (on the suite's own bpffs)
-#      their pin root, and the suite configures the filter through those
-#      pins with bpftool, the way xdp-filter's own tool writes
-#      filter_ports. Without --pin-maps the attach fails, naming the map
-#      and the fix, and the chain is unchanged; with it, a second object
-#      declaring the same maps shares them, also after a detach; libbpf's
-#      default location is still used once, with a directory of the
-#      suite's bpffs bind-mounted on /sys/fs/bpf (by_name_attach).
+#      (LIBBPF_PIN_BY_NAME): under the state root's maps/ unless attach
+#      --pin-maps DIR makes DIR (on the suite's own bpffs) their pin root,
+#      never in libbpf's default /sys/fs/bpf (checked with a directory of
+#      the suite's bpffs bind-mounted there, by_name_attach); the suite
+#      configures the filter through those pins with bpftool, the way
+#      xdp-filter's own tool writes filter_ports. attach and apply print
+#      every pin, detach those it leaves; a --pin-maps DIR that is not on
+#      a bpffs fails, naming the map and the fix, and the chain is
+#      unchanged; a second object declaring the same maps shares them,
+#      also after a detach.
 #    - xdpdump_xdp.o (xdpdump's capture program) passes everything on,
 #      also with its capture path switched on (trace_cfg in its .data).
 #    - xsk_def_xdp_prog.o (libxdp's AF_XDP program) redirects queue 0 to
@@ -58,10 +58,12 @@ LOBJ=$TEST_BPF_DIR/test_loop.o
 # installed, as a cross build may pull in, plain "libxdp1" is ambiguous.)
 XDPTOOLS=${XDPTOOLS_BPF_DIR:-$(dirname "$(dpkg -L "libxdp1:$(dpkg --print-architecture)" 2>/dev/null |
 	grep '/xsk_def_xdp_prog\.o$' | head -n 1)")}
-# Every pin this suite makes (attach --pin-maps, libbpf's by-name pins):
-# removed by reset, so that finish's leak check sees none of it.
+# Every pin this suite makes (attach --pin-maps, libbpf's by-name pins,
+# in the state root's maps/ too): removed by reset, so that finish's leak
+# check sees none of it.
 pins=$bpffs/pins
 libpins=$pins/libbpf
+rootpins=$XDPCHAIN_BPFFS_ROOT/maps
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; cleanup' EXIT
 
@@ -77,7 +79,7 @@ reset() {
 	xc detach xt0 --all >/dev/null 2>&1
 	[ "$xr1_used" = 1 ] && xc detach xr1 --all >/dev/null 2>&1
 	xr1_used=0
-	rm -rf "$pins"
+	rm -rf "$pins" "$rootpins"
 	mkdir -p "$libpins"
 	true
 }
@@ -86,11 +88,13 @@ reset() {
 satt() { local p=$1; shift; xc attach -b "$backend" xt0 "$SOBJ" -p "$p" "$@" >/dev/null; }
 # by_name_attach FILE [options]: attach to xt0 an object whose maps
 # libbpf pins by name, with $libpins on /sys/fs/bpf for the attach
-# (libbpf's default pin root; filter_attach is the way without a mount).
+# (libbpf's default pin root, where nothing must go: the state root's
+# maps/ is the default); its output in $out.
 by_name_attach() {
-	in_ns sh -c 'mount --bind "$1" /sys/fs/bpf && shift && exec "$@"' sh "$libpins" \
-		"$XC" attach -b "$backend" xt0 "$@" >/dev/null
+	out=$(in_ns sh -c 'mount --bind "$1" /sys/fs/bpf && shift && exec "$@"' sh "$libpins" \
+		"$XC" "${XCOPTS[@]}" attach -b "$backend" xt0 "$@")
 }
+XCOPTS=()
 # filter_attach FILE [options]: attach to xt0 an object whose maps libbpf
 # pins by name, pinned in $fpins (--pin-maps).
 fpins=$pins/filter
@@ -231,15 +235,16 @@ t_xdp_filter_deny() {
 }
 
 t_xdp_filter_allow() {
-	begin "xdp-tools' xdp-filter in deny-all mode (xdpfilt_dny_udp.o) passes only the UDP port set in its map; its maps in libbpf's default location"
+	begin "xdp-tools' xdp-filter in deny-all mode (xdpfilt_dny_udp.o) passes only the UDP port set in its map; its maps in the state root's maps/"
 	have_xdptools || return
 	# /sys/fs/bpf, libbpf's default pin root, made a bpffs (a directory
 	# of the suite's) for the attach: no --pin-maps.
 	by_name_attach "$XDPTOOLS/xdpfilt_dny_udp.o" --stats || { not_ok "attach xdp-filter"; return; }
-	expect "its maps, pinned by name in /sys/fs/bpf" "filter_ports xdp_stats_map" \
-		"$(ls "$libpins" | xargs)" || return
+	expect "its maps, pinned by name in the state root" "filter_ports xdp_stats_map" \
+		"$(ls "$rootpins" | xargs)" || return
+	expect "nothing in libbpf's default location" "" "$(ls "$libpins" | xargs)" || return
 	att t_pass_a -P 5 && att t_pass_b -P 60 || { not_ok "attach the counters"; return; }
-	filter_port 5000 $((2 | 8)) "$libpins" || { not_ok "configure port 5000"; return; }
+	filter_port 5000 $((2 | 8)) "$rootpins" || { not_ok "configure port 5000"; return; }
 	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
 	settle "counters before and after it" "7 3" t_pass_a t_pass_b || return
 	expect "the filter's verdicts (drop pass)" "4 3" \
@@ -320,27 +325,99 @@ t_xsk_skb() {
 }
 
 t_pin_by_name_refused() {
-	begin "maps pinned by name, no --pin-maps, inside ip netns exec: the attach fails naming the map and the fix; the chain is unchanged"
+	begin "maps pinned by name, --pin-maps DIR not on a bpffs: the attach fails naming the map and the fix; the chain is unchanged"
 	have_xdptools || return
-	local before rev json
+	local before json dir=$tmp/notbpf
 	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
 	before=$(status_json | jq -c '[.[0].revision, [.[0].programs[] | .name, .id]]')
-	expect_exit 1 xc attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" || return
+	expect_exit 1 xc attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" --pin-maps "$dir" || return
 	expect "the error names the map, its path and the fix" "yes" \
 		"$(grep "^Error: " <<<"$err" | grep "map xdp_stats_map is declared LIBBPF_PIN_BY_NAME" |
-			grep "/sys/fs/bpf/xdp_stats_map" | grep -q -- "use --pin-maps DIR on a bpffs, or nsenter --net" &&
+			grep "$dir/xdp_stats_map" | grep -q -- "give --pin-maps a directory on a bpffs" &&
 			echo yes || echo "no: $err")" || return
 	expect "the library says it too, not 'the kernel refused'" "yes no" \
-		"$(grep -q "xdpfilt_alw_udp: map xdp_stats_map is declared LIBBPF_PIN_BY_NAME: cannot pin it as /sys/fs/bpf/xdp_stats_map: /sys/fs/bpf is not a BPF filesystem here" <<<"$err" && echo yes || echo no) $(grep -q "the kernel refused" <<<"$err" && echo yes || echo no)" || return
-	json=$(xc -j attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" 2>/dev/null)
+		"$(grep -q "xdpfilt_alw_udp: map xdp_stats_map is declared LIBBPF_PIN_BY_NAME: cannot pin it as $dir/xdp_stats_map: $dir is not a BPF filesystem here" <<<"$err" && echo yes || echo no) $(grep -q "the kernel refused" <<<"$err" && echo yes || echo no)" || return
+	json=$(xc -j attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" --pin-maps "$dir" 2>/dev/null)
 	expect "exit status with -j" 1 "$?" || return
 	expect "the JSON error says the same" "yes" \
 		"$(jq -r '.error' <<<"$json" | grep "map xdp_stats_map is declared LIBBPF_PIN_BY_NAME" |
-			grep -q -- "--pin-maps DIR" && echo yes || echo "no: $json")" || return
+			grep -q -- "--pin-maps" && echo yes || echo "no: $json")" || return
 	expect "the chain (revision, programs)" "$before" \
 		"$(status_json | jq -c '[.[0].revision, [.[0].programs[] | .name, .id]]')" || return
+	expect "no map pinned under the state root" "" "$(ls "$rootpins" 2>/dev/null | xargs)" || return
 	send 2 5000 || { not_ok "send"; return; }
 	settle "the counter still sees every packet" 2 t_pass_a && ok
+}
+
+# Issue 24 (9): without --pin-maps, maps pinned by name go under the state
+# root (a private one here), never to /sys/fs/bpf (bind-mounted to a
+# directory of the suite's to see what lands there); every pin is
+# reported; two objects declaring the same map still share it; a detach
+# leaves the pins and says where they are.
+t_pin_by_name_state_root() {
+	begin "maps pinned by name without --pin-maps: under the state root, reported by attach, shared by two programs, kept and reported by detach"
+	have_xdptools || return
+	local dny alw mid json want
+	XCOPTS=()
+	by_name_attach "$XDPTOOLS/xdpfilt_dny_udp.o" -P 5 --stats || { not_ok "attach xdpfilt_dny_udp"; return; }
+	expect "the attach prints its pins" "$rootpins/xdp_stats_map $rootpins/filter_ports" \
+		"$(sed -n 's/^pinned map \([^ ]*\) (LIBBPF_PIN_BY_NAME.*/\1/p' <<<"$out" | xargs)" || return
+	XCOPTS=(-j)
+	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -P 10 || { not_ok "attach xdpfilt_alw_udp"; return; }
+	XCOPTS=()
+	expect "the second attach names the pins it uses (-j)" \
+		"$rootpins/xdp_stats_map $rootpins/filter_ports" "$(jq -r '.pinned_maps | join(" ")' <<<"$out")" ||
+		return
+	expect "its maps under the state root" "filter_ports xdp_stats_map" "$(ls "$rootpins" | xargs)" ||
+		return
+	expect "nothing in /sys/fs/bpf (libbpf's default)" "" "$(ls "$libpins" | xargs)" || return
+	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
+	read -r dny alw <<<"$(ids xdpfilt_dny_udp xdpfilt_alw_udp)"
+	mid=$(bpftool -j map show pinned "$rootpins/filter_ports" | jq -r .id)
+	expect "both programs use the pinned filter_ports (map $mid)" "true true" \
+		"$(for p in "$dny" "$alw"; do
+			bpftool -j prog show id "$p" | jq -r --argjson m "$mid" '.map_ids | index($m) != null'
+		done | xargs)" || return
+	# Deny-all passes only 7777, allow-all drops it: one rule, both see it.
+	filter_port 7777 $((2 | 8)) "$rootpins" || { not_ok "configure port 7777"; return; }
+	send 4 7777 && send 3 5000 || { not_ok "send"; return; }
+	settle_vstat "deny-all's drop and pass, allow-all's drop" "3 4 4" \
+		xdpfilt_dny_udp:drop xdpfilt_dny_udp:pass xdpfilt_alw_udp:drop || return
+	out=$(xc detach xt0 xdpfilt_dny_udp) || { not_ok "detach xdpfilt_dny_udp"; return; }
+	expect "detach says what stays" "$rootpins/filter_ports $rootpins/xdp_stats_map" \
+		"$(sed -n 's/^kept pinned map \([^ ]*\) (LIBBPF_PIN_BY_NAME.*/\1/p' <<<"$out" | sort | xargs)" ||
+		return
+	json=$(xc -j detach xt0 --all) || { not_ok "detach --all"; return; }
+	expect "detach --all says what stays (-j)" "$rootpins/filter_ports $rootpins/xdp_stats_map" \
+		"$(jq -r '.pinned_maps | sort | join(" ")' <<<"$json")" || return
+	prog_gone "$alw" && prog_gone "$dny" || { not_ok "the filters are still loaded"; return; }
+	expect "the pins after the detach" "filter_ports xdp_stats_map" "$(ls "$rootpins" | xargs)" || return
+	expect "the same map" "$mid" "$(bpftool -j map show pinned "$rootpins/filter_ports" | jq -r .id)" &&
+		ok
+}
+
+# apply: the pins of what it attaches, and of what it detaches, in its
+# plan; --pin-maps DIR as the pin root.
+t_apply_pins() {
+	begin "apply: maps pinned by name under the state root or --pin-maps DIR, listed for each attach and each detach"
+	have_xdptools || return
+	local json cfg=$tmp/apply.json none=$tmp/none.json dir=$pins/apply
+	printf '{"version": 1, "owner": "pins", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "%s"}]}}}\n' \
+		"$backend" "$XDPTOOLS/xdpfilt_alw_udp.o" >"$cfg"
+	printf '{"version": 1, "owner": "pins", "interfaces": {"xt0": {"programs": []}}}\n' >"$none"
+	json=$(xc -j apply "$cfg") || { not_ok "apply"; return; }
+	expect "the attach's pins" "$rootpins/xdp_stats_map $rootpins/filter_ports" \
+		"$(jq -r '.interfaces[0].plan[0].pinned_maps | join(" ")' <<<"$json")" || return
+	json=$(xc -j apply "$none") || { not_ok "apply nothing"; return; }
+	expect "the detach's kept pins" "detach $rootpins/filter_ports $rootpins/xdp_stats_map" \
+		"$(jq -r '.interfaces[0].plan[0] | "\(.action) \(.pinned_maps | sort | join(" "))"' <<<"$json")" ||
+		return
+	xc apply --pin-maps "$dir" "$cfg" >"$tmp/out" || { not_ok "apply --pin-maps"; return; }
+	expect "--pin-maps: the pins there, printed" "$dir/xdp_stats_map $dir/filter_ports" \
+		"$(sed -n 's/^ *pinned map \([^ ]*\) (LIBBPF_PIN_BY_NAME.*/\1/p' "$tmp/out" | xargs)" || return
+	expect "--pin-maps: in DIR" "filter_ports xdp_stats_map" "$(ls "$dir" | xargs)" || return
+	xc apply "$none" >/dev/null || { not_ok "apply nothing again"; return; }
+	ok
 }
 
 t_pin_by_name_shared() {
@@ -498,6 +575,7 @@ t_bpf_loop() {
 }
 
 run_tests t_xdp_filter_deny t_xdp_filter_allow t_pin_by_name_refused t_pin_by_name_shared \
+	t_pin_by_name_state_root t_apply_pins \
 	t_xdpdump t_xsk_native t_xsk_skb \
 	t_adjust_head t_adjust_tail t_metadata t_redirect_devmap t_redirect t_bpf2bpf t_bigstack \
 	t_bpf_loop

@@ -133,13 +133,17 @@ struct xdpchain_open_opts {
 	/* The directory where maps declared with LIBBPF_PIN_BY_NAME are
 	 * pinned (as DIR/NAME) and reused, if a compatible map is pinned
 	 * there already, when the program is loaded: libbpf's
-	 * bpf_object_open_opts.pin_root_path. NULL: libbpf's default,
-	 * /sys/fs/bpf. It must be on a BPF filesystem ('ip netns exec'
+	 * bpf_object_open_opts.pin_root_path. NULL: the map directory of
+	 * the state root the program is attached under, <root>/maps
+	 * (attach's bpffs_root; not libbpf's default, /sys/fs/bpf, outside
+	 * any state root). It must be on a BPF filesystem ('ip netns exec'
 	 * remounts /sys, so /sys/fs/bpf is none inside it). The pins outlive
 	 * the program: the next load of an object declaring the same map
-	 * shares it (libbpf's semantics). xdpchain_prog__from_bpf_obj()
-	 * refuses it (-EINVAL): its caller sets pin_root_path when opening
-	 * the object. */
+	 * in the same directory shares it (libbpf's semantics), and a
+	 * detach leaves them (xdpchain_pinned_maps() finds those of the
+	 * map directory). xdpchain_prog__from_bpf_obj() refuses it
+	 * (-EINVAL): its caller sets pin_root_path when opening the object,
+	 * and the object's paths are left as the caller opened it. */
 	const char *pin_root_path;
 	size_t :0;
 };
@@ -465,6 +469,23 @@ struct xdpchain_query_opts {
  * dispatcher and is always self-consistent. */
 XDPCHAIN_API struct xdpchain_chain *
 xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts);
+
+/* Told of one map pin by xdpchain_pinned_maps(): the program that uses
+ * the map, the pin's name (the map's) and its path. */
+typedef void (*xdpchain_map_pin_fn)(__u32 prog_id, const char *name, const char *path,
+				    void *ctx);
+/* The maps that program prog_id of the chain on ifindex (0: every
+ * program of the chain) uses and that are pinned in the state root's map
+ * directory, <root>/maps, where the maps an object declares
+ * LIBBPF_PIN_BY_NAME are pinned when it was opened without
+ * pin_root_path (xdpchain_open_opts). Those pins are shared by every
+ * object declaring the map, so detaching a program leaves them: ask
+ * before a detach to say where they stay. fn (may be NULL) is called for
+ * each; returns how many, or -errno (-ENOENT: no chain, or no such
+ * program in it). Pins made elsewhere (another pin_root_path, a
+ * skeleton's own) are not found. */
+XDPCHAIN_API int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn,
+				      void *ctx, const struct xdpchain_query_opts *opts);
 /* Free the snapshot (NULL: nothing); its entries go with it. */
 XDPCHAIN_API void xdpchain_chain__free(struct xdpchain_chain *chain);
 XDPCHAIN_API int xdpchain_chain__ifindex(const struct xdpchain_chain *chain);
