@@ -1,88 +1,77 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* Verdict sets, mode and backend words, priorities. */
-#include <errno.h>
+/* lib/verdict.c: the names of verdicts (xc_verdict_name(), the order of
+ * enum xdp_action, which the continue-on bits and the stats follow),
+ * their lookup by word (xc_verdict_lookup(), used by the API's parsers
+ * and the run config reader) and the names of modes (xc_mode_str()). */
 #include <string.h>
-#include "xdpchain/xdpchain.h"
+#include <linux/bpf.h>
+#include "model.h"
 #include "check.h"
 
-static void test_verdicts(void)
+/* The word s whole, as the parsers pass it (no terminator needed). */
+static int lookup(const char *s)
 {
-	const char *bad;
-	size_t bad_len;
-	__u32 m = 0xdead;
-	char buf[64];
-
-	CHECK(xdpchain_verdicts_parse("pass", &m, NULL, NULL) == 0 && m == (1u << 2));
-	CHECK(xdpchain_verdicts_parse("pass,drop", &m, NULL, NULL) == 0 && m == ((1u << 2) | (1u << 1)));
-	CHECK(xdpchain_verdicts_parse("XDP_TX,redirect,ABORTED", &m, NULL, NULL) == 0 &&
-	      m == ((1u << 3) | (1u << 4) | 1u));
-	CHECK(xdpchain_verdicts_parse("all", &m, NULL, NULL) == 0 && m == 0x1f);
-	CHECK(xdpchain_verdicts_parse("none", &m, NULL, NULL) == 0 && m == 0);
-	m = 7;
-	CHECK(xdpchain_verdicts_parse("pass,pas", &m, &bad, &bad_len) == -EINVAL);
-	CHECK(errno == EINVAL && m == 7);
-	CHECK(bad && bad_len == 3 && !strncmp(bad, "pas", 3));
-	CHECK(xdpchain_verdicts_parse("", &m, NULL, NULL) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("pass,", &m, NULL, NULL) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse(",pass", &m, NULL, NULL) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("xdp_", &m, NULL, NULL) == -EINVAL);
-	CHECK(xdpchain_verdicts_parse("5", &m, NULL, NULL) == -EINVAL);
-
-	CHECK(xdpchain_verdicts_format((1u << 2) | (1u << 1), buf, sizeof(buf)) == 9);
-	CHECK(!strcmp(buf, "drop,pass"));
-	CHECK(xdpchain_verdicts_format(0, buf, sizeof(buf)) == 4 && !strcmp(buf, "none"));
-	/* Bits outside the known actions are not printed as actions. */
-	CHECK(xdpchain_verdicts_format(1u << 31, buf, sizeof(buf)) == 4);
-	/* Truncation reports the needed length, like snprintf. */
-	CHECK(xdpchain_verdicts_format(0x1f, buf, 5) == 29 && strlen(buf) == 4);
-	CHECK(!strcmp(xdpchain_verdict_name(4), "redirect"));
-	CHECK(xdpchain_verdict_name(5) == NULL && xdpchain_verdict_name(-1) == NULL);
-	CHECK(xdpchain_verdict_parse("drop") == 1 && xdpchain_verdict_parse("nope") < 0);
+	return xc_verdict_lookup(s, strlen(s));
 }
 
-static void test_words(void)
+static void test_names(void)
 {
-	enum xdpchain_mode mode;
-	enum xdpchain_backend be;
-
-	CHECK(!xdpchain_mode_parse("native", &mode) && mode == XDPCHAIN_MODE_NATIVE);
-	CHECK(!xdpchain_mode_parse("drv", &mode) && mode == XDPCHAIN_MODE_NATIVE);
-	CHECK(!xdpchain_mode_parse("skb", &mode) && mode == XDPCHAIN_MODE_SKB);
-	CHECK(!xdpchain_mode_parse("generic", &mode) && mode == XDPCHAIN_MODE_SKB);
-	CHECK(!xdpchain_mode_parse("hw", &mode) && mode == XDPCHAIN_MODE_HW);
-	CHECK(xdpchain_mode_parse("Native", &mode) == -EINVAL);
-	CHECK(!strcmp(xdpchain_mode_str(XDPCHAIN_MODE_SKB), "skb"));
-	CHECK(!xdpchain_backend_parse("auto", &be) && be == XDPCHAIN_BACKEND_AUTO);
-	CHECK(!xdpchain_backend_parse("freplace", &be) && be == XDPCHAIN_BACKEND_FREPLACE);
-	CHECK(!xdpchain_backend_parse("tailcall", &be) && be == XDPCHAIN_BACKEND_TAILCALL);
-	CHECK(xdpchain_backend_parse("mixed", &be) == -EINVAL);
-	CHECK(!strcmp(xdpchain_backend_str(XDPCHAIN_BACKEND_MIXED), "mixed"));
+	/* Index i is XDP action i: the dispatcher counts and tests bit i. */
+	CHECK(!strcmp(xc_verdict_name(XDP_ABORTED), "aborted"));
+	CHECK(!strcmp(xc_verdict_name(XDP_DROP), "drop"));
+	CHECK(!strcmp(xc_verdict_name(XDP_PASS), "pass"));
+	CHECK(!strcmp(xc_verdict_name(XDP_TX), "tx"));
+	CHECK(!strcmp(xc_verdict_name(XDP_REDIRECT), "redirect"));
+	CHECK(xc_verdict_name(XDP_REDIRECT + 1) == NULL);
+	CHECK(xc_verdict_name(-1) == NULL);
+	CHECK(xc_verdict_name(0x7fffffff) == NULL);
 }
 
-static void test_priority(void)
+static void test_lookup(void)
 {
-	int p = 99;
+	int v;
 
-	CHECK(!xdpchain_priority_parse("0", &p) && p == 0);
-	CHECK(!xdpchain_priority_parse("-5", &p) && p == -5);
-	CHECK(!xdpchain_priority_parse("2147483647", &p) && p == 2147483647);
-	CHECK(!xdpchain_priority_parse("-2147483648", &p) && p == -2147483647 - 1);
-	p = 99;
-	CHECK(xdpchain_priority_parse("2147483648", &p) == -ERANGE && p == 99);
-	CHECK(xdpchain_priority_parse("99999999999999999999999", &p) == -ERANGE);
-	CHECK(xdpchain_priority_parse("", &p) == -EINVAL);
-	CHECK(xdpchain_priority_parse("-", &p) == -EINVAL);
-	CHECK(xdpchain_priority_parse("1 ", &p) == -EINVAL);
-	CHECK(xdpchain_priority_parse(" 1", &p) == -EINVAL);
-	CHECK(xdpchain_priority_parse("0x10", &p) == -EINVAL);
-	CHECK(xdpchain_priority_parse("12x", &p) == -EINVAL);
-	CHECK(p == 99);
+	/* Every name finds its own index, bare or as XDP_<NAME>. */
+	for (v = 0; xc_verdict_name(v); v++) {
+		char word[32];
+
+		CHECK(lookup(xc_verdict_name(v)) == v);
+		snprintf(word, sizeof(word), "XDP_%s", xc_verdict_name(v));
+		CHECK(lookup(word) == v);
+	}
+	CHECK(v == 5);
+	/* Case does not matter, in the prefix either. */
+	CHECK(lookup("DROP") == XDP_DROP && lookup("Pass") == XDP_PASS);
+	CHECK(lookup("xdp_tx") == XDP_TX && lookup("Xdp_Redirect") == XDP_REDIRECT);
+	/* Only len bytes count: the parsers pass one item of a list. */
+	CHECK(xc_verdict_lookup("pass,drop", 4) == XDP_PASS);
+	CHECK(xc_verdict_lookup("drop,pass", 4) == XDP_DROP);
+	/* A prefix or an extension of a name is no name. */
+	CHECK(xc_verdict_lookup("pass", 3) == -1);
+	CHECK(lookup("passs") == -1 && lookup("dro") == -1 && lookup("t") == -1);
+	/* The prefix alone, twice, or without its underscore. */
+	CHECK(lookup("xdp_") == -1 && lookup("XDP_XDP_DROP") == -1 && lookup("XDPDROP") == -1);
+	/* "xdp" shorter than the prefix is compared as a name (no read past
+	 * len). */
+	CHECK(xc_verdict_lookup("xdp_drop", 3) == -1);
+	CHECK(lookup("") == -1 && xc_verdict_lookup("drop", 0) == -1);
+	CHECK(lookup("0") == -1 && lookup(" drop") == -1);
+}
+
+static void test_modes(void)
+{
+	CHECK(!strcmp(xc_mode_str(XDPCHAIN_MODE_UNSPEC), "unspec"));
+	CHECK(!strcmp(xc_mode_str(XDPCHAIN_MODE_NATIVE), "native"));
+	CHECK(!strcmp(xc_mode_str(XDPCHAIN_MODE_SKB), "skb"));
+	CHECK(!strcmp(xc_mode_str(XDPCHAIN_MODE_HW), "hw"));
+	CHECK(!strcmp(xc_mode_str((enum xdpchain_mode)(XDPCHAIN_MODE_HW + 1)), "unknown"));
+	CHECK(!strcmp(xc_mode_str((enum xdpchain_mode)-1), "unknown"));
 }
 
 int main(void)
 {
-	test_verdicts();
-	test_words();
-	test_priority();
+	test_names();
+	test_lookup();
+	test_modes();
 	return check_report("test_verdict");
 }
