@@ -122,10 +122,12 @@ int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 /* kobj.c */
 bool xc_fd_is(int fd, const char *kind)
 {
-	char buf[32] = "";
+	char buf[64] = "";
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	size_t len = strlen(kind);
 
-	return n > 0 && !strcmp(buf, kind);
+	/* The kind, alone or on the first line. */
+	return n > 0 && !strncmp(buf, kind, len) && (!buf[len] || buf[len] == '\n');
 }
 
 /* unhook.c */

@@ -4,7 +4,8 @@
  * test_effective): fake_store.c replaces store.c's and kobj.c's access to
  * pins and objects, so that no BPF filesystem, kernel object or privilege
  * is needed. A pin is a file; its contents name its kind ("bpf-prog",
- * "bpf-map", "bpf-link"), which xc_fd_is() reads back. */
+ * "bpf-map", "bpf-link"), which xc_fd_is() reads back (from its first
+ * line: a test may write more after it). */
 #ifndef XDPCHAIN_TEST_FAKE_STORE_H
 #define XDPCHAIN_TEST_FAKE_STORE_H
 #include "store.h"
