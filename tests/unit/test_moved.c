@@ -144,7 +144,7 @@ static void test_find(struct xc_state *st)
 	CHECK(xc_store_find_moved(st, 50, buf, sizeof(buf)) == -ENOENT);
 	state_dir("ns-1/if-2", 50, 7);
 	/* No root: nothing moved. */
-	snprintf(st->root, sizeof(st->root), "%s/none", root);
+	snprintf(st->root, sizeof(st->root), "%.200s/none", root);
 	CHECK(xc_store_find_moved(st, 50, buf, sizeof(buf)) == -ENOENT);
 	snprintf(st->root, sizeof(st->root), "%s", root);
 }
