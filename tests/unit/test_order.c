@@ -4,6 +4,7 @@
  * and owner; the program id (attach order) only between identical
  * programs with identical settings. */
 #include <errno.h>
+#include <stddef.h>
 #include "model.h"
 #include "check.h"
 
@@ -108,9 +109,60 @@ static void test_anchors(void)
 	CHECK(loop[0].prog_id + loop[1].prog_id == 3);
 }
 
+/* Ties between the same code: continue-on set, then owner, then id. */
+static void test_ties(void)
+{
+	struct xdpchain_slot_meta a = slot(9, 5, "fw", 3), b = slot(1, 5, "fw", 3);
+
+	a.continue_on = 0x4;
+	b.continue_on = 0x6;
+	CHECK(xc_slot_cmp(&a, &b) < 0 && xc_slot_cmp(&b, &a) > 0);
+	/* The continue-on set before the owner. */
+	snprintf(a.owner, sizeof(a.owner), "z");
+	CHECK(xc_slot_cmp(&a, &b) < 0);
+	b.continue_on = a.continue_on;
+	CHECK(xc_slot_cmp(&a, &b) > 0);
+	/* The priority before the name, the name before the tag. */
+	b = slot(1, 4, "zz", 9);
+	a = slot(2, 5, "aa", 0);
+	CHECK(xc_slot_cmp(&b, &a) < 0);
+	b.priority = 5;
+	CHECK(xc_slot_cmp(&a, &b) < 0);
+}
+
+/* Sorting a larger element holding the slot at an offset (the
+ * transaction's entries), and the size limit. */
+static void test_order_array(void)
+{
+	struct wrapped {
+		int before;
+		struct xdpchain_slot_meta m;
+		char after[3];
+	} w[3];
+	const struct xdpchain_slot_meta *p[XDPCHAIN_MAX_SLOTS + 1];
+	unsigned int perm[XDPCHAIN_MAX_SLOTS + 1];
+
+	memset(w, 0, sizeof(w));
+	for (int i = 0; i < 3; i++) {
+		w[i].before = 100 + i;
+		w[i].m = slot((__u32)(i + 1), 30 - 10 * i, "p", 0);
+		snprintf(w[i].after, sizeof(w[i].after), "%c", 'a' + i);
+	}
+	CHECK(xc_order_array(w, 3, sizeof(w[0]), offsetof(struct wrapped, m)) == 0);
+	/* Whole elements moved: priorities 10, 20, 30. */
+	CHECK(w[0].before == 102 && w[0].m.prog_id == 3 && !strcmp(w[0].after, "c"));
+	CHECK(w[1].before == 101 && w[1].m.prog_id == 2 && !strcmp(w[1].after, "b"));
+	CHECK(w[2].before == 100 && w[2].m.prog_id == 1 && !strcmp(w[2].after, "a"));
+	CHECK(xc_order_array(w, 0, sizeof(w[0]), offsetof(struct wrapped, m)) == 0);
+	CHECK(xc_order_array(w, XDPCHAIN_MAX_SLOTS + 1, sizeof(w[0]), 0) == -E2BIG);
+	CHECK(xc_order(p, XDPCHAIN_MAX_SLOTS + 1, perm) == -E2BIG);
+}
+
 int main(void)
 {
 	test_order();
 	test_anchors();
+	test_ties();
+	test_order_array();
 	return check_report("test_order");
 }

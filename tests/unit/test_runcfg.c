@@ -81,6 +81,73 @@ static void test_read(void)
 	btf__free(btf);
 }
 
+/* The struct behind typedefs and modifiers, member names that are not
+ * XDP_<ACTION>, a variable that is not a struct, a typedef loop. */
+static void test_types(void)
+{
+	const struct member m1[] = { { "priority", 4 }, { "XDP_TX", 1 } };
+	const struct member bare[] = { { "pass", 1 } };
+	const struct member lower[] = { { "xdp_pass", 1 } };
+	struct xc_runcfg cfg;
+	struct btf *btf;
+	int st_id, td, cst, var, loop_a, loop_b;
+
+	/* DATASEC { VAR "_p": const typedef struct {...} } */
+	btf = build("_other", m1, 2, false);
+	st_id = btf__find_by_name_kind(btf, "_other", BTF_KIND_VAR);
+	st_id = btf__type_by_id(btf, st_id)->type;
+	td = btf__add_typedef(btf, "cfg_t", st_id);
+	cst = btf__add_const(btf, td);
+	var = btf__add_var(btf, "_p", BTF_VAR_GLOBAL_ALLOCATED, cst);
+	CHECK(var > 0);
+	/* Only the section's variables count: add a second section. */
+	btf__add_datasec(btf, ".xdp_run_config2", 16);
+	btf__add_datasec_var_info(btf, var, 0, 16);
+	CHECK(xc_runcfg_read(btf, "p", &cfg) == 0 && !cfg.has_priority);
+	btf__free(btf);
+
+	btf = btf__new_empty();
+	{
+		int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+		int idx = btf__add_int(btf, "__ARRAY_SIZE_TYPE__", 4, 0);
+		int arr = btf__add_array(btf, idx, int_id, 4);
+		int ptr = btf__add_ptr(btf, arr);
+		int s = btf__add_struct(btf, NULL, 8);
+
+		btf__add_field(btf, "priority", ptr, 0, 0);
+		td = btf__add_typedef(btf, "cfg_t", s);
+		cst = btf__add_volatile(btf, td);
+		var = btf__add_var(btf, "_p", BTF_VAR_GLOBAL_ALLOCATED, cst);
+		/* A variable of type int: not a run config. */
+		int bad = btf__add_var(btf, "_q", BTF_VAR_GLOBAL_ALLOCATED, int_id);
+		/* A loop of typedefs: bounded, refused. */
+		loop_a = btf__add_typedef(btf, "la", 0);
+		loop_b = btf__add_typedef(btf, "lb", loop_a);
+		((struct btf_type *)btf__type_by_id(btf, loop_a))->type = loop_b;
+		int lv = btf__add_var(btf, "_l", BTF_VAR_GLOBAL_ALLOCATED, loop_a);
+
+		btf__add_datasec(btf, ".xdp_run_config", 24);
+		btf__add_datasec_var_info(btf, var, 0, 8);
+		btf__add_datasec_var_info(btf, bad, 8, 8);
+		btf__add_datasec_var_info(btf, lv, 16, 8);
+	}
+	CHECK(xc_runcfg_read(btf, "p", &cfg) == 0 && cfg.has_priority && cfg.priority == 4);
+	CHECK(xc_runcfg_read(btf, "q", &cfg) == -EINVAL);
+	CHECK(xc_runcfg_read(btf, "l", &cfg) == -EINVAL);
+	/* The variable's name is "_" and the program's whole name. */
+	CHECK(xc_runcfg_read(btf, "", &cfg) == 0 && !cfg.has_priority);
+	CHECK(xc_runcfg_read(btf, "pp", &cfg) == 0 && !cfg.has_priority);
+	btf__free(btf);
+
+	/* Actions are spelled XDP_<ACTION>, in capitals, as libxdp's. */
+	btf = build("_p", bare, 1, false);
+	CHECK(xc_runcfg_read(btf, "p", &cfg) == -EINVAL);
+	btf__free(btf);
+	btf = build("_p", lower, 1, false);
+	CHECK(xc_runcfg_read(btf, "p", &cfg) == -EINVAL);
+	btf__free(btf);
+}
+
 static int quiet(enum xdpchain_print_level l, const char *f, va_list a)
 {
 	return 0;
@@ -90,5 +157,6 @@ int main(void)
 {
 	xc_log_set_print(quiet);
 	test_read();
+	test_types();
 	return check_report("test_runcfg");
 }
