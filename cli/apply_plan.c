@@ -46,10 +46,12 @@ static enum plan_reason detach_reason(const struct plan_want *want, size_t nwant
 		if (!h->name || strcmp(want[i].name, h->name))
 			continue;
 		/* A wanted program has its name: other code or kind, or
-		 * the same in the other role. */
+		 * the same in the other role; in the same role, h is a
+		 * second copy of one that stays: not wanted (it is no role
+		 * change, which the plan said). */
 		if (!same_code(&want[i], h))
 			r = PLAN_R_REPLACED;
-		else
+		else if (want[i].observer != h->observer)
 			return want[i].observer ? PLAN_R_BECOMES_OBSERVER : PLAN_R_STOPS_OBSERVER;
 	}
 	return r;

@@ -1,143 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* "xdpchain apply": the configuration schema and the plan (wanted vs
- * running programs -> changes). */
+/* cli/apply_plan.c: "xdpchain apply"'s plan, from the programs the file
+ * wants and those that run: detaches (and why), updates in place
+ * (priority, continue-on set, placement), attaches. */
 #include <errno.h>
 #include <string.h>
-#include "apply_config.h"
 #include "apply_plan.h"
 #include "check.h"
-
-static char err[384];
-
-static int cfg_parse(const char *s, struct apply_config *cfg)
-{
-	err[0] = 0;
-	return apply_config_parse(s, strlen(s), cfg, err, sizeof(err));
-}
-
-/* s is refused as a bad file, the message containing word. */
-static int cfg_bad(const char *s, const char *word)
-{
-	struct apply_config cfg;
-	int ret = cfg_parse(s, &cfg);
-
-	if (!ret) {
-		apply_config_free(&cfg);
-		fprintf(stderr, "accepted: %s\n", s);
-		return 0;
-	}
-	if (ret != -EINVAL || !strstr(err, word)) {
-		fprintf(stderr, "for %s: %d '%s' lacks '%s'\n", s, ret, err, word);
-		return 0;
-	}
-	return 1;
-}
-
-static void test_config(void)
-{
-	struct apply_config cfg;
-	const char *good =
-		"{\"version\": 1, \"owner\": \"fleet\", \"interfaces\": {\n"
-		" \"eth1\": {\"mode\": \"skb\", \"backend\": \"tailcall\", \"programs\": [\n"
-		"  {\"file\": \"/a.o\", \"program\": \"fw\", \"priority\": -5,\n"
-		"   \"continue_on\": [\"pass\", \"drop\"]},\n"
-		"  {\"file\": \"b.o\", \"observer\": true}]},\n"
-		" \"eth0.100\": {\"programs\": []}}}";
-
-	CHECK(cfg_parse(good, &cfg) == 0);
-	CHECK(!strcmp(cfg.owner, "fleet"));
-	CHECK(cfg.nifaces == 2);
-	if (cfg.nifaces == 2) {
-		struct apply_iface *f = &cfg.ifaces[0];
-
-		CHECK(!strcmp(f->name, "eth1") && f->has_mode && f->mode == XDPCHAIN_MODE_SKB);
-		CHECK(f->backend == XDPCHAIN_BACKEND_TAILCALL && f->nprogs == 2);
-		CHECK(!strcmp(f->progs[0].file, "/a.o") && !strcmp(f->progs[0].program, "fw"));
-		CHECK(f->progs[0].has_priority && f->progs[0].priority == -5);
-		CHECK(f->progs[0].has_continue_on && f->progs[0].continue_on == 0x6);
-		CHECK(!strcmp(f->progs[0].path, "$.interfaces.eth1.programs[0]"));
-		CHECK(!f->progs[1].program && !f->progs[1].has_priority &&
-		      !f->progs[1].has_continue_on);
-		CHECK(!f->progs[0].observer && f->progs[1].observer);
-		f = &cfg.ifaces[1];
-		CHECK(!strcmp(f->name, "eth0.100") && !f->has_mode && f->nprogs == 0);
-		CHECK(f->backend == XDPCHAIN_BACKEND_AUTO);
-		CHECK(!strcmp(f->path, "$.interfaces[\"eth0.100\"]"));
-	}
-	apply_config_free(&cfg);
-
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {}, \"x\": 1}",
-		      "line 1: $.x: unknown key (known: version, owner, interfaces)"));
-	CHECK(cfg_bad("{\"owner\": \"o\", \"interfaces\": {}}", "$.version: missing"));
-	CHECK(cfg_bad("{\"version\": 1.0, \"owner\": \"o\", \"interfaces\": {}}",
-		      "$.version: must be the integer 1"));
-	CHECK(cfg_bad("{\"version\": 3, \"owner\": \"o\", \"interfaces\": {}}",
-		      "version 3 is not supported"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"a b\", \"interfaces\": {}}", "$.owner"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"\", \"interfaces\": {}}", "empty"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"0123456789012345678901234567890123\", "
-		      "\"interfaces\": {}}", "longer than 31"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\"}", "$.interfaces: missing"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": []}",
-		      "$.interfaces: must be an object, not an array"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"a/b\": {}}}",
-		      "not a valid interface name"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": {}}}",
-		      "$.interfaces.e.programs: missing"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [], \"mod\": 1}}}", "$.interfaces.e.mod: unknown key"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [], \"mode\": \"fast\"}}}", "unknown mode \"fast\""));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"a.o\", \"observer\": 1}]}}}",
-		      "$.interfaces.e.programs[0].observer: must be true or false, not a number"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [], \"mode\": \"hw\"}}}", "offload"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [], \"backend\": \"mixed\"}}}", "unknown backend"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{}]}}}", "$.interfaces.e.programs[0].file: missing"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"priority\": 2147483648}]}}}",
-		      "programs[0].priority: 2147483648 is out of range"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"priority\": 1.5}]}}}",
-		      "must be an integer, not a fraction"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"continue_on\": \"pass\"}]}}}",
-		      "continue_on: must be an array"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"continue_on\": [\"pass\", \"pass\"]}]}}}",
-		      "continue_on[1]: verdict \"pass\" is listed twice"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"program\": \"p\"}, "
-		      "{\"file\": \"/b\", \"program\": \"p\"}]}}}", "listed twice"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\"}]},\n \"e\": {\"programs\": []}}}",
-		      "line 2, column 7: duplicate key \"e\""));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"before\": \"x\", \"after\": \"y\"}]}}}",
-		      "programs[0].after: \"before\" and \"after\" exclude each other"));
-	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
-		      "{\"programs\": [{\"file\": \"/a\", \"after\": \"\"}]}}}",
-		      "programs[0].after: must not be empty"));
-	{
-		const char *placed =
-			"{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": {\"programs\": "
-			"[{\"file\": \"/a\", \"after\": \"fw\"}, {\"file\": \"/b\", \"before\": \"lb\"}]}}}";
-
-		CHECK(cfg_parse(placed, &cfg) == 0);
-		if (cfg.nifaces == 1 && cfg.ifaces[0].nprogs == 2) {
-			CHECK(!strcmp(cfg.ifaces[0].progs[0].anchor, "fw") &&
-			      cfg.ifaces[0].progs[0].anchor_after);
-			CHECK(!strcmp(cfg.ifaces[0].progs[1].anchor, "lb") &&
-			      !cfg.ifaces[0].progs[1].anchor_after);
-		}
-		apply_config_free(&cfg);
-	}
-	CHECK(cfg_bad("{\"version\": 1,", "line 1, column"));
-	CHECK(cfg_bad("[]", "$: must be an object"));
-}
 
 static const __u8 TAG_A[8] = { 1 }, TAG_B[8] = { 2 };
 
@@ -370,9 +238,124 @@ static void test_plan(void)
 	}
 }
 
+/* What each step says, beyond its kind: the matches, the detach reasons,
+ * what an update changes. */
+static void test_plan_more(void)
+{
+	struct plan_step st[16];
+	int da, db;
+
+	/* Additions and removals together: every wanted program is
+	 * attached, every running one of ours not wanted is detached "not
+	 * wanted", and want[].have tells the matches. */
+	{
+		struct plan_want w[] = { want("a", 10, TAG_A), want("n1", 5, NULL),
+					 want("n2", 5, NULL) };
+		struct plan_have h[] = { have(1, "x", "fleet", 1, TAG_B),
+					 have(2, "a", "fleet", 10, TAG_A),
+					 have(3, "y", "fleet", 1, TAG_B) };
+
+		CHECK(plan_compute("fleet", w, 3, h, 3, st, &da, &db) == 4);
+		CHECK(st[0].action == PLAN_DETACH && st[0].have == 0 && st[0].want == -1 &&
+		      st[0].reason == PLAN_R_NOT_WANTED);
+		CHECK(st[1].action == PLAN_DETACH && st[1].have == 2 &&
+		      st[1].reason == PLAN_R_NOT_WANTED);
+		CHECK(st[2].action == PLAN_ATTACH && st[2].want == 1 && st[2].have == -1);
+		CHECK(st[3].action == PLAN_ATTACH && st[3].want == 2);
+		CHECK(w[0].have == 1 && w[1].have == -1 && w[2].have == -1);
+	}
+	/* Updates: what changed is said (reorder: priority or continue-on
+	 * set; place: placement), never a role or the code. */
+	{
+		struct plan_want w[] = { want("a", 10, TAG_A), want("b", 20, TAG_B) };
+		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
+					 have(2, "b", "fleet", 20, TAG_B) };
+
+		w[0].continue_on = 4 | 2; /* continue-on alone */
+		w[1].anchor = PLAN_PLACE_BEFORE;
+		w[1].anchor_want = 0;
+		CHECK(plan_compute("fleet", w, 2, h, 2, st, &da, &db) == 2);
+		CHECK(st[0].action == PLAN_UPDATE && st[0].want == 0 && st[0].have == 0 &&
+		      st[0].reorder && !st[0].place);
+		CHECK(st[1].action == PLAN_UPDATE && st[1].want == 1 && st[1].have == 1 &&
+		      !st[1].reorder && st[1].place);
+		/* Both at once. */
+		w[1].priority = 21;
+		CHECK(plan_compute("fleet", w, 2, h, 2, st, &da, &db) == 2 && st[1].reorder &&
+		      st[1].place);
+		/* The same continue-on set: nothing to do for a. */
+		w[0].continue_on = 4;
+		CHECK(plan_compute("fleet", w, 2, h, 2, st, &da, &db) == 1 && st[0].have == 1);
+	}
+	/* An observer that stays one, with a new priority: updated in
+	 * place, as any program. */
+	{
+		struct plan_want w[] = { want("o", 10, TAG_A) };
+		struct plan_have h[] = { have(1, "o", "fleet", 5, TAG_A) };
+
+		w[0].observer = h[0].observer = true;
+		CHECK(plan_compute("fleet", w, 1, h, 1, st, &da, &db) == 1 &&
+		      st[0].action == PLAN_UPDATE && st[0].reorder && w[0].have == 0);
+		/* The role changes and the priority too: one detach, one
+		 * attach, the detach saying why. */
+		w[0].observer = false;
+		CHECK(plan_compute("fleet", w, 1, h, 1, st, &da, &db) == 2 &&
+		      st[0].action == PLAN_DETACH && st[0].reason == PLAN_R_STOPS_OBSERVER &&
+		      st[1].action == PLAN_ATTACH && w[0].have == -1);
+	}
+	/* Priority ties: programs of one priority are matched by name and
+	 * code, whatever their order in the file or in the chain; a tie is
+	 * no change. */
+	{
+		struct plan_want w[] = { want("b", 10, TAG_B), want("a", 10, TAG_A) };
+		struct plan_have h[] = { have(1, "a", "fleet", 10, TAG_A),
+					 have(2, "b", "fleet", 10, TAG_B) };
+
+		PLAN(w, h, "");
+		CHECK(w[0].have == 1 && w[1].have == 0);
+		/* Two running copies of one program and another build of it,
+		 * all with one priority. */
+		struct plan_want w2[] = { want("a", 10, TAG_A) };
+		struct plan_have h2[] = { have(1, "a", "fleet", 10, TAG_A),
+					  have(2, "a", "fleet", 10, TAG_A),
+					  have(3, "a", "fleet", 10, TAG_B) };
+		CHECK(plan_compute("fleet", w2, 1, h2, 3, st, &da, &db) == 2);
+		/* The first running copy is kept; the other copy is not
+		 * wanted (no role change: the plan said "it stops being an
+		 * observer"), the other build is replaced. */
+		CHECK(w2[0].have == 0);
+		CHECK(st[0].have == 1 && st[0].reason == PLAN_R_NOT_WANTED);
+		CHECK(st[1].have == 2 && st[1].reason == PLAN_R_REPLACED);
+		/* The same for observers. */
+		w2[0].observer = h2[0].observer = h2[1].observer = true;
+		CHECK(plan_compute("fleet", w2, 1, h2, 2, st, &da, &db) == 1 &&
+		      st[0].have == 1 && st[0].reason == PLAN_R_NOT_WANTED);
+	}
+	/* Anchored to a program of this file that is attached anew: the
+	 * running placement cannot name it yet, so an update. */
+	{
+		struct plan_want w[] = { want("n", 1, NULL), want("b", 20, TAG_B) };
+		struct plan_have h[] = { have(2, "b", "fleet", 20, TAG_B) };
+
+		w[1].anchor = PLAN_PLACE_AFTER;
+		w[1].anchor_want = 0;
+		h[0].anchor = PLAN_PLACE_AFTER;
+		h[0].anchor_id = 0;
+		PLAN(w, h, "update:2 attach:n");
+	}
+	/* Too many programs. */
+	{
+		static struct plan_want w[257];
+		static struct plan_step big[600];
+
+		CHECK(plan_compute("fleet", w, 257, NULL, 0, big, &da, &db) == -E2BIG);
+		CHECK(plan_compute("fleet", w, 0, NULL, 257, big, &da, &db) == -E2BIG);
+	}
+}
+
 int main(void)
 {
-	test_config();
 	test_plan();
-	return check_report("test_apply");
+	test_plan_more();
+	return check_report("test_apply_plan");
 }
