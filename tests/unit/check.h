@@ -5,6 +5,7 @@
 #ifndef XDPCHAIN_TEST_CHECK_H
 #define XDPCHAIN_TEST_CHECK_H
 #include <stdio.h>
+#include <stdlib.h>
 
 static int check_failures, check_total;
 
@@ -22,6 +23,23 @@ static inline int check_report(const char *name)
 {
 	printf("%s: %d checks, %d failed\n", name, check_total, check_failures);
 	return check_failures ? 1 : 0;
+}
+
+/* Reads all of path into *buf (malloc'd): its size, or 0 on error (the
+ * tests that read this build's BPF objects). */
+static inline size_t check_slurp(const char *path, void **buf)
+{
+	FILE *f = fopen(path, "rb");
+	long size;
+
+	*buf = NULL;
+	if (!f)
+		return 0;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) ||
+	    !(*buf = malloc((size_t)size)) || fread(*buf, 1, (size_t)size, f) != (size_t)size)
+		size = 0;
+	fclose(f);
+	return (size_t)size;
 }
 
 #ifdef XDPCHAIN_MODEL_H

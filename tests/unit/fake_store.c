@@ -26,6 +26,15 @@ static void path_of(struct xc_state *st, char *buf, size_t len, const char *fmt,
 	snprintf(buf, len, "%s/%s", st->dir, name);
 }
 
+/* char path[] of the pin named by the caller's printf arguments. */
+#define PIN_PATH(st, path, fmt)                                                \
+	do {                                                                   \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		path_of(st, path, sizeof(path), fmt, ap);                      \
+		va_end(ap);                                                    \
+	} while (0)
+
 void fake_dir(struct xc_state *st)
 {
 	snprintf(st->dir, sizeof(st->dir), "/tmp/xdpchain-unit-XXXXXX");
@@ -38,12 +47,9 @@ void fake_dir(struct xc_state *st)
 void fake_pin(struct xc_state *st, const char *kind, const char *fmt, ...)
 {
 	char path[512];
-	va_list ap;
 	FILE *f;
 
-	va_start(ap, fmt);
-	path_of(st, path, sizeof(path), fmt, ap);
-	va_end(ap);
+	PIN_PATH(st, path, fmt);
 	f = fopen(path, "w");
 	if (!f) {
 		perror(path);
@@ -56,11 +62,8 @@ void fake_pin(struct xc_state *st, const char *kind, const char *fmt, ...)
 bool fake_has(struct xc_state *st, const char *fmt, ...)
 {
 	char path[512];
-	va_list ap;
 
-	va_start(ap, fmt);
-	path_of(st, path, sizeof(path), fmt, ap);
-	va_end(ap);
+	PIN_PATH(st, path, fmt);
 	return !access(path, F_OK);
 }
 
@@ -98,12 +101,9 @@ void fake_rmdir(struct xc_state *st)
 int xc_get_at(struct xc_state *st, const char *fmt, ...)
 {
 	char path[512];
-	va_list ap;
 	int fd;
 
-	va_start(ap, fmt);
-	path_of(st, path, sizeof(path), fmt, ap);
-	va_end(ap);
+	PIN_PATH(st, path, fmt);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -111,11 +111,8 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 {
 	char path[512];
-	va_list ap;
 
-	va_start(ap, fmt);
-	path_of(st, path, sizeof(path), fmt, ap);
-	va_end(ap);
+	PIN_PATH(st, path, fmt);
 	return unlink(path) ? -errno : 0;
 }
 

@@ -27,19 +27,9 @@ static int capture(enum xdpchain_print_level level, const char *fmt, va_list ap)
 static size_t slurp(const char *dir, const char *file, unsigned char **buf)
 {
 	char path[512];
-	FILE *f;
-	long size;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	*buf = NULL;
-	f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) ||
-	    !(*buf = malloc((size_t)size)) || fread(*buf, 1, (size_t)size, f) != (size_t)size)
-		size = 0;
-	fclose(f);
-	return (size_t)size;
+	return check_slurp(path, (void **)buf);
 }
 
 /* The object's structures, read directly (a little-endian ELF64 as clang

@@ -35,22 +35,6 @@ static const struct expect cases[] = {
 	{ 1, "test_progs.o", "t_pass_a", XDPCHAIN_DEFAULT_PRIORITY, XDPCHAIN_DEFAULT_CONTINUE },
 };
 
-/* Reads all of path into *buf (malloc'd); its size, or 0 on error. */
-static size_t slurp(const char *path, void **buf)
-{
-	FILE *f = fopen(path, "rb");
-	long size;
-
-	*buf = NULL;
-	if (!f)
-		return 0;
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) ||
-	    !(*buf = malloc((size_t)size)) || fread(*buf, 1, (size_t)size, f) != (size_t)size)
-		size = 0;
-	fclose(f);
-	return (size_t)size;
-}
-
 /*
  * The command line wins over the declaration. The declaration is applied
  * once, when the object is opened; xdpchain attach then sets only the
@@ -97,7 +81,7 @@ static void overrides(struct xdpchain_prog *p, const struct expect *c, const cha
 		CHECK(xdpchain_prog__continue_on(again) == c->cont);
 		xdpchain_prog__close(again);
 	}
-	size = slurp(path, &buf);
+	size = check_slurp(path, &buf);
 	CHECK(size > 0);
 	again = size ? xdpchain_prog__open_mem(buf, size, &oo) : NULL;
 	CHECK(again != NULL);
