@@ -860,6 +860,11 @@ t_skeleton_retry() {
 	local shim
 	shim=$(dirname "$SKELAPP")/failmmap.so
 	[ -e "$shim" ] || { not_ok "no $shim"; return; }
+	# A sanitized build (tests/sanitizers.sh): ASan's runtime must be the
+	# first library loaded, ahead of the preloaded shim.
+	local asan
+	asan=$(ldd "$SKELAPP" 2>/dev/null | awk '/libasan/ { print $3 }')
+	[ -n "$asan" ] && shim="$asan $shim"
 	# The first mmap of the skeleton's maps over its own memory fails
 	# (ENOMEM): the library had loaded the object, and a retry failed
 	# with EINVAL (libbpf loads an object once).
