@@ -1229,10 +1229,28 @@ t_dump_errors() {
 # entered from the main function; with counters: from its slot function).
 exhausted() { status_json | jq -r '.[0].exhausted'; }
 verdict_of_run() { run | grep -o 'verdict=[a-z_0-9]*'; }
+# out_of_budget WHAT: a packet whose firewall is past the budget is
+# aborted and counted ($n grows by one). Before Linux 6.10 the x86 JIT
+# did not carry a tail-call count back out of a subprogram ("bpf, x64:
+# Fix tailcall hierarchy"), so each of the dispatcher's slot functions
+# starts from the main function's count and the chain's budget is larger:
+# there the firewall may run instead (drop, not counted). Either way the
+# packet is judged; passing it is the failure this test is for.
+out_of_budget() {
+	local v
+	v=$(verdict_of_run)
+	if [ "$v" = verdict=aborted ]; then
+		n=$((n + 1))
+	elif [ "$v" != verdict=drop ] || kernel_at_least 6 10; then
+		expect "$1: verdict" "verdict=aborted" "$v"
+		return
+	fi
+	expect "$1: counted" "$n" "$(exhausted)"
+}
 t_tailcall_budget() {
 	begin "a program out of the kernel's tail-call budget aborts the packet (counted), never lets it pass"
 	[ "$backend" = tailcall ] || { skip "freplace slots take no tail calls"; return; }
-	local obj=$TEST_BPF_DIR/test_tails.o i out n0 id
+	local obj=$TEST_BPF_DIR/test_tails.o i out n id
 	xc attach -b tailcall xt0 "$obj" -p xdp_pipe -P -2 >/dev/null 2>&1 &&
 		out=$(xc attach -b tailcall xt0 "$obj" -p xdp_pipe -P -1 2>&1 >/dev/null) ||
 		{ not_ok "attach the pipelines"; return; }
@@ -1242,24 +1260,23 @@ t_tailcall_budget() {
 		att t_pass_a -P "$i" 2>/dev/null || { not_ok "attach #$i"; return; }
 	done
 	att t_drop -P 30 2>/dev/null || { not_ok "attach the firewall"; return; }
-	n0=$(exhausted)
-	expect "plain build: verdict" "verdict=aborted" "$(verdict_of_run)" || return
-	expect "plain build: counted" "$((n0 + 1))" "$(exhausted)" || return
-	xc status xt0 | grep -q "ABORTED: a tail-call program was out of" ||
-		{ not_ok "status does not say it"; return; }
+	n=$(exhausted)
+	out_of_budget "plain build" || return
+	if [ "$n" -gt 0 ]; then
+		xc status xt0 | grep -q "ABORTED: a tail-call program was out of" ||
+			{ not_ok "status does not say it"; return; }
+	fi
 	xc stats xt0 on >/dev/null || { not_ok "stats on"; return; }
-	expect "with counters: the count carried over" "$((n0 + 1))" "$(exhausted)" || return
-	expect "with counters: verdict" "verdict=aborted" "$(verdict_of_run)" || return
-	expect "with counters: counted" "$((n0 + 2))" "$(exhausted)" || return
+	expect "with counters: the count carried over" "$n" "$(exhausted)" || return
+	out_of_budget "with counters" || return
 	# One program less: emptied in place, its slot still takes a tail
 	# call (the stub's) until the next rebuild; then the firewall runs.
 	id=$(prog_id t_pass_a)
 	xc detach xt0 "$id" >/dev/null || { not_ok "detach one"; return; }
-	expect "a vacant slot still takes its tail call" "verdict=aborted" "$(verdict_of_run)" ||
-		return
+	out_of_budget "a vacant slot still takes its tail call" || return
 	xc stats xt0 off >/dev/null || { not_ok "stats off"; return; }
 	expect "rebuilt within the budget: verdict" "verdict=drop" "$(verdict_of_run)" || return
-	expect "not counted" "$((n0 + 3))" "$(exhausted)" && ok
+	expect "not counted" "$n" "$(exhausted)" && ok
 }
 
 # dump_ended PID: the dump ended by itself within 10 s (else it is killed);
