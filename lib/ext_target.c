@@ -8,7 +8,7 @@
  * opened, its maps created, a program verified and JITed. The kernel lets
  * any number of extensions be loaded against one target, and re-checks
  * each against the slot it is linked to, so one target serves them all.
- * Only the program's file descriptor is kept (the skeleton is freed): the
+ * Only the program's file descriptor is kept (the object is freed): the
  * process holds one small program per kind, attached nowhere.
  *
  * A kept descriptor is checked before each use (its program id): a

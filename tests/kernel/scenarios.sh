@@ -193,18 +193,19 @@ t_full_chain() {
 	expect "still $max" "$max" "$(status_json | jq '.[0].programs | length')" && ok
 }
 
+# The slot functions of xt0's running dispatcher: its build's size.
+disp_slots() {
+	bpftool btf dump prog id "$(status_json | jq -r '.[0].dispatcher_id')" 2>/dev/null |
+		grep -c "FUNC 'slot_[0-9]*'"
+}
+
 # The smallest dispatcher build that holds the chain is loaded (8, 16, 32
 # or 64 slot functions: docs/protocol.md), growing and shrinking with it.
 t_dispatcher_size() {
 	begin "the dispatcher is the smallest build that holds the chain and its spare slots"
 	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
-	slots() {
-		local id
-		id=$(status_json | jq -r '.[0].dispatcher_id')
-		bpftool btf dump prog id "$id" 2>/dev/null | grep -c "FUNC 'slot_[0-9]*'"
-	}
 	# slots, vacant, appended, spare
-	shape() { echo "$(slots) $(status_json | jq -r '.[0] | "\(.vacant_slots) \(.appended_slots) \(.spare_slots)"')"; }
+	shape() { echo "$(disp_slots) $(status_json | jq -r '.[0] | "\(.vacant_slots) \(.appended_slots) \(.spare_slots)"')"; }
 	local i
 	att t_pass_a -P 1 || { not_ok "attach"; return; }
 	# One freplace program gets a spare for the second (t_append_second);
@@ -238,6 +239,29 @@ t_dispatcher_size() {
 		att t_pass_a -P "-$i" || { not_ok "attach -$i"; return; }
 	done
 	expect "9 programs, rebuilt" "32 0 0 8" "$(shape)" && ok
+}
+
+# Counters, tracing and observers have builds in the same sizes: turning
+# them on (stats on, dump's observer) keeps the chain's size.
+t_dispatcher_size_counted() {
+	begin "counters and observers run in the smallest build that holds the chain"
+	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }
+	local i
+	att t_pass_a -P 1 && att t_drop -P 2 || { not_ok "attach"; return; }
+	xc stats xt0 on >/dev/null || { not_ok "stats on"; return; }
+	expect "counters: 8 slots" 8 "$(disp_slots)" || return
+	xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_observer.o" -p t_observer --observer >/dev/null ||
+		{ not_ok "attach --observer"; return; }
+	expect "counters and an observer: 8 slots" 8 "$(disp_slots)" || return
+	expect "verdict" "verdict=drop trace=a1,d0" "$(run)" || return
+	xc stats xt0 off >/dev/null || { not_ok "stats off"; return; }
+	expect "an observer: 8 slots" 8 "$(disp_slots)" || return
+	xc detach xt0 t_drop >/dev/null || { not_ok "detach"; return; }
+	for i in $(seq 2 9); do
+		att t_pass_a -P "$i" || { not_ok "attach #$i"; return; }
+	done
+	expect "10 programs and an observer: 16 slots" 16 "$(disp_slots)" || return
+	expect "all ran" 9 "$(run | sed 's/.*trace=//' | tr ',' '\n' | grep -c a1)" && ok
 }
 
 t_real_packets() {
@@ -1359,7 +1383,7 @@ t_dump_names_joiners() {
 run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_continue_on \
 	t_continue_on_single \
 	t_last_continues t_bogus_final t_ab t_detach_middle t_detach_all t_survives_exit \
-	t_foreign t_full_chain t_dispatcher_size t_real_packets t_json t_usage_errors t_revision t_run_config \
+	t_foreign t_full_chain t_dispatcher_size t_dispatcher_size_counted t_real_packets t_json t_usage_errors t_revision t_run_config \
 	t_skb_mode t_frags t_loaded_program t_ext_only t_detach_in_place t_detach_last_in_place t_detach_last_tail_rebuilds \
 	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_pending t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_skeleton_retry t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
