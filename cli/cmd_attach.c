@@ -547,9 +547,9 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 		json_key(ctx->jw, "pinned_maps");
 		json_start_array(ctx->jw);
 		for (int i = 0; i < a->npinned; i++)
-			json_string(ctx->jw, a->pinned[i]);
+			json_str(ctx->jw, a->pinned[i]);
 		for (unsigned int i = 0; i < by_name.n; i++)
-			json_string(ctx->jw, by_name.path[i]);
+			json_str(ctx->jw, by_name.path[i]);
 		json_end_array(ctx->jw);
 		json_end_object(ctx->jw);
 	} else if (e) {

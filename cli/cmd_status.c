@@ -185,7 +185,7 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 	struct xdpchain_prog_stats s = { .sz = sizeof(s) };
 
 	if (xdpchain_entry__stats(e, &s)) {
-		json_null(w);
+		json_null_val(w);
 		return;
 	}
 	json_start_object(w);
@@ -226,7 +226,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	if (!xdpchain_chain__exhausted(c, &exhausted))
 		json_uint(w, exhausted);
 	else
-		json_null(w);
+		json_null_val(w);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < n; i++) {
@@ -255,7 +255,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 				json_kv_string(w, "name", name_of(c, anchor));
 				json_end_object(w);
 			} else {
-				json_null(w);
+				json_null_val(w);
 			}
 		}
 		/* Owner-bound (attach --until-exit): the process, and whether it
