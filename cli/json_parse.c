@@ -56,9 +56,25 @@ static void walk(struct limits *l, const json_t *v, unsigned int depth, const st
 	}
 }
 
+/* Line and column (from 1; columns count characters, as jansson's do)
+ * of buf[off]. */
+static void position(const char *buf, size_t off, unsigned int *line, unsigned int *col)
+{
+	*line = *col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
 json_t *json_parse(const char *buf, size_t len, struct json_parse_error *err)
 {
 	struct limits l = { 0 };
+	const char *nul;
 	json_error_t je;
 	json_t *root;
 
@@ -66,6 +82,15 @@ json_t *json_parse(const char *buf, size_t len, struct json_parse_error *err)
 	if (!buf) {
 		buf = "";
 		len = 0;
+	}
+	/* jansson skips a NUL byte between tokens (its reader marks the end
+	 * of what it buffered with one); a text file has none. */
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		position(buf, (size_t)(nul - buf), &err->line, &err->col);
+		snprintf(err->msg, sizeof(err->msg), "NUL byte in the text");
+		errno = EINVAL;
+		return NULL;
 	}
 	root = json_loadb(buf, len, LOAD_FLAGS, &je);
 	if (!root) {
@@ -164,16 +189,7 @@ int json_locate(const char *buf, size_t len, const struct json_step *at, unsigne
 
 	if (!buf || find(buf, len, at, &off))
 		return -ENOENT;
-	/* Columns count characters, as jansson's do. */
-	*line = *col = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (buf[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
-			++*col;
-		}
-	}
+	position(buf, off, line, col);
 	return 0;
 }
 

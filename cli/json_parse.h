@@ -4,7 +4,7 @@
  * exactly one value; no comments, trailing commas, leading zeros or NaN;
  * valid UTF-8 without control characters in strings; paired surrogates;
  * no \u0000 (strings are used as C strings); no duplicate keys; integers
- * must fit in 64 bits. On top of jansson's own checks, nesting deeper
+ * must fit in 64 bits; no NUL byte anywhere. On top of jansson's own checks, nesting deeper
  * than JSON_PARSE_MAX_DEPTH and more than JSON_PARSE_MAX_NODES values are
  * refused. Errors name the line and column (jansson's, at the end of the
  * token it stopped at) and what is wrong.

@@ -121,6 +121,14 @@ static void test_strict(void)
 	CHECK(refused("{\"a\":1,\"b\":2,\"a\":3}", "duplicate object key near '\"a\"'"));
 	CHECK(refused("{\"o\": {\"a\":1,\"a\":1}}", "duplicate object key"));
 	CHECK(refused("[1e999]", "real number overflow"));
+	{
+		/* A NUL byte between tokens (jansson would skip it). */
+		struct json_parse_error e;
+
+		errno = 0;
+		CHECK(!json_parse("{\"a\":\n 1\0}", 9, &e) && errno == EINVAL &&
+		      strstr(e.msg, "NUL byte") && e.line == 2 && e.col == 3);
+	}
 }
 
 static void test_limits(void)
