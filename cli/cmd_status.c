@@ -300,7 +300,8 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 		       "xdpchain; shown read-only)\n", ifname, ifindex, v->dispatcher_id);
 		if (!v->progs_read)
 			printf("  (libxdp cannot read its programs: they are pinned in bpffs, under "
-			       "$LIBXDP_BPFFS or /sys/fs/bpf/xdp, and need CAP_SYS_ADMIN)\n");
+			       "$LIBXDP_BPFFS/xdp (default /sys/fs/bpf/xdp), and need "
+			       "CAP_SYS_ADMIN)\n");
 		if (v->nr_progs)
 			printf("  %-3s  %-8s  %-16s  %8s  %s\n", "POS", "ID", "NAME", "PRIORITY",
 			       "CONTINUE-ON");

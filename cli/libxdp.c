@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Reading a libxdp dispatcher for status through libxdp's public API
  * (libxdp(3)): libxdp knows its own layout and where it pins its
- * programs. Nothing here writes anything (libxdp takes its lock in bpffs
- * while it reads). */
+ * programs. Nothing here changes a chain: libxdp only takes its lock file
+ * while it reads, in its directory (the xdp directory of $LIBXDP_BPFFS,
+ * default /sys/fs/bpf), which it creates if missing. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

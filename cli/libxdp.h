@@ -23,8 +23,9 @@ struct libxdp_prog {
 struct libxdp_view {
 	__u32 dispatcher_id;
 	bool frags;        /* the dispatcher runs multi-buffer programs */
-	/* libxdp found its programs: it reads them from its pins in bpffs
-	 * ($LIBXDP_BPFFS, else /sys/fs/bpf/xdp), which needs CAP_SYS_ADMIN */
+	/* libxdp found its programs: it reads them from its pins in the xdp
+	 * directory of its bpffs ($LIBXDP_BPFFS, default /sys/fs/bpf), which
+	 * needs CAP_SYS_ADMIN */
 	bool progs_read;
 	unsigned int nr_progs;
 	struct libxdp_prog progs[LIBXDP_MAX_SLOTS];
