@@ -12,39 +12,48 @@
 #include "json_parse.h"
 
 struct ctx {
+	const char *buf; /* the text, to find a value's line again */
+	size_t len;
 	char *err;
 	size_t err_len;
 };
 
-static int bad(struct ctx *c, const struct json_value *v, const char *path, const char *fmt,
+static int bad(struct ctx *c, const struct json_step *at, const char *path, const char *fmt,
 	       ...) __attribute__((format(printf, 4, 5)));
 
-static int bad(struct ctx *c, const struct json_value *v, const char *path, const char *fmt,
+/* The error about the value at path "at": its line, its JSON path, what
+ * is wrong. */
+static int bad(struct ctx *c, const struct json_step *at, const char *path, const char *fmt,
 	       ...)
 {
+	unsigned int line, col;
 	char msg[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (v)
-		snprintf(c->err, c->err_len, "line %u: %s: %s", v->line, path, msg);
+	if (!json_locate(c->buf, c->len, at, &line, &col))
+		snprintf(c->err, c->err_len, "line %u: %s: %s", line, path, msg);
 	else
 		snprintf(c->err, c->err_len, "%s: %s", path, msg);
 	return -EINVAL;
 }
 
 /* Only the keys in known[] (NULL-terminated) may appear. */
-static int check_keys(struct ctx *c, const struct json_value *obj, const char *path,
-		      const char *const *known)
+static int check_keys(struct ctx *c, const json_t *obj, const struct json_step *at,
+		      const char *path, const char *const *known)
 {
 	char list[160] = "", sub[APPLY_PATH_LEN + 80];
-	size_t i, k;
+	const char *key;
+	json_t *x;
+	size_t k;
 
-	for (i = 0; i < obj->len; i++) {
+	json_object_foreach((json_t *)obj, key, x) {
+		struct json_step s = { .up = at, .key = key };
+
 		for (k = 0; known[k]; k++)
-			if (!strcmp(obj->members[i].key, known[k]))
+			if (!strcmp(key, known[k]))
 				break;
 		if (known[k])
 			continue;
@@ -52,18 +61,21 @@ static int check_keys(struct ctx *c, const struct json_value *obj, const char *p
 			strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
 			strncat(list, known[k], sizeof(list) - strlen(list) - 1);
 		}
-		snprintf(sub, sizeof(sub), "%s.%.60s", path, obj->members[i].key);
-		return bad(c, &obj->members[i].value, sub, "unknown key (known: %s)", list);
+		snprintf(sub, sizeof(sub), "%s.%.60s", path, key);
+		return bad(c, &s, sub, "unknown key (known: %s)", list);
 	}
 	return 0;
 }
 
-static int want_type(struct ctx *c, const struct json_value *v, const char *path,
-		     enum json_type t)
+static int want_type(struct ctx *c, const json_t *v, const struct json_step *at,
+		     const char *path, json_type t)
 {
-	if (v->type == t)
+	const char *want = t == JSON_OBJECT ? "an object" : t == JSON_ARRAY ? "an array" :
+			   "a string";
+
+	if (json_typeof(v) == t)
 		return 0;
-	return bad(c, v, path, "must be %s, not %s", json_type_name(t), json_type_name(v->type));
+	return bad(c, at, path, "must be %s, not %s", want, json_type_name(v));
 }
 
 static void path_key(char *out, const char *path, const char *key)
@@ -80,106 +92,114 @@ static void path_key(char *out, const char *path, const char *key)
 		snprintf(out, APPLY_PATH_LEN, "%s[\"%.40s\"]", path, key);
 }
 
-static int get_string(struct ctx *c, const struct json_value *obj, const char *path,
-		      const char *key, bool required, size_t max, char **out)
+static int get_string(struct ctx *c, const json_t *obj, const struct json_step *at,
+		      const char *path, const char *key, bool required, size_t max, char **out)
 {
-	const struct json_value *v = json_get(obj, key);
+	const json_t *v = json_object_get(obj, key);
+	struct json_step s = { .up = at, .key = key };
 	char sub[APPLY_PATH_LEN];
 	int err;
 
 	path_key(sub, path, key);
 	if (!v)
-		return required ? bad(c, obj, sub, "missing (required)") : 0;
-	err = want_type(c, v, sub, JSON_STRING);
+		return required ? bad(c, at, sub, "missing (required)") : 0;
+	err = want_type(c, v, &s, sub, JSON_STRING);
 	if (err)
 		return err;
-	if (!v->len)
-		return bad(c, v, sub, "must not be empty");
-	if (v->len > max)
-		return bad(c, v, sub, "longer than %zu bytes", max);
-	*out = strdup(v->string);
+	if (!json_string_length(v))
+		return bad(c, &s, sub, "must not be empty");
+	if (json_string_length(v) > max)
+		return bad(c, &s, sub, "longer than %zu bytes", max);
+	*out = strdup(json_string_value(v));
 	return *out ? 0 : -ENOMEM;
 }
 
-static int parse_continue_on(struct ctx *c, const struct json_value *v, const char *path,
-			     __u32 *mask)
+static int parse_continue_on(struct ctx *c, const json_t *v, const struct json_step *at,
+			     const char *path, __u32 *mask)
 {
 	char sub[APPLY_PATH_LEN + 16];
+	const char *name;
 	int err, bit;
+	json_t *x;
+	size_t i;
 
-	err = want_type(c, v, path, JSON_ARRAY);
+	err = want_type(c, v, at, path, JSON_ARRAY);
 	if (err)
 		return err;
 	*mask = 0;
-	for (size_t i = 0; i < v->len; i++) {
-		const struct json_value *x = &v->items[i];
+	json_array_foreach(v, i, x) {
+		struct json_step s = { .up = at, .index = i };
 
 		snprintf(sub, sizeof(sub), "%.80s[%zu]", path, i);
-		err = want_type(c, x, sub, JSON_STRING);
+		err = want_type(c, x, &s, sub, JSON_STRING);
 		if (err)
 			return err;
-		bit = xdpchain_verdict_parse(x->string);
+		name = json_string_value(x);
+		bit = xdpchain_verdict_parse(name);
 		if (bit < 0)
-			return bad(c, x, sub, "unknown verdict \"%.32s\" (known: aborted, drop, "
-				   "pass, tx, redirect)", x->string);
+			return bad(c, &s, sub, "unknown verdict \"%.32s\" (known: aborted, drop, "
+				   "pass, tx, redirect)", name);
 		if (*mask & XDPCHAIN_VERDICT_BIT(bit))
-			return bad(c, x, sub, "verdict \"%s\" is listed twice", x->string);
+			return bad(c, &s, sub, "verdict \"%s\" is listed twice", name);
 		*mask |= XDPCHAIN_VERDICT_BIT(bit);
 	}
 	return 0;
 }
 
-static int parse_prog(struct ctx *c, const struct json_value *v, struct apply_prog *p)
+static int parse_prog(struct ctx *c, const json_t *v, const struct json_step *at,
+		      struct apply_prog *p)
 {
 	static const char *const keys[] = { "file", "program", "priority", "continue_on", "before",
 					    "after", "observer", NULL };
-	const struct json_value *x;
+	struct json_step s = { .up = at };
+	const json_t *x;
 	char sub[APPLY_PATH_LEN];
 	int err;
 
-	err = want_type(c, v, p->path, JSON_OBJECT);
+	err = want_type(c, v, at, p->path, JSON_OBJECT);
 	if (!err)
-		err = check_keys(c, v, p->path, keys);
+		err = check_keys(c, v, at, p->path, keys);
 	if (!err)
-		err = get_string(c, v, p->path, "file", true, 4095, &p->file);
+		err = get_string(c, v, at, p->path, "file", true, 4095, &p->file);
 	if (!err)
-		err = get_string(c, v, p->path, "program", false, 63, &p->program);
+		err = get_string(c, v, at, p->path, "program", false, 63, &p->program);
 	if (!err)
-		err = get_string(c, v, p->path, "before", false, 63, &p->anchor);
-	if (!err && json_get(v, "after")) {
+		err = get_string(c, v, at, p->path, "before", false, 63, &p->anchor);
+	if (!err && json_object_get(v, "after")) {
 		if (p->anchor) {
+			s.key = "after";
 			path_key(sub, p->path, "after");
-			return bad(c, json_get(v, "after"), sub, "\"before\" and \"after\" exclude "
+			return bad(c, &s, sub, "\"before\" and \"after\" exclude "
 				   "each other (a program is placed next to one program)");
 		}
-		err = get_string(c, v, p->path, "after", false, 63, &p->anchor);
+		err = get_string(c, v, at, p->path, "after", false, 63, &p->anchor);
 		p->anchor_after = true;
 	}
 	if (err)
 		return err;
-	x = json_get(v, "priority");
+	x = json_object_get(v, s.key = "priority");
 	if (x) {
 		path_key(sub, p->path, "priority");
-		if (x->type != JSON_NUMBER || !x->is_int)
-			return bad(c, x, sub, "must be an integer, not %s",
-				   x->type == JSON_NUMBER ? "a fraction" : json_type_name(x->type));
-		if (x->integer < INT32_MIN || x->integer > INT32_MAX)
-			return bad(c, x, sub, "%lld is out of range (%d to %d; lower runs first)",
-				   (long long)x->integer, INT32_MIN, INT32_MAX);
+		if (!json_is_integer(x))
+			return bad(c, &s, sub, "must be an integer, not %s",
+				   json_is_real(x) ? "a fraction" : json_type_name(x));
+		if (json_integer_value(x) < INT32_MIN || json_integer_value(x) > INT32_MAX)
+			return bad(c, &s, sub, "%lld is out of range (%d to %d; lower runs first)",
+				   (long long)json_integer_value(x), INT32_MIN, INT32_MAX);
 		p->has_priority = true;
-		p->priority = (int)x->integer;
+		p->priority = (int)json_integer_value(x);
 	}
-	x = json_get(v, "observer");
+	x = json_object_get(v, s.key = "observer");
 	if (x) {
 		path_key(sub, p->path, "observer");
-		if (x->type != JSON_BOOL)
-			return bad(c, x, sub, "must be true or false, not %s", json_type_name(x->type));
-		p->observer = x->boolean;
+		if (!json_is_boolean(x))
+			return bad(c, &s, sub, "must be true or false, not %s", json_type_name(x));
+		p->observer = json_is_true(x);
 	}
-	x = json_get(v, "continue_on");
+	x = json_object_get(v, s.key = "continue_on");
 	if (x) {
 		path_key(sub, p->path, "continue_on");
-		err = parse_continue_on(c, x, sub, &p->continue_on);
+		err = parse_continue_on(c, x, &s, sub, &p->continue_on);
 		if (err)
 			return err;
 		p->has_continue_on = true;
@@ -199,78 +219,86 @@ static bool ifname_valid(const char *s, size_t len)
 	return true;
 }
 
-static int parse_iface(struct ctx *c, const struct json_member *m, struct apply_iface *f)
+static int parse_iface(struct ctx *c, const char *name, const json_t *v,
+		       const struct json_step *at, struct apply_iface *f)
 {
 	static const char *const keys[] = { "mode", "backend", "programs", NULL };
-	const struct json_value *v = &m->value, *x;
+	struct json_step s = { .up = at };
 	char sub[APPLY_PATH_LEN];
+	const json_t *x;
+	json_t *item;
+	size_t i;
 	int err;
 
-	if (!ifname_valid(m->key, strlen(m->key)))
-		return bad(c, v, f->path, "not a valid interface name");
-	f->name = strdup(m->key);
+	if (!ifname_valid(name, strlen(name)))
+		return bad(c, at, f->path, "not a valid interface name");
+	f->name = strdup(name);
 	if (!f->name)
 		return -ENOMEM;
-	err = want_type(c, v, f->path, JSON_OBJECT);
+	err = want_type(c, v, at, f->path, JSON_OBJECT);
 	if (!err)
-		err = check_keys(c, v, f->path, keys);
+		err = check_keys(c, v, at, f->path, keys);
 	if (err)
 		return err;
-	x = json_get(v, "mode");
+	x = json_object_get(v, s.key = "mode");
 	if (x) {
 		path_key(sub, f->path, "mode");
-		err = want_type(c, x, sub, JSON_STRING);
+		err = want_type(c, x, &s, sub, JSON_STRING);
 		if (err)
 			return err;
-		if (xdpchain_mode_parse(x->string, &f->mode) ||
+		if (xdpchain_mode_parse(json_string_value(x), &f->mode) ||
 		    f->mode == XDPCHAIN_MODE_UNSPEC)
-			return bad(c, x, sub, "unknown mode \"%.32s\" (known: native, skb)",
-				   x->string);
+			return bad(c, &s, sub, "unknown mode \"%.32s\" (known: native, skb)",
+				   json_string_value(x));
 		if (f->mode == XDPCHAIN_MODE_HW)
-			return bad(c, x, sub, "hardware offload is not supported (a dispatcher "
+			return bad(c, &s, sub, "hardware offload is not supported (a dispatcher "
 				   "cannot be offloaded): use native or skb");
 		f->has_mode = true;
 	}
-	x = json_get(v, "backend");
+	x = json_object_get(v, s.key = "backend");
 	if (x) {
 		path_key(sub, f->path, "backend");
-		err = want_type(c, x, sub, JSON_STRING);
+		err = want_type(c, x, &s, sub, JSON_STRING);
 		if (err)
 			return err;
-		if (xdpchain_backend_parse(x->string, &f->backend) ||
+		if (xdpchain_backend_parse(json_string_value(x), &f->backend) ||
 		    f->backend == XDPCHAIN_BACKEND_MIXED)
-			return bad(c, x, sub, "unknown backend \"%.32s\" (known: auto, freplace, "
-				   "tailcall)", x->string);
+			return bad(c, &s, sub, "unknown backend \"%.32s\" (known: auto, freplace, "
+				   "tailcall)", json_string_value(x));
 	}
-	x = json_get(v, "programs");
+	x = json_object_get(v, s.key = "programs");
 	path_key(sub, f->path, "programs");
 	if (!x)
-		return bad(c, v, sub, "missing (required; [] removes the owner's programs)");
-	err = want_type(c, x, sub, JSON_ARRAY);
+		return bad(c, at, sub, "missing (required; [] removes the owner's programs)");
+	err = want_type(c, x, &s, sub, JSON_ARRAY);
 	if (err)
 		return err;
-	if (x->len > XDPCHAIN_MAX_PROGS)
-		return bad(c, x, sub, "%zu programs; a chain holds at most %d", x->len,
+	if (json_array_size(x) > XDPCHAIN_MAX_PROGS)
+		return bad(c, &s, sub, "%zu programs; a chain holds at most %d", json_array_size(x),
 			   XDPCHAIN_MAX_PROGS);
-	f->progs = calloc(x->len ? x->len : 1, sizeof(*f->progs));
+	f->progs = calloc(json_array_size(x) ? json_array_size(x) : 1, sizeof(*f->progs));
 	if (!f->progs)
 		return -ENOMEM;
-	for (size_t i = 0; i < x->len; i++) {
+	json_array_foreach(x, i, item) {
+		struct json_step si = { .up = &s, .index = i };
 		struct apply_prog *p = &f->progs[f->nprogs++];
 
 		snprintf(p->path, sizeof(p->path), "%.70s[%zu]", sub, i);
-		err = parse_prog(c, &x->items[i], p);
+		err = parse_prog(c, item, &si, p);
 		if (err)
 			return err;
 	}
 	/* The same program named twice could not be told apart. */
-	for (size_t i = 0; i < f->nprogs; i++)
+	for (i = 0; i < f->nprogs; i++)
 		for (size_t j = 0; j < i; j++)
 			if (f->progs[i].program && f->progs[j].program &&
-			    !strcmp(f->progs[i].program, f->progs[j].program))
-				return bad(c, &x->items[i], f->progs[i].path,
+			    !strcmp(f->progs[i].program, f->progs[j].program)) {
+				struct json_step si = { .up = &s, .index = i };
+
+				return bad(c, &si, f->progs[i].path,
 					   "program \"%s\" is listed twice (duplicate of %s)",
 					   f->progs[i].program, f->progs[j].path);
+			}
 	return 0;
 }
 
@@ -282,52 +310,58 @@ static bool owner_valid(const char *s)
 	return true;
 }
 
-static int parse_root(struct ctx *c, const struct json_value *root, struct apply_config *cfg)
+static int parse_root(struct ctx *c, const json_t *root, struct apply_config *cfg)
 {
 	static const char *const keys[] = { "version", "owner", "interfaces", NULL };
-	const struct json_value *v;
+	struct json_step s = { 0 };
+	const json_t *v;
+	const char *name;
 	char *owner = NULL;
+	json_t *x;
 	int err;
 
-	err = want_type(c, root, "$", JSON_OBJECT);
+	err = want_type(c, root, NULL, "$", JSON_OBJECT);
 	if (!err)
-		err = check_keys(c, root, "$", keys);
+		err = check_keys(c, root, NULL, "$", keys);
 	if (err)
 		return err;
-	v = json_get(root, "version");
+	v = json_object_get(root, s.key = "version");
 	if (!v)
-		return bad(c, root, "$.version", "missing (required: %d)", APPLY_CONFIG_VERSION);
-	if (v->type != JSON_NUMBER || !v->is_int)
-		return bad(c, v, "$.version", "must be the integer %d", APPLY_CONFIG_VERSION);
-	if (v->integer != APPLY_CONFIG_VERSION)
-		return bad(c, v, "$.version", "version %lld is not supported (this xdpchain reads "
-			   "version %d)", (long long)v->integer, APPLY_CONFIG_VERSION);
-	err = get_string(c, root, "$", "owner", true, APPLY_OWNER_LEN - 1, &owner);
+		return bad(c, NULL, "$.version", "missing (required: %d)", APPLY_CONFIG_VERSION);
+	if (!json_is_integer(v))
+		return bad(c, &s, "$.version", "must be the integer %d", APPLY_CONFIG_VERSION);
+	if (json_integer_value(v) != APPLY_CONFIG_VERSION)
+		return bad(c, &s, "$.version", "version %lld is not supported (this xdpchain "
+			   "reads version %d)", (long long)json_integer_value(v),
+			   APPLY_CONFIG_VERSION);
+	err = get_string(c, root, NULL, "$", "owner", true, APPLY_OWNER_LEN - 1, &owner);
 	if (err)
 		return err;
 	if (!owner_valid(owner)) {
 		free(owner);
-		return bad(c, json_get(root, "owner"), "$.owner",
-			   "must be printable ASCII without spaces");
+		s.key = "owner";
+		return bad(c, &s, "$.owner", "must be printable ASCII without spaces");
 	}
 	snprintf(cfg->owner, sizeof(cfg->owner), "%s", owner);
 	free(owner);
-	v = json_get(root, "interfaces");
+	v = json_object_get(root, s.key = "interfaces");
 	if (!v)
-		return bad(c, root, "$.interfaces", "missing (required)");
-	err = want_type(c, v, "$.interfaces", JSON_OBJECT);
+		return bad(c, NULL, "$.interfaces", "missing (required)");
+	err = want_type(c, v, &s, "$.interfaces", JSON_OBJECT);
 	if (err)
 		return err;
-	if (v->len > APPLY_MAX_IFACES)
-		return bad(c, v, "$.interfaces", "more than %d interfaces", APPLY_MAX_IFACES);
-	cfg->ifaces = calloc(v->len ? v->len : 1, sizeof(*cfg->ifaces));
+	if (json_object_size(v) > APPLY_MAX_IFACES)
+		return bad(c, &s, "$.interfaces", "more than %d interfaces", APPLY_MAX_IFACES);
+	cfg->ifaces = calloc(json_object_size(v) ? json_object_size(v) : 1, sizeof(*cfg->ifaces));
 	if (!cfg->ifaces)
 		return -ENOMEM;
-	for (size_t i = 0; i < v->len; i++) {
+	/* jansson keeps an object's members in the file's order. */
+	json_object_foreach((json_t *)v, name, x) {
+		struct json_step si = { .up = &s, .key = name };
 		struct apply_iface *f = &cfg->ifaces[cfg->nifaces++];
 
-		path_key(f->path, "$.interfaces", v->members[i].key);
-		err = parse_iface(c, &v->members[i], f);
+		path_key(f->path, "$.interfaces", name);
+		err = parse_iface(c, name, x, &si, f);
 		if (err)
 			return err;
 	}
@@ -337,25 +371,23 @@ static int parse_root(struct ctx *c, const struct json_value *root, struct apply
 int apply_config_parse(const char *buf, size_t len, struct apply_config *cfg, char *err,
 		       size_t err_len)
 {
-	struct ctx c = { .err = err, .err_len = err_len };
+	struct ctx c = { .buf = buf, .len = len, .err = err, .err_len = err_len };
 	struct json_parse_error jerr;
-	struct json_value *root;
+	json_t *root;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
 	root = json_parse(buf, len, &jerr);
 	if (!root) {
-		if (errno == ENOMEM)
+		if (errno == ENOMEM) {
+			snprintf(err, err_len, "out of memory");
 			return -ENOMEM;
-		if (jerr.col)
-			snprintf(err, err_len, "line %u, column %u: %s", jerr.line, jerr.col,
-				 jerr.msg);
-		else
-			snprintf(err, err_len, "line %u: %s", jerr.line, jerr.msg);
+		}
+		snprintf(err, err_len, "line %u, column %u: %s", jerr.line, jerr.col, jerr.msg);
 		return -EINVAL;
 	}
 	ret = parse_root(&c, root, cfg);
-	json_free(root);
+	json_decref(root);
 	if (ret == -ENOMEM)
 		snprintf(err, err_len, "out of memory");
 	if (ret)

@@ -524,7 +524,7 @@ static void print_step_json(struct json_writer *jw, const struct iface *f,
 			json_kv_string(jw, "name", f->w[s->want].cfg->anchor);
 			json_end_object(jw);
 		} else {
-			json_null(jw);
+			json_null_val(jw);
 		}
 	}
 	if (s->action == PLAN_UPDATE) {

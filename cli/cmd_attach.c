@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
+#include <linux/magic.h> /* BPF_FS_MAGIC */
 #include "cli.h"
 #include "format.h"
 #include "json.h"
@@ -27,10 +28,6 @@ enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT
 
 /* More interfaces than any sane command line names. */
 #define MAX_IFACES 256
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
 
 struct attach_args {
 	/* The interface being worked on (one of ifnames[]/ifindexes[]). */
@@ -547,9 +544,9 @@ static void print_result(struct cli_ctx *ctx, const struct attach_args *a,
 		json_key(ctx->jw, "pinned_maps");
 		json_start_array(ctx->jw);
 		for (int i = 0; i < a->npinned; i++)
-			json_string(ctx->jw, a->pinned[i]);
+			json_str(ctx->jw, a->pinned[i]);
 		for (unsigned int i = 0; i < by_name.n; i++)
-			json_string(ctx->jw, by_name.path[i]);
+			json_str(ctx->jw, by_name.path[i]);
 		json_end_array(ctx->jw);
 		json_end_object(ctx->jw);
 	} else if (e) {
@@ -796,15 +793,16 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 			rmdir(a.pin_maps); /* if empty: nothing was pinned there */
 		goto out;
 	}
-	/* Several interfaces: a list of the single-interface results. */
-	if (a.nr_ifaces > 1 && ctx->json)
+	/* JSON: one shape whatever the number of interfaces, an array of
+	 * one object per interface. */
+	if (ctx->json)
 		json_start_array(ctx->jw);
 	for (i = 0; i < a.nr_ifaces; i++) {
 		a.ifname = a.ifnames[i];
 		a.ifindex = a.ifindexes[i];
 		print_result(ctx, &a, progs[i]);
 	}
-	if (a.nr_ifaces > 1 && ctx->json)
+	if (ctx->json)
 		json_end_array(ctx->jw);
 	if (pending) {
 		fprintf(stderr, "xdpchain: attached, but %u program%s not run yet "

@@ -185,7 +185,7 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 	struct xdpchain_prog_stats s = { .sz = sizeof(s) };
 
 	if (xdpchain_entry__stats(e, &s)) {
-		json_null(w);
+		json_null_val(w);
 		return;
 	}
 	json_start_object(w);
@@ -226,7 +226,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 	if (!xdpchain_chain__exhausted(c, &exhausted))
 		json_uint(w, exhausted);
 	else
-		json_null(w);
+		json_null_val(w);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < n; i++) {
@@ -255,7 +255,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 				json_kv_string(w, "name", name_of(c, anchor));
 				json_end_object(w);
 			} else {
-				json_null(w);
+				json_null_val(w);
 			}
 		}
 		/* Owner-bound (attach --until-exit): the process, and whether it
@@ -298,12 +298,10 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 	if (!ctx->json) {
 		printf("%s (ifindex %d): libxdp dispatcher id %u (managed by libxdp, not by "
 		       "xdpchain; shown read-only)\n", ifname, ifindex, v->dispatcher_id);
-		if (!v->config_version) {
-			printf("  (its configuration cannot be read)\n");
-			return;
-		}
 		if (!v->progs_read)
-			printf("  (its programs cannot all be listed without CAP_SYS_ADMIN)\n");
+			printf("  (libxdp cannot read its programs: they are pinned in bpffs, under "
+			       "$LIBXDP_BPFFS/xdp (default /sys/fs/bpf/xdp), and need "
+			       "CAP_SYS_ADMIN)\n");
 		if (v->nr_progs)
 			printf("  %-3s  %-8s  %-16s  %8s  %s\n", "POS", "ID", "NAME", "PRIORITY",
 			       "CONTINUE-ON");
@@ -325,11 +323,8 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 	json_kv_uint(w, "id", v->dispatcher_id);
 	json_kv_string(w, "name", LIBXDP_DISPATCHER_NAME);
 	json_end_object(w);
-	if (v->config_version)
-		json_kv_int(w, "libxdp_config_version", v->config_version);
-	else
-		json_kv_null(w, "libxdp_config_version");
-	json_kv_bool(w, "programs_complete", v->config_version && v->progs_read);
+	json_kv_bool(w, "xdp_frags", v->frags);
+	json_kv_bool(w, "programs_complete", v->progs_read);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < v->nr_progs; i++) {
@@ -405,7 +400,7 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 	if (id && !strcmp(name, LIBXDP_DISPATCHER_NAME)) {
 		struct libxdp_view v;
 
-		if (!libxdp_view_read(id, &v)) {
+		if (!libxdp_view_read(ifindex, id, &v)) {
 			show_libxdp(ctx, ifname, ifindex, &v);
 			return 1;
 		}

@@ -189,7 +189,7 @@ static void frame_json(struct json_writer *w, const struct sample *prev,
 	if (cur->exhausted_known)
 		json_uint(w, cur->exhausted);
 	else
-		json_null(w);
+		json_null_val(w);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < cur->n; i++) {
@@ -206,7 +206,7 @@ static void frame_json(struct json_writer *w, const struct sample *prev,
 				json_kv_double(w, rate_keys[j], r[j]);
 			json_end_object(w);
 		} else {
-			json_null(w);
+			json_null_val(w);
 		}
 		json_end_object(w);
 	}

@@ -16,7 +16,7 @@
 #include "hex.h"
 #include "json.h"
 #include "opts.h"
-#include "pcap.h"
+#include "capture.h"
 
 enum { OPT_PACKET = 256, OPT_PCAP };
 
@@ -239,40 +239,50 @@ fail:
 static int trace_pcap(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *ifname,
 		      const char *path)
 {
-	struct pcap_reader r;
-	struct pcap_packet p;
-	const char *why;
+	struct capture_packet p;
+	struct capture cap;
 	uint8_t *buf;
 	size_t len;
 	int ret, got;
+	FILE *f;
 
 	ret = read_file(ctx, path, &buf, &len);
 	if (ret)
 		return ret;
-	if (pcap_open(&r, buf, len, &why)) {
-		cli_error(ctx, "%s: %s", path, why);
+	/* From memory: read_file() refused what is not a regular file and
+	 * bounded the size, with the CLI's messages. */
+	f = len ? fmemopen(buf, len, "rb") : NULL;
+	if (!f) {
+		cli_error(ctx, "%s: %s", path, len ? strerror(errno) : "empty file");
 		ret = CLI_EXIT_FAIL;
 		goto out;
 	}
-	if (r.linktype != PCAP_LINKTYPE_ETHERNET) {
-		cli_error(ctx, "%s: link type %u is not Ethernet (1): XDP sees Ethernet frames",
-			  path, r.linktype);
+	if (capture_open(&cap, f)) {
+		cli_error(ctx, "%s: %s", path, cap.err);
 		ret = CLI_EXIT_FAIL;
 		goto out;
 	}
-	while ((got = pcap_next(&r, &p, &why)) == 1) {
-		ret = run_one(ctx, t, ifname, r.index, p.data, p.caplen, p.origlen);
+	if (cap.linktype != DLT_EN10MB) {
+		cli_error(ctx, "%s: link type %d (%s) is not Ethernet (1): XDP sees Ethernet frames",
+			  path, cap.linktype, pcap_datalink_val_to_name(cap.linktype) ?: "?");
+		ret = CLI_EXIT_FAIL;
+		goto close;
+	}
+	while ((got = capture_next(&cap, &p)) == 1) {
+		ret = run_one(ctx, t, ifname, cap.index, p.data, p.caplen, p.origlen);
 		if (ret)
-			goto out;
+			goto close;
 	}
 	if (got < 0) {
-		cli_error(ctx, "%s: after %u packet%s: %s", path, r.index, r.index == 1 ? "" : "s",
-			  why);
+		cli_error(ctx, "%s: after %u packet%s: %s", path, cap.index,
+			  cap.index == 1 ? "" : "s", cap.err);
 		ret = CLI_EXIT_FAIL;
-	} else if (!r.index) {
+	} else if (!cap.index) {
 		cli_error(ctx, "%s: no packets in the file", path);
 		ret = CLI_EXIT_FAIL;
 	}
+close:
+	capture_close(&cap);
 out:
 	free(buf);
 	return ret;

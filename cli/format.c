@@ -15,7 +15,7 @@ void json_verdicts(struct json_writer *w, __u32 mask)
 	json_start_array(w);
 	for (int v = 0; (name = xdpchain_verdict_name(v)); v++)
 		if (mask & XDPCHAIN_VERDICT_BIT(v))
-			json_string(w, name);
+			json_str(w, name);
 	json_end_array(w);
 }
 

@@ -164,7 +164,7 @@ void json_string_len(struct json_writer *w, const char *s, size_t len)
 	after_value(w);
 }
 
-void json_string(struct json_writer *w, const char *s)
+void json_str(struct json_writer *w, const char *s)
 {
 	json_string_len(w, s, s ? strlen(s) : 0);
 }
@@ -190,7 +190,7 @@ void json_bool(struct json_writer *w, bool v)
 	after_value(w);
 }
 
-void json_null(struct json_writer *w)
+void json_null_val(struct json_writer *w)
 {
 	before_value(w);
 	fputs("null", w->out);
@@ -200,7 +200,7 @@ void json_null(struct json_writer *w)
 void json_kv_string(struct json_writer *w, const char *key, const char *s)
 {
 	json_key(w, key);
-	json_string(w, s);
+	json_str(w, s);
 }
 
 void json_kv_uint(struct json_writer *w, const char *key, uint64_t v)
@@ -224,7 +224,7 @@ void json_kv_bool(struct json_writer *w, const char *key, bool v)
 void json_kv_null(struct json_writer *w, const char *key)
 {
 	json_key(w, key);
-	json_null(w);
+	json_null_val(w);
 }
 
 bool json_complete(const struct json_writer *w)
@@ -237,7 +237,7 @@ bool json_complete(const struct json_writer *w)
 void json_double(struct json_writer *w, double v)
 {
 	if (!isfinite(v)) {
-		json_null(w);
+		json_null_val(w);
 		return;
 	}
 	before_value(w);

@@ -7,6 +7,9 @@
  * ... or \u00XX, valid UTF-8 passes through unchanged and every byte that
  * is not part of a valid UTF-8 sequence becomes \ufffd, so the output is
  * valid JSON whatever bytes a string holds. A NULL string is written as "".
+ *
+ * json_str() and json_null_val() are named apart from jansson's
+ * json_string() and json_null(): the CLI also reads JSON with jansson.
  */
 #ifndef XDPCHAIN_CLI_JSON_H
 #define XDPCHAIN_CLI_JSON_H
@@ -33,13 +36,13 @@ void json_end_object(struct json_writer *w);
 void json_start_array(struct json_writer *w);
 void json_end_array(struct json_writer *w);
 void json_key(struct json_writer *w, const char *key);
-void json_string(struct json_writer *w, const char *s);
+void json_str(struct json_writer *w, const char *s);
 /* The first len bytes of s (which may contain NUL bytes). */
 void json_string_len(struct json_writer *w, const char *s, size_t len);
 void json_uint(struct json_writer *w, uint64_t v);
 void json_int(struct json_writer *w, int64_t v);
 void json_bool(struct json_writer *w, bool v);
-void json_null(struct json_writer *w);
+void json_null_val(struct json_writer *w);
 /* "%.3f"; null for inf and nan. */
 void json_double(struct json_writer *w, double v);
 /* Key and value in one call. */

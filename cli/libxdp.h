@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* A read-only view of a libxdp (xdp-tools) dispatcher found on an
- * interface: xdpchain shows it in status and never modifies it. */
+ * interface, read through libxdp's own API: xdpchain shows it in status
+ * and never modifies it. */
 #ifndef XDPCHAIN_CLI_LIBXDP_H
 #define XDPCHAIN_CLI_LIBXDP_H
 
@@ -13,25 +14,26 @@
 
 struct libxdp_prog {
 	__u32 id;
-	char name[16];
-	unsigned int slot;
+	char name[64];
+	unsigned int slot; /* place in the run order, from 0 (libxdp's progN) */
 	__u32 priority;
-	__u32 actions;   /* chain-call (continue-on) verdicts, bits 0..4 */
+	__u32 actions;     /* chain-call (continue-on) verdicts, bits 0..4 */
 };
 
 struct libxdp_view {
 	__u32 dispatcher_id;
-	int config_version;      /* 1 or 2; 0 if the config could not be read */
-	unsigned int nr_enabled; /* slots the config enables */
-	bool frags;
-	bool progs_read;         /* programs found (needs CAP_SYS_ADMIN) */
+	bool frags;        /* the dispatcher runs multi-buffer programs */
+	/* libxdp found its programs: it reads them from its pins in the xdp
+	 * directory of its bpffs ($LIBXDP_BPFFS, default /sys/fs/bpf), which
+	 * needs CAP_SYS_ADMIN */
+	bool progs_read;
 	unsigned int nr_progs;
 	struct libxdp_prog progs[LIBXDP_MAX_SLOTS];
 };
 
-/* Fill v for the libxdp dispatcher with program id disp_id, as far as
- * the kernel lets us read it. Returns 0, or -errno if disp_id is not a
- * readable libxdp dispatcher. */
-int libxdp_view_read(__u32 disp_id, struct libxdp_view *v);
+/* Fill v for the libxdp dispatcher with program id disp_id on ifindex.
+ * Returns 0, or -errno if libxdp does not see disp_id as its dispatcher
+ * there (-EMEDIUMTYPE: another program). */
+int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v);
 
 #endif

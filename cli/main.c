@@ -358,7 +358,7 @@ static void print_json_error(const char *msg)
 		json_key(&w, "warnings");
 		json_start_array(&w);
 		for (unsigned int i = 0; i < nr_warnings; i++)
-			json_string(&w, warnings[i]);
+			json_str(&w, warnings[i]);
 		json_end_array(&w);
 	}
 	json_end_object(&w);

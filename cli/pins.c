@@ -47,7 +47,7 @@ void pins_json(struct json_writer *jw, const char *key, const struct pin_list *l
 	json_key(jw, key);
 	json_start_array(jw);
 	for (unsigned int i = 0; i < l->n; i++)
-		json_string(jw, l->path[i]);
+		json_str(jw, l->path[i]);
 	json_end_array(jw);
 }
 

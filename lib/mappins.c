@@ -13,11 +13,8 @@
 #include <unistd.h>
 #include <sys/statfs.h>
 #include <bpf/bpf.h>
+#include <linux/magic.h> /* BPF_FS_MAGIC */
 #include "kobj.h"
-
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
 
 /* Whether fd is a map libbpf would reuse for m: its checks (type, key and
  * value size, entries, flags, map_extra). */

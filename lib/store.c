@@ -38,11 +38,9 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
+#include <linux/magic.h> /* BPF_FS_MAGIC */
 #include "store.h"
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
 /* Where the system's bpffs is mounted: XDPCHAIN_DEFAULT_ROOT's parent. */
 #define XDPCHAIN_BPFFS_MOUNT "/sys/fs/bpf"
 

@@ -192,7 +192,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 6: json_uint(&w, v); break;
 		case 7: json_int(&w, (int64_t)v); break;
 		case 8: json_bool(&w, op & 0x80); break;
-		case 9: json_null(&w); break;
+		case 9: json_null_val(&w); break;
 		case 10: json_kv_string(&w, "k", op & 0x80 ? NULL : "v\x01\xff"); break;
 		case 11: json_kv_uint(&w, "n", op); break;
 		}

@@ -1,106 +1,157 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* Fuzz target: the strict JSON parser (cli/json_parse.c) and the apply
- * configuration schema on top of it (cli/apply_config.c), which read files
- * that "xdpchain apply" is given. Input: the file's bytes. Properties:
- * what parses has valid UTF-8 strings without NUL bytes and bounded depth;
- * written back with the CLI's JSON writer (cli/json.c) and parsed again,
- * it is the same tree; a refusal has a message and a position; the schema
- * layer either accepts or names what is wrong. */
+/* Fuzz target: JSON configuration files read through jansson
+ * (cli/json_parse.c: jansson's decoder, the limits, json_locate()) and the
+ * apply configuration schema on top of it (cli/apply_config.c), which
+ * read files that "xdpchain apply" is given. Input: the file's bytes.
+ * Properties: what parses has strings and keys without NUL bytes and
+ * bounded depth; every value is found again by json_locate() at a
+ * position inside the text; written back with the CLI's JSON writer
+ * (cli/json.c) and parsed again, it is the same tree; a refusal has a
+ * message and a position; the schema layer either accepts or names what
+ * is wrong. */
 #include <errno.h>
 #include "json.h"
 #include "json_parse.h"
 #include "apply_config.h"
 #include "fuzz.h"
 
-static unsigned int depth_of(const struct json_value *v)
+struct text {
+	const char *buf;
+	size_t len;
+	unsigned int lines;
+};
+
+static unsigned int depth_of(const json_t *v)
 {
 	unsigned int d = 0, x;
+	const char *key;
+	json_t *item;
+	size_t i;
 
-	for (size_t i = 0; i < v->len && (v->type == JSON_ARRAY || v->type == JSON_OBJECT); i++) {
-		x = depth_of(v->type == JSON_ARRAY ? &v->items[i] : &v->members[i].value);
-		d = x > d ? x : d;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item) {
+			x = depth_of(item);
+			d = x > d ? x : d;
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, item) {
+			x = depth_of(item);
+			d = x > d ? x : d;
+		}
 	}
 	return d + 1;
 }
 
-static void check_strings(const struct json_value *v)
+/* Strings are C strings; each value is found again in the text (the
+ * first few members of each container: the locator rescans). */
+static void check_values(const struct text *t, const json_t *v, const struct json_step *at,
+			 unsigned int depth)
 {
-	switch (v->type) {
-	case JSON_STRING:
-		FUZZ_ASSERT(strlen(v->string) == v->len);
-		break;
-	case JSON_ARRAY:
-		for (size_t i = 0; i < v->len; i++)
-			check_strings(&v->items[i]);
-		break;
-	case JSON_OBJECT:
-		for (size_t i = 0; i < v->len; i++) {
-			FUZZ_ASSERT(v->members[i].key != NULL);
-			check_strings(&v->members[i].value);
+	struct json_step s = { .up = at };
+	unsigned int line, col;
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	FUZZ_ASSERT(json_locate(t->buf, t->len, at, &line, &col) == 0);
+	FUZZ_ASSERT(line >= 1 && line <= t->lines && col >= 1);
+	if (json_is_string(v))
+		FUZZ_ASSERT(strlen(json_string_value(v)) == json_string_length(v));
+	if (depth > 4)
+		return;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item) {
+			if (i >= 4)
+				break;
+			s.index = i;
+			check_values(t, item, &s, depth + 1);
 		}
-		break;
-	default:
-		break;
+	} else if (json_is_object(v)) {
+		i = 0;
+		json_object_foreach((json_t *)v, key, item) {
+			if (i++ >= 4)
+				break;
+			s.key = key;
+			check_values(t, item, &s, depth + 1);
+		}
 	}
 }
 
-static void write_value(struct json_writer *w, const struct json_value *v)
+static void write_value(struct json_writer *w, const json_t *v)
 {
-	switch (v->type) {
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	switch (json_typeof(v)) {
 	case JSON_NULL:
-		json_null(w);
+		json_null_val(w);
 		break;
-	case JSON_BOOL:
-		json_bool(w, v->boolean);
+	case JSON_TRUE:
+	case JSON_FALSE:
+		json_bool(w, json_is_true(v));
 		break;
-	case JSON_NUMBER:
+	case JSON_INTEGER:
+		json_int(w, json_integer_value(v));
+		break;
+	case JSON_REAL:
 		/* The writer has integers only; fractions come back as 0. */
-		json_int(w, v->is_int ? v->integer : 0);
+		json_int(w, 0);
 		break;
 	case JSON_STRING:
-		json_string(w, v->string);
+		json_str(w, json_string_value(v));
 		break;
 	case JSON_ARRAY:
 		json_start_array(w);
-		for (size_t i = 0; i < v->len; i++)
-			write_value(w, &v->items[i]);
+		json_array_foreach(v, i, item)
+			write_value(w, item);
 		json_end_array(w);
 		break;
 	case JSON_OBJECT:
 		json_start_object(w);
-		for (size_t i = 0; i < v->len; i++) {
-			json_key(w, v->members[i].key);
-			write_value(w, &v->members[i].value);
+		json_object_foreach((json_t *)v, key, item) {
+			json_key(w, key);
+			write_value(w, item);
 		}
 		json_end_object(w);
 		break;
 	}
 }
 
-static bool same(const struct json_value *a, const struct json_value *b)
+/* Equal, members in the same order (json_equal() ignores the order). */
+static bool same(const json_t *a, const json_t *b)
 {
-	if (a->type == JSON_NUMBER && !a->is_int)
-		return b->type == JSON_NUMBER && b->is_int && b->integer == 0;
-	if (a->type != b->type)
+	const char *key;
+	json_t *item;
+	void *it;
+	size_t i;
+
+	if (json_is_real(a))
+		return json_is_integer(b) && json_integer_value(b) == 0;
+	if (json_typeof(a) != json_typeof(b))
 		return false;
-	switch (a->type) {
-	case JSON_BOOL:
-		return a->boolean == b->boolean;
-	case JSON_NUMBER:
-		return b->is_int && a->integer == b->integer;
+	switch (json_typeof(a)) {
+	case JSON_INTEGER:
+		return json_integer_value(a) == json_integer_value(b);
 	case JSON_STRING:
-		return a->len == b->len && !memcmp(a->string, b->string, a->len);
+		return json_string_length(a) == json_string_length(b) &&
+		       !memcmp(json_string_value(a), json_string_value(b), json_string_length(a));
 	case JSON_ARRAY:
-	case JSON_OBJECT:
-		if (a->len != b->len)
+		if (json_array_size(a) != json_array_size(b))
 			return false;
-		for (size_t i = 0; i < a->len; i++) {
-			if (a->type == JSON_OBJECT &&
-			    strcmp(a->members[i].key, b->members[i].key))
+		json_array_foreach(a, i, item)
+			if (!same(item, json_array_get(b, i)))
 				return false;
-			if (!same(a->type == JSON_ARRAY ? &a->items[i] : &a->members[i].value,
-				  b->type == JSON_ARRAY ? &b->items[i] : &b->members[i].value))
+		return true;
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		it = json_object_iter((json_t *)b);
+		json_object_foreach((json_t *)a, key, item) {
+			if (!it || strcmp(key, json_object_iter_key(it)) ||
+			    !same(item, json_object_iter_value(it)))
 				return false;
+			it = json_object_iter_next((json_t *)b, it);
 		}
 		return true;
 	default:
@@ -110,19 +161,22 @@ static bool same(const struct json_value *a, const struct json_value *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct text t = { .buf = (const char *)data, .len = size, .lines = 1 };
 	struct json_parse_error err;
 	struct apply_config cfg;
-	struct json_value *v, *again;
+	json_t *v, *again;
 	char msg[384];
 	int ret;
 
+	for (size_t i = 0; i < size; i++)
+		t.lines += data[i] == '\n';
 	v = json_parse((const char *)data, size, &err);
 	if (!v) {
 		FUZZ_ASSERT(errno == EINVAL || errno == E2BIG || errno == ENOMEM);
-		FUZZ_ASSERT(err.msg[0] && err.line >= 1);
+		FUZZ_ASSERT(err.msg[0] && err.line >= 1 && err.line <= t.lines && err.col >= 1);
 	} else {
 		FUZZ_ASSERT(depth_of(v) <= JSON_PARSE_MAX_DEPTH);
-		check_strings(v);
+		check_values(&t, v, NULL, 1);
 		if (depth_of(v) <= JSON_MAX_DEPTH) {
 			struct json_writer w;
 			char *buf = NULL;
@@ -137,12 +191,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					again = json_parse(buf, len, &err);
 					FUZZ_ASSERT(again != NULL);
 					FUZZ_ASSERT(same(v, again));
-					json_free(again);
+					json_decref(again);
 				}
 				free(buf);
 			}
 		}
-		json_free(v);
+		json_decref(v);
 	}
 
 	msg[0] = '\0';

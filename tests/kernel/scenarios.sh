@@ -1166,7 +1166,7 @@ dump_running() {
 }
 
 t_dump() {
-	begin "dump: a firewall drops port 9; --verdict drop sees exactly those, decided by the firewall; a user's observer counts per decider; traffic unaffected; Ctrl-C and kill -9 leave nothing"
+	begin "dump: a firewall drops port 9; --verdict drop sees exactly those, decided by the firewall; trace --pcap reads the pcapng; a user's observer counts per decider; traffic unaffected; Ctrl-C and kill -9 leave nothing"
 	local out=/tmp/xdpc-dump-$$ pid rc base fw pb oid
 	rm -f "$out".*
 	xc attach -b "$backend" xt0 "$TEST_BPF_DIR/test_firewall.o" -P 10 >/dev/null && att t_pass_b -P 20 &&
@@ -1202,6 +1202,12 @@ t_dump() {
 	expect "the dump observer left the chain" "t_fw_port9 t_pass_b t_observer" \
 		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
 	expect "nothing left behind" "$base" "$(settled_objs)" || return
+	# trace reads what dump writes (libpcap reads pcapng): the same 5
+	# packets, run through the chain again (after the counts above: the
+	# test runs count too), are dropped by the firewall.
+	expect "trace --pcap of dump's pcapng: 5 packets of 128 bytes, dropped at position 1" \
+		"5 drop 1 128" \
+		"$(xc -j trace xt0 --pcap "$out.pcapng" | jq -r '"\(.packets | length) \([.packets[] | "\(.verdict) \(.stopped_at) \(.length)"] | unique | join(","))"')" || return
 	# -c N: text, only t_pass_b's decisions, stops by itself.
 	ip netns exec "$ns" "$XC" dump xt0 --program t_pass_b -c 3 >"$out.txt" 2>"$out.err" &
 	pid=$!

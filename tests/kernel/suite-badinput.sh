@@ -362,18 +362,25 @@ t_libxdp() {
 	id=$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // empty')
 	[ -n "$id" ] || { not_ok "xdp-loader attached nothing"; return; }
 	mark
-	j=$(status_json)
+	# status reads libxdp's chain through libxdp, which finds its programs
+	# where it pinned them: the same LIBXDP_BPFFS as xdp-loader's.
+	j=$(in_ns env LIBXDP_BPFFS="$bpffs" "$XC" -j status xt0)
 	if [ "$(jq -r '.[0].foreign.name' <<<"$j")" = xdp_dispatcher ]; then
-		expect "manager" "libxdp $id true" \
-			"$(jq -r '.[0] | "\(.manager) \(.dispatcher_id) \(.read_only)"' <<<"$j")" || return
+		expect "manager" "libxdp $id true true" \
+			"$(jq -r '.[0] | "\(.manager) \(.dispatcher_id) \(.read_only) \(.programs_complete)"' <<<"$j")" || return
+		# On 6.12 libxdp's lone program replaces the dispatcher's main
+		# function rather than prog0: it must be listed all the same.
+		expect "its program: position, name, id, priority, continue-on, slot" \
+			"1 t_plain $(bpftool -j prog show name t_plain | jq -r 'if type == "array" then .[0].id else .id end') 33 pass 0 1" \
+			"$(jq -r '.[0] | "\(.programs[0] | "\(.position) \(.name) \(.id) \(.priority) \(.continue_on | join(",")) \(.slot)") \(.programs | length)"' <<<"$j")" || return
+		# Without libxdp's pins, status says its programs are not known.
+		expect "libxdp's pins elsewhere: incomplete" "true false 0" \
+			"$(in_ns env LIBXDP_BPFFS="$work/nolibxdp" "$XC" -j status xt0 | jq -r '.[0] | "\(.read_only) \(.programs_complete) \(.programs | length)"')" || return
 		bad 1 "libxdp dispatcher id $id name 'xdp_dispatcher'" \
 			attach -b "$backend" xt0 "$OBJ" -p t_pass_a -m skb || return
 		unchanged || return
 		in_ns "${lx[@]}" unload --all xt0 >/dev/null 2>&1 || { not_ok "xdp-loader unload"; return; }
-		# On 6.12 libxdp's lone program replaces the dispatcher's main
-		# function rather than prog0: it must be listed all the same.
-		expect "its program" "t_plain 33" \
-			"$(jq -r '.[0] | "\(.programs[0].name) \(.programs[0].priority)"' <<<"$j")" && ok
+		ok
 		return
 	else
 		# Direct attach: a foreign program like any other.

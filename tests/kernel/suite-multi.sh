@@ -47,7 +47,7 @@ t_separate_args() {
 }
 
 t_json() {
-	start "-j attach with several interfaces: a list of per-interface results; one: an object"
+	start "-j attach: a list of per-interface results, for several interfaces and for one"
 	local out
 	out=$(xc -j attach -b "$backend" xt2,xt0 "$OBJ" -p t_pass_a) || { not_ok "attach: $out"; return; }
 	expect "interfaces, in order" "xt2 xt0" "$(jq -r '[.[].ifname] | join(" ")' <<<"$out")" || return
@@ -58,7 +58,8 @@ t_json() {
 		"$(xc -j status xt2 | jq -r '.[0].revision') $(xc -j status xt0 | jq -r '.[0].revision')" \
 		"$(jq -r '[.[] | .revision] | join(" ")' <<<"$out")" || return
 	out=$(xc -j attach -b "$backend" xt0 "$OBJ" -p t_pass_b) || { not_ok "attach one: $out"; return; }
-	expect "one interface: an object" "object xt0" "$(jq -r '"\(type) \(.ifname)"' <<<"$out")" && ok
+	expect "one interface: a list of one" "array 1 xt0" \
+		"$(jq -r '"\(type) \(length) \(.[0].ifname)"' <<<"$out")" && ok
 }
 
 t_rollback() {

@@ -432,7 +432,7 @@ t_pin_by_name_shared() {
 	out=$(xc -j attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" -P 10 --pin-maps "$fpins") ||
 		{ not_ok "attach xdpfilt_alw_udp with the same DIR"; return; }
 	expect "the second attach names the pins it uses" \
-		"$fpins/xdp_stats_map $fpins/filter_ports" "$(jq -r '.pinned_maps | join(" ")' <<<"$out")" || return
+		"$fpins/xdp_stats_map $fpins/filter_ports" "$(jq -r '.[0].pinned_maps | join(" ")' <<<"$out")" || return
 	att t_pass_a -P 60 || { not_ok "attach the counter"; return; }
 	read -r dny alw <<<"$(ids xdpfilt_dny_udp xdpfilt_alw_udp)"
 	mid=$(bpftool -j map show pinned "$fpins/filter_ports" | jq -r .id)

@@ -29,10 +29,11 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	dpkg --add-architecture arm64 || exit 1
 	update=1
 fi
-# libxdp-dev:arm64: the bench's libxdp side, as in a native build.
+# libjansson-dev, libpcap0.8-dev, libxdp-dev (:arm64): the CLI's readers
+# (and the bench's libxdp side).
 pkgs=(meson ninja-build gcc clang llvm bpftool pkg-config libbpf-dev libelf-dev zlib1g-dev
       file gcc-aarch64-linux-gnu pkgconf:arm64 libbpf-dev:arm64 libelf-dev:arm64
-      zlib1g-dev:arm64 libxdp-dev:arm64)
+      zlib1g-dev:arm64 libjansson-dev:arm64 libpcap0.8-dev:arm64 libxdp-dev:arm64)
 source tests/lib/missing-pkgs.sh
 mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then

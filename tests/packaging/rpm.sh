@@ -15,7 +15,8 @@ cd "$(dirname "$0")/../.."
 src=$PWD
 
 pkgs=(rpm rpm2cpio git meson ninja-build gcc clang llvm bpftool libbpf-dev libelf-dev
-      zlib1g-dev pkg-config systemd python3 groff-base binutils)
+      zlib1g-dev libjansson-dev libpcap0.8-dev libxdp-dev pkg-config systemd python3 groff-base
+      binutils)
 source tests/lib/missing-pkgs.sh
 mapfile -t missing < <(missing_pkgs "${pkgs[@]}")
 if [ ${#missing[@]} -gt 0 ]; then

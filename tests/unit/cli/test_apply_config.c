@@ -113,7 +113,7 @@ static void test_config(void)
 		      "{\"file\": \"/b\", \"program\": \"p\"}]}}}", "listed twice"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [{\"file\": \"/a\"}]},\n \"e\": {\"programs\": []}}}",
-		      "line 2, column 7: duplicate key \"e\""));
+		      "line 2, column 4: duplicate object key near '\"e\"'"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [{\"file\": \"/a\", \"before\": \"x\", \"after\": \"y\"}]}}}",
 		      "programs[0].after: \"before\" and \"after\" exclude each other"));
@@ -134,7 +134,22 @@ static void test_config(void)
 		}
 		apply_config_free(&cfg);
 	}
-	CHECK(cfg_bad("{\"version\": 1,", "line 1, column"));
+	CHECK(cfg_bad("{\"version\": 1,", "line 1, column 14: string or '}' expected"));
+	/* A value that parsed but is wrong: found again in the text. */
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\n"
+		      " \"e\": {\"programs\": [{\"file\": \"/a\"},\n"
+		      "  {\"file\": \"/b\",\n   \"prio\": 3}]}}}",
+		      "line 4: $.interfaces.e.programs[1].prio: unknown key"));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\n"
+		      " \"e\": {\"programs\": [{\"file\": \"/a\"},\n"
+		      "  {\"file\": \"/b\", \"continue_on\": [\n\"pass\",\n\"nope\"]}]}}}",
+		      "line 5: $.interfaces.e.programs[1].continue_on[1]: unknown verdict"));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\n"
+		      " \"e\": {\"programs\": [{\"file\": \"/a\", \"program\": \"p\"},\n"
+		      "  {\"file\": \"/b\", \"program\": \"p\"}]},\n\"e f\": {}}}",
+		      "line 3: $.interfaces.e.programs[1]: program \"p\" is listed twice"));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\n"
+		      "\n \"e\": {}}}", "line 3: $.interfaces.e.programs: missing"));
 	CHECK(cfg_bad("[]", "$: must be an object"));
 }
 

@@ -61,7 +61,7 @@ static void test_structure(void)
 	json_end_array(&w);
 	json_start_object(&w);
 	json_end_object(&w);
-	json_string(&w, "s");
+	json_str(&w, "s");
 	json_end_array(&w);
 	json_end_object(&w);
 	json_start_object(&w);
@@ -98,7 +98,7 @@ static void test_top_level_scalar(void)
 
 	begin(&w);
 	CHECK(!json_complete(&w)); /* nothing written yet */
-	json_null(&w);
+	json_null_val(&w);
 	CHECK(json_complete(&w));
 	CHECK(output_is("null\n"));
 }
@@ -146,7 +146,7 @@ static void test_all_control_chars(void)
 	}
 	strcpy(p, "\"\n");
 	begin(&w);
-	json_string(&w, in);
+	json_str(&w, in);
 	CHECK(output_is(want));
 }
 
@@ -156,7 +156,7 @@ static void test_utf8(void)
 
 	/* Valid sequences of 2, 3 and 4 bytes pass through unchanged. */
 	begin(&w);
-	json_string(&w, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf");
+	json_str(&w, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf");
 	CHECK(output_is("\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf "
 			"\xf4\x8f\xbf\xbf\"\n"));
 
@@ -164,14 +164,14 @@ static void test_utf8(void)
 	 * byte, overlong forms, a surrogate, above U+10FFFF, 0xf5+, a
 	 * sequence cut short by the end or by an ASCII byte. */
 	begin(&w);
-	json_string(&w, "\x80|\xc0\xaf|\xc1\xbf|\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf5|"
+	json_str(&w, "\x80|\xc0\xaf|\xc1\xbf|\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf5|"
 			"\xff|\xc3");
 	CHECK(output_is("\"\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd|"
 			"\\ufffd\\ufffd\\ufffd|\\ufffd\\ufffd\\ufffd\\ufffd|\\ufffd|\\ufffd|"
 			"\\ufffd\"\n"));
 
 	begin(&w);
-	json_string(&w, "\xe2\x82x\xf0\x9f\x98");
+	json_str(&w, "\xe2\x82x\xf0\x9f\x98");
 	CHECK(output_is("\"\\ufffd\\ufffdx\\ufffd\\ufffd\\ufffd\"\n"));
 }
 
@@ -241,7 +241,7 @@ static void test_misuse(void)
 	json_start_object(&w);
 	json_end_object(&w);
 	CHECK(json_complete(&w));
-	json_null(&w);
+	json_null_val(&w);
 	CHECK(!json_complete(&w));
 	fclose(out);
 
