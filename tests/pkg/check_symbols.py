@@ -12,6 +12,7 @@ public header:
     nobody can link, are both bugs).
 usage: check_symbols.py LIB.so MAPFILE SOVERSION HEADER...
 Needs readelf (binutils)."""
+import os
 import re
 import subprocess
 import sys
@@ -98,6 +99,24 @@ def main():
         errors.append(f'{sym} is declared XDPCHAIN_API in the headers but is not in the map')
     for sym in sorted(set(in_map) - declared):
         errors.append(f'{sym} is in the map but no header declares it XDPCHAIN_API')
+
+    # Debian's symbols file: dpkg-gensymbols fails the package build on any
+    # difference, long after this test could have said so.
+    debsyms = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
+                           'debian', f'libxdpchain{soversion}.symbols')
+    if os.path.exists(debsyms):
+        listed = {}
+        for line in open(debsyms):
+            m = re.match(r'\s+(xdpchain_\w+)@(\S+)\s', line)
+            if m:
+                listed[m.group(1)] = m.group(2)
+        for sym in sorted(set(in_map) - set(listed)):
+            errors.append(f'{sym} is in the map but not in {debsyms}')
+        for sym in sorted(set(listed) - set(in_map)):
+            errors.append(f'{sym} is in {debsyms} but not in the map')
+        for sym in sorted(set(listed) & set(in_map)):
+            if listed[sym] != in_map[sym]:
+                errors.append(f'{sym}: version {listed[sym]} in {debsyms}, {in_map[sym]} in the map')
 
     for e in errors:
         print('FAIL:', e)
