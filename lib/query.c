@@ -103,13 +103,35 @@ struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_qu
 		return NULL;
 	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
 	if (!err && !st->have)
-		err = -ENOENT;
+		err = st->other_version && !st->away_link ? -EPROTONOSUPPORT : -ENOENT;
 	if (!err) {
 		c = xc_chain_new(st, true);
 		err = c ? 0 : -errno;
 	}
 	xc_state_free(st);
 	return err ? xc_err_ptr(err) : c;
+}
+
+_Static_assert(XDPCHAIN_PROTOCOL_VERSION == XDPCHAIN_META_VERSION,
+	       "the public protocol version is the metadata's");
+
+int xdpchain_chain_protocol(int ifindex, const struct xdpchain_query_opts *opts)
+{
+	struct xc_state *st;
+	int err;
+
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
+		return xc_err(-EINVAL);
+	st = xc_state_new();
+	if (!st)
+		return xc_err(-ENOMEM);
+	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (!err)
+		err = st->have ? (int)XDPCHAIN_META_VERSION
+		      : st->other_version && !st->away_link ? (int)st->other_version
+							     : -ENOENT;
+	xc_state_free(st);
+	return err < 0 ? xc_err(err) : err;
 }
 
 int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn, void *ctx,
