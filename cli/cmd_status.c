@@ -372,6 +372,38 @@ static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u
 	json_end_object(w);
 }
 
+/* A chain of another on-bpffs protocol version (found, or unknown if it
+ * cannot be read again): shown, never changed (only detach --all). */
+static void show_version(struct cli_ctx *ctx, const char *ifname, int ifindex, int found)
+{
+	struct json_writer *w = ctx->jw;
+
+	if (!ctx->json) {
+		printf("%s (ifindex %d): xdpchain chain of protocol version ", ifname, ifindex);
+		if (found > 0)
+			printf("%d", found);
+		else
+			printf("?");
+		printf(", which this xdpchain (protocol version %d) does not read or change; "
+		       "'xdpchain detach %s --all' removes it\n", XDPCHAIN_PROTOCOL_VERSION, ifname);
+		return;
+	}
+	json_start_object(w);
+	json_kv_string(w, "ifname", ifname);
+	json_kv_int(w, "ifindex", ifindex);
+	json_key(w, "protocol_version");
+	if (found > 0)
+		json_uint(w, (unsigned int)found);
+	else
+		json_null(w);
+	json_kv_int(w, "supported_protocol_version", XDPCHAIN_PROTOCOL_VERSION);
+	json_kv_bool(w, "read_only", true);
+	json_key(w, "programs");
+	json_start_array(w);
+	json_end_array(w);
+	json_end_object(w);
+}
+
 /* One interface. Returns 1 if something was shown, 0 if it has no XDP
  * program and was not asked for by name, or -errno. */
 static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool named)
@@ -388,6 +420,10 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 		else
 			show_chain_text(ifname, ifindex, c);
 		xdpchain_chain__free(c);
+		return 1;
+	}
+	if (errno == EPROTONOSUPPORT) {
+		show_version(ctx, ifname, ifindex, xdpchain_chain_protocol(ifindex, &qo));
 		return 1;
 	}
 	if (errno != ENOENT)

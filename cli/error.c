@@ -137,6 +137,9 @@ const char *cli_errno_hint(const struct cli_ctx *ctx, int err)
 		return " (the chain's revision is not the expected one: someone changed it)";
 	case EBUSY:
 		return " (another process changed the chain at the same time: try again)";
+	case EPROTONOSUPPORT:
+		return " (the interface's chain is of another on-bpffs protocol version: the "
+		       "message above says which, and how to remove it)";
 	default:
 		return "";
 	}

@@ -10,9 +10,9 @@
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
-#include "config.h"
 #include "json.h"
 #include "opts.h"
+#include "version.h"
 
 static const struct cmd {
 	const char *name;
@@ -273,21 +273,25 @@ int cmd_help(struct cli_ctx *ctx, int argc, char **argv)
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv)
 {
 	enum xdpchain_backend be;
+	char version[96];
 
 	if (argc > 1) {
 		cli_error(ctx, "unexpected argument '%s' (usage: xdpchain version)", argv[1]);
 		return CLI_EXIT_USAGE;
 	}
 	be = xdpchain_probe_backend();
+	xc_build_version(version, sizeof(version));
 	if (ctx->json) {
 		json_start_object(ctx->jw);
-		json_kv_string(ctx->jw, "version", XDPCHAIN_VERSION);
+		json_kv_string(ctx->jw, "version", version);
 		json_kv_string(ctx->jw, "library", xdpchain_version());
+		json_kv_int(ctx->jw, "protocol", XDPCHAIN_PROTOCOL_VERSION);
 		json_kv_string(ctx->jw, "auto_backend", xdpchain_backend_str(be));
 		json_end_object(ctx->jw);
 	} else {
-		printf("xdpchain %s\n", XDPCHAIN_VERSION);
+		printf("xdpchain %s\n", version);
 		printf("libxdpchain %s\n", xdpchain_version());
+		printf("on-bpffs protocol %d (docs/protocol.md)\n", XDPCHAIN_PROTOCOL_VERSION);
 		printf("backend auto: %s on this kernel\n", xdpchain_backend_str(be));
 	}
 	return CLI_EXIT_OK;

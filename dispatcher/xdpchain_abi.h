@@ -21,50 +21,23 @@
  * every kernel. freplace slots do not count. */
 #define XDPCHAIN_MAX_TAILCALL_SLOTS 32
 #define XDPCHAIN_META_MAGIC 0x58444348u /* "XDCH" */
-/* 2: slots grew the owner-process fields (owner_pid, owner_start,
- * owner_pidns) at their end. 3: the same layout; a slot may be vacant
- * (its link or array entry removed in place, docs/protocol.md), which a
- * reader of version 2 would not see: it must leave such a chain alone.
- * 4: the metadata grew nr_spare and slot_btf_id at its end, and programs
- * may be appended in place (struct xdpchain_live). 5: the same layout; an
- * empty slot returns XDPCHAIN_RET_EMPTY, no longer 31, so a program's
- * verdict 31 is final like every unknown verdict; a vacated tail-call slot
- * of a version 5 dispatcher holds a stub returning the new value, which an
- * older reader would not know; and a slot may be placed relative to
- * another (anchor, anchor_id: padding before), which changes the run
- * order an older reader would check. 6: the same layout; the dispatcher
- * may be the extension-only build (XDPCHAIN_META_F_EXT_ONLY), whose slots
- * cannot tail-call: an older writer would append a tail-call program into
- * it, which would never run. 7: the same metadata layout; a slot may be
- * an observer (XDPCHAIN_SLOT_F_OBSERVER), run after the chain decided,
- * whose verdict is ignored: an older reader would count it as a program
- * that decides; and struct xdpchain_live grew test[] at its end, which an
- * older writer would not fill when appending. 8: pad_v4 became main_btf_id;
- * a chain of one freplace program gets a spare position, and its program
- * runs in place of the main function through a second link, pinned as
- * main-<rev>, which the append of a second program removes and waits for:
- * an older writer would append behind that link, and the program it
- * appended would never run. 9: struct xdpchain_live grew nr_exhausted at
- * its end; a tail-call slot that the kernel's tail-call budget no longer
- * reaches aborts the packet (XDPCHAIN_RET_EXHAUSTED, counted there) instead
- * of being skipped, so the last tail-call position is never emptied in
- * place (its empty entry would now abort): an older writer would empty it.
- * Versions 2 to 8 are still read (they have
- * no spare positions before 4; their metadata ends before nr_spare,
- * XDPCHAIN_META_SIZE_V3) and skip XDPCHAIN_RET_EMPTY_V4. */
+/* The on-bpffs protocol version: 9 is xdpchain 0.1.0's, the only one it
+ * reads and writes. Development versions before the release wrote 2 to 8,
+ * so the numbering goes on from there (a 1 would be taken for theirs);
+ * a chain of any other version is refused by every change and removed
+ * whole by detach --all (docs/protocol.md, section 3). */
 #define XDPCHAIN_META_VERSION 9u
-#define XDPCHAIN_META_VERSION_MIN 2u
 
 /* Returned by an empty slot (no freplace program attached, or an empty
- * program-array entry) of a version 5 dispatcher, which skips it as if the
+ * program-array entry), which the dispatcher skips as if the
  * slot did not exist. Any 32-bit value is a verdict a program could
  * return, so one must be reserved: this one ("XDCE") is no XDP action, far
  * from the small and negative values a faulty program returns (a small
- * value such as 31, used up to version 4, ends the chain as every unknown
- * verdict does), and positive, so it is the same as a 32-bit immediate and
+ * value such as 31 ends the chain as every unknown verdict does), and
+ * positive, so it is the same as a 32-bit immediate and
  * as a sign-extended 64-bit one. */
 #define XDPCHAIN_RET_EMPTY 0x58444345
-/* Version 9: what a tail-call slot returns when its tail call fell through
+/* What a tail-call slot returns when its tail call fell through
  * although a program fills it (a vacated one holds a stub returning
  * XDPCHAIN_RET_EMPTY): the kernel's budget of tail calls per packet
  * (MAX_TAIL_CALL_CNT) ran out, taken by the chain's tail calls and the
@@ -73,8 +46,6 @@
  * trace event) and counts it in xdpchain_live.nr_exhausted. ("XDCX": no
  * XDP action, like XDPCHAIN_RET_EMPTY.) */
 #define XDPCHAIN_RET_EXHAUSTED 0x58444358
-/* What the empty slots of dispatchers of versions 2 to 4 return. */
-#define XDPCHAIN_RET_EMPTY_V4 31
 /* Verdicts below this are tested against a continue-on set (a shift
  * count); the rest are final, but for XDPCHAIN_RET_EMPTY. */
 #define XDPCHAIN_NR_VERDICT_BITS 32
@@ -102,12 +73,12 @@ enum xdpchain_slot_kind {
 /* Only on a throwaway dispatcher that is never linked to an interface
  * (xdpchain trace): record every position's verdict in xdpchain_trace. */
 #define XDPCHAIN_META_F_TRACE (1u << 2)
-/* Version 6: the extension-only build, loaded for a chain of freplace
+/* The extension-only build, loaded for a chain of freplace
  * slots only and neither stats nor trace: its slot functions hold no tail
  * call, which spares every packet the JIT's tail-call counter. A tail-call
  * program joins such a chain only through a new dispatcher. */
 #define XDPCHAIN_META_F_EXT_ONLY (1u << 3)
-/* Version 7: the chain has observers (XDPCHAIN_SLOT_F_OBSERVER), which
+/* The chain has observers (XDPCHAIN_SLOT_F_OBSERVER), which
  * only the instrumented build runs: the dispatcher records the final
  * verdict and who decided it in xdpchain_final, then runs them. */
 #define XDPCHAIN_META_F_OBSERVE (1u << 4)
@@ -118,11 +89,11 @@ enum xdpchain_slot_kind {
  * owner_start, in pid namespace owner_pidns): once that process is gone,
  * the next change of the chain removes the program (docs/protocol.md). */
 #define XDPCHAIN_SLOT_F_UNTIL_EXIT (1u << 4)
-/* Version 7: an observer. It runs after the chain decided (observers sort
+/* An observer. It runs after the chain decided (observers sort
  * after every other program, among themselves by the usual rules), reads
  * the decision in xdpchain_final, and its own verdict is ignored. */
 #define XDPCHAIN_SLOT_F_OBSERVER (1u << 5)
-/* Version 9: the program's object has program arrays, so it may make tail
+/* The program's object has program arrays, so it may make tail
  * calls of its own, which take from the same per-packet budget as the
  * chain's (XDPCHAIN_RET_EXHAUSTED): writers warn when such a program joins
  * a chain with tail-call slots. Informational: the dispatcher never reads
@@ -141,8 +112,8 @@ struct xdpchain_slot_meta {
 	__u8 kind;          /* enum xdpchain_slot_kind */
 	__u8 flags;         /* XDPCHAIN_SLOT_F_* */
 	__u8 stats_idx;     /* element of the stats arrays, 0..63, unique */
-	/* Version 5: enum xdpchain_anchor, placement relative to the
-	 * program anchor_id (docs/protocol.md, "Run order"); 0 before. */
+	/* enum xdpchain_anchor, placement relative to the program
+	 * anchor_id (docs/protocol.md, "Run order"). */
 	__u8 anchor;
 	__u64 attach_time;  /* CLOCK_REALTIME, nanoseconds */
 	__u8 tag[8];        /* kernel program tag, for ordering ties */
@@ -150,7 +121,7 @@ struct xdpchain_slot_meta {
 	char owner[XDPCHAIN_OWNER_LEN]; /* NUL-terminated, may be empty */
 	/* XDPCHAIN_SLOT_F_UNTIL_EXIT only, else 0: the owning process. */
 	__u32 owner_pid;    /* pid in the namespace owner_pidns */
-	__u32 anchor_id;    /* version 5: with anchor, else 0 (padding before) */
+	__u32 anchor_id;    /* with anchor, else 0 */
 	__u64 owner_start;  /* its start time, /proc/PID/stat field 22 (ticks) */
 	__u64 owner_pidns;  /* inode of its pid namespace */
 };
@@ -165,11 +136,11 @@ struct xdpchain_meta {
 	__u32 mode;       /* enum xdpchain_mode of the attachment */
 	__u64 netns_ino;  /* inode of the network namespace */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
-	/* Version 4. Spare positions nr_progs .. nr_progs + nr_spare - 1
+	/* Spare positions nr_progs .. nr_progs + nr_spare - 1
 	 * can take appended programs without a new dispatcher: which of them
 	 * are in use is in struct xdpchain_live. */
 	__u32 nr_spare;
-	/* Version 8 (0 before): BTF id of the main function, for the same
+	/* BTF id of the main function, for the same
 	 * reason as slot_btf_id: the append that ends the chain of one's
 	 * shortcut (docs/protocol.md) waits on it. */
 	__u32 main_btf_id;
@@ -179,8 +150,6 @@ struct xdpchain_meta {
 	 * with CAP_SYS_ADMIN, and every slot function has the same type. */
 	__u32 slot_btf_id[XDPCHAIN_MAX_SLOTS];
 };
-/* The size of versions 2 and 3 (which end with slots[]). */
-#define XDPCHAIN_META_SIZE_V3 (__builtin_offsetof(struct xdpchain_meta, nr_spare))
 
 /*
  * The mutable part of a dispatcher with spare positions (its .bss map,
@@ -189,7 +158,7 @@ struct xdpchain_meta {
  * interface lock: a position's description first, then its program is
  * linked (or put in its array entry), then nr_end grows by one with a
  * single store, the commit point of an append. The dispatcher reads
- * nr_end and, per appended position, its test (version 7) and, for a set
+ * nr_end and, per appended position, its test and, for a set
  * of several actions or none, its continue-on set, per packet; it never
  * reads slots[] below nr_progs (those are in xdpchain_meta).
  */
@@ -197,29 +166,25 @@ struct xdpchain_live {
 	__u32 nr_end;     /* nr_progs <= nr_end <= nr_progs + nr_spare */
 	__u32 pad;        /* 0 */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
-	/* Version 7, per appended position, written with its description:
+	/* Per appended position, written with its description:
 	 * the one action of its continue-on set (0..4), compared with the
 	 * zero-extended verdict in one instruction, or XDPCHAIN_LIVE_GENERAL
 	 * for a set of several actions or none, which no 32-bit verdict
 	 * equals: the general test on slots[position].continue_on. */
 	__u64 test[XDPCHAIN_MAX_SLOTS];
-	/* Version 9: packets aborted because a tail-call slot was out of
+	/* Packets aborted because a tail-call slot was out of
 	 * the kernel's tail-call budget (XDPCHAIN_RET_EXHAUSTED), written
 	 * only by the dispatcher (an atomic add); a new revision starts from
 	 * the count of the one it replaces. */
 	__u64 nr_exhausted;
 };
 #define XDPCHAIN_LIVE_GENERAL (1ull << 32)
-/* The size of versions 4 to 6 (which end with slots[]). */
-#define XDPCHAIN_LIVE_SIZE_V6 (__builtin_offsetof(struct xdpchain_live, test))
-/* The size of versions 7 and 8 (which end with test[]). */
-#define XDPCHAIN_LIVE_SIZE_V8 (__builtin_offsetof(struct xdpchain_live, nr_exhausted))
 #define XDPCHAIN_LIVE_PIN "live"
-/* Version 8: the link that runs a chain of one's program in place of the
+/* The link that runs a chain of one's program in place of the
  * main function, pinned as main-<rev> while the chain is that one
  * program (docs/protocol.md, "A chain of one"). */
 #define XDPCHAIN_MAIN_PIN "main"
-/* Version 9: the append that ends a chain of one's shortcut waited in vain
+/* The append that ends a chain of one's shortcut waited in vain
  * for the kernel to release the main function's link (another process
  * holds it open): its program is in the chain but does not run yet. The
  * do-nothing fentry program it waited with is pinned as pending-<rev>;

@@ -15,9 +15,14 @@
  * does too unless switched off). */
 XDPCHAIN_HIDDEN bool xc_chain_stats(const struct xc_state *st);
 /* Lock the interface's state and check the caller's expected revision.
- * On success the lock is held; on -ESTALE too (the caller unlocks). */
+ * On success the lock is held; on -ESTALE too (the caller unlocks), and
+ * on -EPROTONOSUPPORT: the chain is of another protocol version
+ * (st->other_version), refused unless any_version (detach --all). */
 XDPCHAIN_HIDDEN int xc_txn_begin(struct xc_state *st, int ifindex, const char *root,
-				 bool create, bool rev_set, __u64 rev);
+				 bool create, bool rev_set, __u64 rev, bool any_version);
+/* Say that st's chain is of another protocol version and what to do:
+ * -EPROTONOSUPPORT. */
+XDPCHAIN_HIDDEN int xc_refuse_version(const struct xc_state *st);
 /* Under the lock: apply changes c[0..nc) to the running chain, in order,
  * as one new revision; with no effective change, nothing happens. */
 XDPCHAIN_HIDDEN int xc_txn_apply(struct xc_state *st, const struct xc_params *p,

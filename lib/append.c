@@ -124,7 +124,7 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	if (err)
 		return err;
 	m->stats_idx = 0; /* no counters with spares */
-	if (xc_meta_whole(&st->base) && st->base.version >= 8) {
+	if (xc_meta_whole(&st->base)) {
 		probe = unhook(st);
 		if (probe < 0)
 			return probe;
@@ -143,11 +143,9 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 			(uint64_t)st->base.revision, strerror(-err));
 		goto out;
 	}
-	/* Read only at positions below the live end: not yet. A version 6
-	 * dispatcher's live map ends before test[]. */
+	/* Read only at positions below the live end: not yet. */
 	live->slots[pos] = *m;
-	if (st->base.version >= 7)
-		live->test[pos] = xc_live_test(m->continue_on);
+	live->test[pos] = xc_live_test(m->continue_on);
 	err = fill(st, m, prog->fd, pos);
 	if (err) {
 		xc_warn("cannot put %s (%u) in spare position %u: %s\n", m->name, m->prog_id,

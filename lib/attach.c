@@ -117,10 +117,15 @@ static int detach_match(int ifindex, match_fn match, const void *key, const char
 	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
 	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
 	p.force = XC_OPTS_GET(opts, force, false);
+	/* detach --all removes a chain of another protocol version too. */
 	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false, p.rev_set,
-			p.rev);
-	if (err == -ESTALE)
+			p.rev, !match);
+	if (err == -ESTALE || err == -EPROTONOSUPPORT)
 		goto out;
+	if (!err && !match && st->other_version && !st->away_link) {
+		err = xc_remove_all(st);
+		goto out;
+	}
 	if (err == -ENOENT || (!err && !st->have)) {
 		/* (A chain that moved to another namespace with the
 		 * interface that had this index is not this one's.) */
@@ -397,7 +402,7 @@ int xdpchain_set_stats(int ifindex, bool enable, const struct xdpchain_stats_opt
 		return xc_err(-ENOMEM);
 	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
 			XC_OPTS_GET(opts, expect_revision_set, false),
-			XC_OPTS_GET(opts, expected_revision, 0));
+			XC_OPTS_GET(opts, expected_revision, 0), false);
 	if (err == -ESTALE)
 		goto out;
 	if (err == -ENOENT || (!err && !st->have)) {

@@ -67,12 +67,10 @@ static int set_btf_ids(struct bpf_object *obj, struct xdpchain_meta *meta)
 		if (id <= 0 && i < meta->nr_progs + meta->nr_spare)
 			return -ENOENT;
 	}
-	if (meta->version >= 8) {
-		id = btf__find_by_name_kind(btf, XC_DISP_PROG_NAME, BTF_KIND_FUNC);
-		if (id <= 0)
-			return -ENOENT;
-		meta->main_btf_id = (__u32)id;
-	}
+	id = btf__find_by_name_kind(btf, XC_DISP_PROG_NAME, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -ENOENT;
+	meta->main_btf_id = (__u32)id;
 	return 0;
 }
 
@@ -194,6 +192,17 @@ struct xdpchain_dispatcher *xc_disp_load_maps(const struct xdpchain_meta *meta, 
 	if (!d)
 		return xc_err_ptr(-ENOMEM);
 	err = disp_open(d, meta);
+	if (!err && meta->version != xc_forged_version(meta->version)) {
+		/* Tests only (lib/fault.c): a chain of another protocol
+		 * version, in the loaded copy (as disp_open() sets the
+		 * extension-only flag). */
+		size_t sz;
+		struct xdpchain_meta *m =
+			(struct xdpchain_meta *)bpf_map__initial_value(d->rodata, &sz);
+
+		if (m && sz >= sizeof(*m))
+			m->version = xc_forged_version(meta->version);
+	}
 	if (err) {
 		xc_warn("cannot open the dispatcher: %s\n", strerror(-err));
 		xc_disp_free(d);
@@ -373,32 +382,49 @@ static bool name_ends(const struct bpf_map_info *mi, const char *sfx)
 	return nlen >= slen && !strcmp(mi->name + nlen - slen, sfx);
 }
 
-/* Versions 2 and 3 end before nr_spare (xc_meta_validate() checks that
- * a short one does not claim version 4). */
+/* A dispatcher of another protocol version has its metadata map too, of
+ * whatever size that version's struct has; it begins with magic and
+ * version, which is all that is read of it (XC_META_OTHER_MAX: more is no
+ * metadata of ours). */
+#define XC_META_OTHER_MAX (1u << 20)
 static bool is_meta_map(int fd, const struct bpf_map_info *mi)
 {
 	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
-	       (mi->value_size == sizeof(struct xdpchain_meta) ||
-		mi->value_size == XDPCHAIN_META_SIZE_V3) &&
+	       mi->value_size >= 2 * sizeof(__u32) && mi->value_size <= XC_META_OTHER_MAX &&
 	       mi->max_entries == 1 && name_ends(mi, ".rodata");
 }
 
 static bool is_live_map(int fd, const struct bpf_map_info *mi)
 {
 	return xc_fd_is(fd, XC_FD_MAP) && mi->type == BPF_MAP_TYPE_ARRAY &&
-	       (mi->value_size == sizeof(struct xdpchain_live) ||
-		mi->value_size == XDPCHAIN_LIVE_SIZE_V8 ||
-		mi->value_size == XDPCHAIN_LIVE_SIZE_V6) && mi->max_entries == 1 &&
+	       mi->value_size == sizeof(struct xdpchain_live) && mi->max_entries == 1 &&
 	       name_ends(mi, ".bss");
 }
 
-/* The value of map fd; a shorter one (older metadata) zero-filled. */
-static int read_value(int fd, void *buf, size_t len)
+/* The metadata in map fd (is_meta_map()): the whole of this version's;
+ * of another size, only as much as fits, for its magic and version
+ * (xc_meta_validate() refuses it by its version). -EMEDIUMTYPE: a map of
+ * another size that claims this version, which no dispatcher of ours
+ * has. */
+static int read_meta_value(int fd, const struct bpf_map_info *mi, struct xdpchain_meta *meta)
 {
 	__u32 key = 0;
+	void *buf;
+	int err;
 
-	memset(buf, 0, len);
-	return bpf_map_lookup_elem(fd, &key, buf) ? -errno : 0;
+	memset(meta, 0, sizeof(*meta));
+	if (mi->value_size == sizeof(*meta))
+		return bpf_map_lookup_elem(fd, &key, meta) ? -errno : 0;
+	buf = calloc(1, mi->value_size);
+	if (!buf)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(fd, &key, buf) ? -errno : 0;
+	if (!err)
+		memcpy(meta, buf, mi->value_size < sizeof(*meta) ? mi->value_size : sizeof(*meta));
+	free(buf);
+	if (!err && meta->version == XDPCHAIN_META_VERSION)
+		err = -EMEDIUMTYPE;
+	return err;
 }
 
 static int read_meta_cb(int fd, const struct bpf_map_info *mi, void *arg)
@@ -407,7 +433,7 @@ static int read_meta_cb(int fd, const struct bpf_map_info *mi, void *arg)
 
 	if (!is_meta_map(fd, mi))
 		return 0;
-	err = read_value(fd, arg, sizeof(struct xdpchain_meta));
+	err = read_meta_value(fd, mi, arg);
 	close(fd);
 	return err ? err : 1;
 }
@@ -443,7 +469,7 @@ int xc_disp_read_meta(int disp_fd, int map_fd, struct xdpchain_meta *meta)
 		if (!bpf_obj_get_info_by_fd(map_fd, &mi, &mlen) && is_meta_map(map_fd, &mi))
 			for (i = 0; i < info.nr_map_ids && i < 8; i++)
 				if (map_ids[i] == mi.id)
-					return read_value(map_fd, meta, sizeof(*meta));
+					return read_meta_value(map_fd, &mi, meta);
 		xc_warn("the pinned metadata map is not the dispatcher's: ignoring it\n");
 	}
 	err = for_each_map(disp_fd, read_meta_cb, meta);

@@ -18,6 +18,11 @@
  *                            failed with ERRNO (a number or a name such
  *                            as EPERM) instead; CALL: link-detach,
  *                            link-info (enum xc_fail_call)
+ *   XDPCHAIN_FORGE_VERSION=N the dispatchers the process loads claim
+ *                            on-bpffs protocol version N in their
+ *                            metadata: a chain of another version, as
+ *                            another release of xdpchain would leave it
+ *                            (tests/kernel/suite-badinput.sh)
  * The variables are read with secure_getenv(): a set-uid caller cannot be
  * made to crash or fail.
  */
@@ -142,4 +147,11 @@ void xc_fault_step(enum xc_fault_step step, const char *detail)
 			detail ? detail : "-");
 	if ((int)step == armed && n == armed_n)
 		raise(SIGKILL);
+}
+
+__u32 xc_forged_version(__u32 version)
+{
+	const char *env = secure_getenv("XDPCHAIN_FORGE_VERSION");
+
+	return env && *env ? (__u32)strtoul(env, NULL, 10) : version;
 }

@@ -71,9 +71,9 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 
 	if (meta->magic != XDPCHAIN_META_MAGIC)
 		return WHY("bad magic 0x%08x", meta->magic);
-	if (meta->version < XDPCHAIN_META_VERSION_MIN || meta->version > XDPCHAIN_META_VERSION)
-		return WHY("unsupported metadata version %u (this library reads %u to %u)",
-			   meta->version, XDPCHAIN_META_VERSION_MIN, XDPCHAIN_META_VERSION);
+	if (meta->version != XDPCHAIN_META_VERSION)
+		return WHY("protocol version %u (this library reads version %u only)",
+			   meta->version, XDPCHAIN_META_VERSION);
 	if (meta->nr_progs > XDPCHAIN_MAX_SLOTS)
 		return WHY("%u programs exceed the %u slots", meta->nr_progs,
 			   XDPCHAIN_MAX_SLOTS);
@@ -84,24 +84,20 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 			    XDPCHAIN_META_F_EXT_ONLY | XDPCHAIN_META_F_OBSERVE))
 		return WHY("unknown flags 0x%x", meta->flags);
 	if ((meta->flags & XDPCHAIN_META_F_OBSERVE) &&
-	    (meta->version < 7 || (meta->flags & XDPCHAIN_META_F_EXT_ONLY) || meta->nr_spare))
-		return WHY("observer flag in a version %u chain%s", meta->version,
+	    ((meta->flags & XDPCHAIN_META_F_EXT_ONLY) || meta->nr_spare))
+		return WHY("observer flag in a chain%s",
 			   meta->nr_spare ? " with spare positions" : " of the wrong build");
 	if (!!(meta->flags & XDPCHAIN_META_F_OBSERVE) != (xc_meta_observers(meta) > 0))
 		return WHY("observer flag disagrees with the slots");
 	if (xc_meta_observers(meta) > XDPCHAIN_MAX_OBSERVERS)
 		return WHY("%u observers exceed the %u allowed", xc_meta_observers(meta),
 			   XDPCHAIN_MAX_OBSERVERS);
-	if ((meta->flags & XDPCHAIN_META_F_EXT_ONLY) &&
-	    (meta->version < 6 || (meta->flags & XDPCHAIN_META_F_STATS)))
-		return WHY("extension-only flag in a version %u chain%s", meta->version,
-			   meta->flags & XDPCHAIN_META_F_STATS ? " with counters" : "");
+	if ((meta->flags & XDPCHAIN_META_F_EXT_ONLY) && (meta->flags & XDPCHAIN_META_F_STATS))
+		return WHY("extension-only flag in a chain with counters");
 	if (!!(meta->flags & XDPCHAIN_META_F_FRAGS) != xc_meta_frags(meta))
 		return WHY("frags flag disagrees with the slots");
-	if ((meta->version < 4 && meta->nr_spare) || (meta->version < 8 && meta->main_btf_id))
-		return WHY("bad version 4 or 8 fields");
 	/* A chain of one with a spare: the append that ends its shortcut
-	 * needs the main function's id (version 8). */
+	 * needs the main function's id. */
 	if (xc_meta_whole(meta) && meta->nr_spare && !meta->main_btf_id)
 		return WHY("a chain of one with spare positions has no main BTF id");
 	if (meta->nr_spare > XDPCHAIN_MAX_SLOTS - meta->nr_progs)
@@ -124,15 +120,13 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		if (s->continue_on & ~XDPCHAIN_VERDICTS_ALL)
 			return WHY("slot %u has bad continue-on set 0x%x", i, s->continue_on);
 		if (s->flags & ~(XDPCHAIN_SLOT_F_FRAGS | XDPCHAIN_SLOT_F_UNTIL_EXIT |
-				 XDPCHAIN_SLOT_F_OBSERVER |
-				 (meta->version >= 9 ? XDPCHAIN_SLOT_F_TAILCALLS : 0)))
+				 XDPCHAIN_SLOT_F_OBSERVER | XDPCHAIN_SLOT_F_TAILCALLS))
 			return WHY("slot %u has unknown flags 0x%x", i, s->flags);
 		/* Observers last: the dispatcher ends the chain at the first. */
 		if (i && (meta->slots[i - 1].flags & XDPCHAIN_SLOT_F_OBSERVER) &&
 		    !(s->flags & XDPCHAIN_SLOT_F_OBSERVER))
 			return WHY("slot %u is a program after an observer", i);
-		if (s->anchor > XDPCHAIN_ANCHOR_AFTER || !s->anchor != !s->anchor_id ||
-		    (s->anchor && meta->version < 5))
+		if (s->anchor > XDPCHAIN_ANCHOR_AFTER || !s->anchor != !s->anchor_id)
 			return WHY("slot %u has a bad anchor (%u, %u)", i, s->anchor, s->anchor_id);
 		if (s->anchor && s->anchor_id == s->prog_id)
 			return WHY("slot %u is its own anchor", i);
@@ -149,8 +143,8 @@ int xc_meta_validate(const struct xdpchain_meta *meta, char *why, size_t why_len
 		for (j = 0; j < i; j++) {
 			if (meta->slots[j].prog_id == s->prog_id)
 				return WHY("program %u is in slots %u and %u", s->prog_id, j, i);
-			/* Chains built before counters existed have all 0;
-			 * they get distinct ones when counting starts. */
+			/* Chains without counters may have all 0; they get
+			 * distinct ones when counting starts. */
 			if ((meta->flags & XDPCHAIN_META_F_STATS) &&
 			    meta->slots[j].stats_idx == s->stats_idx)
 				return WHY("slots %u and %u share stats index %u", j, i,

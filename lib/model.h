@@ -96,10 +96,15 @@ enum xc_fail_call {
 #ifdef XDPCHAIN_FAULT_INJECTION
 XDPCHAIN_HIDDEN void xc_fault_step(enum xc_fault_step step, const char *detail);
 XDPCHAIN_HIDDEN int xc_fail(enum xc_fail_call call);
+/* XDPCHAIN_FORGE_VERSION=N: the protocol version the dispatchers this
+ * process loads claim, instead of version (tests of a chain of another
+ * version). */
+XDPCHAIN_HIDDEN __u32 xc_forged_version(__u32 version);
 #define xc_fault(step, detail) xc_fault_step(step, detail)
 #else
 #define xc_fault(step, detail) do { (void)(detail); } while (0)
 #define xc_fail(call) ((void)(call), 0)
+#define xc_forged_version(version) (version)
 #endif
 
 /* ---- verdict.c ---- */
@@ -130,15 +135,15 @@ XDPCHAIN_HIDDEN void xc_meta_init(struct xdpchain_meta *meta, __u64 revision,
 				  int ifindex, enum xdpchain_mode mode, __u64 netns_ino);
 XDPCHAIN_HIDDEN void xc_meta_init_probe(struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN bool xc_meta_frags(const struct xdpchain_meta *meta);
-/* An appended position's test (struct xdpchain_live, version 7): the one
+/* An appended position's test (struct xdpchain_live): the one
  * action of a continue-on set of one, else XDPCHAIN_LIVE_GENERAL. */
 XDPCHAIN_HIDDEN __u64 xc_live_test(__u32 continue_on);
 /* How many slots of meta are observers (XDPCHAIN_SLOT_F_OBSERVER). */
 XDPCHAIN_HIDDEN unsigned int xc_meta_observers(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN enum xdpchain_backend xc_meta_backend(const struct xdpchain_meta *meta);
 /* True when the chain is one freplace program: it then replaces the
- * dispatcher's main function, instead of slot_0 before version 8, besides
- * it since (docs/protocol.md, "A chain of one"). */
+ * dispatcher's main function, besides slot_0 (docs/protocol.md, "A chain
+ * of one"). */
 XDPCHAIN_HIDDEN bool xc_meta_whole(const struct xdpchain_meta *meta);
 XDPCHAIN_HIDDEN int xc_owner_valid(const char *owner);
 /* Spare positions for a rebuilt chain (meta's programs and flags). */

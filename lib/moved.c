@@ -162,7 +162,7 @@ int xc_store_park(struct xc_state *st)
 		"moved to another network namespace: its state is now %s, where that namespace "
 		"finds it\n", st->ifindex, st->dir, to);
 	xc_state_unlock(st);
-	st->alien_id = st->away_link = 0;
+	st->alien_id = st->away_link = st->other_version = 0;
 	st->alien_why[0] = '\0';
 	return 0;
 }

@@ -81,6 +81,10 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);
 		else if (!strcmp(name, XDPCHAIN_VERDICT_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_OBSERVE);
+		/* A chain of another protocol version goes whole (detach
+		 * --all): whatever its version pins. */
+		else if (st->other_version && !meta)
+			drop = true;
 		else {
 			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
 			continue;

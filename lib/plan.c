@@ -385,8 +385,7 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 	bool frags = true;
 	int gone = -1;
 
-	/* A version 2 library could still be reading this chain. */
-	if (!base || !meta || base->version < 3 || !plan->only_removed || !n ||
+	if (!base || !meta || !plan->only_removed || !n ||
 	    n + 1 != meta->nr_progs)
 		return -1;
 	base_n = base->nr_progs;
@@ -418,7 +417,7 @@ bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slo
 {
 	const struct xdpchain_slot_meta *last;
 
-	if (!b || b->version < 4 || !b->nr_spare || !b->nr_progs ||
+	if (!b || !b->nr_spare || !b->nr_progs ||
 	    frags != !!(b->flags & XDPCHAIN_META_F_FRAGS) || m->anchor)
 		return false;
 	/* An observer needs the instrumented build: a new dispatcher. */

@@ -90,26 +90,57 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	return c;
 }
 
+/* Read the chain of ifindex into a new *stp (xc_state_free() it, set
+ * whatever the result): 0 if one of ours runs, -EPROTONOSUPPORT if it is
+ * of another protocol version, -ENOENT if there is none, or -errno. */
+static int query_read(int ifindex, const struct xdpchain_query_opts *opts, struct xc_state **stp)
+{
+	struct xc_state *st;
+	int err;
+
+	*stp = NULL;
+	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
+		return -EINVAL;
+	st = xc_state_new();
+	if (!st)
+		return -ENOMEM;
+	*stp = st;
+	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
+	if (!err && !st->have)
+		err = st->other_version && !st->away_link ? -EPROTONOSUPPORT : -ENOENT;
+	return err;
+}
+
 struct xdpchain_chain *xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts)
 {
 	struct xdpchain_chain *c = NULL;
 	struct xc_state *st;
 	int err;
 
-	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
-		return xc_err_ptr(-EINVAL);
-	st = xc_state_new();
-	if (!st)
-		return NULL;
-	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (!err && !st->have)
-		err = -ENOENT;
+	err = query_read(ifindex, opts, &st);
 	if (!err) {
 		c = xc_chain_new(st, true);
 		err = c ? 0 : -errno;
 	}
 	xc_state_free(st);
 	return err ? xc_err_ptr(err) : c;
+}
+
+_Static_assert(XDPCHAIN_PROTOCOL_VERSION == XDPCHAIN_META_VERSION,
+	       "the public protocol version is the metadata's");
+
+int xdpchain_chain_protocol(int ifindex, const struct xdpchain_query_opts *opts)
+{
+	struct xc_state *st;
+	int err;
+
+	err = query_read(ifindex, opts, &st);
+	if (!err)
+		err = (int)XDPCHAIN_META_VERSION;
+	else if (err == -EPROTONOSUPPORT)
+		err = (int)st->other_version;
+	xc_state_free(st);
+	return err < 0 ? xc_err(err) : err;
 }
 
 int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn, void *ctx,
@@ -119,14 +150,7 @@ int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn, voi
 	int err, n, total = 0;
 	bool found = false;
 
-	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_query_opts))
-		return xc_err(-EINVAL);
-	st = xc_state_new();
-	if (!st)
-		return xc_err(-ENOMEM);
-	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (!err && !st->have)
-		err = -ENOENT;
+	err = query_read(ifindex, opts, &st);
 	for (unsigned int i = 0; !err && i < st->meta.nr_progs; i++) {
 		__u32 id = st->meta.slots[i].prog_id;
 

@@ -40,8 +40,6 @@ int xc_state_exhausted(struct xc_state *st, __u64 *n)
 	struct xdpchain_live *live;
 	int err;
 
-	if (st->base.version < 9)
-		return -ENODATA;
 	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
 	if (!live)
 		return -ENOMEM;
@@ -86,9 +84,9 @@ again:
 		err = -EBADMSG;
 		goto out;
 	}
-	/* Version 7: each appended position's test must be its set's (else
-	 * the dispatcher would decide otherwise than the description says). */
-	for (__u32 i = b->nr_progs; b->version >= 7 && i < live->nr_end; i++) {
+	/* Each appended position's test must be its set's (else the
+	 * dispatcher would decide otherwise than the description says). */
+	for (__u32 i = b->nr_progs; i < live->nr_end; i++) {
 		if (live->test[i] == xc_live_test(live->slots[i].continue_on))
 			continue;
 		snprintf(why, why_len, "appended position %u tests 0x%llx, its set 0x%x", i,
@@ -181,6 +179,23 @@ static void hands_off(struct xc_state *st, __u32 prog_id, const char *why)
 	st->alien_id = prog_id;
 	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
 	xc_state_close(st);
+}
+
+/* The pinned link runs a dispatcher of ours of another protocol version:
+ * nothing is touched but by detach --all, and every change refuses it
+ * (xc_refuse_version() says why and what to do), so only a note here:
+ * readers show it as such. */
+static int other_version(struct xc_state *st, __u32 prog_id)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "protocol version %u, this library reads version %u only",
+		 st->base.version, XDPCHAIN_META_VERSION);
+	xc_info("%s/dispatcher runs an xdpchain dispatcher (%u) of %s: leaving it alone\n",
+		st->dir, prog_id, why);
+	hands_off(st, prog_id, why);
+	st->other_version = st->base.version;
+	return 0;
 }
 
 /* The pinned link runs a program on our interface that is not a valid
@@ -299,6 +314,9 @@ again:
 		}
 		if (err)
 			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
+		else if (st->base.magic == XDPCHAIN_META_MAGIC &&
+			 st->base.version != XDPCHAIN_META_VERSION)
+			return other_version(st, li.prog_id);
 		return alien(st, li.prog_id, why);
 	}
 	/* Built for another ifindex or namespace: the interface moved
@@ -399,7 +417,7 @@ static int read_moved(struct xc_state *st)
 	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
 		"network namespace); the next change here adopts it\n", st->ifindex, dir);
 	xc_state_close(st);
-	st->alien_id = st->away_link = 0; /* (what our directory held) */
+	st->alien_id = st->away_link = st->other_version = 0; /* (what our directory held) */
 	snprintf(st->dir, sizeof(st->dir), "%s", dir);
 	return read_chain(st);
 }

@@ -21,7 +21,7 @@ XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex, const char *
 /* The running dispatcher's live map (its .bss): a new fd or -errno. */
 XDPCHAIN_HIDDEN int xc_live_map(struct xc_state *st);
 /* Packets the running dispatcher aborted for want of tail calls
- * (xdpchain_live.nr_exhausted): 0 or -errno (-ENODATA before version 9). */
+ * (xdpchain_live.nr_exhausted): 0 or -errno. */
 XDPCHAIN_HIDDEN int xc_state_exhausted(struct xc_state *st, __u64 *n);
 
 /* ---- effective.c ---- */

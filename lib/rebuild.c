@@ -248,7 +248,7 @@ static int pin_revision(struct xc_state *st, struct xdpchain_dispatcher *d,
 		err = xc_pin_at(st, xc_disp_prog_fd(d), "disp-%" PRIu64, rev);
 	if (!err)
 		err = xc_pin_at(st, xc_disp_meta_fd(d), "meta-%" PRIu64, rev);
-	/* Always, since version 9: status reads nr_exhausted from it. */
+	/* Always: status reads nr_exhausted from it. */
 	if (!err)
 		err = xc_pin_at(st, xc_disp_live_fd(d), XDPCHAIN_LIVE_PIN "-%" PRIu64, rev);
 	return err;

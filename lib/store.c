@@ -7,7 +7,7 @@
  *       prog-<id>           each chained program
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
  *       main-<rev>          a chain of one: its program's link in place of
- *                           revision <rev>'s main function (version 8)
+ *                           revision <rev>'s main function
  *       progs-<rev>         tail-call program array of revision <rev>
  *       stats               verdict counters, while the chain counts them
  *       verdict             what observers read, while the chain has some

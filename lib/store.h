@@ -27,10 +27,16 @@ struct xc_state {
 	/* the chain read from it (reader.c) */
 	bool have;           /* a valid chain runs */
 	/* The pinned dispatcher link runs something on the interface that
-	 * is not a valid chain of ours (another version, forged metadata):
-	 * its program id. Nothing in the directory is touched then. */
+	 * is not a valid chain of ours (another protocol version, forged
+	 * metadata): its program id. Nothing in the directory is touched
+	 * then, but by xc_remove_all() for another version. */
 	__u32 alien_id;
 	char alien_why[160];
+	/* With alien_id: the program is an xdpchain dispatcher of this
+	 * protocol version, not XDPCHAIN_META_VERSION (docs/protocol.md,
+	 * section 3). Every change refuses it (xc_refuse_version()); detach
+	 * --all removes its link and every entry of its directory. */
+	__u32 other_version;
 	/* The pinned dispatcher link is attached to an interface of another
 	 * namespace (the interface moved away, moved.c): its link id, with
 	 * alien_id set (nothing is touched). A writer that creates a chain

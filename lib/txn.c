@@ -22,8 +22,21 @@ bool xc_chain_stats(const struct xc_state *st)
 	return st->have && (st->meta.flags & XDPCHAIN_META_F_STATS);
 }
 
+int xc_refuse_version(const struct xc_state *st)
+{
+	char ifname[IF_NAMESIZE];
+	const char *name = xc_ifname(st->ifindex, ifname);
+
+	xc_warn("%s: its chain was written by another version of xdpchain, of on-bpffs "
+		"protocol version %u; this one reads and changes version %u only. Remove "
+		"that chain with 'xdpchain detach %s --all' (xdpchain_detach_all()), or "
+		"'xdpchain gc' once the interface is gone, then attach again\n", name,
+		st->other_version, XDPCHAIN_META_VERSION, name);
+	return -EPROTONOSUPPORT;
+}
+
 int xc_txn_begin(struct xc_state *st, int ifindex, const char *root, bool create, bool rev_set,
-		 __u64 rev)
+		 __u64 rev, bool any_version)
 {
 	__u64 cur;
 	int err;
@@ -31,6 +44,8 @@ int xc_txn_begin(struct xc_state *st, int ifindex, const char *root, bool create
 	err = xc_state_lock(st, ifindex, root, create, false, NULL);
 	if (err)
 		return err;
+	if (st->other_version && !st->away_link && !any_version)
+		return xc_refuse_version(st);
 	cur = st->have ? st->meta.revision : 0;
 	if (rev_set && cur != rev) {
 		xc_warn("chain revision is %" PRIu64 ", expected %" PRIu64 "\n", (uint64_t)cur,
@@ -161,7 +176,7 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 	 * build, where an empty entry aborts the packet and a stub's empty
 	 * value would be the verdict (vacate.c): a rebuild. */
 	if (st->meta.slots[idx].kind == XDPCHAIN_SLOT_TAILCALL && slot + 1 == st->disp_nr &&
-	    st->base.nr_progs == st->disp_nr && st->base.version >= 9 &&
+	    st->base.nr_progs == st->disp_nr &&
 	    !(st->base.flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
 		return false;
 	if (xc_vacate(st, (unsigned int)idx)) {
@@ -289,7 +304,7 @@ int xc_txn_run(int ifindex, const struct xc_params *p, struct xc_change *c, unsi
 		return -ENOMEM;
 	for (unsigned int i = 0; i < nc; i++)
 		create = create || c[i].kind == XC_ATTACH;
-	err = xc_txn_begin(st, ifindex, p->root, create, p->rev_set, p->rev);
+	err = xc_txn_begin(st, ifindex, p->root, create, p->rev_set, p->rev, false);
 	if (err == -ENOENT && !create) {
 		/* No state directory: no chain to change. */
 		if (revision)

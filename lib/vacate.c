@@ -4,8 +4,7 @@
  * dispatcher (docs/protocol.md, "Vacant slots").
  *
  * A slot whose freplace link or program-array entry is gone returns
- * XDPCHAIN_RET_EMPTY (XDPCHAIN_RET_EMPTY_V4 before version 5) and is
- * skipped, so unlinking one program takes it out
+ * XDPCHAIN_RET_EMPTY and is skipped, so unlinking one program takes it out
  * of the packet path at once, each packet seeing the chain with it or
  * without it, and needs neither a new dispatcher nor a wait for packets in
  * flight. Whether a slot is vacant is read from the objects that decide it
@@ -23,15 +22,15 @@
  * Empty entry pos of a tail-call slot's program array. Not by deleting
  * it: deleting an entry that a JIT-patched direct tail call targets took
  * 10-15 ms on Linux 6.18 (replacing one takes 40 us). The entry gets a
- * stub that returns what an empty slot of this dispatcher's version
- * returns instead, and the array holds its only reference. The kernel lets
+ * stub that returns what an empty slot returns (XDPCHAIN_RET_EMPTY)
+ * instead, and the array holds its only reference. The kernel lets
  * only programs of the array owner's type and frags flag in.
  */
-static int empty_entry(int array_fd, unsigned int pos, bool frags, __u32 version)
+static int empty_entry(int array_fd, unsigned int pos, bool frags)
 {
 	const struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = version >= 5 ? XDPCHAIN_RET_EMPTY : XDPCHAIN_RET_EMPTY_V4 },
+		  .imm = XDPCHAIN_RET_EMPTY },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
@@ -70,18 +69,14 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		 * Never the last of the dispatcher's own tail-call positions
 		 * while the plain build enters it from its main function
 		 * (nothing appended after it; txn.c rebuilds instead): a
-		 * stub's empty value would be the packet's verdict, and since
-		 * version 9 an empty entry there aborts the packet (it cannot
-		 * be told from a tail-call budget that ran out). Elsewhere the
-		 * slot function calls it, and the stub is skipped. Before
-		 * version 9 that entry was deleted. */
+		 * stub's empty value would be the packet's verdict, and an
+		 * empty entry there aborts the packet (it cannot be told from
+		 * a tail-call budget that ran out). Elsewhere the slot
+		 * function calls it, and the stub is skipped. */
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
-		if (fd >= 0 && pos + 1 == st->disp_nr && st->base.version < 9)
-			err = bpf_map_delete_elem(fd, &pos) ? -errno : 0;
-		else if (fd >= 0)
-			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS,
-					  st->base.version);
+		if (fd >= 0)
+			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
 		if (fd >= 0)
 			close(fd);
 	}

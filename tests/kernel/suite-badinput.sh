@@ -561,6 +561,53 @@ t_state_alien_link() {
 	ok
 }
 
+# Whether this build forges protocol versions (lib/fault.c,
+# XDPCHAIN_FORGE_VERSION: meson -Dfault_injection=true).
+can_forge() { XDPCHAIN_FAULT=list "$XC" version 2>/dev/null | grep -q "^prog-load "; }
+
+# Issue 25: a chain of another on-bpffs protocol version, older (8, a
+# development version) or newer (10), as another release of xdpchain
+# would leave it (forged: XDPCHAIN_FORGE_VERSION). status shows it, every
+# change is refused with exit 1 and one message naming both versions and
+# what to do, and nothing changes; detach --all removes it whole: its
+# link and every pin. (Before, 8 was read and changed; 10 was alien, and
+# detach --all left it.)
+t_state_other_version() {
+	begin "a chain of another protocol version: shown, refused by every change, removed by detach --all"
+	can_forge || { skip "no fault injection in this build (meson -Dfault_injection=true)"; return; }
+	local ver v
+	for ver in 8 10; do
+		reset
+		base || return
+		# A program that sorts first: a new dispatcher, of version $ver.
+		in_ns env XDPCHAIN_FORGE_VERSION=$ver "$XC" attach -b "$backend" xt0 "$OBJ" \
+			-p t_pass_c -P 5 >/dev/null || { not_ok "forge version $ver"; return; }
+		v=$(run)
+		expect "version $ver runs" "verdict=pass trace=a3,a1,a2" "$v" || return
+		mark
+		xc status xt0 >"$work/out" 2>"$work/err" || { not_ok "status: $(cat "$work/err")"; return; }
+		grep -q "xt0 (ifindex [0-9]*): xdpchain chain of protocol version $ver, which this xdpchain (protocol version 9) does not read or change; 'xdpchain detach xt0 --all' removes it" "$work/out" ||
+			{ not_ok "status says: $(cat "$work/out")"; return; }
+		expect "status -j" "$ver 9 0" \
+			"$(status_json | jq -r '.[0] | "\(.protocol_version) \(.supported_protocol_version) \(.programs | length)"')" || return
+		xc status >/dev/null 2>"$work/err" || { not_ok "status of every interface failed: $(cat "$work/err")"; return; }
+		local re="xt0: its chain was written by another version of xdpchain, of on-bpffs protocol version $ver; this one reads and changes version 9 only. Remove that chain with 'xdpchain detach xt0 --all'"
+		bad 1 "$re" attach -b "$backend" xt0 "$OBJ" -p t_pass_d -P 40 || return
+		grep -qE "Protocol not supported \(the interface's chain is of another on-bpffs protocol version" <<<"$err" ||
+			{ not_ok "attach's error: $err"; return; }
+		bad 1 "$re" detach xt0 t_pass_a || return
+		bad 1 "$re" stats xt0 on || return
+		unchanged || return
+		expect "it still runs" "$v" "$(run)" || return
+		xc detach xt0 --all >/dev/null 2>"$work/err" || { not_ok "detach --all: $(cat "$work/err")"; return; }
+		expect "state after detach --all of version $ver" "" "$(ls -A "$XDPCHAIN_BPFFS_ROOT"/ns-*/ 2>/dev/null)" || return
+		expect "program on xt0 after detach --all" "none" \
+			"$(ip -n "$ns" -j link show xt0 | jq -r '.[0].xdp.prog.id // "none"')" || return
+	done
+	att t_pass_a -P 10 || { not_ok "a new chain"; return; }
+	expect "a new chain runs" "verdict=pass trace=a1" "$(run)" && ok
+}
+
 # Capabilities: uid 0 keeps owning the state directories (bpffs mode
 # 0700), only the capability sets shrink (bounding set, so that exec as
 # root cannot regain them). See docs/security.md.
@@ -769,7 +816,7 @@ t_detach_all_fails() {
 run_tests t_missing_file t_not_elf t_truncated_elf t_corrupted_elf t_no_xdp_program \
 	t_program_not_found t_no_btf t_no_btf_maps t_unresolved_extern t_fifo_and_exit_codes t_state_not_visible t_pinned_map t_verifier_reject t_bad_values t_unknown_interface \
 	t_mode_mismatch t_foreign_program t_replace_foreign_all_or_nothing t_libxdp t_state_unknown_entries t_state_wrong_prog_pin \
-	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link \
+	t_state_forged_meta t_state_forged_live t_state_bad_live_end t_state_stale_link t_state_garbage_dispatcher t_state_alien_link t_state_other_version \
 	t_observer_misuse t_least_privilege t_missing_capability t_state_root_permissions t_unprivileged_user t_state_dir_modes \
 	t_no_cwd_lookup t_json_errors t_detach_all_fails
 # t_chain_full repeats scenarios.sh's t_full_chain with the state and

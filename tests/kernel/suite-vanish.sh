@@ -79,6 +79,32 @@ t_vanish_status() { vanish_with status "the next status"; }
 t_vanish_attach() { vanish_with attach "an attach on another interface"; }
 t_vanish_gc() { vanish_with gc "gc"; }
 
+# Issue 25: a chain of another on-bpffs protocol version (forged:
+# lib/fault.c XDPCHAIN_FORGE_VERSION) on an interface that is deleted:
+# gc collects it whole, as any chain whose interface is gone.
+t_vanish_other_version() {
+	local idx dir h out
+	begin "a deleted interface's chain of another protocol version is collected by gc"
+	XDPCHAIN_FAULT=list "$XC" version 2>/dev/null | grep -q "^prog-load " ||
+		{ skip "no fault injection in this build (meson -Dfault_injection=true)"; return; }
+	mk_xv || { not_ok "veth"; return; }
+	att_xv t_pass_b 20 || { not_ok "attach"; return; }
+	in_ns env XDPCHAIN_FORGE_VERSION=10 "$XC" attach -b "$backend" xv0 "$OBJ" -p t_pass_a \
+		-P 10 >/dev/null || { not_ok "forge version 10"; return; }
+	expect "status" "10" "$(xc -j status xv0 | jq -r '.[0].protocol_version')" || return
+	idx=$(ifindex_of "$ns" xv0)
+	dir=$(nsdir "$ns")/if-$idx
+	h=$(held xv0)
+	ip -n "$ns" link del xv0 || { not_ok "link del"; return; }
+	out=$(xc -j gc) || { not_ok "gc failed"; return; }
+	expect "gc says why" "interface gone" \
+		"$(echo "$out" | jq -r --arg d "$dir/" '.removed[] | select(.path == $d) | .reason')" ||
+		return
+	expect "state of ifindex $idx" "absent" "$([ -e "$dir" ] && ls "$dir" | tr '\n' ' ' || echo absent)" ||
+		return
+	gone "$h" && ok
+}
+
 t_ifindex_reused() {
 	begin "a new interface with the old one's ifindex is not taken for its chain"
 	local idx dir h st old
@@ -146,5 +172,5 @@ t_netns_gone() {
 	gone "$h" && ok
 }
 
-run_tests t_vanish_status t_vanish_attach t_vanish_gc t_ifindex_reused t_netns_gone
+run_tests t_vanish_status t_vanish_attach t_vanish_gc t_vanish_other_version t_ifindex_reused t_netns_gone
 finish

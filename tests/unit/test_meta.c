@@ -38,12 +38,13 @@ static void test_validate(void)
 	} while (0)
 
 	BAD(m.magic = 0x12345678, "magic");
-	BAD(m.version = XDPCHAIN_META_VERSION + 1, "version");
-	BAD(m.version = 1, "version");
-	/* Version 2 (no vacant slots) is still read. */
-	m.version = 2;
-	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
-	m.version = XDPCHAIN_META_VERSION;
+	/* One protocol version only: any other, older or newer, is refused
+	 * by its number (the development versions 2 to 8 as well). */
+	BAD(m.version = XDPCHAIN_META_VERSION + 1, "protocol version 10");
+	BAD(m.version = XDPCHAIN_META_VERSION - 1, "protocol version 8");
+	BAD(m.version = 2, "protocol version 2");
+	BAD(m.version = 1, "protocol version 1");
+	BAD(m.version = 0, "reads version 9 only");
 	BAD(m.nr_progs = 65, "exceed");
 	BAD(m.mode = XDPCHAIN_MODE_HW, "mode");
 	BAD(m.mode = 77, "mode");
@@ -64,8 +65,6 @@ static void test_validate(void)
 	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_AFTER, m.slots[1].anchor_id = 99), "not in the chain");
 	/* b before a must run first: out of order as it stands. */
 	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_BEFORE, m.slots[1].anchor_id = 11), "order");
-	BAD((m.slots[1].anchor = XDPCHAIN_ANCHOR_AFTER, m.slots[1].anchor_id = 11, m.version = 4),
-	    "anchor");
 	good_meta(&m);
 	m.slots[0] = slot(12, 20, "b", 0);
 	m.slots[1] = slot(11, 10, "a", 0);
@@ -84,8 +83,8 @@ static void test_validate(void)
 	BAD(m.slots[0].priority = 30, "order");
 	BAD((m.slots[1] = slot(11, 20, "b", 0)), "slots 0 and 1");
 	BAD(m.slots[5].prog_id = 9, "inactive");
-	/* Version 4: spare positions after the programs, each with the BTF
-	 * id of its slot function; none before version 4, nor with counters. */
+	/* Spare positions after the programs, each with the BTF id of its
+	 * slot function; none with counters. */
 	good_meta(&m);
 	m.nr_spare = 6;
 	for (int i = 2; i < 8; i++)
@@ -93,9 +92,7 @@ static void test_validate(void)
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 	BAD((m.nr_spare = 6, m.slot_btf_id[2] = 1), "BTF id");
 	BAD(m.nr_spare = 63, "spare");
-	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.version = 3), "version 4");
-	BAD((m.main_btf_id = 9, m.version = 7), "version 4 or 8");
-	/* Version 8: a chain of one freplace program with its spare needs
+	/* A chain of one freplace program with its spare needs
 	 * the main function's BTF id (the append ends its shortcut). */
 	good_meta(&m);
 	m.nr_progs = 1;
@@ -110,18 +107,16 @@ static void test_validate(void)
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == -EBADMSG);
 	CHECK(strstr(why, "main BTF id") != NULL);
 	BAD((m.nr_spare = 1, m.slot_btf_id[2] = 7, m.flags = XDPCHAIN_META_F_STATS), "counters");
-	/* Version 6: the extension-only build holds freplace slots only,
-	 * never counters, and is unknown before version 6. */
+	/* The extension-only build holds freplace slots only, never
+	 * counters. */
 	good_meta(&m);
 	m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE;
 	m.flags = XDPCHAIN_META_F_EXT_ONLY;
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 	BAD((m.flags = XDPCHAIN_META_F_EXT_ONLY), "tail-call slot of an extension-only");
 	BAD((m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE,
-	     m.flags = XDPCHAIN_META_F_EXT_ONLY, m.version = 5), "extension-only flag");
-	BAD((m.slots[0].kind = m.slots[1].kind = XDPCHAIN_SLOT_FREPLACE,
 	     m.flags = XDPCHAIN_META_F_EXT_ONLY | XDPCHAIN_META_F_STATS), "counters");
-	/* Observers (version 7): the flag iff an observer slot, observers
+	/* Observers: the flag iff an observer slot, observers
 	 * last, at most XDPCHAIN_MAX_OBSERVERS, no spare positions. */
 	good_meta(&m);
 	m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER;
@@ -131,8 +126,8 @@ static void test_validate(void)
 	CHECK(!xc_meta_whole(&m) && !xc_meta_spares(&m));
 	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER), "observer flag disagrees");
 	BAD((m.flags = XDPCHAIN_META_F_OBSERVE), "observer flag disagrees");
-	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE,
-	     m.version = 6), "observer flag in a version 6");
+	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER,
+	     m.flags = XDPCHAIN_META_F_OBSERVE | XDPCHAIN_META_F_EXT_ONLY), "wrong build");
 	BAD((m.slots[1].flags = XDPCHAIN_SLOT_F_OBSERVER, m.flags = XDPCHAIN_META_F_OBSERVE,
 	     m.nr_spare = 2, m.slot_btf_id[2] = m.slot_btf_id[3] = 5), "spare positions");
 	/* An observer before a program (priority 10 < 20 notwithstanding,
@@ -162,9 +157,9 @@ static void test_validate(void)
 	      XDPCHAIN_LIVE_GENERAL);
 	CHECK(xc_live_test(1u << 7) == XDPCHAIN_LIVE_GENERAL);
 	CHECK(XDPCHAIN_LIVE_GENERAL > 0xffffffffull);
-	/* One vacancy-era layout, zero-filled at the end, is still valid. */
+	/* A program that makes tail calls of its own is marked so. */
 	good_meta(&m);
-	m.version = 3;
+	m.slots[0].flags = XDPCHAIN_SLOT_F_TAILCALLS;
 	CHECK(xc_meta_validate(&m, why, sizeof(why)) == 0);
 
 	/* frags: all slots must be frags-aware for the chain to be. */

@@ -302,10 +302,6 @@ static void test_in_place(void)
 	base->flags |= XDPCHAIN_META_F_FRAGS;
 	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
 	base->flags &= ~XDPCHAIN_META_F_FRAGS;
-	/* Not from a version 2 library's dispatcher. */
-	base->version = 2;
-	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
-	base->version = XDPCHAIN_META_VERSION;
 	/* At most a quarter of the dispatcher's slots vacant: one is already
 	 * (meta runs 7 of base's 8), a second would be 2 of 8: yes; a third
 	 * 3 of 8: no. */
@@ -365,14 +361,11 @@ static void test_can_append(void)
 	/* A loaded program that has a position here already: no. */
 	CHECK(!xc_plan_can_append(b, &m, 2, false));
 	CHECK(xc_plan_can_append(b, &m, 77, false));
-	/* Another frags flag, no spares, an older dispatcher, no chain. */
+	/* Another frags flag, no spares, no chain. */
 	CHECK(!xc_plan_can_append(b, &m, 0, true));
 	b->nr_spare = 0;
 	CHECK(!xc_plan_can_append(b, &m, 0, false));
 	b->nr_spare = 5;
-	b->version = 3;
-	CHECK(!xc_plan_can_append(b, &m, 0, false));
-	b->version = XDPCHAIN_META_VERSION;
 	/* The extension-only build takes freplace programs only. */
 	b->flags |= XDPCHAIN_META_F_EXT_ONLY;
 	CHECK(xc_plan_can_append(b, &m, 0, false));

@@ -465,10 +465,21 @@ struct xdpchain_query_opts {
 #define xdpchain_query_opts__last_field bpffs_root
 
 /* Snapshot of the chain on ifindex; NULL with errno ENOENT if there is
- * none. Never takes the lock: the snapshot is read from the running
- * dispatcher and is always self-consistent. */
+ * none, EPROTONOSUPPORT if it is of another protocol version
+ * (xdpchain_chain_protocol()). Never takes the lock: the snapshot is read
+ * from the running dispatcher and is always self-consistent. */
 XDPCHAIN_API struct xdpchain_chain *
 xdpchain_chain__get(int ifindex, const struct xdpchain_query_opts *opts);
+
+/* The on-bpffs protocol version (docs/protocol.md) that this library
+ * reads and writes, the only one. */
+#define XDPCHAIN_PROTOCOL_VERSION 9
+/* The protocol version of the chain on ifindex: XDPCHAIN_PROTOCOL_VERSION,
+ * or another, written by another version of xdpchain, which every change
+ * refuses with EPROTONOSUPPORT and xdpchain_detach_all() removes (as
+ * xdpchain_gc() does once its interface is gone); -ENOENT if there is no
+ * chain. */
+XDPCHAIN_API int xdpchain_chain_protocol(int ifindex, const struct xdpchain_query_opts *opts);
 
 /* Told of one map pin by xdpchain_pinned_maps(): the program that uses
  * the map, the pin's name (the map's) and its path. */
