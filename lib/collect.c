@@ -156,9 +156,14 @@ static int gc_ours(struct gc_ctx *g, const char *root, int ifindex, bool nonbloc
 
 static bool parse_if(const char *name, int *ifindex)
 {
-	int n;
+	const char *end;
+	unsigned long long v;
 
-	return sscanf(name, "if-%d%n", ifindex, &n) == 1 && !name[n] && *ifindex > 0;
+	end = xc_name_num(name, "if-", INT_MAX, &v);
+	if (!end || *end || !v)
+		return false;
+	*ifindex = (int)v;
+	return true;
 }
 
 /* Whether another namespace's interface directory may go: only when its
@@ -345,7 +350,7 @@ int xc_collect(const char *root, __u64 ino, int ifindex, bool vanished_only,
 	char nsdir[400];
 	struct dirent *de;
 	__u64 other;
-	int err, n;
+	int err;
 	DIR *d;
 
 	if (ifindex) {
@@ -360,7 +365,7 @@ int xc_collect(const char *root, __u64 ino, int ifindex, bool vanished_only,
 	while (d && (de = readdir(d))) {
 		unsigned long long v;
 
-		if (sscanf(de->d_name, "ns-%llu%n", &v, &n) != 1 || de->d_name[n])
+		if (!xc_name_is_num(de->d_name, "ns-", &v))
 			continue;
 		other = v;
 		if (other == ino)

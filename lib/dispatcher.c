@@ -116,7 +116,7 @@ static const struct xc_disp_build *pick_build(unsigned int flags, unsigned int e
 static void *map_value(struct bpf_map *map, size_t len)
 {
 	size_t sz = 0;
-	void *v = map ? bpf_map__initial_value(map, &sz) : NULL;
+	void *v = map ? (void *)bpf_map__initial_value(map, &sz) : NULL;
 
 	return v && sz >= len ? v : NULL;
 }

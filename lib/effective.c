@@ -32,7 +32,6 @@ static __u64 linked_freplace(struct xc_state *st)
 	struct dirent *de;
 	unsigned int i, id;
 	DIR *d;
-	int n;
 
 	for (i = 0; i < b->nr_progs; i++)
 		if (b->slots[i].kind == XDPCHAIN_SLOT_FREPLACE)
@@ -43,9 +42,13 @@ static __u64 linked_freplace(struct xc_state *st)
 	if (!d)
 		return want;
 	while ((de = readdir(d))) {
-		if (sscanf(de->d_name, "link-%llu-%u%n", &rev, &id, &n) != 2 ||
-		    de->d_name[n] || rev != b->revision)
+		const char *p = xc_name_num(de->d_name, "link-", ULLONG_MAX, &rev);
+		unsigned long long v;
+
+		p = xc_name_num(p, "-", UINT_MAX, &v);
+		if (!p || *p || rev != b->revision)
 			continue;
+		id = (__u32)v;
 		for (i = 0; i < b->nr_progs; i++)
 			if ((want & (1ull << i)) && b->slots[i].prog_id == id)
 				linked |= 1ull << i;

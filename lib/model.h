@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +52,16 @@ static inline int fcntl_dupfd(int fd)
 {
 	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
+
+/* ---- pinname.c: numbers in pin and directory names ---- */
+/* name is prefix then a decimal number <= max as %u/%llu write it (no
+ * sign, blank or leading zero): its value in *v and the rest of the name;
+ * NULL if not. */
+XDPCHAIN_HIDDEN const char *xc_name_num(const char *name, const char *prefix,
+					unsigned long long max, unsigned long long *v);
+/* name is exactly prefix and such a number (*v untouched if not). */
+XDPCHAIN_HIDDEN bool xc_name_is_num(const char *name, const char *prefix,
+				    unsigned long long *v);
 
 /* ---- opts.c: size-versioned options ---- */
 XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,

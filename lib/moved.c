@@ -55,13 +55,13 @@ int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf, siz
 	struct dirent *a, *b;
 	char nsdir[300];
 	DIR *root, *d;
-	int n, found = -ENOENT;
+	int found = -ENOENT;
 
 	root = opendir(st->root);
 	if (!root)
 		return -ENOENT;
 	while (found && (a = readdir(root))) {
-		if (sscanf(a->d_name, "ns-%llu%n", &ns, &n) != 1 || a->d_name[n] ||
+		if (!xc_name_is_num(a->d_name, "ns-", &ns) ||
 		    (size_t)snprintf(nsdir, sizeof(nsdir), "%s/%s", st->root, a->d_name) >=
 			    sizeof(nsdir))
 			continue;
@@ -133,11 +133,7 @@ fail:
 
 bool xc_state_dir_name(const char *name, unsigned long long *num)
 {
-	int n = 0;
-
-	return (sscanf(name, "if-%llu%n", num, &n) == 1 ||
-		sscanf(name, XC_PARKED_PREFIX "%llu%n", num, &n) == 1) &&
-	       n && !name[n];
+	return xc_name_is_num(name, "if-", num) || xc_name_is_num(name, XC_PARKED_PREFIX, num);
 }
 
 int xc_store_park(struct xc_state *st)

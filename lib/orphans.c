@@ -9,6 +9,16 @@
 #include <unistd.h>
 #include "store.h"
 
+/* name is prefix, a number <= max1 in *a, '-' and a 32-bit one in *b. */
+static bool two_nums(const char *name, const char *prefix, unsigned long long max1,
+		     unsigned long long *a, unsigned long long *b)
+{
+	const char *p = xc_name_num(name, prefix, max1, a);
+
+	p = xc_name_num(p, "-", UINT_MAX, b);
+	return p && !*p;
+}
+
 static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
 {
 	unsigned int i;
@@ -39,11 +49,9 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 {
 	/* Pins are named after the dispatcher's revision, which vacant
 	 * slots do not change; meta (the running chain) has no vacancy. */
-	unsigned long long base_rev = st->base.revision, rev;
-	unsigned int id, map;
+	unsigned long long base_rev = st->base.revision, rev, id, map;
 	struct dirent *de;
 	DIR *d;
-	int n;
 
 	if (st->alien_id && !meta)
 		return; /* not ours to collect (reader.c) */
@@ -58,24 +66,23 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			continue;
 		if (!strcmp(name, "dispatcher"))
 			drop = !meta;
-		else if (sscanf(name, "prog-%u%n", &id, &n) == 1 && !name[n])
+		else if (xc_name_is_num(name, "prog-", &id) && id <= UINT_MAX)
 			drop = !meta_has_prog(meta, id);
-		else if (sscanf(name, "tails-%u-%u%n", &id, &map, &n) == 2 && !name[n])
+		else if (two_nums(name, "tails-", UINT_MAX, &id, &map))
 			drop = !meta_has_prog(meta, id);
-		else if (sscanf(name, "link-%llu-%u%n", &rev, &id, &n) == 2 && !name[n])
+		else if (two_nums(name, "link-", ULLONG_MAX, &rev, &id))
 			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
-		else if ((sscanf(name, "progs-%llu%n", &rev, &n) == 1 ||
-			  sscanf(name, "disp-%llu%n", &rev, &n) == 1 ||
-			  sscanf(name, "meta-%llu%n", &rev, &n) == 1 ||
-			  sscanf(name, XDPCHAIN_LIVE_PIN "-%llu%n", &rev, &n) == 1) && !name[n])
+		else if (xc_name_is_num(name, "progs-", &rev) || xc_name_is_num(name, "disp-", &rev) ||
+			 xc_name_is_num(name, "meta-", &rev) ||
+			 xc_name_is_num(name, XDPCHAIN_LIVE_PIN "-", &rev))
 			drop = !meta || rev != base_rev;
 		/* The running chain's shortcut, while it is one program
 		 * (rebuild.c, append.c). */
-		else if (sscanf(name, XDPCHAIN_MAIN_PIN "-%llu%n", &rev, &n) == 1 && !name[n])
+		else if (xc_name_is_num(name, XDPCHAIN_MAIN_PIN "-", &rev))
 			drop = !meta || rev != base_rev || !xc_meta_whole(&st->base);
 		/* Until the first program stops running in place of the main
 		 * function (append.c), or the revision is replaced. */
-		else if (sscanf(name, XDPCHAIN_PENDING_PIN "-%llu%n", &rev, &n) == 1 && !name[n])
+		else if (xc_name_is_num(name, XDPCHAIN_PENDING_PIN "-", &rev))
 			drop = !meta || rev != base_rev || !xc_state_pending(st);
 		else if (!strcmp(name, XDPCHAIN_STATS_PIN))
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_STATS);

@@ -132,7 +132,7 @@ static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
 {
 	unsigned long long rev;
 	struct dirent *de;
-	int fd = -1, n;
+	int fd = -1;
 	DIR *d;
 
 	*map_fd = -1;
@@ -143,7 +143,7 @@ static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 
-		if (sscanf(de->d_name, "disp-%llu%n", &rev, &n) != 1 || de->d_name[n])
+		if (!xc_name_is_num(de->d_name, "disp-", &rev))
 			continue;
 		fd = xc_get_at(st, "%s", de->d_name);
 		if (fd < 0)
