@@ -395,7 +395,7 @@ static void show_version(struct cli_ctx *ctx, const char *ifname, int ifindex, i
 	if (found > 0)
 		json_uint(w, (unsigned int)found);
 	else
-		json_null(w);
+		json_null_val(w);
 	json_kv_int(w, "supported_protocol_version", XDPCHAIN_PROTOCOL_VERSION);
 	json_kv_bool(w, "read_only", true);
 	json_key(w, "programs");

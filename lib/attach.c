@@ -97,116 +97,44 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 }
 
 
-typedef bool (*match_fn)(const struct xdpchain_slot_meta *m, const void *key);
-
-static int detach_match(int ifindex, match_fn match, const void *key, const char *what,
-			const struct xdpchain_detach_opts *opts)
+/* A detach: a transaction of one change, c (by id, by name, or all). */
+static int detach(int ifindex, struct xc_change *c, const struct xdpchain_detach_opts *opts)
 {
-	struct xc_change c = { .kind = XC_DETACH };
 	struct xc_params p = {};
-	char ifname[IF_NAMESIZE];
-	struct xc_state *st;
-	unsigned int i, n, found = 0;
-	int err;
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_detach_opts))
 		return xc_err(-EINVAL);
-	st = xc_state_new();
-	if (!st)
-		return xc_err(-ENOMEM);
 	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
 	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
 	p.force = XC_OPTS_GET(opts, force, false);
-	/* detach --all removes a chain of another protocol version too. */
-	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false, p.rev_set,
-			p.rev, !match);
-	if (err == -ESTALE || err == -EPROTONOSUPPORT)
-		goto out;
-	if (!err && !match && st->other_version && !st->away_link) {
-		err = xc_remove_all(st);
-		goto out;
-	}
-	if (err == -ENOENT || (!err && !st->have)) {
-		/* (A chain that moved to another namespace with the
-		 * interface that had this index is not this one's.) */
-		if (!err && st->alien_id && !st->away_link)
-			xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a "
-				"valid xdpchain chain (%s); not touching it (removing that pin "
-				"detaches it)\n", st->dir, st->alien_id, xc_ifname(ifindex, ifname),
-				st->alien_why);
-		else
-			xc_warn("there is no xdpchain chain on %s\n", xc_ifname(ifindex, ifname));
-		if (!err)
-			xc_remove_all(st); /* whatever stale state was there */
-		xc_state_free(st);
-		return xc_err(-ENOENT);
-	}
-	if (err) {
-		xc_state_free(st);
-		return xc_err(err);
-	}
-	if (!match) {
-		err = xc_remove_all(st);
-		goto out;
-	}
-	n = st->meta.nr_progs;
-	for (i = 0; i < n; i++) {
-		if (match(&st->meta.slots[i], key)) {
-			found++;
-			c.id = st->meta.slots[i].prog_id;
-		}
-	}
-	if (!found) {
-		xc_warn("no program %s in the chain on %s\n", what, xc_ifname(ifindex, ifname));
-		err = -ENOENT;
-		goto out;
-	}
-	if (found > 1) {
-		xc_warn("%u programs match %s on %s: detach by id\n", found, what,
-			xc_ifname(ifindex, ifname));
-		err = -EEXIST;
-		goto out;
-	}
-	err = xc_txn_apply(st, &p, &c, 1);
-out:
-	xc_state_unlock(st);
-	xc_collect_vanished(st->root, st->netns_ino, ifindex);
-	xc_state_free(st);
-	return xc_err(err);
-}
-
-static bool match_id(const struct xdpchain_slot_meta *m, const void *key)
-{
-	return m->prog_id == *(const __u32 *)key;
-}
-
-static bool match_name(const struct xdpchain_slot_meta *m, const void *key)
-{
-	return !strncmp(m->name, key, sizeof(m->name));
+	p.root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	return xc_err(xc_txn_run(ifindex, &p, c, 1, NULL));
 }
 
 int xdpchain_detach_id(int ifindex, __u32 prog_id, const struct xdpchain_detach_opts *opts)
 {
-	char what[32];
+	struct xc_change c = { .kind = XC_DETACH, .id = prog_id };
 
-	snprintf(what, sizeof(what), "with id %u", prog_id);
-	return detach_match(ifindex, match_id, &prog_id, what, opts);
+	return detach(ifindex, &c, opts);
 }
 
 int xdpchain_detach_name(int ifindex, const char *name,
 			 const struct xdpchain_detach_opts *opts)
 {
-	char what[XDPCHAIN_NAME_LEN + 16];
+	struct xc_change c = { .kind = XC_DETACH, .name = name };
 
 	if (!name || !*name)
 		return xc_err(-EINVAL);
-	snprintf(what, sizeof(what), "named '%s'", name);
-	return detach_match(ifindex, match_name, name, what, opts);
+	return detach(ifindex, &c, opts);
 }
 
+/* Every program leaves: the transaction's removal takes the dispatcher,
+ * its link and every pin with them (remove.c). */
 int xdpchain_detach_all(int ifindex, const struct xdpchain_detach_opts *opts)
 {
-	return detach_match(ifindex, NULL, NULL, "", opts);
+	struct xc_change c = { .kind = XC_DETACH_ALL };
+
+	return detach(ifindex, &c, opts);
 }
 
 /* ---- the transaction object ---- */
@@ -387,46 +315,17 @@ __u64 xdpchain_txn__revision(const struct xdpchain_txn *t)
 	return t ? t->revision : 0;
 }
 
+/* A transaction whose one change is the chain's counter flag: a new
+ * revision, unless the counters are already so (and no owner exited). */
 int xdpchain_set_stats(int ifindex, bool enable, const struct xdpchain_stats_opts *opts)
 {
-	struct xc_build b = { .foreign_mode = XDPCHAIN_MODE_UNSPEC, .stats = enable };
-	struct xc_entry *e = NULL;
-	char ifname[IF_NAMESIZE];
-	struct xc_state *st;
-	int err;
+	struct xc_change c = { .kind = XC_STATS, .stats = enable };
+	struct xc_params p = {};
 
 	if (ifindex <= 0 || !XC_OPTS_VALID(opts, xdpchain_stats_opts))
 		return xc_err(-EINVAL);
-	st = xc_state_new();
-	if (!st)
-		return xc_err(-ENOMEM);
-	err = xc_txn_begin(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL), false,
-			XC_OPTS_GET(opts, expect_revision_set, false),
-			XC_OPTS_GET(opts, expected_revision, 0), false);
-	if (err == -ESTALE)
-		goto out;
-	if (err == -ENOENT || (!err && !st->have)) {
-		xc_warn("there is no xdpchain chain on %s\n", xc_ifname(ifindex, ifname));
-		err = -ENOENT;
-		goto out;
-	}
-	if (err)
-		goto out;
-	/* Already so: no new revision (and the counters go on). */
-	if (xc_chain_stats(st) == enable)
-		goto out;
-	b.mode = st->meta.mode;
-	/* Room for the whole chain: about 10 KB, not on the stack. */
-	e = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*e));
-	if (!e) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (unsigned int i = 0; i < st->meta.nr_progs; i++)
-		e[i].m = st->meta.slots[i];
-	err = xc_rebuild(st, e, st->meta.nr_progs, NULL, 0, &b);
-out:
-	free(e);
-	xc_state_free(st);
-	return xc_err(err);
+	p.rev_set = XC_OPTS_GET(opts, expect_revision_set, false);
+	p.rev = XC_OPTS_GET(opts, expected_revision, 0);
+	p.root = XC_OPTS_GET(opts, bpffs_root, NULL);
+	return xc_err(xc_txn_run(ifindex, &p, &c, 1, NULL));
 }

@@ -232,12 +232,14 @@ struct xdpchain_prog {
  * chain as one new revision. Planning needs no kernel: it works on the
  * chain's description and on the changes, and says whether the result is
  * possible and which mutation makes it (an in-place vacancy, an append in
- * place, or a rebuild). */
+ * place, a rebuild, or the chain's removal). */
 enum xc_change_kind {
 	XC_ATTACH = 1,
 	XC_DETACH,
 	XC_UPDATE,
-	XC_PLACE,   /* a running program's relative placement */
+	XC_PLACE,      /* a running program's relative placement */
+	XC_DETACH_ALL, /* every program leaves: the chain is removed */
+	XC_STATS,      /* the verdict counters on or off (the chain's flags) */
 };
 
 struct xc_change {
@@ -250,6 +252,10 @@ struct xc_change {
 	 * it is loaded: the rebuild fills anchor_id in then) */
 	struct xdpchain_prog *anchor_prog;
 	__u32 id;                   /* XC_DETACH, XC_UPDATE, XC_PLACE */
+	/* XC_DETACH by name (id 0): the transaction resolves it against the
+	 * running chain when it stages the changes (txn.c) */
+	const char *name;
+	bool stats;                 /* XC_STATS: count verdicts */
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */
 	/* staged at commit (XC_ATTACH) */
@@ -291,19 +297,22 @@ struct xc_plan {
 	unsigned int nattach;  /* programs that join */
 	bool changed;          /* anything to do at all */
 	bool only_removed;     /* nothing joins or changes its place */
+	bool stats;            /* the new chain counts verdicts */
 };
 
 /* Put e[0..n) in run order (xc_order()). */
 XDPCHAIN_HIDDEN int xc_entries_sort(struct xc_entry *e, unsigned int n);
 XDPCHAIN_HIDDEN int xc_entries_find(const struct xc_entry *e, unsigned int n, __u32 id);
-/* Apply the detaches and updates of c[0..nc) to e[0..*n) in order and
- * check the attaches (staged: c[i].m filled), dead[0..ndead): programs
- * already dropped (their detach is no error). force: a detached anchor's
+/* Apply the detaches, updates and counter switches of c[0..nc) to
+ * e[0..*n) in order and check the attaches (staged: c[i].m filled),
+ * dead[0..ndead): programs already dropped (their detach is no error).
+ * stats: the running chain counts verdicts. force: a detached anchor's
  * programs lose their placement (else -ENOTEMPTY); placements on programs
  * that left otherwise are dropped. ifname: for messages. */
 XDPCHAIN_HIDDEN int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
 				    unsigned int nc, const __u32 *dead, unsigned int ndead,
-				    bool force, const char *ifname, struct xc_plan *plan);
+				    bool stats, bool force, const char *ifname,
+				    struct xc_plan *plan);
 /* The chain's size limits: XDPCHAIN_MAX_SLOTS programs, and at most
  * XDPCHAIN_MAX_TAILCALL_SLOTS of them tail-call programs. */
 XDPCHAIN_HIDDEN int xc_plan_limits(const struct xc_entry *e, unsigned int n,

@@ -114,8 +114,8 @@ static int check_anchors(struct xc_entry *e, unsigned int n, const struct xc_cha
 }
 
 int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change *c,
-		    unsigned int nc, const __u32 *dead, unsigned int ndead, bool force,
-		    const char *ifname, struct xc_plan *plan)
+		    unsigned int nc, const __u32 *dead, unsigned int ndead, bool stats,
+		    bool force, const char *ifname, struct xc_plan *plan)
 {
 	unsigned int i, j;
 	int idx, err;
@@ -123,8 +123,22 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 	plan->nattach = 0;
 	plan->changed = ndead > 0;
 	plan->only_removed = true;
+	plan->stats = stats;
 	for (i = 0; i < nc; i++) {
 		switch (c[i].kind) {
+		case XC_STATS:
+			/* Already so: no change (the counters go on). */
+			if (plan->stats == c[i].stats)
+				break;
+			plan->stats = c[i].stats;
+			plan->changed = true;
+			plan->only_removed = false;
+			break;
+		case XC_DETACH_ALL:
+			/* Placements on the programs that leave go with them. */
+			*n = 0;
+			plan->changed = true;
+			break;
 		case XC_PLACE:
 			idx = xc_entries_find(e, *n, c[i].id);
 			if (idx < 0 || c[i].id == c[i].anchor_id ||

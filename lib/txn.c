@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /*
  * Transactions (layer 5): changes queued by the caller, applied under the
- * interface lock as one new revision of the chain. xdpchain_attach() and
- * the detach calls are transactions of one change (attach.c).
+ * interface lock as one new revision of the chain. Every change of a chain
+ * is one: xdpchain_attach(), the detach calls (detach --all too) and
+ * switching the counters are transactions of one change (attach.c).
  *
- * A transaction stages its attaches (slot kind, description), drops the
- * programs whose owner exited, asks the planner (plan.c) whether the
- * result is possible and which mutation makes it, and calls that one
- * mutation (layer 4): a vacancy or an append in place, or a rebuild (the
- * fallback when an in-place change fails), or the chain's removal.
+ * A transaction stages its changes (an attach's slot kind and description,
+ * a detach by name's program), drops the programs whose owner exited, asks
+ * the planner (plan.c) whether the result is possible and which mutation
+ * makes it, and calls that one mutation (layer 4): a vacancy or an append
+ * in place, or a rebuild (the fallback when an in-place change fails), or
+ * the chain's removal.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,7 +24,8 @@ bool xc_chain_stats(const struct xc_state *st)
 	return st->have && (st->meta.flags & XDPCHAIN_META_F_STATS);
 }
 
-int xc_refuse_version(const struct xc_state *st)
+/* Say that st's chain is of another protocol version and what to do. */
+static int refuse_version(const struct xc_state *st)
 {
 	char ifname[IF_NAMESIZE];
 	const char *name = xc_ifname(st->ifindex, ifname);
@@ -35,8 +38,12 @@ int xc_refuse_version(const struct xc_state *st)
 	return -EPROTONOSUPPORT;
 }
 
-int xc_txn_begin(struct xc_state *st, int ifindex, const char *root, bool create, bool rev_set,
-		 __u64 rev, bool any_version)
+/* Lock the interface's state and check the caller's expected revision.
+ * On success the lock is held; on -ESTALE too (the caller unlocks), and
+ * on -EPROTONOSUPPORT: the chain is of another protocol version
+ * (st->other_version), refused unless any_version (detach --all). */
+static int txn_begin(struct xc_state *st, int ifindex, const char *root, bool create,
+		     bool rev_set, __u64 rev, bool any_version)
 {
 	__u64 cur;
 	int err;
@@ -45,7 +52,7 @@ int xc_txn_begin(struct xc_state *st, int ifindex, const char *root, bool create
 	if (err)
 		return err;
 	if (st->other_version && !st->away_link && !any_version)
-		return xc_refuse_version(st);
+		return refuse_version(st);
 	cur = st->have ? st->meta.revision : 0;
 	if (rev_set && cur != rev) {
 		xc_warn("chain revision is %" PRIu64 ", expected %" PRIu64 "\n", (uint64_t)cur,
@@ -53,6 +60,23 @@ int xc_txn_begin(struct xc_state *st, int ifindex, const char *root, bool create
 		return -ESTALE;
 	}
 	return 0;
+}
+
+/* A change that needs a chain, on an interface where none runs (a chain
+ * that moved to another namespace with the interface that had this index
+ * is not this one's). */
+static int no_chain(const struct xc_state *st, int ifindex)
+{
+	char ifname[IF_NAMESIZE];
+
+	xc_ifname(ifindex, ifname);
+	if (st->alien_id && !st->away_link)
+		xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a valid "
+			"xdpchain chain (%s); not touching it (removing that pin detaches it)\n",
+			st->dir, st->alien_id, ifname, st->alien_why);
+	else
+		xc_warn("there is no xdpchain chain on %s\n", ifname);
+	return -ENOENT;
 }
 
 /* Nothing of ours runs: is somebody else's program there? */
@@ -131,6 +155,32 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 		}
 	}
 	return 0;
+}
+
+/* Stage a detach by name: the one program of that name in the running
+ * chain, as the caller saw it (an exited owner's program is found too:
+ * detaching it is no error). */
+static int stage_detach(const struct xc_state *st, struct xc_change *c)
+{
+	const struct xdpchain_slot_meta *s = st->meta.slots;
+	char ifname[IF_NAMESIZE];
+	unsigned int found = 0;
+
+	for (unsigned int i = 0; i < st->meta.nr_progs; i++) {
+		if (strncmp(s[i].name, c->name, sizeof(s[i].name)))
+			continue;
+		found++;
+		c->id = s[i].prog_id;
+	}
+	if (found == 1)
+		return 0;
+	xc_ifname(st->ifindex, ifname);
+	if (!found) {
+		xc_warn("no program named '%s' in the chain on %s\n", c->name, ifname);
+		return -ENOENT;
+	}
+	xc_warn("%u programs match named '%s' on %s: detach by id\n", found, c->name, ifname);
+	return -EEXIST;
 }
 
 /*
@@ -241,6 +291,13 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 			e[i].fresh = false;
 		}
 	}
+	for (i = 0; i < nc; i++) {
+		if (c[i].kind != XC_DETACH || !c[i].name)
+			continue;
+		err = stage_detach(st, &c[i]);
+		if (err)
+			return err;
+	}
 	ndead = drop_dead(st, e, &n, dead);
 	for (i = 0; i < nc; i++) {
 		if (c[i].kind != XC_ATTACH)
@@ -251,7 +308,8 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 		if (err)
 			return err;
 	}
-	err = xc_plan_changes(e, &n, c, nc, dead, ndead, p->force, ifname, &plan);
+	err = xc_plan_changes(e, &n, c, nc, dead, ndead, xc_chain_stats(st), p->force, ifname,
+			      &plan);
 	if (err || !plan.changed)
 		return err;
 	if (!st->have && plan.nattach) {
@@ -273,12 +331,14 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 	err = try_append(st, p, c, e, n, nc, ndead);
 	if (err)
 		return err < 0 ? err : 0;
-	b.stats = xc_chain_stats(st) || p->stats;
+	b.stats = plan.stats || p->stats;
 	return xc_rebuild(st, e, n, c, nc, &b);
 }
 
-int xc_txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_change *c,
-		 unsigned int nc)
+/* Under the lock: apply changes c[0..nc) to the running chain, in order,
+ * as one new revision; with no effective change, nothing happens. */
+static int txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_change *c,
+		     unsigned int nc)
 {
 	/* Room for the whole chain: about 10 KB, not on the stack. */
 	struct xc_entry *e = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*e));
@@ -295,36 +355,45 @@ int xc_txn_apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 int xc_txn_run(int ifindex, const struct xc_params *p, struct xc_change *c, unsigned int nc,
 	       __u64 *revision)
 {
-	char ifname[IF_NAMESIZE];
 	struct xc_state *st = xc_state_new();
-	bool create = false;
+	bool create = false, any_version;
 	int err;
 
 	if (!st)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < nc; i++)
 		create = create || c[i].kind == XC_ATTACH;
-	err = xc_txn_begin(st, ifindex, p->root, create, p->rev_set, p->rev, false);
+	/* detach --all removes a chain of another protocol version too. */
+	any_version = nc == 1 && c[0].kind == XC_DETACH_ALL;
+	err = txn_begin(st, ifindex, p->root, create, p->rev_set, p->rev, any_version);
 	if (err == -ENOENT && !create) {
 		/* No state directory: no chain to change. */
 		if (revision)
 			*revision = 0;
+		err = nc ? no_chain(st, ifindex) : 0;
 		xc_state_free(st);
-		if (!nc)
-			return 0;
-		xc_warn("there is no xdpchain chain on %s\n", xc_ifname(ifindex, ifname));
-		return -ENOENT;
+		return err;
 	}
 	if (err && err != -ESTALE) {
 		xc_state_free(st);
 		return err;
 	}
+	if (!err && any_version && st->other_version && !st->away_link) {
+		/* Not read as a chain (its metadata is not ours): removed
+		 * whole, link and every pin (protocol.md section 3). */
+		err = xc_remove_all(st);
+		goto out;
+	}
+	/* Only attaches make a chain; the state of none is collected below. */
+	if (!err && !create && nc && !st->have)
+		err = no_chain(st, ifindex);
 	if (!err)
-		err = xc_txn_apply(st, p, c, nc);
+		err = txn_apply(st, p, c, nc);
 	if (err && st->dir_fd >= 0)
 		xc_state_gc(st, st->have ? &st->meta : NULL, NULL);
 	if (!st->have && st->dir_fd >= 0)
 		xc_state_dir_remove(st);
+out:
 	if (revision)
 		*revision = st->have ? st->meta.revision : 0;
 	xc_state_unlock(st);

@@ -161,6 +161,26 @@ t_other_pidns() {
 	expect "kept" "verdict=pass trace=a1,a2" "$(run)" && ok
 }
 
+t_stats_drops_exited() {
+	begin "switching the counters drops a program whose owner exited, as any change does"
+	start_owner
+	att t_pass_a -P 10 --owner-pid "$owner" && att t_pass_b -P 20 ||
+		{ not_ok "attach"; return; }
+	local a rev
+	a=$(prog_id t_pass_a)
+	kill_owner "$owner"
+	rev=$(revision)
+	xc stats xt0 on >/dev/null || { not_ok "stats on: $?"; return; }
+	expect "one new revision, counting" "$((rev + 1)) true" \
+		"$(status_json | jq -r '.[0] | "\(.revision) \(.stats)"')" || return
+	expect "gone from the chain" "t_pass_b" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	expect "gone from the packet path" "verdict=pass trace=a2" "$(run)" || return
+	expect "its pins collected" "0" "$(pins_of "$a")" || return
+	prog_gone "$a" || { not_ok "program $a still exists in the kernel"; return; }
+	ok
+}
+
 run_tests t_killed_owner t_parent_owner t_bad_owner t_dead_detached_explicitly t_other_pidns \
-	t_owner_exit_in_place
+	t_owner_exit_in_place t_stats_drops_exited
 finish

@@ -62,43 +62,80 @@ static void test_changes(void)
 	e[1] = entry(6, 20, "y", XDPCHAIN_SLOT_FREPLACE, false);
 	e[2] = entry(7, 30, "z", XDPCHAIN_SLOT_TAILCALL, false);
 	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 6 };
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(n == 2 && e[0].m.prog_id == 5 && e[1].m.prog_id == 7);
 	CHECK(plan.changed && plan.only_removed && plan.nattach == 0);
 
 	/* Unknown id: refused, unless its owner exited (dropped already). */
 	c[0].id = 42;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	c[0].id = 9;
-	CHECK(xc_plan_changes(e, &n, c, 1, dead, 1, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, dead, 1, false, false, "v0", &plan) == 0);
 	CHECK(n == 2 && plan.changed && plan.only_removed);
-	CHECK(xc_plan_changes(e, &n, c, 0, NULL, 0, false, "v0", &plan) == 0 && !plan.changed);
+	CHECK(xc_plan_changes(e, &n, c, 0, NULL, 0, false, false, "v0", &plan) == 0);
+	CHECK(!plan.changed);
 
 	/* An update to what it already is changes nothing. */
 	c[0] = (struct xc_change){ .kind = XC_UPDATE, .id = 5, .priority = 10,
 				   .continue_on = XDPCHAIN_DEFAULT_CONTINUE };
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0 && !plan.changed);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
+	CHECK(!plan.changed);
 	c[0].priority = 40;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(plan.changed && !plan.only_removed && e[0].m.priority == 40);
 	c[0].kind = XC_UPDATE;
 	c[0].id = 6; /* detached above */
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 
 	/* Attaches: counted; the same handle twice, or a loaded program
 	 * that is in the chain already, refused. */
 	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
 	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 7 };
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(plan.nattach == 1 && plan.changed && !plan.only_removed && n == 1);
 	c[1] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == -EINVAL);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == -EINVAL);
 	c[0] = attach(&fd5, XDPCHAIN_SLOT_TAILCALL);
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -EEXIST);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -EEXIST);
 	/* ... but it may join once it left in the same transaction. */
 	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 5 };
 	c[1] = attach(&fd5, XDPCHAIN_SLOT_TAILCALL);
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0 && n == 0);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == 0 && n == 0);
+}
+
+/* Switching the counters changes the chain's flags, not its programs;
+ * detaching all empties it. */
+static void test_stats_and_all(void)
+{
+	struct xc_entry e[8];
+	struct xc_change c[1];
+	struct xc_plan plan;
+	__u32 dead[1] = { 9 };
+	unsigned int n = 2;
+
+	e[0] = entry(5, 10, "x", XDPCHAIN_SLOT_FREPLACE, false);
+	e[1] = entry(6, 20, "y", XDPCHAIN_SLOT_TAILCALL, false);
+	c[0] = (struct xc_change){ .kind = XC_STATS, .stats = true };
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
+	CHECK(plan.changed && !plan.only_removed && plan.stats && n == 2);
+	/* Already so: nothing to do, and the counters go on ... */
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, true, false, "v0", &plan) == 0);
+	CHECK(!plan.changed && plan.stats);
+	/* ... but a program whose owner exited still leaves with it, and
+	 * may leave in place. */
+	CHECK(xc_plan_changes(e, &n, c, 1, dead, 1, true, false, "v0", &plan) == 0);
+	CHECK(plan.changed && plan.only_removed && plan.stats);
+	c[0].stats = false;
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, true, false, "v0", &plan) == 0);
+	CHECK(plan.changed && !plan.only_removed && !plan.stats);
+
+	/* Every program leaves, placements on them with them; the counter
+	 * flag stays the chain's. */
+	e[1].m.anchor = XDPCHAIN_ANCHOR_AFTER;
+	e[1].m.anchor_id = 5;
+	c[0] = (struct xc_change){ .kind = XC_DETACH_ALL };
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, true, false, "v0", &plan) == 0);
+	CHECK(n == 0 && plan.changed && plan.nattach == 0 && plan.stats);
 }
 
 /* Relative placement: an anchor must be in the chain; detaching one that
@@ -126,35 +163,35 @@ static void test_anchors(void)
 	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
 	c[0].anchor = c[0].m.anchor = XDPCHAIN_ANCHOR_BEFORE;
 	c[0].anchor_id = c[0].m.anchor_id = 6;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
 	c[0].anchor_id = c[0].m.anchor_id = 42;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	/* Its anchor detached by the same transaction, in either order. */
 	c[0].anchor_id = c[0].m.anchor_id = 6;
 	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 6 };
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	CHAIN();
 	c[1] = c[0];
 	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 6 };
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	/* Detaching x, z's anchor. */
 	CHAIN();
 	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 5 };
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOTEMPTY);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -ENOTEMPTY);
 	CHECK(n == 3);
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, true, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, true, "v0", &plan) == 0);
 	CHECK(n == 2 && e[1].m.prog_id == 7 && !e[1].m.anchor && !e[1].m.anchor_id);
 	CHECK(plan.changed && !plan.only_removed); /* z's description changed */
 	/* Detaching z, which depends on x, is a plain removal. */
 	CHAIN();
 	c[0] = (struct xc_change){ .kind = XC_DETACH, .id = 7 };
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(n == 2 && plan.only_removed);
 	/* x left with its owner: z keeps running, by its own priority. */
 	CHAIN();
 	memmove(&e[0], &e[1], 2 * sizeof(e[0]));
 	n = 2;
-	CHECK(xc_plan_changes(e, &n, c, 0, dead, 1, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 0, dead, 1, false, false, "v0", &plan) == 0);
 	CHECK(!e[1].m.anchor && plan.changed && !plan.only_removed);
 	/* A placement on a program that joins in the same change; a new
 	 * placement (XC_PLACE) for z, by id or on a joining program. */
@@ -162,23 +199,23 @@ static void test_anchors(void)
 	c[0] = attach(&a, XDPCHAIN_SLOT_FREPLACE);
 	c[1] = (struct xc_change){ .kind = XC_PLACE, .id = 6, .anchor = XDPCHAIN_ANCHOR_AFTER,
 				   .anchor_prog = &a };
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(e[1].m.anchor == XDPCHAIN_ANCHOR_AFTER && !e[1].m.anchor_id && !plan.only_removed);
-	CHECK(xc_plan_changes(e, &n, &c[1], 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, &c[1], 1, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	CHAIN();
 	c[0] = (struct xc_change){ .kind = XC_PLACE, .id = 7, .anchor = XDPCHAIN_ANCHOR_BEFORE,
 				   .anchor_id = 6 };
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == 0);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == 0);
 	CHECK(e[2].m.anchor == XDPCHAIN_ANCHOR_BEFORE && e[2].m.anchor_id == 6);
 	/* ... which frees x: its detach needs no force now. */
 	CHAIN();
 	c[1] = (struct xc_change){ .kind = XC_DETACH, .id = 5 };
-	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, "v0", &plan) == 0 && n == 2);
+	CHECK(xc_plan_changes(e, &n, c, 2, NULL, 0, false, false, "v0", &plan) == 0 && n == 2);
 	CHAIN();
 	c[0].anchor_id = 42;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -ENOENT);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -ENOENT);
 	c[0].anchor_id = 7;
-	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, "v0", &plan) == -EINVAL);
+	CHECK(xc_plan_changes(e, &n, c, 1, NULL, 0, false, false, "v0", &plan) == -EINVAL);
 #undef CHAIN
 }
 
@@ -397,6 +434,7 @@ int main(void)
 {
 	xc_log_set_print(quiet);
 	test_changes();
+	test_stats_and_all();
 	test_anchors();
 	test_limits();
 	test_frags();

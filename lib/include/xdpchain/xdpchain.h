@@ -312,7 +312,8 @@ struct xdpchain_stats_opts {
 #define xdpchain_stats_opts__last_field bpffs_root
 
 /* Switch the per-program verdict counters of ifindex's chain on or off (a
- * new revision; nothing happens if they already are). Off costs nothing
+ * new revision; nothing happens if they already are, unless a program's
+ * owner exited: like every change, it drops such programs). Off costs nothing
  * per packet: the dispatcher without counters is loaded. On: every
  * program's counts start from zero when it joins and survive other
  * programs' changes; switching off discards them. -ENOENT: no chain. */
