@@ -366,7 +366,7 @@ t_pin_by_name_state_root() {
 	by_name_attach "$XDPTOOLS/xdpfilt_alw_udp.o" -P 10 || { not_ok "attach xdpfilt_alw_udp"; return; }
 	XCOPTS=()
 	expect "the second attach names the pins it uses (-j)" \
-		"$rootpins/xdp_stats_map $rootpins/filter_ports" "$(jq -r '.pinned_maps | join(" ")' <<<"$out")" ||
+		"$rootpins/xdp_stats_map $rootpins/filter_ports" "$(jq -r '.[0].pinned_maps | join(" ")' <<<"$out")" ||
 		return
 	expect "its maps under the state root" "filter_ports xdp_stats_map" "$(ls "$rootpins" | xargs)" ||
 		return
