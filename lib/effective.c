@@ -42,11 +42,10 @@ static __u64 linked_freplace(struct xc_state *st)
 	if (!d)
 		return want;
 	while ((de = readdir(d))) {
-		const char *p = xc_name_num(de->d_name, "link-", ULLONG_MAX, &rev);
 		unsigned long long v;
 
-		p = xc_name_num(p, "-", UINT_MAX, &v);
-		if (!p || *p || rev != b->revision)
+		if (!xc_name_is_pair(de->d_name, "link-", ULLONG_MAX, &rev, &v) ||
+		    rev != b->revision)
 			continue;
 		id = (__u32)v;
 		for (i = 0; i < b->nr_progs; i++)

@@ -59,6 +59,10 @@ static inline int fcntl_dupfd(int fd)
  * NULL if not. */
 XDPCHAIN_HIDDEN const char *xc_name_num(const char *name, const char *prefix,
 					unsigned long long max, unsigned long long *v);
+/* name is exactly prefix, a number <= max1, '-' and a 32-bit number
+ * (link-<rev>-<id>, tails-<id>-<map>); *a, *b untouched if not. */
+XDPCHAIN_HIDDEN bool xc_name_is_pair(const char *name, const char *prefix, unsigned long long max1,
+				     unsigned long long *a, unsigned long long *b);
 /* name is exactly prefix and such a number (*v untouched if not). */
 XDPCHAIN_HIDDEN bool xc_name_is_num(const char *name, const char *prefix,
 				    unsigned long long *v);

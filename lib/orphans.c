@@ -9,16 +9,6 @@
 #include <unistd.h>
 #include "store.h"
 
-/* name is prefix, a number <= max1 in *a, '-' and a 32-bit one in *b. */
-static bool two_nums(const char *name, const char *prefix, unsigned long long max1,
-		     unsigned long long *a, unsigned long long *b)
-{
-	const char *p = xc_name_num(name, prefix, max1, a);
-
-	p = xc_name_num(p, "-", UINT_MAX, b);
-	return p && !*p;
-}
-
 static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
 {
 	unsigned int i;
@@ -68,9 +58,9 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			drop = !meta;
 		else if (xc_name_is_num(name, "prog-", &id) && id <= UINT_MAX)
 			drop = !meta_has_prog(meta, id);
-		else if (two_nums(name, "tails-", UINT_MAX, &id, &map))
+		else if (xc_name_is_pair(name, "tails-", UINT_MAX, &id, &map))
 			drop = !meta_has_prog(meta, id);
-		else if (two_nums(name, "link-", ULLONG_MAX, &rev, &id))
+		else if (xc_name_is_pair(name, "link-", ULLONG_MAX, &rev, &id))
 			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
 		else if (xc_name_is_num(name, "progs-", &rev) || xc_name_is_num(name, "disp-", &rev) ||
 			 xc_name_is_num(name, "meta-", &rev) ||

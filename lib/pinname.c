@@ -34,6 +34,20 @@ const char *xc_name_num(const char *name, const char *prefix, unsigned long long
 	return p;
 }
 
+bool xc_name_is_pair(const char *name, const char *prefix, unsigned long long max1,
+		     unsigned long long *a, unsigned long long *b)
+{
+	unsigned long long x, y;
+	const char *p = xc_name_num(name, prefix, max1, &x);
+
+	p = xc_name_num(p, "-", UINT_MAX, &y);
+	if (!p || *p)
+		return false;
+	*a = x;
+	*b = y;
+	return true;
+}
+
 bool xc_name_is_num(const char *name, const char *prefix, unsigned long long *v)
 {
 	unsigned long long n;

@@ -42,6 +42,14 @@ static void test_parts(void)
 	CHECK(!xc_name_num("4294967296", "", UINT_MAX, &id));
 	CHECK(xc_name_num("2147483647", "", INT_MAX, &id) && id == 2147483647ull);
 	CHECK(!xc_name_num("2147483648", "", INT_MAX, &id));
+	/* The two-number names, whole, and nothing else. */
+	rev = id = 7;
+	CHECK(xc_name_is_pair("tails-5-9", "tails-", UINT_MAX, &rev, &id) && rev == 5 && id == 9);
+	CHECK(!xc_name_is_pair("link-5-9x", "link-", ULLONG_MAX, &rev, &id));
+	CHECK(!xc_name_is_pair("link-5--9", "link-", ULLONG_MAX, &rev, &id));
+	CHECK(!xc_name_is_pair("link-5", "link-", ULLONG_MAX, &rev, &id));
+	CHECK(!xc_name_is_pair("tails-4294967296-1", "tails-", UINT_MAX, &rev, &id));
+	CHECK(rev == 5 && id == 9);
 	/* NULL in, NULL out: the second part of a name whose first failed. */
 	CHECK(!xc_name_num(NULL, "-", UINT_MAX, &id));
 }
