@@ -123,11 +123,13 @@ void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
 
 struct xc_running xc_state_running(const struct xc_state *st)
 {
-	struct xc_running run = { NULL, NULL };
+	struct xc_running run = { NULL, NULL, NULL, 0 };
 
 	if (st->have) {
 		run.base = &st->base;
 		run.meta = &st->meta;
+		run.pos = st->pos;
+		run.disp_nr = st->disp_nr;
 	}
 	return run;
 }

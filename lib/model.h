@@ -294,6 +294,11 @@ struct xc_entry {
 struct xc_running {
 	const struct xdpchain_meta *base;
 	const struct xdpchain_meta *meta;
+	/* pos[i]: the base position of meta->slots[i]; the first disp_nr
+	 * positions are the dispatcher's own (rebuilt), the rest appended.
+	 * NULL: unknown, and no slot is emptied in place. */
+	const __u8 *pos;
+	unsigned int disp_nr;
 };
 
 /* What applying the changes to the entries made of them. */

@@ -399,7 +399,7 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 	bool frags = true;
 	int gone = -1;
 
-	if (!base || !meta || !plan->only_removed || !n ||
+	if (!base || !meta || !run->pos || !plan->only_removed || !n ||
 	    n + 1 != meta->nr_progs)
 		return -1;
 	base_n = base->nr_progs;
@@ -423,7 +423,17 @@ int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e, uns
 		else
 			return -1;
 	}
-	return j == n ? gone : -1;
+	if (j != n)
+		return -1;
+	/* The last of the dispatcher's own tail-call positions, while nothing
+	 * is appended after it, runs from the main function of the plain
+	 * build, where an empty entry aborts the packet and a stub's empty
+	 * value would be the verdict (vacate.c): a rebuild. */
+	if (meta->slots[gone].kind == XDPCHAIN_SLOT_TAILCALL &&
+	    run->pos[gone] + 1u == run->disp_nr && base_n == run->disp_nr &&
+	    !(base->flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
+		return -1;
+	return gone;
 }
 
 bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slot_meta *m,

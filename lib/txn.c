@@ -221,14 +221,6 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 	if (idx < 0 || st->moved)
 		return false;
 	slot = st->pos[idx];
-	/* The last of the dispatcher's own tail-call positions, while nothing
-	 * is appended after it, runs from the main function of the plain
-	 * build, where an empty entry aborts the packet and a stub's empty
-	 * value would be the verdict (vacate.c): a rebuild. */
-	if (st->meta.slots[idx].kind == XDPCHAIN_SLOT_TAILCALL && slot + 1 == st->disp_nr &&
-	    st->base.nr_progs == st->disp_nr &&
-	    !(st->base.flags & (XDPCHAIN_META_F_STATS | XDPCHAIN_META_F_TRACE)))
-		return false;
 	if (xc_vacate(st, (unsigned int)idx)) {
 		xc_warn("rebuilding the chain instead\n");
 		return false;

@@ -309,7 +309,8 @@ static void running_meta(struct xdpchain_meta *m, unsigned int n)
 static void test_in_place(void)
 {
 	struct xdpchain_meta *base = calloc(1, sizeof(*base)), *meta = calloc(1, sizeof(*meta));
-	struct xc_running run = { base, meta };
+	static const __u8 pos[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+	struct xc_running run = { base, meta, pos, 8 };
 	struct xc_plan plan = { .changed = true, .only_removed = true };
 	struct xc_entry e[8];
 	unsigned int i;
@@ -369,6 +370,36 @@ static void test_in_place(void)
 		e[i].m = meta->slots[i];
 	e[5].m.prog_id = 99;
 	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == -1);
+	/* Without the position map, nothing in place. */
+	e[5].m = meta->slots[5];
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == 6);
+	run.pos = NULL;
+	CHECK(xc_plan_in_place(&run, e, 6, &plan, false) == -1);
+	run.pos = pos;
+	/* The plain build's last own position, a tail-call slot with
+	 * nothing appended, is entered from the main function: a rebuild
+	 * (issue 24); not once something is appended after it, nor with
+	 * counters (the slot functions count a fall-through). */
+	running_meta(base, 8);
+	*meta = *base;
+	meta->slots[7].kind = XDPCHAIN_SLOT_TAILCALL;
+	for (i = 0; i < 7; i++)
+		e[i].m = meta->slots[i];
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == -1);
+	run.disp_nr = 7; /* position 7 appended */
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == 7);
+	run.disp_nr = 8;
+	base->flags |= XDPCHAIN_META_F_STATS;
+	meta->flags |= XDPCHAIN_META_F_STATS;
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, true) == 7);
+	base->flags &= ~XDPCHAIN_META_F_STATS;
+	meta->flags &= ~XDPCHAIN_META_F_STATS;
+	/* A tail-call slot before the last: in place. */
+	meta->slots[7].kind = XDPCHAIN_SLOT_FREPLACE;
+	meta->slots[2].kind = XDPCHAIN_SLOT_TAILCALL;
+	for (i = 0; i < 7; i++)
+		e[i].m = meta->slots[i < 2 ? i : i + 1];
+	CHECK(xc_plan_in_place(&run, e, 7, &plan, false) == 2);
 	free(base);
 	free(meta);
 }
