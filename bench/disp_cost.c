@@ -9,7 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "xdpchain_abi.h"
-#include "model.h" /* xc_meta_spares(): the library's own policy */
+#include "model/model.h" /* xc_meta_spares(): the library's own policy */
 #include "disp_cost.h"
 #include "measure.h"
 
@@ -95,7 +95,7 @@ int disp_cost_measure(const char *path, unsigned int nr, bool tail, unsigned int
 		meta.slots[i].continue_on = 1u << XDP_PASS;
 		meta.slots[i].stats_idx = (__u8)i;
 	}
-	/* As a rebuild of nr programs has them (lib/meta.c). */
+	/* As a rebuild of nr programs has them (lib/model/meta.c). */
 	meta.nr_spare = xc_meta_spares(&meta);
 	path = variant(path, nr + meta.nr_spare, buf, sizeof(buf));
 	for (i = 0; i < loads; i++) {

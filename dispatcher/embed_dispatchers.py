@@ -7,8 +7,8 @@ usage: embed_dispatchers.py OUTPUT SLOTS:FLAGS:NAME... -- OBJECT...
 One SLOTS:FLAGS:NAME per object, in the same order: the build's number of
 slot functions, its XC_DISP_B_* flags (C, "0" for none) and the libbpf
 object name it is opened under. OUTPUT defines xc_disp_builds[], of the
-struct xc_disp_build that lib/dispatcher.c declares before including it;
-lib/dispatcher.c opens an entry with bpf_object__open_mem().
+struct xc_disp_build that lib/kobj/dispatcher.c declares before including it;
+lib/kobj/dispatcher.c opens an entry with bpf_object__open_mem().
 """
 import sys
 

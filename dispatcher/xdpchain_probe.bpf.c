@@ -2,7 +2,7 @@
 /* Probes: loading one of these programs as EXT against slot_0 of a
  * dispatcher with one freplace slot tells what the kernel allows this
  * process. SEC("xdp"), not SEC("freplace"): the library gives each its
- * target the way it gives chained programs theirs (lib/ext_load.c), and
+ * target the way it gives chained programs theirs (lib/kobj/ext_load.c), and
  * loads one program at a time. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

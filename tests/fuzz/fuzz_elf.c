@@ -8,7 +8,7 @@
  * inside libbpf are still caught. */
 #include <bpf/libbpf.h>
 #include "fuzz.h"
-#include "model.h" /* xc_log_set_print(): library.c is not compiled in */
+#include "model/model.h" /* xc_log_set_print(): library.c is not compiled in */
 
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {

@@ -7,7 +7,7 @@
  * use, and what it accepts must be safe to use. Input: the raw bytes of
  * the struct (shorter input is zero-filled, the rest ignored). */
 #include "fuzz.h"
-#include "kobj.h"
+#include "kobj/kobj.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

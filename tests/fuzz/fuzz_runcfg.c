@@ -6,7 +6,7 @@
  * section bytes. The reader is run for the names the BTF itself declares
  * (so that matching variables are found) and for a few fixed ones. */
 #include "fuzz.h"
-#include "model.h"
+#include "model/model.h"
 
 static void check(const struct btf *btf, const char *name)
 {

@@ -5,7 +5,7 @@
  * string. Whatever parses must print and parse back to the same value. */
 #include <limits.h>
 #include "fuzz.h"
-#include "model.h"
+#include "model/model.h"
 
 static void verdicts(const char *s)
 {

@@ -9,7 +9,7 @@
 #include <libgen.h>
 #include <sys/stat.h>
 #include "fuzz.h"
-#include "model.h"
+#include "model/model.h"
 
 static const char *outdir;
 

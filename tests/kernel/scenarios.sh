@@ -616,7 +616,7 @@ t_append_in_place() {
 # A chain of one freplace program runs it in place of the dispatcher's
 # main function and has one spare position: the second program is
 # appended, and the attach returns once the kernel has released the main
-# function's link (lib/unhook.c), so the program runs at once.
+# function's link (lib/kobj/unhook.c), so the program runs at once.
 t_append_second() {
 	begin "the second program joins a chain of one in place and runs when the attach returns"
 	command -v bpftool >/dev/null || { skip "bpftool not installed"; return; }

@@ -561,7 +561,7 @@ t_state_alien_link() {
 	ok
 }
 
-# Whether this build forges protocol versions (lib/fault.c,
+# Whether this build forges protocol versions (lib/model/fault.c,
 # XDPCHAIN_FORGE_VERSION: meson -Dfault_injection=true).
 can_forge() { XDPCHAIN_FAULT=list "$XC" version 2>/dev/null | grep -q "^prog-load "; }
 
@@ -789,7 +789,7 @@ t_no_cwd_lookup() {
 }
 
 # Issue 24: a detach --all whose link detach fails (an LSM's EPERM,
-# injected: lib/fault.c XDPCHAIN_FAIL) fails, changes nothing, and a retry
+# injected: lib/model/fault.c XDPCHAIN_FAIL) fails, changes nothing, and a retry
 # completes it. Before, it warned, unpinned everything and returned 0.
 t_detach_all_fails() {
 	begin "detach --all with a failing link detach: exit 1, the chain and its state kept, a retry removes it"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
-# (rebuilding, and in place), and detach --all (XDPCHAIN_FAULT, lib/fault.c; needs a build with
+# (rebuilding, and in place), and detach --all (XDPCHAIN_FAULT, lib/model/fault.c; needs a build with
 # meson -Dfault_injection=true), then check that
 #   - the interface runs the old chain or the new one, complete (trace of
 #     a test packet and status agree), never a partial one;
@@ -88,7 +88,7 @@ setup_attach() { att t_pass_a -P 10; }
 op_attach() { att t_pass_b -P 20; }
 setup_detach() { att t_pass_a -P 10 && att t_pass_b -P 20; }
 op_detach() { xc detach xt0 t_pass_b >/dev/null; }
-# Four programs: removing one empties its slot in place (lib/vacate.c).
+# Four programs: removing one empties its slot in place (lib/mutate/vacate.c).
 setup_detach_inplace() { setup_detach && att t_pass_d -P 22 && att t_pass_e -P 24; }
 op_detach_inplace() { op_detach; }
 # Two programs: a dispatcher with spare slots, the third is appended in

@@ -417,7 +417,7 @@ t_no_bpffs_mounted() {
 # Issue 24: gc from another namespace collects an interface's state only
 # when its dispatcher link is known to be gone. Here the namespace lives on,
 # held by a bind mount outside /run/netns (gc cannot see it), and reading
-# its link fails (an LSM's EPERM, injected: lib/fault.c XDPCHAIN_FAIL).
+# its link fails (an LSM's EPERM, injected: lib/model/fault.c XDPCHAIN_FAIL).
 # Before, gc took the error for "no link", unpinned the chain and so
 # detached it.
 t_gc_other_ns_error() {

@@ -80,7 +80,7 @@ t_vanish_attach() { vanish_with attach "an attach on another interface"; }
 t_vanish_gc() { vanish_with gc "gc"; }
 
 # Issue 25: a chain of another on-bpffs protocol version (forged:
-# lib/fault.c XDPCHAIN_FORGE_VERSION) on an interface that is deleted:
+# lib/model/fault.c XDPCHAIN_FORGE_VERSION) on an interface that is deleted:
 # gc collects it whole, as any chain whose interface is gone.
 t_vanish_other_version() {
 	local idx dir h out

@@ -6,7 +6,7 @@
  * through. libxdpchain makes that call, and only it (libbpf 1.1 maps a
  * skeleton's maps so only in NAME__load(), which an application joining
  * a chain does not call), when it makes the maps of an application's
- * skeleton live after loading the object (lib/prog.c, maps_live()): the
+ * skeleton live after loading the object (lib/kobj/prog.c, maps_live()): the
  * way to fail that step for the test of a retry (scenarios.sh,
  * t_skeleton_retry).
  */

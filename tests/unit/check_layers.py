@@ -13,7 +13,9 @@ import pathlib
 import re
 import sys
 
-LAYERS = ["model.h", "kobj.h", "store.h", "reader.h", "mutate.h", "api.h"]
+# One folder a layer, lib/<name>/, declared by lib/<name>/<name>.h.
+NAMES = ["model", "kobj", "store", "reader", "mutate", "api"]
+LAYERS = [f"{n}/{n}.h" for n in NAMES]
 # Every change of a chain is a transaction: lock, read, stage, plan, one
 # mutation (docs/architecture.md).
 TXN = "txn.c"
@@ -36,12 +38,15 @@ for layer, hdr in enumerate(LAYERS):
 
 # The layer of every C file, and where each function is defined.
 layer_of, defined_in, sources = {}, {}, {}
-for c in sorted(lib.glob("*.c")):
+for c in sorted(lib.glob("*/*.c")):
     text = strip_comments(c.read_text())
     sources[c.name] = text
+    if c.parent.name not in NAMES:
+        bad.append(f"{c.parent.name}/{c.name}: not in a layer's folder")
+        continue
     inc = [h for h in re.findall(r'#include "([^"]+)"', text) if h in LAYERS]
-    if len(inc) != 1:
-        bad.append(f"{c.name}: includes {inc or 'no layer header'}; exactly one expected")
+    if len(inc) != 1 or inc[0] != LAYERS[NAMES.index(c.parent.name)]:
+        bad.append(f"{c.name}: includes {inc or 'no layer header'}; exactly its own expected")
         continue
     layer_of[c.name] = LAYERS.index(inc[0])
     for name in re.findall(r"^(?!static)[A-Za-z_][\w \t\*]*?\b(\w+)\s*\([^;{]*\)\s*\{",

@@ -8,7 +8,7 @@
  * line: a test may write more after it). */
 #ifndef XDPCHAIN_TEST_FAKE_STORE_H
 #define XDPCHAIN_TEST_FAKE_STORE_H
-#include "store.h"
+#include "store/store.h"
 
 /* A new empty state st->dir (a temporary directory). */
 void fake_dir(struct xc_state *st);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/effective.c: which of the running dispatcher's slots are vacant
+/* lib/reader/effective.c: which of the running dispatcher's slots are vacant
  * (docs/protocol.md, "Vacant slots"), read from the pins' names (an
  * freplace slot runs while link-<rev>-<id> is pinned) and the program
  * array's entries (a tail-call slot runs while progs-<rev>[i] holds its
@@ -7,7 +7,7 @@
  * and its revision. Pins are plain files here (fake_store.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "reader.h"
+#include "reader/reader.h"
 #include "fake_store.h"
 #include "check.h"
 

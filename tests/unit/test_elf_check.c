@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/elf_check.c: the checks made on a BPF object before libbpf opens
+/* lib/kobj/elf_check.c: the checks made on a BPF object before libbpf opens
  * it. The objects this build compiled pass; copies of one with a single
  * field corrupted (each a crash of libbpf 1.1 found by tests/fuzz) are
  * refused, and the object cut short or of another kind is refused by the
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/btf.h>
-#include "kobj.h"
+#include "kobj/kobj.h"
 #include "check.h"
 
 static char last[512];

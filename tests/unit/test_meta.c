@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/meta.c: building and validating chain metadata. What is read back
+/* lib/model/meta.c: building and validating chain metadata. What is read back
  * from bpffs must be rejected unless it is exactly what a writer could have
  * produced. Also the backend and frags a chain's slots make, the spare
  * positions a rebuild leaves, stats index assignment and owner labels. */
 #include <string.h>
-#include "kobj.h"
+#include "kobj/kobj.h"
 #include "check.h"
 
 static void good_meta(struct xdpchain_meta *m)
@@ -175,8 +175,8 @@ static void test_validate(void)
 	CHECK(!xc_meta_frags(&m));
 }
 
-/* Owner labels (xc_owner_valid(), in lib/meta.c): printable, no spaces,
- * at most 31 bytes. Not the owner-bound slots of lib/owner.c. */
+/* Owner labels (xc_owner_valid(), in lib/model/meta.c): printable, no spaces,
+ * at most 31 bytes. Not the owner-bound slots of lib/kobj/owner.c. */
 static void test_owner_valid(void)
 {
 	CHECK(xc_owner_valid("fw") == 0);

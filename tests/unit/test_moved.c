@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/moved.c: the state directories of interfaces that moved between
+/* lib/store/moved.c: the state directories of interfaces that moved between
  * network namespaces (docs/protocol.md, section 10a): the names of state
  * directories (if-<ifindex>, moved-<link id>), finding the directory
  * whose pinned link runs on an interface that moved here, adopting it and
@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
-#include "store.h"
+#include "store/store.h"
 #include "fake_store.h"
 #include "check.h"
 

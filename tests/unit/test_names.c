@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/names.c, through the public API: verdicts and verdict sets, mode
+/* lib/api/names.c, through the public API: verdicts and verdict sets, mode
  * and backend words, priorities. */
 #include <errno.h>
 #include <string.h>

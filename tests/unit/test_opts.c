@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/opts.c: size-versioned options structs (xc_opts_valid(), and the
+/* lib/model/opts.c: size-versioned options structs (xc_opts_valid(), and the
  * XC_OPTS_VALID()/XC_OPTS_GET() macros of model.h built on it). A caller
  * built against an older header passes a smaller struct, one built against
  * a newer header a larger one, fine while the fields we do not know are
  * zero. */
 #include <stdarg.h>
 #include <string.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 static int warnings;

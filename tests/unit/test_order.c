@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/order.c: the run order of a chain's slots (xc_slot_cmp(),
+/* lib/model/order.c: the run order of a chain's slots (xc_slot_cmp(),
  * xc_slots_sort()): lower priority first, then name, tag, continue-on set
  * and owner; the program id (attach order) only between identical
  * programs with identical settings. */
 #include <errno.h>
 #include <stddef.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 static void test_order(void)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/orphans.c: which pins of an interface's directory the running
+/* lib/store/orphans.c: which pins of an interface's directory the running
  * chain does not use, by their names (docs/protocol.md, "Garbage
  * collection"), and whether an appended program still waits
  * (pending-<rev>). Pins are plain files here (fake_store.h). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include "store.h"
+#include "store/store.h"
 #include "fake_store.h"
 #include "check.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/owner.c: owner-bound slots (XDPCHAIN_SLOT_F_UNTIL_EXIT) identify their
+/* lib/kobj/owner.c: owner-bound slots (XDPCHAIN_SLOT_F_UNTIL_EXIT) identify their
  * process by its start time, parsed from /proc/PID/stat (xc_stat_parse()),
  * and its pid namespace; on this test's own process and a child of it
  * (no privileges needed). */
@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include "kobj.h"
+#include "kobj/kobj.h"
 #include "check.h"
 
 static void test_stat_parse(void)

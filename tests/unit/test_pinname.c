@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/pinname.c: the numbers in pin and directory names are read back
+/* lib/model/pinname.c: the numbers in pin and directory names are read back
  * exactly as %u/%llu wrote them, and nothing else is taken for one. */
 #include <string.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 static void test_exact(void)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/plan.c: what a transaction will do, decided on descriptions alone. */
+/* lib/model/plan.c: what a transaction will do, decided on descriptions alone. */
 #include <stdlib.h>
 #include <string.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 static int quiet(enum xdpchain_print_level level, const char *fmt, va_list args)

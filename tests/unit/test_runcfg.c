@@ -2,7 +2,7 @@
 /* The .xdp_run_config reader, on BTF built in memory exactly as clang
  * emits it for __uint(name, value) members. */
 #include <string.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 struct member {

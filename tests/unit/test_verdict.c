@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* lib/verdict.c: the names of verdicts (xc_verdict_name(), the order of
+/* lib/model/verdict.c: the names of verdicts (xc_verdict_name(), the order of
  * enum xdp_action, which the continue-on bits and the stats follow),
  * their lookup by word (xc_verdict_lookup(), used by the API's parsers
  * and the run config reader) and the names of modes (xc_mode_str()). */
 #include <string.h>
 #include <linux/bpf.h>
-#include "model.h"
+#include "model/model.h"
 #include "check.h"
 
 /* The word s whole, as the parsers pass it (no terminator needed). */

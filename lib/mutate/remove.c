@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* Removing a chain (layer 4): its last program left, or detach --all. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "mutate/mutate.h"
+
+/* Detach the dispatcher link link_fd (of st's chain). */
+static int detach_link(struct xc_state *st, int link_fd)
+{
+	int err;
+
+	err = xc_fail(XC_FAIL_LINK_DETACH);
+	if (!err && bpf_link_detach(link_fd))
+		err = -errno;
+	/* EINVAL: a kernel without BPF_LINK_DETACH (before 5.9); the
+	 * unpin below drops the link's last reference, which detaches
+	 * it. Any other error: the dispatcher may still run, so its
+	 * state stays whole, for a retry to finish (unpinning it would
+	 * leave a chain that nothing describes, or detach it behind
+	 * the caller's back once the last holder lets go). */
+	if (err && err != -EINVAL) {
+		xc_warn("cannot detach the dispatcher link of ifindex %d: %s; the chain "
+			"and its state are left as they were\n", st->ifindex,
+			strerror(-err));
+		return err;
+	}
+	if (!err) {
+		xc_fault(XC_FAULT_LINK_DETACH, "dispatcher");
+		xc_wait_inflight(); /* packets inside still run the whole chain */
+	}
+	return 0;
+}
+
+int xc_remove_all(struct xc_state *st)
+{
+	int err = 0, fd;
+
+	if (st->have) {
+		err = detach_link(st, st->link_fd);
+	} else if (st->other_version && !st->away_link) {
+		/* A chain of another protocol version (reader.c): its link
+		 * the same way, then everything its directory holds. */
+		fd = xc_get_at(st, "dispatcher");
+		if (fd >= 0) {
+			err = detach_link(st, fd);
+			close(fd);
+		}
+		if (!err)
+			st->alien_id = 0;
+	}
+	if (err)
+		return err;
+	xc_state_close(st);
+	xc_state_gc(st, NULL, NULL);
+	xc_state_dir_remove(st);
+	return 0;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Vacating a slot (layer 4): removing one program without a new
+ * dispatcher (docs/protocol.md, "Vacant slots").
+ *
+ * A slot whose freplace link or program-array entry is gone returns
+ * XDPCHAIN_RET_EMPTY and is skipped, so unlinking one program takes it out
+ * of the packet path at once, each packet seeing the chain with it or
+ * without it, and needs neither a new dispatcher nor a wait for packets in
+ * flight. Whether a slot is vacant is read from the objects that decide it
+ * (the link's pin, the array entry), never recorded separately, so the
+ * description of the chain stays what runs whatever crashed when.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "mutate/mutate.h"
+
+/*
+ * Empty entry pos of a tail-call slot's program array. Not by deleting
+ * it: deleting an entry that a JIT-patched direct tail call targets took
+ * 10-15 ms on Linux 6.18 (replacing one takes 40 us). The entry gets a
+ * stub that returns what an empty slot returns (XDPCHAIN_RET_EMPTY)
+ * instead, and the array holds its only reference. The kernel lets
+ * only programs of the array owner's type and frags flag in.
+ */
+static int empty_entry(int array_fd, unsigned int pos, bool frags)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDPCHAIN_RET_EMPTY },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
+		    .prog_flags = frags ? BPF_F_XDP_HAS_FRAGS : 0);
+	int fd, err = 0;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpchain_empty", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return -errno;
+	/* BPF_ANY: program arrays refuse every other flag. */
+	if (bpf_map_update_elem(array_fd, &pos, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int xc_vacate(struct xc_state *st, unsigned int idx)
+{
+	const struct xdpchain_slot_meta *s = &st->meta.slots[idx];
+	unsigned int pos = st->pos[idx];
+	__u64 rev = st->base.revision;
+	char path[400];
+	int err, fd;
+
+	if (s->kind == XDPCHAIN_SLOT_FREPLACE) {
+		/* The pin holds the link's last reference: the kernel unlinks
+		 * the program when it drops it (after an RCU grace period,
+		 * bpffs frees its inodes from an RCU callback). Not
+		 * xc_unpin_at(): this unpin is the change itself, its crash
+		 * point is XC_FAULT_VACATE. */
+		snprintf(path, sizeof(path), "%s/link-%" PRIu64 "-%u", st->dir, (uint64_t)rev,
+			 s->prog_id);
+		err = unlink(path) ? -errno : 0;
+	} else {
+		/* Synchronous: the kernel patches the slot's jump at once.
+		 * Never the last of the dispatcher's own tail-call positions
+		 * while the plain build enters it from its main function
+		 * (nothing appended after it; txn.c rebuilds instead): a
+		 * stub's empty value would be the packet's verdict, and an
+		 * empty entry there aborts the packet (it cannot be told from
+		 * a tail-call budget that ran out). Elsewhere the slot
+		 * function calls it, and the stub is skipped. */
+		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
+		err = fd;
+		if (fd >= 0)
+			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (err) {
+		xc_warn("cannot empty slot %u (%s, %u) of revision %" PRIu64 ": %s\n", pos,
+			s->name, s->prog_id, (uint64_t)rev, strerror(-err));
+		return err;
+	}
+	xc_fault(XC_FAULT_VACATE, s->name);
+	xc_state_effective(st);
+	return 0;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Vacant slots (layer 3): which of the running dispatcher's slots no
+ * longer run their program (docs/protocol.md, "Vacant slots"; vacate.c
+ * empties one), and so the chain that runs.
+ *
+ * Whether a slot is vacant is read from the objects that decide it (the
+ * link's pin, the array entry), never recorded separately, so the
+ * description of the chain stays what runs whatever crashed when.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "reader/reader.h"
+
+/*
+ * The freplace slots whose link is pinned: bit i of the result for base
+ * slot i. A pinned freplace link stays linked (the kernel cannot detach
+ * one otherwise), and its pin is its only reference between
+ * transactions, so the name is enough (bpffs holds only what was pinned
+ * there). One directory read instead of a lookup per slot: status of 64
+ * freplace programs. If the directory cannot be read, all count as linked.
+ */
+static __u64 linked_freplace(struct xc_state *st)
+{
+	const struct xdpchain_meta *b = &st->base;
+	unsigned long long rev;
+	__u64 linked = 0, want = 0;
+	struct dirent *de;
+	unsigned int i, id;
+	DIR *d;
+
+	for (i = 0; i < b->nr_progs; i++)
+		if (b->slots[i].kind == XDPCHAIN_SLOT_FREPLACE)
+			want |= 1ull << i;
+	if (!want)
+		return 0;
+	d = opendir(st->dir);
+	if (!d)
+		return want;
+	while ((de = readdir(d))) {
+		unsigned long long v;
+
+		if (!xc_name_is_pair(de->d_name, "link-", ULLONG_MAX, &rev, &v) ||
+		    rev != b->revision)
+			continue;
+		id = (__u32)v;
+		for (i = 0; i < b->nr_progs; i++)
+			if ((want & (1ull << i)) && b->slots[i].prog_id == id)
+				linked |= 1ull << i;
+	}
+	closedir(d);
+	return linked;
+}
+
+/* Does tail-call slot i's program array entry no longer hold its program? */
+static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
+{
+	__u32 id;
+
+	if (*array_fd == -1) {
+		*array_fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)st->base.revision);
+		if (*array_fd >= 0 && !xc_fd_is(*array_fd, XC_FD_MAP)) {
+			close(*array_fd);
+			*array_fd = -EINVAL;
+		}
+	}
+	/* Without its pin the array lost its entries (the kernel empties a
+	 * program array when its last user reference goes). */
+	if (*array_fd == -ENOENT)
+		return true;
+	if (*array_fd < 0)
+		return false;
+	/* Empty, or holding anything but the slot's program (xc_vacate()
+	 * puts a stub there). */
+	if (bpf_map_lookup_elem(*array_fd, &i, &id))
+		return errno == ENOENT;
+	return id != st->base.slots[i].prog_id;
+}
+
+void xc_state_effective(struct xc_state *st)
+{
+	const struct xdpchain_meta *b = &st->base;
+	__u64 linked = linked_freplace(st);
+	unsigned int i, n = 0;
+	int array_fd = -1;
+	bool vacant;
+
+	st->meta = *b;
+	memset(st->meta.slots, 0, sizeof(st->meta.slots));
+	for (i = 0; i < b->nr_progs; i++) {
+		if (b->slots[i].kind == XDPCHAIN_SLOT_FREPLACE)
+			vacant = !(linked & (1ull << i));
+		else
+			vacant = tail_vacant(st, i, &array_fd);
+		if (vacant)
+			continue;
+		st->meta.slots[n] = b->slots[i];
+		st->pos[n++] = (__u8)i;
+	}
+	if (array_fd >= 0)
+		close(array_fd);
+	st->meta.nr_progs = n;
+	st->meta.revision = b->revision + (b->nr_progs - st->disp_nr) + xc_state_vacant(st);
+}
+
+unsigned int xc_state_vacant(const struct xc_state *st)
+{
+	return st->base.nr_progs - st->meta.nr_progs;
+}
+
+void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
+{
+	st->base = *meta;
+	st->meta = *meta;
+	st->disp_nr = meta->nr_progs;
+	for (unsigned int i = 0; i < meta->nr_progs; i++)
+		st->pos[i] = (__u8)i;
+}
+
+struct xc_running xc_state_running(const struct xc_state *st)
+{
+	struct xc_running run = { NULL, NULL, NULL, 0 };
+
+	if (st->have) {
+		run.base = &st->base;
+		run.meta = &st->meta;
+		run.pos = st->pos;
+		run.disp_nr = st->disp_nr;
+	}
+	return run;
+}

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Reading the running chain (layer 3): the pinned link, the dispatcher it
+ * runs, its metadata, the programs appended to it (its live end), and
+ * (effective.c) which of its slots are vacant. Writers read under the
+ * interface's lock; readers (status, trace) without it, so a writer may
+ * swap the dispatcher between their steps: they read again.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "reader/reader.h"
+
+int xc_live_map(struct xc_state *st)
+{
+	return xc_disp_live_map(st->disp_fd, xc_get_at(st, XDPCHAIN_LIVE_PIN "-%" PRIu64,
+							 (uint64_t)st->base.revision));
+}
+
+/* One read of the live map into *live. */
+static int live_read(struct xc_state *st, struct xdpchain_live *live)
+{
+	__u32 key = 0;
+	int fd, err;
+
+	fd = xc_live_map(st);
+	if (fd < 0)
+		return fd;
+	err = bpf_map_lookup_elem(fd, &key, live) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int xc_state_exhausted(struct xc_state *st, __u64 *n)
+{
+	struct xdpchain_live *live;
+	int err;
+
+	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
+	if (!live)
+		return -ENOMEM;
+	err = live_read(st, live);
+	if (!err)
+		*n = live->nr_exhausted;
+	free(live);
+	return err;
+}
+
+/* Extend st->base (validated) with the programs appended to it; sets
+ * st->disp_nr. -errno with why filled if they cannot be read or are bad
+ * (-EBADMSG: not a chain of ours). */
+static int read_appended(struct xc_state *st, char *why, size_t why_len)
+{
+	struct xdpchain_meta *b = &st->base;
+	/* Only these change below; the dispatcher's own slots stay. */
+	const __u32 nr_progs = b->nr_progs, nr_spare = b->nr_spare;
+	struct xdpchain_live *live;
+	int err, tries = 0;
+
+	st->disp_nr = b->nr_progs;
+	if (!b->nr_spare)
+		return 0;
+	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
+	if (!live) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+again:
+	b->nr_progs = nr_progs;
+	b->nr_spare = nr_spare;
+	err = live_read(st, live);
+	if (err) {
+		snprintf(why, why_len, "cannot read its live map: %s", strerror(-err));
+		goto out;
+	}
+	if (live->nr_end < b->nr_progs || live->nr_end > b->nr_progs + b->nr_spare ||
+	    live->pad) {
+		snprintf(why, why_len, "live end %u outside positions %u..%u", live->nr_end,
+			 b->nr_progs, b->nr_progs + b->nr_spare);
+		err = -EBADMSG;
+		goto out;
+	}
+	/* Each appended position's test must be its set's (else the
+	 * dispatcher would decide otherwise than the description says). */
+	for (__u32 i = b->nr_progs; i < live->nr_end; i++) {
+		if (live->test[i] == xc_live_test(live->slots[i].continue_on))
+			continue;
+		snprintf(why, why_len, "appended position %u tests 0x%llx, its set 0x%x", i,
+			 (unsigned long long)live->test[i], live->slots[i].continue_on);
+		err = -EBADMSG;
+		if (tries++ < 3)
+			goto again;
+		goto out;
+	}
+	/* The spares left stay spare: nr_progs + nr_spare is constant. */
+	memcpy(&b->slots[b->nr_progs], &live->slots[b->nr_progs],
+	       (live->nr_end - b->nr_progs) * sizeof(b->slots[0]));
+	b->nr_spare -= live->nr_end - b->nr_progs;
+	b->nr_progs = live->nr_end;
+	err = xc_meta_validate(b, why, why_len);
+	/* Readers take no lock: the kernel copies the map value with no
+	 * ordering against the writer's release store, so on a weakly
+	 * ordered CPU a new live end may come with an old description.
+	 * Read again before calling the chain bad. */
+	if (err && tries++ < 3)
+		goto again;
+out:
+	free(live);
+	return err;
+}
+
+/* The program a link runs now, 0 if unknown. */
+static __u32 link_prog_id(int link_fd)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+
+	return bpf_obj_get_info_by_fd(link_fd, &li, &len) ? 0 : li.prog_id;
+}
+
+/*
+ * The running dispatcher program and its metadata map from their pins
+ * disp-<rev> and meta-<rev> (these need no CAP_SYS_ADMIN, unlike getting
+ * them by id). A pin is used only if it is the program the link runs;
+ * the map is checked against the program's maps by xc_disp_read_meta().
+ */
+static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
+{
+	unsigned long long rev;
+	struct dirent *de;
+	int fd = -1;
+	DIR *d;
+
+	*map_fd = -1;
+	d = opendir(st->dir);
+	if (!d)
+		return -errno;
+	while (fd < 0 && (de = readdir(d))) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!xc_name_is_num(de->d_name, "disp-", &rev))
+			continue;
+		fd = xc_get_at(st, "%s", de->d_name);
+		if (fd < 0)
+			continue;
+		if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    info.id != prog_id) {
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		*map_fd = xc_get_at(st, "meta-%llu", rev);
+	}
+	closedir(d);
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* The interface an XDP link is attached to (0: detached, its interface
+ * gone); -1 if it cannot be read. */
+static long link_ifindex(int link_fd)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+
+	if (bpf_obj_get_info_by_fd(link_fd, &li, &len) || li.type != BPF_LINK_TYPE_XDP)
+		return -1;
+	return li.xdp.ifindex;
+}
+
+/* Nothing in the directory is ours to touch (collecting the pins would
+ * detach what the link runs). */
+static void hands_off(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	st->alien_id = prog_id;
+	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	xc_state_close(st);
+}
+
+/* The pinned link runs a dispatcher of ours of another protocol version:
+ * nothing is touched but by detach --all, and every change refuses it
+ * (xc_refuse_version() says why and what to do), so only a note here:
+ * readers show it as such. */
+static int other_version(struct xc_state *st, __u32 prog_id)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "protocol version %u, this library reads version %u only",
+		 st->base.version, XDPCHAIN_META_VERSION);
+	xc_info("%s/dispatcher runs an xdpchain dispatcher (%u) of %s: leaving it alone\n",
+		st->dir, prog_id, why);
+	hands_off(st, prog_id, why);
+	st->other_version = st->base.version;
+	return 0;
+}
+
+/* The pinned link runs a program on our interface that is not a valid
+ * chain of ours: leave everything alone (collecting the pins would
+ * detach it, or unlink the programs of a chain we do not understand). */
+static int alien(struct xc_state *st, __u32 prog_id, const char *why)
+{
+	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
+		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
+		why);
+	hands_off(st, prog_id, why);
+	return 0;
+}
+
+/* The pinned link is attached, to an interface that is not ifindex of
+ * this namespace (any more): the interface moved to another namespace,
+ * where its chain runs. Leave everything alone, as for an alien chain,
+ * but this is no error of anybody's: the interface that has the index
+ * here now (if any) has no chain, and its first writer parks this
+ * directory (xc_state_lock()). */
+static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_ifindex)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
+		 "this network namespace does not show as ifindex %d: moved to another "
+		 "namespace", link_ifindex, st->ifindex);
+	xc_info("%s/dispatcher runs program %u elsewhere (%s): not ifindex %d's chain, left "
+		"alone\n", st->dir, prog_id, why, st->ifindex);
+	hands_off(st, prog_id, why);
+	st->away_link = link_id;
+	return 0;
+}
+
+/*
+ * Read the running chain: the pinned link must be an XDP link on our
+ * interface, its program our dispatcher with valid metadata built for this
+ * interface and namespace, and it must be what the kernel runs there.
+ * A pin that is not a live XDP link of this interface is stale (collected
+ * by the caller's gc); a live link to anything else is alien (kept).
+ *
+ * Readers take no lock, so a writer may swap the dispatcher between our
+ * steps: the program we read is then freed or no longer runs. When the
+ * link has moved on to another program meanwhile, read again (a bounded
+ * number of times) instead of reporting a running chain as absent.
+ */
+static int read_chain(struct xc_state *st)
+{
+	struct bpf_link_info li;
+	__u32 len, running;
+	char why[160];
+	int err, tries = 0, map_fd;
+
+	st->link_fd = xc_get_at(st, "dispatcher");
+	if (st->link_fd < 0) {
+		err = st->link_fd;
+		st->link_fd = -1;
+		if (err == -ENOENT)
+			return 0;
+		xc_warn("cannot open %s/dispatcher: %s\n", st->dir, strerror(-err));
+		return err;
+	}
+again:
+	memset(&li, 0, sizeof(li));
+	len = sizeof(li);
+	if (!xc_fd_is(st->link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
+		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
+		goto stale;
+	}
+	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
+		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex) {
+			xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
+				st->dir);
+		} else if (li.type == BPF_LINK_TYPE_XDP) {
+			/* Attached to an interface that has another index now:
+			 * moved to another network namespace. The pin is what
+			 * keeps that chain attached: never collected. */
+			return moved(st, li.prog_id, li.id, li.xdp.ifindex);
+		} else {
+			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
+				st->dir, st->ifindex);
+		}
+		goto stale;
+	}
+	/* A live XDP link on our interface: from here on, whatever it runs
+	 * runs on the interface, so it is either our chain or alien. */
+	st->disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
+	if (st->disp_fd < 0)
+		st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (st->disp_fd < 0) {
+		err = -errno;
+		st->disp_fd = -1;
+		if (err == -ENOENT)
+			goto raced; /* freed: swapped meanwhile */
+		xc_warn("cannot get program %u of %s/dispatcher: %s\n", li.prog_id, st->dir,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
+	}
+	st->disp_id = li.prog_id;
+	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->base);
+	if (map_fd >= 0)
+		close(map_fd);
+	if (err && err != -EMEDIUMTYPE && err != -ENOENT) {
+		xc_warn("cannot read the metadata of dispatcher %u: %s\n", li.prog_id,
+			strerror(-err));
+		xc_state_close(st);
+		return err;
+	}
+	if (err || xc_meta_validate(&st->base, why, sizeof(why))) {
+		/* Not a chain of ours - unless the link moved on meanwhile. */
+		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+			close(st->disp_fd);
+			st->disp_fd = -1;
+			goto again;
+		}
+		if (err)
+			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
+		else if (st->base.magic == XDPCHAIN_META_MAGIC &&
+			 st->base.version != XDPCHAIN_META_VERSION)
+			return other_version(st, li.prog_id);
+		return alien(st, li.prog_id, why);
+	}
+	/* Built for another ifindex or namespace: the interface moved
+	 * (with its link; moved.c). Whether it runs here is checked below,
+	 * against the kernel, as for every chain. */
+	st->moved = st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino;
+	/* Appended and vacant slots are read before the check below: a
+	 * writer collects a revision's links only after swapping it out, so
+	 * if the dispatcher still runs after they were read, what was read
+	 * is its state. */
+	err = read_appended(st, why, sizeof(why));
+	if (err && tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		close(st->disp_fd); /* swapped meanwhile: its pins are gone */
+		st->disp_fd = -1;
+		goto again;
+	}
+	if (err == -EBADMSG)
+		return alien(st, li.prog_id, why);
+	if (err) {
+		xc_warn("dispatcher %u: %s\n", li.prog_id, why);
+		xc_state_close(st);
+		return err;
+	}
+	xc_state_effective(st);
+	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
+		goto raced;
+	st->have = true;
+	return 0;
+raced:
+	/* A writer swapped the dispatcher after we read the link? */
+	if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
+		if (st->disp_fd >= 0)
+			close(st->disp_fd);
+		st->disp_fd = -1;
+		goto again;
+	}
+	/* Still attached, but not to what this namespace calls ifindex N:
+	 * the interface moved to another network namespace (where it may
+	 * keep its index). Collecting the pin would detach its chain there. */
+	if (link_ifindex(st->link_fd) > 0)
+		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->link_fd));
+	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
+		st->dir, li.prog_id, st->ifindex);
+stale:
+	xc_state_close(st);
+	return 0;
+}
+
+/* The id of the xdpchain dispatcher the kernel runs on st's interface,
+ * by its name; 0 if none. */
+static __u32 running_dispatcher(const struct xc_state *st)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
+
+	if (xc_xdp_prog_id(st->ifindex, &id, NULL) || !id)
+		return 0;
+	xc_prog_name_by_id(id, name, sizeof(name));
+	return strcmp(name, XC_DISP_PROG_NAME) ? 0 : id;
+}
+
+/* No state of a chain here, but the interface runs an xdpchain
+ * dispatcher: is that because the state root cannot be seen from here
+ * (no bpffs in this mount namespace, a root that is not on bpffs)? Then
+ * say so (-ENOTSUP), rather than let a reader call our own chain foreign
+ * or absent. */
+static int unseen_chain(struct xc_state *st)
+{
+	if (st->have || st->alien_id || !running_dispatcher(st))
+		return 0;
+	return xc_store_check(st) ? -ENOTSUP : 0;
+}
+
+/* No chain in our directory (or only the chain of an interface that
+ * moved away, which is not this one's), but the interface runs an
+ * xdpchain dispatcher: is its state under another namespace's directory
+ * (the interface moved here)? The dispatcher's id, and that directory in
+ * dir (sizeof(st->dir)); 0 if not. */
+static __u32 moved_state(const struct xc_state *st, char *dir)
+{
+	__u32 id;
+
+	if (st->have || (st->alien_id && !st->away_link))
+		return 0;
+	id = running_dispatcher(st);
+	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->dir)))
+		return 0;
+	return id;
+}
+
+/* Readers read a moved chain's state where it is; st->dir then names it. */
+static int read_moved(struct xc_state *st)
+{
+	char dir[sizeof(st->dir)];
+
+	if (!moved_state(st, dir))
+		return 0;
+	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
+		"network namespace); the next change here adopts it\n", st->ifindex, dir);
+	xc_state_close(st);
+	st->alien_id = st->away_link = st->other_version = 0; /* (what our directory held) */
+	snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	return read_chain(st);
+}
+
+int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
+{
+	int err = xc_state_open(st, ifindex, opt_root);
+
+	if (!err)
+		err = read_chain(st);
+	if (!err)
+		err = read_moved(st);
+	if (!err)
+		err = unseen_chain(st);
+	return err;
+}
+
+/* A writer with no chain in its (locked, collected) directory, on an
+ * interface that runs an xdpchain dispatcher: adopt the state of the
+ * chain from the namespace the interface moved from, then read it. */
+static int adopt_moved(struct xc_state *st, bool nonblock)
+{
+	char dir[sizeof(st->dir)];
+	int err = -ESTALE, tries;
+	__u32 id;
+
+	/* Changed meanwhile: parked by the old namespace (renamed, so look
+	 * again), or no longer running here (then as if it had not been
+	 * there). */
+	for (tries = 0; err == -ESTALE && tries < 3; tries++) {
+		id = moved_state(st, dir);
+		if (!id)
+			return 0;
+		err = xc_store_adopt(st, dir, id, nonblock);
+	}
+	if (err == -ESTALE)
+		return 0;
+	return err ? err : read_chain(st);
+}
+
+int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create,
+		  bool nonblock, struct xc_gc_report *rep)
+{
+	char dir[sizeof(st->dir)];
+	int err;
+
+	err = xc_state_open(st, ifindex, opt_root);
+	if (!err)
+		err = xc_store_lock(st, create, nonblock);
+	/* No directory here, but the interface brought its chain from
+	 * another namespace: make ours, to adopt that one. */
+	if (err == -ENOENT && !create && moved_state(st, dir))
+		err = xc_store_lock(st, true, nonblock);
+	if (err)
+		return err;
+	err = read_chain(st);
+	/* The directory of our index holds the chain of an interface that
+	 * moved away: park it, so that the interface that has the index now
+	 * gets a chain of its own (a new, empty directory), or adopts the
+	 * one it brought from another namespace. */
+	if (!err && st->away_link && (create || moved_state(st, dir))) {
+		err = xc_store_park(st);
+		if (!err)
+			err = xc_store_lock(st, true, nonblock);
+		if (!err)
+			err = read_chain(st);
+	}
+	if (err) {
+		xc_state_unlock(st);
+		return err;
+	}
+	xc_state_gc(st, st->have ? &st->meta : NULL, rep);
+	if (st->have || st->alien_id)
+		return 0;
+	err = adopt_moved(st, nonblock);
+	if (err) {
+		xc_state_unlock(st);
+		return err;
+	}
+	if (st->have)
+		xc_state_gc(st, &st->meta, rep);
+	return 0;
+}

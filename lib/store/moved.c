@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * Interfaces that moved to another network namespace (layer 2; docs/
+ * protocol.md, section 10a).
+ *
+ * The kernel moves an interface with its XDP link, so the chain keeps
+ * running, but its state directory stays under the old namespace's
+ * ns-<ino>/if-<ifindex>. Here the new namespace finds that directory (the
+ * pinned link that runs what the kernel runs on the interface is the
+ * proof) and a writer adopts it: it takes the directory's lock and renames
+ * the directory to its own place, in one step, so that exactly one
+ * namespace holds it at any time and nothing is ever copied or collected.
+ * In the old namespace, a new interface may get the index the moved one
+ * had: its first writer parks the moved chain's directory as
+ * moved-<link id>, still under the old namespace and still found from the
+ * new one, so that the index's directory is the new interface's.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include "store/store.h"
+
+/* Whether dir/dispatcher is the XDP link that runs prog_id on ifindex
+ * (the link reports its interface's index in the interface's namespace,
+ * which is the caller's now). */
+static bool runs_here(const char *dir, int ifindex, __u32 prog_id)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+	char path[400];
+	bool yes;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/dispatcher", dir) >= sizeof(path))
+		return false;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	yes = xc_fd_is(fd, XC_FD_LINK) && !bpf_obj_get_info_by_fd(fd, &li, &len) &&
+	      li.type == BPF_LINK_TYPE_XDP && li.prog_id == prog_id &&
+	      li.xdp.ifindex == (__u32)ifindex;
+	close(fd);
+	return yes;
+}
+
+int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf, size_t len)
+{
+	unsigned long long ns, idx;
+	struct dirent *a, *b;
+	char nsdir[300];
+	DIR *root, *d;
+	int found = -ENOENT;
+
+	root = opendir(st->root);
+	if (!root)
+		return -ENOENT;
+	while (found && (a = readdir(root))) {
+		if (!xc_name_is_num(a->d_name, "ns-", &ns) ||
+		    (size_t)snprintf(nsdir, sizeof(nsdir), "%s/%s", st->root, a->d_name) >=
+			    sizeof(nsdir))
+			continue;
+		d = opendir(nsdir);
+		while (d && found && (b = readdir(d))) {
+			if (!xc_state_dir_name(b->d_name, &idx) ||
+			    (size_t)snprintf(buf, len, "%s/%s", nsdir, b->d_name) >= len ||
+			    !strcmp(buf, st->dir))
+				continue;
+			if (runs_here(buf, st->ifindex, prog_id))
+				found = 0;
+		}
+		if (d)
+			closedir(d);
+	}
+	closedir(root);
+	return found;
+}
+
+int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id, bool nonblock)
+{
+	struct stat a, b;
+	char *slash;
+	int fd, err;
+
+	fd = open(from, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Its lock, as its own namespace's writers take it: none of them
+	 * is changing it, and they find it gone once we let go. */
+	if (flock(fd, LOCK_EX | (nonblock ? LOCK_NB : 0))) {
+		err = -errno;
+		goto fail;
+	}
+	/* Still there, and still the chain that runs here? */
+	err = -ESTALE;
+	if (fstat(fd, &a) || stat(from, &b) || a.st_ino != b.st_ino || !a.st_nlink ||
+	    !runs_here(from, st->ifindex, prog_id))
+		goto fail;
+	/* Over our own directory, locked and empty (its stale pins were
+	 * collected): bpffs replaces an empty directory. A writer of ours
+	 * waiting for that directory's lock finds it replaced and locks
+	 * this one (xc_store_lock() checks the inode). */
+	if (rename(from, st->dir)) {
+		err = -errno;
+		xc_warn("cannot move the state of the chain on ifindex %d from %s to %s: %s\n",
+			st->ifindex, from, st->dir, strerror(-err));
+		goto fail;
+	}
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
+	st->dir_fd = fd;
+	xc_info("ifindex %d: adopted the chain's state from %s (the interface moved from "
+		"another network namespace)\n", st->ifindex, from);
+	/* The old namespace's directory, if that was its last interface
+	 * (its writers retry when a parent goes). */
+	slash = strrchr(from, '/');
+	if (slash) {
+		char parent[320];
+
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - from), from);
+		rmdir(parent);
+	}
+	return 0;
+fail:
+	close(fd);
+	return err;
+}
+
+bool xc_state_dir_name(const char *name, unsigned long long *num)
+{
+	return xc_name_is_num(name, "if-", num) || xc_name_is_num(name, XC_PARKED_PREFIX, num);
+}
+
+int xc_store_park(struct xc_state *st)
+{
+	char to[sizeof(st->dir)];
+	const char *slash = strrchr(st->dir, '/');
+
+	if (!slash || (size_t)snprintf(to, sizeof(to), "%.*s/" XC_PARKED_PREFIX "%u",
+				       (int)(slash - st->dir), st->dir, st->away_link) >= sizeof(to))
+		return -ENAMETOOLONG;
+	/* Under its lock, so no writer of ours is inside; one of the other
+	 * namespace waiting to adopt it finds its path gone and looks again. */
+	if (rename(st->dir, to)) {
+		int err = -errno;
+
+		xc_warn("ifindex %d: cannot move the state of the chain that moved to another "
+			"network namespace out of the way (%s to %s): %s\n", st->ifindex, st->dir,
+			to, strerror(-err));
+		return err;
+	}
+	xc_info("ifindex %d names another interface than the one whose chain is in %s, which "
+		"moved to another network namespace: its state is now %s, where that namespace "
+		"finds it\n", st->ifindex, st->dir, to);
+	xc_state_unlock(st);
+	st->alien_id = st->away_link = st->other_version = 0;
+	st->alien_why[0] = '\0';
+	return 0;
+}

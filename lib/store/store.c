@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * The per-interface state directory on bpffs (layer 2; docs/protocol.md):
+ *
+ *   <root>/ns-<netns inode>/if-<ifindex>/
+ *       dispatcher          the XDP bpf_link of the running dispatcher
+ *       prog-<id>           each chained program
+ *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
+ *       main-<rev>          a chain of one: its program's link in place of
+ *                           revision <rev>'s main function
+ *       progs-<rev>         tail-call program array of revision <rev>
+ *       stats               verdict counters, while the chain counts them
+ *       verdict             what observers read, while the chain has some
+ *       disp-<rev>          dispatcher program of revision <rev>
+ *       meta-<rev>          its .rodata (metadata) map
+ *       live-<rev>          its .bss: programs appended in place (append.c)
+ *       tails-<id>-<map>    a program array of program <id>'s own object
+ *   <root>/ns-<netns inode>/moved-<link id>/
+ *                           the same, parked: its interface moved away and
+ *                           its index names another interface (moved.c)
+ *   <root>/maps/NAME        maps declared LIBBPF_PIN_BY_NAME (mapdir.c)
+ *
+ * The directory is also the lock (flock). The running dispatcher's .rodata
+ * holds the chain metadata, so the pins only keep objects alive: anything
+ * the running revision does not use is an orphan and is collected
+ * (orphans.c). Which root, and whether a bpffs may be mounted for it, is
+ * decided here too.
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <bpf/bpf.h>
+#include <linux/magic.h> /* BPF_FS_MAGIC */
+#include "store/store.h"
+
+/* Where the system's bpffs is mounted: XDPCHAIN_DEFAULT_ROOT's parent. */
+#define XDPCHAIN_BPFFS_MOUNT "/sys/fs/bpf"
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs sfs;
+
+	return !statfs(path, &sfs) && sfs.f_type == BPF_FS_MAGIC;
+}
+
+/*
+ * The default root lives on the system's bpffs at /sys/fs/bpf. A process
+ * in another mount namespace may not see it there: 'ip netns exec'
+ * unshares the mount namespace and mounts a fresh sysfs on /sys, which has
+ * no bpffs on fs/bpf. Pins must outlive the command (a bpf_link whose last
+ * reference goes away detaches the dispatcher), so a bpffs private to such
+ * a namespace will not do; PID 1's view of /sys/fs/bpf, reached through
+ * /proc/1/root, is where the rest of the system keeps its pins. It needs
+ * the privilege to follow PID 1's root (ptrace access); without it the
+ * writer fails with a message naming the fixes (check_bpffs).
+ */
+static void default_root(char *buf, size_t len)
+{
+	static const char host[] = "/proc/1/root" XDPCHAIN_BPFFS_MOUNT;
+
+	if (!is_bpffs(XDPCHAIN_BPFFS_MOUNT) && is_bpffs(host)) {
+		xc_debug("no bpffs at " XDPCHAIN_BPFFS_MOUNT " in this mount namespace: "
+			 "using PID 1's, %s\n", host);
+		snprintf(buf, len, "/proc/1/root%s", XDPCHAIN_DEFAULT_ROOT);
+		return;
+	}
+	snprintf(buf, len, "%s", XDPCHAIN_DEFAULT_ROOT);
+}
+
+int xc_resolve_root(const char *opt_root, char *buf, size_t len)
+{
+	const char *root = opt_root;
+
+	if (!root || !*root)
+		root = secure_getenv(XDPCHAIN_ROOT_ENV);
+	if (!root || !*root) {
+		default_root(buf, len);
+		return 0;
+	}
+	if (root[0] != '/') {
+		xc_warn("state root '%s' is not an absolute path\n", root);
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(buf, len, "%s", root) >= len)
+		return -ENAMETOOLONG;
+	/* No trailing slashes, so that paths compose cleanly. */
+	for (size_t n = strlen(buf); n > 1 && buf[n - 1] == '/'; n--)
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+int xc_netns_ino(__u64 *ino)
+{
+	struct stat st;
+
+	/* thread-self: setns() changes the calling thread's namespace. */
+	if (stat("/proc/thread-self/ns/net", &st) && stat("/proc/self/ns/net", &st))
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int xc_state_dir(const char *root, __u64 netns_ino, int ifindex, char *buf, size_t len)
+{
+	if ((size_t)snprintf(buf, len, "%s/ns-%" PRIu64 "/if-%d", root, (uint64_t)netns_ino,
+			     ifindex) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* mkdir -p, 0700, refusing to build the tree anywhere but on bpffs. */
+static int mkdir_bpffs(const char *path)
+{
+	char tmp[320];
+	struct statfs sfs;
+	char *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno; /* ENOENT: a parent was removed meanwhile */
+		*p = c;
+		if (!c)
+			break;
+	}
+	if (statfs(path, &sfs))
+		return -errno;
+	if (sfs.f_type != BPF_FS_MAGIC)
+		return -ENOTSUP;
+	return 0;
+}
+
+/* Same namespace as PID 1's, by the /proc/PID/ns links; false if unknown. */
+static bool same_ns_as_init(const char *ns)
+{
+	char a[64], b[64], p1[32], self[32];
+	ssize_t n, m;
+
+	snprintf(p1, sizeof(p1), "/proc/1/ns/%s", ns);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
+	n = readlink(p1, a, sizeof(a) - 1);
+	m = readlink(self, b, sizeof(b) - 1);
+	return n > 0 && n == m && !memcmp(a, b, (size_t)n);
+}
+
+/*
+ * No bpffs at /sys/fs/bpf: mount one there, as bpftool does, but only
+ * where the mount provably outlives us: in the mount namespace of the
+ * initial PID namespace's init, which lives as long as the system. A mount
+ * in any other namespace could vanish with it, and with it the pins that
+ * keep the chain attached.
+ */
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+static int mount_default_bpffs(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino != PROC_PID_INIT_INO ||
+	    !same_ns_as_init("pid") || !same_ns_as_init("mnt"))
+		return -ENOTSUP;
+	if (mount("bpf", XDPCHAIN_BPFFS_MOUNT, "bpf", 0, "mode=0700")) {
+		xc_warn("cannot mount bpffs at " XDPCHAIN_BPFFS_MOUNT ": %s\n", strerror(errno));
+		return -errno;
+	}
+	xc_info("mounted a BPF filesystem at " XDPCHAIN_BPFFS_MOUNT " (there was none)\n");
+	return 0;
+}
+
+static int check_bpffs(const char *root, bool create)
+{
+	char tmp[320];
+	struct statfs sfs;
+	char *slash;
+
+	/* The nearest existing ancestor decides which filesystem we use. */
+	snprintf(tmp, sizeof(tmp), "%s", root);
+	while (statfs(tmp, &sfs)) {
+		if (errno != ENOENT)
+			return -errno;
+		slash = strrchr(tmp, '/');
+		if (!slash || slash == tmp)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	if (sfs.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (strcmp(root, XDPCHAIN_DEFAULT_ROOT)) {
+		xc_warn("state root %s is not on a BPF filesystem: mount one there or "
+			"choose another root with --root or $" XDPCHAIN_ROOT_ENV "\n", root);
+		return -ENOTSUP;
+	}
+	if (create && !mount_default_bpffs())
+		return 0;
+	if (same_ns_as_init("mnt"))
+		xc_warn("no BPF filesystem at " XDPCHAIN_BPFFS_MOUNT ": mount one with "
+			"'mount -t bpf bpf " XDPCHAIN_BPFFS_MOUNT "' or choose a state root on "
+			"bpffs with --root or $" XDPCHAIN_ROOT_ENV "\n");
+	else
+		xc_warn("no BPF filesystem at " XDPCHAIN_BPFFS_MOUNT " in this mount namespace "
+			"(does 'ip netns exec' run us? it mounts a private /sys), and PID 1's is "
+			"not reachable through /proc/1/root. Pins made in a bpffs private to this "
+			"namespace would vanish with it and detach the chain: use "
+			"'nsenter --net=/run/netns/NAME' (keeps the mount namespace), or choose a "
+			"state root on a bpffs mounted outside this namespace with --root or $"
+			XDPCHAIN_ROOT_ENV "\n");
+	return -ENOTSUP;
+}
+
+static int vpath(struct xc_state *st, char *buf, size_t len, const char *fmt, va_list ap)
+{
+	char name[64];
+
+	vsnprintf(name, sizeof(name), fmt, ap);
+	if ((size_t)snprintf(buf, len, "%s/%s", st->dir, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vpath(st, path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		xc_warn("cannot pin %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_PIN, path);
+	return 0;
+}
+
+int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd, __u32 btf_id,
+		    const char *what, const char *prog_name, const char *name)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = btf_id);
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, target_fd, 0, &lo);
+	if (fd < 0) {
+		err = -errno;
+		if (what)
+			xc_warn("cannot attach %s: %s\n", what, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_EXT_LINK, prog_name);
+	err = xc_pin_at(st, fd, "%s", name);
+	close(fd);
+	return err;
+}
+
+int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+	int err;
+
+	va_start(ap, fmt);
+	err = vpath(st, path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	if (unlink(path)) {
+		err = -errno;
+		if (err != -ENOENT)
+			xc_warn("cannot unpin %s: %s\n", path, strerror(errno));
+		return err;
+	}
+	xc_fault(XC_FAULT_UNPIN, path);
+	return 0;
+}
+
+int xc_get_at(struct xc_state *st, const char *fmt, ...)
+{
+	char path[400];
+	va_list ap;
+	int err, fd;
+
+	va_start(ap, fmt);
+	err = vpath(st, path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+int xc_store_check(const struct xc_state *st)
+{
+	return check_bpffs(st->root, false);
+}
+
+int xc_store_root_check(const char *root)
+{
+	return check_bpffs(root, false);
+}
+
+struct xc_state *xc_state_new(void)
+{
+	struct xc_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return xc_err_ptr(-ENOMEM);
+	st->dir_fd = st->link_fd = st->disp_fd = -1;
+	return st;
+}
+
+void xc_state_free(struct xc_state *st)
+{
+	if (!st)
+		return;
+	xc_state_unlock(st);
+	free(st);
+}
+
+void xc_state_close(struct xc_state *st)
+{
+	if (st->link_fd >= 0)
+		close(st->link_fd);
+	if (st->disp_fd >= 0)
+		close(st->disp_fd);
+	st->link_fd = st->disp_fd = -1;
+	st->have = false;
+	st->moved = false;
+}
+
+void xc_state_unlock(struct xc_state *st)
+{
+	xc_state_close(st);
+	if (st->dir_fd >= 0)
+		close(st->dir_fd); /* drops the flock */
+	st->dir_fd = -1;
+}
+
+int xc_state_open(struct xc_state *st, int ifindex, const char *opt_root)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	st->dir_fd = st->link_fd = st->disp_fd = -1;
+	st->ifindex = ifindex;
+	err = xc_resolve_root(opt_root, st->root, sizeof(st->root));
+	if (!err)
+		err = xc_netns_ino(&st->netns_ino);
+	if (!err)
+		err = xc_state_dir(st->root, st->netns_ino, ifindex, st->dir, sizeof(st->dir));
+	return err;
+}
+
+int xc_store_lock(struct xc_state *st, bool create, bool nonblock)
+{
+	struct stat a, b;
+	int err, tries;
+
+	err = check_bpffs(st->root, create);
+	if (err)
+		return err;
+	for (tries = 0; tries < 100; tries++) {
+		if (create) {
+			/* A writer that removed the last chain of the namespace
+			 * removes the directories we are creating: retry. */
+			err = mkdir_bpffs(st->dir);
+			if (err == -ENOENT)
+				continue;
+			if (err) {
+				xc_warn("cannot create state directory %s: %s\n", st->dir,
+					strerror(-err));
+				return err;
+			}
+		}
+		st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->dir_fd < 0 && errno == ENOENT && create)
+			continue; /* removed between mkdir and open */
+		if (st->dir_fd < 0)
+			return -errno;
+		if (flock(st->dir_fd, LOCK_EX | (nonblock ? LOCK_NB : 0))) {
+			err = -errno;
+			close(st->dir_fd);
+			st->dir_fd = -1;
+			return err;
+		}
+		/* The holder before us may have removed the directory (the
+		 * last program left): then lock the new one. */
+		if (!fstat(st->dir_fd, &a) && !stat(st->dir, &b) && a.st_ino == b.st_ino &&
+		    a.st_nlink > 0)
+			break;
+		/* Without create, the open above answers whether a new
+		 * directory (chain) exists now. */
+		close(st->dir_fd);
+		st->dir_fd = -1;
+	}
+	if (st->dir_fd < 0)
+		return -EDEADLK;
+	return 0;
+}
+
+void xc_state_dir_remove(struct xc_state *st)
+{
+	char *slash;
+
+	if (rmdir(st->dir) && errno != ENOENT && errno != ENOTEMPTY)
+		xc_warn("cannot remove %s: %s\n", st->dir, strerror(errno));
+	slash = strrchr(st->dir, '/');
+	if (slash) {
+		*slash = '\0';
+		rmdir(st->dir); /* the namespace's directory, if now empty */
+		*slash = '/';
+	}
+}
+
+/* The kernel empties a program array when its last user reference (a
+ * descriptor or a pin) goes, and the loader's descriptors go when it
+ * exits: the program's own tail calls would then silently fail. Each
+ * program array of its object is pinned as tails-<prog id>-<map id> for
+ * as long as the program is in the chain (orphans.c collects the pins
+ * with it). */
+static int pin_prog_arrays(struct xc_state *st, struct xdpchain_prog *prog)
+{
+	struct bpf_map *m;
+	int err;
+
+	if (!prog->own_tails || !prog->obj)
+		return 0;
+	bpf_object__for_each_map(m, prog->obj) {
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(mi);
+
+		if (bpf_map__type(m) != BPF_MAP_TYPE_PROG_ARRAY || bpf_map__fd(m) < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &mi, &len))
+			return -errno;
+		err = xc_pin_at(st, bpf_map__fd(m), "tails-%u-%u", prog->id, mi.id);
+		if (err && err != -EEXIST)
+			return err;
+	}
+	return 0;
+}
+
+int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
+{
+	int err;
+
+	xc_fault(XC_FAULT_PROG_LOAD, prog->name);
+	err = xc_pin_at(st, prog->fd, "prog-%u", prog->id);
+	if (err && err != -EEXIST)
+		return err;
+	err = pin_prog_arrays(st, prog);
+	if (err)
+		return err;
+	m->prog_id = prog->id;
+	xc_prog_tag(prog->fd, m->tag, NULL);
+	return 0;
+}
