@@ -9,7 +9,9 @@
 #ifndef XDPCHAIN_API_H
 #define XDPCHAIN_API_H
 
-#include "mutate/mutate.h"
+#include "model/model.h"
+
+struct xc_state; /* store/store.h */
 
 /* ---- txn.c: the one change path ---- */
 /* Whether the running chain counts verdicts (and so the next revision
@@ -24,7 +26,7 @@ XDPCHAIN_HIDDEN int xc_txn_run(int ifindex, const struct xc_params *p, struct xc
 			       unsigned int nc, __u64 *revision);
 
 /* ---- query.c ---- */
-/* A snapshot of the chain st read (st->have), with its counters if
+/* A snapshot of the chain st read (st->chain.have), with its counters if
  * with_stats and it counts. */
 XDPCHAIN_HIDDEN struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kobj/kobj.h"
 #include "api/api.h"
 
 struct xdpchain_txn {

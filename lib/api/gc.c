@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* xdpchain_gc() (layer 5): collect what no running chain uses
  * (collect.c does it). */
+#include "store/store.h"
+#include "mutate/mutate.h"
 #include "api/api.h"
 
 int xdpchain_gc(int ifindex, const struct xdpchain_gc_opts *opts)

@@ -2,6 +2,7 @@
 /* The library as a whole (layer 5): its version, its log callback, and
  * which backend "auto" means here. */
 #include <pthread.h>
+#include "kobj/kobj.h"
 #include "api/api.h"
 #include "version.h"
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
 #include "api/api.h"
 
 struct xdpchain_prog *xdpchain_prog__open_file(const char *path,

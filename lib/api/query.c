@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "api/api.h"
 
 struct xdpchain_entry {
@@ -33,19 +36,19 @@ static int read_stats(struct xc_state *st, __u64 sums[XDPCHAIN_MAX_SLOTS][XDPCHA
 {
 	int fd, err;
 
-	if (!(st->meta.flags & XDPCHAIN_META_F_STATS))
+	if (!(st->chain.meta.flags & XDPCHAIN_META_F_STATS))
 		return -ENODATA;
 	/* Through the interface's pin: by id needs CAP_SYS_ADMIN. */
-	fd = xc_disp_stats_map(st->disp_fd, xc_get_at(st, XDPCHAIN_STATS_PIN));
+	fd = xc_disp_stats_map(st->chain.disp_fd, xc_get_at(st, XDPCHAIN_STATS_PIN));
 	if (fd < 0) {
 		xc_warn("the dispatcher of ifindex %d counts, but its stats map is missing: %s\n",
-			st->ifindex, strerror(-fd));
+			st->store.ifindex, strerror(-fd));
 		return fd;
 	}
 	err = xc_stats_read(fd, sums);
 	close(fd);
 	if (err)
-		xc_warn("cannot read the counters of ifindex %d: %s\n", st->ifindex,
+		xc_warn("cannot read the counters of ifindex %d: %s\n", st->store.ifindex,
 			strerror(-err));
 	return err;
 }
@@ -65,25 +68,25 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 		free(c);
 		return xc_err_ptr(-ENOMEM);
 	}
-	c->ifindex = st->ifindex;
-	c->dispatcher_id = st->disp_id;
-	c->meta = st->meta;
-	c->disp_revision = st->base.revision;
+	c->ifindex = st->store.ifindex;
+	c->dispatcher_id = st->chain.disp_id;
+	c->meta = st->chain.meta;
+	c->disp_revision = st->chain.base.revision;
 	c->vacant = xc_state_vacant(st);
-	c->spare = st->base.nr_spare;
-	c->appended = st->base.nr_progs - st->disp_nr;
+	c->spare = st->chain.base.nr_spare;
+	c->appended = st->chain.base.nr_progs - st->chain.disp_nr;
 	c->exhausted_err = xc_state_exhausted(st, &c->exhausted);
 	/* Waiting for the main function's link to go (append.c): every
 	 * program but the first, which runs in its place meanwhile. */
 	pending = xc_state_pending(st) > 0;
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
-	for (i = 0; i < st->meta.nr_progs; i++) {
-		c->entries[i].m = st->meta.slots[i];
-		c->entries[i].slot = st->pos[i];
-		c->entries[i].pending = pending && st->pos[i] > 0;
+	for (i = 0; i < st->chain.meta.nr_progs; i++) {
+		c->entries[i].m = st->chain.meta.slots[i];
+		c->entries[i].slot = st->chain.pos[i];
+		c->entries[i].pending = pending && st->chain.pos[i] > 0;
 		c->entries[i].stats_err = err;
 		if (!err)
-			memcpy(c->entries[i].stats, sums[st->meta.slots[i].stats_idx],
+			memcpy(c->entries[i].stats, sums[st->chain.meta.slots[i].stats_idx],
 			       sizeof(c->entries[i].stats));
 	}
 	free(sums);
@@ -106,8 +109,8 @@ static int query_read(int ifindex, const struct xdpchain_query_opts *opts, struc
 		return -ENOMEM;
 	*stp = st;
 	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (!err && !st->have)
-		err = st->other_version && !st->away_link ? -EPROTONOSUPPORT : -ENOENT;
+	if (!err && !st->chain.have)
+		err = st->chain.other_version && !st->chain.away_link ? -EPROTONOSUPPORT : -ENOENT;
 	return err;
 }
 
@@ -138,7 +141,7 @@ int xdpchain_chain_protocol(int ifindex, const struct xdpchain_query_opts *opts)
 	if (!err)
 		err = (int)XDPCHAIN_META_VERSION;
 	else if (err == -EPROTONOSUPPORT)
-		err = (int)st->other_version;
+		err = (int)st->chain.other_version;
 	xc_state_free(st);
 	return err < 0 ? xc_err(err) : err;
 }
@@ -151,8 +154,8 @@ int xdpchain_pinned_maps(int ifindex, __u32 prog_id, xdpchain_map_pin_fn fn, voi
 	bool found = false;
 
 	err = query_read(ifindex, opts, &st);
-	for (unsigned int i = 0; !err && i < st->meta.nr_progs; i++) {
-		__u32 id = st->meta.slots[i].prog_id;
+	for (unsigned int i = 0; !err && i < st->chain.meta.nr_progs; i++) {
+		__u32 id = st->chain.meta.slots[i].prog_id;
 
 		if (prog_id && id != prog_id)
 			continue;

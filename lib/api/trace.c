@@ -16,6 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "api/api.h"
 
 struct xdpchain_trace {
@@ -88,7 +91,7 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 		return xc_err_ptr(-ENOMEM);
 	}
 	err = xc_state_read(st, ifindex, XC_OPTS_GET(opts, bpffs_root, NULL));
-	if (!err && !st->have)
+	if (!err && !st->chain.have)
 		err = -ENOENT;
 	if (err) {
 		free(t);
@@ -97,7 +100,7 @@ struct xdpchain_trace *xdpchain_trace__open(int ifindex, const struct xdpchain_t
 	}
 	/* The throwaway dispatcher's metadata: in t, not on the stack. */
 	meta = &t->meta;
-	*meta = st->meta;
+	*meta = st->chain.meta;
 	t->chain = xc_chain_new(st, false);
 	err = t->chain ? 0 : -errno;
 	/* The live counters must not count test packets. */

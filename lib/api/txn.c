@@ -17,31 +17,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
+#include "mutate/mutate.h"
 #include "api/api.h"
 
 bool xc_chain_stats(const struct xc_state *st)
 {
-	return st->have && (st->meta.flags & XDPCHAIN_META_F_STATS);
+	return st->chain.have && (st->chain.meta.flags & XDPCHAIN_META_F_STATS);
 }
 
 /* Say that st's chain is of another protocol version and what to do. */
 static int refuse_version(const struct xc_state *st)
 {
 	char ifname[IF_NAMESIZE];
-	const char *name = xc_ifname(st->ifindex, ifname);
+	const char *name = xc_ifname(st->store.ifindex, ifname);
 
 	xc_warn("%s: its chain was written by another version of xdpchain, of on-bpffs "
 		"protocol version %u; this one reads and changes version %u only. Remove "
 		"that chain with 'xdpchain detach %s --all' (xdpchain_detach_all()), or "
 		"'xdpchain gc' once the interface is gone, then attach again\n", name,
-		st->other_version, XDPCHAIN_META_VERSION, name);
+		st->chain.other_version, XDPCHAIN_META_VERSION, name);
 	return -EPROTONOSUPPORT;
 }
 
 /* Lock the interface's state and check the caller's expected revision.
  * On success the lock is held; on -ESTALE too (the caller unlocks), and
  * on -EPROTONOSUPPORT: the chain is of another protocol version
- * (st->other_version), refused unless any_version (detach --all). */
+ * (st->chain.other_version), refused unless any_version (detach --all). */
 static int txn_begin(struct xc_state *st, int ifindex, const char *root, bool create,
 		     bool rev_set, __u64 rev, bool any_version)
 {
@@ -51,9 +55,9 @@ static int txn_begin(struct xc_state *st, int ifindex, const char *root, bool cr
 	err = xc_state_lock(st, ifindex, root, create, false, NULL);
 	if (err)
 		return err;
-	if (st->other_version && !st->away_link && !any_version)
+	if (st->chain.other_version && !st->chain.away_link && !any_version)
 		return refuse_version(st);
-	cur = st->have ? st->meta.revision : 0;
+	cur = st->chain.have ? st->chain.meta.revision : 0;
 	if (rev_set && cur != rev) {
 		xc_warn("chain revision is %" PRIu64 ", expected %" PRIu64 "\n", (uint64_t)cur,
 			(uint64_t)rev);
@@ -70,10 +74,10 @@ static int no_chain(const struct xc_state *st, int ifindex)
 	char ifname[IF_NAMESIZE];
 
 	xc_ifname(ifindex, ifname);
-	if (st->alien_id && !st->away_link)
+	if (st->chain.alien_id && !st->chain.away_link)
 		xc_warn("%s/dispatcher keeps program %u attached to %s, which is not a valid "
 			"xdpchain chain (%s); not touching it (removing that pin detaches it)\n",
-			st->dir, st->alien_id, ifname, st->alien_why);
+			st->store.dir, st->chain.alien_id, ifname, st->chain.alien_why);
 	else
 		xc_warn("there is no xdpchain chain on %s\n", ifname);
 	return -ENOENT;
@@ -87,17 +91,17 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 	const char *what = "XDP program";
 	int err;
 
-	if (st->alien_id) {
+	if (st->chain.alien_id) {
 		xc_warn("%s: %s/dispatcher keeps program %u attached, which is not a valid "
 			"xdpchain chain (%s); refusing to touch it (removing that pin "
-			"detaches it)\n", xc_ifname(st->ifindex, ifname), st->dir, st->alien_id,
-			st->alien_why);
+			"detaches it)\n", xc_ifname(st->store.ifindex, ifname), st->store.dir, st->chain.alien_id,
+			st->chain.alien_why);
 		return -EEXIST;
 	}
 
-	err = xc_xdp_prog_id(st->ifindex, foreign_id, foreign_mode);
+	err = xc_xdp_prog_id(st->store.ifindex, foreign_id, foreign_mode);
 	if (err) {
-		xc_warn("cannot query XDP on %s: %s\n", xc_ifname(st->ifindex, ifname),
+		xc_warn("cannot query XDP on %s: %s\n", xc_ifname(st->store.ifindex, ifname),
 			strerror(-err));
 		return err;
 	}
@@ -110,12 +114,12 @@ static int check_foreign(struct xc_state *st, bool replace, __u32 *foreign_id,
 		what = "xdpchain dispatcher from another state root";
 	if (replace) {
 		xc_warn("replacing %s id %u name '%s' on %s\n", what, *foreign_id, name,
-			xc_ifname(st->ifindex, ifname));
+			xc_ifname(st->store.ifindex, ifname));
 		return 0;
 	}
 	xc_warn("%s already runs %s id %u name '%s', not attached by xdpchain; "
 		"refusing to replace it (use --replace-foreign to force)\n",
-		xc_ifname(st->ifindex, ifname), what, *foreign_id, name);
+		xc_ifname(st->store.ifindex, ifname), what, *foreign_id, name);
 	return -EEXIST;
 }
 
@@ -162,11 +166,11 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
  * detaching it is no error). */
 static int stage_detach(const struct xc_state *st, struct xc_change *c)
 {
-	const struct xdpchain_slot_meta *s = st->meta.slots;
+	const struct xdpchain_slot_meta *s = st->chain.meta.slots;
 	char ifname[IF_NAMESIZE];
 	unsigned int found = 0;
 
-	for (unsigned int i = 0; i < st->meta.nr_progs; i++) {
+	for (unsigned int i = 0; i < st->chain.meta.nr_progs; i++) {
 		if (strncmp(s[i].name, c->name, sizeof(s[i].name)))
 			continue;
 		found++;
@@ -174,7 +178,7 @@ static int stage_detach(const struct xc_state *st, struct xc_change *c)
 	}
 	if (found == 1)
 		return 0;
-	xc_ifname(st->ifindex, ifname);
+	xc_ifname(st->store.ifindex, ifname);
 	if (!found) {
 		xc_warn("no program named '%s' in the chain on %s\n", c->name, ifname);
 		return -ENOENT;
@@ -199,7 +203,7 @@ static unsigned int drop_dead(struct xc_state *st, struct xc_entry *e, unsigned 
 			continue;
 		}
 		xc_info("%s: removing %s (%u): its owner process %u exited\n",
-			xc_ifname(st->ifindex, ifname), e[i].m.name, e[i].m.prog_id,
+			xc_ifname(st->store.ifindex, ifname), e[i].m.name, e[i].m.prog_id,
 			e[i].m.owner_pid);
 		dead[nd++] = e[i].m.prog_id;
 		memmove(&e[i], &e[i + 1], (*n - i - 1) * sizeof(*e));
@@ -218,16 +222,16 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 
 	/* A moved chain is rebuilt, so that its metadata names where it
 	 * runs now. */
-	if (idx < 0 || st->moved)
+	if (idx < 0 || st->chain.moved)
 		return false;
-	slot = st->pos[idx];
+	slot = st->chain.pos[idx];
 	if (xc_vacate(st, (unsigned int)idx)) {
 		xc_warn("rebuilding the chain instead\n");
 		return false;
 	}
 	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), slot %u emptied in place\n",
-		st->ifindex, (uint64_t)st->meta.revision, st->meta.nr_progs, slot);
-	xc_state_gc(st, &st->meta, NULL); /* its prog-<id> pin */
+		st->store.ifindex, (uint64_t)st->chain.meta.revision, st->chain.meta.nr_progs, slot);
+	xc_state_gc(st, &st->chain.meta, NULL); /* its prog-<id> pin */
 	return true;
 }
 
@@ -241,16 +245,16 @@ static int try_append(struct xc_state *st, const struct xc_params *p, struct xc_
 {
 	int err;
 
-	if (nc != 1 || c->kind != XC_ATTACH || ndead || p->stats || !st->have || st->moved ||
-	    !xc_plan_can_append(&st->base, &c->m, c->prog->fd >= 0 ? c->prog->id : 0,
+	if (nc != 1 || c->kind != XC_ATTACH || ndead || p->stats || !st->chain.have || st->chain.moved ||
+	    !xc_plan_can_append(&st->chain.base, &c->m, c->prog->fd >= 0 ? c->prog->id : 0,
 				xc_plan_chain_frags(e, n, c)))
 		return 0;
 	err = xc_append(st, c->prog, &c->m);
 	if (!err || err == -EINPROGRESS) {
 		xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), %s appended in "
-			"place at position %u\n", st->ifindex, (uint64_t)st->meta.revision,
-			st->meta.nr_progs, c->m.name, st->base.nr_progs - 1);
-		xc_state_gc(st, &st->meta, NULL);
+			"place at position %u\n", st->store.ifindex, (uint64_t)st->chain.meta.revision,
+			st->chain.meta.nr_progs, c->m.name, st->chain.base.nr_progs - 1);
+		xc_state_gc(st, &st->chain.meta, NULL);
 		return err ? err : 1;
 	}
 	if (c->prog->fd < 0)
@@ -268,17 +272,17 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 	struct xc_plan plan;
 	int err;
 
-	xc_ifname(st->ifindex, ifname);
-	if (st->have) {
-		if (b.mode != XDPCHAIN_MODE_UNSPEC && b.mode != (enum xdpchain_mode)st->meta.mode) {
+	xc_ifname(st->store.ifindex, ifname);
+	if (st->chain.have) {
+		if (b.mode != XDPCHAIN_MODE_UNSPEC && b.mode != (enum xdpchain_mode)st->chain.meta.mode) {
 			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
-				ifname, xc_mode_str(st->meta.mode), xc_mode_str(b.mode));
+				ifname, xc_mode_str(st->chain.meta.mode), xc_mode_str(b.mode));
 			return -EINVAL;
 		}
-		b.mode = st->meta.mode;
-		n = st->meta.nr_progs;
+		b.mode = st->chain.meta.mode;
+		n = st->chain.meta.nr_progs;
 		for (i = 0; i < n; i++) {
-			e[i].m = st->meta.slots[i];
+			e[i].m = st->chain.meta.slots[i];
 			e[i].fd = -1;
 			e[i].fresh = false;
 		}
@@ -304,7 +308,7 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 			      &plan);
 	if (err || !plan.changed)
 		return err;
-	if (!st->have && plan.nattach) {
+	if (!st->chain.have && plan.nattach) {
 		if (b.mode == XDPCHAIN_MODE_UNSPEC)
 			b.mode = XDPCHAIN_MODE_NATIVE;
 		err = check_foreign(st, p->replace_foreign, &b.foreign_id, &b.foreign_mode);
@@ -370,27 +374,27 @@ int xc_txn_run(int ifindex, const struct xc_params *p, struct xc_change *c, unsi
 		xc_state_free(st);
 		return err;
 	}
-	if (!err && any_version && st->other_version && !st->away_link) {
+	if (!err && any_version && st->chain.other_version && !st->chain.away_link) {
 		/* Not read as a chain (its metadata is not ours): removed
 		 * whole, link and every pin (protocol.md section 3). */
 		err = xc_remove_all(st);
 		goto out;
 	}
 	/* Only attaches make a chain; the state of none is collected below. */
-	if (!err && !create && nc && !st->have)
+	if (!err && !create && nc && !st->chain.have)
 		err = no_chain(st, ifindex);
 	if (!err)
 		err = txn_apply(st, p, c, nc);
-	if (err && st->dir_fd >= 0)
-		xc_state_gc(st, st->have ? &st->meta : NULL, NULL);
-	if (!st->have && st->dir_fd >= 0)
+	if (err && st->store.dir_fd >= 0)
+		xc_state_gc(st, st->chain.have ? &st->chain.meta : NULL, NULL);
+	if (!st->chain.have && st->store.dir_fd >= 0)
 		xc_state_dir_remove(st);
 out:
 	if (revision)
-		*revision = st->have ? st->meta.revision : 0;
+		*revision = st->chain.have ? st->chain.meta.revision : 0;
 	xc_state_unlock(st);
-	if (st->root[0])
-		xc_collect_vanished(st->root, st->netns_ino, ifindex);
+	if (st->store.root[0])
+		xc_collect_vanished(st->store.root, st->store.netns_ino, ifindex);
 	xc_state_free(st);
 	return err;
 }

@@ -21,6 +21,9 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "mutate/mutate.h"
 
 static size_t live_len(void)
@@ -35,7 +38,7 @@ static size_t live_len(void)
 static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int prog_fd,
 		unsigned int pos)
 {
-	__u64 rev = st->base.revision;
+	__u64 rev = st->chain.base.revision;
 	char name[64];
 	int fd, err;
 
@@ -51,7 +54,7 @@ static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int pro
 	}
 	snprintf(name, sizeof(name), "link-%" PRIu64 "-%u", (uint64_t)rev, m->prog_id);
 	/* Reported by the caller. */
-	return xc_ext_link_pin(st, prog_fd, st->disp_fd, st->base.slot_btf_id[pos], NULL,
+	return xc_ext_link_pin(st, prog_fd, st->chain.disp_fd, st->chain.base.slot_btf_id[pos], NULL,
 			       m->name, name);
 }
 
@@ -67,13 +70,13 @@ static int unhook(struct xc_state *st)
 {
 	int probe, err;
 
-	probe = xc_unhook_probe(st->disp_fd, st->base.main_btf_id);
+	probe = xc_unhook_probe(st->chain.disp_fd, st->chain.base.main_btf_id);
 	if (probe < 0) {
 		xc_warn("cannot load the program that waits for the dispatcher's main "
 			"function: %s\n", strerror(-probe));
 		return probe;
 	}
-	err = xc_unpin_at(st, XDPCHAIN_MAIN_PIN "-%" PRIu64, (uint64_t)st->base.revision);
+	err = xc_unpin_at(st, XDPCHAIN_MAIN_PIN "-%" PRIu64, (uint64_t)st->chain.base.revision);
 	if (err && err != -ENOENT) {
 		close(probe);
 		return err;
@@ -96,35 +99,35 @@ static int unhook_wait(struct xc_state *st, int probe, const char *name)
 		close(probe);
 		return 0;
 	}
-	if (xc_unhook_holders(st->base.slots[0].prog_id, holders, sizeof(holders)) <= 0)
+	if (xc_unhook_holders(st->chain.base.slots[0].prog_id, holders, sizeof(holders)) <= 0)
 		snprintf(holders, sizeof(holders), "a process this one cannot see");
-	if (xc_pin_at(st, probe, XDPCHAIN_PENDING_PIN "-%" PRIu64, (uint64_t)st->base.revision))
+	if (xc_pin_at(st, probe, XDPCHAIN_PENDING_PIN "-%" PRIu64, (uint64_t)st->chain.base.revision))
 		xc_warn("cannot pin %s-%" PRIu64 ": status will not show the program as "
-			"pending\n", XDPCHAIN_PENDING_PIN, (uint64_t)st->base.revision);
+			"pending\n", XDPCHAIN_PENDING_PIN, (uint64_t)st->chain.base.revision);
 	close(probe);
 	xc_warn("%s is in the chain of ifindex %d but does not run yet: the kernel has not "
 		"released the dispatcher's shortcut to its first program (%s), which %s "
 		"holds open; it runs once that lets go ('xdpchain status' shows it pending)\n",
-		name, st->ifindex, strerror(-err), holders);
+		name, st->store.ifindex, strerror(-err), holders);
 	return -EINPROGRESS;
 }
 
 int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
 {
-	unsigned int pos = st->base.nr_progs;
+	unsigned int pos = st->chain.base.nr_progs;
 	struct xdpchain_live *live;
 	size_t len = live_len();
 	int fd, err, probe = -1;
 
-	err = xc_prog_load(prog, m->kind == XDPCHAIN_SLOT_FREPLACE, st->disp_fd,
-			   st->base.slot_btf_id[pos], m->flags & XDPCHAIN_SLOT_F_FRAGS);
+	err = xc_prog_load(prog, m->kind == XDPCHAIN_SLOT_FREPLACE, st->chain.disp_fd,
+			   st->chain.base.slot_btf_id[pos], m->flags & XDPCHAIN_SLOT_F_FRAGS);
 	if (err)
 		return err;
 	err = xc_prog_joins(st, prog, m);
 	if (err)
 		return err;
 	m->stats_idx = 0; /* no counters with spares */
-	if (xc_meta_whole(&st->base)) {
+	if (xc_meta_whole(&st->chain.base)) {
 		probe = unhook(st);
 		if (probe < 0)
 			return probe;
@@ -140,7 +143,7 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	close(fd);
 	if (err) {
 		xc_warn("cannot map the live map of revision %" PRIu64 ": %s\n",
-			(uint64_t)st->base.revision, strerror(-err));
+			(uint64_t)st->chain.base.revision, strerror(-err));
 		goto out;
 	}
 	/* Read only at positions below the live end: not yet. */
@@ -158,10 +161,7 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 	__atomic_store_n(&live->nr_end, pos + 1, __ATOMIC_RELEASE);
 	munmap(live, len);
 	xc_fault(XC_FAULT_APPEND, m->name);
-	st->base.slots[pos] = *m;
-	st->base.nr_progs++;
-	st->base.nr_spare--;
-	xc_state_effective(st);
+	xc_state_appended(st, pos, m);
 	return probe >= 0 ? unhook_wait(st, probe, m->name) : 0;
 out:
 	if (probe >= 0)

@@ -24,6 +24,9 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "mutate/mutate.h"
 
 struct gc_ctx {
@@ -143,13 +146,13 @@ static int gc_ours(struct gc_ctx *g, const char *root, int ifindex, bool nonbloc
 		/* Gone meanwhile, or a writer is at work (and collects). */
 		return err == -ENOENT || err == -EWOULDBLOCK ? 0 : err;
 	}
-	why = st->have ? "orphan" : ifindex_exists(ifindex) ? "chain not running"
+	why = st->chain.have ? "orphan" : ifindex_exists(ifindex) ? "chain not running"
 							     : "interface gone";
 	flush_pending(g, why);
 	/* The namespace's directory stays: a writer may be about to create
 	 * another interface's directory in it. */
-	if (!st->have)
-		remove_dir(g, st->dir, why);
+	if (!st->chain.have)
+		remove_dir(g, st->store.dir, why);
 	xc_state_free(st);
 	return 0;
 }
@@ -191,22 +194,12 @@ static bool other_ns_collectable(const char *dir)
 static void gc_unattached(struct gc_ctx *g, struct xc_state *st, const char *nsdir,
 			  const char *name, int ifindex, const char *why)
 {
-	struct stat a;
-
-	st->ifindex = ifindex;
-	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", nsdir, name) >= sizeof(st->dir))
-		return;
-	st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (st->dir_fd < 0)
-		return;
-	if (!flock(st->dir_fd, LOCK_EX | LOCK_NB) && !fstat(st->dir_fd, &a) && a.st_nlink &&
-	    other_ns_collectable(st->dir)) {
+	if (!xc_store_lock_other(st, nsdir, name, ifindex) && other_ns_collectable(st->store.dir)) {
 		g->why = why;
 		xc_state_gc(st, NULL, &g->rep);
-		remove_dir(g, st->dir, g->why);
+		remove_dir(g, st->store.dir, g->why);
 	}
-	close(st->dir_fd);
-	st->dir_fd = -1;
+	xc_store_unlock(st);
 }
 
 /* The parked directories of our namespace (moved-<link id>, section
@@ -230,7 +223,6 @@ static int gc_parked(struct gc_ctx *g, const char *nsdir, __u64 ino)
 		snprintf(dir, sizeof(dir), "%s/%s", nsdir, de->d_name);
 		if (pinned_link_ifindex(dir) > 0)
 			continue;
-		st->netns_ino = ino;
 		gc_unattached(g, st, nsdir, de->d_name, 0, "moved interface gone");
 	}
 	if (d)
@@ -332,7 +324,6 @@ static int gc_other_ns(struct gc_ctx *g, const char *nsdir, __u64 ino)
 
 		if (!xc_state_dir_name(de->d_name, &num))
 			continue;
-		st->netns_ino = ino;
 		/* (A parked directory's number is a link id, no ifindex.) */
 		ifindex = parse_if(de->d_name, &ifindex) ? ifindex : 0;
 		gc_unattached(g, st, nsdir, de->d_name, ifindex, "namespace gone");

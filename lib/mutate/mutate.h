@@ -9,7 +9,9 @@
 #ifndef XDPCHAIN_MUTATE_H
 #define XDPCHAIN_MUTATE_H
 
-#include "reader/reader.h"
+#include "model/model.h"
+
+struct xc_state; /* store/store.h */
 
 /* ---- rebuild.c ---- */
 /* How the rebuilt chain is attached. */
@@ -34,7 +36,7 @@ XDPCHAIN_HIDDEN int xc_append(struct xc_state *st, struct xdpchain_prog *prog,
 			      struct xdpchain_slot_meta *m);
 
 /* ---- vacate.c ---- */
-/* Take program st->meta.slots[idx] out of the packet path in place. */
+/* Take program st->chain.meta.slots[idx] out of the packet path in place. */
 XDPCHAIN_HIDDEN int xc_vacate(struct xc_state *st, unsigned int idx);
 
 /* ---- remove.c ---- */

@@ -19,6 +19,9 @@
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "mutate/mutate.h"
 
 /* A foreign program taken off the interface for a new chain, held so
@@ -49,7 +52,7 @@ static int prog_from_pin(struct xc_state *st, __u32 id)
 		return fd;
 	if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
 	    info.id != id) {
-		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->dir, id, id);
+		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->store.dir, id, id);
 		close(fd);
 		xc_unpin_at(st, "prog-%u", id);
 		return -ENOENT;
@@ -95,15 +98,15 @@ static int foreign_remove(struct xc_state *st, const struct xc_build *b, struct 
 			strerror(errno));
 	/* The only gap in the interface's coverage, and only on an
 	 * explicit request: netlink cannot swap to a link atomically. */
-	err = bpf_xdp_detach(st->ifindex, xc_mode_flags(f->mode), NULL);
+	err = bpf_xdp_detach(st->store.ifindex, xc_mode_flags(f->mode), NULL);
 	if (err == -EBUSY) {
 		xc_warn("foreign program %u on %s is held by a BPF link, which only its owner "
 			"can detach (--replace-foreign replaces programs attached through "
-			"netlink)\n", f->id, xc_ifname(st->ifindex, ifname));
+			"netlink)\n", f->id, xc_ifname(st->store.ifindex, ifname));
 		err = -EEXIST; /* retrying cannot help */
 	} else if (err) {
 		xc_warn("cannot remove foreign program %u from %s: %s\n", f->id,
-			xc_ifname(st->ifindex, ifname), strerror(-err));
+			xc_ifname(st->store.ifindex, ifname), strerror(-err));
 	}
 	if (err) {
 		if (f->fd >= 0)
@@ -111,7 +114,7 @@ static int foreign_remove(struct xc_state *st, const struct xc_build *b, struct 
 		f->fd = -1;
 		return err;
 	}
-	xc_info("removed foreign program %u from %s\n", f->id, xc_ifname(st->ifindex, ifname));
+	xc_info("removed foreign program %u from %s\n", f->id, xc_ifname(st->store.ifindex, ifname));
 	return 0;
 }
 
@@ -124,14 +127,14 @@ static void foreign_restore(struct xc_state *st, struct foreign *f)
 
 	if (f->fd < 0)
 		return;
-	err = bpf_xdp_attach(st->ifindex, f->fd,
+	err = bpf_xdp_attach(st->store.ifindex, f->fd,
 			     xc_mode_flags(f->mode) | XDP_FLAGS_UPDATE_IF_NOEXIST, &ao);
 	if (err)
 		xc_warn("cannot put foreign program %u back on %s: %s\n", f->id,
-			xc_ifname(st->ifindex, ifname), strerror(-err));
+			xc_ifname(st->store.ifindex, ifname), strerror(-err));
 	else
 		xc_info("put foreign program %u back on %s\n", f->id,
-			xc_ifname(st->ifindex, ifname));
+			xc_ifname(st->store.ifindex, ifname));
 }
 
 /* Create the XDP link of a new chain. Returns the link fd. */
@@ -141,20 +144,20 @@ static int link_new(struct xc_state *st, int disp_fd, enum xdpchain_mode mode)
 	char ifname[IF_NAMESIZE];
 	int fd, err;
 
-	fd = bpf_link_create(disp_fd, st->ifindex, BPF_XDP, &lo);
+	fd = bpf_link_create(disp_fd, st->store.ifindex, BPF_XDP, &lo);
 	if (fd >= 0)
 		return fd;
 	err = -errno;
 	if (err == -EOPNOTSUPP)
-		xc_warn("%s does not support %s XDP%s\n", xc_ifname(st->ifindex, ifname),
+		xc_warn("%s does not support %s XDP%s\n", xc_ifname(st->store.ifindex, ifname),
 			xc_mode_str(mode),
 			mode == XDPCHAIN_MODE_NATIVE ? ": try --mode skb" : "");
 	else if (err == -EBUSY || err == -EEXIST)
 		xc_warn("another XDP program was attached to %s meanwhile\n",
-			xc_ifname(st->ifindex, ifname));
+			xc_ifname(st->store.ifindex, ifname));
 	else
 		xc_warn("cannot attach the dispatcher to %s in %s mode: %s\n",
-			xc_ifname(st->ifindex, ifname), xc_mode_str(mode), strerror(-err));
+			xc_ifname(st->store.ifindex, ifname), xc_mode_str(mode), strerror(-err));
 	return err;
 }
 
@@ -182,13 +185,13 @@ static __u64 first_revision(void)
 static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		    const struct xc_build *b, struct xdpchain_meta *meta, __u64 *fresh_idx)
 {
-	__u64 rev = st->have ? st->meta.revision + 1 : first_revision(), running_idx = 0;
+	__u64 rev = st->chain.have ? st->chain.meta.revision + 1 : first_revision(), running_idx = 0;
 	bool fresh[XDPCHAIN_MAX_SLOTS];
 	char why[160];
 	unsigned int i;
 
 	xc_entries_sort(e, n);
-	xc_meta_init(meta, rev, st->ifindex, b->mode, st->netns_ino);
+	xc_meta_init(meta, rev, st->store.ifindex, b->mode, st->store.netns_ino);
 	meta->nr_progs = n;
 	for (i = 0; i < n; i++) {
 		meta->slots[i] = e[i].m;
@@ -196,8 +199,8 @@ static int describe(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	}
 	/* A program leaving in this revision still counts at its index
 	 * until the swap: a joining one must not take it over then. */
-	if (st->have)
-		running_idx = xc_meta_idx_mask(&st->base); /* vacant slots' too */
+	if (st->chain.have)
+		running_idx = xc_meta_idx_mask(&st->chain.base); /* vacant slots' too */
 	*fresh_idx = xc_stats_idx_assign(meta->slots, n, fresh, running_idx);
 	if (xc_meta_frags(meta))
 		meta->flags |= XDPCHAIN_META_F_FRAGS;
@@ -301,11 +304,11 @@ static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
 	struct foreign f;
 	int fd, err;
 
-	if (st->have) {
+	if (st->chain.have) {
 		LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE,
-			    .old_prog_fd = (__u32)st->disp_fd);
+			    .old_prog_fd = (__u32)st->chain.disp_fd);
 
-		if (bpf_link_update(st->link_fd, disp_fd, &uo)) {
+		if (bpf_link_update(st->chain.link_fd, disp_fd, &uo)) {
 			err = -errno;
 			if (err == -EPERM) {
 				xc_warn("the dispatcher was replaced behind our back\n");
@@ -334,7 +337,7 @@ static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
 		close(fd);
 		goto out;
 	}
-	st->link_fd = fd;
+	xc_state_linked(st, fd);
 out:
 	if (err)
 		foreign_restore(st, &f);
@@ -354,7 +357,7 @@ static void carry_exhausted(struct xc_state *st, struct xdpchain_dispatcher *d)
 	__u32 key = 0;
 	__u64 n = 0;
 
-	if (!st->have || xc_state_exhausted(st, &n) || !n)
+	if (!st->chain.have || xc_state_exhausted(st, &n) || !n)
 		return;
 	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
 	if (!live)
@@ -413,19 +416,15 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 	if (err)
 		goto out;
 	/* The new revision runs: adopt it and collect the old one. */
-	if (st->disp_fd >= 0)
-		close(st->disp_fd);
-	st->disp_fd = fcntl_dupfd(xc_disp_prog_fd(d));
-	xc_state_adopt(st, meta);
-	st->have = true;
-	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->ifindex,
+	xc_state_swapped(st, xc_disp_prog_fd(d), meta);
+	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->store.ifindex,
 		(uint64_t)meta->revision, n);
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);
 	if (verdict_fd >= 0)
 		close(verdict_fd);
-	xc_state_gc(st, st->have ? &st->meta : NULL, NULL);
+	xc_state_gc(st, st->chain.have ? &st->chain.meta : NULL, NULL);
 	xc_disp_free(d);
 	free(meta);
 	return err;

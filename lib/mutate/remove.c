@@ -4,6 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
+#include "reader/reader.h"
 #include "mutate/mutate.h"
 
 /* Detach the dispatcher link link_fd (of st's chain). */
@@ -22,7 +25,7 @@ static int detach_link(struct xc_state *st, int link_fd)
 	 * the caller's back once the last holder lets go). */
 	if (err && err != -EINVAL) {
 		xc_warn("cannot detach the dispatcher link of ifindex %d: %s; the chain "
-			"and its state are left as they were\n", st->ifindex,
+			"and its state are left as they were\n", st->store.ifindex,
 			strerror(-err));
 		return err;
 	}
@@ -37,9 +40,9 @@ int xc_remove_all(struct xc_state *st)
 {
 	int err = 0, fd;
 
-	if (st->have) {
-		err = detach_link(st, st->link_fd);
-	} else if (st->other_version && !st->away_link) {
+	if (st->chain.have) {
+		err = detach_link(st, st->chain.link_fd);
+	} else if (st->chain.other_version && !st->chain.away_link) {
 		/* A chain of another protocol version (reader.c): its link
 		 * the same way, then everything its directory holds. */
 		fd = xc_get_at(st, "dispatcher");
@@ -47,12 +50,10 @@ int xc_remove_all(struct xc_state *st)
 			err = detach_link(st, fd);
 			close(fd);
 		}
-		if (!err)
-			st->alien_id = 0;
 	}
 	if (err)
 		return err;
-	xc_state_close(st);
+	xc_state_removed(st);
 	xc_state_gc(st, NULL, NULL);
 	xc_state_dir_remove(st);
 	return 0;

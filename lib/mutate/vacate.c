@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "store/store.h"
+#include "reader/reader.h"
 #include "mutate/mutate.h"
 
 /*
@@ -49,9 +51,9 @@ static int empty_entry(int array_fd, unsigned int pos, bool frags)
 
 int xc_vacate(struct xc_state *st, unsigned int idx)
 {
-	const struct xdpchain_slot_meta *s = &st->meta.slots[idx];
-	unsigned int pos = st->pos[idx];
-	__u64 rev = st->base.revision;
+	const struct xdpchain_slot_meta *s = &st->chain.meta.slots[idx];
+	unsigned int pos = st->chain.pos[idx];
+	__u64 rev = st->chain.base.revision;
 	char path[400];
 	int err, fd;
 
@@ -61,7 +63,7 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		 * bpffs frees its inodes from an RCU callback). Not
 		 * xc_unpin_at(): this unpin is the change itself, its crash
 		 * point is XC_FAULT_VACATE. */
-		snprintf(path, sizeof(path), "%s/link-%" PRIu64 "-%u", st->dir, (uint64_t)rev,
+		snprintf(path, sizeof(path), "%s/link-%" PRIu64 "-%u", st->store.dir, (uint64_t)rev,
 			 s->prog_id);
 		err = unlink(path) ? -errno : 0;
 	} else {
@@ -76,7 +78,7 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
 		if (fd >= 0)
-			err = empty_entry(fd, pos, st->base.flags & XDPCHAIN_META_F_FRAGS);
+			err = empty_entry(fd, pos, st->chain.base.flags & XDPCHAIN_META_F_FRAGS);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
 #include "reader/reader.h"
 
 /*
@@ -26,7 +28,7 @@
  */
 static __u64 linked_freplace(struct xc_state *st)
 {
-	const struct xdpchain_meta *b = &st->base;
+	const struct xdpchain_meta *b = &st->chain.base;
 	unsigned long long rev;
 	__u64 linked = 0, want = 0;
 	struct dirent *de;
@@ -38,7 +40,7 @@ static __u64 linked_freplace(struct xc_state *st)
 			want |= 1ull << i;
 	if (!want)
 		return 0;
-	d = opendir(st->dir);
+	d = opendir(st->store.dir);
 	if (!d)
 		return want;
 	while ((de = readdir(d))) {
@@ -62,7 +64,7 @@ static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
 	__u32 id;
 
 	if (*array_fd == -1) {
-		*array_fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)st->base.revision);
+		*array_fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)st->chain.base.revision);
 		if (*array_fd >= 0 && !xc_fd_is(*array_fd, XC_FD_MAP)) {
 			close(*array_fd);
 			*array_fd = -EINVAL;
@@ -78,19 +80,19 @@ static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
 	 * puts a stub there). */
 	if (bpf_map_lookup_elem(*array_fd, &i, &id))
 		return errno == ENOENT;
-	return id != st->base.slots[i].prog_id;
+	return id != st->chain.base.slots[i].prog_id;
 }
 
 void xc_state_effective(struct xc_state *st)
 {
-	const struct xdpchain_meta *b = &st->base;
+	const struct xdpchain_meta *b = &st->chain.base;
 	__u64 linked = linked_freplace(st);
 	unsigned int i, n = 0;
 	int array_fd = -1;
 	bool vacant;
 
-	st->meta = *b;
-	memset(st->meta.slots, 0, sizeof(st->meta.slots));
+	st->chain.meta = *b;
+	memset(st->chain.meta.slots, 0, sizeof(st->chain.meta.slots));
 	for (i = 0; i < b->nr_progs; i++) {
 		if (b->slots[i].kind == XDPCHAIN_SLOT_FREPLACE)
 			vacant = !(linked & (1ull << i));
@@ -98,38 +100,38 @@ void xc_state_effective(struct xc_state *st)
 			vacant = tail_vacant(st, i, &array_fd);
 		if (vacant)
 			continue;
-		st->meta.slots[n] = b->slots[i];
-		st->pos[n++] = (__u8)i;
+		st->chain.meta.slots[n] = b->slots[i];
+		st->chain.pos[n++] = (__u8)i;
 	}
 	if (array_fd >= 0)
 		close(array_fd);
-	st->meta.nr_progs = n;
-	st->meta.revision = b->revision + (b->nr_progs - st->disp_nr) + xc_state_vacant(st);
+	st->chain.meta.nr_progs = n;
+	st->chain.meta.revision = b->revision + (b->nr_progs - st->chain.disp_nr) + xc_state_vacant(st);
 }
 
 unsigned int xc_state_vacant(const struct xc_state *st)
 {
-	return st->base.nr_progs - st->meta.nr_progs;
+	return st->chain.base.nr_progs - st->chain.meta.nr_progs;
 }
 
 void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
 {
-	st->base = *meta;
-	st->meta = *meta;
-	st->disp_nr = meta->nr_progs;
+	st->chain.base = *meta;
+	st->chain.meta = *meta;
+	st->chain.disp_nr = meta->nr_progs;
 	for (unsigned int i = 0; i < meta->nr_progs; i++)
-		st->pos[i] = (__u8)i;
+		st->chain.pos[i] = (__u8)i;
 }
 
 struct xc_running xc_state_running(const struct xc_state *st)
 {
 	struct xc_running run = { NULL, NULL, NULL, 0 };
 
-	if (st->have) {
-		run.base = &st->base;
-		run.meta = &st->meta;
-		run.pos = st->pos;
-		run.disp_nr = st->disp_nr;
+	if (st->chain.have) {
+		run.base = &st->chain.base;
+		run.meta = &st->chain.meta;
+		run.pos = st->chain.pos;
+		run.disp_nr = st->chain.disp_nr;
 	}
 	return run;
 }

@@ -13,12 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
+#include "store/store.h"
 #include "reader/reader.h"
 
 int xc_live_map(struct xc_state *st)
 {
-	return xc_disp_live_map(st->disp_fd, xc_get_at(st, XDPCHAIN_LIVE_PIN "-%" PRIu64,
-							 (uint64_t)st->base.revision));
+	return xc_disp_live_map(st->chain.disp_fd, xc_get_at(st, XDPCHAIN_LIVE_PIN "-%" PRIu64,
+							 (uint64_t)st->chain.base.revision));
 }
 
 /* One read of the live map into *live. */
@@ -50,18 +52,18 @@ int xc_state_exhausted(struct xc_state *st, __u64 *n)
 	return err;
 }
 
-/* Extend st->base (validated) with the programs appended to it; sets
- * st->disp_nr. -errno with why filled if they cannot be read or are bad
+/* Extend st->chain.base (validated) with the programs appended to it; sets
+ * st->chain.disp_nr. -errno with why filled if they cannot be read or are bad
  * (-EBADMSG: not a chain of ours). */
 static int read_appended(struct xc_state *st, char *why, size_t why_len)
 {
-	struct xdpchain_meta *b = &st->base;
+	struct xdpchain_meta *b = &st->chain.base;
 	/* Only these change below; the dispatcher's own slots stay. */
 	const __u32 nr_progs = b->nr_progs, nr_spare = b->nr_spare;
 	struct xdpchain_live *live;
 	int err, tries = 0;
 
-	st->disp_nr = b->nr_progs;
+	st->chain.disp_nr = b->nr_progs;
 	if (!b->nr_spare)
 		return 0;
 	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
@@ -136,7 +138,7 @@ static int disp_from_pins(struct xc_state *st, __u32 prog_id, int *map_fd)
 	DIR *d;
 
 	*map_fd = -1;
-	d = opendir(st->dir);
+	d = opendir(st->store.dir);
 	if (!d)
 		return -errno;
 	while (fd < 0 && (de = readdir(d))) {
@@ -176,8 +178,8 @@ static long link_ifindex(int link_fd)
  * detach what the link runs). */
 static void hands_off(struct xc_state *st, __u32 prog_id, const char *why)
 {
-	st->alien_id = prog_id;
-	snprintf(st->alien_why, sizeof(st->alien_why), "%s", why);
+	st->chain.alien_id = prog_id;
+	snprintf(st->chain.alien_why, sizeof(st->chain.alien_why), "%s", why);
 	xc_state_close(st);
 }
 
@@ -190,11 +192,11 @@ static int other_version(struct xc_state *st, __u32 prog_id)
 	char why[160];
 
 	snprintf(why, sizeof(why), "protocol version %u, this library reads version %u only",
-		 st->base.version, XDPCHAIN_META_VERSION);
+		 st->chain.base.version, XDPCHAIN_META_VERSION);
 	xc_info("%s/dispatcher runs an xdpchain dispatcher (%u) of %s: leaving it alone\n",
-		st->dir, prog_id, why);
+		st->store.dir, prog_id, why);
 	hands_off(st, prog_id, why);
-	st->other_version = st->base.version;
+	st->chain.other_version = st->chain.base.version;
 	return 0;
 }
 
@@ -204,7 +206,7 @@ static int other_version(struct xc_state *st, __u32 prog_id)
 static int alien(struct xc_state *st, __u32 prog_id, const char *why)
 {
 	xc_warn("%s/dispatcher runs program %u on ifindex %d, which is not a valid xdpchain "
-		"chain (%s): leaving the directory alone\n", st->dir, prog_id, st->ifindex,
+		"chain (%s): leaving the directory alone\n", st->store.dir, prog_id, st->store.ifindex,
 		why);
 	hands_off(st, prog_id, why);
 	return 0;
@@ -222,11 +224,11 @@ static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_i
 
 	snprintf(why, sizeof(why), "its link is attached to an interface (index %u there) that "
 		 "this network namespace does not show as ifindex %d: moved to another "
-		 "namespace", link_ifindex, st->ifindex);
+		 "namespace", link_ifindex, st->store.ifindex);
 	xc_info("%s/dispatcher runs program %u elsewhere (%s): not ifindex %d's chain, left "
-		"alone\n", st->dir, prog_id, why, st->ifindex);
+		"alone\n", st->store.dir, prog_id, why, st->store.ifindex);
 	hands_off(st, prog_id, why);
-	st->away_link = link_id;
+	st->chain.away_link = link_id;
 	return 0;
 }
 
@@ -249,26 +251,27 @@ static int read_chain(struct xc_state *st)
 	char why[160];
 	int err, tries = 0, map_fd;
 
-	st->link_fd = xc_get_at(st, "dispatcher");
-	if (st->link_fd < 0) {
-		err = st->link_fd;
-		st->link_fd = -1;
+	st->chain.link_fd = xc_get_at(st, "dispatcher");
+	if (st->chain.link_fd < 0) {
+		err = st->chain.link_fd;
+		st->chain.link_fd = -1;
 		if (err == -ENOENT)
 			return 0;
-		xc_warn("cannot open %s/dispatcher: %s\n", st->dir, strerror(-err));
+		xc_warn("cannot open %s/dispatcher: %s\n", st->store.dir, strerror(-err));
 		return err;
 	}
 again:
 	memset(&li, 0, sizeof(li));
 	len = sizeof(li);
-	if (!xc_fd_is(st->link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->link_fd, &li, &len)) {
-		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->dir);
+	if (!xc_fd_is(st->chain.link_fd, XC_FD_LINK) ||
+	    bpf_obj_get_info_by_fd(st->chain.link_fd, &li, &len)) {
+		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->store.dir);
 		goto stale;
 	}
-	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->ifindex) {
+	if (li.type != BPF_LINK_TYPE_XDP || li.xdp.ifindex != (__u32)st->store.ifindex) {
 		if (li.type == BPF_LINK_TYPE_XDP && !li.xdp.ifindex) {
 			xc_info("%s/dispatcher is detached (interface gone?): collecting it\n",
-				st->dir);
+				st->store.dir);
 		} else if (li.type == BPF_LINK_TYPE_XDP) {
 			/* Attached to an interface that has another index now:
 			 * moved to another network namespace. The pin is what
@@ -276,27 +279,27 @@ again:
 			return moved(st, li.prog_id, li.id, li.xdp.ifindex);
 		} else {
 			xc_warn("%s/dispatcher is not an XDP link of ifindex %d: collecting it\n",
-				st->dir, st->ifindex);
+				st->store.dir, st->store.ifindex);
 		}
 		goto stale;
 	}
 	/* A live XDP link on our interface: from here on, whatever it runs
 	 * runs on the interface, so it is either our chain or alien. */
-	st->disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
-	if (st->disp_fd < 0)
-		st->disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
-	if (st->disp_fd < 0) {
+	st->chain.disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
+	if (st->chain.disp_fd < 0)
+		st->chain.disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
+	if (st->chain.disp_fd < 0) {
 		err = -errno;
-		st->disp_fd = -1;
+		st->chain.disp_fd = -1;
 		if (err == -ENOENT)
 			goto raced; /* freed: swapped meanwhile */
-		xc_warn("cannot get program %u of %s/dispatcher: %s\n", li.prog_id, st->dir,
+		xc_warn("cannot get program %u of %s/dispatcher: %s\n", li.prog_id, st->store.dir,
 			strerror(-err));
 		xc_state_close(st);
 		return err;
 	}
-	st->disp_id = li.prog_id;
-	err = xc_disp_read_meta(st->disp_fd, map_fd, &st->base);
+	st->chain.disp_id = li.prog_id;
+	err = xc_disp_read_meta(st->chain.disp_fd, map_fd, &st->chain.base);
 	if (map_fd >= 0)
 		close(map_fd);
 	if (err && err != -EMEDIUMTYPE && err != -ENOENT) {
@@ -305,32 +308,33 @@ again:
 		xc_state_close(st);
 		return err;
 	}
-	if (err || xc_meta_validate(&st->base, why, sizeof(why))) {
+	if (err || xc_meta_validate(&st->chain.base, why, sizeof(why))) {
 		/* Not a chain of ours - unless the link moved on meanwhile. */
-		if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
-			close(st->disp_fd);
-			st->disp_fd = -1;
+		if (tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+			close(st->chain.disp_fd);
+			st->chain.disp_fd = -1;
 			goto again;
 		}
 		if (err)
 			snprintf(why, sizeof(why), "not an xdpchain dispatcher");
-		else if (st->base.magic == XDPCHAIN_META_MAGIC &&
-			 st->base.version != XDPCHAIN_META_VERSION)
+		else if (st->chain.base.magic == XDPCHAIN_META_MAGIC &&
+			 st->chain.base.version != XDPCHAIN_META_VERSION)
 			return other_version(st, li.prog_id);
 		return alien(st, li.prog_id, why);
 	}
 	/* Built for another ifindex or namespace: the interface moved
 	 * (with its link; moved.c). Whether it runs here is checked below,
 	 * against the kernel, as for every chain. */
-	st->moved = st->base.ifindex != (__u32)st->ifindex || st->base.netns_ino != st->netns_ino;
+	st->chain.moved = st->chain.base.ifindex != (__u32)st->store.ifindex ||
+			  st->chain.base.netns_ino != st->store.netns_ino;
 	/* Appended and vacant slots are read before the check below: a
 	 * writer collects a revision's links only after swapping it out, so
 	 * if the dispatcher still runs after they were read, what was read
 	 * is its state. */
 	err = read_appended(st, why, sizeof(why));
-	if (err && tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
-		close(st->disp_fd); /* swapped meanwhile: its pins are gone */
-		st->disp_fd = -1;
+	if (err && tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+		close(st->chain.disp_fd); /* swapped meanwhile: its pins are gone */
+		st->chain.disp_fd = -1;
 		goto again;
 	}
 	if (err == -EBADMSG)
@@ -341,25 +345,25 @@ again:
 		return err;
 	}
 	xc_state_effective(st);
-	if (xc_xdp_prog_id(st->ifindex, &running, NULL) || running != st->disp_id)
+	if (xc_xdp_prog_id(st->store.ifindex, &running, NULL) || running != st->chain.disp_id)
 		goto raced;
-	st->have = true;
+	st->chain.have = true;
 	return 0;
 raced:
 	/* A writer swapped the dispatcher after we read the link? */
-	if (tries++ < 16 && link_prog_id(st->link_fd) != li.prog_id) {
-		if (st->disp_fd >= 0)
-			close(st->disp_fd);
-		st->disp_fd = -1;
+	if (tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+		if (st->chain.disp_fd >= 0)
+			close(st->chain.disp_fd);
+		st->chain.disp_fd = -1;
 		goto again;
 	}
 	/* Still attached, but not to what this namespace calls ifindex N:
 	 * the interface moved to another network namespace (where it may
 	 * keep its index). Collecting the pin would detach its chain there. */
-	if (link_ifindex(st->link_fd) > 0)
-		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->link_fd));
+	if (link_ifindex(st->chain.link_fd) > 0)
+		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->chain.link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",
-		st->dir, li.prog_id, st->ifindex);
+		st->store.dir, li.prog_id, st->store.ifindex);
 stale:
 	xc_state_close(st);
 	return 0;
@@ -372,7 +376,7 @@ static __u32 running_dispatcher(const struct xc_state *st)
 	char name[BPF_OBJ_NAME_LEN];
 	__u32 id;
 
-	if (xc_xdp_prog_id(st->ifindex, &id, NULL) || !id)
+	if (xc_xdp_prog_id(st->store.ifindex, &id, NULL) || !id)
 		return 0;
 	xc_prog_name_by_id(id, name, sizeof(name));
 	return strcmp(name, XC_DISP_PROG_NAME) ? 0 : id;
@@ -385,7 +389,7 @@ static __u32 running_dispatcher(const struct xc_state *st)
  * or absent. */
 static int unseen_chain(struct xc_state *st)
 {
-	if (st->have || st->alien_id || !running_dispatcher(st))
+	if (st->chain.have || st->chain.alien_id || !running_dispatcher(st))
 		return 0;
 	return xc_store_check(st) ? -ENOTSUP : 0;
 }
@@ -394,38 +398,41 @@ static int unseen_chain(struct xc_state *st)
  * moved away, which is not this one's), but the interface runs an
  * xdpchain dispatcher: is its state under another namespace's directory
  * (the interface moved here)? The dispatcher's id, and that directory in
- * dir (sizeof(st->dir)); 0 if not. */
+ * dir (sizeof(st->store.dir)); 0 if not. */
 static __u32 moved_state(const struct xc_state *st, char *dir)
 {
 	__u32 id;
 
-	if (st->have || (st->alien_id && !st->away_link))
+	if (st->chain.have || (st->chain.alien_id && !st->chain.away_link))
 		return 0;
 	id = running_dispatcher(st);
-	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->dir)))
+	if (!id || xc_store_find_moved(st, id, dir, sizeof(st->store.dir)))
 		return 0;
 	return id;
 }
 
-/* Readers read a moved chain's state where it is; st->dir then names it. */
+/* Readers read a moved chain's state where it is; st->store.dir then names it. */
 static int read_moved(struct xc_state *st)
 {
-	char dir[sizeof(st->dir)];
+	char dir[sizeof(st->store.dir)];
 
 	if (!moved_state(st, dir))
 		return 0;
 	xc_info("ifindex %d: the chain's state is in %s (the interface moved from another "
-		"network namespace); the next change here adopts it\n", st->ifindex, dir);
+		"network namespace); the next change here adopts it\n", st->store.ifindex, dir);
 	xc_state_close(st);
-	st->alien_id = st->away_link = st->other_version = 0; /* (what our directory held) */
-	snprintf(st->dir, sizeof(st->dir), "%s", dir);
+	/* (what our directory held) */
+	st->chain.alien_id = st->chain.away_link = st->chain.other_version = 0;
+	xc_store_read_at(st, dir);
 	return read_chain(st);
 }
 
 int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
 {
-	int err = xc_state_open(st, ifindex, opt_root);
+	int err;
 
+	xc_state_forget(st);
+	err = xc_state_open(st, ifindex, opt_root);
 	if (!err)
 		err = read_chain(st);
 	if (!err)
@@ -440,7 +447,7 @@ int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root)
  * chain from the namespace the interface moved from, then read it. */
 static int adopt_moved(struct xc_state *st, bool nonblock)
 {
-	char dir[sizeof(st->dir)];
+	char dir[sizeof(st->store.dir)];
 	int err = -ESTALE, tries;
 	__u32 id;
 
@@ -461,9 +468,10 @@ static int adopt_moved(struct xc_state *st, bool nonblock)
 int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool create,
 		  bool nonblock, struct xc_gc_report *rep)
 {
-	char dir[sizeof(st->dir)];
+	char dir[sizeof(st->store.dir)];
 	int err;
 
+	xc_state_forget(st);
 	err = xc_state_open(st, ifindex, opt_root);
 	if (!err)
 		err = xc_store_lock(st, create, nonblock);
@@ -478,8 +486,12 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 	 * moved away: park it, so that the interface that has the index now
 	 * gets a chain of its own (a new, empty directory), or adopts the
 	 * one it brought from another namespace. */
-	if (!err && st->away_link && (create || moved_state(st, dir))) {
-		err = xc_store_park(st);
+	if (!err && st->chain.away_link && (create || moved_state(st, dir))) {
+		err = xc_store_park(st, st->chain.away_link);
+		if (!err) {
+			xc_state_close(st);
+			xc_state_forget(st);
+		}
 		if (!err)
 			err = xc_store_lock(st, true, nonblock);
 		if (!err)
@@ -489,15 +501,15 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 		xc_state_unlock(st);
 		return err;
 	}
-	xc_state_gc(st, st->have ? &st->meta : NULL, rep);
-	if (st->have || st->alien_id)
+	xc_state_gc(st, st->chain.have ? &st->chain.meta : NULL, rep);
+	if (st->chain.have || st->chain.alien_id)
 		return 0;
 	err = adopt_moved(st, nonblock);
 	if (err) {
 		xc_state_unlock(st);
 		return err;
 	}
-	if (st->have)
-		xc_state_gc(st, &st->meta, rep);
+	if (st->chain.have)
+		xc_state_gc(st, &st->chain.meta, rep);
 	return 0;
 }

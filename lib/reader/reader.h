@@ -7,7 +7,31 @@
 #ifndef XDPCHAIN_READER_H
 #define XDPCHAIN_READER_H
 
-#include "store/store.h"
+#include "model/model.h"
+
+struct xc_state;     /* store/store.h */
+struct xc_gc_report; /* store/store.h */
+
+/* ---- state.c: a state's lifecycle, and what a mutation tells the reader ---- */
+XDPCHAIN_HIDDEN struct xc_state *xc_state_new(void);
+/* Unlock, close and free (NULL: nothing). */
+XDPCHAIN_HIDDEN void xc_state_free(struct xc_state *st);
+/* st->chain holds nothing (descriptors not closed: a reset). */
+XDPCHAIN_HIDDEN void xc_state_forget(struct xc_state *st);
+/* Close the chain's descriptors (st->chain.have becomes false). */
+XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
+/* The same, and drop the lock. */
+XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
+/* The dispatcher link link_fd (pinned) is the chain's from now on. */
+XDPCHAIN_HIDDEN void xc_state_linked(struct xc_state *st, int link_fd);
+/* The dispatcher disp_fd (a copy is kept) with metadata meta runs. */
+XDPCHAIN_HIDDEN void xc_state_swapped(struct xc_state *st, int disp_fd,
+				      const struct xdpchain_meta *meta);
+/* Program m was appended at base position pos, and runs. */
+XDPCHAIN_HIDDEN void xc_state_appended(struct xc_state *st, unsigned int pos,
+				       const struct xdpchain_slot_meta *m);
+/* The chain was removed (its link detached, or another version's). */
+XDPCHAIN_HIDDEN void xc_state_removed(struct xc_state *st);
 
 /* ---- reader.c ---- */
 /* Read the running chain without locking (status, trace). */
@@ -25,7 +49,7 @@ XDPCHAIN_HIDDEN int xc_live_map(struct xc_state *st);
 XDPCHAIN_HIDDEN int xc_state_exhausted(struct xc_state *st, __u64 *n);
 
 /* ---- effective.c ---- */
-/* st->meta and st->pos from st->base and the kernel's state. */
+/* st->chain.meta and st->chain.pos from st->chain.base and the kernel's state. */
 XDPCHAIN_HIDDEN void xc_state_effective(struct xc_state *st);
 /* How many of the running dispatcher's slots are vacant. */
 XDPCHAIN_HIDDEN unsigned int xc_state_vacant(const struct xc_state *st);

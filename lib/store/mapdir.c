@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
 #include "store/store.h"
 
 /* Maps one program may use (the kernel's MAX_USED_MAPS). */
@@ -39,7 +40,7 @@ int xc_map_dir_prepare(struct xc_state *st, struct xdpchain_prog *prog)
 	 * them. The caller's own bpf_object keeps the caller's paths. */
 	if (!prog->pins_default || !prog->obj || prog->fd >= 0)
 		return 0;
-	n = xc_map_dir(st->root, dir, sizeof(dir));
+	n = xc_map_dir(st->store.root, dir, sizeof(dir));
 	if (!n)
 		n = xc_pins_move(prog->obj, dir);
 	if (n > 0)
@@ -97,7 +98,7 @@ int xc_map_dir_find(struct xc_state *st, __u32 prog_id, xc_map_pin_fn fn, void *
 	nids = prog_map_ids(st, prog_id, ids);
 	if (nids <= 0)
 		return nids;
-	if (xc_map_dir(st->root, dir, sizeof(dir)))
+	if (xc_map_dir(st->store.root, dir, sizeof(dir)))
 		return 0;
 	d = opendir(dir);
 	if (!d)

@@ -24,6 +24,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
 #include "store/store.h"
 
 /* Whether dir/dispatcher is the XDP link that runs prog_id on ifindex
@@ -57,21 +58,21 @@ int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf, siz
 	DIR *root, *d;
 	int found = -ENOENT;
 
-	root = opendir(st->root);
+	root = opendir(st->store.root);
 	if (!root)
 		return -ENOENT;
 	while (found && (a = readdir(root))) {
 		if (!xc_name_is_num(a->d_name, "ns-", &ns) ||
-		    (size_t)snprintf(nsdir, sizeof(nsdir), "%s/%s", st->root, a->d_name) >=
+		    (size_t)snprintf(nsdir, sizeof(nsdir), "%s/%s", st->store.root, a->d_name) >=
 			    sizeof(nsdir))
 			continue;
 		d = opendir(nsdir);
 		while (d && found && (b = readdir(d))) {
 			if (!xc_state_dir_name(b->d_name, &idx) ||
 			    (size_t)snprintf(buf, len, "%s/%s", nsdir, b->d_name) >= len ||
-			    !strcmp(buf, st->dir))
+			    !strcmp(buf, st->store.dir))
 				continue;
-			if (runs_here(buf, st->ifindex, prog_id))
+			if (runs_here(buf, st->store.ifindex, prog_id))
 				found = 0;
 		}
 		if (d)
@@ -99,23 +100,23 @@ int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id, bool no
 	/* Still there, and still the chain that runs here? */
 	err = -ESTALE;
 	if (fstat(fd, &a) || stat(from, &b) || a.st_ino != b.st_ino || !a.st_nlink ||
-	    !runs_here(from, st->ifindex, prog_id))
+	    !runs_here(from, st->store.ifindex, prog_id))
 		goto fail;
 	/* Over our own directory, locked and empty (its stale pins were
 	 * collected): bpffs replaces an empty directory. A writer of ours
 	 * waiting for that directory's lock finds it replaced and locks
 	 * this one (xc_store_lock() checks the inode). */
-	if (rename(from, st->dir)) {
+	if (rename(from, st->store.dir)) {
 		err = -errno;
 		xc_warn("cannot move the state of the chain on ifindex %d from %s to %s: %s\n",
-			st->ifindex, from, st->dir, strerror(-err));
+			st->store.ifindex, from, st->store.dir, strerror(-err));
 		goto fail;
 	}
-	if (st->dir_fd >= 0)
-		close(st->dir_fd);
-	st->dir_fd = fd;
+	if (st->store.dir_fd >= 0)
+		close(st->store.dir_fd);
+	st->store.dir_fd = fd;
 	xc_info("ifindex %d: adopted the chain's state from %s (the interface moved from "
-		"another network namespace)\n", st->ifindex, from);
+		"another network namespace)\n", st->store.ifindex, from);
 	/* The old namespace's directory, if that was its last interface
 	 * (its writers retry when a parent goes). */
 	slash = strrchr(from, '/');
@@ -136,29 +137,27 @@ bool xc_state_dir_name(const char *name, unsigned long long *num)
 	return xc_name_is_num(name, "if-", num) || xc_name_is_num(name, XC_PARKED_PREFIX, num);
 }
 
-int xc_store_park(struct xc_state *st)
+int xc_store_park(struct xc_state *st, __u32 away_link)
 {
-	char to[sizeof(st->dir)];
-	const char *slash = strrchr(st->dir, '/');
+	char to[sizeof(st->store.dir)];
+	const char *slash = strrchr(st->store.dir, '/');
 
 	if (!slash || (size_t)snprintf(to, sizeof(to), "%.*s/" XC_PARKED_PREFIX "%u",
-				       (int)(slash - st->dir), st->dir, st->away_link) >= sizeof(to))
+				       (int)(slash - st->store.dir), st->store.dir, away_link) >= sizeof(to))
 		return -ENAMETOOLONG;
 	/* Under its lock, so no writer of ours is inside; one of the other
 	 * namespace waiting to adopt it finds its path gone and looks again. */
-	if (rename(st->dir, to)) {
+	if (rename(st->store.dir, to)) {
 		int err = -errno;
 
 		xc_warn("ifindex %d: cannot move the state of the chain that moved to another "
-			"network namespace out of the way (%s to %s): %s\n", st->ifindex, st->dir,
+			"network namespace out of the way (%s to %s): %s\n", st->store.ifindex, st->store.dir,
 			to, strerror(-err));
 		return err;
 	}
 	xc_info("ifindex %d names another interface than the one whose chain is in %s, which "
 		"moved to another network namespace: its state is now %s, where that namespace "
-		"finds it\n", st->ifindex, st->dir, to);
-	xc_state_unlock(st);
-	st->alien_id = st->away_link = st->other_version = 0;
-	st->alien_why[0] = '\0';
+		"finds it\n", st->store.ifindex, st->store.dir, to);
+	xc_store_unlock(st);
 	return 0;
 }

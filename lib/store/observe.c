@@ -29,7 +29,7 @@ int xc_verdict_map_get(struct xc_state *st)
 		return fd;
 	if (fd >= 0) {
 		xc_warn("%s/" XDPCHAIN_VERDICT_PIN " is not an xdpchain verdict map: replacing it\n",
-			st->dir);
+			st->store.dir);
 		close(fd);
 		xc_unpin_at(st, XDPCHAIN_VERDICT_PIN);
 	} else if (fd != -ENOENT) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "kobj/kobj.h"
 #include "store/store.h"
 
 static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
@@ -23,7 +24,7 @@ int xc_state_pending(struct xc_state *st)
 {
 	int fd, err;
 
-	fd = xc_get_at(st, XDPCHAIN_PENDING_PIN "-%llu", (unsigned long long)st->base.revision);
+	fd = xc_get_at(st, XDPCHAIN_PENDING_PIN "-%llu", (unsigned long long)st->chain.base.revision);
 	if (fd < 0)
 		return 0;
 	/* Anything but a program there is no probe of ours: nothing waits. */
@@ -39,13 +40,13 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 {
 	/* Pins are named after the dispatcher's revision, which vacant
 	 * slots do not change; meta (the running chain) has no vacancy. */
-	unsigned long long base_rev = st->base.revision, rev, id, map;
+	unsigned long long base_rev = st->chain.base.revision, rev, id, map;
 	struct dirent *de;
 	DIR *d;
 
-	if (st->alien_id && !meta)
+	if (st->chain.alien_id && !meta)
 		return; /* not ours to collect (reader.c) */
-	d = opendir(st->dir);
+	d = opendir(st->store.dir);
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
@@ -69,7 +70,7 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 		/* The running chain's shortcut, while it is one program
 		 * (rebuild.c, append.c). */
 		else if (xc_name_is_num(name, XDPCHAIN_MAIN_PIN "-", &rev))
-			drop = !meta || rev != base_rev || !xc_meta_whole(&st->base);
+			drop = !meta || rev != base_rev || !xc_meta_whole(&st->chain.base);
 		/* Until the first program stops running in place of the main
 		 * function (append.c), or the revision is replaced. */
 		else if (xc_name_is_num(name, XDPCHAIN_PENDING_PIN "-", &rev))
@@ -80,16 +81,16 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			drop = !meta || !(meta->flags & XDPCHAIN_META_F_OBSERVE);
 		/* A chain of another protocol version goes whole (detach
 		 * --all): whatever its version pins. */
-		else if (st->other_version && !meta)
+		else if (st->chain.other_version && !meta)
 			drop = true;
 		else {
-			xc_warn("%s/%s: unknown entry, left alone\n", st->dir, name);
+			xc_warn("%s/%s: unknown entry, left alone\n", st->store.dir, name);
 			continue;
 		}
 		if (drop) {
-			xc_debug("collecting %s/%s\n", st->dir, name);
+			xc_debug("collecting %s/%s\n", st->store.dir, name);
 			if (!xc_unpin_at(st, "%s", name) && rep)
-				rep->fn(rep, st->dir, name);
+				rep->fn(rep, st->store.dir, name);
 		}
 	}
 	closedir(d);

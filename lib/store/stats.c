@@ -73,7 +73,7 @@ int xc_stats_map_get(struct xc_state *st)
 	if (map_is_stats(fd))
 		return fd;
 	xc_warn("%s/" XDPCHAIN_STATS_PIN " is not an xdpchain stats map: replacing it\n",
-		st->dir);
+		st->store.dir);
 	close(fd);
 	xc_unpin_at(st, XDPCHAIN_STATS_PIN);
 	return -ENOENT;

@@ -39,6 +39,7 @@
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
 #include <linux/magic.h> /* BPF_FS_MAGIC */
+#include "kobj/kobj.h"
 #include "store/store.h"
 
 /* Where the system's bpffs is mounted: XDPCHAIN_DEFAULT_ROOT's parent. */
@@ -224,7 +225,7 @@ static int vpath(struct xc_state *st, char *buf, size_t len, const char *fmt, va
 	char name[64];
 
 	vsnprintf(name, sizeof(name), fmt, ap);
-	if ((size_t)snprintf(buf, len, "%s/%s", st->dir, name) >= len)
+	if ((size_t)snprintf(buf, len, "%s/%s", st->store.dir, name) >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -306,7 +307,7 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 
 int xc_store_check(const struct xc_state *st)
 {
-	return check_bpffs(st->root, false);
+	return check_bpffs(st->store.root, false);
 }
 
 int xc_store_root_check(const char *root)
@@ -314,55 +315,36 @@ int xc_store_root_check(const char *root)
 	return check_bpffs(root, false);
 }
 
-struct xc_state *xc_state_new(void)
+void xc_store_read_at(struct xc_state *st, const char *dir)
 {
-	struct xc_state *st = calloc(1, sizeof(*st));
-
-	if (!st)
-		return xc_err_ptr(-ENOMEM);
-	st->dir_fd = st->link_fd = st->disp_fd = -1;
-	return st;
+	snprintf(st->store.dir, sizeof(st->store.dir), "%s", dir);
 }
 
-void xc_state_free(struct xc_state *st)
+void xc_store_init(struct xc_state *st)
 {
-	if (!st)
-		return;
-	xc_state_unlock(st);
-	free(st);
+	memset(&st->store, 0, sizeof(st->store));
+	st->store.dir_fd = -1;
 }
 
-void xc_state_close(struct xc_state *st)
+void xc_store_unlock(struct xc_state *st)
 {
-	if (st->link_fd >= 0)
-		close(st->link_fd);
-	if (st->disp_fd >= 0)
-		close(st->disp_fd);
-	st->link_fd = st->disp_fd = -1;
-	st->have = false;
-	st->moved = false;
-}
-
-void xc_state_unlock(struct xc_state *st)
-{
-	xc_state_close(st);
-	if (st->dir_fd >= 0)
-		close(st->dir_fd); /* drops the flock */
-	st->dir_fd = -1;
+	if (st->store.dir_fd >= 0)
+		close(st->store.dir_fd); /* drops the flock */
+	st->store.dir_fd = -1;
 }
 
 int xc_state_open(struct xc_state *st, int ifindex, const char *opt_root)
 {
 	int err;
 
-	memset(st, 0, sizeof(*st));
-	st->dir_fd = st->link_fd = st->disp_fd = -1;
-	st->ifindex = ifindex;
-	err = xc_resolve_root(opt_root, st->root, sizeof(st->root));
+	xc_store_init(st);
+	st->store.ifindex = ifindex;
+	err = xc_resolve_root(opt_root, st->store.root, sizeof(st->store.root));
 	if (!err)
-		err = xc_netns_ino(&st->netns_ino);
+		err = xc_netns_ino(&st->store.netns_ino);
 	if (!err)
-		err = xc_state_dir(st->root, st->netns_ino, ifindex, st->dir, sizeof(st->dir));
+		err = xc_state_dir(st->store.root, st->store.netns_ino, ifindex, st->store.dir,
+				   sizeof(st->store.dir));
 	return err;
 }
 
@@ -371,58 +353,79 @@ int xc_store_lock(struct xc_state *st, bool create, bool nonblock)
 	struct stat a, b;
 	int err, tries;
 
-	err = check_bpffs(st->root, create);
+	err = check_bpffs(st->store.root, create);
 	if (err)
 		return err;
 	for (tries = 0; tries < 100; tries++) {
 		if (create) {
 			/* A writer that removed the last chain of the namespace
 			 * removes the directories we are creating: retry. */
-			err = mkdir_bpffs(st->dir);
+			err = mkdir_bpffs(st->store.dir);
 			if (err == -ENOENT)
 				continue;
 			if (err) {
-				xc_warn("cannot create state directory %s: %s\n", st->dir,
+				xc_warn("cannot create state directory %s: %s\n", st->store.dir,
 					strerror(-err));
 				return err;
 			}
 		}
-		st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (st->dir_fd < 0 && errno == ENOENT && create)
+		st->store.dir_fd = open(st->store.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->store.dir_fd < 0 && errno == ENOENT && create)
 			continue; /* removed between mkdir and open */
-		if (st->dir_fd < 0)
+		if (st->store.dir_fd < 0)
 			return -errno;
-		if (flock(st->dir_fd, LOCK_EX | (nonblock ? LOCK_NB : 0))) {
+		if (flock(st->store.dir_fd, LOCK_EX | (nonblock ? LOCK_NB : 0))) {
 			err = -errno;
-			close(st->dir_fd);
-			st->dir_fd = -1;
+			close(st->store.dir_fd);
+			st->store.dir_fd = -1;
 			return err;
 		}
 		/* The holder before us may have removed the directory (the
 		 * last program left): then lock the new one. */
-		if (!fstat(st->dir_fd, &a) && !stat(st->dir, &b) && a.st_ino == b.st_ino &&
+		if (!fstat(st->store.dir_fd, &a) && !stat(st->store.dir, &b) && a.st_ino == b.st_ino &&
 		    a.st_nlink > 0)
 			break;
 		/* Without create, the open above answers whether a new
 		 * directory (chain) exists now. */
-		close(st->dir_fd);
-		st->dir_fd = -1;
+		close(st->store.dir_fd);
+		st->store.dir_fd = -1;
 	}
-	if (st->dir_fd < 0)
+	if (st->store.dir_fd < 0)
 		return -EDEADLK;
 	return 0;
+}
+
+int xc_store_lock_other(struct xc_state *st, const char *nsdir, const char *name, int ifindex)
+{
+	struct stat a;
+	int err;
+
+	xc_store_unlock(st);
+	st->store.ifindex = ifindex;
+	if ((size_t)snprintf(st->store.dir, sizeof(st->store.dir), "%s/%s", nsdir, name) >=
+	    sizeof(st->store.dir))
+		return -ENAMETOOLONG;
+	st->store.dir_fd = open(st->store.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->store.dir_fd < 0)
+		return -errno;
+	err = flock(st->store.dir_fd, LOCK_EX | LOCK_NB) ? -errno : 0;
+	if (!err && (fstat(st->store.dir_fd, &a) || !a.st_nlink))
+		err = -ENOENT; /* removed by the writer that held the lock */
+	if (err)
+		xc_store_unlock(st);
+	return err;
 }
 
 void xc_state_dir_remove(struct xc_state *st)
 {
 	char *slash;
 
-	if (rmdir(st->dir) && errno != ENOENT && errno != ENOTEMPTY)
-		xc_warn("cannot remove %s: %s\n", st->dir, strerror(errno));
-	slash = strrchr(st->dir, '/');
+	if (rmdir(st->store.dir) && errno != ENOENT && errno != ENOTEMPTY)
+		xc_warn("cannot remove %s: %s\n", st->store.dir, strerror(errno));
+	slash = strrchr(st->store.dir, '/');
 	if (slash) {
 		*slash = '\0';
-		rmdir(st->dir); /* the namespace's directory, if now empty */
+		rmdir(st->store.dir); /* the namespace's directory, if now empty */
 		*slash = '/';
 	}
 }

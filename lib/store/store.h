@@ -9,22 +9,27 @@
 #ifndef XDPCHAIN_STORE_H
 #define XDPCHAIN_STORE_H
 
-#include "kobj/kobj.h"
+#include "model/model.h"
 
 /*
  * One interface's state, on the heap (xc_state_new(): it holds two
- * copies of the chain's metadata, too much for a thread's stack). The
- * store fills and uses the first group of fields; the chain reader
- * (layer 3) fills the second from the kernel and the pins.
+ * copies of the chain's metadata, too much for a thread's stack), in two
+ * parts with one owner each (tests/unit/check_layers.py checks that no
+ * other layer assigns to them): the store (layer 2) writes st->store, the
+ * directory and its lock; the chain reader (layer 3) writes st->chain,
+ * what runs, from the kernel and the pins, and is told of each commit
+ * point of a mutation (xc_state_linked(), xc_state_swapped(),
+ * xc_state_appended(), xc_state_removed()). Every other layer reads them.
  */
-struct xc_state {
-	/* the store */
+struct xc_store {
 	int ifindex;
 	__u64 netns_ino;
 	char root[256];
 	char dir[320];
 	int dir_fd;          /* locked directory, -1 if none */
-	/* the chain read from it (reader.c) */
+};
+
+struct xc_chain {
 	bool have;           /* a valid chain runs */
 	/* The pinned dispatcher link runs something on the interface that
 	 * is not a valid chain of ours (another protocol version, forged
@@ -59,19 +64,35 @@ struct xc_state {
 	__u8 pos[XDPCHAIN_MAX_SLOTS];
 };
 
+struct xc_state {
+	struct xc_store store; /* layer 2 writes */
+	struct xc_chain chain; /* layer 3 writes */
+};
+
 /* ---- store.c ---- */
-XDPCHAIN_HIDDEN struct xc_state *xc_state_new(void);
-/* Unlock, close and free (NULL: nothing). */
-XDPCHAIN_HIDDEN void xc_state_free(struct xc_state *st);
+/* An unlocked reader's st->store names dir (a directory found by
+ * xc_store_find_moved()) from now on. */
+XDPCHAIN_HIDDEN void xc_store_read_at(struct xc_state *st, const char *dir);
+/* st->store names nothing (a reset: no descriptor is closed). */
+XDPCHAIN_HIDDEN void xc_store_init(struct xc_state *st);
+/* Drop the directory's lock (the chain's descriptors stay: layer 3's
+ * xc_state_unlock() closes both). */
+XDPCHAIN_HIDDEN void xc_store_unlock(struct xc_state *st);
 XDPCHAIN_HIDDEN int xc_resolve_root(const char *opt_root, char *buf, size_t len);
 XDPCHAIN_HIDDEN int xc_netns_ino(__u64 *ino);
 XDPCHAIN_HIDDEN int xc_state_dir(const char *root, __u64 netns_ino, int ifindex,
 				 char *buf, size_t len);
-/* st (reset) names the directory of ifindex under the root. */
+/* st->store (unlocked, reset) names the directory of ifindex under the
+ * root. */
 XDPCHAIN_HIDDEN int xc_state_open(struct xc_state *st, int ifindex, const char *opt_root);
-/* Take the directory's lock (st->dir_fd); create: make it if missing;
+/* Take the directory's lock (st->store.dir_fd); create: make it if missing;
  * nonblock: fail with -EWOULDBLOCK rather than wait (gc). */
 XDPCHAIN_HIDDEN int xc_store_lock(struct xc_state *st, bool create, bool nonblock);
+/* For the collector: st->store names nsdir/name (of ifindex, 0 if none), a
+ * state directory of another namespace or a parked one, locked without
+ * waiting: 0, or -errno (-EWOULDBLOCK: held; -ENOENT: gone or removed). */
+XDPCHAIN_HIDDEN int xc_store_lock_other(struct xc_state *st, const char *nsdir, const char *name,
+				      int ifindex);
 /* 0 if st's root is on a BPF filesystem (or would be, below one); else
  * -ENOTSUP, with a message that says why and what to do. */
 XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
@@ -89,22 +110,19 @@ XDPCHAIN_HIDDEN bool xc_state_dir_name(const char *name, unsigned long long *num
 XDPCHAIN_HIDDEN int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf,
 					size_t len);
 /* Take the lock of that directory (from), check it again, and rename it
- * to st->dir (which must be empty, or absent), whose lock it replaces:
+ * to st->store.dir (which must be empty, or absent), whose lock it replaces:
  * the chain's state is this namespace's from then on. -ESTALE: it
  * changed meanwhile. */
 XDPCHAIN_HIDDEN int xc_store_adopt(struct xc_state *st, const char *from, __u32 prog_id,
 				   bool nonblock);
-/* st->dir (locked) holds the chain of an interface that moved to another
- * namespace (st->away_link), and its index names another interface here:
- * rename the directory to moved-<link id> next to it, where the other
- * namespace still finds it, and drop its lock. st->dir is free then (not
- * recreated), and st holds no chain. */
-XDPCHAIN_HIDDEN int xc_store_park(struct xc_state *st);
+/* st->store.dir (locked) holds the chain of an interface that moved to
+ * another namespace (its dispatcher link: away_link), and its index names
+ * another interface here: rename the directory to moved-<link id> next to
+ * it, where the other namespace still finds it, and drop its lock.
+ * st->store.dir is free then (not recreated); the caller forgets the
+ * chain it read there. */
+XDPCHAIN_HIDDEN int xc_store_park(struct xc_state *st, __u32 away_link);
 
-/* Close the chain's descriptors (st->have becomes false). */
-XDPCHAIN_HIDDEN void xc_state_close(struct xc_state *st);
-/* The same, and drop the lock. */
-XDPCHAIN_HIDDEN void xc_state_unlock(struct xc_state *st);
 /* After the last program left (or a failed first attach): remove the
  * empty state directories. */
 XDPCHAIN_HIDDEN void xc_state_dir_remove(struct xc_state *st);

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-"""lib/ is a stack of layers (docs/architecture.md). Checks, from the
-sources, that every lib/*.c includes exactly one layer header; that every
+"""lib/ is a stack of layers (docs/architecture.md), one folder each.
+Checks, from the sources, that every lib/<layer>/*.c includes its own
+layer's header and otherwise only headers of lower layers, and that no
+layer header includes another but model's (so nothing is seen that is not
+asked for: only the transaction includes the mutations); that no file
+outside the store (layer 2) assigns to st->store nor outside the reader
+(layer 3) to st->chain (one owner per field); that every
 function a layer header declares is defined in a file of that layer; that
 no file calls a function of a higher layer; that the mutations (layer 4)
 never call each other; that there is one change path: only the
@@ -29,6 +34,18 @@ def strip_comments(text):
     return re.sub(r"//[^\n]*", "", text)
 
 
+# An assignment to (or through) a field of the state's two parts.
+OWNED_WRITE = [re.compile(r) for r in (
+    r"\bst->(store|chain)\.(\w+)[\w.\[\]]*\s*(?:=(?!=)|\+=|-=|\+\+|--)",
+    r"(?:\+\+|--)\s*st->(store|chain)\.(\w+)",
+    r"\b(?:memset|memcpy|snprintf|strcpy|strncpy)\s*\(\s*&?st->(store|chain)\.(\w+)")]
+
+# No layer header sees another but model's.
+for n, hdr in zip(NAMES, LAYERS):
+    for h in re.findall(r'#include "([^"]+)"', strip_comments((lib / hdr).read_text())):
+        if h in LAYERS and h != LAYERS[0]:
+            bad.append(f"{hdr} includes {h}: a file includes what it uses itself")
+
 # Functions each layer header declares.
 declared = {}
 for layer, hdr in enumerate(LAYERS):
@@ -44,11 +61,22 @@ for c in sorted(lib.glob("*/*.c")):
     if c.parent.name not in NAMES:
         bad.append(f"{c.parent.name}/{c.name}: not in a layer's folder")
         continue
+    own = NAMES.index(c.parent.name)
     inc = [h for h in re.findall(r'#include "([^"]+)"', text) if h in LAYERS]
-    if len(inc) != 1 or inc[0] != LAYERS[NAMES.index(c.parent.name)]:
-        bad.append(f"{c.name}: includes {inc or 'no layer header'}; exactly its own expected")
-        continue
-    layer_of[c.name] = LAYERS.index(inc[0])
+    if LAYERS[own] not in inc:
+        bad.append(f"{c.name}: does not include its layer's header {LAYERS[own]}")
+    for h in inc:
+        if LAYERS.index(h) > own:
+            bad.append(f"{c.name} (layer {own}) includes {h} of a higher layer")
+        elif h == "mutate/mutate.h" and own != 4 and c.name not in (TXN, "gc.c"):
+            bad.append(f"{c.name} includes {h}: only {TXN} (and gc.c, for the "
+                       f"collector) may see the mutations")
+    for part, field in (m for r in OWNED_WRITE for m in r.findall(text)):
+        owner = 2 if part == "store" else 3
+        if own != owner:
+            bad.append(f"{c.name} (layer {own}) writes st->{part}.{field}: "
+                       f"only layer {owner} ({NAMES[owner]}) does")
+    layer_of[c.name] = own
     for name in re.findall(r"^(?!static)[A-Za-z_][\w \t\*]*?\b(\w+)\s*\([^;{]*\)\s*\{",
                            text, re.M):
         defined_in[name] = c.name

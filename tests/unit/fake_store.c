@@ -23,7 +23,7 @@ static void path_of(struct xc_state *st, char *buf, size_t len, const char *fmt,
 	char name[128];
 
 	vsnprintf(name, sizeof(name), fmt, ap);
-	snprintf(buf, len, "%s/%s", st->dir, name);
+	snprintf(buf, len, "%s/%s", st->store.dir, name);
 }
 
 /* char path[] of the pin named by the caller's printf arguments. */
@@ -37,8 +37,8 @@ static void path_of(struct xc_state *st, char *buf, size_t len, const char *fmt,
 
 void fake_dir(struct xc_state *st)
 {
-	snprintf(st->dir, sizeof(st->dir), "/tmp/xdpchain-unit-XXXXXX");
-	if (!mkdtemp(st->dir)) {
+	snprintf(st->store.dir, sizeof(st->store.dir), "/tmp/xdpchain-unit-XXXXXX");
+	if (!mkdtemp(st->store.dir)) {
 		perror("mkdtemp");
 		exit(2);
 	}
@@ -71,7 +71,7 @@ unsigned int fake_count(struct xc_state *st)
 {
 	unsigned int n = 0;
 	struct dirent *de;
-	DIR *d = opendir(st->dir);
+	DIR *d = opendir(st->store.dir);
 
 	while (d && (de = readdir(d)))
 		n += de->d_name[0] != '.';
@@ -83,18 +83,18 @@ unsigned int fake_count(struct xc_state *st)
 void fake_rmdir(struct xc_state *st)
 {
 	struct dirent *de;
-	DIR *d = opendir(st->dir);
+	DIR *d = opendir(st->store.dir);
 	char path[600];
 
 	while (d && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", st->dir, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", st->store.dir, de->d_name);
 		unlink(path);
 	}
 	if (d)
 		closedir(d);
-	rmdir(st->dir);
+	rmdir(st->store.dir);
 }
 
 /* store.c */

@@ -8,18 +8,19 @@
  * line: a test may write more after it). */
 #ifndef XDPCHAIN_TEST_FAKE_STORE_H
 #define XDPCHAIN_TEST_FAKE_STORE_H
+#include "kobj/kobj.h"
 #include "store/store.h"
 
-/* A new empty state st->dir (a temporary directory). */
+/* A new empty state st->store.dir (a temporary directory). */
 void fake_dir(struct xc_state *st);
-/* Pin name (a printf format) of kind kind in st->dir. */
+/* Pin name (a printf format) of kind kind in st->store.dir. */
 void fake_pin(struct xc_state *st, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Whether pin name is in st->dir. */
+/* Whether pin name is in st->store.dir. */
 bool fake_has(struct xc_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The number of entries of st->dir. */
+/* The number of entries of st->store.dir. */
 unsigned int fake_count(struct xc_state *st);
-/* Remove st->dir and what it holds. */
+/* Remove st->store.dir and what it holds. */
 void fake_rmdir(struct xc_state *st);
 
 /* The program array behind progs-<rev>: entry i holds fake_array[i] when

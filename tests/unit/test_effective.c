@@ -20,17 +20,17 @@ static void running(__u64 rev, const char *kinds, unsigned int disp_nr)
 {
 	unsigned int i, n = (unsigned int)strlen(kinds);
 
-	memset(&st->base, 0, sizeof(st->base));
-	memset(&st->meta, 0xaa, sizeof(st->meta));
-	st->base.revision = rev;
-	st->base.nr_progs = n;
+	memset(&st->chain.base, 0, sizeof(st->chain.base));
+	memset(&st->chain.meta, 0xaa, sizeof(st->chain.meta));
+	st->chain.base.revision = rev;
+	st->chain.base.nr_progs = n;
 	for (i = 0; i < n; i++) {
-		st->base.slots[i] = slot(10 + i, (int)i, "p", (__u8)i);
-		st->base.slots[i].kind = kinds[i] == 'F' ? XDPCHAIN_SLOT_FREPLACE
+		st->chain.base.slots[i] = slot(10 + i, (int)i, "p", (__u8)i);
+		st->chain.base.slots[i].kind = kinds[i] == 'F' ? XDPCHAIN_SLOT_FREPLACE
 							 : XDPCHAIN_SLOT_TAILCALL;
 	}
-	st->disp_nr = disp_nr;
-	st->have = true;
+	st->chain.disp_nr = disp_nr;
+	st->chain.have = true;
 }
 
 /* The running chain's program ids and base positions, as "10@0 12@2". */
@@ -40,9 +40,9 @@ static const char *chain(void)
 	size_t len = 0;
 
 	buf[0] = 0;
-	for (unsigned int i = 0; i < st->meta.nr_progs; i++)
+	for (unsigned int i = 0; i < st->chain.meta.nr_progs; i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u@%u", i ? " " : "",
-					st->meta.slots[i].prog_id, st->pos[i]);
+					st->chain.meta.slots[i].prog_id, st->chain.pos[i]);
 	return buf;
 }
 
@@ -62,15 +62,16 @@ static void test_freplace(void)
 	/* No link pinned: every slot vacant. */
 	xc_state_effective(st);
 	CHECK(is("") && xc_state_vacant(st) == 3);
-	CHECK(st->meta.revision == 7 + 3);
+	CHECK(st->chain.meta.revision == 7 + 3);
 	/* The links of slots 0 and 2. */
 	fake_pin(st, "bpf-link", "link-7-10");
 	fake_pin(st, "bpf-link", "link-7-12");
 	xc_state_effective(st);
 	CHECK(is("10@0 12@2") && xc_state_vacant(st) == 1);
-	CHECK(st->meta.revision == 8);
+	CHECK(st->chain.meta.revision == 8);
 	/* Everything else of the chain is the base's. */
-	CHECK(st->meta.nr_spare == st->base.nr_spare && st->meta.flags == st->base.flags);
+	CHECK(st->chain.meta.nr_spare == st->chain.base.nr_spare &&
+	      st->chain.meta.flags == st->chain.base.flags);
 	/* A link of another revision, or another program, or a name that
 	 * only starts like one, runs nothing here. */
 	fake_pin(st, "bpf-link", "link-6-11");
@@ -82,7 +83,7 @@ static void test_freplace(void)
 	CHECK(is("10@0 12@2"));
 	fake_pin(st, "bpf-link", "link-7-11");
 	xc_state_effective(st);
-	CHECK(is("10@0 11@1 12@2") && xc_state_vacant(st) == 0 && st->meta.revision == 7);
+	CHECK(is("10@0 11@1 12@2") && xc_state_vacant(st) == 0 && st->chain.meta.revision == 7);
 	fake_rmdir(st);
 	/* The directory cannot be read: all count as linked (never a
 	 * program dropped from the chain by mistake). */
@@ -96,7 +97,7 @@ static void test_tailcall(void)
 	running(3, "TTTT", 4);
 	/* No progs-<rev> pin: the array lost its entries. */
 	xc_state_effective(st);
-	CHECK(is("") && st->meta.revision == 3 + 4);
+	CHECK(is("") && st->chain.meta.revision == 3 + 4);
 	/* Each entry holds its program, except 1 (a stub's id) and 3
 	 * (empty). */
 	fake_pin(st, "bpf-map", "progs-3");
@@ -104,7 +105,7 @@ static void test_tailcall(void)
 	fake_present = 0x7;
 	fake_lookup_errno = ENOENT;
 	xc_state_effective(st);
-	CHECK(is("10@0 12@2") && xc_state_vacant(st) == 2 && st->meta.revision == 5);
+	CHECK(is("10@0 12@2") && xc_state_vacant(st) == 2 && st->chain.meta.revision == 5);
 	/* A lookup that fails otherwise cannot tell: the slot runs. */
 	fake_lookup_errno = EPERM;
 	xc_state_effective(st);
@@ -139,9 +140,9 @@ static void test_mixed(void)
 	CHECK(is("10@0 12@2 13@3"));
 	/* Revision: the dispatcher's, one per appended program, one per
 	 * vacant slot. */
-	CHECK(st->meta.revision == 20 + 2 + 1);
+	CHECK(st->chain.meta.revision == 20 + 2 + 1);
 	/* The slots after the chain are cleared. */
-	CHECK(st->meta.slots[3].prog_id == 0 && st->meta.slots[63].prog_id == 0);
+	CHECK(st->chain.meta.slots[3].prog_id == 0 && st->chain.meta.slots[63].prog_id == 0);
 	fake_rmdir(st);
 }
 
@@ -155,17 +156,17 @@ static void test_adopt_running(void)
 	m.nr_progs = 2;
 	m.slots[0] = slot(1, 0, "a", 0);
 	m.slots[1] = slot(2, 0, "b", 0);
-	memset(st->pos, 9, sizeof(st->pos));
+	memset(st->chain.pos, 9, sizeof(st->chain.pos));
 	xc_state_adopt(st, &m);
-	CHECK(st->disp_nr == 2 && st->pos[0] == 0 && st->pos[1] == 1);
-	CHECK(!memcmp(&st->base, &m, sizeof(m)) && !memcmp(&st->meta, &m, sizeof(m)));
+	CHECK(st->chain.disp_nr == 2 && st->chain.pos[0] == 0 && st->chain.pos[1] == 1);
+	CHECK(!memcmp(&st->chain.base, &m, sizeof(m)) && !memcmp(&st->chain.meta, &m, sizeof(m)));
 	CHECK(xc_state_vacant(st) == 0);
-	st->have = false;
+	st->chain.have = false;
 	run = xc_state_running(st);
 	CHECK(!run.base && !run.meta);
-	st->have = true;
+	st->chain.have = true;
 	run = xc_state_running(st);
-	CHECK(run.base == &st->base && run.meta == &st->meta);
+	CHECK(run.base == &st->chain.base && run.meta == &st->chain.meta);
 }
 
 int main(void)

@@ -21,13 +21,12 @@
 static unsigned int unlocks;
 
 /* store.c */
-void xc_state_unlock(struct xc_state *st)
+void xc_store_unlock(struct xc_state *st)
 {
 	unlocks++;
-	if (st->dir_fd >= 0)
-		close(st->dir_fd);
-	st->dir_fd = -1;
-	st->have = false;
+	if (st->store.dir_fd >= 0)
+		close(st->store.dir_fd);
+	st->store.dir_fd = -1;
 }
 
 /* libbpf, on the files of the fake root. */
@@ -116,8 +115,8 @@ static void test_find(struct xc_state *st)
 	/* Our own directory, ns-3/if-7, runs program 40 itself. */
 	state_dir("ns-3", 0, 0);
 	state_dir("ns-3/if-7", 40, 7);
-	snprintf(st->dir, sizeof(st->dir), "%s/ns-3/if-7", root);
-	st->ifindex = 7;
+	snprintf(st->store.dir, sizeof(st->store.dir), "%s/ns-3/if-7", root);
+	st->store.ifindex = 7;
 	/* Another namespace's if-2 and moved-9 run on our index 7. */
 	state_dir("ns-1", 0, 0);
 	state_dir("ns-1/if-2", 50, 7);
@@ -144,9 +143,9 @@ static void test_find(struct xc_state *st)
 	CHECK(xc_store_find_moved(st, 50, buf, sizeof(buf)) == -ENOENT);
 	state_dir("ns-1/if-2", 50, 7);
 	/* No root: nothing moved. */
-	snprintf(st->root, sizeof(st->root), "%.200s/none", root);
+	snprintf(st->store.root, sizeof(st->store.root), "%.200s/none", root);
 	CHECK(xc_store_find_moved(st, 50, buf, sizeof(buf)) == -ENOENT);
-	snprintf(st->root, sizeof(st->root), "%s", root);
+	snprintf(st->store.root, sizeof(st->store.root), "%s", root);
 }
 
 static void test_adopt(struct xc_state *st)
@@ -154,8 +153,8 @@ static void test_adopt(struct xc_state *st)
 	char from[320];
 
 	/* Ours is empty (its pins were collected), locked. */
-	unlink(strcat(strcpy(from, st->dir), "/dispatcher"));
-	st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY);
+	unlink(strcat(strcpy(from, st->store.dir), "/dispatcher"));
+	st->store.dir_fd = open(st->store.dir, O_RDONLY | O_DIRECTORY);
 	snprintf(from, sizeof(from), "%s/ns-1/if-2", root);
 	/* Not the chain that runs here (any more): stale. */
 	CHECK(xc_store_adopt(st, from, 51, false) == -ESTALE);
@@ -164,11 +163,11 @@ static void test_adopt(struct xc_state *st)
 	/* Renamed over ours, with its lock; its namespace's directory,
 	 * empty now, removed. */
 	CHECK(exists("ns-3/if-7/dispatcher") && !exists("ns-1/if-2") && !exists("ns-1"));
-	CHECK(st->dir_fd >= 0);
+	CHECK(st->store.dir_fd >= 0);
 	/* Gone meanwhile. */
 	CHECK(xc_store_adopt(st, from, 50, false) == -ENOENT);
-	close(st->dir_fd);
-	st->dir_fd = -1;
+	close(st->store.dir_fd);
+	st->store.dir_fd = -1;
 }
 
 static void test_park(struct xc_state *st)
@@ -177,28 +176,29 @@ static void test_park(struct xc_state *st)
 
 	/* ns-3/if-7 holds the chain of an interface that moved away (link
 	 * 12); index 7 is another interface's now. */
-	st->dir_fd = open(st->dir, O_RDONLY | O_DIRECTORY);
-	st->alien_id = 50;
-	st->away_link = 12;
-	snprintf(st->alien_why, sizeof(st->alien_why), "moved away");
-	snprintf(dir, sizeof(dir), "%s", st->dir);
+	st->store.dir_fd = open(st->store.dir, O_RDONLY | O_DIRECTORY);
+	st->chain.alien_id = 50;
+	st->chain.away_link = 12;
+	snprintf(st->chain.alien_why, sizeof(st->chain.alien_why), "moved away");
+	snprintf(dir, sizeof(dir), "%s", st->store.dir);
 	unlocks = 0;
-	CHECK(xc_store_park(st) == 0);
+	CHECK(xc_store_park(st, st->chain.away_link) == 0);
 	CHECK(!exists("ns-3/if-7") && exists("ns-3/moved-12/dispatcher"));
-	CHECK(unlocks == 1 && st->dir_fd == -1);
-	CHECK(st->alien_id == 0 && st->away_link == 0 && !st->alien_why[0]);
+	CHECK(unlocks == 1 && st->store.dir_fd == -1);
+	/* The store writes only its own part: the reader forgets the chain. */
+	CHECK(st->chain.alien_id == 50 && st->chain.away_link == 12);
 	/* The directory is free, and not made again. */
-	CHECK(!strcmp(st->dir, dir));
+	CHECK(!strcmp(st->store.dir, dir));
 	/* A parked directory of that link already there (not empty): the
 	 * rename fails, and says so. */
 	state_dir("ns-3/if-7", 50, 7);
-	st->away_link = 12;
+	st->chain.away_link = 12;
 	unlocks = 0;
-	CHECK(xc_store_park(st) < 0 && unlocks == 0);
+	CHECK(xc_store_park(st, st->chain.away_link) < 0 && unlocks == 0);
 	CHECK(exists("ns-3/if-7/dispatcher"));
 	/* No parent in the path: refused. */
-	snprintf(st->dir, sizeof(st->dir), "if-7");
-	CHECK(xc_store_park(st) == -ENAMETOOLONG);
+	snprintf(st->store.dir, sizeof(st->store.dir), "if-7");
+	CHECK(xc_store_park(st, st->chain.away_link) == -ENAMETOOLONG);
 }
 
 static int quiet(enum xdpchain_print_level l, const char *f, va_list a)
@@ -213,10 +213,10 @@ int main(void)
 	if (!st)
 		return 2;
 	xc_log_set_print(quiet);
-	st->dir_fd = -1;
+	st->store.dir_fd = -1;
 	fake_dir(st);
-	snprintf(root, sizeof(root), "%.200s", st->dir);
-	snprintf(st->root, sizeof(st->root), "%s", root);
+	snprintf(root, sizeof(root), "%.200s", st->store.dir);
+	snprintf(st->store.root, sizeof(st->store.root), "%s", root);
 	test_dir_name();
 	test_find(st);
 	test_adopt(st);

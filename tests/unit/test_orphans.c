@@ -27,7 +27,7 @@ static int capture(enum xdpchain_print_level level, const char *fmt, va_list ap)
 static void report(struct xc_gc_report *r, const char *dir, const char *name)
 {
 	(void)r;
-	CHECK(!strcmp(dir, st->dir));
+	CHECK(!strcmp(dir, st->store.dir));
 	strncat(collected, " ", sizeof(collected) - strlen(collected) - 1);
 	strncat(collected, name, sizeof(collected) - strlen(collected) - 1);
 }
@@ -57,7 +57,7 @@ static void running(struct xdpchain_meta *m, __u64 rev)
 	m->slots[0] = slot(10, 1, "a", 1);
 	m->slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
 	m->slots[1] = slot(11, 2, "b", 2);
-	st->base = *m;
+	st->chain.base = *m;
 }
 
 /* Sorted report: readdir's order is the filesystem's. */
@@ -154,11 +154,11 @@ static void test_no_chain(void)
 	CHECK(fake_count(st) == 0);
 	/* Unless the directory is another's chain (reader.c): untouched. */
 	chain_pins();
-	st->alien_id = 77;
+	st->chain.alien_id = 77;
 	CHECK(gc(NULL, "") && fake_count(st) == 11);
 	/* With a chain of ours to keep, it is collected as usual. */
 	CHECK(gc(&m, "stats verdict"));
-	st->alien_id = 0;
+	st->chain.alien_id = 0;
 	fake_rmdir(st);
 	/* No directory: nothing to do. */
 	CHECK(gc(NULL, ""));
@@ -173,14 +173,14 @@ static void test_main_pending(void)
 	 * directly (main-<rev>). */
 	running(&m, 8);
 	m.nr_progs = 1;
-	st->base = m;
+	st->chain.base = m;
 	fake_pin(st, "bpf-link", "main-8");
 	fake_pin(st, "bpf-link", "main-7");
-	CHECK(xc_meta_whole(&st->base));
+	CHECK(xc_meta_whole(&st->chain.base));
 	CHECK(gc(&m, "main-7"));
 	/* With a second program it no longer does. */
 	running(&m, 8);
-	CHECK(!xc_meta_whole(&st->base));
+	CHECK(!xc_meta_whole(&st->chain.base));
 	CHECK(gc(&m, "main-8"));
 
 	/* pending-<rev>: kept while the probe says the main function's link
