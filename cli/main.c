@@ -9,6 +9,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
+#include "bpffs.h"
 #include "cli.h"
 #include "json.h"
 #include "opts.h"
@@ -161,6 +162,13 @@ static const struct cmd {
 	  "Show this help, or one command's." },
 };
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+/* The commands that may create a chain, and so a state directory: with
+ * no bpffs mounted at all, they mount one (cli/bpffs.c). */
+static bool creates_chains(const char *name)
+{
+	return !strcmp(name, "attach") || !strcmp(name, "apply");
+}
 
 static const struct cmd *find_cmd(const char *name)
 {
@@ -509,6 +517,9 @@ int main(int argc, char **argv)
 		ret = print_help(&ctx, cmd);
 	} else {
 		ctx.cmd = cmd->name;
+		/* The library neither mounts bpffs nor looks through
+		 * /proc/1/root: the command does, for the default root. */
+		ctx.root = cli_bpffs_root(ctx.root, creates_chains(cmd->name), ctx.verbose);
 		/* Commands parse their own argv with getopt_long(); 0 makes
 		 * glibc reinitialise its state. */
 		optind = 0;

@@ -23,8 +23,9 @@
  * The directory is also the lock (flock). The running dispatcher's .rodata
  * holds the chain metadata, so the pins only keep objects alive: anything
  * the running revision does not use is an orphan and is collected
- * (orphans.c). Which root, and whether a bpffs may be mounted for it, is
- * decided here too.
+ * (orphans.c). Which root is decided here too: the one given, else
+ * $XDPCHAIN_BPFFS_ROOT, else XDPCHAIN_DEFAULT_ROOT, on a bpffs that the
+ * library never mounts (the xdpchain command may: cli/bpffs.c).
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -34,7 +35,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <bpf/bpf.h>
@@ -45,47 +45,14 @@
 /* Where the system's bpffs is mounted: XDPCHAIN_DEFAULT_ROOT's parent. */
 #define XDPCHAIN_BPFFS_MOUNT "/sys/fs/bpf"
 
-static bool is_bpffs(const char *path)
-{
-	struct statfs sfs;
-
-	return !statfs(path, &sfs) && sfs.f_type == BPF_FS_MAGIC;
-}
-
-/*
- * The default root lives on the system's bpffs at /sys/fs/bpf. A process
- * in another mount namespace may not see it there: 'ip netns exec'
- * unshares the mount namespace and mounts a fresh sysfs on /sys, which has
- * no bpffs on fs/bpf. Pins must outlive the command (a bpf_link whose last
- * reference goes away detaches the dispatcher), so a bpffs private to such
- * a namespace will not do; PID 1's view of /sys/fs/bpf, reached through
- * /proc/1/root, is where the rest of the system keeps its pins. It needs
- * the privilege to follow PID 1's root (ptrace access); without it the
- * writer fails with a message naming the fixes (check_bpffs).
- */
-static void default_root(char *buf, size_t len)
-{
-	static const char host[] = "/proc/1/root" XDPCHAIN_BPFFS_MOUNT;
-
-	if (!is_bpffs(XDPCHAIN_BPFFS_MOUNT) && is_bpffs(host)) {
-		xc_debug("no bpffs at " XDPCHAIN_BPFFS_MOUNT " in this mount namespace: "
-			 "using PID 1's, %s\n", host);
-		snprintf(buf, len, "/proc/1/root%s", XDPCHAIN_DEFAULT_ROOT);
-		return;
-	}
-	snprintf(buf, len, "%s", XDPCHAIN_DEFAULT_ROOT);
-}
-
 int xc_resolve_root(const char *opt_root, char *buf, size_t len)
 {
 	const char *root = opt_root;
 
 	if (!root || !*root)
 		root = secure_getenv(XDPCHAIN_ROOT_ENV);
-	if (!root || !*root) {
-		default_root(buf, len);
-		return 0;
-	}
+	if (!root || !*root)
+		root = XDPCHAIN_DEFAULT_ROOT;
 	if (root[0] != '/') {
 		xc_warn("state root '%s' is not an absolute path\n", root);
 		return -EINVAL;
@@ -144,43 +111,18 @@ static int mkdir_bpffs(const char *path)
 	return 0;
 }
 
-/* Same namespace as PID 1's, by the /proc/PID/ns links; false if unknown. */
-static bool same_ns_as_init(const char *ns)
+/* Whether we are in PID 1's mount namespace (by the /proc/PID/ns links):
+ * only for the advice of check_bpffs(). */
+static bool same_mnt_ns_as_init(void)
 {
-	char a[64], b[64], p1[32], self[32];
-	ssize_t n, m;
+	char a[64], b[64];
+	ssize_t n = readlink("/proc/1/ns/mnt", a, sizeof(a) - 1);
+	ssize_t m = readlink("/proc/self/ns/mnt", b, sizeof(b) - 1);
 
-	snprintf(p1, sizeof(p1), "/proc/1/ns/%s", ns);
-	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
-	n = readlink(p1, a, sizeof(a) - 1);
-	m = readlink(self, b, sizeof(b) - 1);
 	return n > 0 && n == m && !memcmp(a, b, (size_t)n);
 }
 
-/*
- * No bpffs at /sys/fs/bpf: mount one there, as bpftool does, but only
- * where the mount provably outlives us: in the mount namespace of the
- * initial PID namespace's init, which lives as long as the system. A mount
- * in any other namespace could vanish with it, and with it the pins that
- * keep the chain attached.
- */
-#define PROC_PID_INIT_INO 0xEFFFFFFCU
-static int mount_default_bpffs(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/pid", &st) || st.st_ino != PROC_PID_INIT_INO ||
-	    !same_ns_as_init("pid") || !same_ns_as_init("mnt"))
-		return -ENOTSUP;
-	if (mount("bpf", XDPCHAIN_BPFFS_MOUNT, "bpf", 0, "mode=0700")) {
-		xc_warn("cannot mount bpffs at " XDPCHAIN_BPFFS_MOUNT ": %s\n", strerror(errno));
-		return -errno;
-	}
-	xc_info("mounted a BPF filesystem at " XDPCHAIN_BPFFS_MOUNT " (there was none)\n");
-	return 0;
-}
-
-static int check_bpffs(const char *root, bool create)
+static int check_bpffs(const char *root)
 {
 	char tmp[320];
 	struct statfs sfs;
@@ -203,9 +145,9 @@ static int check_bpffs(const char *root, bool create)
 			"choose another root with --root or $" XDPCHAIN_ROOT_ENV "\n", root);
 		return -ENOTSUP;
 	}
-	if (create && !mount_default_bpffs())
-		return 0;
-	if (same_ns_as_init("mnt"))
+	/* The library does not mount (the xdpchain command may, and says
+	 * so: cli/bpffs.c), nor look for another process's bpffs. */
+	if (same_mnt_ns_as_init())
 		xc_warn("no BPF filesystem at " XDPCHAIN_BPFFS_MOUNT ": mount one with "
 			"'mount -t bpf bpf " XDPCHAIN_BPFFS_MOUNT "' or choose a state root on "
 			"bpffs with --root or $" XDPCHAIN_ROOT_ENV "\n");
@@ -307,12 +249,12 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 
 int xc_store_check(const struct xc_state *st)
 {
-	return check_bpffs(st->store.root, false);
+	return check_bpffs(st->store.root);
 }
 
 int xc_store_root_check(const char *root)
 {
-	return check_bpffs(root, false);
+	return check_bpffs(root);
 }
 
 void xc_store_read_at(struct xc_state *st, const char *dir)
@@ -353,7 +295,7 @@ int xc_store_lock(struct xc_state *st, bool create, bool nonblock)
 	struct stat a, b;
 	int err, tries;
 
-	err = check_bpffs(st->store.root, create);
+	err = check_bpffs(st->store.root);
 	if (err)
 		return err;
 	for (tries = 0; tries < 100; tries++) {

@@ -234,7 +234,9 @@ struct xdpchain_attach_opts {
 	bool expect_revision_set;
 	/* Replace a program that xdpchain did not attach. */
 	bool replace_foreign;
-	/* bpffs state root; NULL: $XDPCHAIN_BPFFS_ROOT or the default. */
+	/* bpffs state root; NULL: $XDPCHAIN_BPFFS_ROOT or XDPCHAIN_DEFAULT_ROOT.
+	 * The library never mounts a bpffs there: the caller does (or the
+	 * administrator), and says so. */
 	const char *bpffs_root;
 	/* Switch the interface's verdict counters on (they stay on, for
 	 * every program, until xdpchain_set_stats(false)); false keeps the
