@@ -371,14 +371,14 @@ static int commit_iface(struct cli_ctx *ctx, const struct apply *a, struct iface
 				/* Asked before the program goes: the pins stay. */
 				xdpchain_pinned_maps(f->ifindex, f->have[s->have].id, pins_add_cb,
 						     &f->pins[i], &qo);
-				err = xdpchain_txn__detach(t, f->have[s->have].id);
+				err = xdpchain_txn__detach(t, f->have[s->have].id, NULL);
 				break;
 			}
 			case PLAN_UPDATE:
 				if (s->reorder)
 					err = xdpchain_txn__update(t, f->have[s->have].id,
 								   f->pw[s->want].priority,
-								   f->pw[s->want].continue_on);
+								   f->pw[s->want].continue_on, NULL);
 				if (!err && s->place) {
 					XDPCHAIN_OPTS(xdpchain_txn_place_opts, po);
 

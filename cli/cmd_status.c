@@ -7,6 +7,7 @@
 #include <string.h>
 #include <net/if.h>
 #include <xdpchain/xdpchain.h>
+#include "api/internal.h" /* the dispatcher's layout */
 #include "cli.h"
 #include "format.h"
 #include "json.h"
@@ -117,11 +118,11 @@ static void show_chain_text(const char *ifname, int ifindex, const struct xdpcha
 	unsigned int n = xdpchain_chain__nr_progs(c);
 	int w_pos = 3, w_id = 2, w_name = 4, w_prio = 8, w_cont = 11, w_owner = 5, w_be = 7;
 	struct row rows[XDPCHAIN_MAX_PROGS];
-	XDPCHAIN_OPTS(xdpchain_layout, l);
+	struct xc_layout l;
 	unsigned int pending = 0;
 	__u64 exhausted;
 
-	xdpchain_chain__layout(c, &l);
+	xc_chain_layout(c, &l);
 	printf("%s (ifindex %d): dispatcher %u, mode %s, backend %s, revision %llu, frags %s, "
 	       "stats %s\n",
 	       ifname, ifindex, xdpchain_chain__dispatcher_id(c),
@@ -205,9 +206,9 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 {
 	__u64 exhausted;
 	unsigned int n = xdpchain_chain__nr_progs(c);
-	XDPCHAIN_OPTS(xdpchain_layout, l);
+	struct xc_layout l;
 
-	xdpchain_chain__layout(c, &l);
+	xc_chain_layout(c, &l);
 
 	json_start_object(w);
 	json_kv_string(w, "ifname", ifname);
@@ -278,7 +279,7 @@ static void show_chain_json(struct json_writer *w, const char *ifname, int ifind
 		json_kv_bool(w, "observer", xdpchain_entry__observer(e));
 		json_kv_bool(w, "pending", xdpchain_entry__pending(e));
 		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
-		json_kv_uint(w, "slot", xdpchain_entry__slot(e));
+		json_kv_uint(w, "slot", xc_entry_slot(e));
 		json_key(w, "stats");
 		json_prog_stats(w, e);
 		json_end_object(w);

@@ -137,7 +137,9 @@ static void show_json(struct json_writer *w, const struct xdpchain_chain *c, uns
 static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *ifname,
 		   unsigned int idx, const void *data, size_t len, uint32_t origlen)
 {
-	struct xdpchain_trace_result r = { .sz = sizeof(r) };
+	int verdicts[XDPCHAIN_MAX_PROGS];
+	struct xdpchain_trace_result r = { .sz = sizeof(r), .verdicts = verdicts,
+					   .max_verdicts = XDPCHAIN_MAX_PROGS };
 	const struct xdpchain_chain *c = xdpchain_trace__chain(t);
 	int err;
 

@@ -10,6 +10,8 @@
 #define XDPCHAIN_API_H
 
 #include "mutate/mutate.h"
+/* What the xdpchain command uses beyond the API (never exported). */
+#include "api/internal.h"
 
 /* ---- txn.c: the one change path ---- */
 /* Whether the running chain counts verdicts (and so the next revision

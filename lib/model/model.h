@@ -256,9 +256,11 @@ struct xc_change {
 	 * it is loaded: the rebuild fills anchor_id in then) */
 	struct xdpchain_prog *anchor_prog;
 	__u32 id;                   /* XC_DETACH, XC_UPDATE, XC_PLACE */
-	/* XC_DETACH by name (id 0): the transaction resolves it against the
-	 * running chain when it stages the changes (txn.c) */
+	/* XC_DETACH, XC_UPDATE by name (id 0), and the anchor by name
+	 * (anchor_id 0): the transaction resolves them against the running
+	 * chain when it stages the changes (txn.c) */
 	const char *name;
+	const char *anchor_name;
 	bool stats;                 /* XC_STATS: count verdicts */
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */
