@@ -310,7 +310,7 @@ static int program_filter(struct cli_ctx *ctx, struct dump *d, const char *arg, 
 	const struct xdpchain_entry *e;
 	int ret;
 
-	ret = progref_id(ctx, d->ifindex, d->ifname, "--program", arg, id);
+	ret = progref_id(ctx, d->chain.cur, d->ifname, "--program", arg, id);
 	if (ret)
 		return ret;
 	e = dump_chain_entry(&d->chain, *id);

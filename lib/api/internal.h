@@ -6,7 +6,7 @@
  * exported (libxdpchain.map): the command links the library's objects
  * statically (lib/meson.build, libxdpchain_internal), the unit tests and
  * fuzzers the pure ones (libxdpchain_pure). Defined in layer 5 (query.c,
- * names.c) but for xc_verdict_name() (model/verdict.c).
+ * prog_api.c, names.c) but for xc_verdict_name() (model/verdict.c).
  */
 #ifndef XDPCHAIN_API_INTERNAL_H
 #define XDPCHAIN_API_INTERNAL_H
@@ -38,6 +38,16 @@ XDPCHAIN_HIDDEN void xc_chain_layout(const struct xdpchain_chain *chain, struct 
  * view, the program-array index of a tail-call program). Not the run
  * order: vacant slots leave gaps. */
 XDPCHAIN_HIDDEN unsigned int xc_entry_slot(const struct xdpchain_entry *e);
+
+/* The id of the one program of chain named name: 0, -ENOENT (none) or
+ * -EEXIST (several); no message. As a transaction resolves a name. */
+XDPCHAIN_HIDDEN int xc_chain_find_name(const struct xdpchain_chain *chain, const char *name,
+				       __u32 *id);
+
+/* prog_api.c: after a failed attach of prog, why a map it declares
+ * LIBBPF_PIN_BY_NAME could be neither pinned nor reused (what the
+ * library's warning said), into buf; false if that was not the cause. */
+XDPCHAIN_HIDDEN bool xc_prog_pin_why(const struct xdpchain_prog *prog, char *buf, size_t len);
 
 /* names.c: "pass,drop" (verdict names or libxdp's "XDP_PASS", any case),
  * "all" or "none" -> *mask. On -EINVAL, if bad and bad_len are not NULL,

@@ -278,6 +278,16 @@ bool xdpchain_entry__observer(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_OBSERVER);
 }
 
+int xc_chain_find_name(const struct xdpchain_chain *c, const char *name, __u32 *id)
+{
+	unsigned int found;
+
+	if (!c || !name || !id)
+		return xc_err(-EINVAL);
+	found = xc_meta_find_name(&c->meta, name, id);
+	return found == 1 ? 0 : xc_err(found ? -EEXIST : -ENOENT);
+}
+
 unsigned int xc_entry_slot(const struct xdpchain_entry *e)
 {
 	return e ? e->slot : 0;

@@ -159,20 +159,12 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 
 /* A program named in a change (a detach, an update, an attach's anchor):
  * the one program of that name in the running chain, as the caller saw it
- * (an exited owner's program is found too: detaching it is no error).
- * The library's one resolution of names (the command line's too). */
+ * (an exited owner's program is found too: detaching it is no error). */
 static int stage_name(const struct xc_state *st, const char *name, __u32 *id)
 {
-	const struct xdpchain_slot_meta *s = st->meta.slots;
+	unsigned int found = xc_meta_find_name(&st->meta, name, id);
 	char ifname[IF_NAMESIZE];
-	unsigned int found = 0;
 
-	for (unsigned int i = 0; i < st->meta.nr_progs; i++) {
-		if (strncmp(s[i].name, name, sizeof(s[i].name)))
-			continue;
-		found++;
-		*id = s[i].prog_id;
-	}
 	if (found == 1)
 		return 0;
 	xc_ifname(st->ifindex, ifname);

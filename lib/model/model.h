@@ -174,6 +174,11 @@ XDPCHAIN_HIDDEN __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsi
 					  const bool *fresh, __u64 avoid);
 /* Stats indexes the slots of meta count at. */
 XDPCHAIN_HIDDEN __u64 xc_meta_idx_mask(const struct xdpchain_meta *meta);
+/* How many programs of meta are named name (a detach, an update or an
+ * anchor by name: the library's one resolution of names); *id gets the
+ * last one's id. */
+XDPCHAIN_HIDDEN unsigned int xc_meta_find_name(const struct xdpchain_meta *meta, const char *name,
+					       __u32 *id);
 
 /* ---- runcfg.c ---- */
 struct xc_runcfg {
