@@ -281,11 +281,15 @@ bool xdpchain_entry__observer(const struct xdpchain_entry *e)
 int xc_chain_find_name(const struct xdpchain_chain *c, const char *name, __u32 *id)
 {
 	unsigned int found;
+	__u32 one = 0;
 
 	if (!c || !name || !id)
 		return xc_err(-EINVAL);
-	found = xc_meta_find_name(&c->meta, name, id);
-	return found == 1 ? 0 : xc_err(found ? -EEXIST : -ENOENT);
+	found = xc_meta_find_name(&c->meta, name, &one);
+	if (found != 1)
+		return xc_err(found ? -EEXIST : -ENOENT);
+	*id = one;
+	return 0;
 }
 
 unsigned int xc_entry_slot(const struct xdpchain_entry *e)
