@@ -101,92 +101,119 @@ void attach_error(struct cli_ctx *ctx, const struct attach_args *a,
 	xdpchain_chain__free(chain);
 }
 
+/* Where a program joined, read back after attaching. */
+struct placed {
+	struct xdpchain_chain *chain;   /* NULL: cannot read it */
+	const struct xdpchain_entry *e; /* NULL: not in it any more */
+	unsigned int pos, n;            /* 1-based position, of n */
+	__u32 id;
+	int prio;
+	__u32 cont;
+	const char *name;
+};
+
+static void read_back(struct cli_ctx *ctx, const struct attach_args *a,
+		      const struct xdpchain_prog *prog, struct placed *p)
+{
+	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
+	int err;
+
+	p->chain = xdpchain_chain__get(a->ifindex, &qo);
+	err = errno;
+	p->id = xdpchain_prog__id(prog);
+	p->name = xdpchain_prog__name(prog);
+	p->prio = xdpchain_prog__priority(prog);
+	p->cont = xdpchain_prog__continue_on(prog);
+	if (!p->chain) {
+		fprintf(stderr, "xdpchain: %s: attached, but cannot read the chain back: %s\n",
+			a->ifname, strerror(err));
+		return;
+	}
+	p->n = xdpchain_chain__nr_progs(p->chain);
+	for (unsigned int i = 0; i < p->n && !p->e; i++) {
+		const struct xdpchain_entry *x = xdpchain_chain__entry(p->chain, i);
+
+		if (x && xdpchain_entry__id(x) == p->id) {
+			p->e = x;
+			p->pos = i + 1;
+		}
+	}
+	if (!p->e) {
+		fprintf(stderr, "xdpchain: %s: program %u is no longer in the chain\n", a->ifname,
+			p->id);
+		return;
+	}
+	/* What is in effect. */
+	p->prio = xdpchain_entry__priority(p->e);
+	p->cont = xdpchain_entry__continue_on(p->e);
+}
+
+static void result_json(struct json_writer *w, const struct attach_args *a,
+			const struct placed *p, const struct pin_list *by_name)
+{
+	json_start_object(w);
+	json_kv_string(w, "ifname", a->ifname);
+	json_kv_int(w, "ifindex", a->ifindex);
+	json_kv_uint(w, "id", p->id);
+	json_kv_string(w, "name", p->name);
+	json_kv_int(w, "priority", p->prio);
+	json_key(w, "continue_on");
+	json_verdicts(w, p->cont);
+	if (p->e)
+		json_kv_uint(w, "position", p->pos);
+	else
+		json_kv_null(w, "position");
+	if (p->chain)
+		json_kv_uint(w, "revision", xdpchain_chain__revision(p->chain));
+	else
+		json_kv_null(w, "revision");
+	if (p->e)
+		json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(p->e)));
+	else
+		json_kv_null(w, "backend");
+	json_kv_bool(w, "pending", p->e && xdpchain_entry__pending(p->e));
+	json_key(w, "pinned_maps");
+	json_start_array(w);
+	for (int i = 0; i < a->npinned; i++)
+		json_str(w, a->pinned[i]);
+	for (unsigned int i = 0; i < by_name->n; i++)
+		json_str(w, by_name->path[i]);
+	json_end_array(w);
+	json_end_object(w);
+}
+
+static void result_text(const struct attach_args *a, const struct placed *p,
+			const struct pin_list *by_name)
+{
+	if (p->e)
+		printf("attached %s (id %u) to %s at position %u of %u, revision %llu%s\n",
+		       p->name, p->id, a->ifname, p->pos, p->n,
+		       (unsigned long long)xdpchain_chain__revision(p->chain),
+		       xdpchain_entry__pending(p->e) ? " (pending: does not run yet)" : "");
+	else
+		printf("attached %s (id %u) to %s\n", p->name, p->id, a->ifname);
+	for (int i = 0; i < a->npinned; i++)
+		printf("pinned map %s\n", a->pinned[i]);
+	pins_print(by_name, "", "pinned map", PINS_MADE_NOTE);
+}
+
 void attach_print_result(struct cli_ctx *ctx, const struct attach_args *a,
 			 const struct xdpchain_prog *prog)
 {
-	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
-	struct xdpchain_chain *chain = xdpchain_chain__get(a->ifindex, &qo);
-	int err = errno;
-	const struct xdpchain_entry *e = NULL;
-	__u32 id = xdpchain_prog__id(prog);
-	unsigned int pos = 0, n = 0;
-	int prio = xdpchain_prog__priority(prog);
-	__u32 cont = xdpchain_prog__continue_on(prog);
-	const char *name = xdpchain_prog__name(prog);
+	struct placed p = {};
 	/* libbpf's pins of the maps declared LIBBPF_PIN_BY_NAME (made or
 	 * reused): in --pin-maps DIR, else in the state root's map
 	 * directory. Always said: they outlive the program. */
 	struct pin_list by_name = {};
 
 	pins_of_prog(&by_name, prog);
-
-	if (chain) {
-		n = xdpchain_chain__nr_progs(chain);
-		for (unsigned int i = 0; i < n && !e; i++) {
-			const struct xdpchain_entry *x = xdpchain_chain__entry(chain, i);
-
-			if (x && xdpchain_entry__id(x) == id) {
-				e = x;
-				pos = i + 1;
-			}
-		}
-		if (!e)
-			fprintf(stderr, "xdpchain: %s: program %u is no longer in the chain\n",
-				a->ifname, id);
-	} else {
-		fprintf(stderr, "xdpchain: %s: attached, but cannot read the chain back: %s\n",
-			a->ifname, strerror(err));
-	}
-	if (e) {
-		/* What is in effect. */
-		prio = xdpchain_entry__priority(e);
-		cont = xdpchain_entry__continue_on(e);
-	}
-	if (ctx->json) {
-		json_start_object(ctx->jw);
-		json_kv_string(ctx->jw, "ifname", a->ifname);
-		json_kv_int(ctx->jw, "ifindex", a->ifindex);
-		json_kv_uint(ctx->jw, "id", id);
-		json_kv_string(ctx->jw, "name", name);
-		json_kv_int(ctx->jw, "priority", prio);
-		json_key(ctx->jw, "continue_on");
-		json_verdicts(ctx->jw, cont);
-		if (e)
-			json_kv_uint(ctx->jw, "position", pos);
-		else
-			json_kv_null(ctx->jw, "position");
-		if (chain)
-			json_kv_uint(ctx->jw, "revision", xdpchain_chain__revision(chain));
-		else
-			json_kv_null(ctx->jw, "revision");
-		if (e)
-			json_kv_string(ctx->jw, "backend",
-				       xdpchain_backend_str(xdpchain_entry__backend(e)));
-		else
-			json_kv_null(ctx->jw, "backend");
-		json_kv_bool(ctx->jw, "pending", e && xdpchain_entry__pending(e));
-		json_key(ctx->jw, "pinned_maps");
-		json_start_array(ctx->jw);
-		for (int i = 0; i < a->npinned; i++)
-			json_str(ctx->jw, a->pinned[i]);
-		for (unsigned int i = 0; i < by_name.n; i++)
-			json_str(ctx->jw, by_name.path[i]);
-		json_end_array(ctx->jw);
-		json_end_object(ctx->jw);
-	} else if (e) {
-		printf("attached %s (id %u) to %s at position %u of %u, revision %llu%s\n", name,
-		       id, a->ifname, pos, n, (unsigned long long)xdpchain_chain__revision(chain),
-		       xdpchain_entry__pending(e) ? " (pending: does not run yet)" : "");
-	} else {
-		printf("attached %s (id %u) to %s\n", name, id, a->ifname);
-	}
-	if (!ctx->json) {
-		for (int i = 0; i < a->npinned; i++)
-			printf("pinned map %s\n", a->pinned[i]);
-		pins_print(&by_name, "", "pinned map", PINS_MADE_NOTE);
-	}
+	read_back(ctx, a, prog, &p);
+	if (ctx->json)
+		result_json(ctx->jw, a, &p, &by_name);
+	else
+		result_text(a, &p, &by_name);
 	pins_free(&by_name);
-	xdpchain_chain__free(chain);
+	xdpchain_chain__free(p.chain);
 }
 
 void attach_report_more(struct cli_ctx *ctx, const char *fmt, ...)

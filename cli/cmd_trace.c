@@ -290,26 +290,44 @@ out:
 	return ret;
 }
 
-int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
+/* --packet HEX into pkt. */
+static int parse_packet(struct cli_ctx *ctx, const char *hex, uint8_t *pkt, size_t *len)
+{
+	size_t bad;
+	int err = hex_parse(hex, pkt, HEX_MAX, len, &bad);
+
+	if (err == -E2BIG) {
+		cli_error(ctx, "--packet: more than %d bytes", HEX_MAX);
+		return CLI_EXIT_USAGE;
+	}
+	if (!err)
+		return 0;
+	if (!hex[bad])
+		cli_error(ctx, "--packet: %s", *len || bad ? "an odd number of hex digits"
+			  : "no bytes");
+	else
+		cli_error(ctx, "--packet: bad hex at offset %zu ('%c'): pairs of hex digits, "
+			  "optionally separated by spaces, ':' or '-'", bad, hex[bad]);
+	return CLI_EXIT_USAGE;
+}
+
+/* IFACE and one of --packet HEX, --pcap FILE. */
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, const char **hex,
+		      const char **pcap)
 {
 	static const struct option longopts[] = {
 		{ "packet", required_argument, NULL, OPT_PACKET },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{},
 	};
-	XDPCHAIN_OPTS(xdpchain_trace_opts, to, .bpffs_root = ctx->root);
-	const char *hex = NULL, *pcap = NULL, *ifname;
-	struct xdpchain_trace *t;
-	static uint8_t pkt[HEX_MAX];
-	size_t len = 0, bad;
-	int c, ret, ifindex, err;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		if (c == OPT_PACKET && !hex && !pcap)
-			hex = optarg;
-		else if (c == OPT_PCAP && !hex && !pcap)
-			pcap = optarg;
+		if (c == OPT_PACKET && !*hex && !*pcap)
+			*hex = optarg;
+		else if (c == OPT_PCAP && !*hex && !*pcap)
+			*pcap = optarg;
 		else if (c == OPT_PACKET || c == OPT_PCAP) {
 			cli_error(ctx, "give one --packet or one --pcap (" TRACE_USAGE ")");
 			return CLI_EXIT_USAGE;
@@ -323,45 +341,52 @@ int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "missing IFACE (" TRACE_USAGE ")");
 		return CLI_EXIT_USAGE;
 	}
-	if (!hex && !pcap) {
+	if (!*hex && !*pcap) {
 		cli_error(ctx, "missing --packet or --pcap (" TRACE_USAGE ")");
 		return CLI_EXIT_USAGE;
 	}
+	return 0;
+}
+
+static struct xdpchain_trace *open_trace(struct cli_ctx *ctx, const char *ifname, int ifindex)
+{
+	XDPCHAIN_OPTS(xdpchain_trace_opts, to, .bpffs_root = ctx->root);
+	struct xdpchain_trace *t = xdpchain_trace__open(ifindex, &to);
+	int err = errno;
+
+	if (t)
+		return t;
+	if (err == ENOENT)
+		cli_error(ctx, "%s: there is no xdpchain chain", ifname);
+	else
+		cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
+			  err == ESTALE ? " (the chain changed meanwhile: try again)"
+					: cli_errno_hint(ctx, err));
+	return NULL;
+}
+
+int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *hex = NULL, *pcap = NULL, *ifname;
+	const struct xdpchain_chain *ch;
+	struct xdpchain_trace *t;
+	static uint8_t pkt[HEX_MAX];
+	size_t len = 0;
+	int ret, ifindex;
+
+	ret = parse_args(ctx, argc, argv, &hex, &pcap);
+	if (!ret && hex)
+		ret = parse_packet(ctx, hex, pkt, &len);
 	ifname = argv[optind];
-	if (hex) {
-		err = hex_parse(hex, pkt, sizeof(pkt), &len, &bad);
-		if (err == -E2BIG) {
-			cli_error(ctx, "--packet: more than %d bytes", HEX_MAX);
-			return CLI_EXIT_USAGE;
-		}
-		if (err) {
-			if (!hex[bad])
-				cli_error(ctx, "--packet: %s", len || bad ? "an odd number of hex digits"
-					  : "no bytes");
-			else
-				cli_error(ctx, "--packet: bad hex at offset %zu ('%c'): pairs of hex "
-					  "digits, optionally separated by spaces, ':' or '-'", bad,
-					  hex[bad]);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	ret = opt_ifindex(ctx, ifname, &ifindex);
+	if (!ret)
+		ret = opt_ifindex(ctx, ifname, &ifindex);
 	if (ret)
 		return ret;
-	t = xdpchain_trace__open(ifindex, &to);
-	if (!t) {
-		err = errno;
-		if (err == ENOENT)
-			cli_error(ctx, "%s: there is no xdpchain chain", ifname);
-		else
-			cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
-				  err == ESTALE ? " (the chain changed meanwhile: try again)"
-						: cli_errno_hint(ctx, err));
+	t = open_trace(ctx, ifname, ifindex);
+	if (!t)
 		return CLI_EXIT_FAIL;
-	}
+	ch = xdpchain_trace__chain(t);
 	if (ctx->json) {
-		const struct xdpchain_chain *ch = xdpchain_trace__chain(t);
-
 		json_start_object(ctx->jw);
 		json_kv_string(ctx->jw, "ifname", ifname);
 		json_kv_int(ctx->jw, "ifindex", ifindex);
@@ -370,8 +395,7 @@ int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
 		json_start_array(ctx->jw);
 	} else {
 		printf("%s: revision %llu, %u programs\n", ifname,
-		       (unsigned long long)xdpchain_chain__revision(xdpchain_trace__chain(t)),
-		       xdpchain_chain__nr_progs(xdpchain_trace__chain(t)));
+		       (unsigned long long)xdpchain_chain__revision(ch), xdpchain_chain__nr_progs(ch));
 	}
 	if (hex)
 		ret = run_one(ctx, t, ifname, 1, pkt, len, 0);

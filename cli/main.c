@@ -135,56 +135,111 @@ static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t 
 	return ret;
 }
 
-int main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{},
-	};
-	int c, ret, bad = 0, bad_optopt = 0, bad_optind = 0, first;
-	struct cli_ctx ctx = {};
-	bool help = false, version = false;
-	struct json_writer jw;
-	const struct cmd *cmd;
-	char *jbuf = NULL;
-	size_t jlen = 0;
-	FILE *jout = NULL;
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "root", required_argument, NULL, 'r' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{},
+};
 
-	/* "+": stop at the command, its options are its own; ":": tell a
-	 * missing argument from an unknown option. A bad option is reported
-	 * after the loop, once -j (which may follow it) is known. */
+/* The global options, before the command. */
+struct global {
+	bool help, version;
+	int bad, bad_optopt, bad_optind; /* the first bad option */
+};
+
+/* Returns the index of the command in argv. "+": stop at the command, its
+ * options are its own; ":": tell a missing argument from an unknown
+ * option. A bad option is reported later, once -j (which may follow it)
+ * is known. */
+static int parse_global(int argc, char **argv, struct cli_ctx *ctx, struct global *g)
+{
+	int c;
+
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:jr:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			ctx.json = true;
+			ctx->json = true;
 			break;
 		case 'r':
-			ctx.root = optarg;
+			ctx->root = optarg;
 			break;
 		case 'v':
-			ctx.verbose++;
+			ctx->verbose++;
 			break;
 		case 'h':
-			help = true;
+			g->help = true;
 			break;
 		case 'V':
-			version = true;
+			g->version = true;
 			break;
 		default:
-			if (!bad) {
-				bad = c;
-				bad_optopt = optopt;
-				bad_optind = optind;
+			if (!g->bad) {
+				g->bad = c;
+				g->bad_optopt = optopt;
+				g->bad_optind = optind;
 			}
 			break;
 		}
 	}
-	first = optind;
+	return optind;
+}
+
+/* Run what the command line asks for; argv[first] is the command. */
+static int dispatch(struct cli_ctx *ctx, const struct global *g, int argc, char **argv, int first)
+{
+	const struct cmd *cmd;
+
+	if (g->bad) {
+		optopt = g->bad_optopt;
+		optind = g->bad_optind;
+		return opt_bad_option(ctx, g->bad, argv, longopts);
+	}
+	if (ctx->root && !*ctx->root) {
+		cli_error(ctx, "empty --root directory");
+		return CLI_EXIT_USAGE;
+	}
+	if (g->help)
+		return cli_print_help(ctx, NULL);
+	if (g->version) {
+		ctx->cmd = "version";
+		/* Anything after -V is unexpected (argv[0] is not read). */
+		return cmd_version(ctx, argc - first + 1, argv + first - 1);
+	}
+	if (first >= argc) {
+		cli_error(ctx, "no command given (try 'xdpchain help')");
+		if (!ctx->json)
+			cli_usage_all(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	cmd = cli_find_cmd(argv[first]);
+	if (!cmd) {
+		cli_error(ctx, "unknown command '%s' (try 'xdpchain help')", argv[first]);
+		return CLI_EXIT_USAGE;
+	}
+	if (wants_help(argc - first, argv + first))
+		return cli_print_help(ctx, cmd);
+	ctx->cmd = cmd->name;
+	/* Commands parse their own argv with getopt_long(); 0 makes glibc
+	 * reinitialise its state. */
+	optind = 0;
+	return cmd->fn(ctx, argc - first, argv + first);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = {};
+	struct global g = {};
+	struct json_writer jw;
+	char *jbuf = NULL;
+	size_t jlen = 0;
+	FILE *jout = NULL;
+	int ret, first;
+
+	first = parse_global(argc, argv, &ctx, &g);
 	if (ctx.json) {
 		jout = open_memstream(&jbuf, &jlen);
 		if (!jout) {
@@ -202,36 +257,6 @@ int main(int argc, char **argv)
 	verbosity = ctx.verbose;
 	xdpchain_set_print(print_cb);
 	libbpf_set_print(libbpf_print_cb);
-
-	if (bad) {
-		optopt = bad_optopt;
-		optind = bad_optind;
-		ret = opt_bad_option(&ctx, bad, argv, longopts);
-	} else if (ctx.root && !*ctx.root) {
-		cli_error(&ctx, "empty --root directory");
-		ret = CLI_EXIT_USAGE;
-	} else if (help) {
-		ret = cli_print_help(&ctx, NULL);
-	} else if (version) {
-		ctx.cmd = "version";
-		/* Anything after -V is unexpected (argv[0] is not read). */
-		ret = cmd_version(&ctx, argc - first + 1, argv + first - 1);
-	} else if (first >= argc) {
-		cli_error(&ctx, "no command given (try 'xdpchain help')");
-		if (!ctx.json)
-			cli_usage_all(stderr);
-		ret = CLI_EXIT_USAGE;
-	} else if (!(cmd = cli_find_cmd(argv[first]))) {
-		cli_error(&ctx, "unknown command '%s' (try 'xdpchain help')", argv[first]);
-		ret = CLI_EXIT_USAGE;
-	} else if (wants_help(argc - first, argv + first)) {
-		ret = cli_print_help(&ctx, cmd);
-	} else {
-		ctx.cmd = cmd->name;
-		/* Commands parse their own argv with getopt_long(); 0 makes
-		 * glibc reinitialise its state. */
-		optind = 0;
-		ret = cmd->fn(&ctx, argc - first, argv + first);
-	}
+	ret = dispatch(&ctx, &g, argc, argv, first);
 	return finish(&ctx, ret, jout, &jbuf, &jlen);
 }

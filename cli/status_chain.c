@@ -195,15 +195,62 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 	json_end_object(w);
 }
 
+/* One program of c, entry e at position pos, as an object. */
+static void prog_json(struct json_writer *w, const struct xdpchain_chain *c,
+		      const struct xdpchain_entry *e, unsigned int pos)
+{
+	bool after;
+	__u32 anchor = xdpchain_entry__anchor(e, &after);
+	int alive = xdpchain_entry__owner_alive(e);
+
+	json_start_object(w);
+	json_kv_uint(w, "position", pos);
+	json_kv_uint(w, "id", xdpchain_entry__id(e));
+	json_kv_string(w, "name", xdpchain_entry__name(e));
+	json_kv_int(w, "priority", xdpchain_entry__priority(e));
+	json_key(w, "continue_on");
+	json_verdicts(w, xdpchain_entry__continue_on(e));
+	json_kv_string(w, "owner", xdpchain_entry__owner(e));
+	/* Relative placement (attach --before/--after), or null. */
+	json_key(w, "placed");
+	if (anchor) {
+		json_start_object(w);
+		json_kv_string(w, "where", after ? "after" : "before");
+		json_kv_uint(w, "id", anchor);
+		json_kv_string(w, "name", name_of(c, anchor));
+		json_end_object(w);
+	} else {
+		json_null_val(w);
+	}
+	/* Owner-bound (attach --until-exit): the process, and whether it runs
+	 * (null: this process cannot tell, e.g. another pid namespace). */
+	if (xdpchain_entry__owner_pid(e))
+		json_kv_uint(w, "owner_pid", xdpchain_entry__owner_pid(e));
+	else
+		json_kv_null(w, "owner_pid");
+	if (xdpchain_entry__owner_pid(e) && alive >= 0)
+		json_kv_bool(w, "owner_alive", alive);
+	else
+		json_kv_null(w, "owner_alive");
+	json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(e)));
+	json_kv_bool(w, "frags", xdpchain_entry__frags(e));
+	json_kv_bool(w, "observer", xdpchain_entry__observer(e));
+	json_kv_bool(w, "pending", xdpchain_entry__pending(e));
+	json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
+	json_kv_uint(w, "slot", xc_entry_slot(e));
+	json_key(w, "stats");
+	json_prog_stats(w, e);
+	json_end_object(w);
+}
+
 void status_chain_json(struct json_writer *w, const char *ifname, int ifindex,
-			    const struct xdpchain_chain *c)
+		       const struct xdpchain_chain *c)
 {
 	__u64 exhausted;
 	unsigned int n = xdpchain_chain__nr_progs(c);
 	struct xc_layout l;
 
 	xc_chain_layout(c, &l);
-
 	json_start_object(w);
 	json_kv_string(w, "ifname", ifname);
 	json_kv_int(w, "ifindex", ifindex);
@@ -229,54 +276,7 @@ void status_chain_json(struct json_writer *w, const char *ifname, int ifindex,
 
 		if (!e)
 			break;
-		json_start_object(w);
-		json_kv_uint(w, "position", i + 1);
-		json_kv_uint(w, "id", xdpchain_entry__id(e));
-		json_kv_string(w, "name", xdpchain_entry__name(e));
-		json_kv_int(w, "priority", xdpchain_entry__priority(e));
-		json_key(w, "continue_on");
-		json_verdicts(w, xdpchain_entry__continue_on(e));
-		json_kv_string(w, "owner", xdpchain_entry__owner(e));
-		/* Relative placement (attach --before/--after), or null. */
-		{
-			bool after;
-			__u32 anchor = xdpchain_entry__anchor(e, &after);
-
-			json_key(w, "placed");
-			if (anchor) {
-				json_start_object(w);
-				json_kv_string(w, "where", after ? "after" : "before");
-				json_kv_uint(w, "id", anchor);
-				json_kv_string(w, "name", name_of(c, anchor));
-				json_end_object(w);
-			} else {
-				json_null_val(w);
-			}
-		}
-		/* Owner-bound (attach --until-exit): the process, and whether it
-		 * runs (null: this process cannot tell, e.g. another pid
-		 * namespace). */
-		if (xdpchain_entry__owner_pid(e)) {
-			int alive = xdpchain_entry__owner_alive(e);
-
-			json_kv_uint(w, "owner_pid", xdpchain_entry__owner_pid(e));
-			if (alive < 0)
-				json_kv_null(w, "owner_alive");
-			else
-				json_kv_bool(w, "owner_alive", alive);
-		} else {
-			json_kv_null(w, "owner_pid");
-			json_kv_null(w, "owner_alive");
-		}
-		json_kv_string(w, "backend", xdpchain_backend_str(xdpchain_entry__backend(e)));
-		json_kv_bool(w, "frags", xdpchain_entry__frags(e));
-		json_kv_bool(w, "observer", xdpchain_entry__observer(e));
-		json_kv_bool(w, "pending", xdpchain_entry__pending(e));
-		json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
-		json_kv_uint(w, "slot", xc_entry_slot(e));
-		json_key(w, "stats");
-		json_prog_stats(w, e);
-		json_end_object(w);
+		prog_json(w, c, e, i + 1);
 	}
 	json_end_array(w);
 	json_end_object(w);
