@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "api/internal.h" /* the parsers the API does not export */
 #include "apply_config.h"
 #include "json_parse.h"
 
@@ -135,7 +136,7 @@ static int parse_continue_on(struct ctx *c, const json_t *v, const struct json_s
 		if (err)
 			return err;
 		name = json_string_value(x);
-		bit = xdpchain_verdict_parse(name);
+		bit = xc_verdict_parse(name);
 		if (bit < 0)
 			return bad(c, &s, sub, "unknown verdict \"%.32s\" (known: aborted, drop, "
 				   "pass, tx, redirect)", name);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <xdpchain/xdpchain.h>
+#include "api/internal.h" /* xc_chain_find_name() */
 #include "cli.h"
 #include "json.h"
 #include "opts.h"
@@ -105,27 +106,22 @@ static void look_before(struct cli_ctx *ctx, const struct detach_args *a, struct
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
 	struct xdpchain_chain *c = xdpchain_chain__get(a->ifindex, &qo);
-	unsigned int matches = 0;
 
 	v->had_chain = c || errno != ENOENT;
 	if (!c)
 		return;
 	v->before = xdpchain_chain__nr_progs(c);
-	for (unsigned int i = 0; i < v->before && a->target; i++) {
+	/* A name as the library resolves it (ambiguous: it will say so). */
+	if (a->target && !a->by_id && !xc_chain_find_name(c, a->target, &v->id))
+		snprintf(v->name, sizeof(v->name), "%s", a->target);
+	for (unsigned int i = 0; i < v->before && a->by_id; i++) {
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-		const char *name = e ? xdpchain_entry__name(e) : NULL;
 
-		if (!e || !name)
-			continue;
-		if (a->by_id ? xdpchain_entry__id(e) != a->id : strcmp(name, a->target))
-			continue;
-		if (matches++)
-			continue; /* ambiguous: the library will say so */
-		snprintf(v->name, sizeof(v->name), "%s", name);
-		v->id = xdpchain_entry__id(e);
+		if (e && xdpchain_entry__id(e) == a->id) {
+			snprintf(v->name, sizeof(v->name), "%s", xdpchain_entry__name(e));
+			v->id = a->id;
+		}
 	}
-	if (matches > 1)
-		v->id = 0;
 	xdpchain_chain__free(c);
 	if (a->all || v->id)
 		xdpchain_pinned_maps(a->ifindex, a->all ? 0 : v->id, pins_add_cb, &v->pins, &qo);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <xdpchain/xdpchain.h>
+#include "api/internal.h" /* the parsers the API does not export */
 #include "cli.h"
 #include "config.h"
 #include "dump_chain.h"
@@ -98,7 +99,7 @@ static void show_json(struct dump *d, const struct xdpchain_dump_hdr *h,
 		      const unsigned char *pkt, __u64 real_ns, const char *name)
 {
 	struct json_writer *w = d->ctx->jw;
-	const char *vname = xdpchain_verdict_name(h->verdict);
+	const char *vname = xc_verdict_name(h->verdict);
 	char sum[160];
 
 	json_start_object(w);
@@ -208,7 +209,7 @@ static int verdict_word(struct cli_ctx *ctx, const char *w, size_t len, bool alo
 	if (len && len < sizeof(word)) {
 		memcpy(word, w, len);
 		word[len] = '\0';
-		if (!xdpchain_verdicts_parse(word, m, NULL, NULL))
+		if (!xc_verdicts_parse(word, m, NULL, NULL))
 			return 0;
 	}
 	cli_error(ctx, "invalid verdict '%.*s' in --verdict (expected a comma-separated list of "
@@ -309,7 +310,7 @@ static int program_filter(struct cli_ctx *ctx, struct dump *d, const char *arg, 
 	const struct xdpchain_entry *e;
 	int ret;
 
-	ret = progref_id(ctx, d->ifindex, d->ifname, "--program", arg, id);
+	ret = progref_id(ctx, d->chain.cur, d->ifname, "--program", arg, id);
 	if (ret)
 		return ret;
 	e = dump_chain_entry(&d->chain, *id);

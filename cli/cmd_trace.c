@@ -17,6 +17,7 @@
 #include "json.h"
 #include "opts.h"
 #include "capture.h"
+#include "trace_show.h"
 
 enum { OPT_PACKET = 256, OPT_PCAP };
 
@@ -26,118 +27,13 @@ enum { OPT_PACKET = 256, OPT_PCAP };
 /* Enough for a few thousand packets: trace is for looking at them. */
 #define PCAP_MAX_FILE (256u << 20)
 
-/* What a position's verdict meant for the chain. */
-static const char *action(const struct xdpchain_entry *e, int v)
-{
-	if (v == XDPCHAIN_TRACE_EMPTY)
-		return "skipped"; /* empty slot */
-	if (v >= 0 && v < 32 && (xdpchain_entry__continue_on(e) >> v) & 1)
-		return "continue";
-	return "final";
-}
-
-static void show_text(const struct xdpchain_chain *c, unsigned int idx, size_t len,
-		      uint32_t origlen, const struct xdpchain_trace_result *r)
-{
-	unsigned int n = xdpchain_chain__nr_progs(c), stop = 0;
-	int w_name = 4;
-	char vb[16];
-
-	for (unsigned int i = 0; i < n; i++) {
-		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-		int l = e ? (int)strlen(xdpchain_entry__name(e)) : 0;
-
-		w_name = l > w_name ? l : w_name;
-	}
-	printf("packet %u: %zu bytes", idx, len);
-	if (origlen > len)
-		printf(" (captured of %u)", origlen);
-	putchar('\n');
-	printf("  %-3s  %-10s  %-*s  %-8s  %s\n", "POS", "ID", w_name, "NAME", "VERDICT", "");
-	for (unsigned int i = 0; i < n; i++) {
-		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-
-		if (!e)
-			break;
-		if (i < r->nr_run) {
-			const char *what = action(e, r->verdicts[i]);
-
-			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
-			       w_name, xdpchain_entry__name(e),
-			       r->verdicts[i] == XDPCHAIN_TRACE_EMPTY ? "-"
-				       : fmt_verdict(r->verdicts[i], vb, sizeof(vb)), what);
-			if (!strcmp(what, "final"))
-				stop = i + 1;
-		} else {
-			/* Observers decide nothing: a trace leaves them out. */
-			printf("  %-3u  %-10u  %-*s  %-8s  %s\n", i + 1, xdpchain_entry__id(e),
-			       w_name, xdpchain_entry__name(e), "-",
-			       xdpchain_entry__observer(e) ? "observer (not traced)" : "not run");
-		}
-	}
-	printf("  verdict: %s", fmt_verdict(r->verdict, vb, sizeof(vb)));
-	if (stop)
-		printf(" (from position %u, %s)\n", stop,
-		       xdpchain_entry__name(xdpchain_chain__entry(c, stop - 1)));
-	else
-		printf(" (end of the chain)\n");
-}
-
-static void show_json(struct json_writer *w, const struct xdpchain_chain *c, unsigned int idx,
-		      size_t len, uint32_t origlen, const struct xdpchain_trace_result *r)
-{
-	unsigned int stop = 0;
-	char vb[16];
-
-	json_start_object(w);
-	json_kv_uint(w, "packet", idx);
-	json_kv_uint(w, "length", len);
-	json_kv_uint(w, "wire_length", origlen > len ? origlen : len);
-	json_key(w, "programs");
-	json_start_array(w);
-	/* Every program of the chain, as the text lists them: those after
-	 * the one that decided did not run ("action": "not_run"). */
-	for (unsigned int i = 0; i < xdpchain_chain__nr_progs(c); i++) {
-		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
-		const char *what;
-
-		if (!e)
-			break;
-		json_start_object(w);
-		json_kv_uint(w, "position", i + 1);
-		json_kv_uint(w, "id", xdpchain_entry__id(e));
-		json_kv_string(w, "name", xdpchain_entry__name(e));
-		if (i >= r->nr_run) {
-			json_kv_null(w, "verdict");
-			json_kv_string(w, "action",
-				       xdpchain_entry__observer(e) ? "observer" : "not_run");
-			json_end_object(w);
-			continue;
-		}
-		what = action(e, r->verdicts[i]);
-		if (r->verdicts[i] == XDPCHAIN_TRACE_EMPTY)
-			json_kv_null(w, "verdict");
-		else
-			json_kv_string(w, "verdict", fmt_verdict(r->verdicts[i], vb, sizeof(vb)));
-		json_kv_string(w, "action", what);
-		json_end_object(w);
-		if (!strcmp(what, "final"))
-			stop = i + 1;
-	}
-	json_end_array(w);
-	json_kv_string(w, "verdict", fmt_verdict(r->verdict, vb, sizeof(vb)));
-	if (stop)
-		json_kv_uint(w, "stopped_at", stop);
-	else
-		json_kv_null(w, "stopped_at");
-	json_end_object(w);
-}
-
 /* One packet through the trace. */
 static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *ifname,
 		   unsigned int idx, const void *data, size_t len, uint32_t origlen)
 {
-	struct xdpchain_trace_result r = { .sz = sizeof(r) };
+	int verdicts[XDPCHAIN_MAX_PROGS];
+	struct xdpchain_trace_result r = { .sz = sizeof(r), .verdicts = verdicts,
+					   .max_verdicts = XDPCHAIN_MAX_PROGS };
 	const struct xdpchain_chain *c = xdpchain_trace__chain(t);
 	int err;
 
@@ -155,9 +51,9 @@ static int run_one(struct cli_ctx *ctx, struct xdpchain_trace *t, const char *if
 		return CLI_EXIT_FAIL;
 	}
 	if (ctx->json)
-		show_json(ctx->jw, c, idx, len, origlen, &r);
+		trace_show_json(ctx->jw, c, idx, len, origlen, &r);
 	else
-		show_text(c, idx, len, origlen, &r);
+		trace_show_text(c, idx, len, origlen, &r);
 	return 0;
 }
 
@@ -288,26 +184,44 @@ out:
 	return ret;
 }
 
-int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
+/* --packet HEX into pkt. */
+static int parse_packet(struct cli_ctx *ctx, const char *hex, uint8_t *pkt, size_t *len)
+{
+	size_t bad;
+	int err = hex_parse(hex, pkt, HEX_MAX, len, &bad);
+
+	if (err == -E2BIG) {
+		cli_error(ctx, "--packet: more than %d bytes", HEX_MAX);
+		return CLI_EXIT_USAGE;
+	}
+	if (!err)
+		return 0;
+	if (!hex[bad])
+		cli_error(ctx, "--packet: %s", *len || bad ? "an odd number of hex digits"
+			  : "no bytes");
+	else
+		cli_error(ctx, "--packet: bad hex at offset %zu ('%c'): pairs of hex digits, "
+			  "optionally separated by spaces, ':' or '-'", bad, hex[bad]);
+	return CLI_EXIT_USAGE;
+}
+
+/* IFACE and one of --packet HEX, --pcap FILE. */
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, const char **hex,
+		      const char **pcap)
 {
 	static const struct option longopts[] = {
 		{ "packet", required_argument, NULL, OPT_PACKET },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{},
 	};
-	XDPCHAIN_OPTS(xdpchain_trace_opts, to, .bpffs_root = ctx->root);
-	const char *hex = NULL, *pcap = NULL, *ifname;
-	struct xdpchain_trace *t;
-	static uint8_t pkt[HEX_MAX];
-	size_t len = 0, bad;
-	int c, ret, ifindex, err;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		if (c == OPT_PACKET && !hex && !pcap)
-			hex = optarg;
-		else if (c == OPT_PCAP && !hex && !pcap)
-			pcap = optarg;
+		if (c == OPT_PACKET && !*hex && !*pcap)
+			*hex = optarg;
+		else if (c == OPT_PCAP && !*hex && !*pcap)
+			*pcap = optarg;
 		else if (c == OPT_PACKET || c == OPT_PCAP) {
 			cli_error(ctx, "give one --packet or one --pcap (" TRACE_USAGE ")");
 			return CLI_EXIT_USAGE;
@@ -321,45 +235,52 @@ int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
 			cli_error(ctx, "missing IFACE (" TRACE_USAGE ")");
 		return CLI_EXIT_USAGE;
 	}
-	if (!hex && !pcap) {
+	if (!*hex && !*pcap) {
 		cli_error(ctx, "missing --packet or --pcap (" TRACE_USAGE ")");
 		return CLI_EXIT_USAGE;
 	}
+	return 0;
+}
+
+static struct xdpchain_trace *open_trace(struct cli_ctx *ctx, const char *ifname, int ifindex)
+{
+	XDPCHAIN_OPTS(xdpchain_trace_opts, to, .bpffs_root = ctx->root);
+	struct xdpchain_trace *t = xdpchain_trace__open(ifindex, &to);
+	int err = errno;
+
+	if (t)
+		return t;
+	if (err == ENOENT)
+		cli_error(ctx, "%s: there is no xdpchain chain", ifname);
+	else
+		cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
+			  err == ESTALE ? " (the chain changed meanwhile: try again)"
+					: cli_errno_hint(ctx, err));
+	return NULL;
+}
+
+int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *hex = NULL, *pcap = NULL, *ifname;
+	const struct xdpchain_chain *ch;
+	struct xdpchain_trace *t;
+	static uint8_t pkt[HEX_MAX];
+	size_t len = 0;
+	int ret, ifindex;
+
+	ret = parse_args(ctx, argc, argv, &hex, &pcap);
+	if (!ret && hex)
+		ret = parse_packet(ctx, hex, pkt, &len);
 	ifname = argv[optind];
-	if (hex) {
-		err = hex_parse(hex, pkt, sizeof(pkt), &len, &bad);
-		if (err == -E2BIG) {
-			cli_error(ctx, "--packet: more than %d bytes", HEX_MAX);
-			return CLI_EXIT_USAGE;
-		}
-		if (err) {
-			if (!hex[bad])
-				cli_error(ctx, "--packet: %s", len || bad ? "an odd number of hex digits"
-					  : "no bytes");
-			else
-				cli_error(ctx, "--packet: bad hex at offset %zu ('%c'): pairs of hex "
-					  "digits, optionally separated by spaces, ':' or '-'", bad,
-					  hex[bad]);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	ret = opt_ifindex(ctx, ifname, &ifindex);
+	if (!ret)
+		ret = opt_ifindex(ctx, ifname, &ifindex);
 	if (ret)
 		return ret;
-	t = xdpchain_trace__open(ifindex, &to);
-	if (!t) {
-		err = errno;
-		if (err == ENOENT)
-			cli_error(ctx, "%s: there is no xdpchain chain", ifname);
-		else
-			cli_error(ctx, "%s: cannot set up the trace: %s%s", ifname, strerror(err),
-				  err == ESTALE ? " (the chain changed meanwhile: try again)"
-						: cli_errno_hint(ctx, err));
+	t = open_trace(ctx, ifname, ifindex);
+	if (!t)
 		return CLI_EXIT_FAIL;
-	}
+	ch = xdpchain_trace__chain(t);
 	if (ctx->json) {
-		const struct xdpchain_chain *ch = xdpchain_trace__chain(t);
-
 		json_start_object(ctx->jw);
 		json_kv_string(ctx->jw, "ifname", ifname);
 		json_kv_int(ctx->jw, "ifindex", ifindex);
@@ -368,8 +289,7 @@ int cmd_trace(struct cli_ctx *ctx, int argc, char **argv)
 		json_start_array(ctx->jw);
 	} else {
 		printf("%s: revision %llu, %u programs\n", ifname,
-		       (unsigned long long)xdpchain_chain__revision(xdpchain_trace__chain(t)),
-		       xdpchain_chain__nr_progs(xdpchain_trace__chain(t)));
+		       (unsigned long long)xdpchain_chain__revision(ch), xdpchain_chain__nr_progs(ch));
 	}
 	if (hex)
 		ret = run_one(ctx, t, ifname, 1, pkt, len, 0);

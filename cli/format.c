@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <xdpchain/xdpchain.h>
+#include "api/internal.h" /* the parsers the API does not export */
 #include "format.h"
 #include "json.h"
 
@@ -13,7 +14,7 @@ void json_verdicts(struct json_writer *w, __u32 mask)
 	const char *name;
 
 	json_start_array(w);
-	for (int v = 0; (name = xdpchain_verdict_name(v)); v++)
+	for (int v = 0; (name = xc_verdict_name(v)); v++)
 		if (mask & XDPCHAIN_VERDICT_BIT(v))
 			json_str(w, name);
 	json_end_array(w);
@@ -27,7 +28,7 @@ void fmt_verdicts(__u32 mask, char *buf, size_t len)
 
 const char *fmt_verdict(int v, char *buf, size_t len)
 {
-	const char *name = xdpchain_verdict_name(v);
+	const char *name = xc_verdict_name(v);
 
 	if (name)
 		return name;

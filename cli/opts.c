@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <net/if.h>
+#include "api/internal.h" /* the parsers the API does not export */
 #include "opts.h"
 
 bool opt_all_digits(const char *str)
@@ -53,7 +54,7 @@ int opt_ifindex(struct cli_ctx *ctx, const char *ifname, int *ifindex)
 
 int opt_priority(struct cli_ctx *ctx, const char *str, int *priority)
 {
-	int err = xdpchain_priority_parse(str, priority);
+	int err = xc_priority_parse(str, priority);
 
 	if (!err)
 		return 0;
@@ -71,7 +72,7 @@ int opt_verdicts(struct cli_ctx *ctx, const char *str, __u32 *mask)
 	const char *bad = NULL;
 	size_t bad_len = 0;
 
-	if (!xdpchain_verdicts_parse(str, mask, &bad, &bad_len))
+	if (!xc_verdicts_parse(str, mask, &bad, &bad_len))
 		return 0;
 	if (bad_len > INT_MAX)
 		bad_len = INT_MAX;

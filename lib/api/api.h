@@ -12,6 +12,8 @@
 #include "model/model.h"
 
 struct xc_state; /* store/store.h */
+/* What the xdpchain command uses beyond the API (never exported). */
+#include "api/internal.h"
 
 /* ---- txn.c: the one change path ---- */
 /* Whether the running chain counts verdicts (and so the next revision

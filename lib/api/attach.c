@@ -53,6 +53,21 @@ static int anchor_from(struct xc_change *c, __u32 before_id, __u32 after_id,
 	return 0;
 }
 
+/* An attach's anchor by name (xdpchain_attach_opts.before_name,
+ * after_name), resolved when the transaction stages it (txn.c). */
+static int anchor_by_name(struct xc_change *c, const char *before, const char *after)
+{
+	if (!before && !after)
+		return 0;
+	if (c->anchor != XDPCHAIN_ANCHOR_NONE || (before && after) || !*(before ? before : after)) {
+		xc_warn("a program is placed before one program or after one, not both\n");
+		return -EINVAL;
+	}
+	c->anchor = before ? XDPCHAIN_ANCHOR_BEFORE : XDPCHAIN_ANCHOR_AFTER;
+	c->anchor_name = before ? before : after;
+	return 0;
+}
+
 /* A handle joins one chain; after a failed attempt it may try again (its
  * program, if the attempt loaded it, is used as it is). */
 static int check_attachable(const struct xdpchain_prog *prog)
@@ -85,6 +100,9 @@ int xdpchain_attach(struct xdpchain_prog *prog, int ifindex,
 	c.owner_pid = (__u32)pid;
 	err = anchor_from(&c, XC_OPTS_GET(opts, before_id, 0), XC_OPTS_GET(opts, after_id, 0),
 			  NULL, NULL);
+	if (!err)
+		err = anchor_by_name(&c, XC_OPTS_GET(opts, before_name, NULL),
+				     XC_OPTS_GET(opts, after_name, NULL));
 	if (err)
 		return xc_err(err);
 	/* Fail early when the backend is impossible, before any lock. */
@@ -244,30 +262,37 @@ int xdpchain_txn__attach(struct xdpchain_txn *t, struct xdpchain_prog *prog,
 	return 0;
 }
 
-int xdpchain_txn__detach(struct xdpchain_txn *t, __u32 prog_id)
+int xdpchain_txn__detach(struct xdpchain_txn *t, __u32 prog_id,
+			 const struct xdpchain_txn_detach_opts *opts)
 {
+	const char *name = XC_OPTS_GET(opts, name, NULL);
 	struct xc_change *c;
 
-	if (!t || !prog_id)
+	if (!t || !XC_OPTS_VALID(opts, xdpchain_txn_detach_opts) || !prog_id == !name ||
+	    (name && !*name))
 		return xc_err(-EINVAL);
 	c = txn_add(t, XC_DETACH);
 	if (!c)
 		return xc_err(-errno);
 	c->id = prog_id;
+	c->name = name;
 	return 0;
 }
 
 int xdpchain_txn__update(struct xdpchain_txn *t, __u32 prog_id, int priority,
-			 __u32 continue_on)
+			 __u32 continue_on, const struct xdpchain_txn_update_opts *opts)
 {
+	const char *name = XC_OPTS_GET(opts, name, NULL);
 	struct xc_change *c;
 
-	if (!t || !prog_id || (continue_on & ~XDPCHAIN_VERDICTS_ALL))
+	if (!t || !XC_OPTS_VALID(opts, xdpchain_txn_update_opts) || !prog_id == !name ||
+	    (name && !*name) || (continue_on & ~XDPCHAIN_VERDICTS_ALL))
 		return xc_err(-EINVAL);
 	c = txn_add(t, XC_UPDATE);
 	if (!c)
 		return xc_err(-errno);
 	c->id = prog_id;
+	c->name = name;
 	c->priority = priority;
 	c->continue_on = continue_on;
 	return 0;

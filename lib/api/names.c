@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* The API's parsers and formatters of verdicts, verdict sets, modes,
- * backends and priorities (layer 5, pure: unit-tested and fuzzed). */
+/* The parsers and formatters of verdicts, verdict sets, modes, backends
+ * and priorities (layer 5, pure: unit-tested and fuzzed): those of the
+ * API, and the command line's (api/internal.h). */
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,12 +10,7 @@
 #include <strings.h>
 #include "api/api.h"
 
-const char *xdpchain_verdict_name(int verdict)
-{
-	return xc_verdict_name(verdict);
-}
-
-int xdpchain_verdict_parse(const char *name)
+int xc_verdict_parse(const char *name)
 {
 	int v;
 
@@ -24,7 +20,7 @@ int xdpchain_verdict_parse(const char *name)
 	return v < 0 ? xc_err(-EINVAL) : v;
 }
 
-int xdpchain_verdicts_parse(const char *str, __u32 *mask, const char **bad, size_t *bad_len)
+int xc_verdicts_parse(const char *str, __u32 *mask, const char **bad, size_t *bad_len)
 {
 	const char *p = str;
 	__u32 m = 0;
@@ -144,7 +140,7 @@ int xdpchain_backend_parse(const char *str, enum xdpchain_backend *backend)
 	return 0;
 }
 
-int xdpchain_priority_parse(const char *str, int *priority)
+int xc_priority_parse(const char *str, int *priority)
 {
 	const char *p = str;
 	char *end;

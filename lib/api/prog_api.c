@@ -183,3 +183,9 @@ int xdpchain_prog__tag(struct xdpchain_prog *p, __u8 tag[8])
 		return xc_err(-EINVAL);
 	return xc_err(xc_prog_tag_of(p, tag));
 }
+
+bool xc_prog_pin_why(const struct xdpchain_prog *p, char *buf, size_t len)
+{
+	/* Only before its load: a loaded program's maps were pinned. */
+	return p && p->obj && !p->id && xc_pin_why(p->obj, buf, len);
+}

@@ -202,23 +202,12 @@ __u64 xdpchain_chain__revision(const struct xdpchain_chain *c)
 	return c ? c->meta.revision : 0;
 }
 
-int xdpchain_chain__layout(const struct xdpchain_chain *c, struct xdpchain_layout *out)
+void xc_chain_layout(const struct xdpchain_chain *c, struct xc_layout *l)
 {
-	struct xdpchain_layout l = {
-		.sz = sizeof(l),
-		.dispatcher_revision = c ? c->disp_revision : 0,
-		.vacant_slots = c ? c->vacant : 0,
-		.appended_slots = c ? c->appended : 0,
-		.spare_slots = c ? c->spare : 0,
-	};
-	size_t sz;
-
-	if (!c || !out || out->sz < sizeof(out->sz))
-		return xc_err(-EINVAL);
-	/* An older caller's smaller struct gets the fields it knows. */
-	sz = out->sz < sizeof(l) ? out->sz : sizeof(l);
-	memcpy((char *)out + sizeof(out->sz), (char *)&l + sizeof(l.sz), sz - sizeof(l.sz));
-	return 0;
+	l->dispatcher_revision = c ? c->disp_revision : 0;
+	l->vacant_slots = c ? c->vacant : 0;
+	l->appended_slots = c ? c->appended : 0;
+	l->spare_slots = c ? c->spare : 0;
 }
 
 bool xdpchain_chain__frags(const struct xdpchain_chain *c)
@@ -292,7 +281,21 @@ bool xdpchain_entry__observer(const struct xdpchain_entry *e)
 	return e && (e->m.flags & XDPCHAIN_SLOT_F_OBSERVER);
 }
 
-unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e)
+int xc_chain_find_name(const struct xdpchain_chain *c, const char *name, __u32 *id)
+{
+	unsigned int found;
+	__u32 one = 0;
+
+	if (!c || !name || !id)
+		return xc_err(-EINVAL);
+	found = xc_meta_find_name(&c->meta, name, &one);
+	if (found != 1)
+		return xc_err(found ? -EEXIST : -ENOENT);
+	*id = one;
+	return 0;
+}
+
+unsigned int xc_entry_slot(const struct xdpchain_entry *e)
 {
 	return e ? e->slot : 0;
 }

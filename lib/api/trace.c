@@ -164,13 +164,14 @@ const struct xdpchain_chain *xdpchain_trace__chain(const struct xdpchain_trace *
 int xdpchain_trace__run(struct xdpchain_trace *t, const void *pkt, size_t len,
 			struct xdpchain_trace_result *res)
 {
-	struct xdpchain_trace_result r = { .sz = sizeof(r) };
 	struct xdpchain_trace_rec rec;
 	__u32 key = 0;
 	int fd, err;
-	size_t sz;
 
-	if (!t || !pkt || !res || res->sz < sizeof(res->sz) || len > UINT32_MAX)
+	/* A result is written: every field the library fills must be there. */
+	if (!t || !pkt || !res || res->sz < offsetofend(struct xdpchain_trace_result, max_verdicts) ||
+	    !XC_OPTS_VALID(res, xdpchain_trace_result) || len > UINT32_MAX ||
+	    (res->max_verdicts && !res->verdicts))
 		return xc_err(-EINVAL);
 	fd = xc_disp_trace_fd(t->d);
 	memset(&rec, 0, sizeof(rec));
@@ -188,12 +189,12 @@ int xdpchain_trace__run(struct xdpchain_trace *t, const void *pkt, size_t len,
 		return xc_err(-errno);
 	/* An empty slot's verdict is reported as is. */
 	_Static_assert(XDPCHAIN_TRACE_EMPTY == XDPCHAIN_RET_EMPTY, "empty slot value");
-	r.verdict = (int)o.retval;
-	r.nr_run = rec.nr_run < t->n ? rec.nr_run : t->n;
-	for (unsigned int i = 0; i < r.nr_run; i++)
-		r.verdicts[i] = rec.verdict[i];
-	r.size_out = o.data_size_out;
-	sz = res->sz < sizeof(r) ? res->sz : sizeof(r);
-	memcpy((char *)res + sizeof(res->sz), (char *)&r + sizeof(r.sz), sz - sizeof(r.sz));
+	res->verdict = (int)o.retval;
+	res->nr_run = rec.nr_run < t->n ? rec.nr_run : t->n;
+	/* The caller's array holds as many as it says: the chain's limit is
+	 * no part of the ABI. */
+	for (unsigned int i = 0; i < res->nr_run && i < res->max_verdicts; i++)
+		res->verdicts[i] = rec.verdict[i];
+	res->size_out = o.data_size_out;
 	return 0;
 }

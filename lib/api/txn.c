@@ -161,30 +161,37 @@ static int stage_attach(const struct xc_params *p, struct xc_change *c)
 	return 0;
 }
 
-/* Stage a detach by name: the one program of that name in the running
- * chain, as the caller saw it (an exited owner's program is found too:
- * detaching it is no error). */
-static int stage_detach(const struct xc_state *st, struct xc_change *c)
+/* A program named in a change (a detach, an update, an attach's anchor):
+ * the one program of that name in the running chain, as the caller saw it
+ * (an exited owner's program is found too: detaching it is no error). */
+static int stage_name(const struct xc_state *st, const char *name, __u32 *id)
 {
-	const struct xdpchain_slot_meta *s = st->chain.meta.slots;
+	unsigned int found = xc_meta_find_name(&st->chain.meta, name, id);
 	char ifname[IF_NAMESIZE];
-	unsigned int found = 0;
 
-	for (unsigned int i = 0; i < st->chain.meta.nr_progs; i++) {
-		if (strncmp(s[i].name, c->name, sizeof(s[i].name)))
-			continue;
-		found++;
-		c->id = s[i].prog_id;
-	}
 	if (found == 1)
 		return 0;
 	xc_ifname(st->store.ifindex, ifname);
 	if (!found) {
-		xc_warn("no program named '%s' in the chain on %s\n", c->name, ifname);
+		xc_warn("no program named '%s' in the chain on %s\n", name, ifname);
 		return -ENOENT;
 	}
-	xc_warn("%u programs match named '%s' on %s: detach by id\n", found, c->name, ifname);
+	xc_warn("%u programs match named '%s' on %s: give its id\n", found, name, ifname);
 	return -EEXIST;
+}
+
+/* Every name a change gives, resolved (stage_name()). */
+static int stage_names(const struct xc_state *st, struct xc_change *c, unsigned int nc)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < nc && !err; i++) {
+		if (c[i].name)
+			err = stage_name(st, c[i].name, &c[i].id);
+		if (!err && c[i].anchor_name)
+			err = stage_name(st, c[i].anchor_name, &c[i].anchor_id);
+	}
+	return err;
 }
 
 /*
@@ -287,13 +294,9 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 			e[i].fresh = false;
 		}
 	}
-	for (i = 0; i < nc; i++) {
-		if (c[i].kind != XC_DETACH || !c[i].name)
-			continue;
-		err = stage_detach(st, &c[i]);
-		if (err)
-			return err;
-	}
+	err = stage_names(st, c, nc);
+	if (err)
+		return err;
 	ndead = drop_dead(st, e, &n, dead);
 	for (i = 0; i < nc; i++) {
 		if (c[i].kind != XC_ATTACH)

@@ -98,6 +98,8 @@ XDPCHAIN_HIDDEN int xc_elf_check_header(const void *buf, size_t len, const char 
  * that is missing or no BPF filesystem), warn which, where and what to
  * do, and return true. what: the program, for the message. */
 XDPCHAIN_HIDDEN bool xc_pin_failure(struct bpf_object *obj, const char *what);
+/* The same explanation, into buf (no message): false if there is none. */
+XDPCHAIN_HIDDEN bool xc_pin_why(struct bpf_object *obj, char *buf, size_t len);
 /* Take every map of obj off its pin path: a throwaway load pins nothing. */
 XDPCHAIN_HIDDEN int xc_pins_clear(struct bpf_object *obj);
 /* The maps of obj that libbpf gave its default pin path (/sys/fs/bpf/NAME:

@@ -5,8 +5,9 @@
  * pin_root_path, default /sys/fs/bpf). At load it reuses a compatible map
  * pinned there, or creates the map and pins it; if it can do neither, the
  * load fails with only libbpf's own lines ("failed to auto-pin") to say
- * why. This file says why in the library's words, and keeps a throwaway
- * load from pinning anything. */
+ * why. This file says why in the library's words (the one place: the
+ * command line quotes it, api/internal.h), and keeps a throwaway load
+ * from pinning anything. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,9 @@ static bool reusable(int fd, const struct bpf_map *m)
 	       info.map_flags == bpf_map__map_flags(m) && info.map_extra == bpf_map__map_extra(m);
 }
 
-/* Why m could not be pinned at path: false if nothing here explains it. */
-static bool explain(const char *what, const struct bpf_map *m, const char *path)
+/* Why m could not be pinned at path, into buf: false if nothing here
+ * explains it. */
+static bool explain(const struct bpf_map *m, const char *path, char *buf, size_t len)
 {
 	const char *slash = strrchr(path, '/');
 	struct statfs fs;
@@ -47,11 +49,11 @@ static bool explain(const char *what, const struct bpf_map *m, const char *path)
 		close(fd);
 		if (ok)
 			return false; /* libbpf would have taken it */
-		xc_warn("%s: map %s is declared LIBBPF_PIN_BY_NAME: %s holds %s, which libbpf "
-			"cannot reuse for it (type, key and value size, entries and flags must "
-			"match): remove that pin, or pin the maps in another directory "
-			"(pin_root_path; xdpchain attach --pin-maps DIR)\n", what,
-			bpf_map__name(m), path, is_map ? "another map" : "no map");
+		snprintf(buf, len, "map %s is declared LIBBPF_PIN_BY_NAME: %s holds %s, which "
+			 "libbpf cannot reuse for it (type, key and value size, entries and flags "
+			 "must match): remove that pin, or pin the maps in another directory "
+			 "(pin_root_path; xdpchain attach --pin-maps DIR)", bpf_map__name(m), path,
+			 is_map ? "another map" : "no map");
 		return true;
 	}
 	if (!slash)
@@ -60,23 +62,23 @@ static bool explain(const char *what, const struct bpf_map *m, const char *path)
 	if (!dir)
 		return false;
 	if (statfs(dir, &fs))
-		xc_warn("%s: map %s is declared LIBBPF_PIN_BY_NAME: cannot pin it as %s: %s: %s "
-			"(its directory must be on a BPF filesystem; libbpf creates it if its "
-			"parent is: pin_root_path; xdpchain attach --pin-maps DIR)\n",
-			what, bpf_map__name(m), path, dir, strerror(errno));
+		snprintf(buf, len, "map %s is declared LIBBPF_PIN_BY_NAME: cannot pin it as %s: "
+			 "%s: %s (its directory must be on a BPF filesystem; libbpf creates it if "
+			 "its parent is: pin_root_path; xdpchain attach --pin-maps DIR)",
+			 bpf_map__name(m), path, dir, strerror(errno));
 	else if (fs.f_type != BPF_FS_MAGIC)
-		xc_warn("%s: map %s is declared LIBBPF_PIN_BY_NAME: cannot pin it as %s: %s is "
-			"not a BPF filesystem here (pin the maps in a directory on a bpffs: "
-			"pin_root_path, xdpchain attach --pin-maps DIR; or, in a network "
-			"namespace, enter it with nsenter --net instead of ip netns exec, which "
-			"remounts /sys)\n", what, bpf_map__name(m), path, dir);
+		snprintf(buf, len, "map %s is declared LIBBPF_PIN_BY_NAME: cannot pin it as %s: "
+			 "%s is not a BPF filesystem here (pin the maps in a directory on a bpffs: "
+			 "pin_root_path, xdpchain attach --pin-maps DIR; or, in a network "
+			 "namespace, enter it with nsenter --net instead of ip netns exec, which "
+			 "remounts /sys)", bpf_map__name(m), path, dir);
 	else
 		found = false;
 	free(dir);
 	return found;
 }
 
-bool xc_pin_failure(struct bpf_object *obj, const char *what)
+bool xc_pin_why(struct bpf_object *obj, char *buf, size_t len)
 {
 	struct bpf_map *m;
 
@@ -87,10 +89,20 @@ bool xc_pin_failure(struct bpf_object *obj, const char *what)
 	bpf_object__for_each_map(m, obj) {
 		const char *path = bpf_map__pin_path(m);
 
-		if (path && !bpf_map__is_pinned(m) && explain(what, m, path))
+		if (path && !bpf_map__is_pinned(m) && explain(m, path, buf, len))
 			return true;
 	}
 	return false;
+}
+
+bool xc_pin_failure(struct bpf_object *obj, const char *what)
+{
+	char why[1024];
+
+	if (!xc_pin_why(obj, why, sizeof(why)))
+		return false;
+	xc_warn("%s: %s\n", what, why);
+	return true;
 }
 
 int xc_pins_clear(struct bpf_object *obj)

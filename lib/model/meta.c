@@ -299,3 +299,17 @@ __u64 xc_meta_idx_mask(const struct xdpchain_meta *meta)
 		mask |= 1ull << (meta->slots[i].stats_idx & (XDPCHAIN_MAX_SLOTS - 1));
 	return mask;
 }
+
+unsigned int xc_meta_find_name(const struct xdpchain_meta *meta, const char *name, __u32 *id)
+{
+	const struct xdpchain_slot_meta *s = meta->slots;
+	unsigned int found = 0;
+
+	for (unsigned int i = 0; i < meta->nr_progs && i < XDPCHAIN_MAX_SLOTS; i++) {
+		if (strncmp(s[i].name, name, sizeof(s[i].name)))
+			continue;
+		found++;
+		*id = s[i].prog_id;
+	}
+	return found;
+}

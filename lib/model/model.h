@@ -174,6 +174,11 @@ XDPCHAIN_HIDDEN __u64 xc_stats_idx_assign(struct xdpchain_slot_meta *slots, unsi
 					  const bool *fresh, __u64 avoid);
 /* Stats indexes the slots of meta count at. */
 XDPCHAIN_HIDDEN __u64 xc_meta_idx_mask(const struct xdpchain_meta *meta);
+/* How many programs of meta are named name (a detach, an update or an
+ * anchor by name: the library's one resolution of names); *id gets the
+ * last one's id. */
+XDPCHAIN_HIDDEN unsigned int xc_meta_find_name(const struct xdpchain_meta *meta, const char *name,
+					       __u32 *id);
 
 /* ---- runcfg.c ---- */
 struct xc_runcfg {
@@ -256,9 +261,11 @@ struct xc_change {
 	 * it is loaded: the rebuild fills anchor_id in then) */
 	struct xdpchain_prog *anchor_prog;
 	__u32 id;                   /* XC_DETACH, XC_UPDATE, XC_PLACE */
-	/* XC_DETACH by name (id 0): the transaction resolves it against the
-	 * running chain when it stages the changes (txn.c) */
+	/* XC_DETACH, XC_UPDATE by name (id 0), and the anchor by name
+	 * (anchor_id 0): the transaction resolves them against the running
+	 * chain when it stages the changes (txn.c) */
 	const char *name;
+	const char *anchor_name;
 	bool stats;                 /* XC_STATS: count verdicts */
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */

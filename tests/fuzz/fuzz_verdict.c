@@ -6,6 +6,7 @@
 #include <limits.h>
 #include "fuzz.h"
 #include "model/model.h"
+#include "api/internal.h"
 
 static void verdicts(const char *s)
 {
@@ -15,7 +16,7 @@ static void verdicts(const char *s)
 	__u32 mask = 0xdead, again;
 	int n, k;
 
-	if (xdpchain_verdicts_parse(s, &mask, &bad, &bad_len)) {
+	if (xc_verdicts_parse(s, &mask, &bad, &bad_len)) {
 		/* The bad word is inside the string. */
 		FUZZ_ASSERT(bad >= s && bad + bad_len <= s + strlen(s));
 		FUZZ_ASSERT(mask == 0xdead);
@@ -25,7 +26,7 @@ static void verdicts(const char *s)
 	FUZZ_ASSERT(!(mask & ~XDPCHAIN_VERDICTS_ALL));
 	n = xdpchain_verdicts_format(mask, buf, sizeof(buf));
 	FUZZ_ASSERT(n > 0 && (size_t)n < sizeof(buf) && (size_t)n == strlen(buf));
-	FUZZ_ASSERT(!xdpchain_verdicts_parse(buf, &again, NULL, NULL) && again == mask);
+	FUZZ_ASSERT(!xc_verdicts_parse(buf, &again, NULL, NULL) && again == mask);
 	/* Every smaller buffer gets a terminated prefix and the same length. */
 	for (k = 0; k <= n; k++) {
 		memset(small, 'x', sizeof(small));
@@ -42,10 +43,10 @@ static void priority(const char *s)
 	char buf[16];
 	int p, again;
 
-	if (xdpchain_priority_parse(s, &p))
+	if (xc_priority_parse(s, &p))
 		return;
 	snprintf(buf, sizeof(buf), "%d", p);
-	FUZZ_ASSERT(!xdpchain_priority_parse(buf, &again) && again == p);
+	FUZZ_ASSERT(!xc_priority_parse(buf, &again) && again == p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,10 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!s)
 		return 0;
-	v = xdpchain_verdict_parse(s);
+	v = xc_verdict_parse(s);
 	if (v >= 0) {
-		FUZZ_ASSERT(xdpchain_verdict_name(v));
-		FUZZ_ASSERT(xdpchain_verdict_parse(xdpchain_verdict_name(v)) == v);
+		FUZZ_ASSERT(xc_verdict_name(v));
+		FUZZ_ASSERT(xc_verdict_parse(xc_verdict_name(v)) == v);
 	}
 	verdicts(s);
 	priority(s);

@@ -333,7 +333,7 @@ t_pin_by_name_refused() {
 	expect_exit 1 xc attach -b "$backend" xt0 "$XDPTOOLS/xdpfilt_alw_udp.o" --pin-maps "$dir" || return
 	expect "the error names the map, its path and the fix" "yes" \
 		"$(grep "^Error: " <<<"$err" | grep "map xdp_stats_map is declared LIBBPF_PIN_BY_NAME" |
-			grep "$dir/xdp_stats_map" | grep -q -- "give --pin-maps a directory on a bpffs" &&
+			grep "$dir/xdp_stats_map" | grep -q -- "xdpchain attach --pin-maps DIR" &&
 			echo yes || echo "no: $err")" || return
 	expect "the library says it too, not 'the kernel refused'" "yes no" \
 		"$(grep -q "xdpfilt_alw_udp: map xdp_stats_map is declared LIBBPF_PIN_BY_NAME: cannot pin it as $dir/xdp_stats_map: $dir is not a BPF filesystem here" <<<"$err" && echo yes || echo no) $(grep -q "the kernel refused" <<<"$err" && echo yes || echo no)" || return

@@ -2,7 +2,8 @@
 /* lib/model/meta.c: building and validating chain metadata. What is read back
  * from bpffs must be rejected unless it is exactly what a writer could have
  * produced. Also the backend and frags a chain's slots make, the spare
- * positions a rebuild leaves, stats index assignment and owner labels. */
+ * positions a rebuild leaves, stats index assignment, owner labels and
+ * finding a program by name. */
 #include <string.h>
 #include "kobj/kobj.h"
 #include "check.h"
@@ -323,8 +324,28 @@ static void test_spares(void)
 	CHECK(rebuilds == 5); /* at 3, 12, 21, 32 and 48 programs */
 }
 
+/* The one resolution of a program's name: how many have it, and the id
+ * only counts when exactly one does. */
+static void test_find_name(void)
+{
+	struct xdpchain_meta m;
+	__u32 id = 0;
+
+	good_meta(&m);
+	CHECK(xc_meta_find_name(&m, "b", &id) == 1 && id == 12);
+	id = 0;
+	CHECK(xc_meta_find_name(&m, "c", &id) == 0 && id == 0);
+	CHECK(xc_meta_find_name(&m, "", &id) == 0);
+	m.slots[1] = slot(13, 20, "a", 0);
+	CHECK(xc_meta_find_name(&m, "a", &id) == 2);
+	/* Past nr_progs is no program of the chain. */
+	m.nr_progs = 1;
+	CHECK(xc_meta_find_name(&m, "a", &id) == 1 && id == 11);
+}
+
 int main(void)
 {
+	test_find_name();
 	test_spares();
 	test_validate();
 	test_owner_valid();

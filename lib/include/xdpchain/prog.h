@@ -90,7 +90,7 @@
 struct xdpchain_decision {
 	int verdict;                /* the chain's final verdict */
 	unsigned int slot;          /* dispatcher slot of the program that
-				     * decided (xdpchain_entry__slot(): its
+				     * decided (status -j's "slot": its
 				     * run position, 0-based, unless programs
 				     * left in place), or XDPCHAIN_NO_SLOT */
 	unsigned int prog_id;       /* its kernel program id, or 0 */

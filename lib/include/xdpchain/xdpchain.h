@@ -90,20 +90,9 @@ XDPCHAIN_API xdpchain_print_fn_t xdpchain_set_print(xdpchain_print_fn_t fn);
 
 /* ---- pure helpers ---- */
 
-/* "pass,drop" (verdict names or libxdp's "XDP_PASS", any case), "all" or
- * "none" -> *mask. On -EINVAL, if bad and bad_len are not NULL, *bad
- * points at the word of str that is no verdict and *bad_len is its length
- * (*bad is NULL if str or mask is NULL). */
-XDPCHAIN_API int xdpchain_verdicts_parse(const char *str, __u32 *mask,
-					 const char **bad, size_t *bad_len);
 /* Format a mask as "drop,pass" (lowercase, ascending); "none" for 0.
  * Returns the length it needed, like snprintf. */
 XDPCHAIN_API int xdpchain_verdicts_format(__u32 mask, char *buf, size_t len);
-/* "aborted", "drop", "pass", "tx", "redirect"; NULL for unknown values. */
-XDPCHAIN_API const char *xdpchain_verdict_name(int verdict);
-/* The XDP action a verdict name (or "XDP_DROP", any case) stands for;
- * -EINVAL if none. */
-XDPCHAIN_API int xdpchain_verdict_parse(const char *name);
 /* "unspec", "native", "skb", "hw"; "unknown" for other values. */
 XDPCHAIN_API const char *xdpchain_mode_str(enum xdpchain_mode mode);
 /* iproute2's mode words: "native" or "drv", "skb" or "generic", "hw" or
@@ -115,8 +104,6 @@ XDPCHAIN_API const char *xdpchain_backend_str(enum xdpchain_backend backend);
  * else ("mixed" is no input). */
 XDPCHAIN_API int xdpchain_backend_parse(const char *str,
 					enum xdpchain_backend *backend);
-/* Strict decimal priority in [-2^31, 2^31-1]; -EINVAL / -ERANGE. */
-XDPCHAIN_API int xdpchain_priority_parse(const char *str, int *priority);
 
 /* ---- programs ---- */
 
@@ -256,9 +243,14 @@ struct xdpchain_attach_opts {
 	 * -ENOENT: no such program in the chain. */
 	__u32 before_id;
 	__u32 after_id;
+	/* Or the anchor by name: the one program of that name in the chain
+	 * (-ENOENT none, -EEXIST several, both named in the log), resolved
+	 * under the interface's lock. At most one anchor in all. */
+	const char *before_name;
+	const char *after_name;
 	size_t :0;
 };
-#define xdpchain_attach_opts__last_field after_id
+#define xdpchain_attach_opts__last_field after_name
 
 /* Add prog to the chain on ifindex (creating it). After a failure the
  * same handle may try again (another mode, say); once it joined a chain,
@@ -407,12 +399,34 @@ xdpchain_txn__new(int ifindex, const struct xdpchain_txn_opts *opts);
 XDPCHAIN_API int xdpchain_txn__attach(struct xdpchain_txn *txn,
 				      struct xdpchain_prog *prog,
 				      const struct xdpchain_txn_attach_opts *opts);
+/* The program a detach or an update changes, by name instead of by id
+ * (prog_id 0): the one program of that name in the chain at commit
+ * (-ENOENT none, -EEXIST several, both named in the log). The name is
+ * borrowed until the commit returns. */
+struct xdpchain_txn_detach_opts {
+	size_t sz;
+	const char *name;
+	size_t :0;
+};
+#define xdpchain_txn_detach_opts__last_field name
+
+struct xdpchain_txn_update_opts {
+	size_t sz;
+	const char *name;
+	size_t :0;
+};
+#define xdpchain_txn_update_opts__last_field name
+
 /* Queue the removal of program prog_id (a kernel id, as
- * xdpchain_entry__id() reports). */
-XDPCHAIN_API int xdpchain_txn__detach(struct xdpchain_txn *txn, __u32 prog_id);
-/* Queue a new priority and continue-on set for program prog_id. */
+ * xdpchain_entry__id() reports), or (0) of the one named in opts (may be
+ * NULL). */
+XDPCHAIN_API int xdpchain_txn__detach(struct xdpchain_txn *txn, __u32 prog_id,
+				      const struct xdpchain_txn_detach_opts *opts);
+/* Queue a new priority and continue-on set for program prog_id, or (0)
+ * the one named in opts (may be NULL). */
 XDPCHAIN_API int xdpchain_txn__update(struct xdpchain_txn *txn, __u32 prog_id,
-				      int priority, __u32 continue_on);
+				      int priority, __u32 continue_on,
+				      const struct xdpchain_txn_update_opts *opts);
 /* Apply everything (errors as xdpchain_attach(); -ENOENT: a program to
  * detach or update is not in the chain). A transaction commits once, even
  * if that failed (-EALREADY after). */
@@ -516,30 +530,6 @@ XDPCHAIN_API __u32 xdpchain_chain__dispatcher_id(const struct xdpchain_chain *ch
  * expected revision (compare-and-swap between managers). */
 XDPCHAIN_API __u64 xdpchain_chain__revision(const struct xdpchain_chain *chain);
 
-/*
- * How the running dispatcher is laid out. Not needed to use a chain: it
- * tells an operator what a change will cost and why the dispatcher's
- * slots are not the run order (docs/protocol.md, "Vacant slots" and
- * "Appended programs"). Changes in place (a detach that empties a slot, an
- * attach appended at a spare slot) raise the chain's revision, not the
- * dispatcher's; each vacant slot costs a call per packet until the next
- * rebuild; an attach that sorts after every program takes a spare slot
- * without a new dispatcher while there is one. In a struct, so that a
- * later protocol can report more without new functions.
- */
-struct xdpchain_layout {
-	size_t sz;
-	__u64 dispatcher_revision; /* the running dispatcher's own revision */
-	unsigned int vacant_slots;  /* emptied in place, still called */
-	unsigned int appended_slots; /* filled in place after its build */
-	unsigned int spare_slots;   /* left for programs appended in place */
-	size_t :0;
-};
-#define xdpchain_layout__last_field spare_slots
-
-/* Fill *layout (set layout->sz first). */
-XDPCHAIN_API int xdpchain_chain__layout(const struct xdpchain_chain *chain,
-					struct xdpchain_layout *layout);
 /* Whether the dispatcher runs multi-buffer packets (every program
  * declared SEC("xdp.frags")). */
 XDPCHAIN_API bool xdpchain_chain__frags(const struct xdpchain_chain *chain);
@@ -581,11 +571,6 @@ XDPCHAIN_API bool xdpchain_entry__observer(const struct xdpchain_entry *e);
  * because another process holds that link open (xdpchain_attach() returned
  * -EINPROGRESS). It runs once that process closes it. */
 XDPCHAIN_API bool xdpchain_entry__pending(const struct xdpchain_entry *e);
-/* The dispatcher slot it runs in (slot_N in bpftool's and perf's view of
- * the dispatcher, and the program-array index of a tail-call program):
- * what ties the entry to what the kernel's tools show. Not the run order,
- * which is the entry's index: vacant slots leave gaps. */
-XDPCHAIN_API unsigned int xdpchain_entry__slot(const struct xdpchain_entry *e);
 /* Whether the chain counts verdicts (xdpchain_set_stats()). */
 XDPCHAIN_API bool xdpchain_chain__stats(const struct xdpchain_chain *chain);
 /* The entry's counters as read with the snapshot; set stats->sz first.
@@ -625,15 +610,21 @@ struct xdpchain_trace_opts {
  * slot, any other unknown verdict is final. */
 #define XDPCHAIN_TRACE_EMPTY 0x58444345
 
+/* Set sz, and verdicts and max_verdicts if the verdict of every position
+ * is wanted; xdpchain_trace__run() fills in the rest. */
 struct xdpchain_trace_result {
 	size_t sz;
 	int verdict;           /* what the chain returned */
 	unsigned int nr_run;   /* positions that ran: 0 .. nr_run-1 */
-	int verdicts[XDPCHAIN_MAX_PROGS]; /* by position, < nr_run */
 	__u32 size_out;        /* packet size after the chain */
+	/* The caller's array of max_verdicts (NULL and 0: none wanted): by
+	 * position, the first min(nr_run, max_verdicts) filled in.
+	 * xdpchain_chain__nr_progs() of xdpchain_trace__chain() is enough. */
+	int *verdicts;
+	unsigned int max_verdicts;
 	size_t :0;
 };
-#define xdpchain_trace_result__last_field size_out
+#define xdpchain_trace_result__last_field max_verdicts
 
 /* Prepare to run packets through the programs of ifindex's running chain,
  * in a copy of its dispatcher that records every program's verdict and is
@@ -648,7 +639,8 @@ xdpchain_trace__open(int ifindex, const struct xdpchain_trace_opts *opts);
 XDPCHAIN_API const struct xdpchain_chain *
 xdpchain_trace__chain(const struct xdpchain_trace *trace);
 /* Run one packet (BPF_PROG_TEST_RUN; at least 14 bytes, and a page at
- * most unless the chain is frags-aware). Set res->sz first. */
+ * most unless the chain is frags-aware) into *res (set as its comment
+ * says). */
 XDPCHAIN_API int xdpchain_trace__run(struct xdpchain_trace *trace, const void *pkt,
 				     size_t len, struct xdpchain_trace_result *res);
 /* Release everything the trace made (NULL: nothing). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "api/internal.h" /* xc_priority_parse() */
 #include "cli.h"
 #include "format.h"
 #include "json.h"
@@ -61,7 +62,7 @@ static void test_priority(void)
 	CHECK(error_has("lower number runs first"));
 	CHECK(prio("-2147483649", &p) == CLI_EXIT_USAGE && error_has("out of range"));
 	CHECK(prio("99999999999999999999999", &p) == CLI_EXIT_USAGE && error_has("out of range"));
-	CHECK(xdpchain_priority_parse("2147483648", &p) == -ERANGE);
+	CHECK(xc_priority_parse("2147483648", &p) == -ERANGE);
 
 	const char *bad[] = { "", "1 ", " 1", "0x10", "12x", "1.5", "-", "+", "--1", "1e3" };
 
@@ -72,7 +73,7 @@ static void test_priority(void)
 		snprintf(want, sizeof(want), "invalid priority '%s'", bad[i]);
 		CHECK(error_has(want));
 		CHECK(error_has("lower number runs first"));
-		CHECK(xdpchain_priority_parse(bad[i], &p) == -EINVAL);
+		CHECK(xc_priority_parse(bad[i], &p) == -EINVAL);
 	}
 }
 
