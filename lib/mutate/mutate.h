@@ -19,11 +19,18 @@ struct xc_build {
 	__u32 foreign_id;
 	enum xdpchain_mode foreign_mode;
 	bool stats;          /* count verdicts */
+	/* No chain ran: the program adopt_id (adopt_fd) that runs on the
+	 * interface through netlink in mode joins the chain, whose
+	 * dispatcher replaces it there atomically (netlink, XDP_FLAGS_REPLACE)
+	 * and stays netlink-attached. 0: no adoption. */
+	__u32 adopt_id;
+	int adopt_fd;
 };
 /* A new dispatcher for the programs e[0..n) of the running chain (their
  * descriptions; e has room for XDPCHAIN_MAX_SLOTS) and the attaches of
  * c[0..nc) (staged: slot kind and description), swapped in for the
- * running one or attached anew. */
+ * running one (its link updated, or for a netlink-attached chain a
+ * netlink replace), attached anew, or put in place of an adopted program. */
 XDPCHAIN_HIDDEN int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			       struct xc_change *c, unsigned int nc, const struct xc_build *b);
 

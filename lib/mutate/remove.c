@@ -33,11 +33,34 @@ static int detach_link(struct xc_state *st, int link_fd)
 	return 0;
 }
 
+/* An adopted chain (no link): take its dispatcher off the interface by
+ * netlink, only if it still runs (XDP_FLAGS_REPLACE naming it). */
+static int detach_netlink(struct xc_state *st)
+{
+	int err;
+
+	err = xc_fail(XC_FAIL_LINK_DETACH);
+	if (!err)
+		err = xc_xdp_swap(st->ifindex, -1, st->disp_fd, st->meta.mode);
+	if (err == -EEXIST)
+		return 0; /* replaced meanwhile: nothing of ours runs */
+	if (err) {
+		xc_warn("cannot detach the dispatcher of ifindex %d: %s; the chain and its "
+			"state are left as they were\n", st->ifindex, strerror(-err));
+		return err;
+	}
+	xc_fault(XC_FAULT_LINK_DETACH, "dispatcher");
+	xc_wait_inflight();
+	return 0;
+}
+
 int xc_remove_all(struct xc_state *st)
 {
 	int err = 0, fd;
 
-	if (st->have) {
+	if (st->have && st->link_fd < 0) {
+		err = detach_netlink(st);
+	} else if (st->have) {
 		err = detach_link(st, st->link_fd);
 	} else if (st->other_version && !st->away_link) {
 		/* A chain of another protocol version (reader.c): its link
