@@ -22,6 +22,7 @@ struct xdpchain_chain {
 	__u64 disp_revision;
 	unsigned int vacant;
 	unsigned int spare, appended;
+	bool netlink;   /* adopted: no bpf_link (docs/protocol.md, "Adoption") */
 	__u64 exhausted;
 	int exhausted_err;
 	struct xdpchain_meta meta;
@@ -72,6 +73,7 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->vacant = xc_state_vacant(st);
 	c->spare = st->base.nr_spare;
 	c->appended = st->base.nr_progs - st->disp_nr;
+	c->netlink = st->link_fd < 0;
 	c->exhausted_err = xc_state_exhausted(st, &c->exhausted);
 	/* Waiting for the main function's link to go (append.c): every
 	 * program but the first, which runs in its place meanwhile. */
@@ -207,6 +209,7 @@ int xdpchain_chain__layout(const struct xdpchain_chain *c, struct xdpchain_layou
 		.vacant_slots = c ? c->vacant : 0,
 		.appended_slots = c ? c->appended : 0,
 		.spare_slots = c ? c->spare : 0,
+		.netlink = c ? c->netlink : false,
 	};
 	size_t sz;
 

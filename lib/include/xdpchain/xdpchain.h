@@ -566,9 +566,12 @@ struct xdpchain_layout {
 	unsigned int vacant_slots;  /* emptied in place, still called */
 	unsigned int appended_slots; /* filled in place after its build */
 	unsigned int spare_slots;   /* left for programs appended in place */
+	/* Attached through netlink (an adopted chain: xdpchain_adopt()),
+	 * not through a bpf_link. */
+	bool netlink;
 	size_t :0;
 };
-#define xdpchain_layout__last_field spare_slots
+#define xdpchain_layout__last_field netlink
 
 /* Fill *layout (set layout->sz first). */
 XDPCHAIN_API int xdpchain_chain__layout(const struct xdpchain_chain *chain,
