@@ -46,6 +46,22 @@ static __u32 xdp_link_of(int ifindex, __u32 prog_id)
 	return 0;
 }
 
+/* Whether a program array takes the program (0) or why not (-errno). The
+ * kernel refuses a dev-bound program there (EINVAL), which bpf_prog_info
+ * does not show since Linux 6.3 (its ifindex is an offloaded program's). */
+static int tail_callable(int prog_fd)
+{
+	int map = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "xc_adopt_probe", 4, 4, 1, NULL);
+	__u32 key = 0;
+	int err;
+
+	if (map < 0)
+		return -errno;
+	err = bpf_map_update_elem(map, &key, &prog_fd, BPF_ANY) ? -errno : 0;
+	close(map);
+	return err;
+}
+
 int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode, char *why,
 		     size_t why_len)
 {
@@ -78,13 +94,17 @@ int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode, char *
 		return err;
 	}
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	close(fd);
 	if (err) {
+		close(fd);
 		snprintf(why, why_len, "cannot read program %u: %s", prog_id, strerror(-err));
 		return err;
 	}
-	/* Offloaded or dev-bound (XDP hints): the kernel would refuse it
-	 * in a program array of a program not bound to the device. */
+	/* Offloaded or dev-bound (XDP hints): the kernel refuses it in a
+	 * program array of a program not bound to the device. */
+	if (!info.ifindex && !info.netns_dev && info.type == BPF_PROG_TYPE_XDP &&
+	    tail_callable(fd) == -EINVAL)
+		info.ifindex = (__u32)ifindex;
+	close(fd);
 	if (info.ifindex || info.netns_dev) {
 		snprintf(why, why_len, "program %u is bound to a device (offloaded or "
 			 "dev-bound)", prog_id);
