@@ -38,6 +38,7 @@ typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_detach(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_adopt(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_top(struct cli_ctx *ctx, int argc, char **argv);

@@ -72,6 +72,20 @@ static const struct cmd cmds[] = {
 	  "    --force              remove a program that others are placed before or\n"
 	  "                         after (--before, --after; refused without): they\n"
 	  "                         stay, ordered by their own priorities" },
+	{ "adopt", cmd_adopt,
+	  "IFACE[,IFACE...] [-P|--priority N] [-c|--continue-on LIST]",
+	  "Take over the XDP program that another loader (ip link, a libbpf\n"
+	  "    application) attached to IFACE through netlink, without reloading it: it\n"
+	  "    becomes the first program of a new chain (the same id, its maps as they\n"
+	  "    are), through a tail-call slot, and the chain's dispatcher takes its\n"
+	  "    place in one atomic netlink replace (no packet passes unjudged). The\n"
+	  "    chain stays netlink-attached; attach, detach and status work on it as\n"
+	  "    on any other. Refused, with nothing changed: no program, a chain of\n"
+	  "    ours, hardware mode, a program bound to a device, one held by a\n"
+	  "    bpf_link (its holder is named), libxdp's dispatcher.\n"
+	  "    -P, --priority N     its priority (default 0: before programs of the\n"
+	  "                         default priority 50)\n"
+	  "    -c, --continue-on L  its continue-on set (default pass)" },
 	{ "apply", cmd_apply,
 	  "FILE [-n|--dry-run] [--pin-maps DIR]",
 	  "Make the chains hold what the JSON file FILE (- for stdin) declares for its\n"

@@ -67,7 +67,7 @@ static int libbpf_print_cb(enum libbpf_print_level level, const char *fmt, va_li
  * no bpffs mounted at all, they mount one (cli/bpffs.c). */
 static bool creates_chains(const char *name)
 {
-	return !strcmp(name, "attach") || !strcmp(name, "apply");
+	return !strcmp(name, "attach") || !strcmp(name, "apply") || !strcmp(name, "adopt");
 }
 
 static bool wants_help(int argc, char **argv)

@@ -124,6 +124,8 @@ void status_chain_text(const char *ifname, int ifindex, const struct xdpchain_ch
 	       xdpchain_backend_str(xdpchain_chain__backend(c)),
 	       (unsigned long long)xdpchain_chain__revision(c),
 	       xdpchain_chain__frags(c) ? "yes" : "no", xdpchain_chain__stats(c) ? "on" : "off");
+	if (l.netlink)
+		printf("  attached through netlink (adopted; no bpf_link)\n");
 	if (l.vacant_slots)
 		printf("  %u vacant slot%s (emptied in place; the next change compacts them)\n",
 		       l.vacant_slots, l.vacant_slots == 1 ? "" : "s");
@@ -262,6 +264,7 @@ void status_chain_json(struct json_writer *w, const char *ifname, int ifindex,
 	json_kv_uint(w, "vacant_slots", l.vacant_slots);
 	json_kv_uint(w, "appended_slots", l.appended_slots);
 	json_kv_uint(w, "spare_slots", l.spare_slots);
+	json_kv_string(w, "attachment", l.netlink ? "netlink" : "link");
 	json_kv_bool(w, "frags", xdpchain_chain__frags(c));
 	json_kv_bool(w, "stats", xdpchain_chain__stats(c));
 	json_key(w, "exhausted");

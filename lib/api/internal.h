@@ -31,6 +31,9 @@ struct xc_layout {
 	unsigned int vacant_slots;   /* emptied in place, still called */
 	unsigned int appended_slots; /* filled in place after its build */
 	unsigned int spare_slots;    /* left for programs appended in place */
+	/* Attached through netlink (an adopted chain: docs/protocol.md,
+	 * section 7a), not through a pinned bpf_link. */
+	bool netlink;
 };
 /* Fill *layout (all 0 for a NULL chain). */
 XDPCHAIN_HIDDEN void xc_chain_layout(const struct xdpchain_chain *chain, struct xc_layout *layout);

@@ -25,6 +25,7 @@ struct xdpchain_chain {
 	__u64 disp_revision;
 	unsigned int vacant;
 	unsigned int spare, appended;
+	bool netlink;   /* adopted: no bpf_link (docs/protocol.md, "Adoption") */
 	__u64 exhausted;
 	int exhausted_err;
 	struct xdpchain_meta meta;
@@ -75,6 +76,7 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	c->vacant = xc_state_vacant(st);
 	c->spare = st->chain.base.nr_spare;
 	c->appended = st->chain.base.nr_progs - st->chain.disp_nr;
+	c->netlink = st->chain.link_fd < 0;
 	c->exhausted_err = xc_state_exhausted(st, &c->exhausted);
 	/* Waiting for the main function's link to go (append.c): every
 	 * program but the first, which runs in its place meanwhile. */
@@ -208,6 +210,7 @@ void xc_chain_layout(const struct xdpchain_chain *c, struct xc_layout *l)
 	l->vacant_slots = c ? c->vacant : 0;
 	l->appended_slots = c ? c->appended : 0;
 	l->spare_slots = c ? c->spare : 0;
+	l->netlink = c ? c->netlink : false;
 }
 
 bool xdpchain_chain__frags(const struct xdpchain_chain *c)

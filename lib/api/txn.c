@@ -280,6 +280,11 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 	int err;
 
 	xc_ifname(st->store.ifindex, ifname);
+	if (nc && c[0].kind == XC_ADOPT) {
+		err = xc_adopt_stage(st, c, nc, &b);
+		if (err)
+			return err;
+	}
 	if (st->chain.have) {
 		if (b.mode != XDPCHAIN_MODE_UNSPEC && b.mode != (enum xdpchain_mode)st->chain.meta.mode) {
 			xc_warn("the chain on %s runs in %s mode; cannot add a program in %s mode\n",
@@ -311,7 +316,7 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 			      &plan);
 	if (err || !plan.changed)
 		return err;
-	if (!st->chain.have && plan.nattach) {
+	if (!st->chain.have && plan.nattach && !b.adopt_id) {
 		if (b.mode == XDPCHAIN_MODE_UNSPEC)
 			b.mode = XDPCHAIN_MODE_NATIVE;
 		err = check_foreign(st, p->replace_foreign, &b.foreign_id, &b.foreign_mode);
@@ -361,7 +366,7 @@ int xc_txn_run(int ifindex, const struct xc_params *p, struct xc_change *c, unsi
 	if (!st)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < nc; i++)
-		create = create || c[i].kind == XC_ATTACH;
+		create = create || c[i].kind == XC_ATTACH || c[i].kind == XC_ADOPT;
 	/* detach --all removes a chain of another protocol version too. */
 	any_version = nc == 1 && c[0].kind == XC_DETACH_ALL;
 	err = txn_begin(st, ifindex, p->root, create, p->rev_set, p->rev, any_version);

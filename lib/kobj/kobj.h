@@ -3,7 +3,7 @@
  * Layer 1, kernel objects (docs/architecture.md): one BPF object or one
  * kernel query at a time, no bpffs state. kobj.c (fd, id, tag and name
  * helpers), dispatcher.c, ext_load.c, elf_check.c, mappins.c, prog.c,
- * probe.c, owner.c, unhook.c; within the layer, a file calls only those before it in
+ * probe.c, owner.c, unhook.c, xdpnl.c; within the layer, a file calls only those before it in
  * this list.
  */
 #ifndef XDPCHAIN_KOBJ_H
@@ -172,5 +172,20 @@ XDPCHAIN_HIDDEN int xc_unhook_wait(int probe_fd, unsigned int timeout_ms);
 /* The processes that hold a tracing link of program prog_id open (other
  * than this one), as "pid N (comm)" items in buf: how many, or -errno. */
 XDPCHAIN_HIDDEN int xc_unhook_holders(__u32 prog_id, char *buf, size_t len);
+/* The same for links of any type (fdinfo's link_type: "tracing", "xdp"). */
+XDPCHAIN_HIDDEN int xc_link_holders(const char *link_type, __u32 prog_id, char *buf,
+				    size_t len);
+
+/* ---- xdpnl.c: netlink-attached programs (an adopted chain) ---- */
+/* Replace old_fd, which must be what runs on ifindex in mode, by new_fd
+ * (-1: detach it), atomically (XDP_FLAGS_REPLACE): 0, or -errno
+ * (-EEXIST: another program runs; -EBUSY: a bpf_link holds it). */
+XDPCHAIN_HIDDEN int xc_xdp_swap(int ifindex, int new_fd, int old_fd, enum xdpchain_mode mode);
+/* Whether program prog_id, running on ifindex in mode, can be adopted
+ * (run by a dispatcher that takes its place through netlink): 0, or
+ * -errno with the reason in why (hardware mode, a dispatcher, bound to a
+ * device, held by a bpf_link: its holder named where /proc shows it). */
+XDPCHAIN_HIDDEN int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode,
+				     char *why, size_t why_len);
 
 #endif

@@ -75,8 +75,9 @@ int xc_unhook_wait(int probe_fd, unsigned int timeout_ms)
 	}
 }
 
-/* Whether /proc/PID/fdinfo/FD describes a tracing link of prog_id. */
-static bool holds_link(const char *path, __u32 prog_id)
+/* Whether /proc/PID/fdinfo/FD describes a link of this type ("link_type:\t"
+ * line, with its newline) of prog_id. */
+static bool holds_link(const char *path, const char *type_line, __u32 prog_id)
 {
 	char line[128];
 	bool tracing = false, prog = false;
@@ -86,7 +87,7 @@ static bool holds_link(const char *path, __u32 prog_id)
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		tracing = tracing || !strcmp(line, "link_type:\ttracing\n");
+		tracing = tracing || !strcmp(line, type_line);
 		prog = prog || (sscanf(line, "prog_id:\t%u", &id) == 1 && id == prog_id);
 	}
 	fclose(f);
@@ -99,8 +100,9 @@ static bool holds_link(const char *path, __u32 prog_id)
  * process's descriptors is slow on a busy machine: only for the message
  * of an append that waited in vain, never on a packet or a read path.
  */
-int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
+int xc_link_holders(const char *link_type, __u32 prog_id, char *buf, size_t len)
 {
+	char type_line[64];
 	DIR *proc = opendir("/proc"), *fds;
 	struct dirent *p, *fd;
 	char path[600], comm[64];
@@ -111,6 +113,7 @@ int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
 		return -errno;
 	if (len)
 		buf[0] = '\0';
+	snprintf(type_line, sizeof(type_line), "link_type:\t%s\n", link_type);
 	while ((p = readdir(proc))) {
 		bool held = false;
 		FILE *f;
@@ -123,7 +126,7 @@ int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
 			if (fd->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, fd->d_name);
-			held = holds_link(path, prog_id);
+			held = holds_link(path, type_line, prog_id);
 		}
 		if (fds)
 			closedir(fds);
@@ -143,4 +146,9 @@ int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
 	}
 	closedir(proc);
 	return n;
+}
+
+int xc_unhook_holders(__u32 prog_id, char *buf, size_t len)
+{
+	return xc_link_holders("tracing", prog_id, buf, len);
 }

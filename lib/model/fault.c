@@ -49,6 +49,7 @@ static const struct {
 	[XC_FAULT_UNPIN] = { "unpin", "any" },
 	[XC_FAULT_VACATE] = { "vacate", "any" },
 	[XC_FAULT_APPEND] = { "append", "any" },
+	[XC_FAULT_ADOPT] = { "adopt", "any" },
 };
 
 static int armed = -1;          /* step to crash at, -1: none */

@@ -96,6 +96,7 @@ enum xc_fault_step {
 	XC_FAULT_UNPIN,       /* after every unpin */
 	XC_FAULT_VACATE,      /* a slot was emptied in place (vacate.c) */
 	XC_FAULT_APPEND,      /* a program was appended in place (append.c) */
+	XC_FAULT_ADOPT,       /* the dispatcher replaced an adopted program (netlink) */
 	XC_FAULT__MAX,
 };
 /* Calls whose failure a test injects (XDPCHAIN_FAIL, lib/fault.c): kernel
@@ -249,6 +250,11 @@ enum xc_change_kind {
 	XC_PLACE,      /* a running program's relative placement */
 	XC_DETACH_ALL, /* every program leaves: the chain is removed */
 	XC_STATS,      /* the verdict counters on or off (the chain's flags) */
+	/* The program running on the interface (netlink-attached, foreign)
+	 * joins a new chain without a reload: xc_plan_adopt() turns it into
+	 * the attach of that program, which the rebuild commits by a netlink
+	 * replace of it (docs/protocol.md, "Adoption"). */
+	XC_ADOPT,
 };
 
 struct xc_change {
@@ -308,6 +314,21 @@ struct xc_running {
 	unsigned int disp_nr;
 };
 
+/* How a rebuilt chain is attached (txn.c stages it, rebuild.c commits it). */
+struct xc_build {
+	enum xdpchain_mode mode;
+	/* No chain ran: replace this foreign program (0: none). */
+	__u32 foreign_id;
+	enum xdpchain_mode foreign_mode;
+	bool stats;          /* count verdicts */
+	/* No chain ran: the program adopt_id (adopt_fd) that runs on the
+	 * interface through netlink in mode joins the chain, whose
+	 * dispatcher replaces it there atomically (netlink, XDP_FLAGS_REPLACE)
+	 * and stays netlink-attached. 0: no adoption. */
+	__u32 adopt_id;
+	int adopt_fd;
+};
+
 /* What applying the changes to the entries made of them. */
 struct xc_plan {
 	unsigned int nattach;  /* programs that join */
@@ -346,6 +367,14 @@ XDPCHAIN_HIDDEN bool xc_plan_chain_frags(const struct xc_entry *e, unsigned int 
  * counters on. */
 XDPCHAIN_HIDDEN int xc_plan_in_place(const struct xc_running *run, const struct xc_entry *e,
 				     unsigned int n, const struct xc_plan *plan, bool stats_on);
+/* An adoption (c[0], XC_ADOPT, prog: a handle of the program the caller
+ * saw running) is the only change of its transaction, on an interface
+ * where no chain runs (have), and the program still runs (running_id):
+ * 0, and c[0] becomes the attach of that program (XC_ATTACH) through a
+ * tail-call slot; else -errno with a message (-EEXIST: a chain runs;
+ * -ESTALE: another program runs now; -ENOENT: none). */
+XDPCHAIN_HIDDEN int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool have,
+				  __u32 running_id, const char *ifname);
 /* Can the program described by m (id: its id if already loaded, else 0;
  * frags: the chain's multi-buffer flag with it) join at base's first spare
  * position? */

@@ -182,6 +182,9 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 				plan->only_removed = false;
 			}
 			break;
+		case XC_ADOPT: /* xc_plan_adopt() makes it an attach first */
+			xc_warn("an adoption is planned as the attach of its program\n");
+			return -EINVAL;
 		case XC_ATTACH:
 			if (c[i].prog->from_fd && xc_entries_find(e, *n, c[i].prog->id) >= 0) {
 				xc_warn("program %u is already in the chain on %s\n",
@@ -467,4 +470,30 @@ bool xc_plan_can_append(const struct xdpchain_meta *b, const struct xdpchain_slo
 	if (m->priority != last->priority)
 		return m->priority > last->priority;
 	return strncmp(m->name, last->name, sizeof(m->name)) > 0;
+}
+
+int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool have, __u32 running_id,
+		  const char *ifname)
+{
+	/* A chain made of what ran: nothing else may join in the same
+	 * revision (the swap must name that program, and only it). */
+	if (nc != 1 || c->kind != XC_ADOPT || !c->prog || !c->prog->from_fd) {
+		xc_warn("an adoption is a transaction of its own\n");
+		return -EINVAL;
+	}
+	if (have) {
+		xc_warn("%s runs an xdpchain chain already: nothing to adopt\n", ifname);
+		return -EEXIST;
+	}
+	if (!running_id) {
+		xc_warn("%s runs no XDP program: nothing to adopt\n", ifname);
+		return -ENOENT;
+	}
+	if (running_id != c->prog->id) {
+		xc_warn("%s runs program %u now, not %u: it changed meanwhile\n", ifname,
+			running_id, c->prog->id);
+		return -ESTALE;
+	}
+	c->kind = XC_ATTACH;
+	return 0;
 }

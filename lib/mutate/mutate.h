@@ -14,18 +14,11 @@
 struct xc_state; /* store/store.h */
 
 /* ---- rebuild.c ---- */
-/* How the rebuilt chain is attached. */
-struct xc_build {
-	enum xdpchain_mode mode;
-	/* No chain ran: replace this foreign program (0: none). */
-	__u32 foreign_id;
-	enum xdpchain_mode foreign_mode;
-	bool stats;          /* count verdicts */
-};
 /* A new dispatcher for the programs e[0..n) of the running chain (their
  * descriptions; e has room for XDPCHAIN_MAX_SLOTS) and the attaches of
  * c[0..nc) (staged: slot kind and description), swapped in for the
- * running one or attached anew. */
+ * running one (its link updated, or for a netlink-attached chain a
+ * netlink replace), attached anew, or put in place of an adopted program. */
 XDPCHAIN_HIDDEN int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned int n,
 			       struct xc_change *c, unsigned int nc, const struct xc_build *b);
 

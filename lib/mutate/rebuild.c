@@ -6,7 +6,9 @@
  *   3. fill its program array (tail-call slots) and link every freplace
  *      program to its slot, pinning both under the new revision;
  *   4. swap: one bpf_link_update() naming the old dispatcher (the kernel's
- *      compare-and-swap), or a new link when there was no chain;
+ *      compare-and-swap), or a new link when there was no chain; a
+ *      netlink-attached chain and an adoption: one netlink replace
+ *      naming the program that runs (XDP_FLAGS_REPLACE);
  *   5. collect what the old revision used.
  * A failure or crash before 4 leaves the old chain running and only
  * orphans behind, which the next transaction collects (xc_state_gc).
@@ -297,6 +299,31 @@ static int fill(struct xc_state *st, struct xdpchain_dispatcher *d,
 			       what, e[0].m.name, name);
 }
 
+/* Netlink-attached (an adopted chain, or the adoption itself): disp_fd
+ * replaces old_fd, which must be what runs (the kernel's compare-and-swap
+ * of XDP_FLAGS_REPLACE), and the interface is never without a program. */
+static int swap_netlink(struct xc_state *st, int disp_fd, int old_fd, enum xdpchain_mode mode,
+			enum xc_fault_step step, const char *what)
+{
+	char ifname[IF_NAMESIZE];
+	int err = xc_xdp_swap(st->store.ifindex, disp_fd, old_fd, mode);
+
+	(void)step; /* without fault injection */
+	if (err == -EEXIST) {
+		xc_warn("%s: %s was replaced behind our back\n", xc_ifname(st->store.ifindex, ifname),
+			what);
+		return -EBUSY;
+	}
+	if (err) {
+		xc_warn("%s: cannot put the dispatcher in place of %s through netlink: %s\n",
+			xc_ifname(st->store.ifindex, ifname), what, strerror(-err));
+		return err;
+	}
+	xc_fault(step, what);
+	xc_wait_inflight();
+	return 0;
+}
+
 /* The dispatcher disp_fd runs on the interface from now on: swapped in
  * for the running one (the kernel's compare-and-swap), or a new link. */
 static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
@@ -304,6 +331,12 @@ static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
 	struct foreign f;
 	int fd, err;
 
+	if (st->chain.have && st->chain.link_fd < 0)
+		return swap_netlink(st, disp_fd, st->chain.disp_fd, b->mode, XC_FAULT_SWAP,
+				    "the dispatcher");
+	if (b->adopt_id)
+		return swap_netlink(st, disp_fd, b->adopt_fd, b->mode, XC_FAULT_ADOPT,
+				    "the adopted program");
 	if (st->chain.have) {
 		LIBBPF_OPTS(bpf_link_update_opts, uo, .flags = BPF_F_REPLACE,
 			    .old_prog_fd = (__u32)st->chain.disp_fd);

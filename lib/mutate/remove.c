@@ -36,11 +36,34 @@ static int detach_link(struct xc_state *st, int link_fd)
 	return 0;
 }
 
+/* An adopted chain (no link): take its dispatcher off the interface by
+ * netlink, only if it still runs (XDP_FLAGS_REPLACE naming it). */
+static int detach_netlink(struct xc_state *st)
+{
+	int err;
+
+	err = xc_fail(XC_FAIL_LINK_DETACH);
+	if (!err)
+		err = xc_xdp_swap(st->store.ifindex, -1, st->chain.disp_fd, st->chain.meta.mode);
+	if (err == -EEXIST)
+		return 0; /* replaced meanwhile: nothing of ours runs */
+	if (err) {
+		xc_warn("cannot detach the dispatcher of ifindex %d: %s; the chain and its "
+			"state are left as they were\n", st->store.ifindex, strerror(-err));
+		return err;
+	}
+	xc_fault(XC_FAULT_LINK_DETACH, "dispatcher");
+	xc_wait_inflight();
+	return 0;
+}
+
 int xc_remove_all(struct xc_state *st)
 {
 	int err = 0, fd;
 
-	if (st->chain.have) {
+	if (st->chain.have && st->chain.link_fd < 0) {
+		err = detach_netlink(st);
+	} else if (st->chain.have) {
 		err = detach_link(st, st->chain.link_fd);
 	} else if (st->chain.other_version && !st->chain.away_link) {
 		/* A chain of another protocol version (reader.c): its link

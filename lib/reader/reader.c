@@ -124,6 +124,17 @@ static __u32 link_prog_id(int link_fd)
 	return bpf_obj_get_info_by_fd(link_fd, &li, &len) ? 0 : li.prog_id;
 }
 
+/* The program the chain's attachment runs now: its link's, or (an adopted
+ * chain, no link) the interface's netlink-attached one; 0 if unknown. */
+static __u32 attached_prog_id(struct xc_state *st)
+{
+	__u32 id;
+
+	if (st->chain.link_fd >= 0)
+		return link_prog_id(st->chain.link_fd);
+	return xc_xdp_prog_id(st->store.ifindex, &id, NULL) ? 0 : id;
+}
+
 /*
  * The running dispatcher program and its metadata map from their pins
  * disp-<rev> and meta-<rev> (these need no CAP_SYS_ADMIN, unlike getting
@@ -236,6 +247,9 @@ static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_i
  * Read the running chain: the pinned link must be an XDP link on our
  * interface, its program our dispatcher with valid metadata built for this
  * interface and namespace, and it must be what the kernel runs there.
+ * Without a pinned link (an adopted chain, docs/protocol.md "Adoption"),
+ * the program the interface runs through netlink must be one of our
+ * pinned dispatchers (disp-<rev>); anything else is not ours.
  * A pin that is not a live XDP link of this interface is stale (collected
  * by the caller's gc); a live link to anything else is alien (kept).
  *
@@ -250,21 +264,30 @@ static int read_chain(struct xc_state *st)
 	__u32 len, running;
 	char why[160];
 	int err, tries = 0, map_fd;
+	bool netlink = false;
 
 	st->chain.link_fd = xc_get_at(st, "dispatcher");
 	if (st->chain.link_fd < 0) {
 		err = st->chain.link_fd;
 		st->chain.link_fd = -1;
-		if (err == -ENOENT)
-			return 0;
-		xc_warn("cannot open %s/dispatcher: %s\n", st->store.dir, strerror(-err));
-		return err;
+		if (err != -ENOENT) {
+			xc_warn("cannot open %s/dispatcher: %s\n", st->store.dir, strerror(-err));
+			return err;
+		}
+		/* No link: an adopted chain, attached through netlink, is
+		 * the one whose disp-<rev> pin the interface runs. */
+		netlink = true;
 	}
 again:
 	memset(&li, 0, sizeof(li));
 	len = sizeof(li);
-	if (!xc_fd_is(st->chain.link_fd, XC_FD_LINK) ||
-	    bpf_obj_get_info_by_fd(st->chain.link_fd, &li, &len)) {
+	if (netlink) {
+		li.prog_id = attached_prog_id(st);
+		if (!li.prog_id)
+			return 0;
+		goto found;
+	}
+	if (!xc_fd_is(st->chain.link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->chain.link_fd, &li, &len)) {
 		xc_warn("%s/dispatcher is not a BPF link: collecting it\n", st->store.dir);
 		goto stale;
 	}
@@ -285,7 +308,12 @@ again:
 	}
 	/* A live XDP link on our interface: from here on, whatever it runs
 	 * runs on the interface, so it is either our chain or alien. */
+found:
 	st->chain.disp_fd = disp_from_pins(st, li.prog_id, &map_fd);
+	/* Without a link, only a pinned dispatcher is ours: any other
+	 * program on the interface is somebody else's, not an alien chain. */
+	if (st->chain.disp_fd < 0 && netlink)
+		goto raced;
 	if (st->chain.disp_fd < 0)
 		st->chain.disp_fd = bpf_prog_get_fd_by_id(li.prog_id);
 	if (st->chain.disp_fd < 0) {
@@ -310,7 +338,7 @@ again:
 	}
 	if (err || xc_meta_validate(&st->chain.base, why, sizeof(why))) {
 		/* Not a chain of ours - unless the link moved on meanwhile. */
-		if (tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+		if (tries++ < 16 && attached_prog_id(st) != li.prog_id) {
 			close(st->chain.disp_fd);
 			st->chain.disp_fd = -1;
 			goto again;
@@ -332,7 +360,7 @@ again:
 	 * if the dispatcher still runs after they were read, what was read
 	 * is its state. */
 	err = read_appended(st, why, sizeof(why));
-	if (err && tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+	if (err && tries++ < 16 && attached_prog_id(st) != li.prog_id) {
 		close(st->chain.disp_fd); /* swapped meanwhile: its pins are gone */
 		st->chain.disp_fd = -1;
 		goto again;
@@ -351,7 +379,7 @@ again:
 	return 0;
 raced:
 	/* A writer swapped the dispatcher after we read the link? */
-	if (tries++ < 16 && link_prog_id(st->chain.link_fd) != li.prog_id) {
+	if (tries++ < 16 && attached_prog_id(st) != li.prog_id) {
 		if (st->chain.disp_fd >= 0)
 			close(st->chain.disp_fd);
 		st->chain.disp_fd = -1;
@@ -360,6 +388,8 @@ raced:
 	/* Still attached, but not to what this namespace calls ifindex N:
 	 * the interface moved to another network namespace (where it may
 	 * keep its index). Collecting the pin would detach its chain there. */
+	if (netlink)
+		goto stale; /* what runs is not ours: its pins are orphans */
 	if (link_ifindex(st->chain.link_fd) > 0)
 		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->chain.link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
-# (rebuilding, and in place), and detach --all (XDPCHAIN_FAULT, lib/model/fault.c; needs a build with
+# (rebuilding, and in place), adopt (a netlink-attached program taken
+# over: before its commit the program runs alone, after it the chain),
+# and detach --all (XDPCHAIN_FAULT, lib/model/fault.c; needs a build with
 # meson -Dfault_injection=true), then check that
 #   - the interface runs the old chain or the new one, complete (trace of
 #     a test packet and status agree), never a partial one;
@@ -38,7 +40,7 @@ clean=0
 # The pins the running chain needs, from status (one per line, sorted).
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
-		"dispatcher", "progs-\($r)", "disp-\($r)", "meta-\($r)", "live-\($r)",
+		(select(.attachment != "netlink") | "dispatcher"), "progs-\($r)", "disp-\($r)", "meta-\($r)", "live-\($r)",
 		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
 		sort
 }
@@ -95,6 +97,10 @@ op_detach_inplace() { op_detach; }
 # place (append.c).
 setup_append() { setup_detach; }
 op_append() { att t_pass_e -P 24; }
+# A program attached through netlink by another loader, adopted: the
+# same trace before and after, told apart by status (no chain before).
+setup_adopt() { in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_a >/dev/null; }
+op_adopt() { xc adopt xt0 >/dev/null; }
 setup_detach_all() { setup_detach; }
 op_detach_all() { xc detach xt0 --all >/dev/null; }
 declare -A old new
@@ -108,6 +114,8 @@ old[detach_inplace]="verdict=pass trace=a1,a2,a4,a5"
 new[detach_inplace]="verdict=pass trace=a1,a4,a5"
 old[append]="verdict=pass trace=a1,a2"
 new[append]="verdict=pass trace=a1,a2,a5"
+old[adopt]="verdict=pass trace=a1"
+new[adopt]="verdict=pass trace=a1"
 old[detach_all]="verdict=pass trace=a1,a2"
 new[detach_all]=none
 
@@ -149,9 +157,15 @@ inject() {
 		got=$(state)
 	done
 	expect "what runs" "$want" "$got" || return 1
-	expect "status agrees with what runs" "$got" "$(status_trace)" || return 1
+	# Before an adoption's commit, the foreign program runs, no chain.
+	local chain_trace=$got
+	[ "$op" = adopt ] && [ "$idx" -lt "$commit" ] && chain_trace=none
+	expect "status agrees with what runs" "$chain_trace" "$(status_trace)" || return 1
 	held=$(in_ns "$XT" held "$bpffs" xt0)
 	if [ "$mode" = next ]; then
+		if [ "$chain_trace" = none ] && [ "$got" != none ]; then
+			xc adopt xt0 >/dev/null || { not_ok "adopting again failed"; return 1; }
+		fi
 		att t_pass_c -P 30 || { not_ok "the next attach failed"; return 1; }
 		if [ "$got" = none ]; then want="verdict=pass trace=a3"; else want="$got,a3"; fi
 		expect "after the next command" "$want" "$(state)" || return 1
@@ -185,7 +199,7 @@ crash_op() { # OP
 	# link (a link that is not pinned dies with the process).
 	while read -r step n; do
 		case $step in
-		swap | link-detach | vacate | append) [ "$commit" -gt "$i" ] && commit=$i ;;
+		swap | link-detach | vacate | append | adopt) [ "$commit" -gt "$i" ] && commit=$i ;;
 		link-create) [ "$commit" -gt $((i + 1)) ] && commit=$((i + 1)) ;;
 		esac
 		i=$((i + 1))
@@ -217,6 +231,7 @@ t_detach() { crash_op detach; }
 t_detach_inplace() { crash_op detach_inplace; }
 t_detach_all() { crash_op detach_all; }
 t_append() { crash_op append; }
+t_adopt() { crash_op adopt; }
 
 t_gc_crash() {
 	begin "a crash during gc is repaired by the next gc"
@@ -255,6 +270,7 @@ t_coverage() {
 	ok
 }
 
-run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_detach_all t_gc_crash \
+run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_adopt t_detach_all \
+	t_gc_crash \
 	t_coverage
 finish

@@ -6,8 +6,10 @@
  *   send IFACE --count N [--dport P]    N real trace packets out of IFACE
  *   hits PROG_ID...                     each program's hits_* counter (one line)
  *   objs                                "progs N maps N links N" in the kernel
- *   attach-foreign IFACE FILE PROG [skb|native]   plain netlink attach (a
- *                                       "foreign" tool); prints the id
+ *   attach-foreign IFACE FILE PROG [skb|native|devbound]   plain netlink
+ *                                       attach (a "foreign" tool); devbound:
+ *                                       loaded bound to IFACE (XDP hints,
+ *                                       Linux 6.3+); prints the id
  *   detach-foreign IFACE                remove it
  *   packet [--dport P]                  the trace packet in hex
  *   pcap FILE [--count N] [--swapped] [--nsec]   N trace packets in a
@@ -299,6 +301,11 @@ static int cmd_attach_foreign(int argc, char **argv)
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), argv[3]));
 	prog = bpf_object__find_program_by_name(obj, argv[3]);
+	if (prog && argc > 4 && !strcmp(argv[4], "devbound")) {
+		/* BPF_F_XDP_DEV_BOUND_ONLY (Linux 6.3; not in older headers) */
+		bpf_program__set_ifindex(prog, (__u32)ifindex);
+		bpf_program__set_flags(prog, bpf_program__flags(prog) | (1U << 6));
+	}
 	if (!prog || bpf_object__load(obj)) {
 		err = fail("load");
 		bpf_object__close(obj);

@@ -461,6 +461,30 @@ static void test_sort_find(void)
 	CHECK(xc_entries_find(e, 3, 4) == -1);
 }
 
+/* An adoption: alone, on no chain, of the program still running; it
+ * becomes that program's attach. */
+static void test_adopt(void)
+{
+	struct xdpchain_prog p = prog("fw", false, true, 42), q = prog("other", false, false, 0);
+	struct xc_change c[2];
+
+	c[0] = attach(&p, XDPCHAIN_SLOT_TAILCALL);
+	c[0].kind = XC_ADOPT;
+	c[1] = attach(&q, XDPCHAIN_SLOT_TAILCALL);
+	CHECK(xc_plan_adopt(c, 2, false, 42, "xt0") == -EINVAL);
+	CHECK(xc_plan_adopt(c, 1, true, 42, "xt0") == -EEXIST);
+	CHECK(xc_plan_adopt(c, 1, false, 0, "xt0") == -ENOENT);
+	CHECK(xc_plan_adopt(c, 1, false, 43, "xt0") == -ESTALE);
+	CHECK(c[0].kind == XC_ADOPT);
+	/* Only a program that runs already (a handle of its fd) is adopted. */
+	c[1].kind = XC_ADOPT;
+	CHECK(xc_plan_adopt(&c[1], 1, false, 42, "xt0") == -EINVAL);
+	CHECK(xc_plan_adopt(c, 1, false, 42, "xt0") == 0);
+	CHECK(c[0].kind == XC_ATTACH && c[0].prog == &p);
+	/* Once an attach, it is no adoption any more. */
+	CHECK(xc_plan_adopt(c, 1, false, 42, "xt0") == -EINVAL);
+}
+
 int main(void)
 {
 	xc_log_set_print(quiet);
@@ -472,5 +496,6 @@ int main(void)
 	test_in_place();
 	test_can_append();
 	test_sort_find();
+	test_adopt();
 	return check_report("test_plan");
 }

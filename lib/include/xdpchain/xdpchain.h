@@ -294,6 +294,41 @@ XDPCHAIN_API int xdpchain_detach_name(int ifindex, const char *name,
 XDPCHAIN_API int xdpchain_detach_all(int ifindex,
 				     const struct xdpchain_detach_opts *opts);
 
+/* ---- adoption: taking over the program that runs ---- */
+
+/* The priority an adopted program gets unless told otherwise: below the
+ * default, so that it keeps running first when programs join. */
+#define XDPCHAIN_ADOPT_PRIORITY 0
+
+struct xdpchain_adopt_opts {
+	size_t sz;
+	/* Its run priority: XDPCHAIN_ADOPT_PRIORITY unless priority_set. */
+	int priority;
+	bool priority_set;
+	/* Its continue-on set; 0: XDPCHAIN_DEFAULT_CONTINUE (pass goes on
+	 * to the next program, any other verdict is the packet's). */
+	__u32 continue_on;
+	const char *bpffs_root;
+	size_t :0;
+};
+#define xdpchain_adopt_opts__last_field bpffs_root
+
+/* Take over the XDP program that runs on ifindex, attached through
+ * netlink by any loader (ip link, a libbpf application): it becomes the
+ * first program of a new chain, through a tail-call slot, without a
+ * reload (the same program id, its maps untouched), and the chain's
+ * dispatcher replaces it on the interface in one atomic netlink replace
+ * naming it (the interface is never without a program). The chain stays
+ * netlink-attached; every other call works on it as on any chain
+ * (docs/protocol.md, "Adoption"). Nothing changes on an error, whose
+ * reason the log says: -ENOENT no program runs; -EEXIST an xdpchain
+ * chain (or dispatcher) runs; -EOPNOTSUPP hardware mode, a program bound
+ * to a device, libxdp's dispatcher; -EBUSY a bpf_link holds the program
+ * (its holder named where /proc shows it), or it was replaced meanwhile;
+ * -ESTALE another program runs than the one seen before the lock. Two
+ * adoptions at once: one wins, the other fails with -EEXIST. */
+XDPCHAIN_API int xdpchain_adopt(int ifindex, const struct xdpchain_adopt_opts *opts);
+
 /* ---- verdict counters ---- */
 
 struct xdpchain_stats_opts {

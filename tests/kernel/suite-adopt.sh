@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+# Adoption (docs/protocol.md, "Adoption"): an XDP program attached through
+# netlink by another loader (ip link, a raw libbpf loader: xdptest
+# attach-foreign) is taken over by 'xdpchain adopt' while a UDP stream
+# runs to two ports, one of which the program drops. Then: the same
+# program id in the chain, its map (its drop counter) kept, 0 datagrams of
+# the dropped port delivered and 0 of the other lost (counted by sockets,
+# udp_count.py), the chain netlink-attached; attach, detach and detach
+# --all work on it. Refusals change nothing; of two adoptions at once,
+# one wins.
+#   tests/kernel/suite-adopt.sh tailcall|freplace
+# ADOPT_ROUNDS (default 60) rounds of 2 batches of 20 packets each.
+set -uo pipefail
+
+backend=${1:?usage: suite-adopt.sh tailcall|freplace}
+source "$(dirname "$0")/lib.sh"
+
+STYLES=$TEST_BPF_DIR/test_styles.o
+COUNT=$(cd "$(dirname "$0")" && pwd)/udp_count.py
+rounds=${ADOPT_ROUNDS:-60}
+batch=20
+tmp=$(mktemp -d)
+rcv=""
+trap '[ -n "$rcv" ] && kill "$rcv" 2>/dev/null; rm -rf "$tmp"; cleanup' EXIT
+# The receiving sockets' address (the trace packets go to 10.0.0.2).
+ip -n "$ns" addr add 10.0.0.2/24 dev xt0 || exit 1
+
+# The program the interface runs (netlink's view), 0 if none.
+xdp_id() { in_ns ip -j link show dev xt0 | jq -r '.[0].xdp.prog.id // 0'; }
+tx_dropped() { in_ns cat /sys/class/net/xt1/statistics/tx_dropped; }
+# The loaders: s_calls drops UDP to port 7777 and counts each drop.
+load_ip() { in_ns ip link set dev xt0 xdpdrv obj "$STYLES" program s_calls; }
+load_raw() { in_ns "$XT" attach-foreign xt0 "$STYLES" s_calls >/dev/null; }
+
+# stream_adopt LOADER ADOPT_ARGS...: adopt what LOADER attached while a
+# stream runs; leaves the adopted chain.
+stream_adopt() {
+	local loader=$1 id0 hits0 drop0 sender rc i n0 n1 sent
+	shift
+	"load_$loader" || { not_ok "$loader could not attach s_calls"; return 1; }
+	id0=$(xdp_id)
+	[ "$id0" -gt 0 ] || { not_ok "no program after $loader"; return 1; }
+	hits0=$(in_ns "$XT" hits "$id0")
+	rm -f "$tmp/stop" "$tmp/rounds"
+	: >"$tmp/rounds"
+	in_ns python3 "$COUNT" "$tmp/stop" 10.0.0.2 5000 7777 >"$tmp/count" &
+	rcv=$!
+	for i in $(seq 50); do grep -q ready "$tmp/count" && break; sleep 0.1; done
+	grep -q ready "$tmp/count" || { not_ok "udp_count.py did not start"; return 1; }
+	drop0=$(tx_dropped)
+	(
+		for i in $(seq "$rounds"); do
+			in_ns "$XT" send xt1 --count "$batch" --dport 5000 &&
+				in_ns "$XT" send xt1 --count "$batch" --dport 7777 || exit 1
+			echo "$i" >>"$tmp/rounds"
+		done
+	) &
+	sender=$!
+	for i in $(seq 50); do [ -s "$tmp/rounds" ] && break; sleep 0.05; done
+	n0=$(wc -l <"$tmp/rounds")
+	xc adopt xt0 "$@" >"$tmp/adopt" 2>&1
+	rc=$?
+	n1=$(wc -l <"$tmp/rounds")
+	wait "$sender" || { not_ok "sending failed"; return 1; }
+	touch "$tmp/stop"
+	wait "$rcv"
+	rcv=""
+	sent=$((rounds * batch))
+	echo "# $loader, $(uname -r): adopt ran during rounds $n0..$n1 of $rounds; $((2 * sent)) packets sent"
+	expect "adopt's exit status ($(cat "$tmp/adopt"))" 0 "$rc" || return 1
+	[ "$n0" -ge 1 ] && [ "$n1" -lt "$rounds" ] ||
+		{ not_ok "the stream did not overlap the adoption (rounds $n0..$n1 of $rounds)"; return 1; }
+	expect "packets the veth ring dropped" 0 "$(($(tx_dropped) - drop0))" || return 1
+	expect "datagrams delivered per port" "5000=$sent 7777=0" "$(tail -n 1 "$tmp/count")" || return 1
+	expect "drops the adopted program counted (its map kept)" "$((hits0 + sent))" \
+		"$(in_ns "$XT" hits "$id0")" || return 1
+	expect "the chain's program" "$id0 s_calls" \
+		"$(status_json | jq -r '.[0].programs | map("\(.id) \(.name)") | join(",")')" || return 1
+	expect "the interface runs the chain's dispatcher" "$(status_json | jq -r '.[0].dispatcher_id')" \
+		"$(xdp_id)" || return 1
+	expect "state pins: no link" "" "$(ls "$(state_dir)" | grep -x dispatcher)" || return 1
+	return 0
+}
+
+t_adopt_ip() {
+	begin "adopt a program ip link attached, under a stream: same id, its drops kept, nothing leaked or lost"
+	stream_adopt ip || return
+	# Default priority 0: the program joining sorts after it (an append).
+	att t_pass_a -P 10 || { not_ok "attach after the adoption"; return; }
+	expect "a packet through both" "verdict=pass trace=a1" "$(run)" || return
+	expect "programs" "s_calls t_pass_a" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" ||
+		return
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "nothing runs after detach --all" 0 "$(xdp_id)" || return
+	expect "no state left" "" "$(ls "$(state_dir)" 2>/dev/null)" && ok
+}
+
+t_adopt_raw() {
+	begin "adopt a program a libbpf loader attached, under a stream, at priority 20; then a rebuild before it"
+	stream_adopt raw --priority 20 || return
+	local rev id
+	rev=$(revision)
+	# Sorts before it: a new dispatcher, swapped in by netlink.
+	att t_pass_a -P 10 || { not_ok "attach before the adopted program"; return; }
+	[ "$(revision)" != "$rev" ] || { not_ok "no new revision"; return; }
+	expect "programs" "t_pass_a s_calls" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" ||
+		return
+	expect "the interface runs the new dispatcher" "$(status_json | jq -r '.[0].dispatcher_id')" \
+		"$(xdp_id)" || return
+	expect "a packet through both" "verdict=pass trace=a1" "$(run)" || return
+	id=$(prog_id t_pass_a)
+	xc detach xt0 "$id" >/dev/null || { not_ok "detach t_pass_a"; return; }
+	expect "programs" "s_calls" "$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	xc detach xt0 s_calls >/dev/null || { not_ok "detach the last program"; return; }
+	expect "nothing runs" 0 "$(xdp_id)" || return
+	expect "no state left" "" "$(ls "$(state_dir)" 2>/dev/null)" && ok
+}
+
+t_adopt_refused() {
+	begin "adopt refuses with a reason and changes nothing: no program, our chain, a bpf_link's, a dev-bound one"
+	local fid rev
+	expect_exit 1 xc adopt xt0 || return
+	[[ "$err" == *"runs no XDP program"* ]] || { not_ok "no program: $err"; return; }
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	rev=$(revision)
+	expect_exit 1 xc adopt xt0 || return
+	[[ "$err" == *"xdpchain chain"* ]] || { not_ok "our chain: $err"; return; }
+	expect "revision" "$rev" "$(revision)" || return
+	reset
+	fid=$(in_ns "$XT" link-foreign xt0 "$OBJ" t_pass_e "$bpffs/foreign-link") ||
+		{ not_ok "link-foreign"; return; }
+	expect_exit 1 xc adopt xt0 || return
+	[[ "$err" == *"bpf_link"* ]] || { not_ok "a bpf_link's: $err"; rm -f "$bpffs/foreign-link"; return; }
+	expect "still runs" "$fid" "$(xdp_id)" || { rm -f "$bpffs/foreign-link"; return; }
+	rm -f "$bpffs/foreign-link"
+	reset
+	if kernel_at_least 6 3; then
+		fid=$(in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_e devbound) ||
+			{ not_ok "dev-bound attach"; return; }
+		expect_exit 1 xc adopt xt0 || return
+		[[ "$err" == *"bound to a device"* ]] || { not_ok "dev-bound: $err"; return; }
+		expect "still runs" "$fid" "$(xdp_id)" || return
+		expect "no state" "" "$(ls "$(state_dir)" 2>/dev/null)" || return
+	else
+		echo "# no dev-bound programs before Linux 6.3: not tried"
+	fi
+	ok
+}
+
+t_adopt_race() {
+	begin "two adoptions at once: one wins, the other is told a chain runs"
+	local id0 r
+	load_raw || { not_ok "attach"; return; }
+	id0=$(xdp_id)
+	(xc adopt xt0 >/dev/null 2>"$tmp/e1"; echo $? >"$tmp/r1") &
+	(xc adopt xt0 >/dev/null 2>"$tmp/e2"; echo $? >"$tmp/r2") &
+	wait
+	r="$(cat "$tmp/r1") $(cat "$tmp/r2")"
+	[ "$r" = "0 1" ] || [ "$r" = "1 0" ] || { not_ok "exit statuses $r: $(cat "$tmp/e1" "$tmp/e2")"; return; }
+	grep -q "chain runs there already" "$tmp/e1" "$tmp/e2" ||
+		{ not_ok "the loser's error: $(cat "$tmp/e1" "$tmp/e2")"; return; }
+	expect "the chain" "$id0" "$(status_json | jq -r '[.[0].programs[].id] | join(" ")')" && ok
+}
+
+run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race
+finish
