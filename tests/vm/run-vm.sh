@@ -387,6 +387,8 @@ mkdir -p "$tmp/job/job"
 	if [ "${XDPCHAIN_VM_ASLR:-0}" != 1 ]; then
 		echo 'echo 0 >/proc/sys/kernel/randomize_va_space || exit 125'
 	fi
+	# What the suites read to know the NICs are there (suite-virtio.sh).
+	echo "export XDPCHAIN_VM_NICS=$nics"
 	if [ "$nics" -gt 0 ]; then
 		# The NICs' driver, from the cache (the guest sees the host root),
 		# then wait for the interfaces: probing ends after insmod returns.
