@@ -7,7 +7,9 @@
 #      EXT programs): all of them on Debian's 6.12 and on the newest kernel
 #      Debian's archive has (sid or trixie-backports, found at run time),
 #      the core ones on 5.10 (bullseye, the oldest README promises) and
-#      6.1 (XDPCHAIN_VM_ALL=1: all on every kernel);
+#      6.1 (XDPCHAIN_VM_ALL=1: all on every kernel); and the real-driver
+#      tier (suite-virtio: native XDP on four virtio-net NICs, both
+#      backends) on 6.12 and the newest (6.1 too with XDPCHAIN_VM_ALL=1);
 #   4. tiers 1 and 2 again, built with AddressSanitizer (leaks included)
 #      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh).
 # Tiers 2 and 4 (one after the other: host kernel tests must not overlap)
