@@ -162,21 +162,29 @@ t_chains() {
 	ok
 }
 
+# sent_out STAT FAR: $N packets from eth0 leave eth1's chain of two
+# programs with the driver's XDP STAT (tx, redirects) and arrive at FAR
+# (in $pns); both programs counted them.
+sent_out() {
+	# far: eval runs inside settle, whose $2 is another.
+	local far=$2 s0 r0
+	s0=$(xdpstat eth1 "$1") r0=$(rxp in_p "$far")
+	send "$N" || { not_ok "send"; return 1; }
+	settle "$far got the $N packets" "$N" eval 'echo $(($(rxp in_p "$far") - r0))' || return 1
+	expect "the driver's XDP $1 count" "$N" "$(($(xdpstat eth1 "$1") - s0))" || return 1
+	expect "both programs counted" "$N $N" "$(all_hits)"
+}
+
 t_tx() {
 	vbegin "XDP_TX: a reflector at the end of the chain answers on the same NIC"
-	local t0 r0
 	vatt eth1 "$OBJ" t_pass_a -P 10 && vatt eth1 "$OBJ" t_tx -P 20 || { not_ok "attach"; return; }
-	t0=$(xdpstat eth1 tx) r0=$(rxp in_p eth0)
-	send "$N" || { not_ok "send"; return; }
-	settle "eth0 got its $N packets back" "$N" eval 'echo $(($(rxp in_p eth0) - r0))' || return
-	expect "the driver's XDP_TX count" "$N" "$(($(xdpstat eth1 tx) - t0))" || return
-	expect "both programs counted" "$N $N" "$(all_hits)" && ok
+	sent_out tx eth0 && ok
 }
 
 t_redirect() {
 	vbegin "redirect: a chain on eth1 sends through eth2 (DEVMAP), counted at eth3 behind the other hub"
 	# The map pins live in this suite's bpffs.
-	local dir=$bpffs/pins-redir r0 rd0 idx
+	local dir=$bpffs/pins-redir idx
 	mkdir -p "$dir"
 	vatt eth1 "$OBJ" t_pass_a -P 10 && vatt eth1 "$NIC" t_redirect_dev -P 20 --pin-maps "$dir" ||
 		{ not_ok "attach"; return; }
@@ -187,28 +195,18 @@ t_redirect() {
 	# In the namespace: the kernel looks the ifindex up in the caller's.
 	in_ns bpftool map update pinned "$dir/tx_port" key 0 0 0 0 value \
 		$((idx & 255)) $((idx >> 8 & 255)) 0 0 || { not_ok "fill the DEVMAP"; return; }
-	rd0=$(xdpstat eth1 redirects) r0=$(rxp in_p eth3)
-	send "$N" || { not_ok "send"; return; }
-	settle "eth3 got the $N redirected packets" "$N" eval 'echo $(($(rxp in_p eth3) - r0))' || return
-	expect "the driver's redirect count" "$N" "$(($(xdpstat eth1 redirects) - rd0))" || return
-	expect "both programs counted" "$N $N" "$(all_hits)" && ok
+	sent_out redirects eth3 && ok
 }
 
 t_xsk() {
 	vbegin "AF_XDP: the chain's last program redirects to an XSKMAP, the socket on eth1's queue gets every packet"
-	local dir=$bpffs/pins-xsk pid i out bound
+	local dir=$bpffs/pins-xsk pid out bound
 	mkdir -p "$dir"
 	vatt eth1 "$OBJ" t_pass_a -P 10 && vatt eth1 "$NIC" t_xsk -P 20 --pin-maps "$dir" ||
 		{ not_ok "attach"; return; }
 	in_ns "$XSKTEST" eth1 "$dir/xsks" --count "$N" --timeout 20000 --bind any >"$tmp/xsk" 2>&1 &
 	pid=$!
-	for i in $(seq 100); do
-		grep -q '^ready$' "$tmp/xsk" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^ready$' "$tmp/xsk" ||
-		{ kill "$pid" 2>/dev/null; wait "$pid"; not_ok "xsktest: $(cat "$tmp/xsk")"; return; }
+	xsk_ready "$tmp/xsk" "$pid" || return
 	send "$N" || { kill "$pid"; not_ok "send"; return; }
 	wait "$pid" || { not_ok "xsktest failed: $(cat "$tmp/xsk")"; return; }
 	bound=$(sed -n 's/^bound //p' "$tmp/xsk")
