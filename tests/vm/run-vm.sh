@@ -342,7 +342,8 @@ if [ ! -f "$initramfs" ]; then
 	# Drop what the new build superseded: other initramfs and module sets of
 	# this kernel, and older kernels of the same series.
 	find "$kdir" -mindepth 1 -maxdepth 1 \( -name 'initramfs-*' ! -name "${initramfs##*/}" \
-		-o -name 'modules-*' ! -name "${moddir##*/}" \) -exec rm -rf {} +
+		-o -name 'modules-*' ! -name "${moddir##*/}" -o -name 'netmods-*' ! -name "${netmoddir##*/}" \) \
+		-exec rm -rf {} +
 	while IFS= read -r old; do
 		[ "$old" = "$kver" ] || rm -rf "${cache:?}/$old"
 	done < <(series_dirs)
