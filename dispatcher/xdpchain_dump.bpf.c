@@ -37,8 +37,13 @@ struct {
 	__uint(max_entries, XDPCHAIN_DUMP_RING_SIZE);
 } xdpchain_dump_ring SEC(".maps");
 
-/* __always_inline: one body for both sections below, each its own program. */
-static __always_inline int dump(struct xdp_md *ctx)
+/* __always_inline: one body for both sections below, each its own program.
+ * frags: the frags-aware program, which may see a packet of several
+ * buffers: its length is the whole frame's (bpf_xdp_get_buff_len(), Linux
+ * 5.18+, where xdp.frags chains begin), not data_end - data (the first
+ * buffer only: 3,520 of a 9,000-byte frame on virtio_net). The bytes
+ * copied stay those of the first buffer. */
+static __always_inline int dump(struct xdp_md *ctx, int frags)
 {
 	const struct xdpchain_decision *d = xdpchain_observed();
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
@@ -59,6 +64,8 @@ static __always_inline int dump(struct xdp_md *ctx)
 	}
 	len = (__u32)(end - data);
 	cap = len < snaplen ? len : snaplen;
+	if (frags)
+		len = (__u32)bpf_xdp_get_buff_len(ctx);
 	r->hdr.ts_ns = bpf_ktime_get_ns();
 	r->hdr.verdict = d->verdict;
 	r->hdr.slot = d->slot;
@@ -93,13 +100,13 @@ static __always_inline int dump(struct xdp_md *ctx)
 SEC("xdp")
 int xdpchain_dump(struct xdp_md *ctx)
 {
-	return dump(ctx);
+	return dump(ctx, 0);
 }
 
 SEC("xdp.frags")
 int xdpchain_dump_frags(struct xdp_md *ctx)
 {
-	return dump(ctx);
+	return dump(ctx, 1);
 }
 
 char _license[] SEC("license") = "GPL";

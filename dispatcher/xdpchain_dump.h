@@ -22,7 +22,7 @@ struct xdpchain_dump_hdr {
 	__s32 verdict;   /* the chain's */
 	__u32 slot;      /* of the deciding program, or XDPCHAIN_NO_SLOT */
 	__u32 prog_id;   /* the deciding program, or 0 */
-	__u32 pkt_len;   /* bytes in the packet (its first buffer) */
+	__u32 pkt_len;   /* bytes in the packet, all its buffers (frags-aware chains) */
 	__u32 cap_len;   /* bytes of data[] that hold it */
 	__u32 ifindex;   /* where it arrived */
 };

@@ -4,7 +4,7 @@
 # something is missing (so it is fast on a prepared machine).
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev groff-base
-      zlib1g-dev libjansson-dev libpcap0.8-dev libxdp-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod
+      zlib1g-dev libjansson-dev libpcap0.8-dev libxdp-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod ethtool
       libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux tcpdump)
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of clang 14
 # (tests/fuzz/run.sh); valgrind: tests/kernel/suite-valgrind.sh.

@@ -7,7 +7,9 @@
 #      EXT programs): all of them on Debian's 6.12 and on the newest kernel
 #      Debian's archive has (sid or trixie-backports, found at run time),
 #      the core ones on 5.10 (bullseye, the oldest README promises) and
-#      6.1 (XDPCHAIN_VM_ALL=1: all on every kernel);
+#      6.1 (XDPCHAIN_VM_ALL=1: all on every kernel); and the real-driver
+#      tier (suite-virtio: native XDP on four virtio-net NICs, both
+#      backends) on 6.12 and the newest (6.1 too with XDPCHAIN_VM_ALL=1);
 #   4. tiers 1 and 2 again, built with AddressSanitizer (leaks included)
 #      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh).
 # Tiers 2 and 4 (one after the other: host kernel tests must not overlap)
@@ -83,11 +85,14 @@ job_vm() { # kernel backend suite
 	# side take 150 s together, where two two-vCPU guests (beside the host
 	# tiers) took 2.4 times as long each. The suites about packets in
 	# flight and concurrent changes keep two, for real parallelism.
-	case $3 in suite-traffic | suite-stress) smp=2 ;; esac
+	case $3 in suite-traffic | suite-stress | suite-virtio) smp=2 ;; esac
+	# The real-driver tier needs its NICs (four virtio-net, two hubs).
+	local nics=0
+	[ "$3" != suite-virtio ] || nics=4
 	# One boot per suite (about 5 s): a hung suite costs only its own
 	# timeout, and each suite starts from a freshly booted kernel.
 	XDPCHAIN_VM_SMP=${XDPCHAIN_VM_SMP:-$smp} \
-		tests/vm/run-vm.sh --kernel "$1" --timeout 1500 --cwd "$top" -- \
+		tests/vm/run-vm.sh --kernel "$1" --timeout 1500 --cwd "$top" --nics "$nics" -- \
 		env XDPCHAIN="$XDPCHAIN" XDPTEST="$XDPTEST" TEST_BPF_DIR="$TEST_BPF_DIR" \
 		SUITES="$3" tests/kernel/run.sh "$2" 2>&1
 }
@@ -111,6 +116,8 @@ else
 	slow="suite-badinput scenarios suite-crash suite-valgrind suite-stats suite-stress suite-programs"
 	suites=$( { for s in $slow; do echo "$s"; done; tests/kernel/run.sh --list; } | awk '!seen[$0]++')
 	for s in $suites; do
+		# suite-virtio has jobs of its own, below.
+		[ "$s" != suite-virtio ] || continue
 		for k in $kernels; do
 			if { [ "$k" = 5.10 ] || [ "$k" = 6.1 ]; } && [ "${XDPCHAIN_VM_ALL:-0}" != 1 ] &&
 				! [[ " $core " == *" $s "* ]]; then
@@ -137,13 +144,28 @@ else
 		joblist+=("vm-$k-tailcall-scenarios job_vm $k tailcall scenarios")
 		logs+=("vm-$k-tailcall-scenarios")
 	done
+
+	# The real-driver tier (suite-virtio: native XDP on virtio_net, packets
+	# across QEMU hubs), both backends, on 6.12 and the newest kernel (6.1
+	# too with XDPCHAIN_VM_ALL=1): a boot with four NICs per backend.
+	for k in $kernels; do
+		case $k in
+		6.12 | newest) ;;
+		6.1) [ "${XDPCHAIN_VM_ALL:-0}" = 1 ] || continue ;;
+		*) continue ;;
+		esac
+		for b in freplace tailcall; do
+			joblist+=("vm-$k-$b-suite-virtio job_vm $k $b suite-virtio")
+			logs+=("vm-$k-$b-suite-virtio")
+		done
+	done
 fi
 
 # Fetch the kernels one after the other first: a download that fails
 # then shows once, not in every job of its kernel.
 if [ "${XDPCHAIN_SKIP_VM:-0}" != 1 ]; then
 	for k in $kernels; do
-		tests/vm/run-vm.sh --kernel "$k" --fetch-only ||
+		tests/vm/run-vm.sh --kernel "$k" --nics 4 --fetch-only ||
 			echo "# fetching the $k kernel failed: its jobs will fail"
 	done
 fi

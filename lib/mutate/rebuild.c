@@ -19,6 +19,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include "kobj/kobj.h"
@@ -324,6 +327,39 @@ static int swap_netlink(struct xc_state *st, int disp_fd, int old_fd, enum xdpch
 	return 0;
 }
 
+/*
+ * A driver refuses a chain that is not frags-aware while the MTU is above
+ * what one buffer holds, with ERANGE (veth) or EINVAL (virtio_net, whose
+ * own reason goes to the kernel log or a tracepoint, never to us): the
+ * bare errno ("Numerical result out of range") does not say that the MTU
+ * and a program without xdp.frags are the cause, so say it here. 1500 is
+ * below every driver's single-buffer limit.
+ */
+static void mtu_hint(struct xc_state *st, const struct xdpchain_meta *meta, int err)
+{
+	struct ifreq ifr = {};
+	char ifname[IF_NAMESIZE];
+	unsigned int i;
+	int fd;
+
+	if ((err != -ERANGE && err != -EINVAL) || (meta->flags & XDPCHAIN_META_F_FRAGS))
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", xc_ifname(st->store.ifindex, ifname));
+	if (!ioctl(fd, SIOCGIFMTU, &ifr) && ifr.ifr_mtu > 1500) {
+		for (i = 0; i < meta->nr_progs; i++)
+			if (!(meta->slots[i].flags & XDPCHAIN_SLOT_F_FRAGS))
+				break;
+		xc_warn("%s's MTU %d may be too large for a chain that is not frags-aware: "
+			"program %s is not an xdp.frags (multi-buffer) program; lower the MTU "
+			"or use only xdp.frags programs\n", ifname, ifr.ifr_mtu,
+			i < meta->nr_progs ? meta->slots[i].name : "?");
+	}
+	close(fd);
+}
+
 /* The dispatcher disp_fd runs on the interface from now on: swapped in
  * for the running one (the kernel's compare-and-swap), or a new link. */
 static int swap(struct xc_state *st, int disp_fd, const struct xc_build *b)
@@ -446,8 +482,10 @@ static int commit(struct xc_state *st, struct xc_entry *e, unsigned int n,
 		err = fill(st, d, meta, e, n);
 	if (!err)
 		err = swap(st, xc_disp_prog_fd(d), b);
-	if (err)
+	if (err) {
+		mtu_hint(st, meta, err);
 		goto out;
+	}
 	/* The new revision runs: adopt it and collect the old one. */
 	xc_state_swapped(st, xc_disp_prog_fd(d), meta);
 	xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s)\n", st->store.ifindex,

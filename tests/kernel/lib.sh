@@ -70,6 +70,22 @@ reset() {
 	true
 }
 status_json() { xc -j status xt0; }
+# xsk_ready OUT PID: tests/tools/xsktest (PID, output in OUT) printed
+# "ready" within 10 s; if not, it is stopped, and the test fails with
+# its output.
+xsk_ready() {
+	local i
+	for i in $(seq 100); do
+		grep -q '^ready$' "$1" && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q '^ready$' "$1" && return 0
+	kill "$2" 2>/dev/null
+	wait "$2"
+	not_ok "xsktest: $(cat "$1")"
+	return 1
+}
 # nonative_if NAME: an interface in $ns without native XDP (generic only),
 # up: a dummy (the VM loads the module) or, where there is no dummy
 # driver, a bridge.

@@ -290,13 +290,7 @@ xsk_round() {
 		"$(status_json | jq -r '[.[0].programs[].name, .[0].mode] | join(" ")')" || return 1
 	in_ns "$XSKTEST" xt0 "$dir/xsks_map" --count 3 --timeout 10000 >"$tmp/xsk" 2>&1 &
 	pid=$!
-	for i in $(seq 100); do
-		grep -q '^ready$' "$tmp/xsk" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q '^ready$' "$tmp/xsk" ||
-		{ kill "$pid" 2>/dev/null; wait "$pid"; not_ok "xsktest: $(cat "$tmp/xsk")"; return 1; }
+	xsk_ready "$tmp/xsk" "$pid" || return 1
 	# The denied ones first: had one got through, it would be among the
 	# first three the socket receives.
 	send 4 7777 && send 3 5000 || { kill "$pid"; wait "$pid"; not_ok "send"; return 1; }

@@ -3,7 +3,9 @@
  * xdptest: the kernel scenario suite's helper.
  *   run IFACE [--repeat N] [--size N]   BPF_PROG_TEST_RUN of what runs on IFACE
  *                                       on a trace packet: "verdict=NAME trace=a1,a2"
- *   send IFACE --count N [--dport P]    N real trace packets out of IFACE
+ *   send IFACE --count N [--dport P] [--size B]   N real trace packets out of
+ *                                       IFACE, B bytes each (default 128, up to
+ *                                       9014: a jumbo frame)
  *   hits PROG_ID...                     each program's hits_* counter (one line)
  *   objs                                "progs N maps N links N" in the kernel
  *   attach-foreign IFACE FILE PROG [skb|native|devbound]   plain netlink
@@ -160,7 +162,8 @@ static int cmd_send(int argc, char **argv)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	int count = 1, dport = 5000, i, fd;
-	unsigned char pkt[128];
+	static unsigned char pkt[9014];
+	size_t size = 128;
 
 	if (argc < 2)
 		return 2;
@@ -169,6 +172,12 @@ static int cmd_send(int argc, char **argv)
 			count = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--dport"))
 			dport = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--size"))
+			size = strtoul(argv[i + 1], NULL, 10);
+	}
+	if (size < 64 || size > sizeof(pkt)) {
+		fprintf(stderr, "xdptest: --size must be 64 to %zu\n", sizeof(pkt));
+		return 2;
 	}
 	sll.sll_ifindex = ifindex_of(argv[1]);
 	if (!sll.sll_ifindex)
@@ -178,9 +187,9 @@ static int cmd_send(int argc, char **argv)
 	fd = socket(AF_PACKET, SOCK_RAW, 0);
 	if (fd < 0)
 		return fail("AF_PACKET socket");
-	build_packet(pkt, sizeof(pkt), dport);
+	build_packet(pkt, size, dport);
 	for (i = 0; i < count; i++)
-		if (sendto(fd, pkt, sizeof(pkt), 0, (void *)&sll, sizeof(sll)) != sizeof(pkt))
+		if (sendto(fd, pkt, size, 0, (void *)&sll, sizeof(sll)) != (ssize_t)size)
 			return fail("sendto");
 	close(fd);
 	return 0;

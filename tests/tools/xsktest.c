@@ -4,9 +4,13 @@
  * the kernel's UAPI (<linux/if_xdp.h>) and libbpf's syscall wrappers only
  * (no libxdp):
  *   xsktest IFACE XSKMAP_PIN --count N [--timeout MS] [--queue Q]
+ *           [--bind copy|zerocopy|any]
  * registers a UMEM, maps its fill ring and an RX ring, binds the socket
- * to IFACE's queue Q (default 0) in copy mode (XDP_COPY: veth has no
- * zero-copy), puts the socket into entry Q of the XSKMAP pinned at
+ * to IFACE's queue Q (default 0) in copy mode (XDP_COPY, the default:
+ * veth has no zero-copy; zerocopy: XDP_ZEROCOPY or fail; any: zero-copy
+ * if the driver offers it, else copy), prints "bound copy" or "bound
+ * zerocopy" (with why zero-copy was refused under any), puts the socket
+ * into entry Q of the XSKMAP pinned at
  * XSKMAP_PIN (the entry an XDP program redirects queue Q's packets
  * through: xdp-tools' xsk_def_xdp_prog.o uses its rx_queue_index), prints
  * "ready" and waits until it has N packets or MS milliseconds (default
@@ -99,16 +103,92 @@ static int udp_dport(const unsigned char *pkt, __u32 len)
 	return ntohs(udp.dest);
 }
 
-int main(int argc, char **argv)
+/* A socket bound with flags (XDP_COPY or XDP_ZEROCOPY), its UMEM and
+ * rings; -1 with errno set if bind() failed, -1 after a message for other
+ * failures. A failed bind() has consumed the fill ring, so another try
+ * needs a socket of its own (the failed one's ring mappings stay until
+ * exit: a test tool's few pages). */
+static int xsk_bind(struct sockaddr_xdp *sxdp, __u16 flags, unsigned char **umem_out,
+		    struct ring *fill, struct ring *rx)
 {
 	struct xdp_umem_reg reg = {};
 	struct xdp_mmap_offsets off = {};
+	socklen_t optlen = sizeof(off);
+	int ring_size = RING_SIZE, fd, i, err;
+	unsigned char *umem;
+
+	fd = socket(AF_XDP, SOCK_RAW, 0);
+	if (fd < 0)
+		return -fail("AF_XDP socket");
+	/* The UMEM: NUM_FRAMES frames of FRAME_SIZE bytes that the kernel
+	 * copies received packets into. */
+	umem = mmap(NULL, NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (umem == MAP_FAILED)
+		return -fail("UMEM mmap");
+	reg.addr = (__u64)(unsigned long)umem;
+	reg.len = NUM_FRAMES * FRAME_SIZE;
+	reg.chunk_size = FRAME_SIZE;
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)))
+		return -fail("XDP_UMEM_REG");
+	/* bind() wants the completion ring too, though we never transmit. */
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring_size, sizeof(ring_size)) ||
+	    setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring_size, sizeof(ring_size)) ||
+	    setsockopt(fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof(ring_size)))
+		return -fail("ring sizes");
+	if (getsockopt(fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen))
+		return -fail("XDP_MMAP_OFFSETS");
+	if (map_ring(fd, &off.fr, sizeof(__u64), XDP_UMEM_PGOFF_FILL_RING, fill) ||
+	    map_ring(fd, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING, rx))
+		return -fail("ring mmap");
+	/* Every frame to the kernel, through the fill ring. */
+	for (i = 0; i < RING_SIZE && i < NUM_FRAMES; i++)
+		((__u64 *)fill->desc)[i] = (__u64)i * FRAME_SIZE;
+	__atomic_store_n(fill->producer, (__u32)i, __ATOMIC_RELEASE);
+
+	sxdp->sxdp_flags = flags;
+	if (bind(fd, (struct sockaddr *)sxdp, sizeof(*sxdp))) {
+		err = errno;
+		close(fd);
+		munmap(umem, NUM_FRAMES * FRAME_SIZE);
+		errno = err;
+		return -1;
+	}
+	*umem_out = umem;
+	return fd;
+}
+
+/* bind_mode: "copy", "zerocopy" or "any"; prints how the socket is bound. */
+static int xsk_open(struct sockaddr_xdp *sxdp, const char *bind_mode, unsigned char **umem,
+		    struct ring *fill, struct ring *rx)
+{
+	int fd;
+
+	if (strcmp(bind_mode, "copy")) {
+		fd = xsk_bind(sxdp, XDP_ZEROCOPY, umem, fill, rx);
+		if (fd >= 0) {
+			printf("bound zerocopy\n");
+			return fd;
+		}
+		if (!strcmp(bind_mode, "zerocopy"))
+			return -fail("bind (zero-copy)");
+		printf("bound copy (zero-copy refused: %s)\n", strerror(errno));
+	} else {
+		printf("bound copy\n");
+	}
+	fd = xsk_bind(sxdp, XDP_COPY, umem, fill, rx);
+	if (fd < 0)
+		fail("bind (copy mode)");
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
 	struct sockaddr_xdp sxdp = {};
 	struct ring fill, rx;
-	socklen_t optlen = sizeof(off);
 	int count = 0, timeout = 5000, queue = 0, got = 0, nports = 0, i, fd, map_fd;
 	int ports[MAX_PORTS], port_n[MAX_PORTS];
-	int ring_size = RING_SIZE;
+	const char *bind_mode = "copy";
 	long long deadline;
 	unsigned char *umem;
 	__u32 key;
@@ -122,10 +202,13 @@ int main(int argc, char **argv)
 			timeout = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--queue"))
 			queue = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--bind"))
+			bind_mode = argv[i + 1];
 		else
 			goto usage;
 	}
-	if (i != argc || count <= 0 || timeout <= 0 || queue < 0)
+	if (i != argc || count <= 0 || timeout <= 0 || queue < 0 ||
+	    (strcmp(bind_mode, "copy") && strcmp(bind_mode, "zerocopy") && strcmp(bind_mode, "any")))
 		goto usage;
 	sxdp.sxdp_ifindex = if_nametoindex(argv[1]);
 	if (!sxdp.sxdp_ifindex) {
@@ -133,40 +216,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	fd = socket(AF_XDP, SOCK_RAW, 0);
-	if (fd < 0)
-		return fail("AF_XDP socket");
-	/* The UMEM: NUM_FRAMES frames of FRAME_SIZE bytes that the kernel
-	 * copies received packets into. */
-	umem = mmap(NULL, NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (umem == MAP_FAILED)
-		return fail("UMEM mmap");
-	reg.addr = (__u64)(unsigned long)umem;
-	reg.len = NUM_FRAMES * FRAME_SIZE;
-	reg.chunk_size = FRAME_SIZE;
-	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)))
-		return fail("XDP_UMEM_REG");
-	/* bind() wants the completion ring too, though we never transmit. */
-	if (setsockopt(fd, SOL_XDP, XDP_UMEM_FILL_RING, &ring_size, sizeof(ring_size)) ||
-	    setsockopt(fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &ring_size, sizeof(ring_size)) ||
-	    setsockopt(fd, SOL_XDP, XDP_RX_RING, &ring_size, sizeof(ring_size)))
-		return fail("ring sizes");
-	if (getsockopt(fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen))
-		return fail("XDP_MMAP_OFFSETS");
-	if (map_ring(fd, &off.fr, sizeof(__u64), XDP_UMEM_PGOFF_FILL_RING, &fill) ||
-	    map_ring(fd, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING, &rx))
-		return fail("ring mmap");
-	/* Every frame to the kernel, through the fill ring. */
-	for (i = 0; i < RING_SIZE && i < NUM_FRAMES; i++)
-		((__u64 *)fill.desc)[i] = (__u64)i * FRAME_SIZE;
-	__atomic_store_n(fill.producer, (__u32)i, __ATOMIC_RELEASE);
-
 	sxdp.sxdp_family = AF_XDP;
 	sxdp.sxdp_queue_id = (__u32)queue;
-	sxdp.sxdp_flags = XDP_COPY;
-	if (bind(fd, (struct sockaddr *)&sxdp, sizeof(sxdp)))
-		return fail("bind (copy mode)");
+	fd = xsk_open(&sxdp, bind_mode, &umem, &fill, &rx);
+	if (fd < 0)
+		return 1;
 	map_fd = bpf_obj_get(argv[2]);
 	if (map_fd < 0)
 		return fail("the XSKMAP's pin");
@@ -239,6 +293,7 @@ int main(int argc, char **argv)
 	munmap(umem, NUM_FRAMES * FRAME_SIZE);
 	return 0;
 usage:
-	fprintf(stderr, "usage: xsktest IFACE XSKMAP_PIN --count N [--timeout MS] [--queue Q]\n");
+	fprintf(stderr, "usage: xsktest IFACE XSKMAP_PIN --count N [--timeout MS] [--queue Q]\n"
+			"               [--bind copy|zerocopy|any]\n");
 	return 2;
 }

@@ -6,8 +6,13 @@
 # (read-only 9p share under a RAM overlay), so the guest runs the host's
 # binaries and the project's build tree. See tests/vm/README.md.
 #
-#   tests/vm/run-vm.sh --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
-#   tests/vm/run-vm.sh --kernel K --fetch-only    (fill the cache, boot nothing)
+#   tests/vm/run-vm.sh --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
+#   tests/vm/run-vm.sh --kernel K [--nics N] --fetch-only    (fill the cache, boot nothing)
+#
+# --nics N (N even, up to 8) gives the guest N virtio-net NICs, eth0 to
+# eth(N-1), a real driver with native XDP: each pair eth(2i), eth(2i+1)
+# sits alone on QEMU hub i, so a frame sent out of one arrives at the
+# other and nowhere else (a cable; tests/kernel/suite-virtio.sh).
 #
 # COMMAND's stdout and stderr stream to this script's stdout; the script
 # exits with COMMAND's status, 124 if the guest ran past --timeout, 125 if
@@ -37,6 +42,11 @@ cache=${XDPCHAIN_VM_CACHE:-/var/cache/xdpchain-vm}
 #   veth: the test interfaces (ip netns, bpffs and XDP are built in);
 #   dummy: an interface without native XDP (tests/kernel/lib.sh nonative_if).
 modules=(virtio_pci virtio_console 9pnet_virtio 9p overlay veth dummy)
+# Modules of --nics, kept apart from the boot set (the initramfs and its
+# cache key stay as they are for runs without NICs): virtio_net, with its
+# dependencies failover and net_failover. The job loads them from the
+# cache, which the guest sees through the host root.
+net_modules=(virtio_net)
 guest_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { echo "run-vm: $*" >&2; }
@@ -46,14 +56,14 @@ die() {
 }
 usage() {
 	cat >&2 <<EOF
-usage: $0 --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] -- COMMAND [ARGS...]
-       $0 --kernel 5.10|6.1|6.12|newest --fetch-only
+usage: $0 --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
+       $0 --kernel 5.10|6.1|6.12|newest [--nics N] --fetch-only
 Cache: \${XDPCHAIN_VM_CACHE:-/var/cache/xdpchain-vm} (now $cache).
 EOF
 	exit 2
 }
 
-series='' timeout=900 cwd=$PWD fetch_only=0
+series='' timeout=900 cwd=$PWD fetch_only=0 nics=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) [ $# -ge 2 ] || usage; series=$2; shift 2 ;;
@@ -62,6 +72,8 @@ while [ $# -gt 0 ]; do
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--cwd) [ $# -ge 2 ] || usage; cwd=$2; shift 2 ;;
 	--cwd=*) cwd=${1#*=}; shift ;;
+	--nics) [ $# -ge 2 ] || usage; nics=$2; shift 2 ;;
+	--nics=*) nics=${1#*=}; shift ;;
 	--fetch-only) fetch_only=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
@@ -92,6 +104,7 @@ newest)
 *) say "--kernel must be 5.10, 6.1, 6.12 or newest"; usage ;;
 esac
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || { say "--timeout must be a positive number of seconds"; usage; }
+[[ $nics =~ ^[02468]$ ]] || { say "--nics must be 0, 2, 4, 6 or 8"; usage; }
 [ -d "$cwd" ] || { say "--cwd $cwd is not a directory"; exit 2; }
 cwd=$(cd "$cwd" && pwd -P)
 [ "$(id -u)" -eq 0 ] || die "run as root (apt-get, the cache dir and the 9p export of / need it)"
@@ -194,10 +207,11 @@ mkey=$(printf '%s\n' "${modules[@]}" | hash_of)
 ikey=$( { echo "$mkey"; cat "$here/guest-init.sh" /bin/busybox; } | hash_of)
 initramfs=$kdir/initramfs-$ikey.cpio.gz
 moddir=$kdir/modules-$mkey
+netmoddir=$kdir/netmods-$(printf '%s\n' "${net_modules[@]}" | hash_of)
 
-# Fetches and unpacks the kernel package, keeping only vmlinuz, its config
-# and the modules in ${modules[@]} plus dependencies (the full tree is up to
-# 400 MB).
+# Fetches and unpacks the kernel package, keeping only vmlinuz, its config,
+# the modules in ${modules[@]} plus dependencies and, apart, those of
+# ${net_modules[@]} (the full tree is up to 400 MB).
 fetch_kernel() {
 	local work deb root mdir line path name m f vmlinuz config
 	local -a order=() pkgs
@@ -260,33 +274,42 @@ fetch_kernel() {
 		for d in ${deps_of[$p]}; do visit "$d"; done
 		order+=("$p")
 	}
-	for m in "${modules[@]}"; do
-		if [ -n "${path_of[$m]:-}" ]; then
-			visit "${path_of[$m]}"
-		elif [ -z "${builtin[$m]:-}" ]; then
-			die "module $m is neither in modules.dep nor built into $kver"
-		fi
-	done
-
-	rm -rf "$moddir.tmp"
-	mkdir -p "$moddir.tmp"
-	: >"$moddir.tmp/load-order"
-	for path in "${order[@]}"; do
-		f=${path##*/}
-		# busybox insmod cannot read compressed modules (6.12 ships .ko.xz).
-		case $f in
-		*.ko.xz) xz -dc "$mdir/$path" >"$moddir.tmp/${f%.xz}"; f=${f%.xz} ;;
-		*.ko.zst) zstd -qdc "$mdir/$path" >"$moddir.tmp/${f%.zst}"; f=${f%.zst} ;;
-		*.ko.gz) gzip -dc "$mdir/$path" >"$moddir.tmp/${f%.gz}"; f=${f%.gz} ;;
-		*) cp "$mdir/$path" "$moddir.tmp/$f" ;;
-		esac
-		echo "$f" >>"$moddir.tmp/load-order"
-	done
+	# copy_set DIR MODULE...: the modules and their dependencies not yet
+	# copied by an earlier set, decompressed, into DIR with its load-order.
+	copy_set() {
+		local dir=$1 p
+		shift
+		order=()
+		for m in "$@"; do
+			if [ -n "${path_of[$m]:-}" ]; then
+				visit "${path_of[$m]}"
+			elif [ -z "${builtin[$m]:-}" ]; then
+				die "module $m is neither in modules.dep nor built into $kver"
+			fi
+		done
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		: >"$dir.tmp/load-order"
+		for p in "${order[@]}"; do
+			f=${p##*/}
+			# busybox insmod cannot read compressed modules (6.12 ships .ko.xz).
+			case $f in
+			*.ko.xz) xz -dc "$mdir/$p" >"$dir.tmp/${f%.xz}"; f=${f%.xz} ;;
+			*.ko.zst) zstd -qdc "$mdir/$p" >"$dir.tmp/${f%.zst}"; f=${f%.zst} ;;
+			*.ko.gz) gzip -dc "$mdir/$p" >"$dir.tmp/${f%.gz}"; f=${f%.gz} ;;
+			*) cp "$mdir/$p" "$dir.tmp/$f" ;;
+			esac
+			echo "$f" >>"$dir.tmp/load-order"
+		done
+	}
+	copy_set "$moddir" "${modules[@]}"
+	copy_set "$netmoddir" "${net_modules[@]}"
 	mkdir -p "$kdir"
 	cp "$vmlinuz" "$kdir/vmlinuz.tmp"
 	cp "$config" "$kdir/config"
-	rm -rf "$moddir"
+	rm -rf "$moddir" "$netmoddir"
 	mv "$moddir.tmp" "$moddir"
+	mv "$netmoddir.tmp" "$netmoddir"
 	mv "$kdir/vmlinuz.tmp" "$kdir/vmlinuz"
 	rm -rf "$work"
 }
@@ -310,7 +333,8 @@ build_initramfs() {
 	rm -rf "$st"
 }
 
-if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/config" ] || [ ! -f "$moddir/load-order" ]; then
+if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/config" ] || [ ! -f "$moddir/load-order" ] ||
+	{ [ "$nics" -gt 0 ] && [ ! -f "$netmoddir/load-order" ]; }; then
 	fetch_kernel
 fi
 if [ ! -f "$initramfs" ]; then
@@ -318,7 +342,8 @@ if [ ! -f "$initramfs" ]; then
 	# Drop what the new build superseded: other initramfs and module sets of
 	# this kernel, and older kernels of the same series.
 	find "$kdir" -mindepth 1 -maxdepth 1 \( -name 'initramfs-*' ! -name "${initramfs##*/}" \
-		-o -name 'modules-*' ! -name "${moddir##*/}" \) -exec rm -rf {} +
+		-o -name 'modules-*' ! -name "${moddir##*/}" -o -name 'netmods-*' ! -name "${netmoddir##*/}" \) \
+		-exec rm -rf {} +
 	while IFS= read -r old; do
 		[ "$old" = "$kver" ] || rm -rf "${cache:?}/$old"
 	done < <(series_dirs)
@@ -363,6 +388,18 @@ mkdir -p "$tmp/job/job"
 	if [ "${XDPCHAIN_VM_ASLR:-0}" != 1 ]; then
 		echo 'echo 0 >/proc/sys/kernel/randomize_va_space || exit 125'
 	fi
+	# What the suites read to know the NICs are there (suite-virtio.sh).
+	echo "export XDPCHAIN_VM_NICS=$nics"
+	if [ "$nics" -gt 0 ]; then
+		# The NICs' driver, from the cache (the guest sees the host root),
+		# then wait for the interfaces: probing ends after insmod returns.
+		while IFS= read -r m; do
+			printf 'insmod %q || exit 125\n' "$netmoddir/$m"
+		done <"$netmoddir/load-order"
+		printf 'for i in $(seq 100); do [ -e /sys/class/net/eth%d ] && break; sleep 0.05; done\n' $((nics - 1))
+		printf '[ -e /sys/class/net/eth%d ] || { echo "run-vm: eth%d did not show up" >&2; exit 125; }\n' \
+			$((nics - 1)) $((nics - 1))
+	fi
 	printf 'cd -- %q || exit 125\n' "$cwd"
 	printf 'exec'
 	printf ' %q' "$@"
@@ -405,6 +442,13 @@ boot() { # one boot of the guest; sets qrc, or exits early
 		# host's, so an idle guest does not pace real time either.
 		accel=(-accel tcg,thread=single -icount shift=0,align=off,sleep=off)
 	fi
+	# --nics: NIC i on hub i/2 (a pair per hub: a cable), fixed MACs;
+	# romfile= : no PXE option ROM (the kernel is booted directly).
+	local i nic=()
+	for ((i = 0; i < nics; i++)); do
+		nic+=(-netdev "hubport,id=n$i,hubid=$((i / 2))"
+			-device "virtio-net-pci,netdev=n$i,mac=52:54:00:00:00:1$i,romfile=")
+	done
 	timeout -k 10 "$timeout" qemu-system-x86_64 \
 		-nodefaults -no-user-config -nographic -no-reboot \
 		"${accel[@]}" -cpu max -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
@@ -418,6 +462,7 @@ boot() { # one boot of the guest; sets qrc, or exits early
 		-device virtserialport,chardev=out,name=xdpchain.out \
 		-chardev "file,id=status,path=$tmp/status" \
 		-device virtserialport,chardev=status,name=xdpchain.status \
+		"${nic[@]}" \
 		</dev/null >/dev/null 2>"$tmp/qemu.err" &
 	tpid=$!
 	set +e
