@@ -11,6 +11,7 @@
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 #include "json.h"
+#include "jsonl.h"
 #include "opts.h"
 #include "version.h"
 
@@ -111,7 +112,7 @@ static const struct cmd {
 	  "Show each program's verdict rates (packets per second by verdict, and bytes\n"
 	  "    per second) on IFACE, refreshed every SECS seconds (default 1) until\n"
 	  "    Ctrl-C, or N times. Needs the counters on ('stats IFACE on'). With -j: one\n"
-	  "    list of every refresh, printed at the end.\n"
+	  "    JSON object per refresh and line, printed as it comes.\n"
 	  "    -d, --delay SECS      seconds between refreshes, like 1 or 0.5\n"
 	  "    -n, --iterations N    stop after N refreshes" },
 	{ "trace", cmd_trace,
@@ -129,9 +130,10 @@ static const struct cmd {
 	  "    and the program that decided it, until Ctrl-C (or N packets). A built-in\n"
 	  "    observer joins the chain for the time of the dump, bound to this process,\n"
 	  "    and leaves it when the dump stops: nothing is left behind. Traffic is not\n"
-	  "    changed. One line per packet, or with -j one object with the list of\n"
-	  "    packets, printed when the dump stops. It stops with exit status 1 if the\n"
-	  "    chain or the interface goes away meanwhile.\n"
+	  "    changed. One line per packet as it comes, with -j a JSON object per line\n"
+	  "    and a last {\"type\": \"end\", \"captured\": N, ...}. It stops with exit status\n"
+	  "    1 if the chain or the interface goes away meanwhile, 0 if the reader of\n"
+	  "    its output does.\n"
 	  "    --verdict LIST     only these final verdicts: aborted, drop, pass, tx,\n"
 	  "                       redirect, other (not an XDP action); or all alone\n"
 	  "    --program P        only packets decided by program P (a name, or an id)\n"
@@ -200,7 +202,7 @@ static void usage_all(FILE *out)
 	fprintf(out,
 		"\nGlobal options (before COMMAND):\n"
 		"  -j, --json      print exactly one JSON document on stdout, also on error:\n"
-		"                  {\"error\": \"...\"}\n"
+		"                  {\"error\": \"...\"}; dump and top: one per line (JSON Lines)\n"
 		"  -r, --root DIR  bpffs state root (default: $" XDPCHAIN_ROOT_ENV ", else\n"
 		"                  " XDPCHAIN_DEFAULT_ROOT ")\n"
 		"  -v, --verbose   log what the library does on stderr (-vv: its debug messages and libbpf's too)\n"
@@ -405,10 +407,27 @@ static int finish_json(struct cli_ctx *ctx, int ret, FILE *jout, char **jbufp, s
 	return ret;
 }
 
+/* A command that streamed JSON Lines (jsonl.h) wrote its output already:
+ * an error is one more line; none once the reader went away. */
+static int finish_stream(struct cli_ctx *ctx, int ret, FILE *jout, char **jbufp)
+{
+	fclose(jout);
+	free(*jbufp);
+	if (ret && !ctx->has_error)
+		cli_error(ctx, "failed");
+	if (ctx->has_error && !out_closed())
+		print_json_error(ctx->error);
+	return ctx->has_error && !ret ? CLI_EXIT_FAIL : ret;
+}
+
 static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t *jlen)
 {
-	if (ctx->json)
+	if (ctx->json && ctx->streaming)
+		ret = finish_stream(ctx, ret, jout, jbuf);
+	else if (ctx->json)
 		ret = finish_json(ctx, ret, jout, jbuf, jlen);
+	if (out_closed())
+		return ret; /* the reader went away: nothing to say */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: cannot write to stdout: %s\n", strerror(errno));
 		return ret ? ret : CLI_EXIT_FAIL;
