@@ -26,16 +26,14 @@
 enum { OPT_REPLACE_FOREIGN = 256, OPT_EXPECT_REVISION, OPT_STATS, OPT_UNTIL_EXIT, OPT_OWNER_PID,
        OPT_PIN_MAPS, OPT_BEFORE, OPT_AFTER, OPT_OBSERVER };
 
-/* More interfaces than any sane command line names. */
-#define MAX_IFACES 256
-
 struct attach_args {
 	/* The interface being worked on (one of ifnames[]/ifindexes[]). */
 	const char *ifname;
 	int ifindex;
-	const char *ifnames[MAX_IFACES];
-	int ifindexes[MAX_IFACES];
-	int nr_ifaces;
+	/* As many as the command line names: no cap (a fleet of veths). */
+	const char **ifnames;
+	int *ifindexes;
+	int nr_ifaces, cap_ifaces;
 	char *ifbuf; /* the comma-split copies of the IFACE arguments */
 	const char *file;
 	struct xdpchain_open_opts oo;
@@ -58,10 +56,6 @@ static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *
 {
 	int idx, ret;
 
-	if (a->nr_ifaces == MAX_IFACES) {
-		cli_error(ctx, "more than %d interfaces", MAX_IFACES);
-		return CLI_EXIT_USAGE;
-	}
 	ret = opt_ifindex(ctx, name, &idx);
 	if (ret)
 		return ret;
@@ -73,6 +67,20 @@ static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *
 				  strcmp(name, a->ifnames[i]) ? "')" : "");
 			return CLI_EXIT_USAGE;
 		}
+	}
+	if (a->nr_ifaces == a->cap_ifaces) {
+		int cap = a->cap_ifaces ? 2 * a->cap_ifaces : 8;
+		const char **n = realloc(a->ifnames, (size_t)cap * sizeof(*n));
+		int *x = n ? realloc(a->ifindexes, (size_t)cap * sizeof(*x)) : NULL;
+
+		if (n)
+			a->ifnames = n;
+		if (!x) {
+			cli_error(ctx, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		a->ifindexes = x;
+		a->cap_ifaces = cap;
 	}
 	a->ifnames[a->nr_ifaces] = name;
 	a->ifindexes[a->nr_ifaces++] = idx;
@@ -705,7 +713,7 @@ static void roll_back(struct cli_ctx *ctx, struct attach_args *a, int failed,
 
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct xdpchain_prog *progs[MAX_IFACES] = {};
+	struct xdpchain_prog **progs = NULL;
 	struct attach_args a;
 	int ret = 0, err, i;
 	unsigned int pending = 0;
@@ -718,6 +726,12 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	ret = parse_args(ctx, argc, argv, &a);
 	if (ret)
 		goto out;
+	progs = calloc((size_t)a.nr_ifaces, sizeof(*progs));
+	if (!progs) {
+		cli_error(ctx, "out of memory");
+		ret = CLI_EXIT_FAIL;
+		goto out;
+	}
 	if (a.ao.mode == XDPCHAIN_MODE_HW) {
 		cli_error(ctx, "%s: hardware offload is not supported by xdpchain (a dispatcher "
 			  "that calls other programs cannot be offloaded); use native or skb",
@@ -811,11 +825,14 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_EXIT_PENDING;
 	}
 out:
-	for (i = 0; i < a.nr_ifaces; i++)
+	for (i = 0; progs && i < a.nr_ifaces; i++)
 		xdpchain_prog__close(progs[i]);
+	free(progs);
 	for (i = 0; i < a.npinned; i++)
 		free(a.pinned[i]);
 	free(a.pinned);
 	free(a.ifbuf);
+	free(a.ifnames);
+	free(a.ifindexes);
 	return ret;
 }

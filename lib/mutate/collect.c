@@ -239,9 +239,34 @@ static int gc_parked(struct gc_ctx *g, const char *nsdir, __u64 ino)
 	return 0;
 }
 
+/*
+ * The sweep for vanished interfaces (every transaction runs it for the
+ * other interfaces of its namespace): whether ifindex's directory is
+ * plainly in use, and so needs no closer look. With one netlink dump of
+ * the namespace (ifs), an interface that exists and runs an XDP program
+ * is taken as running its chain: a lookup, where reading each
+ * directory's link pin cost several system calls per chain, and so every
+ * change as much as there are chains (docs/performance.md, "Many
+ * interfaces"). An ifindex reused by an interface that runs some other
+ * XDP program is then left to that interface's next transaction or to
+ * gc (protocol.md section 10). Without the dump, the link pin decides.
+ */
+static bool plainly_running(const struct xc_xdp_ifs *ifs, const char *nsdir, const char *name,
+			    int ifindex)
+{
+	char dir[400];
+
+	if (ifs)
+		return xc_xdp_ifs_prog(ifs, ifindex) > 0;
+	snprintf(dir, sizeof(dir), "%s/%s", nsdir, name);
+	return pinned_link_ifindex(dir) == ifindex && ifindex_exists(ifindex);
+}
+
 static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, __u64 ino,
 		     int skip, bool vanished_only)
 {
+	struct xc_xdp_ifs ifs;
+	bool have_ifs = false, tried = false;
 	struct dirent *de;
 	int ifindex, err, ret;
 	DIR *d = opendir(nsdir);
@@ -252,21 +277,21 @@ static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, __u6
 	while ((de = readdir(d))) {
 		if (!parse_if(de->d_name, &ifindex) || ifindex == skip)
 			continue;
-		if (vanished_only) {
-			char dir[400];
-			int linked;
-
-			/* Cheap test first: no lock, no netlink. */
-			snprintf(dir, sizeof(dir), "%s/%s", nsdir, de->d_name);
-			linked = pinned_link_ifindex(dir);
-			if (linked == ifindex && ifindex_exists(ifindex))
-				continue;
+		/* The dump once, and only if there is a directory to judge. */
+		if (vanished_only && !tried) {
+			tried = true;
+			have_ifs = !xc_xdp_ifs_read(&ifs);
 		}
+		if (vanished_only &&
+		    plainly_running(have_ifs ? &ifs : NULL, nsdir, de->d_name, ifindex))
+			continue;
 		ret = gc_ours(g, root, ifindex, vanished_only);
 		if (ret && !err)
 			err = ret;
 	}
 	closedir(d);
+	if (have_ifs)
+		xc_xdp_ifs_free(&ifs);
 	return err;
 }
 
