@@ -40,25 +40,14 @@ static void parse_xdp(const struct rtattr *xdp, struct xq_ids *ids)
 	const struct rtattr *a;
 
 	for (a = RTA_DATA(xdp); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
-		__u32 v;
+		__u32 *id = a->rta_type == IFLA_XDP_PROG_ID	  ? &ids->any
+			    : a->rta_type == IFLA_XDP_DRV_PROG_ID ? &ids->drv
+			    : a->rta_type == IFLA_XDP_SKB_PROG_ID ? &ids->skb
+			    : a->rta_type == IFLA_XDP_HW_PROG_ID  ? &ids->hw
+								  : NULL;
 
-		if (RTA_PAYLOAD(a) < sizeof(v))
-			continue;
-		memcpy(&v, RTA_DATA(a), sizeof(v));
-		switch (a->rta_type) {
-		case IFLA_XDP_PROG_ID:
-			ids->any = v;
-			break;
-		case IFLA_XDP_DRV_PROG_ID:
-			ids->drv = v;
-			break;
-		case IFLA_XDP_SKB_PROG_ID:
-			ids->skb = v;
-			break;
-		case IFLA_XDP_HW_PROG_ID:
-			ids->hw = v;
-			break;
-		}
+		if (id && RTA_PAYLOAD(a) >= sizeof(*id))
+			memcpy(id, RTA_DATA(a), sizeof(*id));
 	}
 }
 
