@@ -16,9 +16,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/file.h>
@@ -406,11 +408,47 @@ out:
 	return err ? err : g.removed;
 }
 
+/*
+ * Whether this process should sweep root's directory of namespace ino for
+ * vanished interfaces now: once per XC_SWEEP_NS per process, namespace and
+ * root. The sweep reads every link of the namespace (one netlink dump),
+ * which with a thousand interfaces costs milliseconds: a command that
+ * changes many chains (apply, attach to a list) pays it once, not once per
+ * chain, and a new command (a process) always sweeps at its first change.
+ * What a skipped sweep leaves is collected by the next one, status, or gc.
+ */
+#define XC_SWEEP_NS 1000000000ull
+
+static bool sweep_due(const char *root, __u64 ino)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char last_root[256];
+	static __u64 last_ino, last_ns;
+	struct timespec ts;
+	bool due;
+	__u64 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	pthread_mutex_lock(&lock);
+	due = last_ino != ino || strncmp(last_root, root, sizeof(last_root)) ||
+	      now - last_ns >= XC_SWEEP_NS;
+	if (due) {
+		last_ino = ino;
+		snprintf(last_root, sizeof(last_root), "%s", root);
+		last_ns = now;
+	}
+	pthread_mutex_unlock(&lock);
+	return due;
+}
+
 void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex)
 {
 	struct gc_ctx g = { .rep.fn = collect_cb };
 	char nsdir[400];
 
+	if (!sweep_due(root, netns_ino))
+		return;
 	snprintf(nsdir, sizeof(nsdir), "%s/ns-%" PRIu64, root, (uint64_t)netns_ino);
 	gc_our_ns(&g, root, nsdir, netns_ino, skip_ifindex, true);
 	free(g.pending);
