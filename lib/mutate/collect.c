@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,16 +241,16 @@ static int gc_parked(struct gc_ctx *g, const char *nsdir, __u64 ino)
 }
 
 /*
- * The sweep for vanished interfaces (every transaction runs it for the
- * other interfaces of its namespace): whether ifindex's directory is
+ * The sweeps for vanished interfaces: whether ifindex's directory is
  * plainly in use, and so needs no closer look. With one netlink dump of
- * the namespace (ifs), an interface that exists and runs an XDP program
- * is taken as running its chain: a lookup, where reading each
- * directory's link pin cost several system calls per chain, and so every
- * change as much as there are chains (docs/performance.md, "Many
- * interfaces"). An ifindex reused by an interface that runs some other
- * XDP program is then left to that interface's next transaction or to
- * gc (protocol.md section 10). Without the dump, the link pin decides.
+ * the namespace (ifs: status's sweep of every directory), an interface
+ * that exists and runs an XDP program is taken as running its chain: a
+ * lookup, where reading each directory's link pin costs several system
+ * calls (docs/performance.md, "Many interfaces"); an ifindex reused by an
+ * interface that runs some other XDP program is then left to the sweeps
+ * after changes, to that interface's next transaction and to gc
+ * (protocol.md section 10). Without the dump (the sweep after a change,
+ * which looks at a few directories), the link pin decides.
  */
 static bool plainly_running(const struct xc_xdp_ifs *ifs, const char *nsdir, const char *name,
 			    int ifindex)
@@ -260,7 +259,8 @@ static bool plainly_running(const struct xc_xdp_ifs *ifs, const char *nsdir, con
 
 	if (ifs)
 		return xc_xdp_ifs_prog(ifs, ifindex) > 0;
-	snprintf(dir, sizeof(dir), "%s/%s", nsdir, name);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", nsdir, name) >= sizeof(dir))
+		return false;
 	return pinned_link_ifindex(dir) == ifindex && ifindex_exists(ifindex);
 }
 
@@ -409,37 +409,44 @@ out:
 }
 
 /*
- * Whether this process should sweep root's directory of namespace ino for
- * vanished interfaces now: once per XC_SWEEP_NS per process, namespace and
- * root. The sweep reads every link of the namespace (one netlink dump),
- * which with a thousand interfaces costs milliseconds: a command that
- * changes many chains (apply, attach to a list) pays it once, not once per
- * chain, and a new command (a process) always sweeps at its first change.
- * What a skipped sweep leaves is collected by the next one, status, or gc.
+ * After a change: up to XC_SWEEP_MAX other interface directories of the
+ * namespace, from a pseudo-random one on, each judged by its link pin (a
+ * few system calls): all of them in a namespace of up to XC_SWEEP_MAX
+ * chains, a sample in a larger one, so that a change costs the same
+ * however many chains the namespace has (reading every link, even in one
+ * netlink dump, took milliseconds per change with a thousand chains,
+ * docs/performance.md, "Many interfaces"). What a sample misses, the next
+ * changes, status and gc collect (they sweep every directory).
  */
-#define XC_SWEEP_NS 1000000000ull
+#define XC_SWEEP_MAX 16
 
-static bool sweep_due(const char *root, __u64 ino)
+static void sweep_some(struct gc_ctx *g, const char *root, const char *nsdir, int skip)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static char last_root[256];
-	static __u64 last_ino, last_ns;
+	unsigned long n = 0, i = 0, start = 0;
 	struct timespec ts;
-	bool due;
-	__u64 now;
+	struct dirent *de;
+	int ifindex;
+	DIR *d = opendir(nsdir);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-	pthread_mutex_lock(&lock);
-	due = last_ino != ino || strncmp(last_root, root, sizeof(last_root)) ||
-	      now - last_ns >= XC_SWEEP_NS;
-	if (due) {
-		last_ino = ino;
-		snprintf(last_root, sizeof(last_root), "%s", root);
-		last_ns = now;
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		n += parse_if(de->d_name, &ifindex) && ifindex != skip;
+	if (n > XC_SWEEP_MAX) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		start = ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid()) % n;
 	}
-	pthread_mutex_unlock(&lock);
-	return due;
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (!parse_if(de->d_name, &ifindex) || ifindex == skip)
+			continue;
+		/* (A directory removed meanwhile shifts the window: harmless.) */
+		if ((i++ + n - start) % (n ? n : 1) >= XC_SWEEP_MAX ||
+		    plainly_running(NULL, nsdir, de->d_name, ifindex))
+			continue;
+		gc_ours(g, root, ifindex, true);
+	}
+	closedir(d);
 }
 
 void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex)
@@ -447,9 +454,8 @@ void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex)
 	struct gc_ctx g = { .rep.fn = collect_cb };
 	char nsdir[400];
 
-	if (!sweep_due(root, netns_ino))
-		return;
 	snprintf(nsdir, sizeof(nsdir), "%s/ns-%" PRIu64, root, (uint64_t)netns_ino);
-	gc_our_ns(&g, root, nsdir, netns_ino, skip_ifindex, true);
+	gc_parked(&g, nsdir, netns_ino);
+	sweep_some(&g, root, nsdir, skip_ifindex);
 	free(g.pending);
 }
