@@ -351,8 +351,6 @@ static int parse_root(struct ctx *c, const json_t *root, struct apply_config *cf
 	err = want_type(c, v, &s, "$.interfaces", JSON_OBJECT);
 	if (err)
 		return err;
-	if (json_object_size(v) > APPLY_MAX_IFACES)
-		return bad(c, &s, "$.interfaces", "more than %d interfaces", APPLY_MAX_IFACES);
 	cfg->ifaces = calloc(json_object_size(v) ? json_object_size(v) : 1, sizeof(*cfg->ifaces));
 	if (!cfg->ifaces)
 		return -ENOMEM;

@@ -14,7 +14,6 @@
 #include <xdpchain/xdpchain.h>
 
 #define APPLY_CONFIG_VERSION 1
-#define APPLY_MAX_IFACES 256
 #define APPLY_PATH_LEN 96
 #define APPLY_OWNER_LEN 32
 

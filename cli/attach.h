@@ -11,16 +11,14 @@
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
 
-/* More interfaces than any sane command line names. */
-#define ATTACH_MAX_IFACES 256
-
 struct attach_args {
 	/* The interface being worked on (one of ifnames[]/ifindexes[]). */
 	const char *ifname;
 	int ifindex;
-	const char *ifnames[ATTACH_MAX_IFACES];
-	int ifindexes[ATTACH_MAX_IFACES];
-	int nr_ifaces;
+	/* As many as the command line names: no cap (a fleet of veths). */
+	const char **ifnames;
+	int *ifindexes;
+	int nr_ifaces, cap_ifaces;
 	char *ifbuf; /* the comma-split copies of the IFACE arguments */
 	const char *file;
 	struct xdpchain_open_opts oo;

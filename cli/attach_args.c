@@ -34,10 +34,6 @@ static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *
 {
 	int idx, ret;
 
-	if (a->nr_ifaces == ATTACH_MAX_IFACES) {
-		cli_error(ctx, "more than %d interfaces", ATTACH_MAX_IFACES);
-		return CLI_EXIT_USAGE;
-	}
 	ret = opt_ifindex(ctx, name, &idx);
 	if (ret)
 		return ret;
@@ -49,6 +45,20 @@ static int add_iface(struct cli_ctx *ctx, const char *name, struct attach_args *
 				  strcmp(name, a->ifnames[i]) ? "')" : "");
 			return CLI_EXIT_USAGE;
 		}
+	}
+	if (a->nr_ifaces == a->cap_ifaces) {
+		int cap = a->cap_ifaces ? 2 * a->cap_ifaces : 8;
+		const char **n = realloc(a->ifnames, (size_t)cap * sizeof(*n));
+		int *x = n ? realloc(a->ifindexes, (size_t)cap * sizeof(*x)) : NULL;
+
+		if (n)
+			a->ifnames = n;
+		if (!x) {
+			cli_error(ctx, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		a->ifindexes = x;
+		a->cap_ifaces = cap;
 	}
 	a->ifnames[a->nr_ifaces] = name;
 	a->ifindexes[a->nr_ifaces++] = idx;

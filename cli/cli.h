@@ -19,6 +19,7 @@ struct json_writer;
 
 struct cli_ctx {
 	bool json;               /* -j/--json: stdout is one JSON document */
+	bool streaming;          /* json: the command writes JSON Lines itself (jsonl.h) */
 	int verbose;             /* -v: library INFO/DEBUG logs on stderr */
 	const char *root;        /* -r/--root: bpffs state root, or NULL */
 	struct json_writer *jw;  /* valid while a command runs with json */

@@ -167,7 +167,7 @@ static int run(struct cli_ctx *ctx, struct attach_args *a, struct xdpchain_prog 
 
 int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct xdpchain_prog *progs[ATTACH_MAX_IFACES] = {};
+	struct xdpchain_prog **progs = NULL;
 	struct attach_args a;
 	int ret, i;
 
@@ -177,13 +177,20 @@ int cmd_attach(struct cli_ctx *ctx, int argc, char **argv)
 	a.ao.sz = sizeof(a.ao);
 	a.ao.bpffs_root = ctx->root;
 	ret = attach_parse_args(ctx, argc, argv, &a);
+	if (!ret && !(progs = calloc((size_t)a.nr_ifaces, sizeof(*progs)))) {
+		cli_error(ctx, "out of memory");
+		ret = CLI_EXIT_FAIL;
+	}
 	if (!ret)
 		ret = run(ctx, &a, progs);
-	for (i = 0; i < a.nr_ifaces; i++)
+	for (i = 0; progs && i < a.nr_ifaces; i++)
 		xdpchain_prog__close(progs[i]);
+	free(progs);
 	for (i = 0; i < a.npinned; i++)
 		free(a.pinned[i]);
 	free(a.pinned);
 	free(a.ifbuf);
+	free(a.ifnames);
+	free(a.ifindexes);
 	return ret;
 }

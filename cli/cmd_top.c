@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "jsonl.h"
 #include "opts.h"
 #include "rate.h"
 
@@ -59,17 +60,6 @@ static __u64 now_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
-/* Sleep ns unless a signal asks us to stop; false if it did. */
-static bool nap(uint64_t ns)
-{
-	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000ull),
-			       .tv_nsec = (long)(ns % 1000000000ull) };
-
-	while (!stop && clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
-		;
-	return !stop;
 }
 
 static int take(struct cli_ctx *ctx, int ifindex, struct sample *s)
@@ -172,12 +162,13 @@ static void frame_text(const char *ifname, const struct sample *prev, const stru
 out:
 	if (!tty)
 		putchar('\n');
-	fflush(stdout);
+	out_flush();
 }
 
-static void frame_json(struct json_writer *w, const struct sample *prev,
-		       const struct sample *cur)
+/* One refresh, one JSON line (jsonl.h), written at once. */
+static void frame_json(const struct sample *prev, const struct sample *cur)
 {
+	struct json_writer *w = jsonl_start();
 	double r[R_NR];
 
 	json_start_object(w);
@@ -212,6 +203,7 @@ static void frame_json(struct json_writer *w, const struct sample *prev,
 	}
 	json_end_array(w);
 	json_end_object(w);
+	jsonl_end();
 }
 
 static int read_error(struct cli_ctx *ctx, const char *ifname, int err)
@@ -293,8 +285,9 @@ int cmd_top(struct cli_ctx *ctx, int argc, char **argv)
 		ret = CLI_EXIT_FAIL;
 		goto out_free;
 	}
-	/* Ctrl-C ends the loop cleanly (exit 0, terminal restored, and with
-	 * -j a complete document). No SA_RESTART: the sleep is cut short. */
+	/* Ctrl-C ends the loop cleanly (exit 0, terminal restored); so does
+	 * the reader of stdout going away. No SA_RESTART: the sleep is cut
+	 * short. */
 	stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -302,11 +295,10 @@ int cmd_top(struct cli_ctx *ctx, int argc, char **argv)
 	tty = !ctx->json && isatty(STDOUT_FILENO);
 	if (tty)
 		fputs("\033[?25l", stdout); /* hide the cursor */
-	if (ctx->json)
-		json_start_array(ctx->jw);
+	jsonl_begin(ctx);
 	ret = CLI_EXIT_OK;
 	for (i = 0; !iters || i < iters; i++) {
-		if (!nap(delay))
+		if (!out_wait(delay, &stop))
 			break;
 		err = take(ctx, ifindex, cur);
 		if (err) {
@@ -314,15 +306,13 @@ int cmd_top(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		}
 		if (ctx->json)
-			frame_json(ctx->jw, prev, cur);
+			frame_json(prev, cur);
 		else
 			frame_text(ifname, prev, cur, delay, tty);
 		tmp = prev;
 		prev = cur;
 		cur = tmp;
 	}
-	if (ctx->json)
-		json_end_array(ctx->jw);
 	if (tty)
 		fputs("\033[?25h", stdout); /* show the cursor again */
 	fflush(stdout);

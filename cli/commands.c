@@ -117,7 +117,7 @@ static const struct cmd cmds[] = {
 	  "Show each program's verdict rates (packets per second by verdict, and bytes\n"
 	  "    per second) on IFACE, refreshed every SECS seconds (default 1) until\n"
 	  "    Ctrl-C, or N times. Needs the counters on ('stats IFACE on'). With -j: one\n"
-	  "    list of every refresh, printed at the end.\n"
+	  "    JSON object per refresh and line, printed as it comes.\n"
 	  "    -d, --delay SECS      seconds between refreshes, like 1 or 0.5\n"
 	  "    -n, --iterations N    stop after N refreshes" },
 	{ "trace", cmd_trace,
@@ -135,9 +135,10 @@ static const struct cmd cmds[] = {
 	  "    and the program that decided it, until Ctrl-C (or N packets). A built-in\n"
 	  "    observer joins the chain for the time of the dump, bound to this process,\n"
 	  "    and leaves it when the dump stops: nothing is left behind. Traffic is not\n"
-	  "    changed. One line per packet, or with -j one object with the list of\n"
-	  "    packets, printed when the dump stops. It stops with exit status 1 if the\n"
-	  "    chain or the interface goes away meanwhile.\n"
+	  "    changed. One line per packet as it comes, with -j a JSON object per line\n"
+	  "    and a last {\"type\": \"end\", \"captured\": N, ...}. It stops with exit status\n"
+	  "    1 if the chain or the interface goes away meanwhile, 0 if the reader of\n"
+	  "    its output does.\n"
 	  "    --verdict LIST     only these final verdicts: aborted, drop, pass, tx,\n"
 	  "                       redirect, other (not an XDP action); or all alone\n"
 	  "    --program P        only packets decided by program P (a name, or an id)\n"
@@ -206,7 +207,7 @@ void cli_usage_all(FILE *out)
 	fprintf(out,
 		"\nGlobal options (before COMMAND):\n"
 		"  -j, --json      print exactly one JSON document on stdout, also on error:\n"
-		"                  {\"error\": \"...\"}\n"
+		"                  {\"error\": \"...\"}; dump and top: one per line (JSON Lines)\n"
 		"  -r, --root DIR  bpffs state root (default: $" XDPCHAIN_ROOT_ENV ", else\n"
 		"                  " XDPCHAIN_DEFAULT_ROOT ")\n"
 		"  -v, --verbose   log what the library does on stderr (-vv: its debug messages and libbpf's too)\n"

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "json.h"
+#include "jsonl.h"
 #include "opts.h"
 #include "version.h"
 
@@ -132,10 +133,27 @@ static int finish_json(struct cli_ctx *ctx, int ret, FILE *jout, char **jbufp, s
 	return ret;
 }
 
+/* A command that streamed JSON Lines (jsonl.h) wrote its output already:
+ * an error is one more line; none once the reader went away. */
+static int finish_stream(struct cli_ctx *ctx, int ret, FILE *jout, char **jbufp)
+{
+	fclose(jout);
+	free(*jbufp);
+	if (ret && !ctx->has_error)
+		cli_error(ctx, "failed");
+	if (ctx->has_error && !out_closed())
+		print_json_error(ctx->error);
+	return ctx->has_error && !ret ? CLI_EXIT_FAIL : ret;
+}
+
 static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t *jlen)
 {
-	if (ctx->json)
+	if (ctx->json && ctx->streaming)
+		ret = finish_stream(ctx, ret, jout, jbuf);
+	else if (ctx->json)
 		ret = finish_json(ctx, ret, jout, jbuf, jlen);
+	if (out_closed())
+		return ret; /* the reader went away: nothing to say */
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: cannot write to stdout: %s\n", strerror(errno));
 		return ret ? ret : CLI_EXIT_FAIL;

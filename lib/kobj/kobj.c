@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /* Small questions to the kernel about one BPF object or one interface
- * (layer 1): what a file descriptor is, what runs on an interface, a
+ * (layer 1): what a file descriptor is, an interface's name, a
  * program's name and tag, and waiting for packets in flight. */
 #include <errno.h>
 #include <pthread.h>
@@ -33,35 +33,6 @@ bool xc_fd_is(int fd, const char *kind)
 		if (*p == '_')
 			*p = '-';
 	return !strcmp(target + 11, kind);
-}
-
-int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int err;
-
-	*id = 0;
-	if (mode)
-		*mode = XDPCHAIN_MODE_UNSPEC;
-	err = bpf_xdp_query(ifindex, 0, &q);
-	if (err)
-		return err;
-	if (q.drv_prog_id) {
-		*id = q.drv_prog_id;
-		if (mode)
-			*mode = XDPCHAIN_MODE_NATIVE;
-	} else if (q.skb_prog_id) {
-		*id = q.skb_prog_id;
-		if (mode)
-			*mode = XDPCHAIN_MODE_SKB;
-	} else if (q.hw_prog_id) {
-		*id = q.hw_prog_id;
-		if (mode)
-			*mode = XDPCHAIN_MODE_HW;
-	} else {
-		*id = q.prog_id;
-	}
-	return 0;
 }
 
 const char *xc_ifname(int ifindex, char buf[IF_NAMESIZE])

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Layer 1, kernel objects (docs/architecture.md): one BPF object or one
- * kernel query at a time, no bpffs state. kobj.c (fd, id, tag and name
- * helpers), dispatcher.c, ext_load.c, elf_check.c, mappins.c, prog.c,
- * probe.c, owner.c, unhook.c, xdpnl.c; within the layer, a file calls only those before it in
+ * kernel query at a time, no bpffs state. xdpquery.c (what runs on an
+ * interface), kobj.c (fd, id, tag and name helpers), dispatcher.c,
+ * ext_load.c, elf_check.c, mappins.c, prog.c, probe.c, owner.c, unhook.c,
+ * xdpnl.c; within the layer, a file calls only those before it in
  * this list.
  */
 #ifndef XDPCHAIN_KOBJ_H
@@ -12,14 +13,33 @@
 #include <net/if.h>
 #include "model/model.h"
 
+/* ---- xdpquery.c ---- */
+/* The program that runs on ifindex (any mode): 0 if none, or no such
+ * interface. One netlink request for that interface, not a dump of the
+ * namespace (docs/performance.md, "Many interfaces"). */
+XDPCHAIN_HIDDEN int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode);
+/* Every interface of the namespace and the program it runs, from one
+ * netlink dump: for a sweep over many interfaces, one dump costs less
+ * than a question per interface. */
+struct xc_xdp_if {
+	int ifindex; /* first: the sort key */
+	__u32 prog_id;
+};
+struct xc_xdp_ifs {
+	struct xc_xdp_if *v; /* by ifindex */
+	size_t n, cap;
+};
+XDPCHAIN_HIDDEN int xc_xdp_ifs_read(struct xc_xdp_ifs *ifs);
+/* The program ifindex runs (0: none), or -1 if there is no such interface. */
+XDPCHAIN_HIDDEN long long xc_xdp_ifs_prog(const struct xc_xdp_ifs *ifs, int ifindex);
+XDPCHAIN_HIDDEN void xc_xdp_ifs_free(struct xc_xdp_ifs *ifs);
+
 /* ---- kobj.c ---- */
 /* Whether fd is a BPF object of this kind (bpffs pins can hold anything). */
 #define XC_FD_PROG "bpf-prog"
 #define XC_FD_MAP "bpf-map"
 #define XC_FD_LINK "bpf-link"
 XDPCHAIN_HIDDEN bool xc_fd_is(int fd, const char *kind);
-/* The program that runs on ifindex (any mode): 0 if none. */
-XDPCHAIN_HIDDEN int xc_xdp_prog_id(int ifindex, __u32 *id, enum xdpchain_mode *mode);
 /* The interface's name for messages ("if<N>" if it has none). */
 XDPCHAIN_HIDDEN const char *xc_ifname(int ifindex, char buf[IF_NAMESIZE]);
 /* The name of program id for messages ("?" if it cannot be read). */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/file.h>
@@ -231,9 +232,35 @@ static int gc_parked(struct gc_ctx *g, const char *nsdir, __u64 ino)
 	return 0;
 }
 
+/*
+ * The sweeps for vanished interfaces: whether ifindex's directory is
+ * plainly in use, and so needs no closer look. With one netlink dump of
+ * the namespace (ifs: status's sweep of every directory), an interface
+ * that exists and runs an XDP program is taken as running its chain: a
+ * lookup, where reading each directory's link pin costs several system
+ * calls (docs/performance.md, "Many interfaces"); an ifindex reused by an
+ * interface that runs some other XDP program is then left to the sweeps
+ * after changes, to that interface's next transaction and to gc
+ * (protocol.md section 10). Without the dump (the sweep after a change,
+ * which looks at a few directories), the link pin decides.
+ */
+static bool plainly_running(const struct xc_xdp_ifs *ifs, const char *nsdir, const char *name,
+			    int ifindex)
+{
+	char dir[400];
+
+	if (ifs)
+		return xc_xdp_ifs_prog(ifs, ifindex) > 0;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", nsdir, name) >= sizeof(dir))
+		return false;
+	return pinned_link_ifindex(dir) == ifindex && ifindex_exists(ifindex);
+}
+
 static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, __u64 ino,
 		     int skip, bool vanished_only)
 {
+	struct xc_xdp_ifs ifs;
+	bool have_ifs = false, tried = false;
 	struct dirent *de;
 	int ifindex, err, ret;
 	DIR *d = opendir(nsdir);
@@ -244,21 +271,21 @@ static int gc_our_ns(struct gc_ctx *g, const char *root, const char *nsdir, __u6
 	while ((de = readdir(d))) {
 		if (!parse_if(de->d_name, &ifindex) || ifindex == skip)
 			continue;
-		if (vanished_only) {
-			char dir[400];
-			int linked;
-
-			/* Cheap test first: no lock, no netlink. */
-			snprintf(dir, sizeof(dir), "%s/%s", nsdir, de->d_name);
-			linked = pinned_link_ifindex(dir);
-			if (linked == ifindex && ifindex_exists(ifindex))
-				continue;
+		/* The dump once, and only if there is a directory to judge. */
+		if (vanished_only && !tried) {
+			tried = true;
+			have_ifs = !xc_xdp_ifs_read(&ifs);
 		}
+		if (vanished_only &&
+		    plainly_running(have_ifs ? &ifs : NULL, nsdir, de->d_name, ifindex))
+			continue;
 		ret = gc_ours(g, root, ifindex, vanished_only);
 		if (ret && !err)
 			err = ret;
 	}
 	closedir(d);
+	if (have_ifs)
+		xc_xdp_ifs_free(&ifs);
 	return err;
 }
 
@@ -372,12 +399,54 @@ out:
 	return err ? err : g.removed;
 }
 
+/*
+ * After a change: up to XC_SWEEP_MAX other interface directories of the
+ * namespace, from a pseudo-random one on, each judged by its link pin (a
+ * few system calls): all of them in a namespace of up to XC_SWEEP_MAX
+ * chains, a sample in a larger one, so that a change costs the same
+ * however many chains the namespace has (reading every link, even in one
+ * netlink dump, took milliseconds per change with a thousand chains,
+ * docs/performance.md, "Many interfaces"). What a sample misses, the next
+ * changes, status and gc collect (they sweep every directory).
+ */
+#define XC_SWEEP_MAX 16
+
+static void sweep_some(struct gc_ctx *g, const char *root, const char *nsdir, int skip)
+{
+	unsigned long n = 0, i = 0, start = 0;
+	struct timespec ts;
+	struct dirent *de;
+	int ifindex;
+	DIR *d = opendir(nsdir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		n += parse_if(de->d_name, &ifindex) && ifindex != skip;
+	if (n > XC_SWEEP_MAX) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		start = ((unsigned long)ts.tv_nsec ^ (unsigned long)getpid()) % n;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		if (!parse_if(de->d_name, &ifindex) || ifindex == skip)
+			continue;
+		/* (A directory removed meanwhile shifts the window: harmless.) */
+		if ((i++ + n - start) % (n ? n : 1) >= XC_SWEEP_MAX ||
+		    plainly_running(NULL, nsdir, de->d_name, ifindex))
+			continue;
+		gc_ours(g, root, ifindex, true);
+	}
+	closedir(d);
+}
+
 void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex)
 {
 	struct gc_ctx g = { .rep.fn = collect_cb };
 	char nsdir[400];
 
 	snprintf(nsdir, sizeof(nsdir), "%s/ns-%" PRIu64, root, (uint64_t)netns_ino);
-	gc_our_ns(&g, root, nsdir, netns_ino, skip_ifindex, true);
+	gc_parked(&g, nsdir, netns_ino);
+	sweep_some(&g, root, nsdir, skip_ifindex);
 	free(g.pending);
 }

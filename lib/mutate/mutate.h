@@ -44,8 +44,9 @@ typedef void (*xc_collected_fn)(const char *path, const char *why, void *ctx);
  * fn (may be NULL) hears of everything removed. Returns how many. */
 XDPCHAIN_HIDDEN int xc_collect(const char *root, __u64 ino, int ifindex, bool vanished_only,
 			       xc_collected_fn fn, void *ctx);
-/* After a transaction on skip_ifindex: collect the state of the other
- * interfaces of the namespace that are gone (never waits for a lock). */
+/* After a transaction on skip_ifindex: collect the state of other
+ * interfaces of the namespace that are gone (never waits for a lock); up
+ * to 16 of their directories, a sample where there are more. */
 XDPCHAIN_HIDDEN void xc_collect_vanished(const char *root, __u64 netns_ino, int skip_ifindex);
 
 #endif

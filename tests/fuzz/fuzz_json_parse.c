@@ -204,7 +204,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret == 0) {
 		FUZZ_ASSERT(cfg.owner[0] != '\0');
 		FUZZ_ASSERT(memchr(cfg.owner, '\0', sizeof(cfg.owner)));
-		FUZZ_ASSERT(cfg.nifaces <= APPLY_MAX_IFACES);
 		for (size_t i = 0; i < cfg.nifaces; i++) {
 			FUZZ_ASSERT(cfg.ifaces[i].name && cfg.ifaces[i].name[0]);
 			FUZZ_ASSERT(cfg.ifaces[i].nprogs <= XDPCHAIN_MAX_PROGS);

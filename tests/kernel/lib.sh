@@ -93,6 +93,22 @@ nonative_if() {
 	{ ip -n "$ns" link add "$1" type dummy 2>/dev/null ||
 		ip -n "$ns" link add "$1" type bridge; } && ip -n "$ns" link set "$1" up
 }
+# jsonl_lines FILE: the number of its lines if each is one JSON object,
+# else "bad line N".
+jsonl_lines() {
+	python3 -c 'import json, sys
+n = 0
+for n, l in enumerate(open(sys.argv[1]), 1):
+    try:
+        assert isinstance(json.loads(l), dict)
+    except Exception:
+        print("bad line %d" % n); sys.exit()
+print(n)' "$1"
+}
+
+# vmhwm PID: the process's peak resident memory, in kB.
+vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
 prog_id() { status_json | jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].id'; }
 revision() { status_json | jq -r '.[0].revision // 0'; }
 

@@ -1165,6 +1165,15 @@ dump_running() {
 	return 1
 }
 
+# dump_doc FILE: dump -j's JSON Lines as one document, {captured, lost,
+# packets}: every line parsed, the packet lines in order, the end line's
+# counts.
+dump_doc() {
+	jq -s '{captured: (map(select(.type == "end"))[0].captured),
+		lost: (map(select(.type == "end"))[0].lost),
+		packets: map(select(.type == "packet"))}' "$1"
+}
+
 t_dump() {
 	begin "dump: a firewall drops port 9; --verdict drop sees exactly those, decided by the firewall; trace --pcap reads the pcapng; a user's observer counts per decider; traffic unaffected; Ctrl-C and kill -9 leave nothing"
 	local out=/tmp/xdpc-dump-$$ pid rc base fw pb oid
@@ -1187,7 +1196,7 @@ t_dump() {
 	# t_observer runs first and writes XDP_TX into its record: the dump
 	# must still see drop.
 	expect "-j: 5 captured, all drops by the firewall from slot 0" "5 5" \
-		"$(jq -r --argjson fw "$fw" '"\(.captured) \([.packets[] | select(.verdict == "drop" and .program == "t_fw_port9" and .id == $fw and .slot == 0 and .len == 128)] | length)"' "$out.json")" || return
+		"$(dump_doc "$out.json" | jq -r --argjson fw "$fw" '"\(.captured) \([.packets[] | select(.verdict == "drop" and .program == "t_fw_port9" and .id == $fw and .slot == 0 and .len == 128)] | length)"')" || return
 	expect "pcapng: 5 packets, the verdict and the firewall in each comment" \
 		"5 128 128 xdpchain: verdict=drop program=t_fw_port9 id=$fw slot=0" \
 		"$("$(dirname "${BASH_SOURCE[0]}")/../tools/pcapng_comments.py" "$out.pcapng" | sort | uniq -c | sed 's/^ *//')" || return
@@ -1379,9 +1388,55 @@ t_dump_names_joiners() {
 	kill -INT "$pid"; wait "$pid"; rc=$?
 	expect "Ctrl-C: exit 0, went on through 4 rebuilds" "0" "$rc" || { cat "$out.err"; return; }
 	expect "no packet decided by an unnamed program" "0" \
-		"$(jq '[.packets[] | select(.id != null and .program == "?")] | length' "$out.json")" || return
+		"$(dump_doc "$out.json" | jq '[.packets[] | select(.id != null and .program == "?")] | length')" || return
 	expect "each program decided some" "t_pass_a t_pass_b t_pass_c t_pass_d" \
-		"$(jq -r '[.packets[].program] | unique | join(" ")' "$out.json")" || return
+		"$(dump_doc "$out.json" | jq -r '[.packets[].program] | unique | join(" ")')" || return
+	rm -f "$out".*
+	ok
+}
+
+t_dump_stream() {
+	begin "dump -j streams JSON Lines: | head -3 returns at once and the dump leaves quietly; memory stays flat over 20x the packets; every line a JSON document; none lost that -w keeps"
+	local out=/tmp/xdpc-dump-$$ pid tpid rc t0 t1 m1 m2 n
+	rm -f "$out".*
+	att t_pass_a -P 10 || { not_ok "attach"; return; }
+	( while :; do in_ns "$XT" send xt1 --count 5 >/dev/null 2>&1; sleep 0.05; done ) &
+	tpid=$!
+	t0=$(date +%s%N)
+	ip netns exec "$ns" timeout 30 "$XC" -j dump xt0 2>"$out.err" | head -3 >"$out.head"
+	rc=${PIPESTATUS[0]}
+	t1=$(date +%s%N)
+	kill "$tpid"; wait "$tpid" 2>/dev/null
+	expect "| head -3: dump exit 0, quiet, 3 packet lines, within 10 s" "0 3 yes" \
+		"$rc $(jq -s '[.[] | select(.type == "packet" and .program == "t_pass_a")] | length' "$out.head") $([ $(((t1 - t0) / 1000000)) -lt 10000 ] && echo yes)" ||
+		{ cat "$out.err"; return; }
+	expect "no error noise" "" "$(cat "$out.err")" || return
+	expect "the dump observer left the chain" "t_pass_a" \
+		"$(status_json | jq -r '[.[0].programs[].name] | join(" ")')" || return
+	# Memory: peak RSS after 500 packets and after 10,000 more. Bursts
+	# of 100: the ring buffer holds about 450 records of the largest
+	# snap length.
+	ip netns exec "$ns" "$XC" -j dump xt0 -w "$out.pcapng" >"$out.json" 2>"$out.err" &
+	pid=$!
+	dump_running || { kill "$pid"; not_ok "the dump observer never joined: $(cat "$out.err")"; return; }
+	for n in $(seq 105); do
+		in_ns "$XT" send xt1 --count 100 >/dev/null || { kill "$pid"; not_ok "send"; return; }
+		sleep 0.01
+		[ "$n" = 5 ] && { sleep 0.5; m1=$(vmhwm "$pid"); }
+	done
+	sleep 0.5
+	m2=$(vmhwm "$pid")
+	kill -INT "$pid"; wait "$pid"; rc=$?
+	expect "Ctrl-C: exit 0" "0" "$rc" || return
+	echo "# peak RSS: ${m1} kB after 500 packets, ${m2} kB after 10,500"
+	expect "peak RSS after 10,500 packets within 1.2x of that after 500" "yes" \
+		"$([ $((m2 * 10)) -le $((m1 * 12)) ] && echo yes)" || return
+	n=$(tail -n 1 "$out.json" | jq -r '"\(.captured) \(.lost)"')
+	echo "# captured, lost: $n"
+	expect "every packet captured or counted lost" "10500" "$((${n% *} + ${n#* }))" || return
+	expect "every line a JSON object, one per packet the pcapng has, and the end" \
+		"$((${n% *} + 1)) $((${n% *} + 1))" \
+		"$(jsonl_lines "$out.json") $(($("$(dirname "${BASH_SOURCE[0]}")/../tools/pcapng_comments.py" "$out.pcapng" | wc -l) + 1))" || return
 	rm -f "$out".*
 	ok
 }
@@ -1394,5 +1449,5 @@ run_tests t_order_by_priority t_tie_by_name t_single_verdicts t_final_verdict t_
 	t_detach_in_place_expect_revision t_append_in_place t_append_second t_append_pending t_append_continue_on t_append_vacated_program t_append_fills_spares \
 	t_skeleton_app t_skeleton_retry t_retry_same_handle t_pin_maps t_own_tail_calls t_relative_order \
 	t_observer t_observer_alone t_observer_errors t_dump t_dump_errors t_dump_chain_gone \
-	t_dump_names_joiners t_tailcall_budget
+	t_dump_names_joiners t_dump_stream t_tailcall_budget
 finish

@@ -197,23 +197,38 @@ t_top() {
 	expect "t_pass_b twice" "2" "$(echo "$out" | grep -cw t_pass_b)" || return
 	out=$(xc -j top xt0 -n 1 -d 0.2) || { not_ok "top -j failed: $out"; return; }
 	expect "json: every program" "t_pass_a t_drop t_pass_b" \
-		"$(echo "$out" | jq -r '[.[0].programs[].name] | join(" ")')" || return
+		"$(echo "$out" | jq -rs '[.[0].programs[].name] | join(" ")')" || return
 	expect "json: rate keys" "aborted bytes drop other packets pass redirect tx" \
-		"$(echo "$out" | jq -r '.[0].programs[0].rates | keys | join(" ")')" || return
-	# Ctrl-C: exit 0, and with -j still one complete document. "ip netns
-	# exec" execs the command, so $! is top itself.
+		"$(echo "$out" | jq -rs '.[0].programs[0].rates | keys | join(" ")')" || return
+	# JSON Lines, one per refresh as it comes: | head -2 returns after
+	# two refreshes, and top leaves quietly.
+	local t0 t1 lines
+	lines=$(mktemp /tmp/xdpc-top.XXXXXX)
+	t0=$(date +%s%N)
+	in_ns timeout 30 "$XC" -j top xt0 -d 0.2 2>"$lines.err" | head -2 >"$lines"
+	rc=${PIPESTATUS[0]}
+	t1=$(date +%s%N)
+	expect "top -j | head -2: exit 0, quiet, 2 lines each a JSON object with 3 programs, within 5 s" \
+		"0  2 3 3 yes" \
+		"$rc $(cat "$lines.err") $(jsonl_lines "$lines") $(jq -rs 'map(.programs | length) | join(" ")' "$lines") $([ $(((t1 - t0) / 1000000)) -lt 5000 ] && echo yes)" ||
+		{ rm -f "$lines" "$lines.err"; return; }
+	rm -f "$lines" "$lines.err"
+	# Ctrl-C: exit 0, and with -j every line a complete document. "ip
+	# netns exec" execs the command, so $! is top itself.
 	local outf pid rc
 	outf=$(mktemp /tmp/xdpc-top.XXXXXX)
 	ip netns exec "$ns" "$XC" -j top xt0 -d 0.5 >"$outf" &
 	pid=$!
 	top_started "$pid"
+	sleep 1.2
 	kill -INT "$pid"
 	wait "$pid"
 	rc=$?
 	out=$(cat "$outf")
 	rm -f "$outf"
 	expect "SIGINT exit status" "0" "$rc" || return
-	expect "SIGINT json" "array" "$(echo "$out" | jq -r 'type')" || return
+	expect "SIGINT json: two refreshes or more, each line an object" "yes object" \
+		"$([ "$(echo "$out" | wc -l)" -ge 2 ] && echo yes) $(echo "$out" | jq -r 'type' | sort -u)" || return
 	expect_exit 2 xc top xt0 -d 0 || return
 	expect_exit 2 xc top xt0 -n 0 || return
 	expect_exit 2 xc top || return
@@ -350,12 +365,12 @@ t_observer_counts() {
 	rm -f "$outf"
 	# The same packets, the same interval: the same rate.
 	expect "top -j: the observer's rate is the decider's, all tx" "true true true" \
-		"$(jq -r '.[0].programs as $p | ($p[] | select(.name == "t_drop")) as $d |
+		"$(jq -rs '.[0].programs as $p | ($p[] | select(.name == "t_drop")) as $d |
 			($p[] | select(.name == "t_observer")) as $o |
 			"\($o.rates.packets > 0) \($o.rates.packets == $d.rates.drop) \($o.rates.tx == $o.rates.packets)"' <<<"$out")" ||
 		return
 	expect "top -j: observer flags" "false false true" \
-		"$(jq -r '[.[0].programs[].observer] | join(" ")' <<<"$out")" || return
+		"$(jq -rs '[.[0].programs[].observer] | join(" ")' <<<"$out")" || return
 	out=$(xc top xt0 -n 1 -d 0.2) || { not_ok "top failed: $out"; return; }
 	expect "top: its row and what the columns mean" "1 1" \
 		"$(grep -cw t_observer <<<"$out") $(grep -c "observer counts the packets it saw, by its own verdict, which the dispatcher ignores" <<<"$out")" ||
