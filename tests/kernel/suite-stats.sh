@@ -397,6 +397,9 @@ t_cost() {
 	expect "time_ns is ns_per_packet times packets" "true" \
 		"$(jq -r '[.[0].programs[] | .stats | ((.time_ns / .packets) - .ns_per_packet | fabs) < 1] | all' <<<"$S")" || return
 	expect "text status has NS/PKT and TIME%" "1" "$(xc status xt0 | grep -c 'NS/PKT  *TIME%')" || return
+	# top's interval figures (an array of frames, or one per line)
+	expect "top -j has the cost" "t_spin100 t_spin1000" \
+		"$(xc -j top xt0 -n 1 -d 0.2 | jq -r '.. | objects | select(has("ns_per_packet")) | .name' | tr '\n' ' ' | sed 's/ $//')" || return
 	echo "# ns per packet: 100 iterations $n100, 1000 iterations $n1000 (ratio $ratio)"
 	ok
 }
