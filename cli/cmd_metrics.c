@@ -128,16 +128,8 @@ static void put_label(FILE *f, const char *key, const char *v, bool first)
 	fputc('"', f);
 }
 
-static void put_family(FILE *f, const char *name, const char *type, const char *unit,
-		       const char *help)
-{
-	fprintf(f, "# TYPE %s %s\n", name, type);
-	if (unit)
-		fprintf(f, "# UNIT %s %s\n", name, unit);
-	fprintf(f, "# HELP %s %s\n", name, help);
-}
-
-/* name{interface="..."} value, for every chain. */
+/* name{interface="..."} value, for every chain (a gauge, or a counter
+ * that is the chain's own). */
 static void chain_gauges(FILE *f, const struct mset *s, const char *name,
 			 __u64 (*value)(const struct xdpchain_chain *c))
 {
@@ -224,34 +216,53 @@ static void prog_samples(FILE *f, const struct mset *s, const char *name, enum p
 	}
 }
 
+/* The families, in the order printed: per chain (chain set) or per
+ * program (prog). A counter's samples are named NAME_total. */
+static const struct family {
+	const char *name, *type, *unit, *help;
+	__u64 (*chain)(const struct xdpchain_chain *c);
+	enum prog_family prog;
+} families[] = {
+	{ "xdpchain_chain_revision", "gauge", NULL,
+	  "The chain's revision: grows by one on every change.", chain_revision },
+	{ "xdpchain_chain_programs", "gauge", NULL, "Programs in the chain.", chain_programs },
+	{ "xdpchain_chain_stats", "gauge", NULL,
+	  "1 if the chain counts verdicts and times its programs (xdpchain stats on).",
+	  chain_counting },
+	{ "xdpchain_chain_exhausted_packets", "counter", NULL,
+	  "Packets aborted because a tail-call program was out of the kernel's budget of tail "
+	  "calls per packet.", chain_exhausted },
+	{ "xdpchain_program_packets", "counter", NULL,
+	  "Packets each program returned, by its verdict (chains that count only).", NULL,
+	  F_PACKETS },
+	{ "xdpchain_program_bytes", "counter", "bytes",
+	  "Bytes of the packets each program saw, as they were when the chain began.", NULL,
+	  F_BYTES },
+	{ "xdpchain_program_seconds", "counter", "seconds",
+	  "Time each program took, estimated from one packet in 64 per CPU timed by the "
+	  "dispatcher.", NULL, F_SECONDS },
+	{ "xdpchain_program_timed_packets", "counter", NULL,
+	  "Packets of each program the dispatcher timed: the sample behind its seconds.", NULL,
+	  F_TIMED },
+};
+
 static void write_metrics(FILE *f, const struct mset *s)
 {
-	put_family(f, "xdpchain_chain_revision", "gauge", NULL,
-		   "The chain's revision: grows by one on every change.");
-	chain_gauges(f, s, "xdpchain_chain_revision", chain_revision);
-	put_family(f, "xdpchain_chain_programs", "gauge", NULL,
-		   "Programs in the chain.");
-	chain_gauges(f, s, "xdpchain_chain_programs", chain_programs);
-	put_family(f, "xdpchain_chain_stats", "gauge", NULL,
-		   "1 if the chain counts verdicts and times its programs (xdpchain stats on).");
-	chain_gauges(f, s, "xdpchain_chain_stats", chain_counting);
-	put_family(f, "xdpchain_chain_exhausted_packets", "counter", NULL,
-		   "Packets aborted because a tail-call program was out of the kernel's budget of "
-		   "tail calls per packet.");
-	chain_gauges(f, s, "xdpchain_chain_exhausted_packets_total", chain_exhausted);
-	put_family(f, "xdpchain_program_packets", "counter", NULL,
-		   "Packets each program returned, by its verdict (chains that count only).");
-	prog_samples(f, s, "xdpchain_program_packets_total", F_PACKETS);
-	put_family(f, "xdpchain_program_bytes", "counter", "bytes",
-		   "Bytes of the packets each program saw, as they were when the chain began.");
-	prog_samples(f, s, "xdpchain_program_bytes_total", F_BYTES);
-	put_family(f, "xdpchain_program_seconds", "counter", "seconds",
-		   "Time each program took, estimated from one packet in 64 per CPU timed by the "
-		   "dispatcher.");
-	prog_samples(f, s, "xdpchain_program_seconds_total", F_SECONDS);
-	put_family(f, "xdpchain_program_timed_packets", "counter", NULL,
-		   "Packets of each program the dispatcher timed: the sample behind its seconds.");
-	prog_samples(f, s, "xdpchain_program_timed_packets_total", F_TIMED);
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		const struct family *fam = &families[i];
+		char sample[64];
+
+		snprintf(sample, sizeof(sample), "%s%s", fam->name,
+			 strcmp(fam->type, "counter") ? "" : "_total");
+		fprintf(f, "# TYPE %s %s\n", fam->name, fam->type);
+		if (fam->unit)
+			fprintf(f, "# UNIT %s %s\n", fam->name, fam->unit);
+		fprintf(f, "# HELP %s %s\n", fam->name, fam->help);
+		if (fam->chain)
+			chain_gauges(f, s, sample, fam->chain);
+		else
+			prog_samples(f, s, sample, fam->prog);
+	}
 	fputs("# EOF\n", f);
 }
 
