@@ -43,6 +43,7 @@ int cmd_adopt(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_top(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_metrics(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_trace(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_dump(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_gc(struct cli_ctx *ctx, int argc, char **argv);

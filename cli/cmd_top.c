@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xdpchain/xdpchain.h>
 #include "cli.h"
+#include "cost.h"
 #include "format.h"
 #include "json.h"
 #include "jsonl.h"
@@ -117,6 +118,38 @@ static void rates(const struct sample *prev, const struct sample *cur, unsigned 
 	r[R_BYTES] = rate_per_sec(a->bytes, b->bytes, dt);
 }
 
+/* Program i's counters of cur since prev, as rates() takes them. */
+static struct xdpchain_prog_stats since(const struct sample *prev, const struct sample *cur,
+					unsigned int i)
+{
+	struct xdpchain_prog_stats d = cur->p[i].s;
+
+	for (unsigned int j = 0; j < prev->n; j++)
+		/* Not if it went back (counters off and on): then all of it. */
+		if (prev->p[j].id == cur->p[i].id && prev->p[j].s.packets <= d.packets &&
+		    prev->p[j].s.timed <= d.timed) {
+			d.packets -= prev->p[j].s.packets;
+			d.timed -= prev->p[j].s.timed;
+			d.time_ns = d.time_ns > prev->p[j].s.time_ns ? d.time_ns - prev->p[j].s.time_ns
+								      : 0;
+		}
+	return d;
+}
+
+/* Program i's cost over the interval: its time per packet and its share of
+ * the chain's time between the two samples. */
+static struct prog_cost interval_cost(const struct sample *prev, const struct sample *cur,
+				      unsigned int i)
+{
+	struct xdpchain_prog_stats d;
+	__u64 chain_ns = 0;
+
+	for (unsigned int j = 0; j < cur->n; j++)
+		chain_ns += since(prev, cur, j).time_ns;
+	d = since(prev, cur, i);
+	return cost_of(&d, chain_ns);
+}
+
 static void frame_text(const char *ifname, const struct sample *prev, const struct sample *cur,
 		       uint64_t delay, bool tty)
 {
@@ -149,13 +182,17 @@ static void frame_text(const char *ifname, const struct sample *prev, const stru
 	printf("  %-3s  %-10s  %-*s", "POS", "ID", w_name, "NAME");
 	for (int j = 0; j < R_NR; j++)
 		printf("  %12s", rate_heads[j]);
-	putchar('\n');
+	printf("  %9s  %6s\n", "NS/PKT", "TIME%");
 	for (unsigned int i = 0; i < cur->n; i++) {
+		struct prog_cost cost = interval_cost(prev, cur, i);
+		char ns[24], pct[16];
+
 		rates(prev, cur, i, r);
+		cost_fmt(&cost, ns, sizeof(ns), pct, sizeof(pct));
 		printf("  %-3u  %-10u  %-*s", i + 1, cur->p[i].id, w_name, cur->p[i].name);
 		for (int j = 0; j < R_NR; j++)
 			printf("  %12.1f", r[j]);
-		putchar('\n');
+		printf("  %9s  %6s\n", ns, pct);
 	}
 	if (cur->observers)
 		printf("  %s\n", FMT_OBSERVER_NOTE);
@@ -198,6 +235,18 @@ static void frame_json(const struct sample *prev, const struct sample *cur)
 			json_end_object(w);
 		} else {
 			json_null_val(w);
+		}
+		/* Over the interval; null when no packet of it was timed. */
+		{
+			struct prog_cost cost = interval_cost(prev, cur, i);
+
+			if (cur->stats && cost.known) {
+				json_kv_double(w, "ns_per_packet", cost.ns_per_pkt);
+				json_kv_double(w, "time_share", cost.share);
+			} else {
+				json_kv_null(w, "ns_per_packet");
+				json_kv_null(w, "time_share");
+			}
 		}
 		json_end_object(w);
 	}

@@ -120,6 +120,12 @@ static const struct cmd cmds[] = {
 	  "    JSON object per refresh and line, printed as it comes.\n"
 	  "    -d, --delay SECS      seconds between refreshes, like 1 or 0.5\n"
 	  "    -n, --iterations N    stop after N refreshes" },
+	{ "metrics", cmd_metrics,
+	  "[IFACE...] [--http]",
+	  "Print the chains' figures for Prometheus (OpenMetrics text): per program,\n"
+	  "    packets by verdict, bytes and seconds (with counters on); per chain, the\n"
+	  "    revision and the number of programs. --http answers an HTTP request on\n"
+	  "    stdin and stdout (systemd socket activation: xdpchain-metrics.socket)." },
 	{ "trace", cmd_trace,
 	  "IFACE (--packet HEX | --pcap FILE)",
 	  "Run packets through the programs of IFACE's chain, as the chain would, and\n"

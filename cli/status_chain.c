@@ -6,6 +6,7 @@
 #include <string.h>
 #include <xdpchain/xdpchain.h>
 #include "api/internal.h" /* the dispatcher's layout */
+#include "cost.h"
 #include "format.h"
 #include "json.h"
 #include "status_chain.h"
@@ -80,13 +81,16 @@ static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int 
 			    int w_name, const struct row *rows)
 {
 	bool observers = false;
+	__u64 chain_ns = cost_chain_ns(c);
 
-	printf("  %-*s  %-*s  %12s  %12s  %12s  %12s  %12s  %12s  %12s  %14s\n", w_pos, "POS",
-	       w_name, "NAME", "PACKETS", "PASS", "DROP", "ABORTED", "TX", "REDIRECT", "OTHER",
-	       "BYTES");
+	printf("  %-*s  %-*s  %12s  %12s  %12s  %12s  %12s  %12s  %12s  %14s  %9s  %6s\n", w_pos,
+	       "POS", w_name, "NAME", "PACKETS", "PASS", "DROP", "ABORTED", "TX", "REDIRECT",
+	       "OTHER", "BYTES", "NS/PKT", "TIME%");
 	for (unsigned int i = 0; i < n; i++) {
 		struct xdpchain_prog_stats s = { .sz = sizeof(s) };
 		const struct xdpchain_entry *e = xdpchain_chain__entry(c, i);
+		struct prog_cost cost;
+		char ns[24], pct[16];
 
 		if (!e)
 			break;
@@ -96,12 +100,14 @@ static void show_stats_text(const struct xdpchain_chain *c, unsigned int n, int 
 			       w_name, rows[i].name, strerror(errno));
 			continue;
 		}
+		cost = cost_of(&s, chain_ns);
+		cost_fmt(&cost, ns, sizeof(ns), pct, sizeof(pct));
 		printf("  %-*s  %-*s  %12llu  %12llu  %12llu  %12llu  %12llu  %12llu  %12llu  "
-		       "%14llu\n", w_pos, rows[i].pos, w_name, rows[i].name,
+		       "%14llu  %9s  %6s\n", w_pos, rows[i].pos, w_name, rows[i].name,
 		       (unsigned long long)s.packets, (unsigned long long)s.pass,
 		       (unsigned long long)s.drop, (unsigned long long)s.aborted,
 		       (unsigned long long)s.tx, (unsigned long long)s.redirect,
-		       (unsigned long long)s.other, (unsigned long long)s.bytes);
+		       (unsigned long long)s.other, (unsigned long long)s.bytes, ns, pct);
 	}
 	if (observers)
 		printf("  %s\n", FMT_OBSERVER_NOTE);
@@ -176,10 +182,13 @@ void status_chain_text(const char *ifname, int ifindex, const struct xdpchain_ch
 }
 
 /* {"packets": N, "pass": N, ...}, or null when the chain does not count
- * (or the counters cannot be read: the library said why on stderr). */
-static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *e)
+ * (or the counters cannot be read: the library said why on stderr).
+ * chain_ns: the chain's time (cost_chain_ns()), for the program's share. */
+static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *e,
+			    __u64 chain_ns)
 {
 	struct xdpchain_prog_stats s = { .sz = sizeof(s) };
+	struct prog_cost cost;
 
 	if (xdpchain_entry__stats(e, &s)) {
 		json_null_val(w);
@@ -194,6 +203,19 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 	json_kv_uint(w, "redirect", s.redirect);
 	json_kv_uint(w, "other", s.other);
 	json_kv_uint(w, "bytes", s.bytes);
+	/* Run time (estimated over every packet from the timed ones), and
+	 * what it means per packet and in the chain: null until a packet
+	 * was timed. */
+	json_kv_uint(w, "time_ns", s.time_ns);
+	json_kv_uint(w, "timed", s.timed);
+	cost = cost_of(&s, chain_ns);
+	if (cost.known) {
+		json_kv_double(w, "ns_per_packet", cost.ns_per_pkt);
+		json_kv_double(w, "time_share", cost.share);
+	} else {
+		json_kv_null(w, "ns_per_packet");
+		json_kv_null(w, "time_share");
+	}
 	json_end_object(w);
 }
 
@@ -241,7 +263,7 @@ static void prog_json(struct json_writer *w, const struct xdpchain_chain *c,
 	json_kv_uint(w, "attach_time", xdpchain_entry__attach_time(e));
 	json_kv_uint(w, "slot", xc_entry_slot(e));
 	json_key(w, "stats");
-	json_prog_stats(w, e);
+	json_prog_stats(w, e, cost_chain_ns(c));
 	json_end_object(w);
 }
 

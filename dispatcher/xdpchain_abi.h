@@ -210,17 +210,30 @@ enum xdpchain_stat {
 	XDPCHAIN_STAT_REDIRECT = 4,
 	XDPCHAIN_STAT_OTHER = 5,   /* any other verdict */
 	XDPCHAIN_STAT_BYTES = 6,   /* data_end - data when the chain started */
-	XDPCHAIN_STAT_UNUSED = 7,  /* 0; pads a row to a power of two, so the
-				    * dispatcher's index is in bounds by mask */
-	XDPCHAIN_STAT_NR = 8,
+	/* The program's run time on timed packets (one in
+	 * XDPCHAIN_STATS_SAMPLE of the chain's, per CPU): the sum of
+	 * bpf_ktime_get_ns() after its slot returned minus before it was
+	 * called, and how many such packets it ran on. */
+	XDPCHAIN_STAT_TIME_NS = 7,
+	XDPCHAIN_STAT_TIMED = 8,
+	/* 9..15: 0; pad a row to a power of two, so the dispatcher's index
+	 * is in bounds by mask */
+	XDPCHAIN_STAT_NR = 16,
 };
 #define XDPCHAIN_STATS_MAP_NAME "xdpchain_stats"
 #define XDPCHAIN_STATS_PIN "stats"
 #define XDPCHAIN_STATS_COUNTERS 0u  /* element: written by the dispatcher */
 #define XDPCHAIN_STATS_BASELINE 1u  /* element: written by writers, locked */
+/* One packet in this many, per CPU, is timed: a power of two, so the test
+ * is a mask. The clock is read twice per program on a timed packet only. */
+#define XDPCHAIN_STATS_SAMPLE 64u
 
 struct xdpchain_stats_rec {
 	__u64 progs[XDPCHAIN_MAX_SLOTS][XDPCHAIN_STAT_NR]; /* by stats_idx */
+	/* Element 0: this CPU's packets through the chain, which picks the
+	 * timed ones (tick % XDPCHAIN_STATS_SAMPLE == 0); element 1: 0. Not a
+	 * count readers use: it is not reset when programs join. */
+	__u64 tick;
 };
 
 /* What a trace dispatcher records for one packet (XDPCHAIN_META_F_TRACE):

@@ -5,11 +5,13 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev groff-base
       zlib1g-dev libjansson-dev libpcap0.8-dev libxdp-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod ethtool
-      libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux tcpdump)
+      libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux tcpdump prometheus socat curl)
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of clang 14
 # (tests/fuzz/run.sh); valgrind: tests/kernel/suite-valgrind.sh.
 # python3-yaml: tests/unit/check_k8s.py (the example Kubernetes manifest).
 # xdp-tools: suite-badinput.sh (libxdp's dispatcher); util-linux: setpriv.
+# prometheus, socat, curl: suite-metrics.sh (a real Prometheus scrapes
+# xdpchain metrics --http served by socat).
 # libjansson-dev, libpcap0.8-dev, libxdp-dev: the CLI (apply's JSON files,
 # trace --pcap, libxdp's dispatchers in status).
 source "$(dirname "$0")/lib/missing-pkgs.sh"

@@ -362,9 +362,18 @@ struct xdpchain_prog_stats {
 	__u64 redirect;
 	__u64 other;    /* a verdict that is no XDP action */
 	__u64 bytes;    /* packet bytes (linear part) when the chain began */
+	/* Run time, measured by the dispatcher on one packet in 64 per CPU
+	 * (docs/protocol.md, "Counters"): time_ns is the estimated total over
+	 * all its packets (the timed packets' sum scaled by packets / timed),
+	 * so time_ns / packets is its average per packet; timed is how many
+	 * packets were timed (0: no estimate yet, time_ns is 0). The time
+	 * includes the call into its slot and one clock read, about as much
+	 * as an empty program takes. */
+	__u64 time_ns;
+	__u64 timed;
 	size_t :0;
 };
-#define xdpchain_prog_stats__last_field bytes
+#define xdpchain_prog_stats__last_field timed
 
 /* ---- transactions: several changes, one new revision ---- */
 
