@@ -208,6 +208,10 @@ series_dirs() { # cached kernel dirs of this series, oldest first
 		[ -e "$d" ] || continue
 		d=${d%/vmlinuz}
 		d=${d##*/}
+		# A 6.12 kernel's name (6.12.N+debM-ARCH) also fits newest's
+		# pattern: the series recorded at fetch time tells them apart
+		# (without it, newest's cleanup removed the cached 6.12).
+		if [ -f "$cache/$d/series" ] && [ "$(cat "$cache/$d/series")" != "$series" ]; then continue; fi
 		if [[ $(pkg_of "$d") =~ $pkg_re ]]; then echo "$d"; fi
 	done | sort -V
 }
@@ -322,6 +326,7 @@ fetch_kernel() {
 	mkdir -p "$kdir"
 	cp "$vmlinuz" "$kdir/vmlinuz.tmp"
 	cp "$config" "$kdir/config"
+	echo "$series" >"$kdir/series"
 	rm -rf "$moddir"
 	mv "$moddir.tmp" "$moddir"
 	mv "$kdir/vmlinuz.tmp" "$kdir/vmlinuz"
@@ -350,6 +355,8 @@ build_initramfs() {
 if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/config" ] || [ ! -f "$moddir/load-order" ]; then
 	fetch_kernel
 fi
+# Kernels cached before the series was recorded: record it on first use.
+[ -f "$kdir/series" ] || echo "$series" >"$kdir/series"
 if [ ! -f "$initramfs" ]; then
 	build_initramfs
 	# Drop what the new build superseded: other initramfs and module sets of
