@@ -16,7 +16,7 @@
 # compiler in the guest). Installs the cross toolchain with
 # tests/packaging/cross-arm64.sh's list. Prints "N passed, N failed" last.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 top=$PWD
 out=$top/build-arm64-deb
 pkgs=(libxdpchain0 xdpchain)
@@ -43,8 +43,12 @@ if [ "${1:-}" = --guest ]; then
 			ko "debian/tests/$t"
 		fi
 	done
-	dpkg --purge "${pkgs[@]}" >/tmp/purge.log 2>&1 && [ ! -e /usr/sbin/xdpchain ] &&
-		ok "dpkg --purge" || { cat /tmp/purge.log; ko "dpkg --purge"; }
+	if dpkg --purge "${pkgs[@]}" >/tmp/purge.log 2>&1 && [ ! -e /usr/sbin/xdpchain ]; then
+		ok "dpkg --purge"
+	else
+		cat /tmp/purge.log
+		ko "dpkg --purge"
+	fi
 	finish
 fi
 
@@ -84,13 +88,20 @@ mkdir -p "$out"
 debs=()
 for p in "${pkgs[@]}"; do
 	f=$(ls "$work/${p}_${version}_arm64.deb" 2>/dev/null)
-	[ -n "$f" ] && cp "$f" "$out/" && debs+=("build-arm64-deb/${f##*/}") || ko "no ${p}_${version}_arm64.deb"
+	if [ -n "$f" ] && cp "$f" "$out/"; then
+		debs+=("build-arm64-deb/${f##*/}")
+	else
+		ko "no ${p}_${version}_arm64.deb"
+	fi
 done
 [ ${#debs[@]} -eq ${#pkgs[@]} ] || finish
 dpkg-deb --fsys-tarfile "$out/xdpchain_${version}_arm64.deb" | tar -xO ./usr/sbin/xdpchain >"$work/xc"
 desc=$(file -b "$work/xc")
-grep -q 'ARM aarch64' <<<"$desc" && ok "/usr/sbin/xdpchain in the .deb: ${desc%%, BuildID*}" ||
+if grep -q 'ARM aarch64' <<<"$desc"; then
+	ok "/usr/sbin/xdpchain in the .deb: ${desc%%, BuildID*}"
+else
 	ko "/usr/sbin/xdpchain in the .deb: $desc"
+fi
 
 # The guest's own output carries its checks and counts.
 log=$work/guest.log
@@ -102,9 +113,9 @@ cat "$log"
 echo "# guest: exit $rc after $((SECONDS - t0)) s"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 if [ -n "$line" ]; then
-	set -- $(tr -dc '0-9 ' <<<"$line")
-	passed=$((passed + $1))
-	failed=$((failed + $2))
+	read -r gp gf <<<"$(tr -dc '0-9 ' <<<"$line")"
+	passed=$((passed + gp))
+	failed=$((failed + gf))
 else
 	ko "the arm64 guest (kernel $kernel) reported nothing (exit $rc)"
 fi

@@ -116,7 +116,7 @@ arm64)
 	# mitigations=off, as on amd64, for speed.
 	[ "$series" != 5.10 ] || { say "--arch arm64 boots 6.1, 6.12 or newest (freplace needs Linux 6.0 on arm64)"; usage; }
 	qemu_pkg=qemu-system-arm qemu=qemu-system-aarch64
-	machine=(-M virt -cpu max,pauth-impdef=on)
+	machine=(-M virt -cpu "max,pauth-impdef=on")
 	console=ttyAMA0 rootdir='' busybox=''
 	;;
 *) say "--arch must be amd64 or arm64"; usage ;;
@@ -418,7 +418,7 @@ share=()
 if [ "$rootdir" != / ]; then
 	echo "cwd $cwd" >"$tmp/job/job/mounts"
 	share=(-fsdev "local,id=cwd,path=$cwd,security_model=none,readonly=on,multidevs=remap"
-		-device virtio-9p-pci,fsdev=cwd,mount_tag=cwd)
+		-device "virtio-9p-pci,fsdev=cwd,mount_tag=cwd")
 fi
 # The kernel unpacks concatenated cpio archives in order, so the per-run
 # job rides on top of the cached initramfs without rebuilding it.
