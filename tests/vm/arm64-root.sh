@@ -43,10 +43,11 @@ cache=$1
 # libxdp1), the suites' tools (bash, coreutils, iproute2, jq, bpftool,
 # tcpdump, procps, util-linux), dpkg and libc-bin (dpkg -i wants
 # start-stop-daemon and ldconfig), what debian/tests/demo depends on
-# (iputils-ping, mount), base-passwd for the user database, and
+# (iputils-ping, mount), python3-minimal for tests/tools/pcapng_comments.py
+# (scenarios' t_dump), base-passwd for the user database, and
 # busybox-static for the initramfs.
 pkgs=(base-files base-passwd bash coreutils diffutils findutils grep sed mawk gzip
-	dash debianutils procps util-linux mount iproute2 iputils-ping jq bpftool tcpdump dpkg libc-bin
+	dash debianutils procps util-linux mount iproute2 iputils-ping jq bpftool tcpdump dpkg libc-bin python3-minimal
 	busybox-static libbpf1 libelf1 zlib1g libjansson4 libpcap0.8 libxdp1)
 key=$( { printf '%s\n' "${pkgs[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
 dir=$cache/arm64-root
