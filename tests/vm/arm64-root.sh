@@ -53,6 +53,7 @@ key=$( { printf '%s\n' "${pkgs[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
 dir=$cache/arm64-root
 root=$dir/$key
 if [ -x "$root/bin/bash" ]; then
+	touch "$root"
 	echo "$root"
 	exit 0
 fi
@@ -61,8 +62,11 @@ command -v mmdebstrap >/dev/null || {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >&2
 }
 echo "run-vm: building the arm64 root ($key) with mmdebstrap" >&2
-rm -rf "$dir"
+# Other roots (another package list, another checkout's script) go once
+# unused for a day: a guest may be running on one now.
 mkdir -p "$dir"
+rm -rf "$dir/.tmp"
+find "$dir" -mindepth 1 -maxdepth 1 -type d -mtime +0 -exec rm -rf {} +
 self=$(cd "$(dirname "$0")" && pwd)/${0##*/}
 # The mirror and keyring of tests/vm's other apt configurations.
 mmdebstrap --quiet --variant=extract --architectures=arm64 \
