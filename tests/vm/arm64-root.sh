@@ -10,7 +10,8 @@
 # mmdebstrap's "extract" variant downloads the packages with their
 # dependencies (apt resolves them) and unpacks them without running their
 # maintainer scripts. What those scripts would have made and the tests
-# need is made here instead: /etc/passwd and /etc/group, the sh and awk links,
+# need is made here instead: /etc/passwd and /etc/group (with tcpdump's
+# user), the sh and awk links,
 # and a dpkg database listing every package as installed, so that the
 # guest can install the project's .debs with dpkg -i, which then checks
 # their dependencies and runs their maintainer scripts on a real arm64
@@ -78,6 +79,10 @@ mmdebstrap --quiet --variant=extract --architectures=arm64 \
 r=$dir/.tmp
 cp "$r/usr/share/base-passwd/passwd.master" "$r/etc/passwd"
 cp "$r/usr/share/base-passwd/group.master" "$r/etc/group"
+# tcpdump drops root for this user (its postinst makes it), also when it
+# only reads a file: without it scenarios' t_dump reads no packet.
+echo 'tcpdump:x:101:101::/nonexistent:/usr/sbin/nologin' >>"$r/etc/passwd"
+echo 'tcpdump:x:101:' >>"$r/etc/group"
 # update-alternatives' links that the suites use.
 ln -sf /usr/bin/mawk "$r/usr/bin/awk"
 [ -e "$r/bin/sh" ] || ln -s dash "$r/bin/sh"
