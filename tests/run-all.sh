@@ -12,6 +12,10 @@
 #      backends) on 6.12 and the newest (6.1 too with XDPCHAIN_VM_ALL=1);
 #   4. tiers 1 and 2 again, built with AddressSanitizer (leaks included)
 #      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh).
+# Tier 3 also boots Debian's arm64 kernels (6.12 and the newest) under
+# qemu-system-aarch64 with the arm64 cross build of build-arm64/: the core
+# of the scenario suite on both backends (XDPCHAIN_ARM64_ALL=1: every
+# suite on both backends; XDPCHAIN_SKIP_ARM64=1: none).
 # Tiers 2 and 4 (one after the other: host kernel tests must not overlap)
 # and the VM runs of tier 3 share XDPCHAIN_JOBS lanes (default: the
 # number of CPUs), longest first; a job's output is printed in one piece
@@ -96,6 +100,14 @@ job_vm() { # kernel backend suite
 		env XDPCHAIN="$XDPCHAIN" XDPTEST="$XDPTEST" TEST_BPF_DIR="$TEST_BPF_DIR" \
 		SUITES="$3" tests/kernel/run.sh "$2" 2>&1
 }
+job_arm64() { # kernel backend suite [tests,...]: in the arm64 guest
+	local b=$top/build-arm64
+	echo "### tier 3: arm64 VM kernel $1, $2 backend, $3${4:+: ${4//,/ }}"
+	XDPCHAIN_VM_SMP=${XDPCHAIN_VM_SMP:-1} \
+		tests/vm/run-vm.sh --arch arm64 --kernel "$1" --timeout 1500 --cwd "$top" -- \
+		env XDPCHAIN="$b/cli/xdpchain" XDPTEST="$b/tests/tools/xdptest" TEST_BPF_DIR="$b/bpf/test" \
+		SUITES="$3" ONLY="${4//,/ }" tests/kernel/run.sh "$2" 2>&1
+}
 
 joblist=("host job_host")
 logs=(host-tailcall)
@@ -174,12 +186,62 @@ else
 	done
 fi
 
+# --- arm64: the cross build (what the suites run: the CLI, xdptest, the
+# test BPF objects) and its jobs. Emulating arm64 costs several times what
+# amd64 does (a process start: 125 ms against 17), so by default only
+# the core of the scenario suite runs, on both backends: order and
+# verdicts, real packets through the chain, a detach in place, an append
+# in place, the programs' own tail calls.
+arm64_core=t_order_by_priority,t_final_verdict,t_real_packets,t_detach_in_place,t_append_in_place,t_own_tail_calls
+arm64_kernels=''
+if [ "${XDPCHAIN_SKIP_VM:-0}" != 1 ] && [ "${XDPCHAIN_SKIP_ARM64:-0}" != 1 ]; then
+	arm64_kernels=${XDPCHAIN_ARM64_KERNELS:-"6.12 newest"}
+	a=$top/build-arm64
+	# Every suite needs every test tool and suite-crash the fault hook;
+	# the core only the CLI, xdptest and the test objects (30 s to build).
+	a_targets=()
+	[ "${XDPCHAIN_ARM64_ALL:-0}" = 1 ] || a_targets=(cli/xdpchain tests/tools/xdptest)
+	if tests/packaging/cross-arm64.sh --deps-only >/dev/null &&
+		if [ -f "$a/build.ninja" ]; then
+			meson configure "$a" -Dfault_injection=true >/dev/null
+		else
+			meson setup --cross-file packaging/cross/aarch64-linux-gnu.ini -Dfault_injection=true "$a" >/dev/null
+		fi &&
+		{ [ ${#a_targets[@]} -eq 0 ] || mapfile -t -O 2 a_targets < <(ninja -C "$a" -t targets all |
+			cut -d: -f1 | grep -E '^bpf/test/[^/]*\.o$'); } &&
+		ninja -C "$a" "${a_targets[@]}" >/dev/null; then
+		if [ "${XDPCHAIN_ARM64_ALL:-0}" = 1 ]; then
+			arm64_jobs=$(for s in $suites; do for be in freplace tailcall; do echo "$s:$be:"; done; done)
+		else
+			arm64_jobs=$(for be in freplace tailcall; do echo "scenarios:$be:$arm64_core"; done)
+		fi
+		for k in $arm64_kernels; do
+			for j in $arm64_jobs; do
+				IFS=: read -r s be only <<<"$j"
+				joblist+=("arm64-$k-$be-$s job_arm64 $k $be $s $only")
+				logs+=("arm64-$k-$be-$s")
+			done
+		done
+	else
+		echo "### tier 3: the arm64 cross build failed: its jobs count as one failure"
+		failed=$((failed + 1))
+		arm64_kernels=''
+	fi
+else
+	echo "### tier 3: arm64 skipped (XDPCHAIN_SKIP_VM=1 or XDPCHAIN_SKIP_ARM64=1)"
+	skipped=$((skipped + 1))
+fi
+
 # Fetch the kernels one after the other first: a download that fails
 # then shows once, not in every job of its kernel.
 if [ "${XDPCHAIN_SKIP_VM:-0}" != 1 ]; then
 	for k in $kernels; do
 		tests/vm/run-vm.sh --kernel "$k" --nics 4 --fetch-only ||
 			echo "# fetching the $k kernel failed: its jobs will fail"
+	done
+	for k in $arm64_kernels; do
+		tests/vm/run-vm.sh --arch arm64 --kernel "$k" --fetch-only ||
+			echo "# fetching the arm64 $k kernel (or building its root) failed: its jobs will fail"
 	done
 fi
 

@@ -65,6 +65,18 @@ if ! mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
 	done
 fi
 
+# More 9p shares (run-vm.sh --arch arm64: the host's --cwd beside the
+# guest's own root), one "TAG DIR" a line: each at DIR in the new root,
+# writable through an overlay as the root is.
+if [ -f /job/mounts ]; then
+	while read -r tag dir; do
+		mkdir -p "/share/$tag" "/rw/$tag/upper" "/rw/$tag/work" "/newroot$dir" &&
+			mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose "$tag" "/share/$tag" &&
+			mount -t overlay -o "lowerdir=/share/$tag,upperdir=/rw/$tag/upper,workdir=/rw/$tag/work" \
+				overlay "/newroot$dir" || die "cannot mount the 9p share $tag at $dir"
+	done </job/mounts
+fi
+
 # Let tools that read the kernel config (bpftool feature probe) find it.
 cp /config "/newroot/boot/config-$(uname -r)" 2>/dev/null || log "no /boot/config-$(uname -r) (read-only root)"
 

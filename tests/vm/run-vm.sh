@@ -5,9 +5,12 @@
 # trixie-backports), with the host's root filesystem as the guest's
 # (read-only 9p share under a RAM overlay), so the guest runs the host's
 # binaries and the project's build tree. See tests/vm/README.md.
+# --arch arm64 boots Debian's arm64 kernel under qemu-system-aarch64 on an
+# arm64 Debian root (tests/vm/arm64-root.sh) instead, with --cwd shared
+# beside it: the arm64 build (build-arm64/) runs there.
 #
-#   tests/vm/run-vm.sh --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
-#   tests/vm/run-vm.sh --kernel K [--nics N] --fetch-only    (fill the cache, boot nothing)
+#   tests/vm/run-vm.sh [--arch amd64|arm64] --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
+#   tests/vm/run-vm.sh [--arch amd64|arm64] --kernel K [--nics N] --fetch-only    (fill the cache, boot nothing)
 #
 # --nics N (N even, up to 8) gives the guest N virtio-net NICs, eth0 to
 # eth(N-1), a real driver with native XDP: each pair eth(2i), eth(2i+1)
@@ -56,16 +59,18 @@ die() {
 }
 usage() {
 	cat >&2 <<EOF
-usage: $0 --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
-       $0 --kernel 5.10|6.1|6.12|newest [--nics N] --fetch-only
+usage: $0 [--arch amd64|arm64] --kernel 5.10|6.1|6.12|newest [--timeout SECS] [--cwd DIR] [--nics N] -- COMMAND [ARGS...]
+       $0 [--arch amd64|arm64] --kernel 5.10|6.1|6.12|newest [--nics N] --fetch-only
 Cache: \${XDPCHAIN_VM_CACHE:-/var/cache/xdpchain-vm} (now $cache).
 EOF
 	exit 2
 }
 
-series='' timeout=900 cwd=$PWD fetch_only=0 nics=0
+series='' timeout=900 cwd=$PWD fetch_only=0 nics=0 arch=amd64
 while [ $# -gt 0 ]; do
 	case $1 in
+	--arch) [ $# -ge 2 ] || usage; arch=$2; shift 2 ;;
+	--arch=*) arch=${1#*=}; shift ;;
 	--kernel) [ $# -ge 2 ] || usage; series=$2; shift 2 ;;
 	--kernel=*) series=${1#*=}; shift ;;
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
@@ -95,16 +100,40 @@ case $series in
 	pkg_re='^linux-image-5\.10\.0-[0-9]+-amd64-unsigned$'
 	suites='bullseye bullseye-security'
 	;;
-6.1) pkg_re='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
-6.12) pkg_re='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+6.1) pkg_re="^linux-image-6\\.1\\.0-[0-9]+-$arch-unsigned\$" ;;
+6.12) pkg_re="^linux-image-6\\.12\\.[0-9]+\\+deb12-$arch-unsigned\$" ;;
 newest)
-	pkg_re='^linux-binary-unsigned-[0-9]+\.[0-9]+\.[0-9]+\+deb[0-9]+-amd64$'
+	pkg_re="^linux-binary-unsigned-[0-9]+\\.[0-9]+\\.[0-9]+\\+deb[0-9]+-$arch\$"
 	suites='sid trixie-backports'
 	;;
 *) say "--kernel must be 5.10, 6.1, 6.12 or newest"; usage ;;
 esac
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || { say "--timeout must be a positive number of seconds"; usage; }
 [[ $nics =~ ^[02468]$ ]] || { say "--nics must be 0, 2, 4, 6 or 8"; usage; }
+# --- the guest's architecture: what differs between amd64 and arm64.
+#   qemu_pkg, qemu, machine: the emulator and its machine;
+#   console: the serial port's device in the guest;
+#   rootdir: the guest's root, shared read-only over 9p (amd64: the
+#     host's own; arm64: tests/vm/arm64-root.sh's, with --cwd shared too);
+#   busybox: the static busybox of the initramfs.
+case $arch in
+amd64)
+	qemu_pkg=qemu-system-x86 qemu=qemu-system-x86_64 machine=(-cpu max)
+	console=ttyS0 rootdir=/ busybox=/bin/busybox
+	;;
+arm64)
+	# freplace needs BPF trampolines, which arm64 has since Linux 6.0;
+	# bullseye's 5.10 is not offered. -cpu max without pointer
+	# authentication's QARMA cipher (pauth-impdef: an
+	# implementation-defined hash TCG computes far faster) and
+	# mitigations=off, as on amd64, for speed.
+	[ "$series" != 5.10 ] || { say "--arch arm64 boots 6.1, 6.12 or newest (freplace needs Linux 6.0 on arm64)"; usage; }
+	qemu_pkg=qemu-system-arm qemu=qemu-system-aarch64
+	machine=(-M virt -cpu "max,pauth-impdef=on")
+	console=ttyAMA0 rootdir='' busybox=''
+	;;
+*) say "--arch must be amd64 or arm64"; usage ;;
+esac
 [ -d "$cwd" ] || { say "--cwd $cwd is not a directory"; exit 2; }
 cwd=$(cd "$cwd" && pwd -P)
 [ "$(id -u)" -eq 0 ] || die "run as root (apt-get, the cache dir and the 9p export of / need it)"
@@ -125,7 +154,7 @@ need_pkgs() {
 }
 # busybox-static (not busybox): the initramfs has no libc. kmod: depmod,
 # because Debian's kernel packages do not ship modules.dep.
-need_pkgs qemu-system-x86 busybox-static cpio xz-utils kmod
+need_pkgs "$qemu_pkg" busybox-static cpio xz-utils kmod
 
 mkdir -p "$cache"
 # One harness at a time fills the cache; later runs only read it.
@@ -133,6 +162,10 @@ exec 9>"$cache/.lock"
 flock 9
 # Leftovers of a harness killed while filling the cache.
 rm -rf "$cache"/.fetch.* "$cache"/.initramfs.*
+if [ "$arch" = arm64 ]; then
+	rootdir=$("$here/arm64-root.sh" "$cache") || die "could not build the arm64 root"
+	busybox=$rootdir/bin/busybox
+fi
 
 # --- apt: the system's configuration, or a private one for other suites.
 apt_opts=()
@@ -141,6 +174,8 @@ apt_refresh() {
 }
 if [ -n "$suites" ]; then
 	adir=$cache/apt/$series
+	# Lists of another architecture in lists of their own.
+	[ "$arch" = amd64 ] || adir=$adir-$arch
 	mkdir -p "$adir/lists/partial" "$adir/archives/partial"
 	for s in $suites; do
 		case $s in *-security) url=http://deb.debian.org/debian-security ;; *) url=http://deb.debian.org/debian ;; esac
@@ -150,7 +185,7 @@ if [ -n "$suites" ]; then
 	done >"$adir/sources.list"
 	apt_opts=(-o "Dir::Etc::SourceList=$adir/sources.list" -o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$adir/lists" -o "Dir::Cache=$adir" -o Dir::Cache::pkgcache=
-		-o Dir::Cache::srcpkgcache= -o APT::Architecture=amd64)
+		-o Dir::Cache::srcpkgcache= -o "APT::Architecture=$arch")
 	# Lists older than a day (or none): refresh, so "newest" follows the
 	# archive. Debian 12's lists are left to the system, as before.
 	if [ -z "$(find "$adir/lists" -maxdepth 1 -name '*_Packages' -mmin -1440 -print -quit)" ]; then
@@ -186,6 +221,10 @@ series_dirs() { # cached kernel dirs of this series, oldest first
 		[ -e "$d" ] || continue
 		d=${d%/vmlinuz}
 		d=${d##*/}
+		# A 6.12 kernel's name (6.12.N+debM-ARCH) also fits newest's
+		# pattern: the series recorded at fetch time tells them apart
+		# (without it, newest's cleanup removed the cached 6.12).
+		if [ -f "$cache/$d/series" ] && [ "$(cat "$cache/$d/series")" != "$series" ]; then continue; fi
 		if [[ $(pkg_of "$d") =~ $pkg_re ]]; then echo "$d"; fi
 	done | sort -V
 }
@@ -204,7 +243,7 @@ kdir=$cache/$kver
 # them rebuilds.
 hash_of() { sha256sum | cut -c1-16; }
 mkey=$(printf '%s\n' "${modules[@]}" | hash_of)
-ikey=$( { echo "$mkey"; cat "$here/guest-init.sh" /bin/busybox; } | hash_of)
+ikey=$( { echo "$mkey"; cat "$here/guest-init.sh" "$busybox"; } | hash_of)
 initramfs=$kdir/initramfs-$ikey.cpio.gz
 moddir=$kdir/modules-$mkey
 netmoddir=$kdir/netmods-$(printf '%s\n' "${net_modules[@]}" | hash_of)
@@ -219,6 +258,8 @@ fetch_kernel() {
 	pkgs=("$pkg")
 	# The split packages of newer kernels: modules and config live apart.
 	[ "$series" != newest ] || pkgs+=("linux-modules-$kver" "linux-base-$kver")
+	# Foreign (arm64) packages by their qualified name.
+	pkgs=("${pkgs[@]/%/:$arch}")
 	work=$(mktemp -d "$cache/.fetch.XXXXXX")
 	say "fetching ${pkgs[*]}"
 	# _apt cannot write to a root-only dir: download as root, quietly. A
@@ -307,6 +348,7 @@ fetch_kernel() {
 	mkdir -p "$kdir"
 	cp "$vmlinuz" "$kdir/vmlinuz.tmp"
 	cp "$config" "$kdir/config"
+	echo "$series" >"$kdir/series"
 	rm -rf "$moddir" "$netmoddir"
 	mv "$moddir.tmp" "$moddir"
 	mv "$netmoddir.tmp" "$netmoddir"
@@ -318,7 +360,7 @@ build_initramfs() {
 	local st
 	st=$(mktemp -d "$cache/.initramfs.XXXXXX")
 	mkdir -p "$st/bin" "$st/dev" "$st/lib/modules"
-	cp /bin/busybox "$st/bin/busybox"
+	cp "$busybox" "$st/bin/busybox"
 	cp "$here/guest-init.sh" "$st/init"
 	chmod 755 "$st/init"
 	# The kernel opens /dev/console for init before anything is mounted.
@@ -337,6 +379,8 @@ if [ ! -f "$kdir/vmlinuz" ] || [ ! -f "$kdir/config" ] || [ ! -f "$moddir/load-o
 	{ [ "$nics" -gt 0 ] && [ ! -f "$netmoddir/load-order" ]; }; then
 	fetch_kernel
 fi
+# Kernels cached before the series was recorded: record it on first use.
+[ -f "$kdir/series" ] || echo "$series" >"$kdir/series"
 if [ ! -f "$initramfs" ]; then
 	build_initramfs
 	# Drop what the new build superseded: other initramfs and module sets of
@@ -405,6 +449,14 @@ mkdir -p "$tmp/job/job"
 	printf ' %q' "$@"
 	printf '\n'
 } >"$tmp/job/job/run.sh"
+# arm64: the guest's root is not the host's, so --cwd comes as a second
+# 9p share, which guest-init.sh mounts at the same path (job/mounts).
+share=()
+if [ "$rootdir" != / ]; then
+	echo "cwd $cwd" >"$tmp/job/job/mounts"
+	share=(-fsdev "local,id=cwd,path=$cwd,security_model=none,readonly=on,multidevs=remap"
+		-device "virtio-9p-pci,fsdev=cwd,mount_tag=cwd")
+fi
 # The kernel unpacks concatenated cpio archives in order, so the per-run
 # job rides on top of the cached initramfs without rebuilding it.
 {
@@ -449,14 +501,14 @@ boot() { # one boot of the guest; sets qrc, or exits early
 		nic+=(-netdev "hubport,id=n$i,hubid=$((i / 2))"
 			-device "virtio-net-pci,netdev=n$i,mac=52:54:00:00:00:1$i,romfile=")
 	done
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
+	timeout -k 10 "$timeout" "$qemu" \
 		-nodefaults -no-user-config -nographic -no-reboot \
-		"${accel[@]}" -cpu max -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
+		"${accel[@]}" "${machine[@]}" -m 2048 -smp "${XDPCHAIN_VM_SMP:-2}" \
 		-kernel "$kdir/vmlinuz" -initrd "$tmp/initrd" \
-		-append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
+		-append "console=$console quiet loglevel=1 panic=-1 mitigations=off rdinit=/init" \
 		-serial "file:$tmp/console.log" \
-		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
-		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+		-fsdev "local,id=hostroot,path=$rootdir,security_model=none,readonly=on,multidevs=remap" \
+		-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot "${share[@]}" \
 		-device virtio-serial-pci \
 		-chardev "pipe,id=out,path=$tmp/out" \
 		-device virtserialport,chardev=out,name=xdpchain.out \
