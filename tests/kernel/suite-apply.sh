@@ -312,6 +312,85 @@ t_apply_observer() {
 		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" && ok
 }
 
+# A directory laid out as the kubelet mounts a ConfigMap: the files are
+# symlinks through "..data", a symlink to a timestamped directory that a
+# change replaces whole (a new directory, "..data_tmp" renamed over
+# "..data", the old directory removed).
+# cm_swap DIR VERSION [NAME CONTENT]...: make DIR's ..data hold these files.
+cm_swap() {
+	local d=$1 v=..2026_12_07_$2 old f
+	shift 2
+	mkdir "$d/$v"
+	while [ $# -ge 2 ]; do printf '%s\n' "$2" >"$d/$v/$1"; shift 2; done
+	old=$(readlink "$d/..data" 2>/dev/null)
+	ln -s "$v" "$d/..data_tmp" && mv -T "$d/..data_tmp" "$d/..data"
+	[ -n "$old" ] && rm -rf "${d:?}/$old"
+	# The visible names: one symlink per key, made or removed as keys come and go.
+	for f in "$d/$v"/*; do [ -e "$d/${f##*/}" ] || ln -s "..data/${f##*/}" "$d/${f##*/}"; done
+	for f in "$d"/*.json; do [ -e "$f" ] || rm -f "$f"; done
+}
+watch_cfg() { # watch_cfg OWNER PROG...: an apply file for xt0
+	local owner=$1 sep="" p
+	shift
+	printf '{"version": 1, "owner": "%s", "interfaces": {"xt0": {"backend": "%s", "programs": [' "$owner" "$backend"
+	for p in "$@"; do
+		printf '%s{"file": "%s", "program": "%s", "priority": %s}' "$sep" "$OBJ" "${p%:*}" "${p#*:}"
+		sep=", "
+	done
+	printf ']}}}'
+}
+# until_trace WANT: wait up to 10 s for the chain to run as WANT; prints
+# the milliseconds it took.
+until_trace() {
+	local t0 i
+	t0=$(date +%s%N)
+	for i in $(seq 200); do
+		[ "$(run)" = "$1" ] && { echo $((($(date +%s%N) - t0) / 1000000)); return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+t_watch_configmap() {
+	begin "apply --watch: follows a ConfigMap-like directory (kubelet's ..data swap), removes a deleted file's programs, holds no lock, exits 0 on SIGTERM"
+	local d=$cfgdir/cm out=$cfgdir/watch.out pid ms out2 i
+	mkdir "$d"
+	att t_pass_d -P 40 -o other || { not_ok "attach other"; return; }
+	cm_swap "$d" v1 fleet.json "$(watch_cfg fleet t_pass_a:10)"
+	# ip execs xdpchain: $! is the watcher itself (not a subshell).
+	ip netns exec "$ns" "$XC" -j apply --watch --ready "$cfgdir/ready" "$d" >"$out" 2>"$cfgdir/watch.err" &
+	pid=$!
+	ms=$(until_trace "verdict=pass trace=a1,a4") || { not_ok "first apply: $(cat "$out" "$cfgdir/watch.err")"; kill $pid; return; }
+	for i in $(seq 50); do [ -e "$cfgdir/ready" ] && break; sleep 0.1; done
+	expect "ready file" "yes" "$([ -e "$cfgdir/ready" ] && echo yes)" || { kill $pid; return; }
+	cm_swap "$d" v2 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)"
+	ms=$(until_trace "verdict=pass trace=a1,a2,a4") || { not_ok "swap not followed: $(cat "$out")"; kill $pid; return; }
+	echo "# ConfigMap swap to chain change: $ms ms"
+	# No lock held while waiting: another owner's apply goes through now.
+	cfg third t_pass_c:30
+	out2=$(timeout 5 ip netns exec "$ns" "$XC" -j apply "$conf" 2>&1) ||
+		{ not_ok "apply beside the watcher: $out2"; kill $pid; return; }
+	expect "both owners" "verdict=pass trace=a1,a2,a3,a4" "$(run)" || { kill $pid; return; }
+	# A second file, then the first one deleted (its key gone from the
+	# ConfigMap): its programs go, the others stay.
+	cm_swap "$d" v3 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)" \
+		edge.json "$(watch_cfg edge t_pass_e:5)"
+	until_trace "verdict=pass trace=a5,a1,a2,a3,a4" >/dev/null || { not_ok "second file: $(cat "$out")"; kill $pid; return; }
+	cm_swap "$d" v4 edge.json "$(watch_cfg edge t_pass_e:5)"
+	ms=$(until_trace "verdict=pass trace=a5,a3,a4") || { not_ok "deleted file's programs stay: $(cat "$out")"; kill $pid; return; }
+	echo "# file deleted to its programs gone: $ms ms"
+	kill -TERM $pid
+	wait $pid
+	expect "exit 0 on SIGTERM" "0" "$?" || return
+	expect "ready file removed" "no" "$([ -e "$cfgdir/ready" ] && echo yes || echo no)" || return
+	expect "JSON Lines: one per apply, then stop" "apply:fleet:true change:fleet:true apply:edge:true remove:fleet:true stop" \
+		"$(jq -r 'if .event == "stop" then "stop" else "\(.event):\(.owner):\(.ok)" end' "$out" | paste -sd' ')" || return
+	cfg third
+	out2=$(timeout 5 ip netns exec "$ns" "$XC" -j apply "$conf" 2>&1) ||
+		{ not_ok "apply after the watcher: $out2"; return; }
+	expect "what the watcher applied stays" "verdict=pass trace=a5,a4" "$(run)" && ok
+}
+
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
-	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement t_apply_observer
+	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement t_apply_observer t_watch_configmap
 finish
