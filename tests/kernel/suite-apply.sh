@@ -312,23 +312,6 @@ t_apply_observer() {
 		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" && ok
 }
 
-# A directory laid out as the kubelet mounts a ConfigMap: the files are
-# symlinks through "..data", a symlink to a timestamped directory that a
-# change replaces whole (a new directory, "..data_tmp" renamed over
-# "..data", the old directory removed).
-# cm_swap DIR VERSION [NAME CONTENT]...: make DIR's ..data hold these files.
-cm_swap() {
-	local d=$1 v=..2026_12_07_$2 old f
-	shift 2
-	mkdir "$d/$v"
-	while [ $# -ge 2 ]; do printf '%s\n' "$2" >"$d/$v/$1"; shift 2; done
-	old=$(readlink "$d/..data" 2>/dev/null)
-	ln -s "$v" "$d/..data_tmp" && mv -T "$d/..data_tmp" "$d/..data"
-	[ -n "$old" ] && rm -rf "${d:?}/$old"
-	# The visible names: one symlink per key, made or removed as keys come and go.
-	for f in "$d/$v"/*; do [ -e "$d/${f##*/}" ] || ln -s "..data/${f##*/}" "$d/${f##*/}"; done
-	for f in "$d"/*.json; do [ -e "$f" ] || rm -f "$f"; done
-}
 watch_cfg() { # watch_cfg OWNER PROG...: an apply file for xt0
 	local owner=$1 sep="" p
 	shift
