@@ -82,12 +82,13 @@ else
 	# merged-usr hook makes /usr merged itself: otherwise apt satisfies
 	# init-system-helpers' "usrmerge | usr-is-merged" with usrmerge,
 	# which pulls in perl (70 MB).
-	mmdebstrap --quiet --variant=essential --arch="$arch" --include="$deps" \
+	mmdebstrap --quiet --format=tar --variant=essential --arch="$arch" --include="$deps" \
 		--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
 		--aptopt='Acquire::Check-Valid-Until "false"' "${dpkgopts[@]}" \
 		"$suite" "$base.tmp" \
 		"deb $mirror $suite main" "deb $mirror $suite-updates main" \
-		"deb ${mirror%/debian}/debian-security $suite-security main"
+		"deb ${mirror%/debian}/debian-security $suite-security main" >"$work/mmdebstrap.log" 2>&1 ||
+		{ tail -n 30 "$work/mmdebstrap.log"; rm -rf "$base.tmp"; echo "Error: oci: mmdebstrap failed" >&2; exit 1; }
 	mv "$base.tmp" "$base"
 	# Older bases of this architecture are no longer used.
 	find "$cache" -maxdepth 1 -name "base-$suite-$arch-*.tar" ! -path "$base" -delete
@@ -113,6 +114,9 @@ rm -rf "$root"/var/cache/* "$root"/var/lib/apt/lists/* "$root"/var/log/*
 step "installed ${debs[*]##*/}"
 
 image=localhost/xdpchain:$version
+# The build this one replaces, removed once the tag moved (not if a
+# container still uses it).
+old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
 tar -C "$root" --numeric-owner -cf - . | podman import --quiet \
 	--change 'ENTRYPOINT ["/usr/sbin/xdpchain"]' \
 	--change 'CMD ["apply", "--watch", "--ready", "/run/xdpchain/ready", "/etc/xdpchain"]' \
@@ -120,6 +124,9 @@ tar -C "$root" --numeric-owner -cf - . | podman import --quiet \
 	--change 'LABEL org.opencontainers.image.title=xdpchain' \
 	- "$image" >/dev/null
 podman tag "$image" localhost/xdpchain:latest
+if [ -n "$old" ] && [ "$old" != "$(podman image inspect --format '{{.Id}}' "$image")" ]; then
+	podman rmi "$old" >/dev/null 2>&1 || true
+fi
 size=$(podman image inspect --format '{{.Size}}' "$image")
 step "imported $image"
 summary="image $image: $((size / 1000000)) MB ($size bytes), built in $((SECONDS - start)) s"
