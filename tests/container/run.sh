@@ -118,17 +118,6 @@ yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spe
                sys.stdout, sort_keys=False)
 EOF
 names() { status_json | jq -r '[.[0].programs[]? | "\(.name)=\(.owner)"] | join(" ")'; }
-# until_names WANT: wait up to 20 s for the chain to hold WANT; prints
-# the milliseconds it took.
-until_names() {
-	local t0 i
-	t0=$(date +%s%N)
-	for i in $(seq 400); do
-		[ "$(names)" = "$1" ] && { echo $((($(date +%s%N) - t0) / 1000000)); return 0; }
-		sleep 0.05
-	done
-	return 1
-}
 ready() { podman exec "$ctr" "${probe_cmd[@]}" >/dev/null 2>&1; }
 until_ready() {
 	local i
@@ -147,7 +136,7 @@ t_pod_applies() {
 	nsenter --net="/run/netns/$ns" podman kube play "$work/pod.yaml" >"$work/play.log" 2>&1 ||
 		{ not_ok "kube play: $(grep -v CNI "$work/play.log")"; return; }
 	local ms
-	ms=$(until_names "xdp_firewall=k8s-fleet t_pass_d=other") || { not_ok "not applied: $(names)"; logs; return; }
+	ms=$(until_ms 20 "xdp_firewall=k8s-fleet t_pass_d=other" names) || { not_ok "not applied: $(names)"; logs; return; }
 	echo "# pod start to chain: $ms ms"
 	until_ready || { not_ok "readiness probe (${probe_cmd[*]}) fails"; logs; return; }
 	# 38, 39: CAP_PERFMON, CAP_BPF; 12: CAP_NET_ADMIN.
@@ -163,7 +152,7 @@ t_pod_follows() {
 	begin "a ConfigMap change (the kubelet's ..data swap) reaches the chain within seconds"
 	cm_swap "$cm" v2 fleet.json "$(sed 's|"programs": \[|"programs": [{"file": "/usr/lib/bpf/xdp_count.o", "program": "xdp_count", "priority": 5},|' "$work/fleet.json")"
 	local ms
-	ms=$(until_names "xdp_count=k8s-fleet xdp_firewall=k8s-fleet t_pass_d=other") ||
+	ms=$(until_ms 20 "xdp_count=k8s-fleet xdp_firewall=k8s-fleet t_pass_d=other" names) ||
 		{ not_ok "not followed: $(names)"; logs; return; }
 	echo "# ConfigMap swap to chain change in the pod: $ms ms"
 	ok
@@ -171,7 +160,7 @@ t_pod_follows() {
 
 t_pod_restart() {
 	begin "the container killed and started again: traffic uninterrupted, the chain unchanged"
-	local counter rev sent=0 hits i batch=20
+	local counter rev sent=0 hits batch=20
 	counter=$(prog_id t_pass_d)
 	rev=$(revision)
 	{
@@ -187,11 +176,7 @@ t_pod_restart() {
 	done
 	wait "$pid" || { not_ok "not ready again after the restart"; logs; return; }
 	in_ns "$XT" send xt1 --count "$batch" && sent=$((sent + batch))
-	for i in $(seq 25); do
-		hits=$(in_ns "$XT" hits "$counter")
-		[ "$hits" -ge "$sent" ] && break
-		sleep 0.2
-	done
+	hits=$(hits_reach "$counter" "$sent")
 	echo "# $sent packets sent across the restart, $hits counted by the other owner's program"
 	expect "counted = sent" "$sent" "$hits" || return
 	expect "same revision: the restarted pod found the chain as wanted" "$rev" "$(revision)" || return
@@ -203,7 +188,7 @@ t_pod_delete() {
 	begin "the ConfigMap's file deleted: the owner's programs go, another owner's stay; SIGTERM: exit 0"
 	cm_swap "$cm" v3
 	local ms
-	ms=$(until_names "t_pass_d=other") || { not_ok "not removed: $(names)"; logs; return; }
+	ms=$(until_ms 20 "t_pass_d=other" names) || { not_ok "not removed: $(names)"; logs; return; }
 	echo "# file deleted to programs gone in the pod: $ms ms"
 	podman stop --time 10 "$ctr" >/dev/null 2>&1
 	expect "exit status after SIGTERM" "0" "$(podman inspect "$ctr" --format '{{.State.ExitCode}}')" || return

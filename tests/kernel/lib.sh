@@ -184,6 +184,31 @@ cm_swap() {
 	[ -z "$old" ] || rm -rf "${d:?}/$old"
 }
 
+# until_ms SECS WANT CMD...: wait up to SECS seconds for CMD's output to
+# be WANT (tried every 50 ms); prints the milliseconds it took.
+until_ms() {
+	local secs=$1 want=$2 t0 i
+	shift 2
+	t0=$(date +%s%N)
+	for i in $(seq $((secs * 20))); do
+		[ "$("$@")" = "$want" ] && { echo $((($(date +%s%N) - t0) / 1000000)); return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# hits_reach ID N: program ID's hits counter once it reaches N (packets
+# are processed by NAPI shortly after sending), or after 5 s.
+hits_reach() {
+	local i hits
+	for i in $(seq 25); do
+		hits=$(in_ns "$XT" hits "$1")
+		[ "$hits" -ge "$2" ] && break
+		sleep 0.2
+	done
+	echo "$hits"
+}
+
 # run_tests T...: run the named test functions (only those in $ONLY, a
 # space-separated list, if set).
 run_tests() {

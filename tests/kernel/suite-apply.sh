@@ -322,18 +322,6 @@ watch_cfg() { # watch_cfg OWNER PROG...: an apply file for xt0
 	done
 	printf ']}}}'
 }
-# until_trace WANT: wait up to 10 s for the chain to run as WANT; prints
-# the milliseconds it took.
-until_trace() {
-	local t0 i
-	t0=$(date +%s%N)
-	for i in $(seq 200); do
-		[ "$(run)" = "$1" ] && { echo $((($(date +%s%N) - t0) / 1000000)); return 0; }
-		sleep 0.05
-	done
-	return 1
-}
-
 t_watch_configmap() {
 	begin "apply --watch: follows a ConfigMap-like directory (kubelet's ..data swap), removes a deleted file's programs, holds no lock, exits 0 on SIGTERM"
 	local d=$cfgdir/cm out=$cfgdir/watch.out pid ms out2 i
@@ -343,11 +331,11 @@ t_watch_configmap() {
 	# ip execs xdpchain: $! is the watcher itself (not a subshell).
 	ip netns exec "$ns" "$XC" -j apply --watch --ready "$cfgdir/ready" "$d" >"$out" 2>"$cfgdir/watch.err" &
 	pid=$!
-	ms=$(until_trace "verdict=pass trace=a1,a4") || { not_ok "first apply: $(cat "$out" "$cfgdir/watch.err")"; kill $pid; return; }
+	ms=$(until_ms 10 "verdict=pass trace=a1,a4" run) || { not_ok "first apply: $(cat "$out" "$cfgdir/watch.err")"; kill $pid; return; }
 	for i in $(seq 50); do [ -e "$cfgdir/ready" ] && break; sleep 0.1; done
 	expect "ready file" "yes" "$([ -e "$cfgdir/ready" ] && echo yes)" || { kill $pid; return; }
 	cm_swap "$d" v2 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)"
-	ms=$(until_trace "verdict=pass trace=a1,a2,a4") || { not_ok "swap not followed: $(cat "$out")"; kill $pid; return; }
+	ms=$(until_ms 10 "verdict=pass trace=a1,a2,a4" run) || { not_ok "swap not followed: $(cat "$out")"; kill $pid; return; }
 	echo "# ConfigMap swap to chain change: $ms ms"
 	# No lock held while waiting: another owner's apply goes through now.
 	cfg third t_pass_c:30
@@ -358,9 +346,9 @@ t_watch_configmap() {
 	# ConfigMap): its programs go, the others stay.
 	cm_swap "$d" v3 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)" \
 		edge.json "$(watch_cfg edge t_pass_e:5)"
-	until_trace "verdict=pass trace=a5,a1,a2,a3,a4" >/dev/null || { not_ok "second file: $(cat "$out")"; kill $pid; return; }
+	until_ms 10 "verdict=pass trace=a5,a1,a2,a3,a4" run >/dev/null || { not_ok "second file: $(cat "$out")"; kill $pid; return; }
 	cm_swap "$d" v4 edge.json "$(watch_cfg edge t_pass_e:5)"
-	ms=$(until_trace "verdict=pass trace=a5,a3,a4") || { not_ok "deleted file's programs stay: $(cat "$out")"; kill $pid; return; }
+	ms=$(until_ms 10 "verdict=pass trace=a5,a3,a4" run) || { not_ok "deleted file's programs stay: $(cat "$out")"; kill $pid; return; }
 	echo "# file deleted to its programs gone: $ms ms"
 	kill -TERM $pid
 	wait $pid
