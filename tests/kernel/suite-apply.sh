@@ -323,9 +323,11 @@ watch_cfg() { # watch_cfg OWNER PROG...: an apply file for xt0
 	printf ']}}}'
 }
 t_watch_configmap() {
-	begin "apply --watch: follows a ConfigMap-like directory (kubelet's ..data swap), removes a deleted file's programs, holds no lock, exits 0 on SIGTERM"
+	begin "apply --watch: follows a ConfigMap-like directory (kubelet's ..data swap), removes a deleted file's programs, holds no lock, exits 0 on SIGTERM; refused with --dry-run, --ready alone"
 	local d=$cfgdir/cm out=$cfgdir/watch.out pid ms out2 i
 	mkdir "$d"
+	expect_exit 2 xc apply --watch --dry-run "$d" || return
+	expect_exit 2 xc apply --ready "$cfgdir/ready" "$d" || return
 	att t_pass_d -P 40 -o other || { not_ok "attach other"; return; }
 	cm_swap "$d" v1 fleet.json "$(watch_cfg fleet t_pass_a:10)"
 	# ip execs xdpchain: $! is the watcher itself (not a subshell).
