@@ -155,6 +155,7 @@ t_pod_follows() {
 	ms=$(until_ms 20 "xdp_count=k8s-fleet xdp_firewall=k8s-fleet t_pass_d=other" names) ||
 		{ not_ok "not followed: $(names)"; logs; return; }
 	echo "# ConfigMap swap to chain change in the pod: $ms ms"
+	echo "# the watcher: $(podman exec "$ctr" sh -c 'grep -h VmHWM /proc/1/status') (peak RSS)"
 	ok
 }
 
