@@ -25,7 +25,9 @@
 #   to an interface it did not create. (`kube play --network ns:PATH` is
 #   refused for pods by podman 4.3.)
 # * Capabilities, read-only root, emptyDir, resource limits: as the
-#   manifest says; the test checks the container got exactly them.
+#   manifest says; the test checks the container got exactly them. The
+#   container's seccompProfile (Unconfined) is passed as the annotation
+#   podman 4.3 reads (it ignores the field).
 # * The readiness probe's exec command is run with `podman exec` (podman
 #   4.3 does not act on readiness probes).
 # Where podman cannot run containers with its defaults (crun refuses a
@@ -69,6 +71,7 @@ build_s=$((SECONDS - t0))
 
 # Can podman run a container here at all?
 probe() { podman run --rm --network none --entrypoint /usr/bin/true "$image" >"$work/probe.log" 2>&1; }
+why() { grep -v -e CNI -e '^ *$' "$work/probe.log" | tail -n 1; }
 if ! probe; then
 	cat >"$work/containers.conf" <<EOF
 [containers]
@@ -77,9 +80,9 @@ default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=1024:1024"]
 runtime = "runc"
 EOF
 	export CONTAINERS_CONF=$work/containers.conf
-	command -v runc >/dev/null || skip_all "podman cannot run a container here ($(grep -v CNI "$work/probe.log" | tail -n 1)) and runc is not installed"
-	probe || skip_all "podman cannot run a container here: $(grep -v CNI "$work/probe.log" | tail -n 1)"
-	echo "# podman's defaults fail here ($(grep -v CNI "$work/probe.log" | tail -n 1)): runc and the current limits (private containers.conf)"
+	command -v runc >/dev/null || skip_all "podman cannot run a container here ($(why)) and runc is not installed"
+	probe || skip_all "podman cannot run a container here: $(why)"
+	echo "# podman's defaults fail here ($(why)): runc and the current limits (private containers.conf)"
 fi
 
 source "$top/tests/kernel/lib.sh"
@@ -113,7 +116,13 @@ for v in spec["volumes"]:
     if "configMap" in v:
         del v["configMap"]
         v["hostPath"] = {"path": cm, "type": "Directory"}
-meta = {"name": name, "labels": tmpl["metadata"]["labels"]}
+meta = {"name": name, "labels": tmpl["metadata"]["labels"], "annotations": {}}
+# podman 4.3 reads a container's seccomp profile only from the annotation
+# Kubernetes used before securityContext.seccompProfile: translated.
+for c in spec["containers"]:
+    prof = c.get("securityContext", {}).get("seccompProfile", {}).get("type")
+    if prof == "Unconfined":
+        meta["annotations"]["container.seccomp.security.alpha.kubernetes.io/" + c["name"]] = "unconfined"
 yaml.safe_dump({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec},
                sys.stdout, sort_keys=False)
 EOF
@@ -142,6 +151,8 @@ t_pod_applies() {
 	# 38, 39: CAP_PERFMON, CAP_BPF; 12: CAP_NET_ADMIN.
 	expect "capabilities: BPF, PERFMON, NET_ADMIN only" "000000c000001000" \
 		"$(podman exec "$ctr" sh -c 'sed -n "s/^CapEff:\t//p" /proc/1/status')" || return
+	expect "no seccomp filter (seccompProfile Unconfined)" "0" \
+		"$(podman exec "$ctr" sh -c 'sed -n "s/^Seccomp:\t//p" /proc/1/status')" || return
 	expect "read-only root" "no" \
 		"$(podman exec "$ctr" sh -c 'touch /x 2>/dev/null && echo yes || echo no')" || return
 	expect "memory limit" "134217728" "$(podman inspect "$ctr" --format '{{.HostConfig.Memory}}')" || return

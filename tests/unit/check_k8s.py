@@ -57,6 +57,8 @@ check(sc.get("readOnlyRootFilesystem") is True, "read-only root")
 check(sorted(sc.get("capabilities", {}).get("add", [])) == ["BPF", "NET_ADMIN", "PERFMON"],
       "capabilities: BPF, NET_ADMIN, PERFMON (docs/security.md)")
 check(sc.get("capabilities", {}).get("drop") == ["ALL"], "drop ALL")
+check(sc.get("seccompProfile", {}).get("type") == "Unconfined",
+      "seccomp Unconfined (default profiles filter bpf() without SYS_ADMIN)")
 vols = {v["name"]: v for v in pod.get("volumes", [])}
 mounts = {m["name"]: m["mountPath"] for m in ctr.get("volumeMounts", [])}
 check(vols.get("bpffs", {}).get("hostPath", {}).get("path") == "/sys/fs/bpf", "bpffs hostPath")
