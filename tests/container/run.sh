@@ -73,6 +73,7 @@ build_s=$((SECONDS - t0))
 probe() { podman run --rm --network none --entrypoint /usr/bin/true "$image" >"$work/probe.log" 2>&1; }
 why() { grep -v -e CNI -e '^ *$' "$work/probe.log" | tail -n 1; }
 if ! probe; then
+	reason=$(why)
 	cat >"$work/containers.conf" <<EOF
 [containers]
 default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=1024:1024"]
@@ -80,9 +81,9 @@ default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=1024:1024"]
 runtime = "runc"
 EOF
 	export CONTAINERS_CONF=$work/containers.conf
-	command -v runc >/dev/null || skip_all "podman cannot run a container here ($(why)) and runc is not installed"
+	command -v runc >/dev/null || skip_all "podman cannot run a container here ($reason) and runc is not installed"
 	probe || skip_all "podman cannot run a container here: $(why)"
-	echo "# podman's defaults fail here ($(why)): runc and the current limits (private containers.conf)"
+	echo "# podman's defaults fail here ($reason): runc and the current limits (private containers.conf)"
 fi
 
 source "$top/tests/kernel/lib.sh"
