@@ -7,7 +7,8 @@
 #   packaging/oci/build.sh [DEB_DIR]     (root)
 # DEB_DIR holds libxdpchain0_*.deb and xdpchain_*.deb (of this machine's
 # architecture); without it they are built by tests/packaging/deb.sh
-# (KEEP=1, under the kernel-test lock: its demo attaches XDP programs).
+# (KEEP=1; its demo attaches XDP programs on this kernel: run this under
+# the kernel-test lock then, as tests/container/run.sh is).
 #
 # The base (Debian's essential set plus the .debs' dependencies: libbpf1,
 # libelf1, libjansson4, libpcap0.8, libxdp1, mount, ...) is cached as a
@@ -42,13 +43,15 @@ fi
 
 work=$(mktemp -d /tmp/xdpchain-oci.XXXXXX)
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
+built=""
+trap 'rm -rf "$work" ${built:+"$built"}' EXIT
 
 debdir=${1:-}
 if [ -z "$debdir" ]; then
-	flock /tmp/xdpchain-kernel.lock env KEEP=1 tests/packaging/deb.sh >"$work/deb.log" 2>&1 ||
+	KEEP=1 tests/packaging/deb.sh >"$work/deb.log" 2>&1 ||
 		{ tail -n 30 "$work/deb.log"; echo "Error: oci: tests/packaging/deb.sh failed" >&2; exit 1; }
 	debdir=$(sed -n 's/^kept: //p' "$work/deb.log")
+	built=$debdir
 	step "built the .debs with tests/packaging/deb.sh ($debdir)"
 fi
 debs=()
