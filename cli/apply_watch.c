@@ -517,6 +517,9 @@ int apply_watch(struct cli_ctx *ctx, const struct apply_watch_opts *opts)
 	ret = setup(&w, &ifd, &sfd, &old);
 	if (ret)
 		goto out;
+	/* One left by a watcher that was killed (an emptyDir outlives a
+	 * container's restart) says nothing of this one. */
+	set_ready(&w, false);
 	ok = scan(&w, false);
 	set_ready(&w, ok);
 	for (;;) {

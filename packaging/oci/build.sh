@@ -121,6 +121,7 @@ image=localhost/xdpchain:$version
 # container still uses it).
 old=$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)
 tar -C "$root" --numeric-owner -cf - . | podman import --quiet \
+	--change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' \
 	--change 'ENTRYPOINT ["/usr/sbin/xdpchain"]' \
 	--change 'CMD ["apply", "--watch", "--ready", "/run/xdpchain/ready", "/etc/xdpchain"]' \
 	--change "LABEL org.opencontainers.image.version=$version" \

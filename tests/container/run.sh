@@ -110,7 +110,9 @@ ds = next(d for d in docs if d["kind"] == "DaemonSet")
 tmpl = ds["spec"]["template"]
 spec = tmpl["spec"]
 spec["containers"][0]["image"] = image
-spec["restartPolicy"] = "Always"
+# The test restarts the container itself, as the kubelet would, and from
+# the test's namespace (in_pod_ns below): podman's own restarts might not.
+spec["restartPolicy"] = "Never"
 for v in spec["volumes"]:
     if v["name"] == "bpffs":
         v["hostPath"]["path"] = bpffs
@@ -139,11 +141,20 @@ p = next(d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == 
 print("\n".join(p["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["exec"]["command"]))' "$manifest")
 logs() { podman logs "$ctr" 2>&1 | grep -v CNI | sed 's/^/# /' | tail -n 20; }
 
+# Every podman command that starts the container runs in the test's
+# namespace: the pod's host network is the one podman starts it from (a
+# plain "podman start" would put it in the machine's, where it finds no
+# xt0 and attaches nothing).
+in_pod_ns() { nsenter --net="/run/netns/$ns" "$@"; }
+# The tests after the first go on with the same pod and chain: no reset
+# (lib.sh's begin detaches everything).
+go_on() { current=$1; }
+
 t_pod_applies() {
 	begin "the pod (kube play of the DaemonSet's template) applies the ConfigMap; readiness probe passes; least privileges"
 	att t_pass_d -P 40 -o other || { not_ok "attach the other owner's program"; return; }
 	cm_swap "$cm" v1 fleet.json "$(cat "$work/fleet.json")"
-	nsenter --net="/run/netns/$ns" podman kube play "$work/pod.yaml" >"$work/play.log" 2>&1 ||
+	in_pod_ns podman kube play "$work/pod.yaml" >"$work/play.log" 2>&1 ||
 		{ not_ok "kube play: $(grep -v CNI "$work/play.log")"; return; }
 	local ms
 	ms=$(until_ms 20 "xdp_firewall=k8s-fleet t_pass_d=other" names) || { not_ok "not applied: $(names)"; logs; return; }
@@ -161,7 +172,7 @@ t_pod_applies() {
 }
 
 t_pod_follows() {
-	begin "a ConfigMap change (the kubelet's ..data swap) reaches the chain within seconds"
+	go_on "a ConfigMap change (the kubelet's ..data swap) reaches the chain within seconds"
 	cm_swap "$cm" v2 fleet.json "$(sed 's|"programs": \[|"programs": [{"file": "/usr/lib/bpf/xdp_count.o", "program": "xdp_count", "priority": 5},|' "$work/fleet.json")"
 	local ms
 	ms=$(until_ms 20 "xdp_count=k8s-fleet xdp_firewall=k8s-fleet t_pass_d=other" names) ||
@@ -172,14 +183,14 @@ t_pod_follows() {
 }
 
 t_pod_restart() {
-	begin "the container killed and started again: traffic uninterrupted, the chain unchanged"
+	go_on "the container killed and started again: traffic uninterrupted, the chain unchanged"
 	local counter rev sent=0 hits batch=20
 	counter=$(prog_id t_pass_d)
 	rev=$(revision)
 	{
 		podman kill --signal KILL "$ctr" >/dev/null 2>&1
 		# The kubelet starts a new container; the pins stayed on the host.
-		podman start "$ctr" >/dev/null 2>&1
+		in_pod_ns podman start "$ctr" >/dev/null 2>&1
 		until_ready
 	} &
 	local pid=$!
@@ -198,7 +209,7 @@ t_pod_restart() {
 }
 
 t_pod_delete() {
-	begin "the ConfigMap's file deleted: the owner's programs go, another owner's stay; SIGTERM: exit 0"
+	go_on "the ConfigMap's file deleted: the owner's programs go, another owner's stay; SIGTERM: exit 0"
 	cm_swap "$cm" v3
 	local ms
 	ms=$(until_ms 20 "t_pass_d=other" names) || { not_ok "not removed: $(names)"; logs; return; }
