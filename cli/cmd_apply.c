@@ -25,7 +25,7 @@
 #include "opts.h"
 #include "pins.h"
 
-#define APPLY_USAGE "usage: xdpchain apply FILE|DIR [--dry-run] [--pin-maps DIR] [--watch [--ready FILE]]"
+#define APPLY_USAGE "usage: xdpchain apply FILE|DIR [--dry-run] [--pin-maps DIR] [--watch] [--ready FILE]"
 #define APPLY_MAX_FILE (1024 * 1024)
 #define APPLY_RETRIES 3
 
