@@ -45,6 +45,9 @@ struct apply {
 	/* --pin-maps DIR: the root of the objects' LIBBPF_PIN_BY_NAME pins
 	 * (else the state root's map directory) */
 	const char *pin_maps;
+	/* --watch [--ready FILE]: cli/apply_watch.c */
+	bool watch;
+	const char *ready;
 	struct apply_config cfg;
 	struct iface *ifs;
 };

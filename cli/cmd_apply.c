@@ -15,22 +15,25 @@
 #include <net/if.h>
 #include <xdpchain/xdpchain.h>
 #include "apply.h"
+#include "apply_watch.h"
 #include "cli.h"
 #include "format.h"
 #include "json.h"
 #include "opts.h"
 #include "pins.h"
 
-#define APPLY_USAGE "usage: xdpchain apply FILE [--dry-run] [--pin-maps DIR]"
+#define APPLY_USAGE "usage: xdpchain apply FILE|DIR [--dry-run] [--pin-maps DIR] [--watch] [--ready FILE]"
 #define APPLY_RETRIES 3
 
-enum { OPT_DRY_RUN = 256, OPT_PIN_MAPS };
+enum { OPT_DRY_RUN = 256, OPT_PIN_MAPS, OPT_WATCH, OPT_READY };
 
 static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct apply *a)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "pin-maps", required_argument, NULL, OPT_PIN_MAPS },
+		{ "watch", no_argument, NULL, OPT_WATCH },
+		{ "ready", required_argument, NULL, OPT_READY },
 		{},
 	};
 	int c;
@@ -39,6 +42,10 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct apply *
 	while ((c = getopt_long(argc, argv, ":n", longopts, NULL)) != -1) {
 		if (c == OPT_DRY_RUN || c == 'n') {
 			a->dry_run = true;
+		} else if (c == OPT_WATCH) {
+			a->watch = true;
+		} else if (c == OPT_READY) {
+			a->ready = optarg;
 		} else if (c == OPT_PIN_MAPS) {
 			a->pin_maps = optarg;
 			if (!*optarg) {
@@ -239,6 +246,12 @@ int cmd_apply(struct cli_ctx *ctx, int argc, char **argv)
 	ret = parse_args(ctx, argc, argv, &a);
 	if (ret)
 		return ret;
+	if (a.watch || a.ready) {
+		struct apply_watch_opts wo = { sizeof(wo), a.file, a.pin_maps, a.ready,
+					       a.watch, a.dry_run };
+
+		return apply_watch(ctx, &wo);
+	}
 	ret = run(ctx, &a);
 	if (!ret && ctx->json)
 		print_json(ctx, &a);

@@ -87,7 +87,8 @@ static const struct cmd cmds[] = {
 	  "                         default priority 50)\n"
 	  "    -c, --continue-on L  its continue-on set (default pass)" },
 	{ "apply", cmd_apply,
-	  "FILE [-n|--dry-run] [--pin-maps DIR]",
+	  "FILE [-n|--dry-run] [--pin-maps DIR]\n"
+	  "[--watch] [--ready FILE]",
 	  "Make the chains hold what the JSON file FILE (- for stdin) declares for its\n"
 	  "    owner, interface by interface: attach what is missing, update the priority\n"
 	  "    or continue-on set of what runs (the program stays loaded), detach the\n"
@@ -100,7 +101,15 @@ static const struct cmd cmds[] = {
 	  "    --pin-maps DIR       where libbpf pins the maps the objects declare\n"
 	  "                         LIBBPF_PIN_BY_NAME (default: the state root's maps/);\n"
 	  "                         the pins made or used, and those a detach leaves,\n"
-	  "                         are printed" },
+	  "                         are printed\n"
+	  "    --watch              FILE is a directory (its *.json files) or one file:\n"
+	  "                         apply, then apply again whenever a file changes\n"
+	  "                         (a mounted ConfigMap's swap too); what a deleted\n"
+	  "                         file described is removed; no lock is held in\n"
+	  "                         between; one line per apply (-j: JSON Lines);\n"
+	  "                         exit 0 on SIGTERM or SIGINT\n"
+	  "    --ready FILE         with --watch: FILE exists while every file is\n"
+	  "                         applied (a readiness probe)" },
 	{ "status", cmd_status,
 	  "[IFACE]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"

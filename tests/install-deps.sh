@@ -5,10 +5,14 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build clang llvm libbpf-dev libelf-dev groff-base
       zlib1g-dev libjansson-dev libpcap0.8-dev libxdp-dev bpftool iproute2 jq qemu-system-x86 busybox-static cpio xz-utils kmod ethtool
-      libclang-rt-14-dev valgrind python3-yaml xdp-tools util-linux tcpdump prometheus socat curl)
+      libclang-rt-14-dev valgrind python3-yaml python3-kubernetes xdp-tools util-linux tcpdump prometheus socat curl
+      podman runc mmdebstrap)
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of clang 14
 # (tests/fuzz/run.sh); valgrind: tests/kernel/suite-valgrind.sh.
-# python3-yaml: tests/unit/check_k8s.py (the example Kubernetes manifest).
+# python3-yaml: tests/unit/check_k8s.py (the Kubernetes manifest);
+# python3-kubernetes: its check against the API's schema. podman, runc,
+# mmdebstrap: the container tier (tests/container/run.sh builds the image
+# with packaging/oci/build.sh and runs the DaemonSet's pod).
 # xdp-tools: suite-badinput.sh (libxdp's dispatcher); util-linux: setpriv.
 # prometheus, socat, curl: suite-metrics.sh (a real Prometheus scrapes
 # xdpchain metrics --http served by socat).

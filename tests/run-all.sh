@@ -11,19 +11,22 @@
 #      tier (suite-virtio: native XDP on four virtio-net NICs, both
 #      backends) on 6.12 and the newest (6.1 too with XDPCHAIN_VM_ALL=1);
 #   4. tiers 1 and 2 again, built with AddressSanitizer (leaks included)
-#      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh).
+#      and UndefinedBehaviorSanitizer in build-asan/ (tests/sanitizers.sh);
+#   and the container tier after tier 2 (tests/container/run.sh: the
+#   image from this tree's .debs, the DaemonSet's pod under podman).
 # Tier 3 also boots Debian's arm64 kernels (6.12 and the newest) under
 # qemu-system-aarch64 with the arm64 cross build of build-arm64/: the core
 # of the scenario suite on both backends (XDPCHAIN_ARM64_ALL=1: every
 # suite on both backends; XDPCHAIN_SKIP_ARM64=1: none).
-# Tiers 2 and 4 (one after the other: host kernel tests must not overlap)
+# Tiers 2, container and 4 (one after the other: host kernel tests must not overlap)
 # and the VM runs of tier 3 share XDPCHAIN_JOBS lanes (default: the
 # number of CPUs), longest first; a job's output is printed in one piece
 # when it ends, with its duration.
 # Prints "N passed, N failed, N skipped" and writes the same numbers to
 # build/test-summary.txt. Set XDPCHAIN_SKIP_VM=1 to skip tier 3 locally,
-# XDPCHAIN_SKIP_SANITIZERS=1 to skip tier 4, XDPCHAIN_VM_KERNELS="6.12" to
-# run tier 3 on some kernels only.
+# XDPCHAIN_SKIP_SANITIZERS=1 to skip tier 4, XDPCHAIN_SKIP_CONTAINER=1 to
+# skip the container tier, XDPCHAIN_VM_KERNELS="6.12" to run tier 3 on some
+# kernels only.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -71,9 +74,15 @@ export TEST_BPF_DIR=$top/build/bpf/test
 
 # --- tiers 2 to 4 as jobs. A job is a line "NAME COMMAND..."; it writes
 # $logdir/NAME.log, which must end with a "N passed, N failed" line.
-job_host() { # tiers 2 and 4, in this order, never beside each other
+job_host() { # tiers 2, container and 4, in this order, never beside each other
 	echo "### tier 2: host kernel $(uname -r), tail-call backend"
 	tests/kernel/run.sh tailcall 2>&1 | tee "$logdir/host-tailcall.log"
+	if [ "${XDPCHAIN_SKIP_CONTAINER:-0}" = 1 ]; then
+		echo "### container tier: skipped (XDPCHAIN_SKIP_CONTAINER=1)"
+	else
+		echo "### container tier: the image and the DaemonSet's pod under podman"
+		tests/container/run.sh 2>&1 | tee "$logdir/container.log"
+	fi
 	if [ "${XDPCHAIN_SKIP_SANITIZERS:-0}" = 1 ]; then
 		echo "### tier 4: skipped (XDPCHAIN_SKIP_SANITIZERS=1)"
 		return
@@ -111,6 +120,7 @@ job_arm64() { # kernel backend suite [tests,...]: in the arm64 guest
 
 joblist=("host job_host")
 logs=(host-tailcall)
+[ "${XDPCHAIN_SKIP_CONTAINER:-0}" = 1 ] && skipped=$((skipped + 1)) || logs+=(container)
 [ "${XDPCHAIN_SKIP_SANITIZERS:-0}" = 1 ] && skipped=$((skipped + 1)) || logs+=(sanitizers)
 if [ "${XDPCHAIN_SKIP_VM:-0}" = 1 ]; then
 	echo "### tier 3: skipped (XDPCHAIN_SKIP_VM=1)"

@@ -196,6 +196,51 @@ settled_objs() {
 }
 baseline=$(settled_objs)
 
+# A directory laid out as the kubelet mounts a ConfigMap: the files are
+# symlinks through "..data", a symlink to a timestamped directory that a
+# change replaces whole (a new directory, "..data_tmp" renamed over
+# "..data", the old directory removed).
+# cm_swap DIR VERSION [NAME CONTENT]...: make DIR's ..data hold these
+# files (apply --watch: suite-apply.sh, tests/container/run.sh).
+cm_swap() {
+	local d=$1 v=..2026_12_07_$2 old f
+	shift 2
+	mkdir "$d/$v"
+	while [ $# -ge 2 ]; do printf '%s\n' "$2" >"$d/$v/$1"; shift 2; done
+	old=$(readlink "$d/..data" 2>/dev/null)
+	ln -s "$v" "$d/..data_tmp" && mv -T "$d/..data_tmp" "$d/..data"
+	# The visible names (one symlink per key) made or removed as keys
+	# come and go, then the old directory removed: the kubelet's order.
+	for f in "$d/$v"/*; do [ -e "$f" ] && [ ! -L "$d/${f##*/}" ] && ln -s "..data/${f##*/}" "$d/${f##*/}"; done
+	for f in "$d"/*; do [ -L "$f" ] && [ ! -e "$f" ] && rm -f "$f"; done
+	[ -z "$old" ] || rm -rf "${d:?}/$old"
+}
+
+# until_ms SECS WANT CMD...: wait up to SECS seconds for CMD's output to
+# be WANT (tried every 50 ms); prints the milliseconds it took.
+until_ms() {
+	local secs=$1 want=$2 t0 i
+	shift 2
+	t0=$(date +%s%N)
+	for i in $(seq $((secs * 20))); do
+		[ "$("$@")" = "$want" ] && { echo $((($(date +%s%N) - t0) / 1000000)); return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
+# hits_reach ID N: program ID's hits counter once it reaches N (packets
+# are processed by NAPI shortly after sending), or after 5 s.
+hits_reach() {
+	local i hits
+	for i in $(seq 25); do
+		hits=$(in_ns "$XT" hits "$1")
+		[ "$hits" -ge "$2" ] && break
+		sleep 0.2
+	done
+	echo "$hits"
+}
+
 # run_tests T...: run the named test functions (only those in $ONLY, a
 # space-separated list, if set).
 run_tests() {

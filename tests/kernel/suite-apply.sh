@@ -312,6 +312,58 @@ t_apply_observer() {
 		"$(status_json | jq -r '[.[0].programs[] | "\(.name):\(.observer)"] | join(" ")')" && ok
 }
 
+watch_cfg() { # watch_cfg OWNER PROG...: an apply file for xt0
+	local owner=$1 sep="" p
+	shift
+	printf '{"version": 1, "owner": "%s", "interfaces": {"xt0": {"backend": "%s", "programs": [' "$owner" "$backend"
+	for p in "$@"; do
+		printf '%s{"file": "%s", "program": "%s", "priority": %s}' "$sep" "$OBJ" "${p%:*}" "${p#*:}"
+		sep=", "
+	done
+	printf ']}}}'
+}
+t_watch_configmap() {
+	begin "apply --watch: follows a ConfigMap-like directory (kubelet's ..data swap), removes a deleted file's programs, holds no lock, exits 0 on SIGTERM; refused with --dry-run, --ready alone"
+	local d=$cfgdir/cm out=$cfgdir/watch.out pid ms out2 i
+	mkdir "$d"
+	expect_exit 2 xc apply --watch --dry-run "$d" || return
+	expect_exit 2 xc apply --ready "$cfgdir/ready" "$d" || return
+	att t_pass_d -P 40 -o other || { not_ok "attach other"; return; }
+	cm_swap "$d" v1 fleet.json "$(watch_cfg fleet t_pass_a:10)"
+	# ip execs xdpchain: $! is the watcher itself (not a subshell).
+	ip netns exec "$ns" "$XC" -j apply --watch --ready "$cfgdir/ready" "$d" >"$out" 2>"$cfgdir/watch.err" &
+	pid=$!
+	ms=$(until_ms 10 "verdict=pass trace=a1,a4" run) || { not_ok "first apply: $(cat "$out" "$cfgdir/watch.err")"; kill $pid; return; }
+	for i in $(seq 50); do [ -e "$cfgdir/ready" ] && break; sleep 0.1; done
+	expect "ready file" "yes" "$([ -e "$cfgdir/ready" ] && echo yes)" || { kill $pid; return; }
+	cm_swap "$d" v2 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)"
+	ms=$(until_ms 10 "verdict=pass trace=a1,a2,a4" run) || { not_ok "swap not followed: $(cat "$out")"; kill $pid; return; }
+	echo "# ConfigMap swap to chain change: $ms ms"
+	# No lock held while waiting: another owner's apply goes through now.
+	cfg third t_pass_c:30
+	out2=$(timeout 5 ip netns exec "$ns" "$XC" -j apply "$conf" 2>&1) ||
+		{ not_ok "apply beside the watcher: $out2"; kill $pid; return; }
+	expect "both owners" "verdict=pass trace=a1,a2,a3,a4" "$(run)" || { kill $pid; return; }
+	# A second file, then the first one deleted (its key gone from the
+	# ConfigMap): its programs go, the others stay.
+	cm_swap "$d" v3 fleet.json "$(watch_cfg fleet t_pass_a:10 t_pass_b:20)" \
+		edge.json "$(watch_cfg edge t_pass_e:5)"
+	until_ms 10 "verdict=pass trace=a5,a1,a2,a3,a4" run >/dev/null || { not_ok "second file: $(cat "$out")"; kill $pid; return; }
+	cm_swap "$d" v4 edge.json "$(watch_cfg edge t_pass_e:5)"
+	ms=$(until_ms 10 "verdict=pass trace=a5,a3,a4" run) || { not_ok "deleted file's programs stay: $(cat "$out")"; kill $pid; return; }
+	echo "# file deleted to its programs gone: $ms ms"
+	kill -TERM $pid
+	wait $pid
+	expect "exit 0 on SIGTERM" "0" "$?" || return
+	expect "ready file removed" "no" "$([ -e "$cfgdir/ready" ] && echo yes || echo no)" || return
+	expect "JSON Lines: one per apply, then stop" "apply:fleet:true change:fleet:true apply:edge:true remove:fleet:true stop" \
+		"$(jq -r 'if .event == "stop" then "stop" else "\(.event):\(.owner):\(.ok)" end' "$out" | paste -sd' ')" || return
+	cfg third
+	out2=$(timeout 5 ip netns exec "$ns" "$XC" -j apply "$conf" 2>&1) ||
+		{ not_ok "apply after the watcher: $out2"; return; }
+	expect "what the watcher applied stays" "verdict=pass trace=a5,a4" "$(run)" && ok
+}
+
 run_tests t_apply_three t_apply_twice t_reprioritise t_remove_one t_other_owner t_rebuilt \
-	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement t_apply_observer
+	t_dry_run t_bad_files t_relative_path t_boot_wrapper t_apply_placement t_apply_observer t_watch_configmap
 finish

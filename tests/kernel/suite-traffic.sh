@@ -40,7 +40,7 @@ changer() {
 
 t_traffic() {
 	begin "no packet is lost while the chain changes"
-	local counter sent=0 drop0 hits i pid rounds=0
+	local counter sent=0 drop0 hits pid rounds=0
 	: >"$tmp/done"
 	: >"$tmp/errors"
 	att t_pass_a -P 10 || { not_ok "attach the counter"; return; }
@@ -60,12 +60,7 @@ t_traffic() {
 	expect "changes done" "$changes" "$(wc -l <"$tmp/done")" || return
 	[ "$rounds" -ge 2 ] || { not_ok "the stream did not overlap the changes ($rounds batches)"; return; }
 	expect "packets the veth ring dropped" 0 "$(($(tx_dropped) - drop0))" || return
-	# Packets are processed by NAPI shortly after sending; wait for them.
-	for i in $(seq 25); do
-		hits=$(in_ns "$XT" hits "$counter")
-		[ "$hits" -ge "$sent" ] && break
-		sleep 0.2
-	done
+	hits=$(hits_reach "$counter" "$sent")
 	echo "# $backend, $(uname -r): $changes changes, $sent packets sent, $hits counted"
 	expect "counted = sent" "$sent" "$hits" || return
 	expect "the chain at the end" "verdict=pass trace=a1" "$(run)" && ok
