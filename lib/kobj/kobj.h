@@ -205,6 +205,10 @@ struct xc_libxdp {
 	bool frags;           /* the dispatcher is frags-aware */
 	struct xc_libxdp_prog progs[XC_LIBXDP_MAX];
 };
+/* The value of libxdp's config map (size bytes) into x: 0, or -errno
+ * and the reason in why (-EOPNOTSUPP: a layout it does not know). */
+XDPCHAIN_HIDDEN int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
+				    size_t why_len);
 /* libxdp's bpffs: root if given, else $LIBXDP_BPFFS, else /sys/fs/bpf. */
 XDPCHAIN_HIDDEN const char *xc_libxdp_root(const char *root);
 /* libxdp's lock (an exclusive flock on <bpffs>/xdp): its fd, or -errno

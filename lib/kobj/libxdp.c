@@ -88,12 +88,13 @@ static bool kernel_relinks(void)
 	return major > 5 || (major == 5 && minor >= 10);
 }
 
-/* The config map's value, by layout version, into x. */
-static int parse_config(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
-			size_t why_len)
+int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
+		    size_t why_len)
 {
 	const __u32 *arr;
 
+	/* Layout 2 and later start with a magic byte and the version; the
+	 * first has neither (its first byte is a count, at most 10). */
 	if (size >= 2 && buf[0] == LIBXDP_MAGIC) {
 		x->version = buf[1];
 		if (x->version != 2) {
@@ -179,7 +180,7 @@ static int read_config(int disp_fd, struct xc_libxdp *x, char *why, size_t why_l
 		free(buf);
 		return err;
 	}
-	err = parse_config(buf, mi.value_size, x, why, why_len);
+	err = xc_libxdp_parse(buf, mi.value_size, x, why, why_len);
 	free(buf);
 	return err;
 }
