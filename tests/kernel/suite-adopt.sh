@@ -183,20 +183,37 @@ FILT=${XDPFILT:-/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_udp.o}
 # either byte order (7777 and htons(7777)), per CPU.
 filt_map() { echo "$bpffs/xdpfilt/filter_ports"; }
 filt_hits() {
-	local k sum=0 v
+	local k
 	for k in "0x61 0x1e 0 0" "0x1e 0x61 0 0"; do
 		# shellcheck disable=SC2086
-		v=$(bpftool -j map lookup pinned "$(filt_map)" key $k |
-			jq '[.values[].value | if type == "array" then
-				(map(tonumber) | to_entries | map(.value * pow(256; .key)) | add)
-				else . end] | map(. / 64 | floor) | add')
-		sum=$((sum + v))
-	done
-	echo "$sum"
+		bpftool -j map lookup pinned "$(filt_map)" key $k
+		echo
+	done | python3 -c '
+import json, sys
+hits = 0
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    for v in json.loads(line)["values"]:
+        b = v["value"]
+        n = int.from_bytes(bytes(int(x, 16) for x in b), "little") if isinstance(b, list) else int(b)
+        hits += n >> 6
+print(hits)'
 }
 libxdp_chain() { xc -j status xt0 | jq -r '.[0].programs | map("\(.id) \(.name) \(.priority) \(.continue_on | tostring)") | join(",")'; }
 
+# libxdp's state of a failed run: its dispatcher, pins and the filter's map.
+libxdp_reset() {
+	in_ns xdp-loader unload xt0 --all >/dev/null 2>&1
+	rm -rf "$bpffs"/xdp/dispatch-* "$bpffs/xdpfilt"
+}
+
 t_adopt_libxdp() {
+	t_adopt_libxdp_run
+	libxdp_reset
+}
+
+t_adopt_libxdp_run() {
 	begin "adopt libxdp's dispatcher (xdp-loader: xdp-filter dropping a port, a program at priority 20) under a stream: same ids, order, settings and map; no stale libxdp state"
 	if [ "$backend" != freplace ]; then
 		skip "libxdp's dispatcher needs freplace (EXT) programs, which this kernel refuses (the tail-call run): the VM runs it"
@@ -245,7 +262,6 @@ t_adopt_libxdp() {
 	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
 	expect "nothing runs after detach --all" 0 "$(xdp_id)" || return
 	[ -e "$(filt_map)" ] || { not_ok "the filter's pinned map is gone"; return; }
-	rm -rf "$bpffs/xdpfilt"
 	ok
 }
 
