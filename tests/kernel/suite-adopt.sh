@@ -265,5 +265,24 @@ t_adopt_libxdp_run() {
 	ok
 }
 
-run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race t_adopt_libxdp
+t_adopt_apply() {
+	begin "apply with \"adopt\": true takes over the program ip link attached, then adds the file's; without it, refused"
+	local id0 conf=$tmp/fleet.json
+	load_ip || { not_ok "ip link could not attach s_calls"; return; }
+	id0=$(xdp_id)
+	printf '{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "%s", "program": "t_pass_a", "priority": 10}]}}}' \
+		"$backend" "$OBJ" >"$conf"
+	expect_exit 1 xc apply "$conf" || return
+	expect "still runs alone" "$id0" "$(xdp_id)" || return
+	printf '{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"adopt": true, "backend": "%s", "programs": [{"file": "%s", "program": "t_pass_a", "priority": 10}]}}}' \
+		"$backend" "$OBJ" >"$conf"
+	xc apply "$conf" >"$tmp/apply" 2>&1 || { not_ok "apply: $(cat "$tmp/apply")"; return; }
+	expect "programs" "$id0 s_calls,t_pass_a" \
+		"$(status_json | jq -r '.[0].programs | map(if .name == "s_calls" then "\(.id) \(.name)" else .name end) | join(",")')" ||
+		return
+	# Again: a chain of ours runs, nothing to adopt, nothing to change.
+	expect "again: nothing to do" "0" "$(xc -j apply "$conf" | jq '.interfaces[0].plan | length')" && ok
+}
+
+run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race t_adopt_apply t_adopt_libxdp
 finish
