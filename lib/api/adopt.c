@@ -164,16 +164,15 @@ static int adopt_libxdp(int ifindex, struct xdpchain_prog *disp, const char *lro
 			running, disp->id);
 		err = -ESTALE;
 	}
-	if (!err) {
-		err = xc_libxdp_read(lroot, ifindex, disp->fd, disp->id, &x, why, sizeof(why));
-		if (err) {
-			xc_warn("%s: cannot adopt libxdp's dispatcher %u: %s\n", ifname, disp->id,
-				why);
-			goto out_unlock;
-		}
-		c = calloc(x.nr + 1, sizeof(*c));
-		err = c ? 0 : -ENOMEM;
+	if (err)
+		goto out_unlock;
+	err = xc_libxdp_read(lroot, ifindex, disp->fd, disp->id, &x, why, sizeof(why));
+	if (err) {
+		xc_warn("%s: cannot adopt libxdp's dispatcher %u: %s\n", ifname, disp->id, why);
+		goto out_unlock;
 	}
+	c = calloc(x.nr + 1, sizeof(*c));
+	err = c ? 0 : -ENOMEM;
 	if (!err) {
 		c[0].kind = XC_ADOPT;
 		c[0].prog = disp;
