@@ -175,9 +175,11 @@ t_adopt_race() {
 }
 
 # libxdp's dispatcher, loaded by Debian's xdp-loader: xdp-filter's
-# program (priority 10, continues on pass) dropping UDP port 7777 through
-# its map, then a program of ours at priority 20.
-FILT=${XDPFILT:-/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_dny_udp.o}
+# program of policy allow (priority 10, continues on pass: what its map
+# lists is dropped, the rest passes; xdpfilt_dny_* are the reverse)
+# dropping UDP port 7777 through its map, then a program of ours at
+# priority 20.
+FILT=${XDPFILT:-/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_udp.o}
 # The filter's map, pinned by xdp-loader (-p): port 7777 denied as a
 # destination of UDP (flags 0x0a, a hit counter above bit 6), keyed in
 # either byte order (7777 and htons(7777)), per CPU.
