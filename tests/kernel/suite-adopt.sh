@@ -8,7 +8,10 @@
 # the dropped port delivered and 0 of the other lost (counted by sockets,
 # udp_count.py), the chain netlink-attached; attach, detach and detach
 # --all work on it. Refusals change nothing; of two adoptions at once,
-# one wins.
+# one wins. apply's "adopt": true does the same before the file's
+# programs join. libxdp's dispatcher (xdp-loader, freplace runs only):
+# its programs join freplace slots as they are, in libxdp's order, under
+# the same stream.
 #   tests/kernel/suite-adopt.sh tailcall|freplace
 # ADOPT_ROUNDS (default 60) rounds of 2 batches of 20 packets each.
 set -uo pipefail
