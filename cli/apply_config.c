@@ -223,7 +223,7 @@ static bool ifname_valid(const char *s, size_t len)
 static int parse_iface(struct ctx *c, const char *name, const json_t *v,
 		       const struct json_step *at, struct apply_iface *f)
 {
-	static const char *const keys[] = { "mode", "backend", "programs", NULL };
+	static const char *const keys[] = { "mode", "backend", "adopt", "programs", NULL };
 	struct json_step s = { .up = at };
 	char sub[APPLY_PATH_LEN];
 	const json_t *x;
@@ -266,6 +266,13 @@ static int parse_iface(struct ctx *c, const char *name, const json_t *v,
 		    f->backend == XDPCHAIN_BACKEND_MIXED)
 			return bad(c, &s, sub, "unknown backend \"%.32s\" (known: auto, freplace, "
 				   "tailcall)", json_string_value(x));
+	}
+	x = json_object_get(v, s.key = "adopt");
+	if (x) {
+		path_key(sub, f->path, "adopt");
+		if (!json_is_boolean(x))
+			return bad(c, &s, sub, "must be true or false, not %s", json_type_name(x));
+		f->adopt = json_is_true(x);
 	}
 	x = json_object_get(v, s.key = "programs");
 	path_key(sub, f->path, "programs");

@@ -38,6 +38,9 @@ struct apply_iface {
 	bool has_mode;
 	enum xdpchain_mode mode;
 	enum xdpchain_backend backend; /* AUTO if not given */
+	/* "adopt": true: a program or libxdp dispatcher another loader
+	 * attached is taken over first (xdpchain_adopt()); never implicit. */
+	bool adopt;
 	struct apply_prog *progs;
 	size_t nprogs;
 };

@@ -99,12 +99,14 @@ static const char *adopt_hint(int err)
 	}
 }
 
-/* The adopted chain, read back for the report: its first program. */
+/* The adopted chain, read back for the report: its programs (one, or
+ * those of libxdp's dispatcher), in run order. */
 static void report(struct cli_ctx *ctx, const char *ifname, int ifindex)
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
 	struct xdpchain_chain *c = xdpchain_chain__get(ifindex, &qo);
 	const struct xdpchain_entry *e = c ? xdpchain_chain__entry(c, 0) : NULL;
+	unsigned int n = c ? xdpchain_chain__nr_progs(c) : 0;
 
 	if (ctx->json) {
 		json_start_object(ctx->jw);
@@ -114,11 +116,21 @@ static void report(struct cli_ctx *ctx, const char *ifname, int ifindex)
 			json_kv_uint(ctx->jw, "id", xdpchain_entry__id(e));
 			json_kv_string(ctx->jw, "name", xdpchain_entry__name(e));
 			json_kv_uint(ctx->jw, "revision", xdpchain_chain__revision(c));
+			json_key(ctx->jw, "ids");
+			json_start_array(ctx->jw);
+			for (unsigned int i = 0; i < n; i++)
+				json_uint(ctx->jw, xdpchain_entry__id(xdpchain_chain__entry(c, i)));
+			json_end_array(ctx->jw);
 		}
 		json_end_object(ctx->jw);
 	} else if (e) {
-		printf("adopted %s (id %u) on %s: revision %llu, netlink-attached\n",
-		       xdpchain_entry__name(e), xdpchain_entry__id(e), ifname,
+		printf("adopted");
+		for (unsigned int i = 0; i < n; i++) {
+			e = xdpchain_chain__entry(c, i);
+			printf("%s %s (id %u)", i ? "," : "", xdpchain_entry__name(e),
+			       xdpchain_entry__id(e));
+		}
+		printf(" on %s: revision %llu, netlink-attached\n", ifname,
 		       (unsigned long long)xdpchain_chain__revision(c));
 	} else {
 		printf("adopted the program on %s\n", ifname);

@@ -151,6 +151,28 @@ static bool progs_fresh(const struct iface *f)
 	return true;
 }
 
+/* "adopt": true on an interface without a chain: what another loader
+ * attached there (a program, libxdp's dispatcher) is taken over first, and
+ * the interface planned again (the adopted programs belong to no owner:
+ * the file's programs join them). Nothing runs there: nothing to adopt. */
+static int adopt_first(struct cli_ctx *ctx, struct apply *a, struct iface *f)
+{
+	XDPCHAIN_OPTS(xdpchain_adopt_opts, ao, .bpffs_root = ctx->root);
+	int err;
+
+	if (!f->cfg->adopt || f->chain || a->dry_run)
+		return 0;
+	err = xdpchain_adopt(f->ifindex, &ao);
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		cli_error(ctx, "%s: %s.adopt: cannot adopt what runs there: %s (said above why)",
+			  f->cfg->name, f->cfg->path, strerror(-err));
+		return CLI_EXIT_FAIL;
+	}
+	return apply_plan_iface(ctx, a, f);
+}
+
 static int run(struct cli_ctx *ctx, struct apply *a)
 {
 	int ret, err;
@@ -162,6 +184,9 @@ static int run(struct cli_ctx *ctx, struct apply *a)
 		struct iface *f = &a->ifs[i];
 		bool dead = false;
 
+		ret = adopt_first(ctx, a, f);
+		if (ret)
+			return ret;
 		for (size_t j = 0; j < f->nhave; j++)
 			dead = dead || f->have[j].dead;
 		/* An empty plan changes nothing, unless programs whose owner

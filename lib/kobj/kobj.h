@@ -204,8 +204,46 @@ XDPCHAIN_HIDDEN int xc_xdp_swap(int ifindex, int new_fd, int old_fd, enum xdpcha
 /* Whether program prog_id, running on ifindex in mode, can be adopted
  * (run by a dispatcher that takes its place through netlink): 0, or
  * -errno with the reason in why (hardware mode, a dispatcher, bound to a
- * device, held by a bpf_link: its holder named where /proc shows it). */
+ * device, held by a bpf_link: its holder named where /proc shows it).
+ * libxdp_ok: libxdp's dispatcher is no refusal (its programs are adopted). */
 XDPCHAIN_HIDDEN int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode,
-				     char *why, size_t why_len);
+				     bool libxdp_ok, char *why, size_t why_len);
+
+/* ---- libxdp.c: libxdp's dispatcher, read for an adoption ---- */
+#define XC_LIBXDP_MAX 10 /* libxdp's slots */
+struct xc_libxdp_prog {
+	int fd;             /* its pinned extension program, -1: none */
+	__u32 id;
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 actions;      /* chain-call actions: the continue-on set */
+	__u32 priority;     /* run priority */
+	bool frags;         /* loaded frags-aware (layout version 2) */
+};
+struct xc_libxdp {
+	unsigned int version; /* the config's layout version: 1 or 2 */
+	unsigned int nr;      /* programs, in run order */
+	bool frags;           /* the dispatcher is frags-aware */
+	struct xc_libxdp_prog progs[XC_LIBXDP_MAX];
+};
+/* The value of libxdp's config map (size bytes) into x: 0, or -errno
+ * and the reason in why (-EOPNOTSUPP: a layout it does not know). */
+XDPCHAIN_HIDDEN int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
+				    size_t why_len);
+/* libxdp's bpffs: root if given, else $LIBXDP_BPFFS, else /sys/fs/bpf. */
+XDPCHAIN_HIDDEN const char *xc_libxdp_root(const char *root);
+/* libxdp's lock (an exclusive flock on <bpffs>/xdp): its fd, or -errno
+ * with the reason in why. xc_libxdp_unlock() releases it. */
+XDPCHAIN_HIDDEN int xc_libxdp_lock(const char *root, char *why, size_t why_len);
+XDPCHAIN_HIDDEN void xc_libxdp_unlock(int lock_fd);
+/* Under libxdp's lock: the config and the pinned component programs of
+ * libxdp's dispatcher disp_fd (disp_id) on ifindex; -errno and the
+ * reason in why (-EOPNOTSUPP: a layout version it does not know, or a
+ * kernel before 5.10). xc_libxdp_close() closes the programs. */
+XDPCHAIN_HIDDEN int xc_libxdp_read(const char *root, int ifindex, int disp_fd, __u32 disp_id,
+				   struct xc_libxdp *x, char *why, size_t why_len);
+XDPCHAIN_HIDDEN void xc_libxdp_close(struct xc_libxdp *x);
+/* Under libxdp's lock: remove its pins of dispatcher disp_id on ifindex
+ * (the directory dispatch-<ifindex>-<id>, its prog<N>-prog and -link). */
+XDPCHAIN_HIDDEN int xc_libxdp_unpin(const char *root, int ifindex, __u32 disp_id);
 
 #endif

@@ -84,6 +84,17 @@ enum xdpchain_slot_kind xc_pick_kind(const struct xdpchain_prog *prog,
 	int probe;
 
 	*err = 0;
+	/* An extension loaded already (a libxdp dispatcher's program being
+	 * adopted) can only be linked to a slot function: a program array
+	 * does not take it. */
+	if (prog->from_fd && prog->loaded_ext) {
+		if (backend == XDPCHAIN_BACKEND_TAILCALL) {
+			xc_warn("%s: already loaded as an extension (freplace) program, it "
+				"cannot join through a tail-call slot\n", prog->name);
+			*err = -EOPNOTSUPP;
+		}
+		return XDPCHAIN_SLOT_FREPLACE;
+	}
 	if (backend == XDPCHAIN_BACKEND_TAILCALL)
 		return XDPCHAIN_SLOT_TAILCALL;
 	/* A program array takes only programs of its first user's type, and

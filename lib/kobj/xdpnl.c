@@ -62,8 +62,8 @@ static int tail_callable(int prog_fd)
 	return err;
 }
 
-int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode, char *why,
-		     size_t why_len)
+int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode, bool libxdp_ok,
+		     char *why, size_t why_len)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), link_id;
@@ -82,7 +82,7 @@ int xc_xdp_adoptable(int ifindex, __u32 prog_id, enum xdpchain_mode mode, char *
 			 "another state root, or its state is lost)", prog_id);
 		return -EEXIST;
 	}
-	if (!strcmp(name, "xdp_dispatcher")) {
+	if (!strcmp(name, "xdp_dispatcher") && !libxdp_ok) {
 		snprintf(why, why_len, "program %u is libxdp's dispatcher, whose programs "
 			 "this version does not adopt yet", prog_id);
 		return -EOPNOTSUPP;

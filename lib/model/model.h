@@ -273,6 +273,9 @@ struct xc_change {
 	const char *name;
 	const char *anchor_name;
 	bool stats;                 /* XC_STATS: count verdicts */
+	/* XC_ADOPT of a dispatcher (libxdp's): it leaves by the swap, and
+	 * its programs, the XC_ATTACH changes after it, join (plan.c). */
+	bool replaced;
 	int priority;               /* XC_UPDATE */
 	__u32 continue_on;          /* XC_UPDATE */
 	/* staged at commit (XC_ATTACH) */
@@ -372,7 +375,9 @@ XDPCHAIN_HIDDEN int xc_plan_in_place(const struct xc_running *run, const struct 
  * where no chain runs (have), and the program still runs (running_id):
  * 0, and c[0] becomes the attach of that program (XC_ATTACH) through a
  * tail-call slot; else -errno with a message (-EEXIST: a chain runs;
- * -ESTALE: another program runs now; -ENOENT: none). */
+ * -ESTALE: another program runs now; -ENOENT: none). A dispatcher's
+ * adoption: c[1..nc) attach its programs (already loaded extensions,
+ * nothing else), and c[0] is marked replaced (it does not join). */
 XDPCHAIN_HIDDEN int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool have,
 				  __u32 running_id, const char *ifname);
 /* Can the program described by m (id: its id if already loaded, else 0;

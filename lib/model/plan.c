@@ -183,6 +183,8 @@ int xc_plan_changes(struct xc_entry *e, unsigned int *n, const struct xc_change 
 			}
 			break;
 		case XC_ADOPT: /* xc_plan_adopt() makes it an attach first */
+			if (c[i].replaced)
+				break; /* a dispatcher: its programs join (XC_ATTACH) */
 			xc_warn("an adoption is planned as the attach of its program\n");
 			return -EINVAL;
 		case XC_ATTACH:
@@ -476,11 +478,17 @@ int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool have, __u32 running
 		  const char *ifname)
 {
 	/* A chain made of what ran: nothing else may join in the same
-	 * revision (the swap must name that program, and only it). */
-	if (nc != 1 || c->kind != XC_ADOPT || !c->prog || !c->prog->from_fd) {
+	 * revision (the swap must name that program, and only it); a
+	 * dispatcher's programs (already loaded extensions) are what ran. */
+	if (!nc || c->kind != XC_ADOPT || !c->prog || !c->prog->from_fd) {
 		xc_warn("an adoption is a transaction of its own\n");
 		return -EINVAL;
 	}
+	for (unsigned int i = 1; i < nc; i++)
+		if (c[i].kind != XC_ATTACH || !c[i].prog->from_fd || !c[i].prog->loaded_ext) {
+			xc_warn("an adoption is a transaction of its own\n");
+			return -EINVAL;
+		}
 	if (have) {
 		xc_warn("%s runs an xdpchain chain already: nothing to adopt\n", ifname);
 		return -EEXIST;
@@ -494,6 +502,9 @@ int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool have, __u32 running
 			running_id, c->prog->id);
 		return -ESTALE;
 	}
-	c->kind = XC_ATTACH;
+	if (nc > 1)
+		c->replaced = true; /* its programs join, the swap replaces it */
+	else
+		c->kind = XC_ATTACH;
 	return 0;
 }

@@ -508,7 +508,8 @@ static int load_for(struct xdpchain_prog *prog, enum xdpchain_slot_kind kind, bo
 	__u32 btf_id = 0;
 	int target = -1;
 
-	if (kind == XDPCHAIN_SLOT_FREPLACE) {
+	/* Loaded already (an adopted extension): it is linked as it is. */
+	if (kind == XDPCHAIN_SLOT_FREPLACE && !prog->from_fd) {
 		target = xc_ext_target(frags, &btf_id);
 		if (target < 0)
 			return target;

@@ -8,7 +8,10 @@
 # the dropped port delivered and 0 of the other lost (counted by sockets,
 # udp_count.py), the chain netlink-attached; attach, detach and detach
 # --all work on it. Refusals change nothing; of two adoptions at once,
-# one wins.
+# one wins. apply's "adopt": true does the same before the file's
+# programs join. libxdp's dispatcher (xdp-loader, freplace runs only):
+# its programs join freplace slots as they are, in libxdp's order, under
+# the same stream.
 #   tests/kernel/suite-adopt.sh tailcall|freplace
 # ADOPT_ROUNDS (default 60) rounds of 2 batches of 20 packets each.
 set -uo pipefail
@@ -33,15 +36,12 @@ tx_dropped() { in_ns cat /sys/class/net/xt1/statistics/tx_dropped; }
 load_ip() { in_ns ip link set dev xt0 xdpdrv obj "$STYLES" program s_calls; }
 load_raw() { in_ns "$XT" attach-foreign xt0 "$STYLES" s_calls >/dev/null; }
 
-# stream_adopt LOADER ADOPT_ARGS...: adopt what LOADER attached while a
-# stream runs; leaves the adopted chain.
-stream_adopt() {
-	local loader=$1 id0 hits0 drop0 sender rc i n0 n1 sent
-	shift
-	"load_$loader" || { not_ok "$loader could not attach s_calls"; return 1; }
-	id0=$(xdp_id)
-	[ "$id0" -gt 0 ] || { not_ok "no program after $loader"; return 1; }
-	hits0=$(in_ns "$XT" hits "$id0")
+# stream_during CMD...: run CMD (an adoption) while a stream of UDP
+# datagrams runs to ports 5000 and 7777 (the one the programs drop);
+# checks its exit status, that the stream overlapped it and that the stack
+# got every datagram of 5000 and none of 7777. $sent: datagrams per port.
+stream_during() {
+	local sender rc i n0 n1 drop0
 	rm -f "$tmp/stop" "$tmp/rounds"
 	: >"$tmp/rounds"
 	in_ns python3 "$COUNT" "$tmp/stop" 10.0.0.2 5000 7777 >"$tmp/count" &
@@ -59,7 +59,7 @@ stream_adopt() {
 	sender=$!
 	for i in $(seq 50); do [ -s "$tmp/rounds" ] && break; sleep 0.05; done
 	n0=$(wc -l <"$tmp/rounds")
-	xc adopt xt0 "$@" >"$tmp/adopt" 2>&1
+	"$@" >"$tmp/adopt" 2>&1
 	rc=$?
 	n1=$(wc -l <"$tmp/rounds")
 	wait "$sender" || { not_ok "sending failed"; return 1; }
@@ -67,12 +67,26 @@ stream_adopt() {
 	wait "$rcv"
 	rcv=""
 	sent=$((rounds * batch))
-	echo "# $loader, $(uname -r): adopt ran during rounds $n0..$n1 of $rounds; $((2 * sent)) packets sent"
+	echo "# $(uname -r): adopt ran during rounds $n0..$n1 of $rounds; $((2 * sent)) packets sent;" \
+		"delivered: $(tail -n 1 "$tmp/count")"
 	expect "adopt's exit status ($(cat "$tmp/adopt"))" 0 "$rc" || return 1
 	[ "$n0" -ge 1 ] && [ "$n1" -lt "$rounds" ] ||
 		{ not_ok "the stream did not overlap the adoption (rounds $n0..$n1 of $rounds)"; return 1; }
 	expect "packets the veth ring dropped" 0 "$(($(tx_dropped) - drop0))" || return 1
-	expect "datagrams delivered per port" "5000=$sent 7777=0" "$(tail -n 1 "$tmp/count")" || return 1
+	expect "datagrams delivered per port" "5000=$sent 7777=0" "$(tail -n 1 "$tmp/count")"
+}
+
+# stream_adopt LOADER ADOPT_ARGS...: adopt what LOADER attached while a
+# stream runs; leaves the adopted chain.
+stream_adopt() {
+	local loader=$1 id0 hits0
+	shift
+	"load_$loader" || { not_ok "$loader could not attach s_calls"; return 1; }
+	id0=$(xdp_id)
+	[ "$id0" -gt 0 ] || { not_ok "no program after $loader"; return 1; }
+	hits0=$(in_ns "$XT" hits "$id0")
+	echo "# $loader:"
+	stream_during xc adopt xt0 "$@" || return 1
 	expect "drops the adopted program counted (its map kept)" "$((hits0 + sent))" \
 		"$(in_ns "$XT" hits "$id0")" || return 1
 	expect "the chain's program" "$id0 s_calls" \
@@ -163,5 +177,117 @@ t_adopt_race() {
 	expect "the chain" "$id0" "$(status_json | jq -r '[.[0].programs[].id] | join(" ")')" && ok
 }
 
-run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race
+# libxdp's dispatcher, loaded by Debian's xdp-loader: xdp-filter's
+# program of policy allow (priority 10, continues on pass: what its map
+# lists is dropped, the rest passes; xdpfilt_dny_* are the reverse)
+# dropping UDP port 7777 through its map, then a program of ours at
+# priority 20.
+FILT=${XDPFILT:-/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_udp.o}
+# The filter's map, pinned by xdp-loader (-p): port 7777 denied as a
+# destination of UDP (flags 0x0a, a hit counter above bit 6), keyed in
+# either byte order (7777 and htons(7777)), per CPU.
+filt_map() { echo "$bpffs/xdpfilt/filter_ports"; }
+filt_hits() {
+	local k
+	for k in "0x61 0x1e 0 0" "0x1e 0x61 0 0"; do
+		# shellcheck disable=SC2086
+		bpftool -j map lookup pinned "$(filt_map)" key $k
+		echo
+	done | python3 -c '
+import json, sys
+hits = 0
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    for v in json.loads(line)["values"]:
+        b = v["value"]
+        n = int.from_bytes(bytes(int(x, 16) for x in b), "little") if isinstance(b, list) else int(b)
+        hits += n >> 6
+print(hits)'
+}
+libxdp_chain() { xc -j status xt0 | jq -r '.[0].programs | map("\(.id) \(.name) \(.priority) \(.continue_on | tostring)") | join(",")'; }
+
+# libxdp's state of a failed run: its dispatcher, pins and the filter's map.
+libxdp_reset() {
+	in_ns xdp-loader unload xt0 --all >/dev/null 2>&1
+	rm -rf "$bpffs"/xdp/dispatch-* "$bpffs/xdpfilt"
+}
+
+t_adopt_libxdp() {
+	t_adopt_libxdp_run
+	libxdp_reset
+}
+
+t_adopt_libxdp_run() {
+	begin "adopt libxdp's dispatcher (xdp-loader: xdp-filter dropping a port, a program at priority 20) under a stream: same ids, order, settings and map; no stale libxdp state"
+	if [ "$backend" != freplace ]; then
+		skip "libxdp's dispatcher needs freplace (EXT) programs, which this kernel refuses (the tail-call run): the VM runs it"
+		return
+	fi
+	if ! command -v xdp-loader >/dev/null || [ ! -f "$FILT" ] || ! command -v bpftool >/dev/null; then
+		skip "needs xdp-loader and $FILT (Debian: xdp-tools, libxdp1) and bpftool"
+		return
+	fi
+	local ids chain0 hits0 disp k id3
+	export LIBXDP_BPFFS=$bpffs
+	in_ns xdp-loader load -m native -p "$bpffs/xdpfilt" xt0 "$FILT" >"$tmp/xl" 2>&1 ||
+		{ not_ok "xdp-loader load the filter: $(cat "$tmp/xl")"; return; }
+	for k in "0x61 0x1e 0 0" "0x1e 0x61 0 0"; do
+		# shellcheck disable=SC2086
+		bpftool map update pinned "$(filt_map)" key $k value 0x0a 0 0 0 0 0 0 0 ||
+			{ not_ok "configure the filter's map"; return; }
+	done
+	in_ns xdp-loader load -m native -P 20 -n t_pass_a xt0 "$OBJ" >"$tmp/xl" 2>&1 ||
+		{ not_ok "xdp-loader load t_pass_a: $(cat "$tmp/xl")"; return; }
+	disp=$(xdp_id)
+	expect "libxdp's dispatcher runs" "manager=libxdp" \
+		"manager=$(xc -j status xt0 | jq -r '.[0].manager')" || return
+	chain0=$(libxdp_chain)
+	ids=$(xc -j status xt0 | jq -r '[.[0].programs[].id] | join(" ")')
+	[ "$(echo "$ids" | wc -w)" = 2 ] || { not_ok "libxdp's programs: $chain0"; return; }
+	hits0=$(filt_hits)
+	echo "# libxdp (dispatcher $disp: $chain0):"
+	stream_during xc adopt xt0 || return
+	expect "programs: ids, names, priorities, continue-on sets, in order" "$chain0" \
+		"$(libxdp_chain)" || return
+	expect "drops the filter counted in its map (kept)" "$((hits0 + sent))" "$(filt_hits)" || return
+	expect "the interface runs the chain's dispatcher" "$(status_json | jq -r '.[0].dispatcher_id')" \
+		"$(xdp_id)" || return
+	expect "freplace slots" "freplace freplace" \
+		"$(status_json | jq -r '[.[0].programs[].backend] | join(" ")')" || return
+	expect "libxdp's pins of dispatcher $disp" "" "$(ls "$bpffs/xdp" | grep "^dispatch-")" || return
+	in_ns xdp-loader status xt0 >"$tmp/xl" 2>&1
+	grep -q xdp_dispatcher "$tmp/xl" && { not_ok "xdp-loader status: $(cat "$tmp/xl")"; return; }
+	grep -q xdpchain_disp "$tmp/xl" || { not_ok "xdp-loader status: $(cat "$tmp/xl")"; return; }
+	att t_pass_b -P 30 || { not_ok "attach a third program"; return; }
+	id3=$(prog_id t_pass_b)
+	expect "three programs" "$ids $id3" \
+		"$(status_json | jq -r '[.[0].programs[].id] | join(" ")')" || return
+	expect "a packet through the chain" "verdict=pass trace=a1,a2" "$(run)" || return
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "nothing runs after detach --all" 0 "$(xdp_id)" || return
+	[ -e "$(filt_map)" ] || { not_ok "the filter's pinned map is gone"; return; }
+	ok
+}
+
+t_adopt_apply() {
+	begin "apply with \"adopt\": true takes over the program ip link attached, then adds the file's; without it, refused"
+	local id0 conf=$tmp/fleet.json
+	load_ip || { not_ok "ip link could not attach s_calls"; return; }
+	id0=$(xdp_id)
+	printf '{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"backend": "%s", "programs": [{"file": "%s", "program": "t_pass_a", "priority": 10}]}}}' \
+		"$backend" "$OBJ" >"$conf"
+	expect_exit 1 xc apply "$conf" || return
+	expect "still runs alone" "$id0" "$(xdp_id)" || return
+	printf '{"version": 1, "owner": "fleet", "interfaces": {"xt0": {"adopt": true, "backend": "%s", "programs": [{"file": "%s", "program": "t_pass_a", "priority": 10}]}}}' \
+		"$backend" "$OBJ" >"$conf"
+	xc apply "$conf" >"$tmp/apply" 2>&1 || { not_ok "apply: $(cat "$tmp/apply")"; return; }
+	expect "programs" "$id0 s_calls,t_pass_a" \
+		"$(status_json | jq -r '.[0].programs | map(if .name == "s_calls" then "\(.id) \(.name)" else .name end) | join(",")')" ||
+		return
+	# Again: a chain of ours runs, nothing to adopt, nothing to change.
+	expect "again: nothing to do" "0" "$(xc -j apply "$conf" | jq '.interfaces[0].plan | length')" && ok
+}
+
+run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race t_adopt_apply t_adopt_libxdp
 finish

@@ -485,6 +485,40 @@ static void test_adopt(void)
 	CHECK(xc_plan_adopt(c, 1, false, 42, "xt0") == -EINVAL);
 }
 
+/* libxdp's dispatcher: it is replaced, and its programs (extensions
+ * loaded already) are what joins; nothing else may. */
+static void test_adopt_dispatcher(void)
+{
+	struct xdpchain_prog d = prog("xdp_dispatcher", false, true, 40);
+	struct xdpchain_prog f = prog("filter", false, true, 41), g = prog("other", false, true, 42);
+	struct xdpchain_prog x = prog("fresh", false, false, 0);
+	struct xc_change c[3];
+	struct xc_entry e[4];
+	struct xc_plan plan;
+	unsigned int n = 0;
+
+	f.loaded_ext = g.loaded_ext = true;
+	c[0] = attach(&d, XDPCHAIN_SLOT_TAILCALL);
+	c[0].kind = XC_ADOPT;
+	c[1] = attach(&f, XDPCHAIN_SLOT_FREPLACE);
+	c[2] = attach(&x, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_adopt(c, 3, false, 40, "xt0") == -EINVAL); /* a program to load */
+	g.loaded_ext = false;
+	c[2] = attach(&g, XDPCHAIN_SLOT_FREPLACE);
+	CHECK(xc_plan_adopt(c, 3, false, 40, "xt0") == -EINVAL); /* an XDP program */
+	g.loaded_ext = true;
+	CHECK(xc_plan_adopt(c, 3, false, 41, "xt0") == -ESTALE);
+	CHECK(!c[0].replaced);
+	CHECK(xc_plan_adopt(c, 3, false, 40, "xt0") == 0);
+	CHECK(c[0].kind == XC_ADOPT && c[0].replaced);
+	/* The plan: the two programs join, the dispatcher does not. */
+	CHECK(xc_plan_changes(e, &n, c, 3, NULL, 0, false, false, "xt0", &plan) == 0);
+	CHECK(plan.nattach == 2 && plan.changed && n == 0);
+	/* Not marked replaced: an adoption is not planned as such. */
+	c[0].replaced = false;
+	CHECK(xc_plan_changes(e, &n, c, 3, NULL, 0, false, false, "xt0", &plan) == -EINVAL);
+}
+
 int main(void)
 {
 	xc_log_set_print(quiet);
@@ -497,5 +531,6 @@ int main(void)
 	test_can_append();
 	test_sort_find();
 	test_adopt();
+	test_adopt_dispatcher();
 	return check_report("test_plan");
 }

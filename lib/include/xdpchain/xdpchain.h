@@ -309,21 +309,30 @@ struct xdpchain_adopt_opts {
 	 * to the next program, any other verdict is the packet's). */
 	__u32 continue_on;
 	const char *bpffs_root;
+	/* The bpffs where libxdp pins its dispatchers' programs (in xdp/);
+	 * NULL: $LIBXDP_BPFFS as libxdp reads it, else /sys/fs/bpf. */
+	const char *libxdp_bpffs;
 	size_t :0;
 };
-#define xdpchain_adopt_opts__last_field bpffs_root
+#define xdpchain_adopt_opts__last_field libxdp_bpffs
 
 /* Take over the XDP program that runs on ifindex, attached through
  * netlink by any loader (ip link, a libbpf application): it becomes the
  * first program of a new chain, through a tail-call slot, without a
  * reload (the same program id, its maps untouched), and the chain's
  * dispatcher replaces it on the interface in one atomic netlink replace
- * naming it (the interface is never without a program). The chain stays
+ * naming it (the interface is never without a program). libxdp's
+ * dispatcher (layout versions 1 and 2) is not adopted itself: each of its
+ * programs joins a freplace slot without a reload, in the same order,
+ * with its run priority and chain-call actions as priority and
+ * continue-on set (priority and continue_on must not be given), and
+ * libxdp's pins of it are removed under libxdp's lock. The chain stays
  * netlink-attached; every other call works on it as on any chain
  * (docs/protocol.md, "Adoption"). Nothing changes on an error, whose
  * reason the log says: -ENOENT no program runs; -EEXIST an xdpchain
  * chain (or dispatcher) runs; -EOPNOTSUPP hardware mode, a program bound
- * to a device, libxdp's dispatcher; -EBUSY a bpf_link holds the program
+ * to a device, a libxdp dispatcher of a newer layout, or a kernel before
+ * 5.10 (which cannot link libxdp's programs anew); -EBUSY a bpf_link holds the program
  * (its holder named where /proc shows it), or it was replaced meanwhile;
  * -ESTALE another program runs than the one seen before the lock. Two
  * adoptions at once: one wins, the other fails with -EEXIST. */

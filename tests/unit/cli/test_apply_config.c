@@ -37,7 +37,7 @@ static void test_config(void)
 	struct apply_config cfg;
 	const char *good =
 		"{\"version\": 1, \"owner\": \"fleet\", \"interfaces\": {\n"
-		" \"eth1\": {\"mode\": \"skb\", \"backend\": \"tailcall\", \"programs\": [\n"
+		" \"eth1\": {\"mode\": \"skb\", \"backend\": \"tailcall\", \"adopt\": true, \"programs\": [\n"
 		"  {\"file\": \"/a.o\", \"program\": \"fw\", \"priority\": -5,\n"
 		"   \"continue_on\": [\"pass\", \"drop\"]},\n"
 		"  {\"file\": \"b.o\", \"observer\": true}]},\n"
@@ -58,8 +58,10 @@ static void test_config(void)
 		CHECK(!f->progs[1].program && !f->progs[1].has_priority &&
 		      !f->progs[1].has_continue_on);
 		CHECK(!f->progs[0].observer && f->progs[1].observer);
+		CHECK(f->adopt);
 		f = &cfg.ifaces[1];
 		CHECK(!strcmp(f->name, "eth0.100") && !f->has_mode && f->nprogs == 0);
+		CHECK(!f->adopt); /* never implicit */
 		CHECK(f->backend == XDPCHAIN_BACKEND_AUTO);
 		CHECK(!strcmp(f->path, "$.interfaces[\"eth0.100\"]"));
 	}
@@ -90,6 +92,9 @@ static void test_config(void)
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [{\"file\": \"a.o\", \"observer\": 1}]}}}",
 		      "$.interfaces.e.programs[0].observer: must be true or false, not a number"));
+	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
+		      "{\"programs\": [], \"adopt\": \"yes\"}}}",
+		      "$.interfaces.e.adopt: must be true or false, not a string"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "
 		      "{\"programs\": [], \"mode\": \"hw\"}}}", "offload"));
 	CHECK(cfg_bad("{\"version\": 1, \"owner\": \"o\", \"interfaces\": {\"e\": "

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/*
+ * libxdp's dispatcher, read for an adoption (layer 1; docs/protocol.md,
+ * "Adoption"). The library does not link libxdp: it reads only what an
+ * adoption needs, by libxdp's published protocol (xdp-tools
+ * lib/libxdp/protocol.org): the dispatcher's one config map (its frozen
+ * .rodata: the programs' count, chain-call actions, run priorities and
+ * flags, in layout version 1 or 2, the versions this file knows; a newer
+ * one is refused by number), and the component programs libxdp pinned
+ * under <bpffs>/xdp/dispatch-<ifindex>-<dispatcher id>/prog<N>-prog,
+ * read and removed under libxdp's own lock (an exclusive flock on the
+ * <bpffs>/xdp directory), as libxdp itself does. These pins are not
+ * xdpchain's state: nothing here touches the state directory.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/utsname.h>
+#include <bpf/bpf.h>
+#include "kobj/kobj.h"
+
+/* libxdp's protocol constants (protocol.org): the magic byte of a layout
+ * version 2 config, the bit its stub functions return (always in every
+ * slot's chain-call set), and its 10 slots. */
+#define LIBXDP_MAGIC 236
+#define LIBXDP_RETVAL_BIT 31
+#define LIBXDP_V1_SIZE (4 + 2 * 4 * XC_LIBXDP_MAX)  /* u8 count, padding, 2 arrays */
+#define LIBXDP_V2_SIZE (4 + 3 * 4 * XC_LIBXDP_MAX)  /* 4 u8 fields, 3 arrays */
+/* Paths under libxdp's bpffs: not PATH_MAX, the library's functions stay
+ * under 2 KB of stack (docs/architecture.md). */
+#define DIR_LEN 400
+#define PATH_LEN (DIR_LEN + 32)
+
+const char *xc_libxdp_root(const char *root)
+{
+	const char *env;
+
+	if (root && root[0])
+		return root;
+	/* libxdp's own variable, as libxdp reads it. */
+	env = secure_getenv("LIBXDP_BPFFS");
+	return env && env[0] ? env : "/sys/fs/bpf";
+}
+
+int xc_libxdp_lock(const char *root, char *why, size_t why_len)
+{
+	char dir[DIR_LEN];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/xdp", xc_libxdp_root(root));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+
+		snprintf(why, why_len, "cannot open libxdp's directory %s (%s): its pins "
+			 "name the dispatcher's programs (LIBXDP_BPFFS names another bpffs)",
+			 dir, strerror(-err));
+		return err;
+	}
+	if (flock(fd, LOCK_EX)) {
+		int err = -errno;
+
+		close(fd);
+		snprintf(why, why_len, "cannot lock %s: %s", dir, strerror(-err));
+		return err;
+	}
+	return fd;
+}
+
+void xc_libxdp_unlock(int lock_fd)
+{
+	if (lock_fd >= 0)
+		close(lock_fd); /* releases the flock */
+}
+
+/* Re-linking an extension to a second target needs Linux 5.10. */
+static bool kernel_relinks(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return true; /* cannot tell: the link itself will say */
+	return major > 5 || (major == 5 && minor >= 10);
+}
+
+int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
+		    size_t why_len)
+{
+	const __u32 *arr;
+
+	/* Layout 2 and later start with a magic byte and the version; the
+	 * first has neither (its first byte is a count, at most 10). */
+	if (size >= 2 && buf[0] == LIBXDP_MAGIC) {
+		x->version = buf[1];
+		if (x->version != 2) {
+			snprintf(why, why_len, "it is libxdp's dispatcher of layout version %u; "
+				 "this xdpchain reads versions 1 and 2 only", x->version);
+			return -EOPNOTSUPP;
+		}
+		if (size != LIBXDP_V2_SIZE) {
+			snprintf(why, why_len, "its config (layout version 2) is %u bytes, not %u",
+				 size, LIBXDP_V2_SIZE);
+			return -EOPNOTSUPP;
+		}
+		x->nr = buf[2];
+		x->frags = buf[3];
+		arr = (const __u32 *)(buf + 4);
+	} else if (size == LIBXDP_V1_SIZE) {
+		x->version = 1; /* no magic: the first layout */
+		x->nr = buf[0];
+		arr = (const __u32 *)(buf + 4);
+	} else {
+		snprintf(why, why_len, "its config map (%u bytes) is of no libxdp dispatcher "
+			 "layout this xdpchain knows (versions 1 and 2)", size);
+		return -EOPNOTSUPP;
+	}
+	if (x->nr > XC_LIBXDP_MAX) {
+		snprintf(why, why_len, "its config names %u programs (at most %u)", x->nr,
+			 XC_LIBXDP_MAX);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < x->nr; i++) {
+		x->progs[i].actions = arr[i] & ~(1u << LIBXDP_RETVAL_BIT);
+		x->progs[i].priority = arr[XC_LIBXDP_MAX + i];
+		x->progs[i].frags = x->version >= 2 &&
+				    (arr[2 * XC_LIBXDP_MAX + i] & BPF_F_XDP_HAS_FRAGS);
+	}
+	return 0;
+}
+
+/* The dispatcher's one map, its frozen config. */
+static int read_config(int disp_fd, struct xc_libxdp *x, char *why, size_t why_len)
+{
+	struct bpf_prog_info pi = {};
+	struct bpf_map_info mi = {};
+	__u32 len = sizeof(pi), map_id = 0, key = 0;
+	__u8 *buf;
+	int fd, err;
+
+	pi.nr_map_ids = 1;
+	pi.map_ids = (__u64)(unsigned long)&map_id;
+	if (bpf_obj_get_info_by_fd(disp_fd, &pi, &len)) {
+		err = -errno;
+		snprintf(why, why_len, "cannot read the dispatcher: %s", strerror(-err));
+		return err;
+	}
+	if (pi.nr_map_ids != 1) {
+		snprintf(why, why_len, "its dispatcher has %u maps, not libxdp's one config "
+			 "map", pi.nr_map_ids);
+		return -EOPNOTSUPP;
+	}
+	fd = bpf_map_get_fd_by_id(map_id);
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, why_len, "cannot get its config map %u: %s", map_id, strerror(-err));
+		return err;
+	}
+	len = sizeof(mi);
+	err = bpf_obj_get_info_by_fd(fd, &mi, &len) ? -errno : 0;
+	if (!err && (mi.key_size != 4 || mi.max_entries != 1 || mi.value_size < 2 ||
+		     mi.value_size > 4096)) {
+		snprintf(why, why_len, "its config map is not libxdp's (key %u, value %u bytes, "
+			 "%u entries)", mi.key_size, mi.value_size, mi.max_entries);
+		close(fd);
+		return -EOPNOTSUPP;
+	}
+	buf = err ? NULL : calloc(1, mi.value_size);
+	if (!err && !buf)
+		err = -ENOMEM;
+	if (!err && bpf_map_lookup_elem(fd, &key, buf))
+		err = -errno;
+	close(fd);
+	if (err) {
+		snprintf(why, why_len, "cannot read its config map: %s", strerror(-err));
+		free(buf);
+		return err;
+	}
+	err = xc_libxdp_parse(buf, mi.value_size, x, why, why_len);
+	free(buf);
+	return err;
+}
+
+/* Component i: its pinned program, an extension (the link pin, when the
+ * kernel says its target, links it to this dispatcher). */
+static int read_prog(const char *dir, unsigned int i, __u32 disp_id, struct xc_libxdp_prog *p,
+		     char *why, size_t why_len)
+{
+	struct bpf_prog_info pi = {};
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(pi);
+	char path[PATH_LEN];
+	int lfd, err;
+
+	snprintf(path, sizeof(path), "%s/prog%u-prog", dir, i);
+	p->fd = bpf_obj_get(path);
+	if (p->fd < 0) {
+		err = -errno;
+		snprintf(why, why_len, "cannot open libxdp's pin %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (bpf_obj_get_info_by_fd(p->fd, &pi, &len) || pi.type != BPF_PROG_TYPE_EXT) {
+		snprintf(why, why_len, "%s is not an extension program", path);
+		return -EINVAL;
+	}
+	p->id = pi.id;
+	snprintf(p->name, sizeof(p->name), "%s", pi.name[0] ? pi.name : "unnamed");
+	snprintf(path, sizeof(path), "%s/prog%u-link", dir, i);
+	lfd = bpf_obj_get(path);
+	if (lfd < 0)
+		return 0; /* libxdp before links (5.7-5.9) pinned none */
+	len = sizeof(li);
+	err = bpf_obj_get_info_by_fd(lfd, &li, &len) ? -errno : 0;
+	close(lfd);
+	/* target_obj_id: Linux 5.13 and later; 0 before (not checked). */
+	if (!err && li.prog_id == pi.id && li.tracing.target_obj_id &&
+	    li.tracing.target_obj_id != disp_id) {
+		snprintf(why, why_len, "%s links program %u to program %u, not to the "
+			 "dispatcher %u", path, pi.id, li.tracing.target_obj_id, disp_id);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+void xc_libxdp_close(struct xc_libxdp *x)
+{
+	for (unsigned int i = 0; i < XC_LIBXDP_MAX; i++) {
+		if (x->progs[i].fd >= 0)
+			close(x->progs[i].fd);
+		x->progs[i].fd = -1;
+	}
+}
+
+int xc_libxdp_read(const char *root, int ifindex, int disp_fd, __u32 disp_id,
+		   struct xc_libxdp *x, char *why, size_t why_len)
+{
+	char dir[DIR_LEN];
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	for (unsigned int i = 0; i < XC_LIBXDP_MAX; i++)
+		x->progs[i].fd = -1;
+	if (!kernel_relinks()) {
+		snprintf(why, why_len, "its programs would have to be linked to a second "
+			 "dispatcher, which needs Linux 5.10 or later");
+		return -EOPNOTSUPP;
+	}
+	err = read_config(disp_fd, x, why, why_len);
+	if (err)
+		return err;
+	snprintf(dir, sizeof(dir), "%s/xdp/dispatch-%d-%u", xc_libxdp_root(root), ifindex,
+		 disp_id);
+	if (!x->nr) {
+		snprintf(why, why_len, "libxdp's dispatcher runs no program");
+		return -ENOENT;
+	}
+	for (unsigned int i = 0; i < x->nr; i++) {
+		err = read_prog(dir, i, disp_id, &x->progs[i], why, why_len);
+		if (err) {
+			xc_libxdp_close(x);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int xc_libxdp_unpin(const char *root, int ifindex, __u32 disp_id)
+{
+	char dir[DIR_LEN], path[DIR_LEN + 300];
+	struct dirent *de;
+	DIR *d;
+	int err = 0;
+
+	snprintf(dir, sizeof(dir), "%s/xdp/dispatch-%d-%u", xc_libxdp_root(root), ifindex,
+		 disp_id);
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	/* Only what libxdp pins there (prog<N>-prog, prog<N>-link). */
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "prog", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) && errno != ENOENT && !err)
+			err = -errno;
+	}
+	closedir(d);
+	if (!err && rmdir(dir) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
