@@ -424,8 +424,18 @@ t_cost() {
 	rm -rf "$bpffs/spin" "$pkt"
 	q=$(jq -n "($n1000 - $n100) / (${a1000:-0} - ${a100:-0} + 0.001)")
 	echo "# ns per packet: chained $n100 and $n1000, alone ${a100:-?} and ${a1000:-?} (900 iterations: $q of alone)"
-	jq -en --argjson q "$q" '$q > 0.5 and $q < 2' >/dev/null ||
-		{ not_ok "900 iterations more: chained $n100 -> $n1000, alone $a100 -> $a1000"; return; }
+	# Under QEMU's TCG the clock times the emulator, whose cost per
+	# instruction swings by several times between runs (measured on 6.12:
+	# alone 295 -> 3600 ns in one run, 1018 -> 4009 in another): there,
+	# only the order is checked, 1,000 iterations cost more than 100
+	# (1.5x). The 2x agreement is checked where the CPU is real (the host).
+	if grep -qs QEMU /sys/class/dmi/id/sys_vendor; then
+		jq -en --argjson a "$n100" --argjson b "$n1000" '$b > 1.5 * $a' >/dev/null ||
+			{ not_ok "emulated: 1000 iterations not dearer than 100: $n100 -> $n1000"; return; }
+	else
+		jq -en --argjson q "$q" '$q > 0.5 and $q < 2' >/dev/null ||
+			{ not_ok "900 iterations more: chained $n100 -> $n1000, alone $a100 -> $a1000"; return; }
+	fi
 	expect "shares add up to 1" "true" \
 		"$(jq '[.[0].programs[].stats.time_share] | add | . > 0.999 and . < 1.001' <<<"$S")" || return
 	expect "time_ns is ns_per_packet times packets" "true" \
