@@ -240,13 +240,8 @@ static void frame_json(const struct sample *prev, const struct sample *cur)
 		{
 			struct prog_cost cost = interval_cost(prev, cur, i);
 
-			if (cur->stats && cost.known) {
-				json_kv_double(w, "ns_per_packet", cost.ns_per_pkt);
-				json_kv_double(w, "time_share", cost.share);
-			} else {
-				json_kv_null(w, "ns_per_packet");
-				json_kv_null(w, "time_share");
-			}
+			cost.known = cost.known && cur->stats;
+			cost_json(w, &cost);
 		}
 		json_end_object(w);
 	}

@@ -2,6 +2,7 @@
 /* Per-program cost figures (cost.h). */
 #include <stdio.h>
 #include "cost.h"
+#include "json.h"
 
 struct prog_cost cost_of(const struct xdpchain_prog_stats *s, __u64 chain_ns)
 {
@@ -40,4 +41,15 @@ void cost_fmt(const struct prog_cost *p, char *ns, size_t ns_len, char *pct, siz
 	}
 	snprintf(ns, ns_len, "%.1f", p->ns_per_pkt);
 	snprintf(pct, pct_len, "%.1f%%", p->share * 100.0);
+}
+
+void cost_json(struct json_writer *w, const struct prog_cost *p)
+{
+	if (p->known) {
+		json_kv_double(w, "ns_per_packet", p->ns_per_pkt);
+		json_kv_double(w, "time_share", p->share);
+	} else {
+		json_kv_null(w, "ns_per_packet");
+		json_kv_null(w, "time_share");
+	}
 }

@@ -24,4 +24,9 @@ __u64 cost_chain_ns(const struct xdpchain_chain *c);
 /* "123.4" and "12.3%" for text tables, "-" when not known. */
 void cost_fmt(const struct prog_cost *p, char *ns, size_t ns_len, char *pct, size_t pct_len);
 
+struct json_writer;
+/* "ns_per_packet" and "time_share" into the open object, null when not
+ * known (status -j, top -j: one shape). */
+void cost_json(struct json_writer *w, const struct prog_cost *p);
+
 #endif

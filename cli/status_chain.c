@@ -209,13 +209,7 @@ static void json_prog_stats(struct json_writer *w, const struct xdpchain_entry *
 	json_kv_uint(w, "time_ns", s.time_ns);
 	json_kv_uint(w, "timed", s.timed);
 	cost = cost_of(&s, chain_ns);
-	if (cost.known) {
-		json_kv_double(w, "ns_per_packet", cost.ns_per_pkt);
-		json_kv_double(w, "time_share", cost.share);
-	} else {
-		json_kv_null(w, "ns_per_packet");
-		json_kv_null(w, "time_share");
-	}
+	cost_json(w, &cost);
 	json_end_object(w);
 }
 
