@@ -496,10 +496,18 @@ boot() { # one boot of the guest; sets qrc, or exits early
 	fi
 	# --nics: NIC i on hub i/2 (a pair per hub: a cable), fixed MACs;
 	# romfile= : no PXE option ROM (the kernel is booted directly).
+	# iommu_platform=on offers VIRTIO_F_ACCESS_PLATFORM, so that the guest
+	# drives the rings through the DMA API: virtio_net's AF_XDP zero-copy
+	# needs a DMA device (virtnet_xsk_pool_enable: no virtqueue_dma_dev
+	# -> EINVAL), which virtio_ring gives only with that feature (no
+	# vIOMMU here: the DMA API maps directly). QEMU allows the feature on
+	# modern devices only: disable-legacy=on (PCIe slots, arm64's virt,
+	# are modern-only anyway). queue_reset (VIRTIO_F_RING_RESET, which
+	# binding a pool resets the queue with) is on by default since 7.2.
 	local i nic=()
 	for ((i = 0; i < nics; i++)); do
 		nic+=(-netdev "hubport,id=n$i,hubid=$((i / 2))"
-			-device "virtio-net-pci,netdev=n$i,mac=52:54:00:00:00:1$i,romfile=")
+			-device "virtio-net-pci,netdev=n$i,mac=52:54:00:00:00:1$i,romfile=,disable-legacy=on,iommu_platform=on")
 	done
 	timeout -k 10 "$timeout" "$qemu" \
 		-nodefaults -no-user-config -nographic -no-reboot \
