@@ -27,7 +27,7 @@ XDPCHAIN_HIDDEN bool xc_chain_stats(const struct xc_state *st);
 XDPCHAIN_HIDDEN int xc_txn_run(int ifindex, const struct xc_params *p, struct xc_change *c,
 			       unsigned int nc, __u64 *revision);
 
-/* ---- adopt.c ---- */
+/* ---- adopt_stage.c (adopt.c starts the transaction) ---- */
 /* Under the lock, for a transaction whose change c[0] is an adoption
  * (XC_ADOPT): check what runs and make the change the attach of that
  * program (xc_plan_adopt()), which b commits by a netlink replace. */
