@@ -102,7 +102,7 @@ static int run_apply(struct watch *w, const char *file, json_t **doc, char *err,
 	argv[argc++] = (char *)file;
 	argv[argc] = NULL;
 	optind = 0;
-	ret = cmd_apply(&sub, argc, argv);
+	ret = w->o->apply_once(&sub, argc, argv);
 	fclose(out);
 	if (!ret && !sub.has_error)
 		*doc = json_loadb(buf ? buf : "", len, 0, NULL);

@@ -17,6 +17,9 @@ struct apply_watch_opts {
 	const char *ready_file; /* --ready FILE: exists while all applied */
 	bool watch;             /* --watch (false: --ready alone, refused) */
 	bool dry_run;           /* refused: a watch changes chains */
+	/* One whole apply (cmd_apply() without --watch), handed in by the
+	 * caller so that the watcher and the command do not call each other. */
+	int (*apply_once)(struct cli_ctx *ctx, int argc, char **argv);
 };
 
 /* Runs until SIGTERM or SIGINT (returns CLI_EXIT_OK then) or until the

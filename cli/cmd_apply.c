@@ -273,7 +273,7 @@ int cmd_apply(struct cli_ctx *ctx, int argc, char **argv)
 		return ret;
 	if (a.watch || a.ready) {
 		struct apply_watch_opts wo = { sizeof(wo), a.file, a.pin_maps, a.ready,
-					       a.watch, a.dry_run };
+					       a.watch, a.dry_run, cmd_apply };
 
 		return apply_watch(ctx, &wo);
 	}
