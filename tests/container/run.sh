@@ -191,8 +191,19 @@ t_pod_restart() {
 	rev=$(revision)
 	{
 		podman kill --signal KILL "$ctr" >/dev/null 2>&1
+		# podman kill returns once the signal is sent, before conmon has
+		# recorded the exit: a start then finds the container "in a
+		# paused or unknown state" (seen in CI). The kubelet, too, starts
+		# the new container only after the runtime reports the old one
+		# exited.
+		podman wait "$ctr" >/dev/null 2>&1
 		# The kubelet starts a new container; the pins stayed on the host.
-		in_pod_ns podman start "$ctr" >/dev/null 2>"$work/start.err"
+		# It retries a failed start; so does the test, three times.
+		local try
+		for try in 1 2 3; do
+			in_pod_ns podman start "$ctr" >/dev/null 2>"$work/start.err" && break
+			sleep 1
+		done
 		until_ready
 	} &
 	local pid=$!
