@@ -32,47 +32,15 @@
 #include <unistd.h>
 #include <getopt.h>
 #include <net/if.h>
-#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <jansson.h>
 #include "apply_config.h"
 #include "apply_watch.h"
+#include "watch_dir.h"
 #include "cli.h"
 #include "json.h"
-
-/* Quiet time after the last event before reading the directory: the
- * kubelet's swap is a handful of events within a millisecond; an editor's
- * save a few more. */
-#define WATCH_QUIET_MS 200
-/* A file whose apply failed is tried again this often (an interface that
- * is not there yet, a program that does not load yet). */
-#define WATCH_RETRY_MS 10000
-#define WATCH_MAX_FILE (1024 * 1024)
-
-struct wfile {
-	char name[NAME_MAX + 1];
-	char *bytes;       /* as last read and applied (or tried) */
-	size_t len;
-	bool present;      /* seen by this scan */
-	bool ok;           /* its last apply succeeded */
-	/* What its last successful apply described: removed when it no
-	 * longer does. */
-	char owner[APPLY_OWNER_LEN];
-	char (*ifaces)[IF_NAMESIZE];
-	size_t nifaces;
-};
-
-struct watch {
-	struct cli_ctx *ctx;
-	const struct apply_watch_opts *o;
-	char dir[PATH_MAX];
-	const char *only;  /* watching one file: its name in dir */
-	struct wfile *files;
-	size_t nfiles;
-	unsigned int applies;
-};
 
 /* One apply run, as a command would: argv for cmd_apply(), its JSON
  * document or error back. Returns its exit code. */
@@ -269,77 +237,6 @@ static void apply_one(struct watch *w, struct wfile *f, const char *event)
 	apply_config_free(&cfg);
 }
 
-static bool wanted(const struct watch *w, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (w->only)
-		return !strcmp(name, w->only);
-	/* ..data, ..2026_12_07_..., editors' .swp files */
-	return name[0] != '.' && n > 5 && !strcmp(name + n - 5, ".json");
-}
-
-/* The bytes of dir/name, following symlinks; NULL if it is not a regular
- * file now (being replaced, gone). */
-static char *read_all(const struct watch *w, const char *name, size_t *len)
-{
-	int dfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
-	char *buf = NULL;
-	struct stat st;
-	ssize_t got;
-
-	if (dfd < 0)
-		return NULL;
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	close(dfd);
-	if (fd < 0)
-		return NULL;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size <= WATCH_MAX_FILE) {
-		buf = malloc((size_t)st.st_size + 1);
-		got = buf ? read(fd, buf, (size_t)st.st_size + 1) : -1;
-		if (got < 0 || got > st.st_size) {
-			free(buf);
-			buf = NULL;
-		} else {
-			*len = (size_t)got;
-		}
-	} else if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
-		/* Too large: apply says so, once per change of size. */
-		buf = strdup("");
-		*len = (size_t)st.st_size;
-	}
-	close(fd);
-	return buf;
-}
-
-static struct wfile *find(struct watch *w, const char *name)
-{
-	for (size_t i = 0; i < w->nfiles; i++)
-		if (!strcmp(w->files[i].name, name))
-			return &w->files[i];
-	return NULL;
-}
-
-static struct wfile *add(struct watch *w, const char *name)
-{
-	struct wfile *nf = realloc(w->files, (w->nfiles + 1) * sizeof(*nf));
-
-	if (!nf)
-		return NULL;
-	w->files = nf;
-	nf = &w->files[w->nfiles++];
-	memset(nf, 0, sizeof(*nf));
-	snprintf(nf->name, sizeof(nf->name), "%s", name);
-	return nf;
-}
-
-static void drop(struct watch *w, size_t i)
-{
-	free(w->files[i].bytes);
-	free(w->files[i].ifaces);
-	w->files[i] = w->files[--w->nfiles];
-}
-
 /* Read the directory; apply what is new, changed, or failed last time
  * (retry); remove what vanished. Presence is known for every file before
  * anything is applied or removed: retire() keeps what another file still
@@ -357,9 +254,9 @@ static bool scan(struct watch *w, bool retry)
 	while ((de = readdir(d))) {
 		struct stat st;
 
-		if (wanted(w, de->d_name) && !fstatat(dirfd(d), de->d_name, &st, 0) &&
-		    S_ISREG(st.st_mode) && (find(w, de->d_name) || add(w, de->d_name)))
-			find(w, de->d_name)->present = true;
+		if (watch_wanted(w, de->d_name) && !fstatat(dirfd(d), de->d_name, &st, 0) &&
+		    S_ISREG(st.st_mode) && (watch_find(w, de->d_name) || watch_add(w, de->d_name)))
+			watch_find(w, de->d_name)->present = true;
 	}
 	closedir(d);
 	for (size_t i = 0; i < w->nfiles; i++) {
@@ -370,7 +267,7 @@ static bool scan(struct watch *w, bool retry)
 
 		if (!f->present)
 			continue;
-		bytes = read_all(w, f->name, &len);
+		bytes = watch_read(w, f->name, &len);
 		if (!bytes) {
 			/* gone meanwhile: the next event's scan sees it */
 			all_ok = false;
@@ -398,99 +295,9 @@ static bool scan(struct watch *w, bool retry)
 		}
 		if (f->owner[0])
 			retire(w, f->name, f->owner, f->ifaces, f->nifaces);
-		drop(w, i);
+		watch_drop(w, i);
 	}
 	return all_ok;
-}
-
-static void set_ready(const struct watch *w, bool ready)
-{
-	int fd;
-
-	if (!w->o->ready_file)
-		return;
-	if (!ready) {
-		unlink(w->o->ready_file);
-		return;
-	}
-	fd = open(w->o->ready_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd >= 0)
-		close(fd);
-}
-
-/* Drain inotify; whether the directory itself went away. */
-static bool drain(int ifd)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool gone = false;
-	ssize_t n;
-
-	while ((n = read(ifd, buf, sizeof(buf))) > 0)
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const void *)p;
-
-			gone = gone || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED));
-			p += sizeof(*ev) + ev->len;
-		}
-	return gone;
-}
-
-static int setup(struct watch *w, int *ifd, int *sfd, sigset_t *old)
-{
-	struct cli_ctx *ctx = w->ctx;
-	const char *path = w->o->path;
-	struct stat st;
-	sigset_t set;
-
-	if (!w->o->watch || w->o->dry_run || (w->o->ready_file && !*w->o->ready_file)) {
-		cli_error(ctx, "%s", !w->o->watch ? "--ready needs --watch"
-				    : w->o->dry_run ? "--watch and --dry-run: a watch applies "
-						      "(use --dry-run alone)"
-				    : "--ready: empty file name");
-		return CLI_EXIT_USAGE;
-	}
-	if (stat(path, &st) && errno != ENOENT) {
-		cli_error(ctx, "%s: %s", path, strerror(errno));
-		return CLI_EXIT_FAIL;
-	}
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(w->dir, sizeof(w->dir), "%s", path);
-	} else {
-		/* One file: its directory is watched (the file may be
-		 * replaced by a rename, or not exist yet). */
-		const char *slash = strrchr(path, '/');
-
-		w->only = slash ? slash + 1 : path;
-		if (!*w->only || !strcmp(w->only, ".") || !strcmp(w->only, "..")) {
-			cli_error(ctx, "%s: not a file or a directory", path);
-			return CLI_EXIT_USAGE;
-		}
-		if (!slash)
-			snprintf(w->dir, sizeof(w->dir), ".");
-		else if (slash == path)
-			snprintf(w->dir, sizeof(w->dir), "/");
-		else
-			snprintf(w->dir, sizeof(w->dir), "%.*s", (int)(slash - path), path);
-	}
-	*ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (*ifd < 0 || inotify_add_watch(*ifd, w->dir, IN_CREATE | IN_DELETE | IN_MOVED_TO |
-					  IN_MOVED_FROM | IN_CLOSE_WRITE | IN_ATTRIB |
-					  IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) < 0) {
-		cli_error(ctx, "%s: cannot watch: %s", w->dir, strerror(errno));
-		return errno == ENOENT || errno == ENOTDIR ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-	}
-	/* Blocked, and read from a signalfd: a signal during an apply waits
-	 * for it to finish, so a stop never cuts a transaction short. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, old);
-	*sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (*sfd < 0) {
-		cli_error(ctx, "cannot wait for signals: %s", strerror(errno));
-		return CLI_EXIT_FAIL;
-	}
-	return 0;
 }
 
 static void stopped(struct watch *w, const char *why)
@@ -514,14 +321,14 @@ int apply_watch(struct cli_ctx *ctx, const struct apply_watch_opts *opts)
 	bool ok, changed;
 	sigset_t old;
 
-	ret = setup(&w, &ifd, &sfd, &old);
+	ret = watch_setup(&w, &ifd, &sfd, &old);
 	if (ret)
 		goto out;
 	/* One left by a watcher that was killed (an emptyDir outlives a
 	 * container's restart) says nothing of this one. */
-	set_ready(&w, false);
+	watch_set_ready(&w, false);
 	ok = scan(&w, false);
-	set_ready(&w, ok);
+	watch_set_ready(&w, ok);
 	for (;;) {
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
 				       { .fd = ifd, .events = POLLIN } };
@@ -539,11 +346,11 @@ int apply_watch(struct cli_ctx *ctx, const struct apply_watch_opts *opts)
 		}
 		changed = n > 0 && (p[1].revents & POLLIN);
 		if (changed) {
-			bool gone = drain(ifd);
+			bool gone = watch_drain(ifd);
 
 			/* Quiet period: more events restart it. */
 			while (!gone && poll(&p[1], 1, WATCH_QUIET_MS) > 0)
-				gone = drain(ifd);
+				gone = watch_drain(ifd);
 			if (gone) {
 				cli_error(ctx, "%s: the directory went away", w.dir);
 				ret = CLI_EXIT_FAIL;
@@ -553,13 +360,13 @@ int apply_watch(struct cli_ctx *ctx, const struct apply_watch_opts *opts)
 		/* A timeout: retry what failed. */
 		if (changed || n == 0) {
 			ok = scan(&w, n == 0);
-			set_ready(&w, ok);
+			watch_set_ready(&w, ok);
 		}
 	}
 out:
-	set_ready(&w, false);
+	watch_set_ready(&w, false);
 	while (w.nfiles)
-		drop(&w, 0);
+		watch_drop(&w, 0);
 	free(w.files);
 	if (ifd >= 0)
 		close(ifd);
