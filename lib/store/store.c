@@ -211,6 +211,31 @@ int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd, __u32 btf_i
 	return err;
 }
 
+int xc_pos_fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int prog_fd,
+		unsigned int pos)
+{
+	__u64 rev = st->chain.base.revision;
+	char name[64];
+	int fd, err;
+
+	if (m->kind == XDPCHAIN_SLOT_TAILCALL) {
+		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
+		if (fd < 0)
+			return fd;
+		err = bpf_map_update_elem(fd, &pos, &prog_fd, BPF_ANY) ? -errno : 0;
+		close(fd);
+		if (!err)
+			xc_fault(XC_FAULT_TAIL_UPDATE, m->name);
+		return err;
+	}
+	err = xc_link_pin_name(name, sizeof(name), rev, m->prog_id, pos, st->chain.own);
+	if (err)
+		return err;
+	/* Reported by the caller. base's ids are shifted down by off. */
+	return xc_ext_link_pin(st, prog_fd, st->chain.disp_fd,
+			       st->chain.base.slot_btf_id[pos - st->chain.off], NULL, m->name, name);
+}
+
 int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 {
 	char path[400];

@@ -412,20 +412,6 @@ t_loaded_program() {
 	expect "alone" "verdict=pass trace=e1" "$(run)" && ok
 }
 
-# eventually WANT: the trace of a packet becomes WANT within 2 s. A
-# freplace slot emptied in place stops running its program when the
-# kernel frees the unpinned link, one RCU grace period after the detach
-# (docs/protocol.md, "Vacant slots"); a tail-call slot at once.
-eventually() {
-	local want=$1 got i
-	for i in $(seq 40); do
-		got=$(run)
-		[ "$got" = "$want" ] && return 0
-		[ "$backend" = tailcall ] && break
-		sleep 0.05
-	done
-	expect "trace after the detach" "$want" "$got"
-}
 chain_field() { jq -r ".[0].$1" <<<"$2"; }
 
 t_ext_only() {
