@@ -83,9 +83,10 @@ t_relocate_vacancies() {
 	xc detach xt0 t_pass_b >/dev/null || { not_ok "detach b"; return; }
 	eventually "verdict=pass trace=a1,a3,a4" || return
 	expect "b vacant in place" "$d0 1" "$(jq -r '.[0] | "\(.dispatcher_id) \(.vacant_slots)"' <<<"$(status_json)")" || return
-	# e before a: the 3 running programs and e, relocated after the 4
-	# positions in use.
-	att t_pass_e -P 50 --before t_pass_a || { not_ok "attach e"; return; }
+	# e first (by priority: a chain with a placed program takes no
+	# append, section 6b, which comes below): the 3 running programs and
+	# e, relocated after the 4 positions in use.
+	att t_pass_e -P 5 || { not_ok "attach e"; return; }
 	expect "trace" "verdict=pass trace=a5,a1,a3,a4" "$(run)" || return
 	s1=$(status_json)
 	expect "same dispatcher, no vacancy, positions 4..7" "$d0 0 4,5,6,7" \
