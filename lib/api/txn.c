@@ -8,9 +8,9 @@
  * A transaction stages its changes (an attach's slot kind and description,
  * a detach by name's program), drops the programs whose owner exited, asks
  * the planner (plan.c) whether the result is possible and which mutation
- * makes it, and calls that one mutation (layer 4): a vacancy or an append
- * in place, or a rebuild (the fallback when an in-place change fails), or
- * the chain's removal.
+ * makes it, and calls that one mutation (layer 4): a vacancy, an append
+ * or a relocation in place, or a rebuild (the fallback when an in-place
+ * change fails), or the chain's removal.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -253,8 +253,8 @@ struct xdpchain_prog {
  * A transaction is a list of changes, applied in order to the running
  * chain as one new revision. Planning needs no kernel: it works on the
  * chain's description and on the changes, and says whether the result is
- * possible and which mutation makes it (an in-place vacancy, an append in
- * place, a rebuild, or the chain's removal). */
+ * possible and which mutation makes it (an in-place vacancy, an append or
+ * a relocation in place, a rebuild, or the chain's removal). */
 enum xc_change_kind {
 	XC_ATTACH = 1,
 	XC_DETACH,
