@@ -6,6 +6,9 @@
  *       dispatcher          the XDP bpf_link of the running dispatcher
  *       prog-<id>           each chained program
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
+ *                           (one of its own positions)
+ *       link-<rev>-<id>-<pos>  the same at spare position <pos> (appended,
+ *                           relocated: xc_link_pin_name())
  *       main-<rev>          a chain of one: its program's link in place of
  *                           revision <rev>'s main function
  *       progs-<rev>         tail-call program array of revision <rev>
@@ -13,7 +16,8 @@
  *       verdict             what observers read, while the chain has some
  *       disp-<rev>          dispatcher program of revision <rev>
  *       meta-<rev>          its .rodata (metadata) map
- *       live-<rev>          its .bss: programs appended in place (append.c)
+ *       live-<rev>          its .bss: programs appended or relocated in
+ *                           place (append.c, relocate.c)
  *       tails-<id>-<map>    a program array of program <id>'s own object
  *   <root>/ns-<netns inode>/moved-<link id>/
  *                           the same, parked: its interface moved away and
