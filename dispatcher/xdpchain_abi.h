@@ -158,13 +158,20 @@ struct xdpchain_meta {
  * interface lock: a position's description first, then its program is
  * linked (or put in its array entry), then nr_end grows by one with a
  * single store, the commit point of an append. The dispatcher reads
- * nr_end and, per appended position, its test and, for a set
- * of several actions or none, its continue-on set, per packet; it never
- * reads slots[] below nr_progs (those are in xdpchain_meta).
+ * nr_end and nr_start with one aligned 64-bit load and, per appended
+ * position, its test and, for a set of several actions or none, its
+ * continue-on set, per packet; it never reads slots[] below nr_progs
+ * (those are in xdpchain_meta).
+ *
+ * nr_start: 0, or the first position of a relocated chain
+ * (docs/protocol.md, section 6c): then the positions of xdpchain_meta do
+ * not run, only nr_start .. nr_end - 1 do. nr_end and nr_start are
+ * adjacent and 8-byte aligned, so a writer that stores both with one
+ * 64-bit store commits a whole new chain at once (XDPCHAIN_LIVE_RANGE()).
  */
 struct xdpchain_live {
 	__u32 nr_end;     /* nr_progs <= nr_end <= nr_progs + nr_spare */
-	__u32 pad;        /* 0 */
+	__u32 nr_start;   /* 0, or nr_progs <= nr_start <= nr_end */
 	struct xdpchain_slot_meta slots[XDPCHAIN_MAX_SLOTS];
 	/* Per appended position, written with its description:
 	 * the one action of its continue-on set (0..4), compared with the
@@ -179,6 +186,18 @@ struct xdpchain_live {
 	__u64 nr_exhausted;
 };
 #define XDPCHAIN_LIVE_GENERAL (1ull << 32)
+/* nr_end and nr_start as the one 64-bit word they make in memory, in the
+ * byte order of the host (the dispatcher and the library run on the same
+ * CPU): what the dispatcher loads and a writer stores. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define XDPCHAIN_LIVE_RANGE(start, end) (((__u64)(end) << 32) | (__u32)(start))
+#define XDPCHAIN_LIVE_END(w) ((__u32)((w) >> 32))
+#define XDPCHAIN_LIVE_START(w) ((__u32)(w))
+#else
+#define XDPCHAIN_LIVE_RANGE(start, end) (((__u64)(start) << 32) | (__u32)(end))
+#define XDPCHAIN_LIVE_END(w) ((__u32)(w))
+#define XDPCHAIN_LIVE_START(w) ((__u32)((w) >> 32))
+#endif
 #define XDPCHAIN_LIVE_PIN "live"
 /* The link that runs a chain of one's program in place of the
  * main function, pinned as main-<rev> while the chain is that one

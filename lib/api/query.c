@@ -84,7 +84,7 @@ struct xdpchain_chain *xc_chain_new(struct xc_state *st, bool with_stats)
 	err = with_stats ? read_stats(st, sums) : -ENODATA;
 	for (i = 0; i < st->chain.meta.nr_progs; i++) {
 		c->entries[i].m = st->chain.meta.slots[i];
-		c->entries[i].slot = st->chain.pos[i];
+		c->entries[i].slot = st->chain.off + st->chain.pos[i]; /* the dispatcher's */
 		c->entries[i].pending = pending && st->chain.pos[i] > 0;
 		c->entries[i].stats_err = err;
 		if (!err)

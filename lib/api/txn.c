@@ -8,9 +8,9 @@
  * A transaction stages its changes (an attach's slot kind and description,
  * a detach by name's program), drops the programs whose owner exited, asks
  * the planner (plan.c) whether the result is possible and which mutation
- * makes it, and calls that one mutation (layer 4): a vacancy or an append
- * in place, or a rebuild (the fallback when an in-place change fails), or
- * the chain's removal.
+ * makes it, and calls that one mutation (layer 4): a vacancy, an append
+ * or a relocation in place, or a rebuild (the fallback when an in-place
+ * change fails), or the chain's removal.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -231,7 +231,7 @@ static bool try_vacate(struct xc_state *st, const struct xc_params *p, const str
 	 * runs now. */
 	if (idx < 0 || st->chain.moved)
 		return false;
-	slot = st->chain.pos[idx];
+	slot = st->chain.off + st->chain.pos[idx];
 	if (xc_vacate(st, (unsigned int)idx)) {
 		xc_warn("rebuilding the chain instead\n");
 		return false;
@@ -265,6 +265,42 @@ static int try_append(struct xc_state *st, const struct xc_params *p, struct xc_
 		return err ? err : 1;
 	}
 	if (c->prog->fd < 0)
+		return err; /* the program itself did not load */
+	xc_warn("rebuilding the chain instead\n");
+	return 0;
+}
+
+/* The new chain, one program joining or one changed, is written into the
+ * running dispatcher's spare positions and committed in place (section
+ * 6c). Returns 1 if it was, 0 for a rebuild, or the error of a joining
+ * program that did not load. */
+static int try_relocate(struct xc_state *st, struct xc_change *c, const struct xc_entry *e,
+			unsigned int n, unsigned int nc, unsigned int ndead,
+			const struct xc_plan *plan)
+{
+	struct xc_running run = xc_state_running(st);
+	struct xdpchain_slot_meta *s;
+	int k, joins, err;
+	bool frags;
+
+	if (ndead || !st->chain.have || st->chain.moved || nc != 1)
+		return 0;
+	frags = xc_plan_chain_frags(e, n, c->kind == XC_ATTACH ? c : NULL);
+	s = calloc(XDPCHAIN_MAX_SLOTS, sizeof(*s)); /* about 10 KB: not on the stack */
+	if (!s)
+		return 0;
+	k = xc_plan_relocate(&run, e, n, c, nc, plan, frags, s, &joins);
+	err = k < 0 ? 0 : xc_relocate(st, c->prog, &c->m, s, (unsigned int)k, joins);
+	free(s);
+	if (k < 0)
+		return 0;
+	if (!err) {
+		xc_info("ifindex %d: revision %" PRIu64 " runs %u program(s), relocated in place "
+			"to positions %u..%u\n", st->store.ifindex, (uint64_t)st->chain.meta.revision,
+			st->chain.meta.nr_progs, st->chain.off, st->chain.off + k - 1);
+		return 1;
+	}
+	if (joins >= 0 && c->prog->fd < 0)
 		return err; /* the program itself did not load */
 	xc_warn("rebuilding the chain instead\n");
 	return 0;
@@ -333,6 +369,9 @@ static int apply(struct xc_state *st, const struct xc_params *p, struct xc_chang
 	if (try_vacate(st, p, e, n, &plan))
 		return 0;
 	err = try_append(st, p, c, e, n, nc, ndead);
+	if (err)
+		return err < 0 ? err : 0;
+	err = p->stats ? 0 : try_relocate(st, c, e, n, nc, ndead, &plan);
 	if (err)
 		return err < 0 ? err : 0;
 	b.stats = plan.stats || p->stats;

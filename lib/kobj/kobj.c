@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <linux/if_link.h>
 #include <linux/membarrier.h>
@@ -122,4 +123,68 @@ bool xc_kernel_has_frags(void)
 {
 	pthread_once(&frags_once, frags_probe);
 	return frags_ok;
+}
+
+/*
+ * Empty entry pos of a tail-call slot's program array (a vacated slot,
+ * and the old positions of a relocated chain). Not by deleting
+ * it: deleting an entry that a JIT-patched direct tail call targets took
+ * 10-15 ms on Linux 6.18 (replacing one takes 40 us). The entry gets a
+ * stub that returns what an empty slot returns (XDPCHAIN_RET_EMPTY)
+ * instead, and the array holds its only reference. The kernel lets
+ * only programs of the array owner's type and frags flag in.
+ */
+int xc_prog_array_stub(int array_fd, unsigned int pos, bool frags)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDPCHAIN_RET_EMPTY },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
+		    .prog_flags = frags ? BPF_F_XDP_HAS_FRAGS : 0);
+	int fd, err = 0;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpchain_empty", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return -errno;
+	/* BPF_ANY: program arrays refuse every other flag. */
+	if (bpf_map_update_elem(array_fd, &pos, &fd, BPF_ANY))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static size_t live_len(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (sizeof(struct xdpchain_live) + (size_t)page - 1) & ~((size_t)page - 1);
+}
+
+/* A dispatcher's live map (its .bss, mmap-able as every .bss libbpf
+ * makes) mapped shared: written in place while packets read it. */
+struct xdpchain_live *xc_live_mmap(int fd)
+{
+	void *p = mmap(NULL, live_len(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void xc_live_munmap(struct xdpchain_live *live)
+{
+	munmap(live, live_len());
+}
+
+/*
+ * The commit point of an append or a relocation: the live start and end
+ * in one aligned 64-bit store (release: no packet sees the positions
+ * before their descriptions and programs), which the dispatcher reads
+ * with one load, so each packet runs the old positions or the new ones.
+ * An append stores the start it keeps: a store of half the word could
+ * tear the dispatcher's load.
+ */
+void xc_live_commit(struct xdpchain_live *live, __u32 start, __u32 end)
+{
+	__atomic_store_n((__u64 *)(void *)live, XDPCHAIN_LIVE_RANGE(start, end), __ATOMIC_RELEASE);
 }

@@ -51,6 +51,14 @@ XDPCHAIN_HIDDEN __u32 xc_mode_flags(enum xdpchain_mode mode);
 XDPCHAIN_HIDDEN void xc_wait_inflight(void);
 /* Whether the kernel takes multi-buffer (xdp.frags) programs: Linux 5.18+. */
 XDPCHAIN_HIDDEN bool xc_kernel_has_frags(void);
+/* Put a stub that returns XDPCHAIN_RET_EMPTY in entry pos of program
+ * array array_fd (loaded with the frags flag of the array's owner). */
+XDPCHAIN_HIDDEN int xc_prog_array_stub(int array_fd, unsigned int pos, bool frags);
+/* A dispatcher's live map fd mapped (NULL with errno), and unmapped. */
+XDPCHAIN_HIDDEN struct xdpchain_live *xc_live_mmap(int fd);
+XDPCHAIN_HIDDEN void xc_live_munmap(struct xdpchain_live *live);
+/* Commit live start and end with one 64-bit store (section 6b, 6c). */
+XDPCHAIN_HIDDEN void xc_live_commit(struct xdpchain_live *live, __u32 start, __u32 end);
 
 /* ---- dispatcher.c ---- */
 /* The dispatcher's program name: what makes it recognisable as ours on an

@@ -50,6 +50,7 @@ static const struct {
 	[XC_FAULT_VACATE] = { "vacate", "any" },
 	[XC_FAULT_APPEND] = { "append", "any" },
 	[XC_FAULT_ADOPT] = { "adopt", "any" },
+	[XC_FAULT_RELOCATE] = { "relocate", "any" },
 };
 
 static int armed = -1;          /* step to crash at, -1: none */

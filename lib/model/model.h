@@ -2,7 +2,7 @@
 /*
  * Layer 0, the model (docs/architecture.md): what a chain is, pure code
  * with no system calls, every function unit-tested. log.c, opts.c,
- * fault.c, meta.c, order.c, runcfg.c, verdict.c, plan.c.
+ * fault.c, meta.c, order.c, runcfg.c, verdict.c, plan.c, relocation.c.
  *
  * Each layer has one header, which includes the one below it: a file
  * includes the header of its own layer and so can call only its own layer
@@ -66,6 +66,17 @@ XDPCHAIN_HIDDEN bool xc_name_is_pair(const char *name, const char *prefix, unsig
 /* name is exactly prefix and such a number (*v untouched if not). */
 XDPCHAIN_HIDDEN bool xc_name_is_num(const char *name, const char *prefix,
 				    unsigned long long *v);
+/* name is exactly prefix, a number <= max1 and two 32-bit numbers, each
+ * after a '-' (link-<rev>-<id>-<pos>); untouched if not. */
+XDPCHAIN_HIDDEN bool xc_name_is_triple(const char *name, const char *prefix,
+				       unsigned long long max1, unsigned long long *a,
+				       unsigned long long *b, unsigned long long *c);
+/* The pin name of the freplace link of program id at position pos of
+ * dispatcher revision rev, whose metadata has own programs:
+ * link-<rev>-<id> for its own positions, link-<rev>-<id>-<pos> for spare
+ * ones (docs/protocol.md, section 5). 0 or -ENAMETOOLONG. */
+XDPCHAIN_HIDDEN int xc_link_pin_name(char *buf, size_t len, __u64 rev, __u32 id,
+				     unsigned int pos, unsigned int own);
 
 /* ---- opts.c: size-versioned options ---- */
 XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,
@@ -97,6 +108,7 @@ enum xc_fault_step {
 	XC_FAULT_VACATE,      /* a slot was emptied in place (vacate.c) */
 	XC_FAULT_APPEND,      /* a program was appended in place (append.c) */
 	XC_FAULT_ADOPT,       /* the dispatcher replaced an adopted program (netlink) */
+	XC_FAULT_RELOCATE,    /* a relocated chain was committed (relocate.c) */
 	XC_FAULT__MAX,
 };
 /* Calls whose failure a test injects (XDPCHAIN_FAIL, lib/fault.c): kernel
@@ -241,8 +253,8 @@ struct xdpchain_prog {
  * A transaction is a list of changes, applied in order to the running
  * chain as one new revision. Planning needs no kernel: it works on the
  * chain's description and on the changes, and says whether the result is
- * possible and which mutation makes it (an in-place vacancy, an append in
- * place, a rebuild, or the chain's removal). */
+ * possible and which mutation makes it (an in-place vacancy, an append or
+ * a relocation in place, a rebuild, or the chain's removal). */
 enum xc_change_kind {
 	XC_ATTACH = 1,
 	XC_DETACH,
@@ -362,7 +374,7 @@ XDPCHAIN_HIDDEN int xc_plan_limits(const struct xc_entry *e, unsigned int n,
  * flag of the programs to be attached. */
 XDPCHAIN_HIDDEN int xc_plan_frags(const struct xc_entry *e, unsigned int n, struct xc_change *c,
 				  unsigned int nc, const char *ifname);
-/* The multi-buffer flag of the chain e[0..n) with c joining. */
+/* The multi-buffer flag of the chain e[0..n) with c joining (NULL: none). */
 XDPCHAIN_HIDDEN bool xc_plan_chain_frags(const struct xc_entry *e, unsigned int n,
 					 const struct xc_change *c);
 /* Index in run->meta of the one program a removal-only transaction can
@@ -385,5 +397,17 @@ XDPCHAIN_HIDDEN int xc_plan_adopt(struct xc_change *c, unsigned int nc, bool hav
  * position? */
 XDPCHAIN_HIDDEN bool xc_plan_can_append(const struct xdpchain_meta *base,
 					const struct xdpchain_slot_meta *m, __u32 id, bool frags);
+
+/* ---- relocation.c ---- */
+/* Can the transaction's new chain (the changes c[0..nc) applied to the
+ * running chain run: e[0..n), plan) be relocated into the running
+ * dispatcher's spare positions (docs/protocol.md, section 6c)? frags: the
+ * new chain's multi-buffer flag. Its programs in run order in out[0..k)
+ * (room for XDPCHAIN_MAX_SLOTS), the joining one (if any) at *joins with
+ * prog_id 0, and returns k; -1 (*joins -1) for another mutation. */
+XDPCHAIN_HIDDEN int xc_plan_relocate(const struct xc_running *run, const struct xc_entry *e,
+				     unsigned int n, const struct xc_change *c, unsigned int nc,
+				     const struct xc_plan *plan, bool frags,
+				     struct xdpchain_slot_meta *out, int *joins);
 
 #endif

@@ -8,6 +8,7 @@
  * and be collected or read as one of ours.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model/model.h"
@@ -57,4 +58,39 @@ bool xc_name_is_num(const char *name, const char *prefix, unsigned long long *v)
 		return false;
 	*v = n;
 	return true;
+}
+
+bool xc_name_is_triple(const char *name, const char *prefix, unsigned long long max1,
+		       unsigned long long *a, unsigned long long *b, unsigned long long *c)
+{
+	unsigned long long x, y, z;
+	const char *p = xc_name_num(name, prefix, max1, &x);
+
+	p = xc_name_num(p, "-", UINT_MAX, &y);
+	p = xc_name_num(p, "-", UINT_MAX, &z);
+	if (!p || *p)
+		return false;
+	*a = x;
+	*b = y;
+	*c = z;
+	return true;
+}
+
+/*
+ * A dispatcher's own positions (below its metadata's nr_progs) hold each
+ * program once, so their links are named by program; a spare position
+ * may hold a program that another position of the same dispatcher holds
+ * too (a relocated chain, docs/protocol.md section 6c, links it anew
+ * before the old link goes), so its link's name says the position.
+ */
+int xc_link_pin_name(char *buf, size_t len, __u64 rev, __u32 id, unsigned int pos,
+		     unsigned int own)
+{
+	int n;
+
+	if (pos < own)
+		n = snprintf(buf, len, "link-%llu-%u", (unsigned long long)rev, id);
+	else
+		n = snprintf(buf, len, "link-%llu-%u-%u", (unsigned long long)rev, id, pos);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -380,7 +380,7 @@ bad:
 
 bool xc_plan_chain_frags(const struct xc_entry *e, unsigned int n, const struct xc_change *c)
 {
-	bool frags = c->m.flags & XDPCHAIN_SLOT_F_FRAGS;
+	bool frags = c ? !!(c->m.flags & XDPCHAIN_SLOT_F_FRAGS) : n > 0;
 
 	for (unsigned int i = 0; i < n; i++)
 		frags = frags && (e[i].m.flags & XDPCHAIN_SLOT_F_FRAGS);

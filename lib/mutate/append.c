@@ -19,44 +19,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include "kobj/kobj.h"
 #include "store/store.h"
 #include "reader/reader.h"
 #include "mutate/mutate.h"
-
-static size_t live_len(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	return (sizeof(struct xdpchain_live) + (size_t)page - 1) & ~((size_t)page - 1);
-}
-
-/* Put the program in position pos: its freplace link, pinned, or its
- * program-array entry. */
-static int fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int prog_fd,
-		unsigned int pos)
-{
-	__u64 rev = st->chain.base.revision;
-	char name[64];
-	int fd, err;
-
-	if (m->kind == XDPCHAIN_SLOT_TAILCALL) {
-		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
-		if (fd < 0)
-			return fd;
-		err = bpf_map_update_elem(fd, &pos, &prog_fd, BPF_ANY) ? -errno : 0;
-		close(fd);
-		if (!err)
-			xc_fault(XC_FAULT_TAIL_UPDATE, m->name);
-		return err;
-	}
-	snprintf(name, sizeof(name), "link-%" PRIu64 "-%u", (uint64_t)rev, m->prog_id);
-	/* Reported by the caller. */
-	return xc_ext_link_pin(st, prog_fd, st->chain.disp_fd, st->chain.base.slot_btf_id[pos], NULL,
-			       m->name, name);
-}
 
 /* The wait for the kernel to release the main function's link: it drops
  * the pin's reference after an RCU grace period; longer only if another
@@ -114,13 +81,14 @@ static int unhook_wait(struct xc_state *st, int probe, const char *name)
 
 int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_slot_meta *m)
 {
-	unsigned int pos = st->chain.base.nr_progs;
+	/* Base slot idx: dispatcher position pos (a relocated chain's base
+	 * starts at its live start, off). */
+	unsigned int idx = st->chain.base.nr_progs, pos = st->chain.off + idx;
 	struct xdpchain_live *live;
-	size_t len = live_len();
-	int fd, err, probe = -1;
+	int err, probe = -1;
 
 	err = xc_prog_load(prog, m->kind == XDPCHAIN_SLOT_FREPLACE, st->chain.disp_fd,
-			   st->chain.base.slot_btf_id[pos], m->flags & XDPCHAIN_SLOT_F_FRAGS);
+			   st->chain.base.slot_btf_id[idx], m->flags & XDPCHAIN_SLOT_F_FRAGS);
 	if (err)
 		return err;
 	err = xc_prog_joins(st, prog, m);
@@ -133,35 +101,24 @@ int xc_append(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain_s
 			return probe;
 	}
 
-	fd = xc_live_map(st);
-	if (fd < 0) {
-		err = fd;
+	live = xc_live_open(st, &err);
+	if (!live)
 		goto out;
-	}
-	live = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	err = live == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (err) {
-		xc_warn("cannot map the live map of revision %" PRIu64 ": %s\n",
-			(uint64_t)st->chain.base.revision, strerror(-err));
-		goto out;
-	}
 	/* Read only at positions below the live end: not yet. */
 	live->slots[pos] = *m;
 	live->test[pos] = xc_live_test(m->continue_on);
-	err = fill(st, m, prog->fd, pos);
+	err = xc_pos_fill(st, m, prog->fd, pos);
 	if (err) {
 		xc_warn("cannot put %s (%u) in spare position %u: %s\n", m->name, m->prog_id,
 			pos, strerror(-err));
-		munmap(live, len);
+		xc_live_munmap(live);
 		goto out;
 	}
-	/* The commit point: one aligned store, after the description and
-	 * the link (release: no packet sees the position before them). */
-	__atomic_store_n(&live->nr_end, pos + 1, __ATOMIC_RELEASE);
-	munmap(live, len);
+	/* The commit point, after the description and the link. */
+	xc_live_commit(live, st->chain.off, pos + 1);
+	xc_live_munmap(live);
 	xc_fault(XC_FAULT_APPEND, m->name);
-	xc_state_appended(st, pos, m);
+	xc_state_appended(st, idx, m);
 	return probe >= 0 ? unhook_wait(st, probe, m->name) : 0;
 out:
 	if (probe >= 0)

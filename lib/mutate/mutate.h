@@ -4,7 +4,7 @@
  * to a chain read and locked by layer 3, and none calls another. A
  * transaction (layer 5) plans (plan.c), then calls one of them; if an
  * in-place one fails, it may fall back to the rebuild. rebuild.c,
- * append.c, vacate.c, remove.c, collect.c.
+ * append.c, relocate.c, vacate.c, remove.c, collect.c.
  */
 #ifndef XDPCHAIN_MUTATE_H
 #define XDPCHAIN_MUTATE_H
@@ -27,6 +27,15 @@ XDPCHAIN_HIDDEN int xc_rebuild(struct xc_state *st, struct xc_entry *e, unsigned
  * description, completed); xc_plan_can_append() said it may. */
 XDPCHAIN_HIDDEN int xc_append(struct xc_state *st, struct xdpchain_prog *prog,
 			      struct xdpchain_slot_meta *m);
+
+/* ---- relocate.c ---- */
+/* Write the chain s[0..k) (xc_plan_relocate(): in run order) into the
+ * running dispatcher's spare positions from its live end on and commit
+ * it (docs/protocol.md, section 6c); s[joins] (joins >= 0) is prog, to be
+ * loaded, its description m completed. */
+XDPCHAIN_HIDDEN int xc_relocate(struct xc_state *st, struct xdpchain_prog *prog,
+				struct xdpchain_slot_meta *m, struct xdpchain_slot_meta *s,
+				unsigned int k, int joins);
 
 /* ---- vacate.c ---- */
 /* Take program st->chain.meta.slots[idx] out of the packet path in place. */

@@ -16,45 +16,18 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "kobj/kobj.h"
 #include "store/store.h"
 #include "reader/reader.h"
 #include "mutate/mutate.h"
 
-/*
- * Empty entry pos of a tail-call slot's program array. Not by deleting
- * it: deleting an entry that a JIT-patched direct tail call targets took
- * 10-15 ms on Linux 6.18 (replacing one takes 40 us). The entry gets a
- * stub that returns what an empty slot returns (XDPCHAIN_RET_EMPTY)
- * instead, and the array holds its only reference. The kernel lets
- * only programs of the array owner's type and frags flag in.
- */
-static int empty_entry(int array_fd, unsigned int pos, bool frags)
-{
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDPCHAIN_RET_EMPTY },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_XDP,
-		    .prog_flags = frags ? BPF_F_XDP_HAS_FRAGS : 0);
-	int fd, err = 0;
-
-	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "xdpchain_empty", "GPL", insns, 2, &o);
-	if (fd < 0)
-		return -errno;
-	/* BPF_ANY: program arrays refuse every other flag. */
-	if (bpf_map_update_elem(array_fd, &pos, &fd, BPF_ANY))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 int xc_vacate(struct xc_state *st, unsigned int idx)
 {
 	const struct xdpchain_slot_meta *s = &st->chain.meta.slots[idx];
-	unsigned int pos = st->chain.pos[idx];
+	/* The dispatcher position (a relocated chain's base starts at off). */
+	unsigned int pos = st->chain.off + st->chain.pos[idx];
 	__u64 rev = st->chain.base.revision;
-	char path[400];
+	char path[400], name[64];
 	int err, fd;
 
 	if (s->kind == XDPCHAIN_SLOT_FREPLACE) {
@@ -63,9 +36,10 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		 * bpffs frees its inodes from an RCU callback). Not
 		 * xc_unpin_at(): this unpin is the change itself, its crash
 		 * point is XC_FAULT_VACATE. */
-		snprintf(path, sizeof(path), "%s/link-%" PRIu64 "-%u", st->store.dir, (uint64_t)rev,
-			 s->prog_id);
-		err = unlink(path) ? -errno : 0;
+		err = xc_link_pin_name(name, sizeof(name), rev, s->prog_id, pos, st->chain.own);
+		snprintf(path, sizeof(path), "%s/%s", st->store.dir, name);
+		if (!err)
+			err = unlink(path) ? -errno : 0;
 	} else {
 		/* Synchronous: the kernel patches the slot's jump at once.
 		 * Never the last of the dispatcher's own tail-call positions
@@ -78,7 +52,7 @@ int xc_vacate(struct xc_state *st, unsigned int idx)
 		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
 		err = fd;
 		if (fd >= 0)
-			err = empty_entry(fd, pos, st->chain.base.flags & XDPCHAIN_META_F_FRAGS);
+			err = xc_prog_array_stub(fd, pos, st->chain.base.flags & XDPCHAIN_META_F_FRAGS);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -23,16 +23,19 @@
  * slot i. A pinned freplace link stays linked (the kernel cannot detach
  * one otherwise), and its pin is its only reference between
  * transactions, so the name is enough (bpffs holds only what was pinned
- * there). One directory read instead of a lookup per slot: status of 64
- * freplace programs. If the directory cannot be read, all count as linked.
+ * there): link-<rev>-<id> at the dispatcher's own positions,
+ * link-<rev>-<id>-<pos> at spare ones (xc_link_pin_name()). One directory
+ * read instead of a lookup per slot: status of 64 freplace programs. If
+ * the directory cannot be read, all count as linked.
  */
 static __u64 linked_freplace(struct xc_state *st)
 {
 	const struct xdpchain_meta *b = &st->chain.base;
-	unsigned long long rev;
+	const unsigned int off = st->chain.off, own = st->chain.own;
+	unsigned long long rev, v, pos;
 	__u64 linked = 0, want = 0;
 	struct dirent *de;
-	unsigned int i, id;
+	unsigned int i;
 	DIR *d;
 
 	for (i = 0; i < b->nr_progs; i++)
@@ -44,15 +47,18 @@ static __u64 linked_freplace(struct xc_state *st)
 	if (!d)
 		return want;
 	while ((de = readdir(d))) {
-		unsigned long long v;
-
-		if (!xc_name_is_pair(de->d_name, "link-", ULLONG_MAX, &rev, &v) ||
-		    rev != b->revision)
+		if (xc_name_is_pair(de->d_name, "link-", ULLONG_MAX, &rev, &v))
+			pos = ULLONG_MAX; /* one of the dispatcher's own positions */
+		else if (!xc_name_is_triple(de->d_name, "link-", ULLONG_MAX, &rev, &v, &pos))
 			continue;
-		id = (__u32)v;
-		for (i = 0; i < b->nr_progs; i++)
-			if ((want & (1ull << i)) && b->slots[i].prog_id == id)
+		if (rev != b->revision)
+			continue;
+		for (i = 0; i < b->nr_progs; i++) {
+			if (!(want & (1ull << i)) || b->slots[i].prog_id != (__u32)v)
+				continue;
+			if (pos == ULLONG_MAX ? off + i < own : pos == off + i && pos >= own)
 				linked |= 1ull << i;
+		}
 	}
 	closedir(d);
 	return linked;
@@ -61,7 +67,7 @@ static __u64 linked_freplace(struct xc_state *st)
 /* Does tail-call slot i's program array entry no longer hold its program? */
 static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
 {
-	__u32 id;
+	__u32 id, pos = st->chain.off + i; /* its entry: the dispatcher position */
 
 	if (*array_fd == -1) {
 		*array_fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)st->chain.base.revision);
@@ -78,7 +84,7 @@ static bool tail_vacant(struct xc_state *st, unsigned int i, int *array_fd)
 		return false;
 	/* Empty, or holding anything but the slot's program (xc_vacate()
 	 * puts a stub there). */
-	if (bpf_map_lookup_elem(*array_fd, &i, &id))
+	if (bpf_map_lookup_elem(*array_fd, &pos, &id))
 		return errno == ENOENT;
 	return id != st->chain.base.slots[i].prog_id;
 }
@@ -106,7 +112,13 @@ void xc_state_effective(struct xc_state *st)
 	if (array_fd >= 0)
 		close(array_fd);
 	st->chain.meta.nr_progs = n;
-	st->chain.meta.revision = b->revision + (b->nr_progs - st->chain.disp_nr) + xc_state_vacant(st);
+	/* Positions used past the dispatcher's own (appended and relocated:
+	 * the live end minus own), plus the live start, plus the vacant
+	 * slots: each only grows while the dispatcher runs, but for the
+	 * vacant slots a relocation drops, which its new start outweighs
+	 * (docs/protocol.md, section 6c). */
+	st->chain.meta.revision = b->revision + (st->chain.off + b->nr_progs - st->chain.own) +
+				  st->chain.off + xc_state_vacant(st);
 }
 
 unsigned int xc_state_vacant(const struct xc_state *st)
@@ -118,7 +130,8 @@ void xc_state_adopt(struct xc_state *st, const struct xdpchain_meta *meta)
 {
 	st->chain.base = *meta;
 	st->chain.meta = *meta;
-	st->chain.disp_nr = meta->nr_progs;
+	st->chain.disp_nr = st->chain.own = meta->nr_progs;
+	st->chain.off = 0;
 	for (unsigned int i = 0; i < meta->nr_progs; i++)
 		st->chain.pos[i] = (__u8)i;
 }

@@ -23,6 +23,24 @@ int xc_live_map(struct xc_state *st)
 							 (uint64_t)st->chain.base.revision));
 }
 
+struct xdpchain_live *xc_live_open(struct xc_state *st, int *err)
+{
+	struct xdpchain_live *live;
+	int fd = xc_live_map(st);
+
+	if (fd < 0) {
+		*err = fd;
+		return NULL;
+	}
+	live = xc_live_mmap(fd);
+	*err = live ? 0 : -errno;
+	close(fd);
+	if (!live)
+		xc_warn("cannot map the live map of revision %" PRIu64 ": %s\n",
+			(uint64_t)st->chain.base.revision, strerror(-*err));
+	return live;
+}
+
 /* One read of the live map into *live. */
 static int live_read(struct xc_state *st, struct xdpchain_live *live)
 {
@@ -52,66 +70,96 @@ int xc_state_exhausted(struct xc_state *st, __u64 *n)
 	return err;
 }
 
-/* Extend st->chain.base (validated) with the programs appended to it; sets
- * st->chain.disp_nr. -errno with why filled if they cannot be read or are bad
- * (-EBADMSG: not a chain of ours). */
+/*
+ * The chain the live map describes, from the dispatcher's own metadata
+ * b: its own positions, then the appended ones below the live end; or,
+ * for a relocated chain (a live start, docs/protocol.md section 6c), the
+ * positions from the start to the end alone, shifted down to base slot
+ * 0 (with their slot functions' BTF ids). Into m; -EBADMSG with why if
+ * the live map is not one of ours.
+ */
+static int live_chain(const struct xdpchain_meta *b, const struct xdpchain_live *live,
+		      struct xdpchain_meta *m, char *why, size_t why_len)
+{
+	const __u32 nr = b->nr_progs, total = b->nr_progs + b->nr_spare;
+	const __u32 start = live->nr_start, end = live->nr_end;
+
+	if (end < nr || end > total) {
+		snprintf(why, why_len, "live end %u outside positions %u..%u", end, nr, total);
+		return -EBADMSG;
+	}
+	if (start && (start < nr || start > end)) {
+		snprintf(why, why_len, "live start %u outside positions %u..%u", start, nr, end);
+		return -EBADMSG;
+	}
+	/* Each appended position's test must be its set's (else the
+	 * dispatcher would decide otherwise than the description says). */
+	for (__u32 i = start ? start : nr; i < end; i++) {
+		if (live->test[i] == xc_live_test(live->slots[i].continue_on))
+			continue;
+		snprintf(why, why_len, "appended position %u tests 0x%llx, its set 0x%x", i,
+			 (unsigned long long)live->test[i], live->slots[i].continue_on);
+		return -EBADMSG;
+	}
+	*m = *b;
+	if (start) {
+		memset(m->slots, 0, sizeof(m->slots));
+		memcpy(m->slots, &live->slots[start], (end - start) * sizeof(m->slots[0]));
+		for (__u32 i = 0; i < XDPCHAIN_MAX_SLOTS; i++)
+			m->slot_btf_id[i] = i + start < XDPCHAIN_MAX_SLOTS ? b->slot_btf_id[i + start] : 0;
+		m->nr_progs = end - start;
+	} else {
+		memcpy(&m->slots[nr], &live->slots[nr], (end - nr) * sizeof(m->slots[0]));
+		m->nr_progs = end;
+	}
+	/* The spares left stay spare: nr_progs + nr_spare is constant. */
+	m->nr_spare = total - end;
+	return xc_meta_validate(m, why, why_len);
+}
+
+/* Extend st->chain.base (validated) with the programs appended to it, or
+ * make it the relocated chain; sets st->chain.disp_nr, off and own.
+ * -errno with why filled if they cannot be read or are bad (-EBADMSG: not
+ * a chain of ours). */
 static int read_appended(struct xc_state *st, char *why, size_t why_len)
 {
-	struct xdpchain_meta *b = &st->chain.base;
-	/* Only these change below; the dispatcher's own slots stay. */
-	const __u32 nr_progs = b->nr_progs, nr_spare = b->nr_spare;
+	struct xdpchain_meta *b = &st->chain.base, *m;
 	struct xdpchain_live *live;
 	int err, tries = 0;
 
-	st->chain.disp_nr = b->nr_progs;
+	st->chain.disp_nr = st->chain.own = b->nr_progs;
+	st->chain.off = 0;
 	if (!b->nr_spare)
 		return 0;
-	live = malloc(sizeof(*live)); /* about 10 KB: not on the stack */
-	if (!live) {
+	/* about 10 KB each: not on the stack */
+	live = malloc(sizeof(*live));
+	m = malloc(sizeof(*m));
+	if (!live || !m) {
 		snprintf(why, why_len, "out of memory");
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto out;
 	}
 again:
-	b->nr_progs = nr_progs;
-	b->nr_spare = nr_spare;
 	err = live_read(st, live);
 	if (err) {
 		snprintf(why, why_len, "cannot read its live map: %s", strerror(-err));
 		goto out;
 	}
-	if (live->nr_end < b->nr_progs || live->nr_end > b->nr_progs + b->nr_spare ||
-	    live->pad) {
-		snprintf(why, why_len, "live end %u outside positions %u..%u", live->nr_end,
-			 b->nr_progs, b->nr_progs + b->nr_spare);
-		err = -EBADMSG;
-		goto out;
-	}
-	/* Each appended position's test must be its set's (else the
-	 * dispatcher would decide otherwise than the description says). */
-	for (__u32 i = b->nr_progs; i < live->nr_end; i++) {
-		if (live->test[i] == xc_live_test(live->slots[i].continue_on))
-			continue;
-		snprintf(why, why_len, "appended position %u tests 0x%llx, its set 0x%x", i,
-			 (unsigned long long)live->test[i], live->slots[i].continue_on);
-		err = -EBADMSG;
-		if (tries++ < 3)
-			goto again;
-		goto out;
-	}
-	/* The spares left stay spare: nr_progs + nr_spare is constant. */
-	memcpy(&b->slots[b->nr_progs], &live->slots[b->nr_progs],
-	       (live->nr_end - b->nr_progs) * sizeof(b->slots[0]));
-	b->nr_spare -= live->nr_end - b->nr_progs;
-	b->nr_progs = live->nr_end;
-	err = xc_meta_validate(b, why, why_len);
+	err = live_chain(b, live, m, why, why_len);
 	/* Readers take no lock: the kernel copies the map value with no
 	 * ordering against the writer's release store, so on a weakly
 	 * ordered CPU a new live end may come with an old description.
 	 * Read again before calling the chain bad. */
 	if (err && tries++ < 3)
 		goto again;
+	if (err)
+		goto out;
+	*b = *m;
+	st->chain.off = live->nr_start;
+	st->chain.disp_nr = live->nr_start ? 0 : st->chain.own;
 out:
 	free(live);
+	free(m);
 	return err;
 }
 

@@ -30,6 +30,10 @@ XDPCHAIN_HIDDEN void xc_state_swapped(struct xc_state *st, int disp_fd,
 /* Program m was appended at base position pos, and runs. */
 XDPCHAIN_HIDDEN void xc_state_appended(struct xc_state *st, unsigned int pos,
 				       const struct xdpchain_slot_meta *m);
+/* The relocated chain s[0..k) runs at positions start .. start + k - 1
+ * (docs/protocol.md, section 6c). */
+XDPCHAIN_HIDDEN void xc_state_relocated(struct xc_state *st, unsigned int start,
+					const struct xdpchain_slot_meta *s, unsigned int k);
 /* The chain was removed (its link detached, or another version's). */
 XDPCHAIN_HIDDEN void xc_state_removed(struct xc_state *st);
 
@@ -44,6 +48,9 @@ XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex, const char *
 				  bool create, bool nonblock, struct xc_gc_report *rep);
 /* The running dispatcher's live map (its .bss): a new fd or -errno. */
 XDPCHAIN_HIDDEN int xc_live_map(struct xc_state *st);
+/* The running dispatcher's live map, mapped for a writer (xc_live_munmap()
+ * it); NULL with *err, reported. */
+XDPCHAIN_HIDDEN struct xdpchain_live *xc_live_open(struct xc_state *st, int *err);
 /* Packets the running dispatcher aborted for want of tail calls
  * (xdpchain_live.nr_exhausted): 0 or -errno. */
 XDPCHAIN_HIDDEN int xc_state_exhausted(struct xc_state *st, __u64 *n);

@@ -82,6 +82,25 @@ void xc_state_appended(struct xc_state *st, unsigned int pos,
 	xc_state_effective(st);
 }
 
+void xc_state_relocated(struct xc_state *st, unsigned int start,
+			const struct xdpchain_slot_meta *s, unsigned int k)
+{
+	struct xdpchain_meta *b = &st->chain.base;
+	/* Absolute positions: base slot i is at off + i. */
+	unsigned int total = st->chain.off + b->nr_progs + b->nr_spare;
+	unsigned int shift = start - st->chain.off, i;
+
+	for (i = 0; i < XDPCHAIN_MAX_SLOTS; i++)
+		b->slot_btf_id[i] = i + shift < XDPCHAIN_MAX_SLOTS ? b->slot_btf_id[i + shift] : 0;
+	memset(b->slots, 0, sizeof(b->slots));
+	memcpy(b->slots, s, k * sizeof(*s));
+	b->nr_progs = k;
+	b->nr_spare = total - start - k;
+	st->chain.off = start;
+	st->chain.disp_nr = 0;
+	xc_state_effective(st);
+}
+
 void xc_state_removed(struct xc_state *st)
 {
 	xc_state_close(st);

@@ -20,6 +20,25 @@ static bool meta_has_prog(const struct xdpchain_meta *meta, __u32 id)
 	return false;
 }
 
+/* Whether link pin of program id at dispatcher position pos (ULLONG_MAX:
+ * a link-<rev>-<id>, of the dispatcher's own positions) is one the
+ * running chain (meta) uses: the program runs at that position. */
+static bool link_used(const struct xc_state *st, const struct xdpchain_meta *meta,
+		      unsigned long long id, unsigned long long pos)
+{
+	const struct xc_chain *c = &st->chain;
+
+	if (!meta_has_prog(meta, (__u32)id))
+		return false;
+	for (unsigned int i = 0; i < c->base.nr_progs; i++) {
+		if (c->base.slots[i].prog_id != id)
+			continue;
+		if (pos == ULLONG_MAX ? c->off + i < c->own : pos == c->off + i && pos >= c->own)
+			return true;
+	}
+	return false;
+}
+
 int xc_state_pending(struct xc_state *st)
 {
 	int fd, err;
@@ -40,7 +59,7 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 {
 	/* Pins are named after the dispatcher's revision, which vacant
 	 * slots do not change; meta (the running chain) has no vacancy. */
-	unsigned long long base_rev = st->chain.base.revision, rev, id, map;
+	unsigned long long base_rev = st->chain.base.revision, rev, id, map, pos;
 	struct dirent *de;
 	DIR *d;
 
@@ -62,7 +81,11 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 		else if (xc_name_is_pair(name, "tails-", UINT_MAX, &id, &map))
 			drop = !meta_has_prog(meta, id);
 		else if (xc_name_is_pair(name, "link-", ULLONG_MAX, &rev, &id))
-			drop = !meta || rev != base_rev || !meta_has_prog(meta, id);
+			drop = !meta || rev != base_rev || !link_used(st, meta, id, ULLONG_MAX);
+		/* A spare position's (section 6c: a relocation leaves the
+		 * old positions' links to this) */
+		else if (xc_name_is_triple(name, "link-", ULLONG_MAX, &rev, &id, &pos))
+			drop = !meta || rev != base_rev || !link_used(st, meta, id, pos);
 		else if (xc_name_is_num(name, "progs-", &rev) || xc_name_is_num(name, "disp-", &rev) ||
 			 xc_name_is_num(name, "meta-", &rev) ||
 			 xc_name_is_num(name, XDPCHAIN_LIVE_PIN "-", &rev))

@@ -6,6 +6,9 @@
  *       dispatcher          the XDP bpf_link of the running dispatcher
  *       prog-<id>           each chained program
  *       link-<rev>-<id>     freplace link of program <id> into revision <rev>
+ *                           (one of its own positions)
+ *       link-<rev>-<id>-<pos>  the same at spare position <pos> (appended,
+ *                           relocated: xc_link_pin_name())
  *       main-<rev>          a chain of one: its program's link in place of
  *                           revision <rev>'s main function
  *       progs-<rev>         tail-call program array of revision <rev>
@@ -13,7 +16,8 @@
  *       verdict             what observers read, while the chain has some
  *       disp-<rev>          dispatcher program of revision <rev>
  *       meta-<rev>          its .rodata (metadata) map
- *       live-<rev>          its .bss: programs appended in place (append.c)
+ *       live-<rev>          its .bss: programs appended or relocated in
+ *                           place (append.c, relocate.c)
  *       tails-<id>-<map>    a program array of program <id>'s own object
  *   <root>/ns-<netns inode>/moved-<link id>/
  *                           the same, parked: its interface moved away and
@@ -209,6 +213,31 @@ int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd, __u32 btf_i
 	err = xc_pin_at(st, fd, "%s", name);
 	close(fd);
 	return err;
+}
+
+int xc_pos_fill(struct xc_state *st, const struct xdpchain_slot_meta *m, int prog_fd,
+		unsigned int pos)
+{
+	__u64 rev = st->chain.base.revision;
+	char name[64];
+	int fd, err;
+
+	if (m->kind == XDPCHAIN_SLOT_TAILCALL) {
+		fd = xc_get_at(st, "progs-%" PRIu64, (uint64_t)rev);
+		if (fd < 0)
+			return fd;
+		err = bpf_map_update_elem(fd, &pos, &prog_fd, BPF_ANY) ? -errno : 0;
+		close(fd);
+		if (!err)
+			xc_fault(XC_FAULT_TAIL_UPDATE, m->name);
+		return err;
+	}
+	err = xc_link_pin_name(name, sizeof(name), rev, m->prog_id, pos, st->chain.own);
+	if (err)
+		return err;
+	/* Reported by the caller. base's ids are shifted down by off. */
+	return xc_ext_link_pin(st, prog_fd, st->chain.disp_fd,
+			       st->chain.base.slot_btf_id[pos - st->chain.off], NULL, m->name, name);
 }
 
 int xc_unpin_at(struct xc_state *st, const char *fmt, ...)

@@ -57,8 +57,16 @@ struct xc_chain {
 	/* The running dispatcher's own metadata with the programs appended
 	 * to it (the first disp_nr are its own), and the chain that runs:
 	 * base without its vacant slots, revision base.revision plus
-	 * appended and vacant ones. pos[i]: base slot of meta.slots[i]. */
+	 * appended and vacant ones. pos[i]: base slot of meta.slots[i].
+	 * A relocated chain (docs/protocol.md, section 6c) runs spare
+	 * positions only: base is then those from the live start on
+	 * (disp_nr 0), its slots and slot_btf_id shifted down by off, the
+	 * live start. Base slot i runs at dispatcher position off + i
+	 * (off 0 but for a relocated chain); own is the metadata's
+	 * nr_progs, the dispatcher's own positions. */
 	unsigned int disp_nr;
+	unsigned int off;
+	unsigned int own;
 	struct xdpchain_meta base;
 	struct xdpchain_meta meta;
 	__u8 pos[XDPCHAIN_MAX_SLOTS];
@@ -135,6 +143,12 @@ XDPCHAIN_HIDDEN int xc_pin_at(struct xc_state *st, int fd, const char *fmt, ...)
 XDPCHAIN_HIDDEN int xc_ext_link_pin(struct xc_state *st, int prog_fd, int target_fd,
 				    __u32 btf_id, const char *what, const char *prog_name,
 				    const char *name);
+/* Put program prog_fd (described by m) in position pos of the running
+ * dispatcher (a spare one, beyond the live end or about to run): its
+ * freplace link, pinned (xc_link_pin_name()), or its program-array entry.
+ * 0 or -errno, not reported. */
+XDPCHAIN_HIDDEN int xc_pos_fill(struct xc_state *st, const struct xdpchain_slot_meta *m,
+				int prog_fd, unsigned int pos);
 /* 0, or -errno (-ENOENT: there was no such pin). */
 XDPCHAIN_HIDDEN int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -229,6 +229,20 @@ until_ms() {
 	return 1
 }
 
+# eventually WANT: the trace of a packet becomes WANT within 2 s. A
+# freplace slot emptied in place stops running its program when the
+# kernel frees the unpinned link, one RCU grace period after the detach
+# (docs/protocol.md, "Vacant slots"); a tail-call slot at once.
+eventually() {
+	local want=$1 got i
+	for i in $(seq 40); do
+		got=$(run)
+		[ "$got" = "$want" ] && return 0
+		[ "$backend" = tailcall ] && break
+		sleep 0.05
+	done
+	expect "trace after the detach" "$want" "$got"
+}
 # hits_reach ID N: program ID's hits counter once it reaches N (packets
 # are processed by NAPI shortly after sending), or after 5 s.
 hits_reach() {

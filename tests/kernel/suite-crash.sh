@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
-# (rebuilding, and in place), adopt (a netlink-attached program taken
+# (rebuilding, and in place), an attach relocated in place, adopt (a netlink-attached program taken
 # over: before its commit the program runs alone, after it the chain),
 # and detach --all (XDPCHAIN_FAULT, lib/model/fault.c; needs a build with
 # meson -Dfault_injection=true), then check that
@@ -38,10 +38,16 @@ injected=0
 clean=0
 
 # The pins the running chain needs, from status (one per line, sorted).
+# A freplace link at one of the dispatcher's own positions is
+# link-<rev>-<id>, at a spare one (appended, relocated)
+# link-<rev>-<id>-<slot> (protocol.md section 5): the own positions are
+# those in use (programs and vacant ones) but the appended_slots.
 want_pins() {
 	status_json | jq -r '.[0] | select(.revision != null) | .dispatcher_revision as $r |
+		((.programs | length) + .vacant_slots - .appended_slots) as $own |
 		(select(.attachment != "netlink") | "dispatcher"), "progs-\($r)", "disp-\($r)", "meta-\($r)", "live-\($r)",
-		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") | "link-\($r)-\(.id)"))' |
+		(.programs[] | "prog-\(.id)", (select(.backend == "freplace") |
+			if .slot < $own then "link-\($r)-\(.id)" else "link-\($r)-\(.id)-\(.slot)" end))' |
 		sort
 }
 # A chain of one freplace program may also pin main-<rev>, its link to the
@@ -99,6 +105,15 @@ setup_append() { setup_detach; }
 op_append() { att t_pass_e -P 24; }
 # A program attached through netlink by another loader, adopted: the
 # same trace before and after, told apart by status (no chain before).
+# Two programs (the second sorting first: a rebuild with spare positions
+# on both backends), a third placed between them: written into the spare
+# positions and committed in place (relocate.c, section 6c).
+setup_relocate() { att t_pass_b -P 20 && att t_pass_a -P 10; }
+op_relocate() { att t_pass_d -P 99 --after t_pass_a; }
+# The same after one was removed in place: the vacant slot is left
+# behind, and the relocated chain starts past it.
+setup_relocate_vacant() { setup_detach_inplace && op_detach; }
+op_relocate_vacant() { att t_pass_b -P 20; }
 setup_adopt() { in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_a >/dev/null; }
 op_adopt() { xc adopt xt0 >/dev/null; }
 setup_detach_all() { setup_detach; }
@@ -114,6 +129,10 @@ old[detach_inplace]="verdict=pass trace=a1,a2,a4,a5"
 new[detach_inplace]="verdict=pass trace=a1,a4,a5"
 old[append]="verdict=pass trace=a1,a2"
 new[append]="verdict=pass trace=a1,a2,a5"
+old[relocate]="verdict=pass trace=a1,a2"
+new[relocate]="verdict=pass trace=a1,a4,a2"
+old[relocate_vacant]="verdict=pass trace=a1,a4,a5"
+new[relocate_vacant]="verdict=pass trace=a1,a2,a4,a5"
 old[adopt]="verdict=pass trace=a1"
 new[adopt]="verdict=pass trace=a1"
 old[detach_all]="verdict=pass trace=a1,a2"
@@ -199,7 +218,7 @@ crash_op() { # OP
 	# link (a link that is not pinned dies with the process).
 	while read -r step n; do
 		case $step in
-		swap | link-detach | vacate | append | adopt) [ "$commit" -gt "$i" ] && commit=$i ;;
+		swap | link-detach | vacate | append | adopt | relocate) [ "$commit" -gt "$i" ] && commit=$i ;;
 		link-create) [ "$commit" -gt $((i + 1)) ] && commit=$((i + 1)) ;;
 		esac
 		i=$((i + 1))
@@ -232,6 +251,8 @@ t_detach_inplace() { crash_op detach_inplace; }
 t_detach_all() { crash_op detach_all; }
 t_append() { crash_op append; }
 t_adopt() { crash_op adopt; }
+t_relocate() { crash_op relocate; }
+t_relocate_vacant() { crash_op relocate_vacant; }
 
 t_gc_crash() {
 	begin "a crash during gc is repaired by the next gc"
@@ -270,7 +291,8 @@ t_coverage() {
 	ok
 }
 
-run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_adopt t_detach_all \
+run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_relocate \
+	t_relocate_vacant t_adopt t_detach_all \
 	t_gc_crash \
 	t_coverage
 finish

@@ -29,7 +29,8 @@ static void running(__u64 rev, const char *kinds, unsigned int disp_nr)
 		st->chain.base.slots[i].kind = kinds[i] == 'F' ? XDPCHAIN_SLOT_FREPLACE
 							 : XDPCHAIN_SLOT_TAILCALL;
 	}
-	st->chain.disp_nr = disp_nr;
+	st->chain.disp_nr = st->chain.own = disp_nr;
+	st->chain.off = 0;
 	st->chain.have = true;
 }
 
@@ -132,7 +133,11 @@ static void test_mixed(void)
 	/* Two of the dispatcher's own slots, two appended (live end). */
 	running(20, "TFFT", 2);
 	fake_pin(st, "bpf-map", "progs-20");
+	/* An appended position's link is named by its position too. */
 	fake_pin(st, "bpf-link", "link-20-12");
+	xc_state_effective(st);
+	CHECK(is("10@0 13@3"));
+	fake_pin(st, "bpf-link", "link-20-12-2");
 	fake_array[0] = 10, fake_array[3] = 13;
 	fake_present = 0x9;
 	fake_lookup_errno = ENOENT;
@@ -143,6 +148,34 @@ static void test_mixed(void)
 	CHECK(st->chain.meta.revision == 20 + 2 + 1);
 	/* The slots after the chain are cleared. */
 	CHECK(st->chain.meta.slots[3].prog_id == 0 && st->chain.meta.slots[63].prog_id == 0);
+	fake_rmdir(st);
+}
+
+/* A relocated chain (section 6c): base is the positions from the live
+ * start (off) on, whose links and entries are the dispatcher's positions
+ * off + i. */
+static void test_relocated(void)
+{
+	fake_dir(st);
+	/* 3 own positions, then 2 appended at 3..4, then the chain of 3
+	 * relocated to 5..7 (start 5, end 8). */
+	running(30, "FTF", 0);
+	st->chain.own = 3;
+	st->chain.off = 5;
+	fake_pin(st, "bpf-map", "progs-30");
+	fake_pin(st, "bpf-link", "link-30-10");   /* an own position's: not base slot 0's */
+	fake_pin(st, "bpf-link", "link-30-12-7");
+	fake_array[1] = 500, fake_array[6] = 11;  /* entry 6 is base slot 1 */
+	fake_present = 1u << 6 | 1u << 1;
+	fake_lookup_errno = ENOENT;
+	xc_state_effective(st);
+	CHECK(is("11@1 12@2"));
+	/* The dispatcher's revision, positions used past its own (end 8
+	 * minus 3), the start, one vacant slot. */
+	CHECK(st->chain.meta.revision == 30 + 5 + 5 + 1);
+	fake_pin(st, "bpf-link", "link-30-10-5");
+	xc_state_effective(st);
+	CHECK(is("10@0 11@1 12@2") && st->chain.meta.revision == 30 + 5 + 5);
 	fake_rmdir(st);
 }
 
@@ -177,6 +210,7 @@ int main(void)
 	test_freplace();
 	test_tailcall();
 	test_mixed();
+	test_relocated();
 	test_adopt_running();
 	free(st);
 	return check_report("test_effective");

@@ -58,6 +58,8 @@ static void running(struct xdpchain_meta *m, __u64 rev)
 	m->slots[0].kind = XDPCHAIN_SLOT_FREPLACE;
 	m->slots[1] = slot(11, 2, "b", 2);
 	st->chain.base = *m;
+	st->chain.own = 2;
+	st->chain.off = 0;
 }
 
 /* Sorted report: readdir's order is the filesystem's. */
@@ -141,6 +143,45 @@ static void test_running_chain(void)
 	fake_rmdir(st);
 }
 
+/* Links of spare positions are named by position too
+ * (link-<rev>-<id>-<pos>): a relocated chain (section 6c) links a
+ * program at a new position before the old link goes. */
+static void test_relocated(void)
+{
+	struct xdpchain_meta m;
+
+	fake_dir(st);
+	running(&m, 5);
+	/* The dispatcher's own 2 positions, then 10 relocated to 2..3 and
+	 * 12 joined at 4: base from position 2 on. */
+	st->chain.off = 2;
+	st->chain.base.nr_progs = 3;
+	st->chain.base.slots[0] = m.slots[0];
+	st->chain.base.slots[1] = m.slots[1];
+	st->chain.base.slots[2] = slot(12, 3, "c", 3);
+	st->chain.base.slots[2].kind = XDPCHAIN_SLOT_FREPLACE;
+	m = st->chain.base;
+	fake_pin(st, "bpf-prog", "prog-10");
+	fake_pin(st, "bpf-prog", "prog-11");
+	fake_pin(st, "bpf-prog", "prog-12");
+	fake_pin(st, "bpf-link", "link-5-10");   /* its old own position: unused */
+	fake_pin(st, "bpf-link", "link-5-10-2"); /* runs */
+	fake_pin(st, "bpf-link", "link-5-12-4"); /* runs */
+	fake_pin(st, "bpf-link", "link-5-12-5"); /* past the live end */
+	fake_pin(st, "bpf-link", "link-5-10-3"); /* not its position */
+	fake_pin(st, "bpf-link", "link-4-10-2"); /* another revision */
+	CHECK(gc(&m, "link-4-10-2 link-5-10 link-5-10-3 link-5-12-5"));
+	CHECK(fake_has(st, "link-5-10-2") && fake_has(st, "link-5-12-4"));
+	/* Not relocated: its own positions' links are named by program,
+	 * appended ones by position. */
+	st->chain.off = 0;
+	fake_pin(st, "bpf-link", "link-5-10");
+	fake_pin(st, "bpf-link", "link-5-12-2");
+	CHECK(gc(&m, "link-5-10-2 link-5-12-4"));
+	CHECK(fake_has(st, "link-5-10") && fake_has(st, "link-5-12-2"));
+	fake_rmdir(st);
+}
+
 static void test_no_chain(void)
 {
 	struct xdpchain_meta m;
@@ -213,6 +254,7 @@ int main(void)
 		return 2;
 	xc_log_set_print(capture);
 	test_running_chain();
+	test_relocated();
 	test_no_chain();
 	test_main_pending();
 	free(st);
