@@ -26,6 +26,7 @@
 #include <sys/vfs.h>
 #include "xdpchain/xdpchain.h"
 #include "bpffs.h"
+#include "cli.h"
 
 #define BPFFS_MOUNT "/sys/fs/bpf" /* XDPCHAIN_DEFAULT_ROOT's parent */
 #define PID1_BPFFS "/proc/1/root" BPFFS_MOUNT
@@ -83,4 +84,25 @@ const char *cli_bpffs_root(const char *root, bool creates, bool verbose)
 	fprintf(stderr, "xdpchain: mounted a BPF filesystem at " BPFFS_MOUNT
 		" (there was none)\n");
 	return root;
+}
+
+int cli_set_libxdp_bpffs(struct cli_ctx *ctx, const char *dir)
+{
+	struct stat st;
+
+	if (!*dir || stat(dir, &st)) {
+		cli_error(ctx, "--libxdp-bpffs '%s': %s", dir, *dir ? strerror(errno) : "empty");
+		return CLI_EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode) || !is_bpffs(dir)) {
+		cli_error(ctx, "--libxdp-bpffs '%s': not a directory on a BPF filesystem (bpffs): "
+			  "libxdp pins its dispatchers' programs under <bpffs>/xdp", dir);
+		return CLI_EXIT_USAGE;
+	}
+	if (setenv("LIBXDP_BPFFS", dir, 1)) {
+		cli_error(ctx, "%s", strerror(errno));
+		return CLI_EXIT_FAIL;
+	}
+	ctx->libxdp_bpffs = dir;
+	return CLI_EXIT_OK;
 }

@@ -12,4 +12,13 @@
  * verbose: say which root was chosen. */
 const char *cli_bpffs_root(const char *root, bool creates, bool verbose);
 
+struct cli_ctx;
+/* --libxdp-bpffs DIR (global, or adopt's and status's own): the bpffs
+ * where libxdp pins its dispatchers' programs (in DIR/xdp), checked to be
+ * a directory on a BPF filesystem (else a usage error, nothing done), and
+ * put in $LIBXDP_BPFFS, which libxdp's own API (status) and the library
+ * (the repair of an adoption's leftovers, docs/protocol.md 7a) read.
+ * Returns a CLI_EXIT_* code. */
+int cli_set_libxdp_bpffs(struct cli_ctx *ctx, const char *dir);
+
 #endif

@@ -22,6 +22,9 @@ struct cli_ctx {
 	bool streaming;          /* json: the command writes JSON Lines itself (jsonl.h) */
 	int verbose;             /* -v: library INFO/DEBUG logs on stderr */
 	const char *root;        /* -r/--root: bpffs state root, or NULL */
+	/* --libxdp-bpffs: libxdp's bpffs (checked, and in $LIBXDP_BPFFS for
+	 * libxdp's API and the library), or NULL. */
+	const char *libxdp_bpffs;
 	struct json_writer *jw;  /* valid while a command runs with json */
 	const char *cmd;         /* name of the running command */
 	/* json mode: the first cli_error() message, "<cmd>: <message>";

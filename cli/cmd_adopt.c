@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-/* xdpchain adopt IFACE[,IFACE...] [-P|--priority N] [-c|--continue-on LIST] */
+/* xdpchain adopt IFACE[,IFACE...] [-P|--priority N] [-c|--continue-on LIST]
+ *                [--libxdp-bpffs DIR] */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xdpchain/xdpchain.h>
+#include "bpffs.h"
 #include "cli.h"
 #include "json.h"
 #include "opts.h"
 
 #define ADOPT_USAGE "usage: xdpchain adopt IFACE[,IFACE...] [-P|--priority N] " \
-		    "[-c|--continue-on LIST]"
+		    "[-c|--continue-on LIST] [--libxdp-bpffs DIR]"
 
 struct adopt_args {
 	char *ifnames[64];
@@ -56,6 +58,7 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct adopt_a
 	static const struct option longopts[] = {
 		{ "priority", required_argument, NULL, 'P' },
 		{ "continue-on", required_argument, NULL, 'c' },
+		{ "libxdp-bpffs", required_argument, NULL, 'L' },
 		{},
 	};
 	int c, ret;
@@ -73,6 +76,12 @@ static int parse_args(struct cli_ctx *ctx, int argc, char **argv, struct adopt_a
 			ret = opt_verdicts(ctx, optarg, &a->ao.continue_on);
 			if (ret)
 				return ret;
+			break;
+		case 'L': /* long only, as the global option */
+			ret = cli_set_libxdp_bpffs(ctx, optarg);
+			if (ret)
+				return ret;
+			a->ao.libxdp_bpffs = ctx->libxdp_bpffs;
 			break;
 		default:
 			return opt_bad_option(ctx, c, argv, longopts);
@@ -147,6 +156,7 @@ int cmd_adopt(struct cli_ctx *ctx, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.ao.sz = sizeof(a.ao);
 	a.ao.bpffs_root = ctx->root;
+	a.ao.libxdp_bpffs = ctx->libxdp_bpffs;
 	ret = parse_args(ctx, argc, argv, &a);
 	for (unsigned int i = 0; !ret && i < a.n; i++)
 		ret = opt_ifindex(ctx, a.ifnames[i], &ifindex);

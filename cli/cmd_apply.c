@@ -157,7 +157,8 @@ static bool progs_fresh(const struct iface *f)
  * the file's programs join them). Nothing runs there: nothing to adopt. */
 static int adopt_first(struct cli_ctx *ctx, struct apply *a, struct iface *f)
 {
-	XDPCHAIN_OPTS(xdpchain_adopt_opts, ao, .bpffs_root = ctx->root);
+	XDPCHAIN_OPTS(xdpchain_adopt_opts, ao, .bpffs_root = ctx->root,
+		      .libxdp_bpffs = ctx->libxdp_bpffs);
 	int err;
 
 	if (!f->cfg->adopt || f->chain || a->dry_run)

@@ -10,11 +10,12 @@
 #include "cli.h"
 #include "format.h"
 #include "json.h"
+#include "bpffs.h"
 #include "libxdp.h"
 #include "opts.h"
 #include "status_chain.h"
 
-#define STATUS_USAGE "usage: xdpchain status [IFACE]"
+#define STATUS_USAGE "usage: xdpchain status [IFACE] [--libxdp-bpffs DIR]"
 
 /* libxdp's dispatcher: its programs, read-only (xdpchain never changes
  * another manager's chain). */
@@ -238,12 +239,21 @@ static int status_all(struct cli_ctx *ctx)
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = { {} };
-	int c;
+	static const struct option longopts[] = {
+		{ "libxdp-bpffs", required_argument, NULL, 'L' },
+		{},
+	};
+	int c, ret;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
-		return opt_bad_option(ctx, c, argv, longopts);
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		/* libxdp's API reads its chains where $LIBXDP_BPFFS says. */
+		if (c != 'L')
+			return opt_bad_option(ctx, c, argv, longopts);
+		ret = cli_set_libxdp_bpffs(ctx, optarg);
+		if (ret)
+			return ret;
+	}
 	if (argc - optind > 1) {
 		cli_error(ctx, "unexpected argument '%s' (" STATUS_USAGE ")", argv[optind + 1]);
 		return CLI_EXIT_USAGE;

@@ -73,7 +73,8 @@ static const struct cmd cmds[] = {
 	  "                         after (--before, --after; refused without): they\n"
 	  "                         stay, ordered by their own priorities" },
 	{ "adopt", cmd_adopt,
-	  "IFACE[,IFACE...] [-P|--priority N] [-c|--continue-on LIST]",
+	  "IFACE[,IFACE...] [-P|--priority N] [-c|--continue-on LIST]\n"
+	  "[--libxdp-bpffs DIR]",
 	  "Take over the XDP program that another loader (ip link, a libbpf\n"
 	  "    application) attached to IFACE through netlink, without reloading it: it\n"
 	  "    becomes the first program of a new chain (the same id, its maps as they\n"
@@ -89,7 +90,11 @@ static const struct cmd cmds[] = {
 	  "    dispatcher newer than layout 2 or on a kernel before 5.10.\n"
 	  "    -P, --priority N     its priority (default 0: before programs of the\n"
 	  "                         default priority 50)\n"
-	  "    -c, --continue-on L  its continue-on set (default pass)" },
+	  "    -c, --continue-on L  its continue-on set (default pass)\n"
+	  "    --libxdp-bpffs DIR   the bpffs where libxdp pins its dispatchers'\n"
+	  "                         programs (in DIR/xdp; default $LIBXDP_BPFFS, else\n"
+	  "                         /sys/fs/bpf); not a bpffs directory: refused, nothing\n"
+	  "                         done" },
 	{ "apply", cmd_apply,
 	  "FILE [-n|--dry-run] [--pin-maps DIR]\n"
 	  "[--watch] [--ready FILE]",
@@ -115,9 +120,12 @@ static const struct cmd cmds[] = {
 	  "    --ready FILE         with --watch: FILE exists while every file is\n"
 	  "                         applied (a readiness probe)" },
 	{ "status", cmd_status,
-	  "[IFACE]",
+	  "[IFACE] [--libxdp-bpffs DIR]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"
-	  "    order (lower priority number runs first). With -j: always a list." },
+	  "    order (lower priority number runs first). With -j: always a list.\n"
+	  "    libxdp's chains (xdp-loader) are read through libxdp, read-only.\n"
+	  "    --libxdp-bpffs DIR   the bpffs where libxdp pins its programs (in\n"
+	  "                         DIR/xdp; default $LIBXDP_BPFFS, else /sys/fs/bpf)" },
 	{ "stats", cmd_stats,
 	  "IFACE on|off [--expect-revision N]",
 	  "Switch the per-program verdict counters of IFACE's chain on or off. On,\n"
@@ -216,7 +224,8 @@ static void print_synopsis(FILE *out, const char *prefix, const struct cmd *c)
 void cli_usage_all(FILE *out)
 {
 	fprintf(out,
-		"Usage: xdpchain [-j|--json] [-r|--root DIR] [-v|--verbose] COMMAND [ARGS]\n"
+		"Usage: xdpchain [-j|--json] [-r|--root DIR] [--libxdp-bpffs DIR] [-v|--verbose]\n"
+		"                COMMAND [ARGS]\n"
 		"       xdpchain help [COMMAND]\n"
 		"Share one interface's XDP hook between independent programs. Each runs in\n"
 		"priority order: lower number runs first.\n\n"
@@ -229,6 +238,10 @@ void cli_usage_all(FILE *out)
 		"                  {\"error\": \"...\"}; dump and top: one per line (JSON Lines)\n"
 		"  -r, --root DIR  bpffs state root (default: $" XDPCHAIN_ROOT_ENV ", else\n"
 		"                  " XDPCHAIN_DEFAULT_ROOT ")\n"
+		"  --libxdp-bpffs DIR  the bpffs where libxdp (xdp-loader) pins its\n"
+		"                  dispatchers' programs, in DIR/xdp (default: $LIBXDP_BPFFS,\n"
+		"                  else /sys/fs/bpf): adopt, apply's \"adopt\" and status\n"
+		"                  read libxdp's chains there; it must be a bpffs directory\n"
 		"  -v, --verbose   log what the library does on stderr (-vv: its debug messages and libbpf's too)\n"
 		"  -h, --help      show this help ('xdpchain help COMMAND': one command's)\n"
 		"  -V, --version   same as 'xdpchain version'\n"
@@ -245,7 +258,7 @@ static void usage_cmd(FILE *out, const struct cmd *c)
 {
 	print_synopsis(out, "Usage: xdpchain [OPTIONS] ", c);
 	fprintf(out, "    %s\n"
-		"Global OPTIONS (-j, -r, -v) go before the command: see 'xdpchain help'.\n",
+		"Global OPTIONS (-j, -r, --libxdp-bpffs, -v) go before the command: see 'xdpchain help'.\n",
 		c->help);
 }
 

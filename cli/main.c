@@ -164,6 +164,7 @@ static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "root", required_argument, NULL, 'r' },
+	{ "libxdp-bpffs", required_argument, NULL, 'L' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -173,6 +174,7 @@ static const struct option longopts[] = {
 /* The global options, before the command. */
 struct global {
 	bool help, version;
+	const char *libxdp_bpffs;
 	int bad, bad_optopt, bad_optind; /* the first bad option */
 };
 
@@ -192,6 +194,9 @@ static int parse_global(int argc, char **argv, struct cli_ctx *ctx, struct globa
 			break;
 		case 'r':
 			ctx->root = optarg;
+			break;
+		case 'L': /* long only */
+			g->libxdp_bpffs = optarg;
 			break;
 		case 'v':
 			ctx->verbose++;
@@ -227,6 +232,12 @@ static int dispatch(struct cli_ctx *ctx, const struct global *g, int argc, char 
 	if (ctx->root && !*ctx->root) {
 		cli_error(ctx, "empty --root directory");
 		return CLI_EXIT_USAGE;
+	}
+	if (g->libxdp_bpffs) {
+		int ret = cli_set_libxdp_bpffs(ctx, g->libxdp_bpffs);
+
+		if (ret)
+			return ret;
 	}
 	if (g->help)
 		return cli_print_help(ctx, NULL);

@@ -253,5 +253,17 @@ XDPCHAIN_HIDDEN void xc_libxdp_close(struct xc_libxdp *x);
 /* Under libxdp's lock: remove its pins of dispatcher disp_id on ifindex
  * (the directory dispatch-<ifindex>-<id>, its prog<N>-prog and -link). */
 XDPCHAIN_HIDDEN int xc_libxdp_unpin(const char *root, int ifindex, __u32 disp_id);
+/* Told of each of libxdp's pins (or directories) removed: dir/name. */
+typedef void (*xc_libxdp_removed_fn)(const char *dir, const char *name, void *ctx);
+/* An adoption that crashed between its swap and the removal of libxdp's
+ * pins left them (docs/protocol.md, 7a): under libxdp's lock (not waited
+ * for: busy, nothing is done), remove every dispatch-<ifindex>-<id>
+ * directory whose dispatcher is not running (the program ifindex runs,
+ * our adopted chain's dispatcher) and whose pins are all libxdp's and name
+ * only programs of ids (our chain's, n): nothing else is touched. The
+ * number of directories removed, or -errno. */
+XDPCHAIN_HIDDEN int xc_libxdp_collect(const char *root, int ifindex, __u32 running,
+				      const __u32 *ids, unsigned int n, xc_libxdp_removed_fn fn,
+				      void *ctx);
 
 #endif

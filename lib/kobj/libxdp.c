@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <sys/file.h>
+#include <sys/vfs.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include "kobj/kobj.h"
@@ -48,9 +50,17 @@ const char *xc_libxdp_root(const char *root)
 
 int xc_libxdp_lock(const char *root, char *why, size_t why_len)
 {
+	struct statfs sfs;
 	char dir[DIR_LEN];
 	int fd;
 
+	/* A wrong directory says so, not "no such pin" further on. */
+	if (statfs(xc_libxdp_root(root), &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		snprintf(why, why_len, "libxdp's bpffs %s is not a BPF filesystem: libxdp pins "
+			 "its dispatchers' programs under <bpffs>/xdp (libxdp_bpffs, "
+			 "$LIBXDP_BPFFS)", xc_libxdp_root(root));
+		return -EINVAL;
+	}
 	snprintf(dir, sizeof(dir), "%s/xdp", xc_libxdp_root(root));
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -268,28 +278,180 @@ int xc_libxdp_read(const char *root, int ifindex, int disp_fd, __u32 disp_id,
 	return 0;
 }
 
-int xc_libxdp_unpin(const char *root, int ifindex, __u32 disp_id)
+/* Remove libxdp's pins in dir (prog<N>-prog, prog<N>-link: nothing else
+ * libxdp puts there), then dir; fn (may be NULL) hears of each. */
+static int unpin_dir(const char *dir, xc_libxdp_removed_fn fn, void *ctx)
 {
-	char dir[DIR_LEN], path[DIR_LEN + 300];
+	char path[DIR_LEN + 128];
 	struct dirent *de;
 	DIR *d;
 	int err = 0;
 
-	snprintf(dir, sizeof(dir), "%s/xdp/dispatch-%d-%u", xc_libxdp_root(root), ifindex,
-		 disp_id);
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	/* Only what libxdp pins there (prog<N>-prog, prog<N>-link). */
 	while ((de = readdir(d))) {
 		if (strncmp(de->d_name, "prog", 4))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) && errno != ENOENT && !err)
-			err = -errno;
+		if (unlink(path)) {
+			if (errno != ENOENT && !err)
+				err = -errno;
+		} else if (fn) {
+			fn(dir, de->d_name, ctx);
+		}
 	}
 	closedir(d);
 	if (!err && rmdir(dir) && errno != ENOENT)
 		err = -errno;
 	return err;
+}
+
+int xc_libxdp_unpin(const char *root, int ifindex, __u32 disp_id)
+{
+	char dir[DIR_LEN];
+
+	snprintf(dir, sizeof(dir), "%s/xdp/dispatch-%d-%u", xc_libxdp_root(root), ifindex,
+		 disp_id);
+	return unpin_dir(dir, NULL, NULL);
+}
+
+/* The directory name dispatch-<ifindex>-<id> of ifindex: its id, else 0. */
+static __u32 dispatch_id(const char *name, int ifindex)
+{
+	int idx = 0, end = 0;
+	unsigned int id = 0;
+
+	if (sscanf(name, "dispatch-%d-%u%n", &idx, &id, &end) != 2 || name[end] || idx != ifindex)
+		return 0;
+	return id;
+}
+
+static bool id_in(__u32 id, const __u32 *ids, unsigned int n)
+{
+	for (unsigned int i = 0; id && i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* The program a pin of libxdp's names: prog<N>-prog itself, prog<N>-link
+ * the extension it links; 0 for anything else (not libxdp's layout). */
+static __u32 pin_prog_id(const char *dir, const char *name)
+{
+	struct bpf_prog_info pi = {};
+	struct bpf_link_info li = {};
+	char path[DIR_LEN + 128], kind[8];
+	unsigned int n;
+	int end = 0, fd;
+	__u32 len, id = 0;
+
+	if (sscanf(name, "prog%u-%4s%n", &n, kind, &end) != 2 || name[end] ||
+	    (strcmp(kind, "prog") && strcmp(kind, "link")))
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (!strcmp(kind, "prog") && xc_fd_is(fd, XC_FD_PROG)) {
+		len = sizeof(pi);
+		if (!bpf_obj_get_info_by_fd(fd, &pi, &len) && pi.type == BPF_PROG_TYPE_EXT)
+			id = pi.id;
+	} else if (!strcmp(kind, "link") && xc_fd_is(fd, XC_FD_LINK)) {
+		len = sizeof(li);
+		if (!bpf_obj_get_info_by_fd(fd, &li, &len))
+			id = li.prog_id;
+	}
+	close(fd);
+	return id;
+}
+
+/* The evidence that dir is our adoption's leftover: it holds libxdp's
+ * pins only, at least one program, and every program they name is one of
+ * ids (our running chain's). */
+static bool our_leftover(const char *dir, const __u32 *ids, unsigned int n)
+{
+	unsigned int progs = 0;
+	struct dirent *de;
+	bool ok = true;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (ok && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		ok = id_in(pin_prog_id(dir, de->d_name), ids, n);
+		progs += ok && strstr(de->d_name, "-prog") != NULL;
+	}
+	closedir(d);
+	return ok && progs;
+}
+
+/* Whether <xdir> holds a directory of ifindex for another dispatcher than
+ * running: without libxdp's lock, only to spare taking it. */
+static bool any_other(const char *xdir, int ifindex, __u32 running)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	d = opendir(xdir);
+	while (d && !found && (de = readdir(d))) {
+		__u32 id = dispatch_id(de->d_name, ifindex);
+
+		found = id && id != running;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int xc_libxdp_collect(const char *root, int ifindex, __u32 running, const __u32 *ids,
+		      unsigned int n, xc_libxdp_removed_fn fn, void *ctx)
+{
+	char xdir[DIR_LEN], dir[DIR_LEN + 64]; /* libxdp's names are short */
+	struct dirent *de;
+	__u32 now = 0, id;
+	int lock, err = 0, removed = 0;
+	DIR *d;
+
+	snprintf(xdir, sizeof(xdir), "%s/xdp", xc_libxdp_root(root));
+	if (!running || !any_other(xdir, ifindex, running))
+		return 0;
+	/* libxdp's lock, without waiting: we hold the interface's, which an
+	 * adoption takes after libxdp's (waiting could deadlock), and libxdp
+	 * at work may be building a directory. Busy: the next writer. */
+	lock = open(xdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0)
+		return 0;
+	if (flock(lock, LOCK_EX | LOCK_NB)) {
+		close(lock);
+		return 0;
+	}
+	/* Our dispatcher still runs (libxdp replaces only under its lock). */
+	if (xc_xdp_prog_id(ifindex, &now, NULL) || now != running)
+		goto out;
+	d = opendir(xdir);
+	while (d && (de = readdir(d))) {
+		id = dispatch_id(de->d_name, ifindex);
+		if (!id || id == running)
+			continue;
+		if (snprintf(dir, sizeof(dir), "%s/%s", xdir, de->d_name) >= (int)sizeof(dir) ||
+		    !our_leftover(dir, ids, n))
+			continue;
+		err = unpin_dir(dir, fn, ctx);
+		if (err)
+			break;
+		removed++;
+		if (fn)
+			fn(xdir, de->d_name, ctx);
+	}
+	if (d)
+		closedir(d);
+out:
+	close(lock);
+	return err ? err : removed;
 }

@@ -580,6 +580,7 @@ int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root, bool c
 		return err;
 	}
 	xc_state_gc(st, st->chain.have ? &st->chain.meta : NULL, rep);
+	xc_state_libxdp_left(st, rep);
 	if (st->chain.have || st->chain.alien_id)
 		return 0;
 	err = adopt_moved(st, nonblock);

@@ -46,6 +46,12 @@ XDPCHAIN_HIDDEN int xc_state_read(struct xc_state *st, int ifindex, const char *
  * (gc). */
 XDPCHAIN_HIDDEN int xc_state_lock(struct xc_state *st, int ifindex, const char *opt_root,
 				  bool create, bool nonblock, struct xc_gc_report *rep);
+/* ---- leftover.c ---- */
+/* An adopted chain: remove libxdp's pins that a crashed adoption of its
+ * dispatcher left (docs/protocol.md, 7a); rep (may be NULL) hears of
+ * each. */
+XDPCHAIN_HIDDEN void xc_state_libxdp_left(struct xc_state *st, struct xc_gc_report *rep);
+
 /* The running dispatcher's live map (its .bss): a new fd or -errno. */
 XDPCHAIN_HIDDEN int xc_live_map(struct xc_state *st);
 /* The running dispatcher's live map, mapped for a writer (xc_live_munmap()

@@ -228,7 +228,7 @@ t_adopt_libxdp_run() {
 		skip "needs xdp-loader and $FILT (Debian: xdp-tools, libxdp1) and bpftool"
 		return
 	fi
-	local ids chain0 hits0 disp k id3
+	local ids chain0 hits0 disp k id3 rc
 	export LIBXDP_BPFFS=$bpffs
 	in_ns xdp-loader load -m native -p "$bpffs/xdpfilt" xt0 "$FILT" >"$tmp/xl" 2>&1 ||
 		{ not_ok "xdp-loader load the filter: $(cat "$tmp/xl")"; return; }
@@ -246,8 +246,27 @@ t_adopt_libxdp_run() {
 	ids=$(xc -j status xt0 | jq -r '[.[0].programs[].id] | join(" ")')
 	[ "$(echo "$ids" | wc -w)" = 2 ] || { not_ok "libxdp's programs: $chain0"; return; }
 	hits0=$(filt_hits)
+	# A wrong --libxdp-bpffs: a clear reason, nothing changed. Not a
+	# bpffs (a usage error, before anything is read), and a bpffs
+	# directory without libxdp's pins.
+	expect_exit 2 xc adopt xt0 --libxdp-bpffs "$tmp" || return
+	[[ "$err" == *"not a directory on a BPF filesystem"* ]] || { not_ok "not a bpffs: $err"; return; }
+	mkdir -p "$bpffs/no-libxdp"
+	expect_exit 1 xc adopt xt0 --libxdp-bpffs "$bpffs/no-libxdp"
+	rc=$?
+	rmdir "$bpffs/no-libxdp"
+	[ "$rc" = 0 ] || return
+	[[ "$err" == *"cannot open libxdp's directory $bpffs/no-libxdp/xdp"* ]] ||
+		{ not_ok "a bpffs without libxdp's pins: $err"; return; }
+	expect "still libxdp's chain, unchanged" "$disp $chain0" "$(xdp_id) $(libxdp_chain)" || return
+	expect "no state" "" "$(ls "$(state_dir)" 2>/dev/null)" || return
+	# Without $LIBXDP_BPFFS (ip netns exec hides /sys/fs/bpf), only the
+	# option names libxdp's bpffs: status reads libxdp's chain there.
+	expect "status --libxdp-bpffs" "$chain0" "$(in_ns env -u LIBXDP_BPFFS "$XC" -j status xt0 \
+		--libxdp-bpffs "$bpffs" | jq -r '.[0].programs | map("\(.id) \(.name) \(.priority) \(.continue_on | tostring)") | join(",")')" ||
+		return
 	echo "# libxdp (dispatcher $disp: $chain0):"
-	stream_during xc adopt xt0 || return
+	stream_during in_ns env -u LIBXDP_BPFFS "$XC" adopt xt0 --libxdp-bpffs "$bpffs" || return
 	expect "programs: ids, names, priorities, continue-on sets, in order" "$chain0" \
 		"$(libxdp_chain)" || return
 	expect "drops the filter counted in its map (kept)" "$((hits0 + sent))" "$(filt_hits)" || return

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 # Crash safety: kill xdpchain with SIGKILL at every step of attach, detach
-# (rebuilding, and in place), an attach relocated in place, adopt (a netlink-attached program taken
-# over: before its commit the program runs alone, after it the chain),
+# (rebuilding, and in place), an attach relocated in place, adopt (a
+# netlink-attached program taken over: before its commit the program runs
+# alone, after it the chain; and libxdp's dispatcher, freplace only:
+# before its commit libxdp's chain runs untouched, after it ours, and
+# libxdp's pins of its dispatcher are removed by the next writer or gc),
 # and detach --all (XDPCHAIN_FAULT, lib/model/fault.c; needs a build with
 # meson -Dfault_injection=true), then check that
 #   - the interface runs the old chain or the new one, complete (trace of
@@ -34,6 +37,9 @@ fault_list=$(XDPCHAIN_FAULT=list "$XC" version 2>/dev/null)
 # Steps this backend's transactions pass: "any" and its own.
 backend_steps=$(echo "$fault_list" | awk -v b="$backend" '$2 == "any" || $2 == b { print $1 }' | sort)
 reached=""
+resetf=reset
+# libxdp (xdp-loader, and the library's adoption) pins in our bpffs.
+export LIBXDP_BPFFS=$bpffs
 injected=0
 clean=0
 
@@ -82,11 +88,38 @@ gone() {
 }
 all_pins() { find "$bpffs" -mindepth 1 \( -type f -o -type d -empty \) ! -name '*.debug' | sort; }
 # The chain status reports, as the trace it should produce.
+# libxdp's chain (status reads it through libxdp) is "libxdp TRACE".
 status_trace() {
-	local ids
+	local ids pre
+	pre=$(status_json | jq -r 'if .[0].manager == "libxdp" then "libxdp " else "" end')
 	ids=$(status_json | jq -r '[.[0].programs[]?.name] | map({"t_pass_a": "a1", "t_pass_b": "a2",
 		"t_pass_c": "a3", "t_pass_d": "a4", "t_pass_e": "a5"}[.] // "?") | join(",")')
-	[ -n "$ids" ] && echo "verdict=pass trace=$ids" || echo none
+	[ -n "$ids" ] && echo "${pre}verdict=pass trace=$ids" || echo none
+}
+# libxdp's dispatcher directories (dispatch-<ifindex>-<id>) in its bpffs.
+libxdp_dirs() { ls "$bpffs/xdp" 2>/dev/null | grep '^dispatch-' | tr '\n' ' '; }
+# Directories of libxdp's layout for dispatchers that do not run, which
+# the repair must leave alone (not the evidence of our adoption): one
+# holding a program of our chain and an entry that is not libxdp's, one
+# holding a program that is not in our chain (our dispatcher).
+decoy_dirs=""
+decoys() {
+	local ifx pid disp d1 d2
+	ifx=$(in_ns cat /sys/class/net/xt0/ifindex)
+	pid=$(status_json | jq -r '.[0].programs[0].id')
+	disp=$(status_json | jq -r '.[0].dispatcher_id')
+	d1=$bpffs/xdp/dispatch-$ifx-4000000001 d2=$bpffs/xdp/dispatch-$ifx-4000000002
+	mkdir -p "$d1" "$d2" && bpftool prog pin id "$pid" "$d1/prog0-prog" &&
+		bpftool prog pin id "$pid" "$d1/other" && bpftool prog pin id "$disp" "$d2/prog0-prog" ||
+		{ not_ok "decoy directories"; return 1; }
+	decoy_dirs="dispatch-$ifx-4000000001 dispatch-$ifx-4000000002 "
+}
+# libxdp's chain on xt0 goes too (its pins with it), and what a failed
+# run left of it.
+reset_libxdp() {
+	xc detach xt0 --all >/dev/null 2>&1
+	in_ns xdp-loader unload xt0 --all >/dev/null 2>&1
+	reset
 }
 
 # The operations: setup commands, the operation, the trace before and after.
@@ -116,6 +149,14 @@ setup_relocate_vacant() { setup_detach_inplace && op_detach; }
 op_relocate_vacant() { att t_pass_b -P 20; }
 setup_adopt() { in_ns "$XT" attach-foreign xt0 "$OBJ" t_pass_a >/dev/null; }
 op_adopt() { xc adopt xt0 >/dev/null; }
+# libxdp's dispatcher, loaded by Debian's xdp-loader with two programs
+# (priorities 10 and 20), adopted: the same trace before and after, told
+# apart by status (manager libxdp before the commit).
+setup_adopt_libxdp() {
+	in_ns xdp-loader load -m native -P 10 -n t_pass_a xt0 "$OBJ" >/dev/null 2>&1 &&
+		in_ns xdp-loader load -m native -P 20 -n t_pass_b xt0 "$OBJ" >/dev/null 2>&1
+}
+op_adopt_libxdp() { op_adopt; }
 setup_detach_all() { setup_detach; }
 op_detach_all() { xc detach xt0 --all >/dev/null; }
 declare -A old new
@@ -135,6 +176,8 @@ old[relocate_vacant]="verdict=pass trace=a1,a4,a5"
 new[relocate_vacant]="verdict=pass trace=a1,a2,a4,a5"
 old[adopt]="verdict=pass trace=a1"
 new[adopt]="verdict=pass trace=a1"
+old[adopt_libxdp]="verdict=pass trace=a1,a2"
+new[adopt_libxdp]="verdict=pass trace=a1,a2"
 old[detach_all]="verdict=pass trace=a1,a2"
 new[detach_all]=none
 
@@ -156,7 +199,7 @@ inject() {
 	local op=$1 step=$2 n=$3 idx=$4 commit=$5 mode=$6 want got rc i
 	current="crash at $step:$n during $op ($backend), repaired by ${mode/next/the next command}"
 	# A passed injection ends with the interface clean (checked).
-	[ "$clean" = 1 ] || reset
+	[ "$clean" = 1 ] || $resetf
 	clean=0
 	local held
 	"setup_$op" || { not_ok "setup"; return 1; }
@@ -176,14 +219,35 @@ inject() {
 		got=$(state)
 	done
 	expect "what runs" "$want" "$got" || return 1
-	# Before an adoption's commit, the foreign program runs, no chain.
-	local chain_trace=$got
-	[ "$op" = adopt ] && [ "$idx" -lt "$commit" ] && chain_trace=none
+	# Before an adoption's commit, the foreign program runs, no chain
+	# (or libxdp's chain, untouched: its directory of the dispatcher that
+	# runs, and no other).
+	local chain_trace=$got adopted=0 lx=""
+	if [ "$idx" -lt "$commit" ]; then
+		case $op in
+		adopt) chain_trace=none adopted=1 ;;
+		adopt_libxdp)
+			chain_trace="libxdp $got" adopted=1
+			lx="dispatch-$(in_ns cat /sys/class/net/xt0/ifindex)-$(in_ns ip -j link show dev xt0 |
+				jq -r '.[0].xdp.prog.id') "
+			;;
+		esac
+	fi
 	expect "status agrees with what runs" "$chain_trace" "$(status_trace)" || return 1
+	if [ "$op" = adopt_libxdp ]; then
+		# After the commit, libxdp's pins of its dispatcher are left
+		# (where the crash came before their removal) for the repair.
+		[ "$idx" -ge "$commit" ] && echo "# libxdp's pins left by the crash: $(libxdp_dirs)"
+		[ "$idx" -lt "$commit" ] && { expect "libxdp's pins" "$lx" "$(libxdp_dirs)" || return 1; }
+		[ "$step" = adopt ] && [ -z "$(libxdp_dirs)" ] &&
+			{ not_ok "a crash at adopt left no libxdp pins: nothing to repair"; return 1; }
+		[ "$step" = adopt ] && { decoys || return 1; }
+	fi
 	held=$(in_ns "$XT" held "$bpffs" xt0)
 	if [ "$mode" = next ]; then
-		if [ "$chain_trace" = none ] && [ "$got" != none ]; then
+		if [ "$adopted" = 1 ]; then
 			xc adopt xt0 >/dev/null || { not_ok "adopting again failed"; return 1; }
+			lx=""
 		fi
 		att t_pass_c -P 30 || { not_ok "the next attach failed"; return 1; }
 		if [ "$got" = none ]; then want="verdict=pass trace=a3"; else want="$got,a3"; fi
@@ -194,9 +258,17 @@ inject() {
 	fi
 	expect "pins" "$(want_pins | tr '\n' ' ')" "$(have_pins | tr '\n' ' ')" || return 1
 	main_pin_ok || return 1
-	reset
+	# libxdp's directory of the dispatcher that still runs is kept, the
+	# one our chain replaced is gone (the repair, protocol.md 7a).
+	if [ "$op" = adopt_libxdp ]; then
+		[ "$step" = adopt ] && lx="$decoy_dirs"
+		expect "libxdp's pins after the repair" "$lx" "$(libxdp_dirs)" || return 1
+		rm -rf "$bpffs"/xdp/dispatch-*-400000000?
+	fi
+	$resetf
 	expect "no state directory left" "" "$(have_pins)" || return 1
-	expect "nothing pinned on bpffs" "" "$(all_pins | grep -v '/ns-[0-9]*$' | grep -v '/xdpchain$')" || return 1
+	expect "nothing pinned on bpffs" "" "$(all_pins | grep -v '/ns-[0-9]*$' | grep -v '/xdpchain$' |
+		grep -v "^$bpffs/xdp$")" || return 1
 	expect "nothing runs" none "$(state)" || return 1
 	gone "$held" || return 1
 	clean=1
@@ -205,7 +277,9 @@ inject() {
 
 crash_op() { # OP
 	local op=$1 trace lines commit=1000000 i=0 k=0 step n mode t0=$SECONDS n0=$injected
-	reset
+	resetf=reset
+	[ "$op" = adopt_libxdp ] && resetf=reset_libxdp
+	$resetf
 	"setup_$op" || { begin "setup of $op"; not_ok "setup"; return; }
 	trace=$(XDPCHAIN_FAULT=trace "op_$op" 2>&1 >/dev/null | awk '$1 == "xdpchain-fault:" { print $2, $3 }')
 	clean=0
@@ -242,6 +316,9 @@ crash_op() { # OP
 		k=$((k + 1))
 	done <<<"$trace"
 	echo "# $op: $((injected - n0)) crashes in $((SECONDS - t0)) s"
+	[ "$clean" = 1 ] || $resetf
+	clean=1
+	resetf=reset
 }
 
 t_attach_new() { crash_op attach_new; }
@@ -253,6 +330,19 @@ t_append() { crash_op append; }
 t_adopt() { crash_op adopt; }
 t_relocate() { crash_op relocate; }
 t_relocate_vacant() { crash_op relocate_vacant; }
+t_adopt_libxdp() {
+	if [ "$backend" != freplace ]; then
+		begin "crashes adopting libxdp's dispatcher"
+		skip "libxdp's programs are extensions, which this kernel refuses (the guests run it)"
+		return
+	fi
+	if ! command -v xdp-loader >/dev/null; then
+		begin "crashes adopting libxdp's dispatcher"
+		skip "needs xdp-loader (Debian: xdp-tools)"
+		return
+	fi
+	crash_op adopt_libxdp
+}
 
 t_gc_crash() {
 	begin "a crash during gc is repaired by the next gc"
@@ -292,7 +382,7 @@ t_coverage() {
 }
 
 run_tests t_hook t_attach_new t_attach t_detach t_detach_inplace t_append t_relocate \
-	t_relocate_vacant t_adopt t_detach_all \
+	t_relocate_vacant t_adopt t_adopt_libxdp t_detach_all \
 	t_gc_crash \
 	t_coverage
 finish
