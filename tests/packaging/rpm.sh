@@ -83,6 +83,8 @@ datadir=$(ev '%{_datadir}') lic=$(ev '%{_defaultlicensedir}') doc=$(ev '%{_defau
 expect_xdpchain="$(ev '%{_sbindir}')/xdpchain
 $(ev '%{_libexecdir}')/xdpchain-apply-all
 $(ev '%{_unitdir}')/xdpchain-apply.service
+$(ev '%{_unitdir}')/xdpchain-metrics.socket
+$(ev '%{_unitdir}')/xdpchain-metrics@.service
 $mandir/man8/xdpchain.8
 $datadir/bash-completion/completions/xdpchain
 $libdir/bpf
@@ -127,9 +129,14 @@ rpm -qp --provides "$lib" 2>/dev/null | grep -qxF "$soname" &&
 rpm -qp --requires "$dev" 2>/dev/null | grep -qx "libxdpchain(.*) = $version-.*" &&
 	ok "libxdpchain-devel requires libxdpchain of the same version" ||
 	ko "libxdpchain-devel does not require libxdpchain = $version"
-rpm -qp --requires "$cli" 2>/dev/null | grep -qxF "$soname" &&
-	ok "xdpchain requires $soname (the CLI links the shared library)" ||
-	ko "xdpchain does not require $soname"
+# The command links the library's objects statically (it uses the
+# internal API of lib/api/internal.h), as the Debian package does: it
+# must not pull in the shared library.
+if rpm -qp --requires "$cli" 2>/dev/null | grep -q '^libxdpchain'; then
+	ko "xdpchain requires libxdpchain, though the command links it statically"
+else
+	ok "xdpchain does not require libxdpchain (the command links it statically)"
+fi
 rpm -qp --scripts "$cli" 2>/dev/null | grep -q 'systemd_post xdpchain-apply.service' &&
 	ok "xdpchain: systemd scriptlets" || ko "xdpchain: no systemd scriptlets"
 rpm -qp --scripts "$lib" 2>/dev/null | grep -q 'postinstall program: /sbin/ldconfig' &&
