@@ -161,15 +161,22 @@ static int finish(struct cli_ctx *ctx, int ret, FILE *jout, char **jbuf, size_t 
 	return ret;
 }
 
-static const struct option longopts[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ "root", required_argument, NULL, 'r' },
-	{ "libxdp-bpffs", required_argument, NULL, 'L' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{},
-};
+/* The global options (a function's static: c-cycles reads an array
+ * initialised at file scope after a function as a definition). */
+static const struct option *global_options(void)
+{
+	static const struct option o[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "libxdp-bpffs", required_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+
+	return o;
+}
 
 /* The global options, before the command. */
 struct global {
@@ -187,7 +194,7 @@ static int parse_global(int argc, char **argv, struct cli_ctx *ctx, struct globa
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jr:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jr:vhV", global_options(), NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctx->json = true;
@@ -227,7 +234,7 @@ static int dispatch(struct cli_ctx *ctx, const struct global *g, int argc, char 
 	if (g->bad) {
 		optopt = g->bad_optopt;
 		optind = g->bad_optind;
-		return opt_bad_option(ctx, g->bad, argv, longopts);
+		return opt_bad_option(ctx, g->bad, argv, global_options());
 	}
 	if (ctx->root && !*ctx->root) {
 		cli_error(ctx, "empty --root directory");
