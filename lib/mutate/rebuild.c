@@ -46,44 +46,11 @@ static void entries_close(struct xc_entry *e, unsigned int n)
 			close(e[i].fd);
 }
 
-/* The program pinned as prog-<id>, only if it really is program id. */
-static int prog_from_pin(struct xc_state *st, __u32 id)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	int fd = xc_get_at(st, "prog-%u", id);
-
-	if (fd < 0)
-		return fd;
-	if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.id != id) {
-		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->store.dir, id, id);
-		close(fd);
-		xc_unpin_at(st, "prog-%u", id);
-		return -ENOENT;
-	}
-	return fd;
-}
-
-/* The file descriptor of a running chain's program, from its pin (or, if
- * the pin was lost or is wrong, from its id, pinning it again). */
+/* The file descriptor of a running chain's program (xc_chain_prog_open()). */
 static int entry_open(struct xc_state *st, struct xc_entry *e)
 {
-	__u32 id = e->m.prog_id;
-	int err;
-
-	e->fd = prog_from_pin(st, id);
-	if (e->fd >= 0)
-		return 0;
-	e->fd = bpf_prog_get_fd_by_id(id);
-	if (e->fd >= 0 && !xc_pin_at(st, e->fd, "prog-%u", id))
-		return 0;
-	err = e->fd < 0 ? -errno : -EIO;
-	if (e->fd >= 0)
-		close(e->fd);
-	e->fd = -1;
-	xc_warn("program %u (%s) of the chain is gone\n", id, e->m.name);
-	return err;
+	e->fd = xc_chain_prog_open(st, e->m.prog_id, e->m.name);
+	return e->fd < 0 ? e->fd : 0;
 }
 
 static int foreign_remove(struct xc_state *st, const struct xc_build *b, struct foreign *f)

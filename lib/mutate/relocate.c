@@ -48,7 +48,8 @@ static int join(struct xc_state *st, struct xdpchain_prog *prog, struct xdpchain
 }
 
 /* Put s[0..k) at positions start .. start + k - 1: descriptions, then
- * programs (the joining one is prog_fd, the others their prog-<id>). */
+ * programs (the joining one is prog_fd, the others their prog-<id>, checked:
+ * xc_chain_prog_open()). */
 static int fill(struct xc_state *st, struct xdpchain_live *live, const struct xdpchain_slot_meta *s,
 		unsigned int k, unsigned int start, int joins, int prog_fd)
 {
@@ -61,7 +62,7 @@ static int fill(struct xc_state *st, struct xdpchain_live *live, const struct xd
 		live->test[start + i] = xc_live_test(s[i].continue_on);
 	}
 	for (i = 0; i < k && !err; i++) {
-		fd = (int)i == joins ? prog_fd : xc_get_at(st, "prog-%u", s[i].prog_id);
+		fd = (int)i == joins ? prog_fd : xc_chain_prog_open(st, s[i].prog_id, s[i].name);
 		if (fd < 0) {
 			err = fd;
 			break;

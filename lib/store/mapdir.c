@@ -57,11 +57,19 @@ static int prog_map_ids(struct xc_state *st, __u32 prog_id, __u32 ids[PROG_MAX_M
 	__u32 len = sizeof(info);
 	int fd, err;
 
+	/* A pin pointed at another program would name its maps: only the
+	 * program of that id counts. */
 	fd = xc_get_at(st, "prog-%u", prog_id);
+	if (fd >= 0 && (bpf_obj_get_info_by_fd(fd, &info, &len) || info.id != prog_id)) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		return -errno;
+	memset(&info, 0, sizeof(info));
+	len = sizeof(info);
 	info.nr_map_ids = PROG_MAX_MAPS;
 	info.map_ids = (__u64)(unsigned long)ids;
 	err = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;

@@ -276,6 +276,43 @@ int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	return fd < 0 ? -errno : fd;
 }
 
+/* The program pinned as prog-<id>, only if it really is program id: a
+ * pin is a name anyone with access to the directory can point elsewhere,
+ * and a chain must run the programs its description names. */
+static int prog_from_pin(struct xc_state *st, __u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = xc_get_at(st, "prog-%u", id);
+
+	if (fd < 0)
+		return fd;
+	if (!xc_fd_is(fd, XC_FD_PROG) || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.id != id) {
+		xc_warn("%s/prog-%u is not program %u: replacing the pin\n", st->store.dir, id, id);
+		close(fd);
+		xc_unpin_at(st, "prog-%u", id);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+int xc_chain_prog_open(struct xc_state *st, __u32 id, const char *name)
+{
+	int fd = prog_from_pin(st, id), err;
+
+	if (fd >= 0)
+		return fd;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0 && !xc_pin_at(st, fd, "prog-%u", id))
+		return fd;
+	err = fd < 0 ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	xc_warn("program %u (%s) of the chain is gone\n", id, name);
+	return err;
+}
+
 int xc_store_check(const struct xc_state *st)
 {
 	return check_bpffs(st->store.root);

@@ -154,6 +154,11 @@ XDPCHAIN_HIDDEN int xc_unpin_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 XDPCHAIN_HIDDEN int xc_get_at(struct xc_state *st, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The file descriptor of program id (named name) of the running chain,
+ * from its prog-<id> pin if that really is program id, else by id,
+ * pinned again (a wrong pin is replaced, with a warning): fd or -errno
+ * (the program is gone: reported). */
+XDPCHAIN_HIDDEN int xc_chain_prog_open(struct xc_state *st, __u32 id, const char *name);
 /* prog (just loaded) joins a chain: its crash point, its prog-<id> pin,
  * and its id and tag in m. */
 XDPCHAIN_HIDDEN int xc_prog_joins(struct xc_state *st, struct xdpchain_prog *prog,

@@ -416,7 +416,8 @@ t_state_wrong_prog_pin() {
 	# Appended in place, the chain does not use the pins of its programs.
 	att t_pass_d -P 40 || { not_ok "append"; return; }
 	expect "runs" "verdict=pass trace=a1,a2,a4" "$(run)" || return
-	# A rebuild does.
+	# A relocation in place does (t_pass_c goes between them: the whole
+	# chain is written into spare positions, section 6c), as a rebuild.
 	xc attach -b "$backend" xt0 "$OBJ" -p t_pass_c -P 30 >/dev/null 2>"$work/err" ||
 		{ not_ok "attach: $(cat "$work/err")"; return; }
 	expect "warns" "yes" "$(grep -q "prog-$ida is not program $ida" "$work/err" && echo yes)" || return
@@ -579,9 +580,10 @@ t_state_other_version() {
 	for ver in 8 10; do
 		reset
 		base || return
-		# A program that sorts first: a new dispatcher, of version $ver.
+		# A program that sorts first, with counters switched on: a
+		# new dispatcher (not a relocation in place), of version $ver.
 		in_ns env XDPCHAIN_FORGE_VERSION=$ver "$XC" attach -b "$backend" xt0 "$OBJ" \
-			-p t_pass_c -P 5 >/dev/null || { not_ok "forge version $ver"; return; }
+			-p t_pass_c -P 5 --stats >/dev/null || { not_ok "forge version $ver"; return; }
 		v=$(run)
 		expect "version $ver runs" "verdict=pass trace=a3,a1,a2" "$v" || return
 		mark
