@@ -66,17 +66,20 @@ XDPCHAIN_HIDDEN bool xc_name_is_pair(const char *name, const char *prefix, unsig
 /* name is exactly prefix and such a number (*v untouched if not). */
 XDPCHAIN_HIDDEN bool xc_name_is_num(const char *name, const char *prefix,
 				    unsigned long long *v);
-/* name is exactly prefix, a number <= max1 and two 32-bit numbers, each
- * after a '-' (link-<rev>-<id>-<pos>); untouched if not. */
-XDPCHAIN_HIDDEN bool xc_name_is_triple(const char *name, const char *prefix,
-				       unsigned long long max1, unsigned long long *a,
-				       unsigned long long *b, unsigned long long *c);
 /* The pin name of the freplace link of program id at position pos of
  * dispatcher revision rev, whose metadata has own programs:
  * link-<rev>-<id> for its own positions, link-<rev>-<id>-<pos> for spare
  * ones (docs/protocol.md, section 5). 0 or -ENAMETOOLONG. */
 XDPCHAIN_HIDDEN int xc_link_pin_name(char *buf, size_t len, __u64 rev, __u32 id,
 				     unsigned int pos, unsigned int own);
+/* name is a link pin of either form: its revision, program id and
+ * position (ULLONG_MAX for link-<rev>-<id>); untouched if not. */
+XDPCHAIN_HIDDEN bool xc_link_pin_parse(const char *name, unsigned long long *rev,
+				       unsigned long long *id, unsigned long long *pos);
+/* Whether a link pin with position pos (as xc_link_pin_parse() gives it)
+ * names dispatcher position at, the dispatcher having own positions of
+ * its own: the inverse of xc_link_pin_name(). */
+XDPCHAIN_HIDDEN bool xc_link_pin_at(unsigned long long pos, unsigned int at, unsigned int own);
 
 /* ---- opts.c: size-versioned options ---- */
 XDPCHAIN_HIDDEN bool xc_opts_valid(const void *opts, size_t known_sz,

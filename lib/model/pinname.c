@@ -60,8 +60,10 @@ bool xc_name_is_num(const char *name, const char *prefix, unsigned long long *v)
 	return true;
 }
 
-bool xc_name_is_triple(const char *name, const char *prefix, unsigned long long max1,
-		       unsigned long long *a, unsigned long long *b, unsigned long long *c)
+/* name is exactly prefix, a number <= max1 and two 32-bit numbers, each
+ * after a '-' (link-<rev>-<id>-<pos>); untouched if not. */
+static bool name_is_triple(const char *name, const char *prefix, unsigned long long max1,
+			   unsigned long long *a, unsigned long long *b, unsigned long long *c)
 {
 	unsigned long long x, y, z;
 	const char *p = xc_name_num(name, prefix, max1, &x);
@@ -93,4 +95,19 @@ int xc_link_pin_name(char *buf, size_t len, __u64 rev, __u32 id, unsigned int po
 	else
 		n = snprintf(buf, len, "link-%llu-%u-%u", (unsigned long long)rev, id, pos);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+bool xc_link_pin_parse(const char *name, unsigned long long *rev, unsigned long long *id,
+		       unsigned long long *pos)
+{
+	if (xc_name_is_pair(name, "link-", ULLONG_MAX, rev, id)) {
+		*pos = ULLONG_MAX;
+		return true;
+	}
+	return name_is_triple(name, "link-", ULLONG_MAX, rev, id, pos);
+}
+
+bool xc_link_pin_at(unsigned long long pos, unsigned int at, unsigned int own)
+{
+	return pos == ULLONG_MAX ? at < own : pos == at && pos >= own;
 }

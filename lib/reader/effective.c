@@ -47,18 +47,12 @@ static __u64 linked_freplace(struct xc_state *st)
 	if (!d)
 		return want;
 	while ((de = readdir(d))) {
-		if (xc_name_is_pair(de->d_name, "link-", ULLONG_MAX, &rev, &v))
-			pos = ULLONG_MAX; /* one of the dispatcher's own positions */
-		else if (!xc_name_is_triple(de->d_name, "link-", ULLONG_MAX, &rev, &v, &pos))
+		if (!xc_link_pin_parse(de->d_name, &rev, &v, &pos) || rev != b->revision)
 			continue;
-		if (rev != b->revision)
-			continue;
-		for (i = 0; i < b->nr_progs; i++) {
-			if (!(want & (1ull << i)) || b->slots[i].prog_id != (__u32)v)
-				continue;
-			if (pos == ULLONG_MAX ? off + i < own : pos == off + i && pos >= own)
+		for (i = 0; i < b->nr_progs; i++)
+			if ((want & (1ull << i)) && b->slots[i].prog_id == (__u32)v &&
+			    xc_link_pin_at(pos, off + i, own))
 				linked |= 1ull << i;
-		}
 	}
 	closedir(d);
 	return linked;

@@ -33,7 +33,7 @@ static bool link_used(const struct xc_state *st, const struct xdpchain_meta *met
 	for (unsigned int i = 0; i < c->base.nr_progs; i++) {
 		if (c->base.slots[i].prog_id != id)
 			continue;
-		if (pos == ULLONG_MAX ? c->off + i < c->own : pos == c->off + i && pos >= c->own)
+		if (xc_link_pin_at(pos, c->off + i, c->own))
 			return true;
 	}
 	return false;
@@ -80,11 +80,9 @@ void xc_state_gc(struct xc_state *st, const struct xdpchain_meta *meta,
 			drop = !meta_has_prog(meta, id);
 		else if (xc_name_is_pair(name, "tails-", UINT_MAX, &id, &map))
 			drop = !meta_has_prog(meta, id);
-		else if (xc_name_is_pair(name, "link-", ULLONG_MAX, &rev, &id))
-			drop = !meta || rev != base_rev || !link_used(st, meta, id, ULLONG_MAX);
-		/* A spare position's (section 6c: a relocation leaves the
-		 * old positions' links to this) */
-		else if (xc_name_is_triple(name, "link-", ULLONG_MAX, &rev, &id, &pos))
+		/* Of either form: a spare position's names it (section 6c: a
+		 * relocation leaves the old positions' links to this). */
+		else if (xc_link_pin_parse(name, &rev, &id, &pos))
 			drop = !meta || rev != base_rev || !link_used(st, meta, id, pos);
 		else if (xc_name_is_num(name, "progs-", &rev) || xc_name_is_num(name, "disp-", &rev) ||
 			 xc_name_is_num(name, "meta-", &rev) ||

@@ -54,9 +54,34 @@ static void test_parts(void)
 	CHECK(!xc_name_num(NULL, "-", UINT_MAX, &id));
 }
 
+/* Link pins: xc_link_pin_parse() and xc_link_pin_at() read back what
+ * xc_link_pin_name() writes, for the dispatcher's own positions and
+ * spare ones. */
+static void test_link_pins(void)
+{
+	unsigned long long rev = 1, id = 1, pos = 1;
+	char buf[64];
+
+	CHECK(!xc_link_pin_name(buf, sizeof(buf), 42, 7, 1, 3) && !strcmp(buf, "link-42-7"));
+	CHECK(xc_link_pin_parse(buf, &rev, &id, &pos) && rev == 42 && id == 7 && pos == ULLONG_MAX);
+	CHECK(xc_link_pin_at(pos, 1, 3) && xc_link_pin_at(pos, 2, 3) && !xc_link_pin_at(pos, 3, 3));
+	CHECK(!xc_link_pin_name(buf, sizeof(buf), 42, 7, 5, 3) && !strcmp(buf, "link-42-7-5"));
+	CHECK(xc_link_pin_parse(buf, &rev, &id, &pos) && rev == 42 && id == 7 && pos == 5);
+	CHECK(xc_link_pin_at(pos, 5, 3) && !xc_link_pin_at(pos, 4, 3));
+	/* A position below own is never named by position. */
+	CHECK(!xc_link_pin_at(2, 2, 3));
+	CHECK(xc_link_pin_name(buf, 8, 42, 7, 5, 3) == -ENAMETOOLONG);
+	rev = id = pos = 9;
+	CHECK(!xc_link_pin_parse("link-42-7-5-1", &rev, &id, &pos));
+	CHECK(!xc_link_pin_parse("link-42", &rev, &id, &pos));
+	CHECK(!xc_link_pin_parse("tails-42-7", &rev, &id, &pos));
+	CHECK(rev == 9 && id == 9 && pos == 9);
+}
+
 int main(void)
 {
 	test_exact();
 	test_parts();
+	test_link_pins();
 	return check_report("test_pinname");
 }
