@@ -28,6 +28,9 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 	if (!ctx->json) {
 		printf("%s (ifindex %d): libxdp dispatcher id %u (managed by libxdp, not by "
 		       "xdpchain; shown read-only)\n", ifname, ifindex, v->dispatcher_id);
+		if (v->layout)
+			printf("  (layout version %u of libxdp's dispatcher, newer than this system's "
+			       "libxdp reads: read by xdpchain, as adopt reads it)\n", v->layout);
 		if (!v->progs_read)
 			printf("  (libxdp cannot read its programs: they are pinned in bpffs, under "
 			       "$LIBXDP_BPFFS/xdp (default /sys/fs/bpf/xdp), and need "
@@ -55,6 +58,10 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 	json_end_object(w);
 	json_kv_bool(w, "xdp_frags", v->frags);
 	json_kv_bool(w, "programs_complete", v->progs_read);
+	/* Who read it: libxdp, or (a layout it refuses) xdpchain's reader. */
+	json_kv_string(w, "read_by", v->layout ? "xdpchain" : "libxdp");
+	if (v->layout)
+		json_kv_uint(w, "layout_version", v->layout);
 	json_key(w, "programs");
 	json_start_array(w);
 	for (unsigned int i = 0; i < v->nr_progs; i++) {
@@ -74,7 +81,7 @@ static void show_libxdp(struct cli_ctx *ctx, const char *ifname, int ifindex,
 
 /* An interface without a chain: a foreign program (id != 0) or nothing. */
 static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u32 id,
-		       const char *name)
+		       const char *name, const char *unreadable)
 {
 	struct json_writer *w = ctx->jw;
 
@@ -82,7 +89,9 @@ static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u
 		if (id)
 			printf("%s (ifindex %d): foreign XDP program id %u name %s (not managed by "
 			       "xdpchain)\n", ifname, ifindex, id, *name ? name : "?");
-		else
+		if (id && unreadable && *unreadable)
+			printf("  (libxdp's dispatcher, unreadable: %s)\n", unreadable);
+		else if (!id)
 			printf("%s: no XDP program\n", ifname);
 		return;
 	}
@@ -96,6 +105,8 @@ static void show_other(struct cli_ctx *ctx, const char *ifname, int ifindex, __u
 		json_kv_string(w, "name", name);
 		json_end_object(w);
 	}
+	if (id && unreadable && *unreadable)
+		json_kv_string(w, "unreadable", unreadable);
 	json_key(w, "programs");
 	json_start_array(w);
 	json_end_array(w);
@@ -140,7 +151,7 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 {
 	XDPCHAIN_OPTS(xdpchain_query_opts, qo, .bpffs_root = ctx->root);
 	struct xdpchain_chain *c = xdpchain_chain__get(ifindex, &qo);
-	char name[64] = "";
+	char name[64] = "", why[300] = "";
 	__u32 id = 0;
 	int err;
 
@@ -166,12 +177,12 @@ static int show_iface(struct cli_ctx *ctx, const char *ifname, int ifindex, bool
 	if (id && !strcmp(name, LIBXDP_DISPATCHER_NAME)) {
 		struct libxdp_view v;
 
-		if (!libxdp_view_read(ifindex, id, &v)) {
+		if (!libxdp_view_read(ifindex, id, &v, why, sizeof(why))) {
 			show_libxdp(ctx, ifname, ifindex, &v);
 			return 1;
 		}
 	}
-	show_other(ctx, ifname, ifindex, id, name);
+	show_other(ctx, ifname, ifindex, id, name, why);
 	return 1;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/bpf.h>
 #include <xdp/libxdp.h>
 #include "libxdp.h"
+#include "api/internal.h"
 
 /* libxdp warns on stderr when it cannot read its pins; status says it
  * in its own words. */
@@ -34,7 +35,33 @@ static void fill_prog(struct libxdp_prog *p, const struct xdp_program *prog, uns
 			p->actions |= 1u << a;
 }
 
-int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v)
+/* libxdpchain's reader (protocol.md 7a): for a layout the system's
+ * libxdp refuses, which it reads by the names in the config's BTF. */
+static int view_by_xdpchain(int ifindex, __u32 disp_id, struct libxdp_view *v, char *why,
+			    size_t why_len)
+{
+	struct xc_libxdp_view x;
+	int err;
+
+	err = xc_libxdp_view(ifindex, disp_id, &x, why, why_len);
+	if (err)
+		return err;
+	v->frags = x.frags;
+	v->progs_read = true;
+	v->layout = x.version;
+	for (unsigned int i = 0; i < x.nr && i < LIBXDP_MAX_SLOTS; i++) {
+		v->progs[i].id = x.progs[i].id;
+		snprintf(v->progs[i].name, sizeof(v->progs[i].name), "%s", x.progs[i].name);
+		v->progs[i].slot = i;
+		v->progs[i].priority = x.progs[i].priority;
+		v->progs[i].actions = x.progs[i].actions;
+		v->nr_progs++;
+	}
+	return 0;
+}
+
+int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v, char *why,
+		     size_t why_len)
 {
 	libxdp_print_fn_t old = libxdp_set_print(quiet);
 	struct xdp_program *main_prog, *prog = NULL;
@@ -47,7 +74,9 @@ int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v)
 	err = (int)libxdp_get_error(mp);
 	if (err) {
 		libxdp_set_print(old);
-		return err;
+		/* libxdp refuses a dispatcher newer than it knows
+		 * (EOPNOTSUPP) and says nothing else of it. */
+		return view_by_xdpchain(ifindex, disp_id, v, why, why_len) ? err : 0;
 	}
 	main_prog = xdp_multiprog__main_prog(mp);
 	if (!main_prog || xdp_program__id(main_prog) != disp_id ||

@@ -27,13 +27,19 @@ struct libxdp_view {
 	 * directory of its bpffs ($LIBXDP_BPFFS, default /sys/fs/bpf), which
 	 * needs CAP_SYS_ADMIN */
 	bool progs_read;
+	/* 0: read by libxdp. Else the config's layout version, read by
+	 * libxdpchain's reader because libxdp refused it (a layout newer
+	 * than the system's libxdp knows). */
+	unsigned int layout;
 	unsigned int nr_progs;
 	struct libxdp_prog progs[LIBXDP_MAX_SLOTS];
 };
 
-/* Fill v for the libxdp dispatcher with program id disp_id on ifindex.
- * Returns 0, or -errno if libxdp does not see disp_id as its dispatcher
- * there (-EMEDIUMTYPE: another program). */
-int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v);
+/* Fill v for the libxdp dispatcher with program id disp_id on ifindex,
+ * through libxdp, else (libxdp refuses it) through libxdpchain's reader.
+ * Returns 0, or -errno if neither reads disp_id as libxdp's dispatcher
+ * there (-EMEDIUMTYPE: another program); why says libxdpchain's reason. */
+int libxdp_view_read(int ifindex, __u32 disp_id, struct libxdp_view *v, char *why,
+		     size_t why_len);
 
 #endif

@@ -6,11 +6,13 @@
  * exported (libxdpchain.map): the command links the library's objects
  * statically (lib/meson.build, libxdpchain_internal), the unit tests and
  * fuzzers the pure ones (libxdpchain_pure). Defined in layer 5 (query.c,
- * prog_api.c, names.c) but for xc_verdict_name() (model/verdict.c).
+ * prog_api.c, names.c, libxdp_view.c) but for xc_verdict_name()
+ * (model/verdict.c).
  */
 #ifndef XDPCHAIN_API_INTERNAL_H
 #define XDPCHAIN_API_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <xdpchain/xdpchain.h>
 
@@ -66,5 +68,28 @@ XDPCHAIN_HIDDEN int xc_priority_parse(const char *str, int *priority);
 /* model/verdict.c: "aborted", "drop", "pass", "tx", "redirect"; NULL for
  * unknown values. */
 XDPCHAIN_HIDDEN const char *xc_verdict_name(int verdict);
+
+/*
+ * libxdp's dispatcher disp_id on ifindex, read as an adoption reads it
+ * (docs/protocol.md 7a: its config by the names of its members in the
+ * map's BTF, its programs from libxdp's pins under libxdp's lock, in
+ * $LIBXDP_BPFFS, else /sys/fs/bpf): for status where the system's libxdp
+ * refuses a layout newer than it knows. 0, or -errno with the reason in
+ * why. Defined in api/libxdp_view.c.
+ */
+struct xc_libxdp_entry {
+	__u32 id;
+	char name[16];      /* the kernel's program name */
+	__u32 priority;     /* libxdp's run priority */
+	__u32 actions;      /* chain-call actions: the continue-on set */
+};
+struct xc_libxdp_view {
+	unsigned int version; /* the config's layout version */
+	bool frags;
+	unsigned int nr;
+	struct xc_libxdp_entry progs[10];
+};
+XDPCHAIN_HIDDEN int xc_libxdp_view(int ifindex, __u32 disp_id, struct xc_libxdp_view *v, char *why,
+				   size_t why_len);
 
 #endif

@@ -225,18 +225,28 @@ struct xc_libxdp_prog {
 	char name[BPF_OBJ_NAME_LEN];
 	__u32 actions;      /* chain-call actions: the continue-on set */
 	__u32 priority;     /* run priority */
-	bool frags;         /* loaded frags-aware (layout version 2) */
+	bool frags;         /* loaded frags-aware (layout 2 and later) */
 };
 struct xc_libxdp {
-	unsigned int version; /* the config's layout version: 1 or 2 */
+	unsigned int version; /* the config's layout version: 1 to 3 */
 	unsigned int nr;      /* programs, in run order */
 	bool frags;           /* the dispatcher is frags-aware */
 	struct xc_libxdp_prog progs[XC_LIBXDP_MAX];
 };
-/* The value of libxdp's config map (size bytes) into x: 0, or -errno
- * and the reason in why (-EOPNOTSUPP: a layout it does not know). */
+/* ---- libxdp_config.c: the config of libxdp's dispatcher ---- */
+/* The value of libxdp's config map (size bytes) into x, by the fixed
+ * offsets of layouts 1 and 2 (a map without BTF): 0, or -errno and the
+ * reason in why (-EOPNOTSUPP: a layout it does not know). */
 XDPCHAIN_HIDDEN int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
 				    size_t why_len);
+struct btf;
+/* The same by the names of its members in the map's BTF (value_type:
+ * the map's value type, the .rodata datasec): layouts 1 to 3, wherever
+ * their members sit; a member it does not know, or a newer version, is
+ * refused (-EOPNOTSUPP) and named in why. */
+XDPCHAIN_HIDDEN int xc_libxdp_parse_btf(const struct btf *btf, __u32 value_type, const __u8 *buf,
+					__u32 size, struct xc_libxdp *x, char *why,
+					size_t why_len);
 /* libxdp's bpffs: root if given, else $LIBXDP_BPFFS, else /sys/fs/bpf. */
 XDPCHAIN_HIDDEN const char *xc_libxdp_root(const char *root);
 /* libxdp's lock (an exclusive flock on <bpffs>/xdp): its fd, or -errno

@@ -5,8 +5,7 @@
  * adoption needs, by libxdp's published protocol (xdp-tools
  * lib/libxdp/protocol.org): the dispatcher's one config map (its frozen
  * .rodata: the programs' count, chain-call actions, run priorities and
- * flags, in layout version 1 or 2, the versions this file knows; a newer
- * one is refused by number), and the component programs libxdp pinned
+ * flags, read by libxdp_config.c), and the component programs libxdp pinned
  * under <bpffs>/xdp/dispatch-<ifindex>-<dispatcher id>/prog<N>-prog,
  * read and removed under libxdp's own lock (an exclusive flock on the
  * <bpffs>/xdp directory), as libxdp itself does. These pins are not
@@ -23,15 +22,9 @@
 #include <sys/vfs.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "kobj/kobj.h"
 
-/* libxdp's protocol constants (protocol.org): the magic byte of a layout
- * version 2 config, the bit its stub functions return (always in every
- * slot's chain-call set), and its 10 slots. */
-#define LIBXDP_MAGIC 236
-#define LIBXDP_RETVAL_BIT 31
-#define LIBXDP_V1_SIZE (4 + 2 * 4 * XC_LIBXDP_MAX)  /* u8 count, padding, 2 arrays */
-#define LIBXDP_V2_SIZE (4 + 3 * 4 * XC_LIBXDP_MAX)  /* 4 u8 fields, 3 arrays */
 /* Paths under libxdp's bpffs: not PATH_MAX, the library's functions stay
  * under 2 KB of stack (docs/architecture.md). */
 #define DIR_LEN 400
@@ -98,49 +91,27 @@ static bool kernel_relinks(void)
 	return major > 5 || (major == 5 && minor >= 10);
 }
 
-int xc_libxdp_parse(const __u8 *buf, __u32 size, struct xc_libxdp *x, char *why,
-		    size_t why_len)
+/* The config map's value buf, by the names in the map's BTF when it has
+ * one (libxdp_config.c says why). */
+static int parse_config(const struct bpf_map_info *mi, const __u8 *buf, struct xc_libxdp *x,
+			char *why, size_t why_len)
 {
-	const __u32 *arr;
+	struct btf *btf;
+	int err;
 
-	/* Layout 2 and later start with a magic byte and the version; the
-	 * first has neither (its first byte is a count, at most 10). */
-	if (size >= 2 && buf[0] == LIBXDP_MAGIC) {
-		x->version = buf[1];
-		if (x->version != 2) {
-			snprintf(why, why_len, "it is libxdp's dispatcher of layout version %u; "
-				 "this xdpchain reads versions 1 and 2 only", x->version);
-			return -EOPNOTSUPP;
-		}
-		if (size != LIBXDP_V2_SIZE) {
-			snprintf(why, why_len, "its config (layout version 2) is %u bytes, not %u",
-				 size, LIBXDP_V2_SIZE);
-			return -EOPNOTSUPP;
-		}
-		x->nr = buf[2];
-		x->frags = buf[3];
-		arr = (const __u32 *)(buf + 4);
-	} else if (size == LIBXDP_V1_SIZE) {
-		x->version = 1; /* no magic: the first layout */
-		x->nr = buf[0];
-		arr = (const __u32 *)(buf + 4);
-	} else {
-		snprintf(why, why_len, "its config map (%u bytes) is of no libxdp dispatcher "
-			 "layout this xdpchain knows (versions 1 and 2)", size);
-		return -EOPNOTSUPP;
+	if (!mi->btf_id || !mi->btf_value_type_id)
+		return xc_libxdp_parse(buf, mi->value_size, x, why, why_len);
+	btf = btf__load_from_kernel_by_id(mi->btf_id);
+	if (!btf) {
+		err = -errno;
+		snprintf(why, why_len, "cannot read its config map's BTF %u: %s", mi->btf_id,
+			 strerror(-err));
+		return err;
 	}
-	if (x->nr > XC_LIBXDP_MAX) {
-		snprintf(why, why_len, "its config names %u programs (at most %u)", x->nr,
-			 XC_LIBXDP_MAX);
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < x->nr; i++) {
-		x->progs[i].actions = arr[i] & ~(1u << LIBXDP_RETVAL_BIT);
-		x->progs[i].priority = arr[XC_LIBXDP_MAX + i];
-		x->progs[i].frags = x->version >= 2 &&
-				    (arr[2 * XC_LIBXDP_MAX + i] & BPF_F_XDP_HAS_FRAGS);
-	}
-	return 0;
+	err = xc_libxdp_parse_btf(btf, mi->btf_value_type_id, buf, mi->value_size, x, why,
+				  why_len);
+	btf__free(btf);
+	return err;
 }
 
 /* The dispatcher's one map, its frozen config. */
@@ -190,7 +161,7 @@ static int read_config(int disp_fd, struct xc_libxdp *x, char *why, size_t why_l
 		free(buf);
 		return err;
 	}
-	err = xc_libxdp_parse(buf, mi.value_size, x, why, why_len);
+	err = parse_config(&mi, buf, x, why, why_len);
 	free(buf);
 	return err;
 }

@@ -289,6 +289,175 @@ t_adopt_libxdp_run() {
 	ok
 }
 
+# libxdp's dispatcher in the config layouts xdp-loader does not make
+# (bpf/test/test_libxdp_disp.bpf.c: 1, 3, and "3x", layout 3 with a
+# config member no reader knows), loaded and wired as libxdp does by
+# tests/tools/libxdp_load. Debian's libxdp (1.3.1) reads layouts 1 and 2
+# only: status reads layout 3 with xdpchain's own reader there.
+LXLOAD=${LIBXDP_LOAD:-$(dirname "$XT")/libxdp_load}
+# lx_load LAYOUT PROG_OBJ:PROG:PRIO:ACTIONS...: a new libxdp dispatcher
+# of that layout on xt0 (native); $lx_ids: its id, then its programs'.
+lx_load() {
+	local obj=$TEST_BPF_DIR/test_libxdp_$1.o
+	shift
+	lx_ids=$(in_ns env LIBXDP_BPFFS="$bpffs" "$LXLOAD" xt0 "$obj" "$@" 2>"$tmp/lx") ||
+		{ not_ok "libxdp_load $(basename "$obj") $*: $(cat "$tmp/lx")"; return 1; }
+}
+# lx_dir DISP_ID: libxdp's pin directory of that dispatcher on xt0.
+lx_dir() { echo "$bpffs/xdp/dispatch-$(in_ns cat /sys/class/net/xt0/ifindex)-$1"; }
+# lx_reset: nothing on xt0, none of libxdp's pins (a failed run's too).
+lx_reset() {
+	reset
+	rm -rf "$bpffs"/xdp/dispatch-*
+}
+# lx_skip: whether this run cannot load libxdp's dispatcher (said).
+lx_skip() {
+	if [ "$backend" != freplace ]; then
+		skip "libxdp's dispatcher needs freplace (EXT) programs, which this kernel refuses (the tail-call run): the VM runs it"
+		return 0
+	fi
+	[ -x "$LXLOAD" ] && [ -f "$TEST_BPF_DIR/test_libxdp_v1.o" ] && return 1
+	skip "needs $LXLOAD and $TEST_BPF_DIR/test_libxdp_*.o (the build's tests/tools, bpf/test)"
+	return 0
+}
+
+t_adopt_libxdp_layouts() {
+	local l
+	for l in v1 v3; do
+		t_adopt_libxdp_layout "$l"
+		[ $? = 2 ] && break # skipped: once for both
+		lx_reset
+	done
+}
+
+# The chain as libxdp_chain prints it, of ids $lx_ids (the dispatcher's
+# first): s_calls at 10, t_pass_a at 20, both continuing on pass.
+lx_chain_want() {
+	local ids=($lx_ids)
+	echo "${ids[1]} s_calls 10 [\"pass\"],${ids[2]} t_pass_a 20 [\"pass\"]"
+}
+
+t_adopt_libxdp_layout() {
+	begin "adopt libxdp's dispatcher of config layout ${1#v} (s_calls dropping a port, t_pass_a) under a stream: same ids, order, settings; freplace slots; no stale libxdp state"
+	lx_skip && return 2
+	local disp want hits0 rb
+	export LIBXDP_BPFFS=$bpffs
+	lx_load "$1" "$STYLES:s_calls:10:pass" "$OBJ:t_pass_a:20:pass" || return
+	disp=${lx_ids%% *}
+	want=$(lx_chain_want)
+	expect "the interface runs libxdp's dispatcher" "$disp" "$(xdp_id)" || return
+	expect "status: libxdp's chain" "libxdp $want" \
+		"$(status_json | jq -r '.[0].manager') $(libxdp_chain)" || return
+	# Read by libxdp's API where the system's libxdp knows the layout,
+	# else (Debian's 1.3.1: layout 3) by xdpchain's own reader.
+	rb=$(status_json | jq -r '"\(.[0].read_by) \(.[0].layout_version // "-")"')
+	[ "$rb" = "libxdp -" ] || { [ "$1" != v1 ] && [ "$rb" = "xdpchain ${1#v}" ]; } ||
+		{ not_ok "status: read by $rb"; return; }
+	echo "# status: layout ${1#v} read by ${rb% *}"
+	expect "a packet through libxdp's chain" "verdict=pass trace=a1" "$(run)" || return
+	hits0=$(in_ns "$XT" hits "$(echo "$lx_ids" | cut -d' ' -f2)")
+	echo "# libxdp layout ${1#v} (dispatcher $disp: $want):"
+	stream_during xc adopt xt0 || return
+	expect "programs: ids, names, priorities, continue-on sets, in order" "$want" \
+		"$(libxdp_chain)" || return
+	expect "drops s_calls counted (its map kept)" "$((hits0 + sent))" \
+		"$(in_ns "$XT" hits "$(echo "$lx_ids" | cut -d' ' -f2)")" || return
+	expect "freplace slots" "freplace freplace" \
+		"$(status_json | jq -r '[.[0].programs[].backend] | join(" ")')" || return
+	expect "the interface runs the chain's dispatcher" "$(status_json | jq -r '.[0].dispatcher_id')" \
+		"$(xdp_id)" || return
+	expect "libxdp's pins of dispatcher $disp" "" "$(ls "$bpffs/xdp" | grep "^dispatch-")" || return
+	expect "a packet through the chain" "verdict=pass trace=a1" "$(run)" || return
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "nothing runs after detach --all" 0 "$(xdp_id)" || return
+	expect "no state left" "" "$(ls "$(state_dir)" 2>/dev/null)" && ok
+}
+
+t_adopt_libxdp_pktdata() {
+	t_adopt_libxdp_pktdata_run
+	lx_reset
+}
+
+# lx_settle WANT ID...: the programs' hits counters once they are WANT
+# (packets are processed shortly after they are sent), or after 5 s.
+lx_settle() {
+	local want=$1 got i
+	shift
+	for i in $(seq 50); do
+		got=$(in_ns "$XT" hits "$@")
+		[ "$got" = "$want" ] && break
+		sleep 0.1
+	done
+	echo "$got"
+}
+
+t_adopt_libxdp_pktdata_run() {
+	begin "adopt libxdp's layout 3 dispatcher whose program changes packet data (bpf_xdp_adjust_tail): it keeps trimming packets in our slot"
+	lx_skip && return
+	local ids
+	export LIBXDP_BPFFS=$bpffs
+	# Layout 2's stubs do not change packet data: Linux 6.13 and later
+	# (and 6.12.y since the fix's backport) refuse such an extension in
+	# their place (layout 3's reason).
+	if in_ns env LIBXDP_BPFFS="$bpffs" "$LXLOAD" xt0 "$TEST_BPF_DIR/test_libxdp_v2.o" \
+		"$STYLES:s_trim:10:pass" >/dev/null 2>"$tmp/lx"; then
+		kernel_at_least 6 13 && { not_ok "layout 2's stub took s_trim on $(uname -r)"; return; }
+		echo "# $(uname -r) lets s_trim replace layout 2's stub (no packet data check)"
+		lx_reset
+	else
+		grep -q "changes packet data" "$tmp/lx" || { not_ok "s_trim in layout 2: $(cat "$tmp/lx")"; return; }
+		echo "# layout 2's stub refused s_trim: $(grep -m1 "changes packet data" "$tmp/lx")"
+		expect "nothing left by the refused load" "0 " \
+			"$(xdp_id) $(ls "$bpffs/xdp" 2>/dev/null | grep "^dispatch-")" || return
+	fi
+	# s_exact counts the frame as sent, s_trim trims 16 bytes off it,
+	# s_trimmed counts it 16 bytes shorter: only if s_trim ran before.
+	lx_load v3 "$STYLES:s_exact:10:pass" "$STYLES:s_trim:20:pass" "$STYLES:s_trimmed:30:pass" || return
+	ids=${lx_ids#* }
+	in_ns "$XT" send xt1 --count 4 >/dev/null || { not_ok "send"; return; }
+	expect "exact trim trimmed under libxdp" "4 4 4" "$(lx_settle "4 4 4" $ids)" || return
+	xc adopt xt0 >"$tmp/adopt" 2>&1 || { not_ok "adopt: $(cat "$tmp/adopt")"; return; }
+	expect "the chain" "$ids" "$(status_json | jq -r '[.[0].programs[].id] | join(" ")')" || return
+	expect "freplace slots" "freplace freplace freplace" \
+		"$(status_json | jq -r '[.[0].programs[].backend] | join(" ")')" || return
+	expect "the interface runs the chain's dispatcher" "$(status_json | jq -r '.[0].dispatcher_id')" \
+		"$(xdp_id)" || return
+	in_ns "$XT" send xt1 --count 5 >/dev/null || { not_ok "send"; return; }
+	expect "exact trim trimmed in our slots" "9 9 9" "$(lx_settle "9 9 9" $ids)" || return
+	# BPF_PROG_TEST_RUN of the chain: the same on xdptest's frame.
+	expect "test run" "verdict=pass" "$(run | cut -d' ' -f1)" || return
+	expect "exact trim trimmed after the test run" "10 10 10" "$(in_ns "$XT" hits $ids)" || return
+	xc detach xt0 --all >/dev/null || { not_ok "detach --all"; return; }
+	expect "nothing runs after detach --all" 0 "$(xdp_id)" && ok
+}
+
+t_adopt_libxdp_unknown() {
+	t_adopt_libxdp_unknown_run
+	lx_reset
+}
+
+t_adopt_libxdp_unknown_run() {
+	begin "adopt refuses libxdp's dispatcher whose config has a member it does not know, naming it; nothing changed"
+	lx_skip && return
+	local disp pins
+	export LIBXDP_BPFFS=$bpffs
+	lx_load v3x "$STYLES:s_calls:10:pass" "$OBJ:t_pass_a:20:pass" || return
+	disp=${lx_ids%% *}
+	pins=$(ls "$(lx_dir "$disp")" | xargs)
+	expect "libxdp's pins" "prog0-link prog0-prog prog1-link prog1-prog" "$pins" || return
+	# status cannot read it either: a foreign program, and why.
+	expect "status: foreign, unreadable" "$disp xdp_dispatcher true" \
+		"$(status_json | jq -r '.[0] | "\(.foreign.id) \(.foreign.name) \(.unreadable // "" | contains("queue_masks"))"')" ||
+		return
+	expect_exit 1 xc adopt xt0 || return
+	[[ "$err" == *queue_masks* ]] || { not_ok "the refusal does not name the member: $err"; return; }
+	echo "# refused: $err"
+	expect "still runs libxdp's dispatcher" "$disp" "$(xdp_id)" || return
+	expect "libxdp's pins intact" "$pins" "$(ls "$(lx_dir "$disp")" | xargs)" || return
+	expect "no state" "" "$(ls "$(state_dir)" 2>/dev/null)" || return
+	expect "a packet through libxdp's chain" "verdict=pass trace=a1" "$(run)" && ok
+}
+
 t_adopt_apply() {
 	begin "apply with \"adopt\": true takes over the program ip link attached, then adds the file's; without it, refused"
 	local id0 conf=$tmp/fleet.json
@@ -308,5 +477,6 @@ t_adopt_apply() {
 	expect "again: nothing to do" "0" "$(xc -j apply "$conf" | jq '.interfaces[0].plan | length')" && ok
 }
 
-run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race t_adopt_apply t_adopt_libxdp
+run_tests t_adopt_ip t_adopt_raw t_adopt_refused t_adopt_race t_adopt_apply t_adopt_libxdp \
+	t_adopt_libxdp_layouts t_adopt_libxdp_pktdata t_adopt_libxdp_unknown
 finish
