@@ -34,6 +34,13 @@ XDPCHAIN_HIDDEN int xc_xdp_ifs_read(struct xc_xdp_ifs *ifs);
 XDPCHAIN_HIDDEN long long xc_xdp_ifs_prog(const struct xc_xdp_ifs *ifs, int ifindex);
 XDPCHAIN_HIDDEN void xc_xdp_ifs_free(struct xc_xdp_ifs *ifs);
 
+/* ---- netns_scan.c ---- */
+/* Whether prog_id runs on an interface of a network namespace other than
+ * skip_ino, among those this process can see (of processes, and named in
+ * /run/netns): 1 and where (its inode and the interface's index there),
+ * 0 if in none, -errno if some could not be asked (e.g. -EPERM). */
+XDPCHAIN_HIDDEN int xc_xdp_prog_netns(__u32 prog_id, __u64 skip_ino, __u64 *ino, int *ifindex);
+
 /* ---- kobj.c ---- */
 /* Whether fd is a BPF object of this kind (bpffs pins can hold anything). */
 #define XC_FD_PROG "bpf-prog"

@@ -171,17 +171,33 @@ static bool parse_if(const char *name, int *ifindex)
 }
 
 /* Whether another namespace's interface directory may go: only when its
- * dispatcher link is known to be absent or detached. Any other answer
+ * dispatcher link is known to be absent (and, an adopted chain, its
+ * dispatcher runs nowhere) or detached. Any other answer
  * (an attached link, or an error that says nothing) keeps it: the
  * namespace may live on, held by a descriptor or a bind mount that
  * netns_seen() cannot see, and unpinning its link would detach a running
  * chain. */
 static bool other_ns_collectable(const char *dir)
 {
-	int linked = pinned_link_ifindex(dir);
+	int linked = pinned_link_ifindex(dir), ifindex, r;
+	__u64 ino;
+	__u32 id;
 
-	if (linked == 0 || linked == -ENOENT)
+	if (linked == 0)
 		return true;
+	/* No link: an adopted chain (netlink-attached) goes only if its
+	 * dispatcher runs in no namespace we can ask (ours included: its
+	 * interface may have come back). */
+	if (linked == -ENOENT) {
+		r = xc_store_runs_away(dir, 0, &id, &ino, &ifindex);
+		if (r > 0)
+			xc_debug("%s: its dispatcher %u runs on ifindex %d of namespace %llu: left "
+				 "alone\n", dir, id, ifindex, (unsigned long long)ino);
+		else if (r < 0)
+			xc_warn("%s: cannot tell whether its dispatcher %u runs in a namespace (%s): "
+				"left alone, as if it ran\n", dir, id, strerror(-r));
+		return !r;
+	}
 	if (linked < 0)
 		xc_warn("%s: cannot read its dispatcher link (%s): left alone, as if its "
 			"chain ran\n", dir, strerror(-linked));

@@ -291,6 +291,43 @@ static int moved(struct xc_state *st, __u32 prog_id, __u32 link_id, __u32 link_i
 	return 0;
 }
 
+/* An adopted chain (no link: attached through netlink) that the
+ * interface does not run: its pins are orphans, unless its dispatcher
+ * runs on an interface of another network namespace, where the interface
+ * took it (or may have: a namespace that could not be asked). The kernel
+ * names no interface for a netlink-attached program, so only asking the
+ * namespaces tells a moved chain from a gone one (kobj/netns_scan.c);
+ * collecting a moved one would unpin its freplace slots' links, and its
+ * packets would pass their programs. Like a linked chain that moved
+ * (moved() above), it is left alone, and parked once the index names
+ * another interface here. */
+static int netlink_gone(struct xc_state *st)
+{
+	char why[sizeof(st->chain.alien_why)];
+	__u32 id = 0;
+	__u64 ino = 0;
+	int ifindex = 0, r;
+
+	r = xc_store_runs_away(st->store.dir, st->store.netns_ino, &id, &ino, &ifindex);
+	if (!r) {
+		xc_state_close(st);
+		return 0;
+	}
+	if (r > 0)
+		snprintf(why, sizeof(why), "adopted chain: its dispatcher %u runs on ifindex "
+			 "%d of network namespace %llu, where it moved", id, ifindex,
+			 (unsigned long long)ino);
+	else
+		snprintf(why, sizeof(why), "adopted chain: whether its dispatcher %u runs in "
+			 "another network namespace is unknown (%s)", id, strerror(-r));
+	xc_info("%s: not ifindex %d's chain: %s; left alone\n", st->store.dir, st->store.ifindex,
+		why);
+	hands_off(st, id, why);
+	if (r > 0)
+		st->chain.away_link = id; /* parked as moved-<dispatcher id> */
+	return 0;
+}
+
 /*
  * Read the running chain: the pinned link must be an XDP link on our
  * interface, its program our dispatcher with valid metadata built for this
@@ -332,7 +369,7 @@ again:
 	if (netlink) {
 		li.prog_id = attached_prog_id(st);
 		if (!li.prog_id)
-			return 0;
+			return netlink_gone(st);
 		goto found;
 	}
 	if (!xc_fd_is(st->chain.link_fd, XC_FD_LINK) || bpf_obj_get_info_by_fd(st->chain.link_fd, &li, &len)) {
@@ -437,7 +474,7 @@ raced:
 	 * the interface moved to another network namespace (where it may
 	 * keep its index). Collecting the pin would detach its chain there. */
 	if (netlink)
-		goto stale; /* what runs is not ours: its pins are orphans */
+		return netlink_gone(st); /* what runs is not ours */
 	if (link_ifindex(st->chain.link_fd) > 0)
 		return moved(st, li.prog_id, li.id, (__u32)link_ifindex(st->chain.link_fd));
 	xc_warn("%s: dispatcher %u is not what runs on ifindex %d: collecting it\n",

@@ -27,9 +27,25 @@
 #include "kobj/kobj.h"
 #include "store/store.h"
 
-/* Whether dir/dispatcher is the XDP link that runs prog_id on ifindex
- * (the link reports its interface's index in the interface's namespace,
- * which is the caller's now). */
+/* Whether dir holds a dispatcher pin (disp-<rev>) of program prog_id:
+ * program ids are unique while a pin holds the program, so the chain
+ * of dir is the one that runs prog_id. */
+static bool pins_disp(const char *dir, __u32 prog_id)
+{
+	__u32 ids[XC_DISP_PINS_MAX];
+	int n = xc_store_disp_ids(dir, ids, XC_DISP_PINS_MAX);
+
+	for (int i = 0; i < n; i++)
+		if (ids[i] == prog_id)
+			return true;
+	return false;
+}
+
+/* Whether dir's chain is what runs prog_id on ifindex, which the caller
+ * read from the kernel: dir/dispatcher, the XDP link, runs it there (the
+ * link reports its interface's index in the interface's namespace, which
+ * is the caller's now); or, an adopted chain without a link (attached
+ * through netlink, protocol.md 7a), dir pins that dispatcher. */
 static bool runs_here(const char *dir, int ifindex, __u32 prog_id)
 {
 	struct bpf_link_info li = {};
@@ -42,12 +58,59 @@ static bool runs_here(const char *dir, int ifindex, __u32 prog_id)
 		return false;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return false;
+		return errno == ENOENT && pins_disp(dir, prog_id);
 	yes = xc_fd_is(fd, XC_FD_LINK) && !bpf_obj_get_info_by_fd(fd, &li, &len) &&
 	      li.type == BPF_LINK_TYPE_XDP && li.prog_id == prog_id &&
 	      li.xdp.ifindex == (__u32)ifindex;
 	close(fd);
 	return yes;
+}
+
+int xc_store_disp_ids(const char *dir, __u32 *ids, int max)
+{
+	unsigned long long rev;
+	struct dirent *de;
+	char path[400];
+	int n = 0, fd;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while (n < max && (de = readdir(d))) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!xc_name_is_num(de->d_name, "disp-", &rev) ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (xc_fd_is(fd, XC_FD_PROG) && !bpf_obj_get_info_by_fd(fd, &info, &len))
+			ids[n++] = info.id;
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+int xc_store_runs_away(const char *dir, __u64 skip_ino, __u32 *disp_id, __u64 *ino, int *ifindex)
+{
+	__u32 ids[XC_DISP_PINS_MAX];
+	int n = xc_store_disp_ids(dir, ids, XC_DISP_PINS_MAX), err = 0, r;
+
+	for (int i = 0; i < n; i++) {
+		r = xc_xdp_prog_netns(ids[i], skip_ino, ino, ifindex);
+		if (r > 0) {
+			*disp_id = ids[i];
+			return 1;
+		}
+		if (r < 0 && !err) {
+			*disp_id = ids[i];
+			err = r;
+		}
+	}
+	return err;
 }
 
 int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf, size_t len)

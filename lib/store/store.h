@@ -107,16 +107,31 @@ XDPCHAIN_HIDDEN int xc_store_check(const struct xc_state *st);
 /* The same for a state root (gc, before any state is opened). */
 XDPCHAIN_HIDDEN int xc_store_root_check(const char *root);
 /* ---- moved.c ---- */
-/* A parked directory (section 10a): moved-<link id> under ns-<inode>. */
+/* A parked directory (section 10a): moved-<link id> under ns-<inode>
+ * (an adopted chain's: moved-<dispatcher id>). */
 #define XC_PARKED_PREFIX "moved-"
 /* Whether an entry of an ns-<inode> directory is an interface's state
  * directory, if-<ifindex> or moved-<link id>; its number in *num. */
 XDPCHAIN_HIDDEN bool xc_state_dir_name(const char *name, unsigned long long *num);
 /* Another state directory under st's root whose dispatcher pin is the XDP
- * link that runs prog_id on st's interface: the interface moved here from
- * that directory's namespace. Its path in buf; -ENOENT if there is none. */
+ * link that runs prog_id on st's interface (or, an adopted chain without a
+ * link, which pins that dispatcher): the interface moved here from that
+ * directory's namespace. Its path in buf; -ENOENT if there is none. */
 XDPCHAIN_HIDDEN int xc_store_find_moved(const struct xc_state *st, __u32 prog_id, char *buf,
 					size_t len);
+/* The ids of the dispatchers pinned in dir (disp-<rev>), at most max:
+ * how many. */
+#define XC_DISP_PINS_MAX 8
+XDPCHAIN_HIDDEN int xc_store_disp_ids(const char *dir, __u32 *ids, int max);
+/* An adopted chain (no link: netlink-attached, protocol.md 7a) whose
+ * interface does not run it here any more: 1 if one of dir's pinned
+ * dispatchers runs on an interface of another network namespace than
+ * skip_ino (its id, that namespace's inode and the interface's index
+ * there), so the interface moved there with it; 0 if none runs in any
+ * namespace this process sees; -errno if some could not be asked (the
+ * dispatcher asked in *disp_id): then it may run there. */
+XDPCHAIN_HIDDEN int xc_store_runs_away(const char *dir, __u64 skip_ino, __u32 *disp_id,
+				       __u64 *ino, int *ifindex);
 /* Take the lock of that directory (from), check it again, and rename it
  * to st->store.dir (which must be empty, or absent), whose lock it replaces:
  * the chain's state is this namespace's from then on. -ESTALE: it

@@ -212,6 +212,77 @@ t_moved_adopted() {
 	expect "then removed" "" "$(pins_of "$nsa" "$io")" && ok
 }
 
+# Issue 26: an adopted chain is attached through netlink, and the kernel
+# names no interface for such a program. Moved to another namespace, its
+# state must not be taken for a deleted interface's: collecting it would
+# unpin the freplace slot's link, and t_drop would no longer judge there.
+# The old namespace asks the namespaces it sees where its dispatcher runs;
+# the new one finds the state by its dispatcher pin. Then a new interface
+# takes the index in the old namespace (the state is parked), the new
+# namespace adopts the state at its first change, and once the interface
+# is deleted there, its state is collected.
+t_moved_adopted_netlink() {
+	begin "an adopted (netlink-attached) chain moved to another namespace: kept by the old one, judged, found and adopted by the new one, collected once deleted"
+	local io ib nsdir errs=/tmp/xdpc-moved-errs-$$ names
+	moved_setup || return
+	io=$(nx "$nsa" cat /sys/class/net/xm0/ifindex)
+	nx "$nsa" ip link set dev xm0 xdpdrv obj "$OBJ" program t_pass_a ||
+		{ not_ok "ip link could not attach t_pass_a"; return; }
+	nx "$nsa" "$XC" adopt xm0 >/dev/null || { not_ok "adopt"; return; }
+	nx "$nsa" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_drop -P 60 >/dev/null ||
+		{ not_ok "attach t_drop"; return; }
+	expect "the adopted chain runs" "verdict=drop trace=a1,d0" "$(nx "$nsa" "$XT" run xm0)" ||
+		return
+	ip -n "$nsa" link set xm0 netns "$nsb" || { not_ok "move"; return; }
+	ip -n "$nsb" link set xm0 up
+	ib=$(nx "$nsb" cat /sys/class/net/xm0/ifindex)
+	# What collected it before: a sweep after a change, status, gc.
+	: >"$errs"
+	nx "$nsa" "$XC" attach -b "$backend" xs0 "$OBJ" -p t_pass_b >/dev/null 2>>"$errs" ||
+		{ not_ok "attach on another interface of the old namespace"; return; }
+	nx "$nsa" "$XC" status >/dev/null 2>>"$errs"
+	nx "$nsa" "$XC" gc >/dev/null 2>>"$errs"
+	nx "$nsa" "$XC" detach xs0 --all >/dev/null 2>>"$errs" || { not_ok "detach xs0"; return; }
+	expect "the old namespace's commands say nothing of it" "" "$(cat "$errs")" || return
+	rm -f "$errs"
+	expect "with -v: where its dispatcher runs" "1" \
+		"$(nx "$nsa" "$XC" -v gc 2>&1 >/dev/null | grep -c "adopted chain: its dispatcher [0-9]* runs on ifindex $ib of network namespace $(ino_of "$nsb"), where it moved")" ||
+		return
+	expect "its state kept in the old namespace" 1 \
+		"$(pins_of "$nsa" "$io" | tr ' ' '\n' | grep -c '^disp-')" || return
+	expect "both programs still judge where it went" "verdict=drop trace=a1,d0" \
+		"$(nx "$nsb" "$XT" run xm0)" || return
+	names() { nx "$1" "$XC" -j status xm0 2>/dev/null | jq -r '[.[0].programs[]?.name] | join(",")'; }
+	expect "the new namespace sees the chain" "t_pass_a,t_drop" "$(names "$nsb")" || return
+	# A new interface takes the index in the old namespace (if free):
+	# its chain is its own, the moved one's state is parked.
+	nsdir=$private_root/ns-$(ino_of "$nsa")
+	if ! nx "$nsa" test -e /sys/class/net/xm0 && ip -n "$nsa" link add xn0 index "$io" type veth peer name xn1; then
+		ip -n "$nsa" link set xn0 up
+		nx "$nsa" "$XC" attach -b "$backend" xn0 "$OBJ" -p t_pass_b >/dev/null ||
+			{ not_ok "attach on the new interface with index $io"; return; }
+		expect "the moved chain's state parked" "1" \
+			"$(ls -d "$nsdir"/moved-* 2>/dev/null | wc -l)" || return
+		expect "the moved chain runs on" "verdict=drop trace=a1,d0" "$(nx "$nsb" "$XT" run xm0)" ||
+			return
+		nx "$nsa" "$XC" detach xn0 --all >/dev/null || { not_ok "detach xn0"; return; }
+		ip -n "$nsa" link del xn0
+	fi
+	nx "$nsb" "$XC" attach -b "$backend" xm0 "$OBJ" -p t_pass_b -P 30 >/dev/null ||
+		{ not_ok "attach in the new namespace"; return; }
+	expect "adopted there: the chain" "t_pass_a,t_pass_b,t_drop" "$(names "$nsb")" || return
+	expect "it runs" "verdict=drop trace=a1,a2,d0" "$(nx "$nsb" "$XT" run xm0)" || return
+	expect "netlink-attached still" "netlink" \
+		"$(nx "$nsb" "$XC" -j status xm0 | jq -r '.[0].attachment')" || return
+	expect "the state moved" "0 1" \
+		"$(ls "$nsdir" 2>/dev/null | wc -w) $(pins_of "$nsb" "$ib" | tr ' ' '\n' | grep -c '^disp-')" ||
+		return
+	# Deleted there: the dispatcher runs nowhere, so gc collects it.
+	ip -n "$nsb" link del xm0 || { not_ok "delete the moved interface"; return; }
+	nx "$nsb" "$XC" gc >/dev/null || { not_ok "gc"; return; }
+	expect "no state left" "" "$(pins_of "$nsb" "$ib")$(pins_of "$nsa" "$io")" && ok
+}
+
 # Issue 24 (8): the old namespace gives the moved interface's index to a new
 # interface (by chance, or asked for as here). The state the moved chain
 # left under that index must not make the new interface's chain "foreign";
@@ -455,7 +526,7 @@ t_gc_other_ns_error() {
 	[ $rc -eq 0 ] && ok
 }
 
-run_tests t_same_ifindex t_moved_interface t_moved_adopted t_gc_other_ns_error t_moved_index_reused \
+run_tests t_same_ifindex t_moved_interface t_moved_adopted t_moved_adopted_netlink t_gc_other_ns_error t_moved_index_reused \
 	t_moved_index_brought t_nsenter_default_root t_ip_netns_exec_default_root \
 	t_ip_netns_exec_init_bpffs t_no_bpffs_private_mnt t_no_bpffs_mounted
 dbegin "cleanup"

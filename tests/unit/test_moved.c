@@ -43,8 +43,15 @@ int bpf_obj_get_info_by_fd(int fd, void *info, __u32 *len)
 	char buf[64] = "";
 	unsigned int prog, ifindex;
 
-	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0 ||
-	    sscanf(buf, "bpf-link\n%u %u", &prog, &ifindex) != 2) {
+	/* A pinned dispatcher: "bpf-prog\n<id>". */
+	if (pread(fd, buf, sizeof(buf) - 1, 0) > 0 && sscanf(buf, "bpf-prog\n%u", &prog) == 1) {
+		struct bpf_prog_info *pi = info;
+
+		memset(pi, 0, *len);
+		pi->id = prog;
+		return 0;
+	}
+	if (sscanf(buf, "bpf-link\n%u %u", &prog, &ifindex) != 2) {
 		errno = EINVAL;
 		return -EINVAL;
 	}
@@ -56,6 +63,32 @@ int bpf_obj_get_info_by_fd(int fd, void *info, __u32 *len)
 }
 
 static char root[256];
+
+/* netns_scan.c: program 55 runs on ifindex 3 of namespace 9; asking
+ * about 77 fails (a namespace this process may not enter). */
+int xc_xdp_prog_netns(__u32 prog_id, __u64 skip_ino, __u64 *ino, int *ifindex)
+{
+	if (prog_id == 55 && skip_ino != 9) {
+		*ino = 9;
+		*ifindex = 3;
+		return 1;
+	}
+	return prog_id == 77 ? -EPERM : 0;
+}
+
+/* A dispatcher pin disp-<rev> of program prog in root/rel. */
+static void disp_pin(const char *rel, unsigned int rev, __u32 prog)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/disp-%u", root, rel, rev);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "bpf-prog\n%u", prog);
+		fclose(f);
+	}
+}
 
 /* root/rel made (a directory); with a dispatcher link running prog on
  * ifindex if prog. */
@@ -148,6 +181,42 @@ static void test_find(struct xc_state *st)
 	snprintf(st->store.root, sizeof(st->store.root), "%s", root);
 }
 
+/* An adopted chain (no link, netlink-attached): found by its dispatcher
+ * pin, and whether it runs in another namespace. */
+static void test_netlink(struct xc_state *st)
+{
+	char buf[320], want[320], dir[320];
+	__u32 ids[XC_DISP_PINS_MAX], id = 0;
+	__u64 ino = 0;
+	int ifindex = 0;
+
+	state_dir("ns-4", 0, 0);
+	state_dir("ns-4/if-5", 0, 0);
+	disp_pin("ns-4/if-5", 2, 54);
+	disp_pin("ns-4/if-5", 3, 55);
+	snprintf(dir, sizeof(dir), "%s/ns-4/if-5", root);
+	CHECK(xc_store_disp_ids(dir, ids, XC_DISP_PINS_MAX) == 2);
+	CHECK((ids[0] == 54 && ids[1] == 55) || (ids[0] == 55 && ids[1] == 54));
+	CHECK(xc_store_disp_ids(dir, ids, 1) == 1);
+	snprintf(want, sizeof(want), "%s/ns-4/if-5", root);
+	CHECK(xc_store_find_moved(st, 55, buf, sizeof(buf)) == 0 && !strcmp(buf, want));
+	CHECK(xc_store_find_moved(st, 54, buf, sizeof(buf)) == 0 && !strcmp(buf, want));
+	CHECK(xc_store_find_moved(st, 56, buf, sizeof(buf)) == -ENOENT);
+	/* It runs in namespace 9 (not when asked from 9 itself). */
+	CHECK(xc_store_runs_away(dir, 4, &id, &ino, &ifindex) == 1);
+	CHECK(id == 55 && ino == 9 && ifindex == 3);
+	CHECK(xc_store_runs_away(dir, 9, &id, &ino, &ifindex) == 0);
+	/* A namespace that cannot be asked leaves it open. */
+	disp_pin("ns-4/if-5", 4, 77);
+	CHECK(xc_store_runs_away(dir, 9, &id, &ino, &ifindex) == -EPERM && id == 77);
+	/* A link pin decides when there is one (the dispatcher pins don't). */
+	state_dir("ns-4/if-5", 60, 9);
+	CHECK(xc_store_find_moved(st, 55, buf, sizeof(buf)) == -ENOENT);
+	rm_rf(dir);
+	CHECK(xc_store_disp_ids(dir, ids, XC_DISP_PINS_MAX) == 0);
+	CHECK(xc_store_runs_away(dir, 4, &id, &ino, &ifindex) == 0);
+}
+
 static void test_adopt(struct xc_state *st)
 {
 	char from[320];
@@ -219,6 +288,7 @@ int main(void)
 	snprintf(st->store.root, sizeof(st->store.root), "%s", root);
 	test_dir_name();
 	test_find(st);
+	test_netlink(st);
 	test_adopt(st);
 	test_park(st);
 	rm_rf(root);
