@@ -37,6 +37,18 @@ XDPCHAIN_HIDDEN void xc_state_relocated(struct xc_state *st, unsigned int start,
 /* The chain was removed (its link detached, or another version's). */
 XDPCHAIN_HIDDEN void xc_state_removed(struct xc_state *st);
 
+/* ---- handsoff.c: directories left alone (each returns 0) ---- */
+/* The pinned link runs a dispatcher of ours of another protocol version. */
+XDPCHAIN_HIDDEN int xc_read_other_version(struct xc_state *st, __u32 prog_id);
+/* The pinned link runs prog_id on our interface, no valid chain of ours. */
+XDPCHAIN_HIDDEN int xc_read_alien(struct xc_state *st, __u32 prog_id, const char *why);
+/* The pinned link is attached to an interface of another namespace. */
+XDPCHAIN_HIDDEN int xc_read_moved(struct xc_state *st, __u32 prog_id, __u32 link_id,
+				  __u32 link_ifindex);
+/* An adopted chain that the interface does not run: collected (its pins
+ * orphans) unless its dispatcher runs in another namespace (or may). */
+XDPCHAIN_HIDDEN int xc_read_netlink_gone(struct xc_state *st);
+
 /* ---- reader.c ---- */
 /* Read the running chain without locking (status, trace). */
 XDPCHAIN_HIDDEN int xc_state_read(struct xc_state *st, int ifindex, const char *opt_root);
