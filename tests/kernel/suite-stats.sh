@@ -429,9 +429,27 @@ t_cost() {
 	# alone 295 -> 3600 ns in one run, 1018 -> 4009 in another): there,
 	# only the order is checked, 1,000 iterations cost more than 100
 	# (1.5x). The 2x agreement is checked where the CPU is real (the host).
+	# A stall of the emulator (another guest, the host's work) during a
+	# few of the 100 timed packets can outweigh 900 iterations (seen in
+	# CI on 7.3: 2639 -> 1835 ns): up to twice more, the order is
+	# checked again on packets of its own (the sums of what they add).
 	if grep -qs QEMU /sys/class/dmi/id/sys_vendor; then
+		local tries=1 s100 s1000 t100 t1000
+		while ! jq -en --argjson a "$n100" --argjson b "$n1000" '$b > 1.5 * $a' >/dev/null &&
+			[ $tries -lt 3 ]; do
+			echo "# emulated, try $tries: $n100 -> $n1000 ns; measured again"
+			tries=$((tries + 1))
+			t100=$(st t_spin100 timed)
+			t1000=$(st t_spin1000 timed)
+			s100=$(jq -n "$(st t_spin100 ns_per_packet) * $t100")
+			s1000=$(jq -n "$(st t_spin1000 ns_per_packet) * $t1000")
+			in_ns "$XT" run xt0 --repeat 6400 >/dev/null || { not_ok "run"; return; }
+			snap
+			n100=$(jq -n "($(st t_spin100 ns_per_packet) * $(st t_spin100 timed) - $s100) / ($(st t_spin100 timed) - $t100)")
+			n1000=$(jq -n "($(st t_spin1000 ns_per_packet) * $(st t_spin1000 timed) - $s1000) / ($(st t_spin1000 timed) - $t1000)")
+		done
 		jq -en --argjson a "$n100" --argjson b "$n1000" '$b > 1.5 * $a' >/dev/null ||
-			{ not_ok "emulated: 1000 iterations not dearer than 100: $n100 -> $n1000"; return; }
+			{ not_ok "emulated: 1000 iterations not dearer than 100, $tries tries: $n100 -> $n1000"; return; }
 	else
 		jq -en --argjson q "$q" '$q > 0.5 and $q < 2' >/dev/null ||
 			{ not_ok "900 iterations more: chained $n100 -> $n1000, alone $a100 -> $a1000"; return; }
