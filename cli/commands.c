@@ -87,7 +87,9 @@ static const struct cmd cmds[] = {
 	  "    and libxdp's pins of it are removed. Refused, with nothing changed:\n"
 	  "    no program, a chain of ours, hardware mode, a program bound to a\n"
 	  "    device, one held by a bpf_link (its holder is named), a libxdp\n"
-	  "    dispatcher newer than layout 2 or on a kernel before 5.10.\n"
+	  "    dispatcher whose config this version cannot read whole (a layout\n"
+	  "    after 3, a config member it does not know: named) or on a kernel\n"
+	  "    before 5.10.\n"
 	  "    -P, --priority N     its priority (default 0: before programs of the\n"
 	  "                         default priority 50)\n"
 	  "    -c, --continue-on L  its continue-on set (default pass)\n"
@@ -123,7 +125,8 @@ static const struct cmd cmds[] = {
 	  "[IFACE] [--libxdp-bpffs DIR]",
 	  "Show the chain of IFACE, or of every interface with an XDP program, in run\n"
 	  "    order (lower priority number runs first). With -j: always a list.\n"
-	  "    libxdp's chains (xdp-loader) are read through libxdp, read-only.\n"
+	  "    libxdp's chains (xdp-loader) are read through libxdp, read-only (a\n"
+	  "    layout newer than the system's libxdp reads: as adopt reads it).\n"
 	  "    --libxdp-bpffs DIR   the bpffs where libxdp pins its programs (in\n"
 	  "                         DIR/xdp; default $LIBXDP_BPFFS, else /sys/fs/bpf)" },
 	{ "stats", cmd_stats,

@@ -322,7 +322,8 @@ struct xdpchain_adopt_opts {
  * reload (the same program id, its maps untouched), and the chain's
  * dispatcher replaces it on the interface in one atomic netlink replace
  * naming it (the interface is never without a program). libxdp's
- * dispatcher (layout versions 1 and 2) is not adopted itself: each of its
+ * dispatcher (layout versions 1 to 3 of its config, read by the names
+ * in the config map's BTF) is not adopted itself: each of its
  * programs joins a freplace slot without a reload, in the same order,
  * with its run priority and chain-call actions as priority and
  * continue-on set (priority and continue_on must not be given), and
@@ -331,7 +332,8 @@ struct xdpchain_adopt_opts {
  * (docs/protocol.md, "Adoption"). Nothing changes on an error, whose
  * reason the log says: -ENOENT no program runs; -EEXIST an xdpchain
  * chain (or dispatcher) runs; -EOPNOTSUPP hardware mode, a program bound
- * to a device, a libxdp dispatcher of a newer layout, or a kernel before
+ * to a device, a libxdp dispatcher whose config cannot be read whole (a
+ * layout after 3, a config member not known), or a kernel before
  * 5.10 (which cannot link libxdp's programs anew); -EBUSY a bpf_link holds the program
  * (its holder named where /proc shows it), or it was replaced meanwhile;
  * -ESTALE another program runs than the one seen before the lock. Two
