@@ -323,6 +323,23 @@ for l in "${logs[@]}"; do
 	printf '# %-40s %s\n' "$l:" "$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/$l.log" | tail -n 1)"
 done
 
+# What failed, by name, with the reason each test printed under it (its
+# next "# " line): CI shows only the end of its output, so .ci/run prints
+# this file again just before its last line.
+: >build/test-failures.txt
+grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT) ' "$logdir/unit.log" | sed 's/^ */unit: /' >>build/test-failures.txt
+for l in "${logs[@]}"; do
+	[ -f "$logdir/$l.log" ] || { echo "$l: no log" >>build/test-failures.txt; continue; }
+	awk -v t="$l" 'why && /^# / { print t ":   " $0 } { why = 0 } /^not ok/ { print t ": " $0; why = 1 }' \
+		"$logdir/$l.log" >>build/test-failures.txt
+	grep -qE '^[0-9]+ passed, [0-9]+ failed' "$logdir/$l.log" ||
+		{ echo "$l: no summary line; its log ends:"; tail -n 3 "$logdir/$l.log" | sed "s/^/$l:   /"; } \
+			>>build/test-failures.txt
+done
+if [ -s build/test-failures.txt ]; then
+	echo "### what failed"
+	cat build/test-failures.txt
+fi
 echo "$passed $failed $skipped" > build/test-summary.txt
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
