@@ -43,9 +43,10 @@ fi
 ninja -C build >/dev/null || { ninja -C build; exit 1; }
 
 passed=0 failed=0 skipped=0
-add_counts() { # parse "N passed, N failed[, N skipped]" from a log
+summary_re='^[0-9]+ passed, [0-9]+ failed' # a log's last line: "N passed, N failed[, N skipped]"
+add_counts() { # parse the summary line of a log
 	local line
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	line=$(grep -E "$summary_re" "$1" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "# no summary line in $1: counting the tier as one failure"
 		failed=$((failed + 1))
@@ -102,7 +103,7 @@ once() {
 	out=$(mktemp)
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	if [ "$rc" -eq 125 ] && ! grep -qE '^[0-9]+ passed, [0-9]+ failed' "$out"; then
+	if [ "$rc" -eq 125 ] && ! grep -qE "$summary_re" "$out"; then
 		echo "# retry: the guest died before the suite's summary (run-vm exit 125); booted once more"
 		"$@" 2>&1
 		rc=$?
@@ -336,30 +337,31 @@ for ((l = 0; l < lanes; l++)); do lane & done
 wait
 echo "### tiers 2-4: $(($(date +%s) - t_all)) s"
 rm -rf "$qdir"
+# Counted per tier, and what failed listed by name in
+# build/test-failures.txt, with the reason each test printed under it (its
+# next "# " line): CI shows only the end of its output, so .ci/run prints
+# that file again just before its last line.
+fails=build/test-failures.txt
+grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT) ' "$logdir/unit.log" | sed 's/^ */unit: /' >"$fails"
 echo "### per tier and kernel"
 for l in "${logs[@]}"; do
-	[ -f "$logdir/$l.log" ] || { echo "# no log $l.log: counting it as one failure"; failed=$((failed + 1)); continue; }
+	if ! [ -f "$logdir/$l.log" ]; then
+		echo "# no log $l.log: counting it as one failure"
+		echo "$l: no log" >>"$fails"
+		failed=$((failed + 1))
+		continue
+	fi
 	add_counts "$logdir/$l.log"
-	printf '# %-40s %s\n' "$l:" "$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logdir/$l.log" | tail -n 1)"
-done
-
-# What failed, by name, with the reason each test printed under it (its
-# next "# " line): CI shows only the end of its output, so .ci/run prints
-# this file again just before its last line.
-: >build/test-failures.txt
-grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT) ' "$logdir/unit.log" | sed 's/^ */unit: /' >>build/test-failures.txt
-for l in "${logs[@]}"; do
-	[ -f "$logdir/$l.log" ] || { echo "$l: no log" >>build/test-failures.txt; continue; }
+	line=$(grep -E "$summary_re" "$logdir/$l.log" | tail -n 1)
+	printf '# %-40s %s\n' "$l:" "$line"
 	awk -v t="$l" 'why && /^# / { print t ":   " $0 } { why = 0 } /^not ok/ { print t ": " $0; why = 1 }
-		/^# retry: / { print t ": " $0 }' \
-		"$logdir/$l.log" >>build/test-failures.txt
-	grep -qE '^[0-9]+ passed, [0-9]+ failed' "$logdir/$l.log" ||
-		{ echo "$l: no summary line; its log ends:"; tail -n 3 "$logdir/$l.log" | sed "s/^/$l:   /"; } \
-			>>build/test-failures.txt
+		/^# retry: / { print t ": " $0 }' "$logdir/$l.log" >>"$fails"
+	[ -n "$line" ] ||
+		{ echo "$l: no summary line; its log ends:"; tail -n 3 "$logdir/$l.log" | sed "s/^/$l:   /"; } >>"$fails"
 done
-if [ -s build/test-failures.txt ]; then
+if [ -s "$fails" ]; then
 	echo "### what failed"
-	cat build/test-failures.txt
+	cat "$fails"
 fi
 echo "$passed $failed $skipped" > build/test-summary.txt
 echo "$passed passed, $failed failed, $skipped skipped"
