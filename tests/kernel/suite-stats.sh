@@ -394,6 +394,20 @@ alone() {
 		sed -n 's/.*duration (average): \([0-9]*\)ns.*/\1/p'
 }
 
+# timed NAME: the sum of NAME's timed nanoseconds (its ns_per_packet is
+# their mean) and how many packets were timed, in the last snap.
+timed() {
+	jq -r --arg n "$1" '[.[0].programs[] | select(.name == $n)][0].stats |
+		"\(.ns_per_packet * .timed) \(.timed)"' <<<"$S"
+}
+# mean_since NAME SUM COUNT: NAME's mean over the packets timed since
+# "timed" printed SUM COUNT.
+mean_since() {
+	local now
+	now=$(timed "$1")
+	jq -n "(${now% *} - $2) / (${now#* } - $3)"
+}
+
 t_cost() {
 	begin "per-program time: 900 iterations more cost as much as alone, shares add up"
 	local sobj=$TEST_BPF_DIR/test_spin.o n100 n1000 a100 a1000 q pkt
@@ -434,19 +448,17 @@ t_cost() {
 	# CI on 7.3: 2639 -> 1835 ns): up to twice more, the order is
 	# checked again on packets of its own (the sums of what they add).
 	if grep -qs QEMU /sys/class/dmi/id/sys_vendor; then
-		local tries=1 s100 s1000 t100 t1000
+		local tries=1 was100 was1000
 		while ! jq -en --argjson a "$n100" --argjson b "$n1000" '$b > 1.5 * $a' >/dev/null &&
 			[ $tries -lt 3 ]; do
 			echo "# emulated, try $tries: $n100 -> $n1000 ns; measured again"
 			tries=$((tries + 1))
-			t100=$(st t_spin100 timed)
-			t1000=$(st t_spin1000 timed)
-			s100=$(jq -n "$(st t_spin100 ns_per_packet) * $t100")
-			s1000=$(jq -n "$(st t_spin1000 ns_per_packet) * $t1000")
+			was100=$(timed t_spin100)
+			was1000=$(timed t_spin1000)
 			in_ns "$XT" run xt0 --repeat 6400 >/dev/null || { not_ok "run"; return; }
 			snap
-			n100=$(jq -n "($(st t_spin100 ns_per_packet) * $(st t_spin100 timed) - $s100) / ($(st t_spin100 timed) - $t100)")
-			n1000=$(jq -n "($(st t_spin1000 ns_per_packet) * $(st t_spin1000 timed) - $s1000) / ($(st t_spin1000 timed) - $t1000)")
+			n100=$(mean_since t_spin100 $was100)
+			n1000=$(mean_since t_spin1000 $was1000)
 		done
 		jq -en --argjson a "$n100" --argjson b "$n1000" '$b > 1.5 * $a' >/dev/null ||
 			{ not_ok "emulated: 1000 iterations not dearer than 100, $tries tries: $n100 -> $n1000"; return; }
